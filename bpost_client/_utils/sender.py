@@ -1,0 +1,311 @@
+"""One pipelined transaction sender: local signing, its own nonce, fees, receipts and retries.
+
+Transactions are signed locally and sent without waiting for each other (up to ``max_in_flight``
+at a time); receipts are awaited afterwards. A transaction that leaves the pool is sent again as it
+was signed; one whose nonce was taken by another transaction is looked up: if that transaction did
+the same call its receipt stands, otherwise the call is signed again with a fresh nonce. A mined
+transaction that reverted is replayed with ``eth_call`` at its block so that the custom error can
+be decoded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
+
+from eth_account.signers.local import LocalAccount
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.contract.contract import ContractFunction
+from web3.exceptions import TransactionNotFound, Web3RPCError
+from web3.types import TxParams, TxReceipt
+
+from bpost_client._utils.reverts import decode_revert, revert_data, translate
+from bpost_client.exceptions import (
+    ContractRevert,
+    TransactionDropped,
+    TransactionError,
+    TransactionReplaced,
+)
+
+__all__ = ["Call", "FeeMode", "PendingTx", "Sender"]
+
+FeeMode = Literal["auto", "legacy", "eip1559"]
+
+Call = ContractFunction | TxParams
+"""A contract function bound to its arguments, or raw transaction fields (``to``, ``data``)."""
+
+
+@dataclass
+class PendingTx:
+    """A transaction sent and not yet confirmed by a receipt."""
+
+    label: str
+    call: TxParams
+    nonce: int
+    tx_hash: HexBytes
+    raw: bytes
+    sent_block: int
+    sent_at: float = field(default_factory=time.monotonic)
+    rebroadcasts: int = 0
+
+
+class Sender:
+    """Signs with ``account`` and sends to ``w3``, keeping the account's nonce itself."""
+
+    def __init__(
+        self,
+        w3: Web3,
+        account: LocalAccount,
+        chain_id: int,
+        *,
+        fees: FeeMode = "auto",
+        max_in_flight: int = 64,
+        timeout: float = 120.0,
+        poll_interval: float = 0.05,
+        drop_check_after: float = 2.0,
+        gas_margin: float = 1.25,
+    ) -> None:
+        self.w3 = w3
+        self.account = account
+        self.chain_id = chain_id
+        self.fees = fees
+        self.max_in_flight = max_in_flight
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.drop_check_after = drop_check_after
+        self.gas_margin = gas_margin
+        self._nonce: int | None = None
+
+    @property
+    def address(self) -> str:
+        """The signing address."""
+        return str(self.account.address)
+
+    def resync_nonce(self) -> int:
+        """Take the next nonce from the node's pending count."""
+        self._nonce = self.w3.eth.get_transaction_count(self.account.address, "pending")
+        return self._nonce
+
+    def _fee_fields(self) -> dict[str, int]:
+        mode = self.fees
+        base_fee: int | None = None
+        if mode != "legacy":
+            base_fee = self.w3.eth.get_block("latest").get("baseFeePerGas")
+            if base_fee is None and mode == "auto":
+                mode = "legacy"
+        if mode == "legacy":
+            return {"gasPrice": self.w3.eth.gas_price}
+        try:
+            priority: int = self.w3.eth.max_priority_fee
+        except (Web3RPCError, ValueError):
+            priority = 0
+        return {"maxFeePerGas": 2 * int(base_fee or 0) + priority, "maxPriorityFeePerGas": priority}
+
+    def _as_params(self, call: Call) -> TxParams:
+        if isinstance(call, ContractFunction):
+            params: TxParams = {"to": call.address, "data": call._encode_transaction_data()}
+            return params
+        kept = {k: v for k, v in call.items() if k in ("to", "data", "value", "gas")}
+        return cast(TxParams, kept)
+
+    def _estimate(self, params: TxParams) -> int:
+        probe: TxParams = {"from": self.account.address, **params}
+        probe.pop("gas", None)
+        try:
+            return int(self.w3.eth.estimate_gas(probe, "pending") * self.gas_margin)
+        except Exception as exc:
+            translated = translate(exc)
+            if translated is exc:
+                data = revert_data(exc)
+                if data is None or len(data) < 4:
+                    raise
+                translated = decode_revert(data)
+            raise translated from exc
+
+    def submit(self, call: Call, label: str = "") -> PendingTx:
+        """Sign and send one call without waiting for it.
+
+        Raises:
+            ContractRevert: the call would revert (found by gas estimation; nothing was sent).
+        """
+        params = self._as_params(call)
+        gas = int(params.get("gas") or self._estimate(params))
+        if self._nonce is None:
+            self.resync_nonce()
+        for attempt in range(2):
+            assert self._nonce is not None
+            tx: dict[str, Any] = {
+                **params,
+                "from": self.account.address,
+                "nonce": self._nonce,
+                "chainId": self.chain_id,
+                "gas": gas,
+                **self._fee_fields(),
+            }
+            tx.setdefault("value", 0)
+            signed = self.account.sign_transaction(tx)
+            try:
+                tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+            except Web3RPCError as exc:
+                text = str(exc).lower()
+                if attempt == 0 and ("nonce" in text or "already known" in text):
+                    self.resync_nonce()
+                    continue
+                raise TransactionError(
+                    f"the node refused {label or 'a transaction'}: {exc}"
+                ) from exc
+            pending = PendingTx(
+                label=label,
+                call=params,
+                nonce=self._nonce,
+                tx_hash=HexBytes(tx_hash),
+                raw=bytes(signed.raw_transaction),
+                sent_block=self.w3.eth.block_number,
+            )
+            self._nonce += 1
+            return pending
+        raise TransactionError("unreachable")  # pragma: no cover
+
+    def wait(self, pending: PendingTx) -> TxReceipt:
+        """Wait for the receipt of ``pending``, recovering from a drop or a replacement.
+
+        Raises:
+            ContractRevert: it was mined and reverted.
+            TransactionDropped: it left the pool and could not be sent again.
+            TransactionError: no receipt within the timeout.
+        """
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            try:
+                receipt = self.w3.eth.get_transaction_receipt(pending.tx_hash)
+            except TransactionNotFound:
+                receipt = None
+            if receipt is not None:
+                return self._checked(receipt, pending)
+            if time.monotonic() - pending.sent_at >= self.drop_check_after:
+                recovered = self._recover(pending)
+                if recovered is not None:
+                    return recovered
+            time.sleep(self.poll_interval)
+        raise TransactionError(
+            f"no receipt for {pending.label or 'transaction'} {pending.tx_hash.hex()} "
+            f"(nonce {pending.nonce}) within {self.timeout:.0f} s"
+        )
+
+    def _recover(self, pending: PendingTx) -> TxReceipt | None:
+        try:
+            self.w3.eth.get_transaction(pending.tx_hash)
+            return None  # still known to the node: keep waiting
+        except TransactionNotFound:
+            pass
+        mined_count = self.w3.eth.get_transaction_count(self.account.address, "latest")
+        if mined_count <= pending.nonce:
+            # Dropped from the pool, nonce still free: send the same signed bytes again.
+            if pending.rebroadcasts >= 3:
+                raise TransactionDropped(
+                    f"{pending.label or 'transaction'} {pending.tx_hash.hex()} was dropped "
+                    f"{pending.rebroadcasts} times"
+                )
+            pending.rebroadcasts += 1
+            try:
+                self.w3.eth.send_raw_transaction(pending.raw)
+            except Web3RPCError as exc:
+                if "already known" not in str(exc).lower():
+                    raise TransactionDropped(f"cannot send again: {exc}") from exc
+            pending.sent_at = time.monotonic()
+            return None
+        # The nonce was taken by another transaction.
+        taker = self._find_by_nonce(pending.nonce, pending.sent_block)
+        if taker is not None and self._same_call(taker, pending.call):
+            receipt = self.w3.eth.get_transaction_receipt(taker["hash"])
+            return self._checked(receipt, pending)
+        if taker is None:
+            raise TransactionReplaced(
+                f"nonce {pending.nonce} of {pending.label or 'a transaction'} was used, "
+                "and the transaction that used it was not found"
+            )
+        self.resync_nonce()
+        replacement = self.submit(pending.call, pending.label)
+        return self.wait(replacement)
+
+    def _find_by_nonce(self, nonce: int, from_block: int) -> Any:
+        head = self.w3.eth.block_number
+        for number in range(max(from_block - 1, 0), head + 1):
+            block = self.w3.eth.get_block(number, full_transactions=True)
+            for tx in cast(list[Any], block["transactions"]):
+                if tx["from"] == self.account.address and tx["nonce"] == nonce:
+                    return tx
+        return None
+
+    @staticmethod
+    def _same_call(tx: Any, call: TxParams) -> bool:
+        to = str(call.get("to", "")).lower()
+        return str(tx["to"]).lower() == to and HexBytes(tx["input"]) == HexBytes(
+            call.get("data", b"")
+        )
+
+    def _checked(self, receipt: TxReceipt, pending: PendingTx) -> TxReceipt:
+        if receipt["status"] == 1:
+            return receipt
+        replay: TxParams = {"from": self.account.address, **pending.call}
+        try:
+            self.w3.eth.call(replay, receipt["blockNumber"] - 1)
+        except Exception as exc:
+            translated = translate(exc)
+            if isinstance(translated, ContractRevert | TransactionError):
+                raise translated from exc
+        raise TransactionError(
+            f"{pending.label or 'transaction'} {pending.tx_hash.hex()} reverted in block "
+            f"{receipt['blockNumber']}"
+        )
+
+    def send(self, call: Call, label: str = "") -> TxReceipt:
+        """Send one call and wait for its receipt."""
+        return self.wait(self.submit(call, label))
+
+    def send_all(
+        self,
+        calls: Iterable[Call | tuple[Call, str]],
+        on_done: Callable[[TxReceipt], None] | None = None,
+    ) -> list[TxReceipt]:
+        """Send many calls pipelined, in order, and return their receipts in the same order.
+
+        A call that fails stops the submission of the rest; those already sent are awaited
+        before the error is raised, so the nonce stays in step with the node.
+        """
+        window: deque[PendingTx] = deque()
+        receipts: list[TxReceipt] = []
+        failure: BaseException | None = None
+
+        def drain_one() -> None:
+            nonlocal failure
+            pending = window.popleft()
+            try:
+                receipt = self.wait(pending)
+            except Exception as exc:
+                failure = failure or exc
+                return
+            receipts.append(receipt)
+            if on_done is not None:
+                on_done(receipt)
+
+        for item in calls:
+            call, label = item if isinstance(item, tuple) else (item, "")
+            if len(window) >= self.max_in_flight:
+                drain_one()
+            if failure is not None:
+                break
+            try:
+                window.append(self.submit(call, label))
+            except Exception as exc:
+                failure = exc
+                break
+        while window:
+            drain_one()
+        if failure is not None:
+            raise failure
+        return receipts

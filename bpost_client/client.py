@@ -1,0 +1,136 @@
+"""The client: a web3 connection bound to one deployment of the B-POST contracts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eth_account.signers.local import LocalAccount
+from requests.exceptions import RequestException
+from web3 import HTTPProvider, Web3
+from web3.contract import Contract
+from web3.middleware import ExtraDataToPOAMiddleware
+
+from bpost_client._utils.sender import FeeMode, Sender
+from bpost_client.contracts import DEPLOYED_CONTRACTS, load_abi
+from bpost_client.exceptions import ChainError, ManifestError, SignerError
+from bpost_client.manifest import Manifest, manifest_path
+
+__all__ = ["Client", "connect", "web3_for"]
+
+
+def web3_for(url: str, timeout: float = 30.0) -> Web3:
+    """A Web3 over HTTP JSON-RPC that also reads proof-of-authority blocks (Clique, QBFT).
+
+    Raises:
+        ChainError: the node does not answer.
+    """
+    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
+    try:
+        w3.eth.chain_id  # noqa: B018 - the first request proves the node answers
+    except (RequestException, OSError, ValueError) as exc:
+        raise ChainError(f"no JSON-RPC node answers at {url}: {exc}") from exc
+    return w3
+
+
+@dataclass
+class Client:
+    """A connection to a node, the deployment it serves, and optionally a signer."""
+
+    w3: Web3
+    manifest: Manifest
+    account: LocalAccount | None = None
+    fees: FeeMode = "auto"
+    _contracts: dict[str, Contract] = field(default_factory=dict, repr=False)
+    _sender: Sender | None = field(default=None, repr=False)
+
+    @property
+    def chain_id(self) -> int:
+        """The chain id of the deployment (checked against the node at connect)."""
+        return self.manifest.chain_id
+
+    def contract(self, name: str) -> Contract:
+        """The deployed contract ``name`` with the client's packaged ABI."""
+        if name not in self._contracts:
+            self._contracts[name] = self.w3.eth.contract(
+                address=self.manifest.address(name), abi=load_abi(name)
+            )
+        return self._contracts[name]
+
+    @property
+    def sender(self) -> Sender:
+        """The pipelined sender of the client's signer.
+
+        Raises:
+            SignerError: the client was connected without a signer (read-only).
+        """
+        if self.account is None:
+            raise SignerError("this client is read-only: connect with a signer to send")
+        if self._sender is None:
+            self._sender = Sender(self.w3, self.account, self.chain_id, fees=self.fees)
+        return self._sender
+
+    @property
+    def address(self) -> str:
+        """The signer's address.
+
+        Raises:
+            SignerError: no signer.
+        """
+        if self.account is None:
+            raise SignerError("this client has no signer")
+        return str(self.account.address)
+
+    def with_account(self, account: LocalAccount) -> Client:
+        """The same connection signing as ``account``."""
+        return Client(self.w3, self.manifest, account, self.fees)
+
+
+def _resolve_manifest(manifest: Manifest | Path | str, chain_id: int) -> Manifest:
+    if isinstance(manifest, Manifest):
+        return manifest
+    path = Path(manifest)
+    if path.is_dir():
+        path = manifest_path(path, chain_id)
+    return Manifest.load(path)
+
+
+def connect(
+    url: str,
+    manifest: Manifest | Path | str,
+    account: LocalAccount | None = None,
+    *,
+    fees: FeeMode = "auto",
+    check_code: bool = True,
+) -> Client:
+    """Connect to the node at ``url`` and bind the deployment that ``manifest`` describes.
+
+    Args:
+        url: JSON-RPC URL of any EVM node (anvil, geth, Besu).
+        manifest: a manifest, its file, or a ``deployments/`` directory (the file of the node's
+            chain id is taken).
+        account: the signer; None for a read-only client.
+        fees: ``auto`` (EIP-1559 where blocks carry a base fee), ``legacy`` or ``eip1559``.
+        check_code: verify that every contract of the manifest has code on the node.
+
+    Raises:
+        ChainError: the node does not answer.
+        ManifestError: no manifest for this chain, another chain id, another ABI, or no code.
+    """
+    w3 = web3_for(url)
+    chain_id = w3.eth.chain_id
+    bound = _resolve_manifest(manifest, chain_id)
+    if bound.chain_id != chain_id:
+        raise ManifestError(
+            f"the manifest is for chain {bound.chain_id}, the node at {url} is chain {chain_id}"
+        )
+    bound.check_abis()
+    if check_code:
+        for name in DEPLOYED_CONTRACTS:
+            if not w3.eth.get_code(bound.address(name)):
+                raise ManifestError(
+                    f"no code at {bound.address(name)} ({name}) on chain {chain_id}: "
+                    "the chain was reset or the manifest is stale; deploy again"
+                )
+    return Client(w3, bound, account, fees)

@@ -1,0 +1,145 @@
+"""Identifiers, enums and records shared across the client, mirrored from the contracts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, IntEnum
+from typing import NewType
+
+from eth_typing import ChecksumAddress
+from eth_utils.crypto import keccak
+
+__all__ = [
+    "Address",
+    "CodeTarget",
+    "Institution",
+    "InstitutionStatus",
+    "InstitutionType",
+    "Lei",
+    "RecordKind",
+    "Role",
+]
+
+Lei = NewType("Lei", str)
+"""An ISO 17442 Legal Entity Identifier, 20 characters, check digits verified."""
+
+Address = NewType("Address", ChecksumAddress)
+"""A checksummed 0x-prefixed account address."""
+
+
+class Role(Enum):
+    """The platform's roles; each value is the role's name, hashed on chain with keccak256."""
+
+    DEFAULT_ADMIN = "DEFAULT_ADMIN_ROLE"
+    OPERATOR = "OPERATOR_ROLE"
+    CODE_REGISTRAR = "CODE_REGISTRAR_ROLE"
+    ASSET_MANAGER = "ASSET_MANAGER_ROLE"
+    TRUSTEE = "TRUSTEE_ROLE"
+    DISTRIBUTOR = "DISTRIBUTOR_ROLE"
+    SECURITIES_COMPANY = "SECURITIES_COMPANY_ROLE"
+    CUSTODIAN = "CUSTODIAN_ROLE"
+    LENDING_AGENT = "LENDING_AGENT_ROLE"
+    DATA_PROVIDER = "DATA_PROVIDER_ROLE"
+    OBSERVER = "OBSERVER_ROLE"
+
+    @property
+    def id(self) -> bytes:
+        """The 32-byte role identifier the contracts use (zero for the default admin)."""
+        if self is Role.DEFAULT_ADMIN:
+            return bytes(32)
+        return keccak(text=self.value)
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        """A role from its name, with or without the ``_ROLE`` suffix, in any case.
+
+        Raises:
+            KeyError: the name is not a platform role.
+        """
+        key = text.strip().upper().removesuffix("_ROLE")
+        return cls[key]
+
+    @classmethod
+    def from_id(cls, role_id: bytes) -> Role:
+        """The role whose identifier is ``role_id``.
+
+        Raises:
+            KeyError: no platform role has that identifier.
+        """
+        for role in cls:
+            if role.id == bytes(role_id):
+                return role
+        raise KeyError(bytes(role_id).hex())
+
+
+class InstitutionType(IntEnum):
+    """Mirrors ``IParticipantRegistry.InstitutionType``."""
+
+    NONE = 0
+    PLATFORM_OPERATOR = 1
+    ASSET_MANAGER = 2
+    TRUST_BANK = 3
+    SECURITIES_COMPANY = 4
+    DISTRIBUTOR = 5
+    CUSTODIAN = 6
+    LENDING_AGENT = 7
+    DATA_PROVIDER = 8
+    OBSERVER = 9
+
+    @classmethod
+    def parse(cls, text: str) -> InstitutionType:
+        """A type from its name (``asset_manager``, ``asset-manager``, ``Asset Manager``).
+
+        Raises:
+            KeyError: not a type name, or ``none``.
+        """
+        key = text.strip().upper().replace("-", "_").replace(" ", "_")
+        kind = cls[key]
+        if kind is InstitutionType.NONE:
+            raise KeyError(text)
+        return kind
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in files and on the command line."""
+        return self.name.lower()
+
+
+class InstitutionStatus(IntEnum):
+    """Mirrors ``IParticipantRegistry.InstitutionStatus``."""
+
+    NONE = 0
+    ACTIVE = 1
+    SUSPENDED = 2
+
+
+class RecordKind(IntEnum):
+    """Mirrors ``ICodeRegistry.RecordKind``: what a code points to."""
+
+    NONE = 0
+    INSTITUTION = 1
+    FUND = 2
+    SECURITY = 3
+
+
+@dataclass(frozen=True)
+class Institution:
+    """An institution as the participant registry holds it."""
+
+    lei: Lei
+    kind: InstitutionType
+    status: InstitutionStatus
+    version: int
+    registered_at: int
+    updated_at: int
+    legal_name: str
+    encryption_key: bytes
+    operators: tuple[Address, ...]
+
+
+@dataclass(frozen=True)
+class CodeTarget:
+    """The record a (namespace, value) code points to."""
+
+    kind: RecordKind
+    record_id: bytes

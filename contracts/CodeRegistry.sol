@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ICodeRegistry} from "./interfaces/ICodeRegistry.sol";
+import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
+import {Roles} from "./libraries/Roles.sol";
+import {PlatformControlled} from "./PlatformControlled.sol";
+
+/// @title CodeRegistry
+/// @notice (namespace, value) codes, each pointing to exactly one record. The operator opens
+/// namespaces; code registrars (the registry contracts of funds and securities, and the operator's
+/// staff) link and unlink codes. A code in a permanent namespace is never freed, so never reused.
+contract CodeRegistry is PlatformControlled, ICodeRegistry {
+    /// @notice Most codes one {linkAll} call takes.
+    uint256 public constant MAX_BATCH = 32;
+
+    mapping(bytes32 namespace => Namespace) private _namespaces;
+    mapping(bytes32 namespace => mapping(bytes32 value => CodeTarget)) private _targets;
+    mapping(bytes32 recordKey => Code[]) private _codesOf;
+    mapping(bytes32 namespace => mapping(bytes32 value => uint256 position)) private _position; // index + 1
+
+    /// @param access_ The deployed PlatformAccess.
+    constructor(IPlatformAccess access_) PlatformControlled(access_) {}
+
+    /// @inheritdoc ICodeRegistry
+    function registerNamespace(bytes32 namespace, bool permanent, string calldata description)
+        external
+        onlyPlatformRole(Roles.OPERATOR)
+    {
+        if (namespace == bytes32(0)) revert CodeRegistryUnknownNamespace(namespace);
+        if (_namespaces[namespace].registered) revert CodeRegistryNamespaceExists(namespace);
+        _namespaces[namespace] = Namespace({registered: true, permanent: permanent, description: description});
+        emit NamespaceRegistered(namespace, permanent, description);
+    }
+
+    /// @inheritdoc ICodeRegistry
+    function link(bytes32 namespace, bytes32 value, RecordKind kind, bytes32 recordId)
+        external
+        onlyPlatformRole(Roles.CODE_REGISTRAR)
+    {
+        _link(namespace, value, kind, recordId);
+    }
+
+    /// @inheritdoc ICodeRegistry
+    function linkAll(Code[] calldata codes, RecordKind kind, bytes32 recordId)
+        external
+        onlyPlatformRole(Roles.CODE_REGISTRAR)
+    {
+        if (codes.length > MAX_BATCH) revert CodeRegistryBatchTooLarge(codes.length, MAX_BATCH);
+        for (uint256 i = 0; i < codes.length; ++i) {
+            _link(codes[i].namespace, codes[i].value, kind, recordId);
+        }
+    }
+
+    /// @inheritdoc ICodeRegistry
+    function unlink(bytes32 namespace, bytes32 value) external onlyPlatformRole(Roles.CODE_REGISTRAR) {
+        CodeTarget memory target = _targets[namespace][value];
+        if (target.kind == RecordKind.None) revert CodeRegistryUnknownCode(namespace, value);
+        if (_namespaces[namespace].permanent) revert CodeRegistryPermanentCode(namespace, value);
+
+        Code[] storage list = _codesOf[_recordKey(target.kind, target.recordId)];
+        uint256 index = _position[namespace][value] - 1;
+        Code memory last = list[list.length - 1];
+        list[index] = last;
+        _position[last.namespace][last.value] = index + 1;
+        list.pop();
+        delete _position[namespace][value];
+        delete _targets[namespace][value];
+        emit CodeUnlinked(namespace, value, target.kind, target.recordId);
+    }
+
+    /// @inheritdoc ICodeRegistry
+    function getNamespace(bytes32 namespace) external view returns (Namespace memory) {
+        return _namespaces[namespace];
+    }
+
+    /// @inheritdoc ICodeRegistry
+    function resolve(bytes32 namespace, bytes32 value) external view returns (CodeTarget memory target) {
+        target = _targets[namespace][value];
+        if (target.kind == RecordKind.None) revert CodeRegistryUnknownCode(namespace, value);
+    }
+
+    /// @inheritdoc ICodeRegistry
+    function codesOf(RecordKind kind, bytes32 recordId) external view returns (Code[] memory) {
+        return _codesOf[_recordKey(kind, recordId)];
+    }
+
+    function _link(bytes32 namespace, bytes32 value, RecordKind kind, bytes32 recordId) private {
+        if (!_namespaces[namespace].registered) revert CodeRegistryUnknownNamespace(namespace);
+        if (value == bytes32(0)) revert CodeRegistryEmptyValue(namespace);
+        if (kind == RecordKind.None || recordId == bytes32(0)) revert CodeRegistryInvalidTarget(kind, recordId);
+        CodeTarget memory current = _targets[namespace][value];
+        if (current.kind != RecordKind.None) {
+            revert CodeRegistryCodeTaken(namespace, value, current.kind, current.recordId);
+        }
+        _targets[namespace][value] = CodeTarget({kind: kind, recordId: recordId});
+        Code[] storage list = _codesOf[_recordKey(kind, recordId)];
+        list.push(Code({namespace: namespace, value: value}));
+        _position[namespace][value] = list.length;
+        emit CodeLinked(namespace, value, kind, recordId);
+    }
+
+    function _recordKey(RecordKind kind, bytes32 recordId) private pure returns (bytes32) {
+        return keccak256(abi.encode(kind, recordId));
+    }
+}
