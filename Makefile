@@ -28,6 +28,8 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	grep -q SOLCX_BINARY_PATH $(BIN)/activate || \
+	  echo 'export SOLCX_BINARY_PATH="$$VIRTUAL_ENV/solcx" APE_DATA_FOLDER="$$VIRTUAL_ENV/../.bpost/ape"' >> $(BIN)/activate
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

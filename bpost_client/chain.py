@@ -163,8 +163,10 @@ def start(config: ChainConfig, timeout: float = 30.0) -> ChainStatus:
     current = status(config)
     if current.running:
         return current
+    other: int | None = None
     with contextlib.suppress(requests.RequestException, ChainError, ValueError):
         other = int(str(_rpc(config.url, "eth_chainId", timeout=0.5)), 16)
+    if other is not None:
         raise ChainError(f"{config.url} already answers (chain id {other}) and is not this chain")
     config.data_dir.mkdir(parents=True, exist_ok=True)
     state_file = config.state_file.resolve()

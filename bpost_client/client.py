@@ -82,8 +82,8 @@ class Client:
             raise SignerError("this client has no signer")
         return str(self.account.address)
 
-    def with_account(self, account: LocalAccount) -> Client:
-        """The same connection signing as ``account``."""
+    def with_account(self, account: LocalAccount | None) -> Client:
+        """The same connection signing as ``account`` (None: read-only)."""
         return Client(self.w3, self.manifest, account, self.fees)
 
 
@@ -111,7 +111,8 @@ def connect(
         manifest: a manifest, its file, or a ``deployments/`` directory (the file of the node's
             chain id is taken).
         account: the signer; None for a read-only client.
-        fees: ``auto`` (EIP-1559 where blocks carry a base fee), ``legacy`` or ``eip1559``.
+        fees: ``auto`` (EIP-1559 where blocks carry a base fee), ``legacy``, ``eip1559`` or
+            ``free`` (gas price zero).
         check_code: verify that every contract of the manifest has code on the node.
 
     Raises:

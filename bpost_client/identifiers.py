@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import is_address, is_checksum_address, to_checksum_address
 
 from bpost_client.types import Address, Lei
 
@@ -51,7 +51,9 @@ def check_address(text: str) -> Address:
         ValueError: not a 20-byte hex address, or a mixed-case address with a wrong checksum.
     """
     value = text.strip()
-    if not is_address(value):
+    digits = value[2:]
+    mixed = digits not in (digits.lower(), digits.upper())
+    if not is_address(value) or (mixed and not is_checksum_address(value)):
         raise ValueError(
             f"{text!r} is not an address (0x and 40 hex digits, checksum if mixed case)"
         )

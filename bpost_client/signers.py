@@ -14,7 +14,7 @@ from eth_account.signers.local import LocalAccount
 from bpost_client.chain import CHAIN_ID, DEV_MNEMONIC
 from bpost_client.exceptions import SignerError
 
-__all__ = ["PASSPHRASE_ENV", "dev_account", "from_keystore", "write_keystore"]
+__all__ = ["PASSPHRASE_ENV", "dev_account", "from_ape_account", "from_keystore", "write_keystore"]
 
 PASSPHRASE_ENV = "BPOST_KEYSTORE_PASSPHRASE"
 """The environment variable a keystore's passphrase is read from before prompting."""
@@ -42,7 +42,7 @@ def dev_account(index: int, chain_id: int | None = None) -> LocalAccount:
     return account
 
 
-def from_keystore(path: Path, passphrase: str | None = None) -> LocalAccount:
+def from_keystore(path: Path | str, passphrase: str | None = None) -> LocalAccount:
     """Open an encrypted keystore (Web3 secret storage, as geth, Ape and eth-account write).
 
     The passphrase is, in order: the argument, ``$BPOST_KEYSTORE_PASSPHRASE``, a prompt when a
@@ -65,7 +65,7 @@ def from_keystore(path: Path, passphrase: str | None = None) -> LocalAccount:
         passphrase = getpass.getpass(f"Passphrase for {path}: ")
     try:
         key = Account.decrypt(keyfile, passphrase)
-    except ValueError as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise SignerError(f"cannot open the keystore {path}: {exc}") from exc
     account: LocalAccount = Account.from_key(key)
     return account
@@ -79,3 +79,24 @@ def write_keystore(account: LocalAccount, path: Path, passphrase: str) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
     return path
+
+
+def from_ape_account(account: object, chain_id: int) -> LocalAccount:
+    """The eth-account signer behind an Ape account, so Ape scripts send through the client.
+
+    Ape's test accounts carry their private key; its keyfile accounts are keystores in the same
+    format this module opens. The object is inspected, not imported: the client needs no Ape.
+
+    Raises:
+        SignerError: an account of another kind (a hardware wallet, say).
+    """
+    private_key = getattr(account, "private_key", None)
+    if private_key:
+        if chain_id not in DEV_CHAIN_IDS:
+            raise SignerError(f"test accounts sign only on local chains, not on chain {chain_id}")
+        signer: LocalAccount = Account.from_key(private_key)
+        return signer
+    keyfile = getattr(account, "keyfile_path", None)
+    if keyfile is not None:
+        return from_keystore(Path(keyfile))
+    raise SignerError(f"cannot sign with {type(account).__name__}: use a keyfile or test account")

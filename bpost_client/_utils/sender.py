@@ -33,7 +33,10 @@ from bpost_client.exceptions import (
 
 __all__ = ["Call", "FeeMode", "PendingTx", "Sender"]
 
-FeeMode = Literal["auto", "legacy", "eip1559"]
+FeeMode = Literal["auto", "legacy", "eip1559", "free"]
+"""How fees are set: ``auto`` (EIP-1559 where blocks carry a base fee, else legacy), ``legacy``
+(the node's gas price), ``eip1559``, or ``free`` (gas price zero, for permissioned chains whose
+accounts hold no ether, such as Besu with free gas)."""
 
 Call = ContractFunction | TxParams
 """A contract function bound to its arguments, or raw transaction fields (``to``, ``data``)."""
@@ -79,6 +82,10 @@ class Sender:
         self.drop_check_after = drop_check_after
         self.gas_margin = gas_margin
         self._nonce: int | None = None
+        self._fees_cache: tuple[float, dict[str, int], int] | None = None
+
+    FEE_CACHE_SECONDS = 1.0
+    """How long fee fields and the head block number are reused across a batch."""
 
     @property
     def address(self) -> str:
@@ -90,8 +97,17 @@ class Sender:
         self._nonce = self.w3.eth.get_transaction_count(self.account.address, "pending")
         return self._nonce
 
+    def _fees_and_head(self) -> tuple[dict[str, int], int]:
+        """Fee fields and the head block, refreshed at most once per ``FEE_CACHE_SECONDS``."""
+        now = time.monotonic()
+        if self._fees_cache is None or now - self._fees_cache[0] > self.FEE_CACHE_SECONDS:
+            self._fees_cache = (now, self._fee_fields(), self.w3.eth.block_number)
+        return self._fees_cache[1], self._fees_cache[2]
+
     def _fee_fields(self) -> dict[str, int]:
         mode = self.fees
+        if mode == "free":
+            return {"gasPrice": 0}
         base_fee: int | None = None
         if mode != "legacy":
             base_fee = self.w3.eth.get_block("latest").get("baseFeePerGas")
@@ -138,13 +154,14 @@ class Sender:
             self.resync_nonce()
         for attempt in range(2):
             assert self._nonce is not None
+            fees, head = self._fees_and_head()
             tx: dict[str, Any] = {
                 **params,
                 "from": self.account.address,
                 "nonce": self._nonce,
                 "chainId": self.chain_id,
                 "gas": gas,
-                **self._fee_fields(),
+                **fees,
             }
             tx.setdefault("value", 0)
             signed = self.account.sign_transaction(tx)
@@ -152,8 +169,9 @@ class Sender:
                 tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
             except Web3RPCError as exc:
                 text = str(exc).lower()
-                if attempt == 0 and ("nonce" in text or "already known" in text):
+                if attempt == 0 and ("nonce" in text or "already known" in text or "fee" in text):
                     self.resync_nonce()
+                    self._fees_cache = None
                     continue
                 raise TransactionError(
                     f"the node refused {label or 'a transaction'}: {exc}"
@@ -164,7 +182,7 @@ class Sender:
                 nonce=self._nonce,
                 tx_hash=HexBytes(tx_hash),
                 raw=bytes(signed.raw_transaction),
-                sent_block=self.w3.eth.block_number,
+                sent_block=head,
             )
             self._nonce += 1
             return pending

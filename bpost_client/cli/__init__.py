@@ -1,0 +1,111 @@
+"""`bpost`: the command line of B-POST, thin over the same functions as the library."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import cast
+
+import click
+
+from bpost_client._utils.sender import FeeMode
+from bpost_client.cli._context import DEFAULT_URL, Context
+from bpost_client.cli.chain import chain
+from bpost_client.cli.deploy import deploy
+from bpost_client.cli.participants import participants
+from bpost_client.cli.roles import roles
+from bpost_client.cli.status import status
+from bpost_client.exceptions import BPostError
+
+__all__ = ["cli", "main"]
+
+
+@click.group()
+@click.option(
+    "--url",
+    envvar="BPOST_RPC_URL",
+    default=DEFAULT_URL,
+    show_default=True,
+    help="JSON-RPC URL of the node (anvil, geth, Besu).",
+)
+@click.option(
+    "--deployments",
+    envvar="BPOST_DEPLOYMENTS",
+    default="deployments",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of deployment manifests, one per chain id.",
+)
+@click.option(
+    "--keystore",
+    envvar="BPOST_KEYSTORE",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Encrypted keystore of the signer (passphrase: $BPOST_KEYSTORE_PASSPHRASE).",
+)
+@click.option(
+    "--dev-account",
+    "dev_account_index",
+    envvar="BPOST_DEV_ACCOUNT",
+    default=None,
+    type=click.IntRange(0, 999),
+    help="Sign with dev account N (embedded chain only).",
+)
+@click.option(
+    "--fees",
+    type=click.Choice(["auto", "legacy", "eip1559", "free"]),
+    default="auto",
+    envvar="BPOST_FEES",
+    show_default=True,
+    help="Fee mode; 'free' sends with gas price zero (permissioned chains).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@click.option("--debug", is_flag=True, help="Show the traceback of a failure.")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    url: str,
+    deployments: Path,
+    keystore: Path | None,
+    dev_account_index: int | None,
+    fees: str,
+    as_json: bool,
+    debug: bool,
+) -> None:
+    """B-POST: shared post-trade data and workflows on a permissioned EVM chain."""
+    mode = cast(FeeMode, fees)
+    ctx.obj = Context(url, deployments, keystore, dev_account_index, as_json, debug, mode)
+
+
+cli.add_command(chain)
+cli.add_command(deploy)
+cli.add_command(participants)
+cli.add_command(roles)
+cli.add_command(status)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `bpost`; a failure prints one line (the traceback too with --debug) and exits 1."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cli.main(args=args, prog_name="bpost", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except BPostError as exc:
+        if "--debug" in args:
+            traceback.print_exc()
+        click.echo(f"error: {exc}", err=True)
+        return 1
+    except Exception as exc:  # an unexpected failure still ends in one line
+        if "--debug" in args:
+            traceback.print_exc()
+        click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        return 1
+    return 0

@@ -1,0 +1,117 @@
+"""What every `bpost` command shares: connection options, the signer, output and errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from eth_account.signers.local import LocalAccount
+from tqdm import tqdm
+from web3 import Web3
+
+from bpost_client._utils.sender import FeeMode
+from bpost_client.chain import CHAIN_ID
+from bpost_client.client import Client, connect, web3_for
+from bpost_client.signers import dev_account, from_keystore
+
+__all__ = ["Context", "emit", "pass_context", "progress"]
+
+DEFAULT_URL = "http://127.0.0.1:8545"
+PROGRESS_THRESHOLD = 5
+"""Commands that send more transactions than this show a progress bar."""
+
+
+@dataclass
+class Context:
+    """The global options of `bpost`."""
+
+    url: str
+    deployments: Path
+    keystore: Path | None
+    dev_account_index: int | None
+    as_json: bool
+    debug: bool
+    fees: FeeMode = "auto"
+
+    def web3(self) -> Web3:
+        """A connection to the node (no deployment needed)."""
+        return web3_for(self.url)
+
+    def signer(self, chain_id: int) -> LocalAccount | None:
+        """The signer the options name; dev account 0 on the embedded chain when none is named."""
+        if self.keystore is not None:
+            return from_keystore(self.keystore)
+        if self.dev_account_index is not None:
+            return dev_account(self.dev_account_index, chain_id)
+        if chain_id == CHAIN_ID:
+            return dev_account(0, chain_id)
+        return None
+
+    def client(self, signing: bool = False) -> Client:
+        """A client bound to the deployment of the node's chain."""
+        read_only = connect(self.url, self.deployments)
+        if not signing:
+            return read_only
+        return connect(
+            self.url, read_only.manifest, self.signer(read_only.chain_id), check_code=False
+        )
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def emit(ctx: Context, data: pd.DataFrame | dict[str, Any] | list[Any] | str) -> None:
+    """Print ``data``: JSON with ``--json``, else a table or text for people."""
+    if ctx.as_json:
+        if isinstance(data, pd.DataFrame):
+            payload: Any = [_jsonable(r) for r in data.to_dict(orient="records")]
+        else:
+            payload = _jsonable(data)
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    if isinstance(data, pd.DataFrame):
+        click.echo("(none)" if data.empty else data.to_string(index=False))
+    elif isinstance(data, dict):
+        width = max((len(str(k)) for k in data), default=0)
+        for key, value in data.items():
+            click.echo(f"{str(key).ljust(width)}  {value}")
+    elif isinstance(data, list):
+        for item in data:
+            click.echo(str(item))
+    else:
+        click.echo(data)
+
+
+@contextmanager
+def progress(ctx: Context, total: int, label: str) -> Iterator[Callable[[Any], None]]:
+    """A callback that advances a progress bar on stderr when ``total`` is more than a handful."""
+    if total <= PROGRESS_THRESHOLD or ctx.as_json:
+        yield lambda _receipt: None
+        return
+    with tqdm(total=total, desc=label, unit="tx", file=click.get_text_stream("stderr")) as bar:
+        yield lambda _receipt: bar.update(1)
+
+
+def env_int(name: str) -> int | None:
+    """An integer environment variable, or None when unset."""
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else None

@@ -1,0 +1,99 @@
+"""`bpost roles grant|revoke|list|apply`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bpost_client import roles as access
+from bpost_client.cli._context import Context, emit, pass_context, progress
+from bpost_client.exceptions import ValidationError
+from bpost_client.identifiers import check_address
+from bpost_client.roster import apply_plan, plan_roster, read_roster
+from bpost_client.types import Role
+
+__all__ = ["roles"]
+
+
+def _role(text: str) -> Role:
+    try:
+        return Role.parse(text)
+    except KeyError:
+        names = ", ".join(r.name for r in Role)
+        raise ValidationError(f"unknown role {text!r} (one of {names})") from None
+
+
+def _address(text: str) -> str:
+    try:
+        return check_address(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+@click.group()
+def roles() -> None:
+    """Roles of addresses (granted and revoked by the platform's default admin only)."""
+
+
+@roles.command()
+@click.argument("role")
+@click.argument("address")
+@pass_context
+def grant(ctx: Context, role: str, address: str) -> None:
+    """Grant ROLE to ADDRESS."""
+    parsed, account = _role(role), _address(address)
+    client = ctx.client(signing=True)
+    if access.has_role(client, parsed, account):
+        emit(ctx, {"changed": False, "role": parsed.name, "account": account})
+        return
+    receipt = access.grant_role(client, parsed, account)
+    emit(
+        ctx,
+        {"changed": True, "role": parsed.name, "account": account, "block": receipt["blockNumber"]},
+    )
+
+
+@roles.command()
+@click.argument("role")
+@click.argument("address")
+@pass_context
+def revoke(ctx: Context, role: str, address: str) -> None:
+    """Revoke ROLE from ADDRESS."""
+    parsed, account = _role(role), _address(address)
+    client = ctx.client(signing=True)
+    if not access.has_role(client, parsed, account):
+        emit(ctx, {"changed": False, "role": parsed.name, "account": account})
+        return
+    receipt = access.revoke_role(client, parsed, account)
+    emit(
+        ctx,
+        {"changed": True, "role": parsed.name, "account": account, "block": receipt["blockNumber"]},
+    )
+
+
+@roles.command("list")
+@pass_context
+def list_(ctx: Context) -> None:
+    """Who holds which role, with the institution each address acts for."""
+    emit(ctx, access.role_holders(ctx.client()))
+
+
+@roles.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@pass_context
+def apply(ctx: Context, file: Path, dry_run: bool) -> None:
+    """Apply a roster FILE (YAML or CSV) of institutions, addresses and roles; idempotent."""
+    roster = read_roster(file)
+    client = ctx.client(signing=not dry_run)
+    plan = plan_roster(client, roster)
+    if not dry_run and plan.actions:
+        with progress(ctx, len(plan.actions), "roster") as advance:
+            apply_plan(client, plan, on_done=advance)
+    emit(ctx, {
+        "file": str(file), "sent": 0 if dry_run else len(plan.actions),
+        "planned": [a.description for a in plan.actions], "left_alone": plan.left_alone,
+        "summary": "nothing to change" if not plan.actions else
+        f"{len(plan.actions)} change(s) {'planned' if dry_run else 'sent'}",
+    })  # fmt: skip

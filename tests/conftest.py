@@ -1,0 +1,85 @@
+"""Fixtures shared by the client and end-to-end tests: one real anvil per test session.
+
+The session chain is started by ``bpost_client.chain`` (the code ``bpost chain start`` runs) on a
+free port, deployed by ``bpost_client.deployment`` and seeded with the demo roster. Each test runs
+between an ``evm_snapshot`` and an ``evm_revert``, so tests see the same seeded state.
+The contract tests (``ape test tests/contracts``) use none of these fixtures.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / ".build" / "__local__.json"
+DEMO_ROSTER = ROOT / "config" / "demo-participants.yaml"
+LOCAL_PARAMS = ROOT / "config" / "deploy" / "local.yaml"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def rpc(url: str, method: str, *params: Any) -> Any:
+    """One raw JSON-RPC request (for anvil's test methods)."""
+    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+    answer = requests.post(url, json=body, timeout=10).json()
+    if "error" in answer:
+        raise RuntimeError(f"{method}: {answer['error']}")
+    return answer["result"]
+
+
+@dataclass(frozen=True)
+class Node:
+    """The session's chain and its deployment."""
+
+    url: str
+    data_dir: Path
+    deployments: Path
+    port: int
+
+
+@pytest.fixture(scope="session")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    from bpost_client import chain, contracts, deployment, roster, signers
+    from bpost_client.client import connect, web3_for
+
+    data_dir = tmp_path_factory.mktemp("chain")
+    config = chain.ChainConfig(data_dir=data_dir, port=free_port())
+    chain.start(config)
+    try:
+        w3 = web3_for(config.url)
+        admin = signers.dev_account(0, w3.eth.chain_id)
+        deployments = data_dir / "deployments"
+        deployment.deploy(
+            w3, admin, contracts.load_build_artifacts(BUILD),
+            deployment.load_params(LOCAL_PARAMS), deployments,
+        )  # fmt: skip
+        client = connect(config.url, deployments, admin)
+        roster.apply_plan(client, roster.plan_roster(client, roster.read_roster(DEMO_ROSTER)))
+        yield Node(config.url, data_dir, deployments, config.port)
+    finally:
+        chain.stop(config)
+
+
+@pytest.fixture
+def isolated(node: Node) -> Iterator[Node]:
+    """The session chain, reverted to its seeded state after the test."""
+    snapshot = rpc(node.url, "evm_snapshot")
+    try:
+        yield node
+    finally:
+        rpc(node.url, "evm_setIntervalMining", 0)
+        rpc(node.url, "evm_setAutomine", True)
+        rpc(node.url, "evm_revert", snapshot)
+        rpc(node.url, "anvil_setNextBlockBaseFeePerGas", "0x0")

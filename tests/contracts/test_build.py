@@ -1,0 +1,60 @@
+"""The compiled contracts: under the 24 KiB limit, paris rules, ABIs packaged with the client."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bpost_client.contracts import DEPLOYED_CONTRACTS, abi_digest, load_abi, load_build_artifacts
+
+BUILD = Path(__file__).resolve().parents[2] / ".build" / "__local__.json"
+# Opcodes the paris rules do not have: PUSH0 (Shanghai), MCOPY, TLOAD, TSTORE (Cancun).
+POST_PARIS = {0x5F: "PUSH0", 0x5E: "MCOPY", 0x5C: "TLOAD", 0x5D: "TSTORE"}
+
+
+def opcodes(code: bytes) -> set[int]:
+    """The opcodes of ``code``, skipping PUSH data and the metadata trailer."""
+    if len(code) >= 2:
+        code = code[: len(code) - 2 - int.from_bytes(code[-2:], "big")]
+    seen, i = set(), 0
+    while i < len(code):
+        op = code[i]
+        seen.add(op)
+        i += 1 + (op - 0x5F if 0x60 <= op <= 0x7F else 0)
+    return seen
+
+
+@pytest.mark.parametrize("name", DEPLOYED_CONTRACTS)
+def test_deployed_size__under_24_kib(
+    access: Any, registry: Any, codes: Any, name: str, chain: Any
+) -> None:
+    deployed = {"PlatformAccess": access, "ParticipantRegistry": registry, "CodeRegistry": codes}[
+        name
+    ]
+    size = len(chain.provider.web3.eth.get_code(deployed.address))
+    assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"
+
+
+@pytest.mark.parametrize("name", DEPLOYED_CONTRACTS)
+def test_bytecode__uses_no_opcode_after_paris(name: str) -> None:
+    artifact = load_build_artifacts(BUILD)[name]
+    runtime = json.loads(BUILD.read_text())["contractTypes"][name]["runtimeBytecode"]["bytecode"]
+    found = opcodes(bytes.fromhex(runtime[2:])) & POST_PARIS.keys()
+    assert not found, f"{name} uses {[POST_PARIS[o] for o in found]}"
+    assert artifact.runtime_size > 0
+
+
+def test_compiler_settings__pin_paris() -> None:
+    compilers = json.loads(BUILD.read_text())["compilers"]
+    assert {c["settings"]["evmVersion"] for c in compilers} == {"paris"}
+
+
+@pytest.mark.parametrize("name", DEPLOYED_CONTRACTS)
+def test_packaged_abi__equals_the_compiled_abi(name: str) -> None:
+    compiled = load_build_artifacts(BUILD)[name].abi
+    assert abi_digest(load_abi(name)) == abi_digest(compiled), (
+        f"bpost_client/abi/{name}.json is stale: run 'make abi'"
+    )

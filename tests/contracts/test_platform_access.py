@@ -1,0 +1,82 @@
+"""PlatformAccess: roles granted by the default admin only, a two-step admin handover, pause."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ape
+import pytest
+
+from tests.contracts.conftest import role_id
+
+ROLE_NAMES = [
+    "OPERATOR_ROLE", "CODE_REGISTRAR_ROLE", "ASSET_MANAGER_ROLE", "TRUSTEE_ROLE",
+    "DISTRIBUTOR_ROLE", "SECURITIES_COMPANY_ROLE", "CUSTODIAN_ROLE", "LENDING_AGENT_ROLE",
+    "DATA_PROVIDER_ROLE", "OBSERVER_ROLE",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ROLE_NAMES)
+def test_role_constant__matches_keccak_of_its_name(access: Any, name: str) -> None:
+    assert bytes(getattr(access, name)()) == role_id(name)
+    assert access.isKnownRole(role_id(name))
+
+
+def test_grant__unknown_role__reverts(access: Any, admin: Any, outsider: Any) -> None:
+    with ape.reverts(access.PlatformAccessUnknownRole):
+        access.grantRole(role_id("NOT_A_ROLE"), outsider, sender=admin)
+
+
+def test_grant__by_operator__reverts_as_only_the_admin_grants(
+    access: Any, operator: Any, outsider: Any
+) -> None:
+    with ape.reverts(access.AccessControlUnauthorizedAccount):
+        access.grantRole(role_id("TRUSTEE_ROLE"), outsider, sender=operator)
+
+
+def test_grant__by_admin__emits_and_holds(access: Any, admin: Any, outsider: Any) -> None:
+    tx = access.grantRole(role_id("TRUSTEE_ROLE"), outsider, sender=admin)
+    assert access.hasRole(role_id("TRUSTEE_ROLE"), outsider)
+    assert [e.account for e in tx.events.filter(access.RoleGranted)] == [outsider.address]
+
+
+def test_admin_handover__takes_two_steps(
+    access: Any, admin: Any, outsider: Any, chain: Any
+) -> None:
+    access.beginDefaultAdminTransfer(outsider, sender=admin)
+    assert access.defaultAdmin() == admin.address
+    chain.mine(1, timestamp=chain.pending_timestamp + 1)
+    access.acceptDefaultAdminTransfer(sender=outsider)
+    assert access.defaultAdmin() == outsider.address
+    assert not access.hasRole(b"\0" * 32, admin)
+
+
+def test_admin_handover__accepted_by_another__reverts(
+    access: Any, admin: Any, outsider: Any, operator: Any
+) -> None:
+    access.beginDefaultAdminTransfer(outsider, sender=admin)
+    with ape.reverts(access.AccessControlInvalidDefaultAdmin):
+        access.acceptDefaultAdminTransfer(sender=operator)
+
+
+def test_grant_default_admin__directly__reverts(access: Any, admin: Any, outsider: Any) -> None:
+    with ape.reverts(access.AccessControlEnforcedDefaultAdminRules):
+        access.grantRole(b"\0" * 32, outsider, sender=admin)
+
+
+def test_pause__by_operator__stops_every_registry(
+    access: Any, registry: Any, operator: Any, asset_manager: Any
+) -> None:
+    tx = access.pause(sender=operator)
+    assert access.paused()
+    assert len(tx.events.filter(access.Paused)) == 1
+    with ape.reverts(registry.PlatformAccessPaused):
+        registry.registerInstitution(b"3538000FUJITRUST0138", 3, "Fuji", b"\x02" + b"\x11" * 32, [],
+                                     sender=operator)  # fmt: skip
+    access.unpause(sender=operator)
+    assert not access.paused()
+
+
+def test_pause__by_outsider__reverts(access: Any, outsider: Any) -> None:
+    with ape.reverts(access.PlatformAccessUnauthorized):
+        access.pause(sender=outsider)

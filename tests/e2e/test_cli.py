@@ -1,0 +1,111 @@
+"""The `bpost` command line against the session chain: tables, --json, errors in one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bpost_client.participants import encryption_key_of
+from tests.conftest import DEMO_ROSTER
+from tests.helpers import fresh_account, make_lei
+
+OPERATOR = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+
+
+def test_status__json__names_the_chain_and_the_contracts(bpost: Any) -> None:
+    result = bpost("--json", "status")
+    assert result.code == 0, result.err
+    status = result.json()
+    assert status["chain_id"] == 20201030 and status["paused"] is False
+    assert {"PlatformAccess", "ParticipantRegistry", "CodeRegistry"} <= set(status)
+
+
+def test_participants_list__table_and_json(bpost: Any) -> None:
+    table = bpost("participants", "list")
+    assert table.code == 0 and "Sakura Asset Management Co., Ltd." in table.out
+    rows = bpost("--json", "participants", "list").json()
+    assert len(rows) == 8 and rows[0]["operators"] == [OPERATOR]
+
+
+def test_participants_add__then_show(bpost: Any) -> None:
+    account = fresh_account()
+    key = "0x" + encryption_key_of(account).hex()
+    lei = make_lei(21)
+    added = bpost("participants", "add", "--lei", lei, "--name", "Cli Bank", "--type", "custodian",
+                  "--encryption-key", key, "--operator", account.address)  # fmt: skip
+    assert added.code == 0, added.err
+    shown = bpost("--json", "participants", "show", lei).json()
+    assert shown["legal_name"] == "Cli Bank" and shown["kind"] == "custodian"
+    assert shown["operators"] == [account.address] and shown["encryption_key"] == key
+
+
+def test_participants_add__bad_lei__one_line_error_no_traceback(bpost: Any) -> None:
+    key = "0x" + encryption_key_of(fresh_account()).hex()
+    result = bpost("participants", "add", "--lei", "3538000TEST000002199", "--name", "X",
+                   "--type", "custodian", "--encryption-key", key)  # fmt: skip
+    assert result.code == 1
+    assert result.err.startswith("error: ") and "check digits" in result.err
+    assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_participants_add__not_an_operator__names_the_custom_error(bpost: Any) -> None:
+    key = "0x" + encryption_key_of(fresh_account()).hex()
+    result = bpost("--dev-account", "5", "participants", "add", "--lei", make_lei(22),
+                   "--name", "X", "--type", "custodian", "--encryption-key", key)  # fmt: skip
+    assert result.code == 1 and "PlatformAccessUnauthorized" in result.err
+
+
+def test_debug__shows_the_traceback(bpost: Any) -> None:
+    result = bpost("--debug", "participants", "show", make_lei(23))
+    assert result.code == 1
+    assert "Traceback" in result.err and "ParticipantRegistryUnknownInstitution" in result.err
+
+
+def test_roles_grant_revoke__change_once(bpost: Any) -> None:
+    address = fresh_account().address
+    assert bpost("--json", "roles", "grant", "observer", address).json()["changed"] is True
+    assert bpost("--json", "roles", "grant", "OBSERVER_ROLE", address).json()["changed"] is False
+    holders = bpost("--json", "roles", "list").json()
+    assert {"role": "OBSERVER", "account": address} in [
+        {"role": h["role"], "account": h["account"]} for h in holders
+    ]
+    assert bpost("--json", "roles", "revoke", "OBSERVER", address).json()["changed"] is True
+
+
+def test_roles_grant__unknown_role__refused(bpost: Any) -> None:
+    result = bpost("roles", "grant", "KING", fresh_account().address)
+    assert result.code == 1 and "unknown role 'KING'" in result.err
+
+
+def test_roles_apply__demo_roster__nothing_to_change(bpost: Any) -> None:
+    result = bpost("--json", "roles", "apply", str(DEMO_ROSTER))
+    assert result.code == 0 and result.json()["summary"] == "nothing to change"
+
+
+def test_roles_apply__many_changes__progress_bar_then_idempotent(
+    bpost: Any, tmp_path: Path
+) -> None:
+    key = "0x" + encryption_key_of(fresh_account()).hex()
+    rows = [
+        f"{make_lei(30 + i)},Bank {i},custodian,{key},{fresh_account().address},CUSTODIAN;OBSERVER"
+        for i in range(3)
+    ]
+    path = tmp_path / "roster.csv"
+    path.write_text("lei,legal_name,type,encryption_key,address,roles\n" + "\n".join(rows) + "\n")
+    first = bpost("roles", "apply", str(path))
+    assert first.code == 0, first.err
+    assert "9 change(s) sent" in first.out and "roster" in first.err  # the progress bar
+    again = bpost("roles", "apply", str(path))
+    assert "nothing to change" in again.out
+
+
+def test_roles_apply__bad_row__nothing_sent(bpost: Any, tmp_path: Path) -> None:
+    key = "0x" + encryption_key_of(fresh_account()).hex()
+    path = tmp_path / "roster.csv"
+    path.write_text("lei,legal_name,type,encryption_key,address,roles\n"
+                    f"{make_lei(40)},Good,custodian,{key},{fresh_account().address},CUSTODIAN\n"
+                    f"{make_lei(41)},Bad,custodian,{key},0xnot-an-address,CUSTODIAN\n")  # fmt: skip
+    before = bpost("--json", "status").json()["head_block"]
+    result = bpost("roles", "apply", str(path))
+    assert result.code == 1 and "row 3, column address" in result.err
+    assert bpost("--json", "status").json()["head_block"] == before

@@ -1,0 +1,19 @@
+"""Small builders the tests share."""
+
+from __future__ import annotations
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+
+def make_lei(n: int) -> str:
+    """A valid LEI numbered ``n`` (fictional prefix, check digits computed)."""
+    prefix = f"3538000TEST{n:07d}"
+    number = int("".join(str(int(c, 36)) for c in prefix + "00"))
+    return f"{prefix}{98 - number % 97:02d}"
+
+
+def fresh_account() -> LocalAccount:
+    """A new random account holding no ether."""
+    account: LocalAccount = Account.create()
+    return account
