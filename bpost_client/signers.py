@@ -81,15 +81,21 @@ def write_keystore(account: LocalAccount, path: Path, passphrase: str) -> Path:
     return path
 
 
-def from_ape_account(account: object, chain_id: int) -> LocalAccount:
+def from_ape_account(account: object | None, chain_id: int) -> LocalAccount:
     """The eth-account signer behind an Ape account, so Ape scripts send through the client.
 
     Ape's test accounts carry their private key; its keyfile accounts are keystores in the same
     format this module opens. The object is inspected, not imported: the client needs no Ape.
+    With no account, dev account 0 signs on the embedded chain.
 
     Raises:
-        SignerError: an account of another kind (a hardware wallet, say).
+        SignerError: no account off the embedded chain, or an account of another kind (a
+            hardware wallet, say).
     """
+    if account is None:
+        if chain_id != CHAIN_ID:
+            raise SignerError(f"name the signer with --account on chain {chain_id}")
+        return dev_account(0, chain_id)
     private_key = getattr(account, "private_key", None)
     if private_key:
         if chain_id not in DEV_CHAIN_IDS:

@@ -15,21 +15,12 @@ import click
 from ape import project
 from ape.cli import ConnectedProviderCommand, account_option
 
-from bpost_client.chain import CHAIN_ID
 from bpost_client.cli.deploy import manifest_summary
 from bpost_client.client import web3_for
 from bpost_client.contracts import load_build_artifacts
 from bpost_client.deployment import deploy, existing_deployment, load_params
-from bpost_client.exceptions import BPostError, SignerError
-from bpost_client.signers import dev_account, from_ape_account
-
-
-def _signer(account: Any, chain_id: int) -> Any:
-    if account is not None:
-        return from_ape_account(account, chain_id)
-    if chain_id == CHAIN_ID:
-        return dev_account(0, chain_id)
-    raise SignerError("name the deployer with --account")
+from bpost_client.exceptions import BPostError
+from bpost_client.signers import from_ape_account
 
 
 def _print(summary: dict[str, object]) -> None:
@@ -69,7 +60,7 @@ def cli(
             click.echo(f"chain {live.chain_id} already has a live deployment; nothing deployed")
             _print(manifest_summary(live))
             return
-        signer = _signer(account, w3.eth.chain_id)
+        signer = from_ape_account(account, w3.eth.chain_id)
         project.load_contracts()
         artifacts = load_build_artifacts(project.manifest_path)
         manifest = deploy(w3, signer, artifacts, load_params(params), deployments, force=force)

@@ -12,11 +12,10 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand, account_option
 
-from bpost_client.chain import CHAIN_ID
-from bpost_client.client import connect, web3_for
-from bpost_client.exceptions import BPostError, SignerError
+from bpost_client.client import connect
+from bpost_client.exceptions import BPostError
 from bpost_client.roster import apply_plan, plan_roster, read_roster
-from bpost_client.signers import dev_account, from_ape_account
+from bpost_client.signers import from_ape_account
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -33,14 +32,8 @@ def cli(provider: Any, file: Path, account: Any, deployments: Path, dry_run: boo
     """Make the chain's institutions, operator addresses and roles match FILE."""
     try:
         roster = read_roster(file)
-        chain_id = web3_for(provider.http_uri).eth.chain_id
-        if account is not None:
-            signer = from_ape_account(account, chain_id)
-        elif chain_id == CHAIN_ID:
-            signer = dev_account(0, chain_id)
-        else:
-            raise SignerError("name the signer (the platform's default admin) with --account")
-        client = connect(provider.http_uri, deployments, signer)
+        reader = connect(provider.http_uri, deployments)
+        client = reader.with_account(from_ape_account(account, reader.chain_id))
         plan = plan_roster(client, roster)
         for note in plan.left_alone:
             click.echo(f"left alone: {note}")

@@ -50,7 +50,7 @@ __all__ = ["cli", "main"]
     envvar="BPOST_DEV_ACCOUNT",
     default=None,
     type=click.IntRange(0, 999),
-    help="Sign with dev account N (embedded chain only).",
+    help="Sign with dev account N (embedded chain only, where 0 is the default).",
 )
 @click.option(
     "--fees",

@@ -36,22 +36,26 @@ def roles() -> None:
     """Roles of addresses (granted and revoked by the platform's default admin only)."""
 
 
+def _change(ctx: Context, role: str, address: str, grant: bool) -> None:
+    """Grant or revoke unless the chain already says so; report whether anything changed."""
+    parsed, account = _role(role), _address(address)
+    client = ctx.client(signing=True)
+    if access.has_role(client, parsed, account) == grant:
+        emit(ctx, {"changed": False, "role": parsed.name, "account": account})
+        return
+    change = access.grant_role if grant else access.revoke_role
+    receipt = change(client, parsed, account)
+    emit(ctx, {"changed": True, "role": parsed.name, "account": account,
+               "block": receipt["blockNumber"]})  # fmt: skip
+
+
 @roles.command()
 @click.argument("role")
 @click.argument("address")
 @pass_context
 def grant(ctx: Context, role: str, address: str) -> None:
-    """Grant ROLE to ADDRESS."""
-    parsed, account = _role(role), _address(address)
-    client = ctx.client(signing=True)
-    if access.has_role(client, parsed, account):
-        emit(ctx, {"changed": False, "role": parsed.name, "account": account})
-        return
-    receipt = access.grant_role(client, parsed, account)
-    emit(
-        ctx,
-        {"changed": True, "role": parsed.name, "account": account, "block": receipt["blockNumber"]},
-    )
+    """Grant ROLE to ADDRESS (nothing is sent when it already holds it)."""
+    _change(ctx, role, address, grant=True)
 
 
 @roles.command()
@@ -59,17 +63,8 @@ def grant(ctx: Context, role: str, address: str) -> None:
 @click.argument("address")
 @pass_context
 def revoke(ctx: Context, role: str, address: str) -> None:
-    """Revoke ROLE from ADDRESS."""
-    parsed, account = _role(role), _address(address)
-    client = ctx.client(signing=True)
-    if not access.has_role(client, parsed, account):
-        emit(ctx, {"changed": False, "role": parsed.name, "account": account})
-        return
-    receipt = access.revoke_role(client, parsed, account)
-    emit(
-        ctx,
-        {"changed": True, "role": parsed.name, "account": account, "block": receipt["blockNumber"]},
-    )
+    """Revoke ROLE from ADDRESS (nothing is sent when it does not hold it)."""
+    _change(ctx, role, address, grant=False)
 
 
 @roles.command("list")

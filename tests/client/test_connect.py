@@ -99,3 +99,9 @@ def test_deploy_params__unknown_key__raises_naming_it(tmp_path: Path) -> None:
     path.write_text("admin_delay_seconds: 0\noperaters: []\n")
     with pytest.raises(Exception, match="operaters"):
         deployment.load_params(path)
+
+
+def test_deploy_params__consortium_example__parses() -> None:
+    params = deployment.load_params(LOCAL_PARAMS.parent / "consortium.example.yaml")
+    assert params.admin_delay_seconds == 172_800
+    assert [n.name for n in params.namespaces] == ["LEI", "BIC", "ISIN"]

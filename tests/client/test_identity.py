@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -96,3 +99,18 @@ def test_dev_account__on_a_public_chain__refused() -> None:
     assert signers.dev_account(0, 20201030).address == "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
     with pytest.raises(SignerError, match="local chains"):
         signers.dev_account(0, 1)
+
+
+def test_keystore__passphrase_prompted_on_a_terminal(tmp_path: Path) -> None:
+    account = signers.dev_account(4)
+    path = signers.write_keystore(account, tmp_path / "key.json", "typed-in")
+    script = (
+        "from bpost_client.signers import from_keystore\n"
+        f"print(from_keystore({str(path)!r}).address)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != signers.PASSPHRASE_ENV}
+    child = pexpect.spawn(sys.executable, ["-c", script], env=env, encoding="utf-8", timeout=30)
+    child.expect("Passphrase for")
+    child.sendline("typed-in")
+    child.expect(pexpect.EOF)
+    assert account.address in (child.before or "")

@@ -109,3 +109,10 @@ def test_roles_apply__bad_row__nothing_sent(bpost: Any, tmp_path: Path) -> None:
     result = bpost("roles", "apply", str(path))
     assert result.code == 1 and "row 3, column address" in result.err
     assert bpost("--json", "status").json()["head_block"] == before
+
+
+def test_deploy__live_deployment__refused_or_skipped(bpost: Any) -> None:
+    refused = bpost("deploy")
+    assert refused.code == 1 and "--force" in refused.err
+    skipped = bpost("--json", "deploy", "--skip-if-deployed")
+    assert skipped.code == 0 and skipped.json()["already_deployed"] is True

@@ -1,12 +1,14 @@
-"""The embedded chain survives a restart: every participant and event since the deployment."""
+"""The embedded chain: restarts keep every record; ports and block times as configured."""
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
-from bpost_client import participants, roles
-from bpost_client.client import connect
+from bpost_client import chain, participants, roles
+from bpost_client.chain import CHAIN_ID, ChainConfig
+from bpost_client.client import connect, web3_for
 from tests.conftest import DEMO_ROSTER, free_port
 from tests.e2e.conftest import run_process
 
@@ -67,3 +69,16 @@ def test_chain_start__port_taken_by_another_node__refused(tmp_path: Path) -> Non
         assert os.path.exists(tmp_path / "a" / "anvil.pid")
     finally:
         run_process("bpost", "chain", "stop", *first)
+
+
+def test_chain_start__block_time__mines_without_transactions(tmp_path: Path) -> None:
+    port = free_port()
+    config = ChainConfig(data_dir=tmp_path, port=port, block_time=1)
+    try:
+        started = chain.start(config)
+        time.sleep(2.5)
+        assert chain.status(config).block >= (started.block or 0) + 2  # type: ignore[operator]
+        assert web3_for(config.url).eth.chain_id == CHAIN_ID
+    finally:
+        chain.stop(config)
+    assert not chain.status(config).running
