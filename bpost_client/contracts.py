@@ -30,7 +30,12 @@ __all__ = [
     "load_build_artifacts",
 ]
 
-DEPLOYED_CONTRACTS: tuple[str, ...] = ("PlatformAccess", "ParticipantRegistry", "CodeRegistry")
+DEPLOYED_CONTRACTS: tuple[str, ...] = (
+    "PlatformAccess",
+    "ParticipantRegistry",
+    "CodeRegistry",
+    "FundRegistry",
+)
 """The contracts a deployment holds, in the order they are deployed."""
 
 Abi = list[dict[str, Any]]

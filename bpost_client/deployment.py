@@ -134,6 +134,8 @@ def _constructor_args(
 ) -> list[Any]:
     if name == "PlatformAccess":
         return [params.admin_delay_seconds, admin]
+    if name == "FundRegistry":
+        return [addresses[n] for n in ("PlatformAccess", "ParticipantRegistry", "CodeRegistry")]
     return [addresses["PlatformAccess"]]
 
 
@@ -195,6 +197,14 @@ def deploy(
             "grant OPERATOR to deployer",
         )
     ]
+    registries = [addresses["FundRegistry"]]  # contracts that link codes themselves
+    for registry in registries:
+        wiring.append(
+            (
+                access.functions.grantRole(Role.CODE_REGISTRAR.id, registry),
+                f"grant CODE_REGISTRAR to {registry}",
+            )
+        )
     for operator in params.operators:
         wiring.append(
             (

@@ -6,16 +6,22 @@ import re
 
 from eth_utils.address import is_address, is_checksum_address, to_checksum_address
 
-from bpost_client.types import Address, Lei
+from bpost_client.types import Address, FundCode, Lei
 
 __all__ = [
     "ascii_from_bytes",
     "bytes20_from_lei",
     "bytes32_from_ascii",
     "check_address",
+    "check_fund_code",
+    "check_isin",
+    "check_ita_code",
     "check_lei",
+    "fund_code",
+    "isin_is_valid",
     "lei_from_bytes20",
     "lei_is_valid",
+    "luhn36_check",
 ]
 
 _LEI = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
@@ -84,3 +90,88 @@ def bytes32_from_ascii(text: str) -> bytes:
 def ascii_from_bytes(raw: bytes) -> str:
     """The ASCII text of a zero-padded bytes value."""
     return bytes(raw).rstrip(b"\0").decode("ascii")
+
+
+_ISIN = re.compile(r"^[A-Z]{2}[0-9A-Z]{9}[0-9]$")
+_ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def isin_is_valid(text: str) -> bool:
+    """Whether ``text`` is an ISO 6166 ISIN: letters to 10..35, then the Luhn check."""
+    if not _ISIN.match(text):
+        return False
+    digits = "".join(str(int(c, 36)) for c in text)
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def check_isin(text: str) -> str:
+    """``text`` as an ISIN, stripped and upper-cased.
+
+    Raises:
+        ValueError: the format or the check digit is wrong.
+    """
+    isin = text.strip().upper()
+    if not _ISIN.match(isin):
+        raise ValueError(f"{text!r} is not an ISIN (2 letters, 9 letters or digits, 1 digit)")
+    if not isin_is_valid(isin):
+        raise ValueError(f"{text!r} has a wrong ISIN check digit")
+    return isin
+
+
+def luhn36_check(payload: str) -> str:
+    """The Luhn mod 36 check character of ``payload`` (0-9, A-Z)."""
+    total, factor = 0, 2
+    for char in reversed(payload):
+        addend = factor * _ALNUM.index(char)
+        total += addend // 36 + addend % 36
+        factor = 1 if factor == 2 else 2
+    return _ALNUM[(36 - total % 36) % 36]
+
+
+def fund_code(serial: int) -> FundCode:
+    """The platform fund code of serial number ``serial`` (as the contract issues it)."""
+    if not 0 < serial < 36**8:
+        raise ValueError(f"serial {serial} is out of range")
+    digits = ""
+    rest = serial
+    for _ in range(8):
+        rest, value = divmod(rest, 36)
+        digits = _ALNUM[value] + digits
+    payload = "BP" + digits
+    return FundCode(payload + luhn36_check(payload))
+
+
+_FUND_CODE = re.compile(r"^BP[0-9A-Z]{9}$")
+
+
+def check_fund_code(text: str) -> FundCode:
+    """``text`` as a platform fund code.
+
+    Raises:
+        ValueError: not ``BP`` + 8 base-36 digits + check character, or a wrong check character.
+    """
+    code = text.strip().upper()
+    if not _FUND_CODE.match(code):
+        raise ValueError(f"{text!r} is not a platform fund code (BP, 8 digits or letters, 1 check)")
+    if luhn36_check(code[:10]) != code[10]:
+        raise ValueError(f"{text!r} has a wrong check character")
+    return FundCode(code)
+
+
+_ITA = re.compile(r"^[0-9A-Z]{8}$")
+
+
+def check_ita_code(text: str) -> str:
+    """``text`` as an Investment Trusts Association fund code (8 letters or digits).
+
+    Raises:
+        ValueError: not 8 letters or digits.
+    """
+    code = text.strip().upper()
+    if not _ITA.match(code):
+        raise ValueError(f"{text!r} is not an ITA fund code (8 letters or digits)")
+    return code

@@ -12,11 +12,17 @@ from eth_utils.crypto import keccak
 __all__ = [
     "Address",
     "CodeTarget",
+    "FundCode",
+    "FundStatus",
+    "FundType",
     "Institution",
     "InstitutionStatus",
     "InstitutionType",
     "Lei",
+    "PartyRole",
     "RecordKind",
+    "RequestKind",
+    "RequestState",
     "Role",
 ]
 
@@ -143,3 +149,60 @@ class CodeTarget:
 
     kind: RecordKind
     record_id: bytes
+
+
+FundCode = NewType("FundCode", str)
+"""A platform fund code: ``BP``, eight base-36 digits, a Luhn mod 36 check character."""
+
+
+class FundStatus(IntEnum):
+    """Mirrors ``IFundRegistry.FundStatus``."""
+
+    NONE = 0
+    DRAFT = 1
+    ESTABLISHED = 2
+    ACTIVE = 3
+    SUSPENDED = 4
+    REDEEMING = 5
+    REDEEMED = 6
+
+
+class PartyRole(IntEnum):
+    """Mirrors ``IFundRegistry.PartyRole``."""
+
+    NONE = 0
+    ASSET_MANAGER = 1
+    TRUSTEE = 2
+    DISTRIBUTOR = 3
+    CUSTODIAN = 4
+
+
+class RequestKind(IntEnum):
+    """Mirrors ``IFundRegistry.RequestKind``."""
+
+    NONE = 0
+    ESTABLISH = 1
+    CHANGE = 2
+    REDEEM = 3
+
+
+class RequestState(IntEnum):
+    """Mirrors ``IFundRegistry.RequestState``."""
+
+    NONE = 0
+    PENDING = 1
+    DEFINITIVE = 2
+    REJECTED = 3
+    WITHDRAWN = 4
+
+
+class FundType(IntEnum):
+    """The fund's asset class, as the platform records it (``fundType`` on chain)."""
+
+    EQUITY = 1
+    BOND = 2
+    BALANCED = 3
+    MONEY_MARKET = 4
+    REIT = 5
+    ETF = 6
+    OTHER = 7

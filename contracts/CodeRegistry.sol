@@ -7,8 +7,8 @@ import {Roles} from "./libraries/Roles.sol";
 import {PlatformControlled} from "./PlatformControlled.sol";
 
 /// @title CodeRegistry
-/// @notice (namespace, value) codes, each pointing to exactly one record. The operator opens
-/// namespaces; code registrars (the registry contracts of funds and securities, and the operator's
+/// @notice (namespace, value) codes, each pointing to exactly one record. The operator and code
+/// registrars open namespaces; code registrars (the registry contracts of funds and securities, and the operator's
 /// staff) link and unlink codes. A code in a permanent namespace is never freed, so never reused.
 contract CodeRegistry is PlatformControlled, ICodeRegistry {
     /// @notice Most codes one {linkAll} call takes.
@@ -23,10 +23,9 @@ contract CodeRegistry is PlatformControlled, ICodeRegistry {
     constructor(IPlatformAccess access_) PlatformControlled(access_) {}
 
     /// @inheritdoc ICodeRegistry
-    function registerNamespace(bytes32 namespace, bool permanent, string calldata description)
-        external
-        onlyPlatformRole(Roles.OPERATOR)
-    {
+    function registerNamespace(bytes32 namespace, bool permanent, string calldata description) external {
+        if (!_hasPlatformRole(Roles.CODE_REGISTRAR, msg.sender)) _requirePlatformRole(Roles.OPERATOR);
+        _requireNotPaused();
         if (namespace == bytes32(0)) revert CodeRegistryUnknownNamespace(namespace);
         if (_namespaces[namespace].registered) revert CodeRegistryNamespaceExists(namespace);
         _namespaces[namespace] = Namespace({registered: true, permanent: permanent, description: description});
@@ -72,6 +71,11 @@ contract CodeRegistry is PlatformControlled, ICodeRegistry {
     /// @inheritdoc ICodeRegistry
     function getNamespace(bytes32 namespace) external view returns (Namespace memory) {
         return _namespaces[namespace];
+    }
+
+    /// @inheritdoc ICodeRegistry
+    function isNamespace(bytes32 namespace) external view returns (bool) {
+        return _namespaces[namespace].registered;
     }
 
     /// @inheritdoc ICodeRegistry

@@ -128,6 +128,12 @@ contract ParticipantRegistry is PlatformControlled, IParticipantRegistry {
     }
 
     /// @inheritdoc IParticipantRegistry
+    function statusOf(bytes20 lei) external view returns (InstitutionType kind, InstitutionStatus status) {
+        Institution storage inst = _institutions[lei];
+        return (inst.kind, inst.status);
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function institutionOf(address account) external view returns (bytes20) {
         return _institutionOf[account];
     }

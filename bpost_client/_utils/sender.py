@@ -128,7 +128,8 @@ class Sender:
         kept = {k: v for k, v in call.items() if k in ("to", "data", "value", "gas")}
         return cast(TxParams, kept)
 
-    def _estimate(self, params: TxParams) -> int:
+    def estimate(self, params: TxParams) -> int:
+        """Gas for ``params`` with the sender's margin; a revert raises its custom error."""
         probe: TxParams = {"from": self.account.address, **params}
         probe.pop("gas", None)
         try:
@@ -149,7 +150,7 @@ class Sender:
             ContractRevert: the call would revert (found by gas estimation; nothing was sent).
         """
         params = self._as_params(call)
-        gas = int(params.get("gas") or self._estimate(params))
+        gas = int(params.get("gas") or self.estimate(params))
         if self._nonce is None:
             self.resync_nonce()
         for attempt in range(2):

@@ -46,7 +46,7 @@ interface ICodeRegistry {
     event CodeLinked(bytes32 indexed namespace, bytes32 indexed value, RecordKind kind, bytes32 indexed recordId);
     event CodeUnlinked(bytes32 indexed namespace, bytes32 indexed value, RecordKind kind, bytes32 indexed recordId);
 
-    /// @notice Open a namespace of codes.
+    /// @notice Open a namespace of codes (the operator or a code registrar).
     /// @param namespace Its name as ASCII in a bytes32, e.g. "ISIN".
     /// @param permanent When true, a code once linked is never unlinked or reused.
     /// @param description What the codes are, for people.
@@ -74,6 +74,11 @@ interface ICodeRegistry {
     /// @param namespace The namespace.
     /// @return The namespace (registered is false when unknown).
     function getNamespace(bytes32 namespace) external view returns (Namespace memory);
+
+    /// @notice Whether a namespace is open.
+    /// @param namespace The namespace.
+    /// @return True once registered.
+    function isNamespace(bytes32 namespace) external view returns (bool);
 
     /// @notice The record a code points to.
     /// @param namespace The namespace.

@@ -110,6 +110,12 @@ interface IParticipantRegistry {
     /// @return The record; reverts for an unknown LEI.
     function getInstitution(bytes20 lei) external view returns (Institution memory);
 
+    /// @notice An institution's type and status, cheaply (no strings copied).
+    /// @param lei The institution.
+    /// @return kind Its type (None when unknown).
+    /// @return status Its status (None when unknown).
+    function statusOf(bytes20 lei) external view returns (InstitutionType kind, InstitutionStatus status);
+
     /// @notice The institution an address acts for.
     /// @param account The address.
     /// @return The LEI, or zero when the address is bound to none.

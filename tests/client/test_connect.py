@@ -104,4 +104,4 @@ def test_deploy_params__unknown_key__raises_naming_it(tmp_path: Path) -> None:
 def test_deploy_params__consortium_example__parses() -> None:
     params = deployment.load_params(LOCAL_PARAMS.parent / "consortium.example.yaml")
     assert params.admin_delay_seconds == 172_800
-    assert [n.name for n in params.namespaces] == ["LEI", "BIC", "ISIN"]
+    assert [n.name for n in params.namespaces] == ["BPFC", "ITA", "LEI", "BIC", "ISIN"]

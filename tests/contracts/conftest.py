@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from eth_utils.crypto import keccak
 
+from tests.helpers import make_lei
+
 LEIS = {
     "operator": "3538000BPOSTOPER0110",
     "asset_manager": "3538000SAKURAAM00151",
@@ -82,3 +84,42 @@ def registered(registry: Any, operator: Any, asset_manager: Any) -> bytes:
         lei, 2, "Sakura Asset Management", KEY, [asset_manager], sender=operator
     )
     return lei
+
+
+FUND_ACTORS = {  # name: (account index, institution type, LEI number for tests.helpers.make_lei)
+    "fund_manager": (10, 2, 101),
+    "fund_trustee": (11, 3, 102),
+    "fund_distributor": (12, 5, 103),
+    "fund_custodian": (13, 6, 104),
+    "rival_manager": (14, 2, 105),
+    "other_trustee": (15, 3, 106),
+}
+
+
+@pytest.fixture(scope="session")
+def fund_actors(accounts: Any) -> dict[str, Any]:
+    """The institutions of the fund tests, by name: account and LEI (bytes)."""
+    return {name: (accounts[i], make_lei(n).encode()) for name, (i, _, n) in FUND_ACTORS.items()}
+
+
+@pytest.fixture(scope="session")
+def funds(
+    project: Any,
+    access: Any,
+    registry: Any,
+    codes: Any,
+    admin: Any,
+    operator: Any,
+    fund_actors: dict[str, Any],
+) -> Any:
+    """The fund registry, wired, with two asset managers, two trust banks, a distributor and a
+    custodian registered."""
+    contract = project.FundRegistry.deploy(access, registry, codes, sender=admin)
+    access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=admin)
+    codes.registerNamespace(b"ITA".ljust(32, b"\0"), False, "ITA fund code", sender=operator)
+    for name, (account, lei) in fund_actors.items():
+        kind = FUND_ACTORS[name][1]
+        registry.registerInstitution(lei, kind, name, KEY, [account], sender=operator)
+        if kind == 2:
+            access.grantRole(role_id("ASSET_MANAGER_ROLE"), account, sender=admin)
+    return contract

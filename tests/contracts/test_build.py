@@ -29,11 +29,10 @@ def opcodes(code: bytes) -> set[int]:
 
 @pytest.mark.parametrize("name", DEPLOYED_CONTRACTS)
 def test_deployed_size__under_24_kib(
-    access: Any, registry: Any, codes: Any, name: str, chain: Any
+    access: Any, registry: Any, codes: Any, funds: Any, name: str, chain: Any
 ) -> None:
-    deployed = {"PlatformAccess": access, "ParticipantRegistry": registry, "CodeRegistry": codes}[
-        name
-    ]
+    contracts = {"PlatformAccess": access, "ParticipantRegistry": registry, "CodeRegistry": codes}
+    deployed = {**contracts, "FundRegistry": funds}[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"
 

@@ -57,7 +57,7 @@ def _cases() -> list[Case]:
         Case("registry", "setEncryptionKey", lambda a: [am, OTHER_KEY],
              frozenset({"operator", "asset_manager"}), "ParticipantRegistryNotAllowed"),
         Case("codes", "registerNamespace", lambda a: [b"BIC".ljust(32, b"\0"), False, "BIC"],
-             operator_only, unauthorized),
+             frozenset({"operator", "registrar"}), unauthorized),
         Case("codes", "link", lambda a: [ISIN, b"JP1".ljust(32, b"\0"), 2, b"\x01" * 32],
              registrar_only, unauthorized),
         Case("codes", "linkAll", lambda a: [[(ISIN, b"JP2".ljust(32, b"\0"))], 2, b"\x01" * 32],

@@ -1,0 +1,62 @@
+"""Split many records into transactions that fit: under the block gas limit and 128 KiB."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from web3.contract.contract import ContractFunction
+from web3.types import TxParams
+
+from bpost_client._utils.sender import Sender
+
+__all__ = ["MAX_CALLDATA_BYTES", "Batch", "sized_batches"]
+
+T = TypeVar("T")
+
+MAX_CALLDATA_BYTES = 120 * 1024
+"""Calldata per transaction, kept under the 128 KiB that geth's pool accepts (room for the rest)."""
+
+GAS_SHARE = 0.8
+"""The share of the block gas limit one batch may use."""
+
+
+@dataclass(frozen=True)
+class Batch(Generic[T]):
+    """Records sent in one transaction, with its call and estimated gas."""
+
+    items: Sequence[T]
+    params: TxParams
+
+
+def sized_batches(
+    items: Sequence[T],
+    call_for: Callable[[Sequence[T]], ContractFunction],
+    sender: Sender,
+    max_items: int,
+) -> Iterator[Batch[T]]:
+    """Yield batches of at most ``max_items`` records whose calldata is under
+    :data:`MAX_CALLDATA_BYTES` and whose estimated gas is under :data:`GAS_SHARE` of the block
+    gas limit; an oversize batch is halved until it fits. The gas estimate is kept in the
+    transaction fields, so the sender does not estimate again.
+
+    Raises:
+        ContractRevert: a record would revert (the estimate of its batch fails).
+    """
+    gas_cap = int(sender.w3.eth.get_block("latest")["gasLimit"] * GAS_SHARE)
+    start = 0
+    while start < len(items):
+        size = min(max_items, len(items) - start)
+        while True:
+            chunk = items[start : start + size]
+            call = call_for(chunk)
+            data = call._encode_transaction_data()
+            too_big = (len(data) - 2) // 2 > MAX_CALLDATA_BYTES
+            gas = 0 if too_big else sender.estimate({"to": call.address, "data": data})
+            if (too_big or gas > gas_cap) and size > 1:
+                size = max(1, size // 2)
+                continue
+            yield Batch(chunk, {"to": call.address, "data": data, "gas": gas})
+            start += size
+            break

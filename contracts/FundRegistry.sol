@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ICodeRegistry} from "./interfaces/ICodeRegistry.sol";
+import {IFundRegistry} from "./interfaces/IFundRegistry.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
+import {FundCode} from "./libraries/FundCode.sol";
+import {Isin} from "./libraries/Isin.sol";
+import {Roles} from "./libraries/Roles.sol";
+import {PlatformControlled} from "./PlatformControlled.sol";
+
+/// @title FundRegistry
+/// @notice Investment trusts: the platform fund code, linked codes, related parties, the
+/// lifecycle, and the acknowledgment workflow of establishment, attribute change and redemption.
+/// @dev Attributes are carried in events and committed by hash; see {IFundRegistry}.
+contract FundRegistry is PlatformControlled, IFundRegistry {
+    /// @notice Most funds one {registerFunds} call takes.
+    uint256 public constant MAX_BATCH = 256;
+    /// @notice Most related parties a fund has (the asset manager and trustee included).
+    uint256 public constant MAX_PARTIES = 16;
+    /// @notice Most codes a registration links besides the platform and manager codes.
+    uint256 public constant MAX_CODES = 8;
+    /// @notice The namespace of platform fund codes (permanent: never freed, never reused).
+    bytes32 public constant FUND_CODE_NAMESPACE = "BPFC";
+    /// @notice The namespace of ISINs, whose check digit this contract verifies.
+    bytes32 public constant ISIN_NAMESPACE = "ISIN";
+    /// @notice Prefix of an asset manager's own namespace: "AM/" followed by its 20-byte LEI.
+    bytes3 public constant MANAGER_NAMESPACE_PREFIX = "AM/";
+
+    IParticipantRegistry private immutable _participants;
+    ICodeRegistry private immutable _codes;
+
+    mapping(bytes32 fundCode => Fund) private _funds;
+    mapping(bytes32 fundCode => Party[]) private _parties;
+    mapping(uint256 requestId => Request) private _requests;
+    uint256 private _fundCount;
+    uint256 private _requestCount;
+
+    /// @param access_ The deployed PlatformAccess.
+    /// @param participants_ The deployed ParticipantRegistry.
+    /// @param codes_ The deployed CodeRegistry (this contract needs CODE_REGISTRAR_ROLE there).
+    constructor(IPlatformAccess access_, IParticipantRegistry participants_, ICodeRegistry codes_)
+        PlatformControlled(access_)
+    {
+        _participants = participants_;
+        _codes = codes_;
+    }
+
+    /// @inheritdoc IFundRegistry
+    function registerFunds(FundRegistration[] calldata registrations) external returns (uint256 firstSerial) {
+        bytes20 manager = _callerManager();
+        if (registrations.length > MAX_BATCH) revert FundRegistryBatchTooLarge(registrations.length, MAX_BATCH);
+        bytes32 managerNamespace = _managerNamespace(manager);
+        if (!_codes.isNamespace(managerNamespace)) {
+            _codes.registerNamespace(managerNamespace, false, "asset manager's own fund codes");
+        }
+        firstSerial = _fundCount + 1;
+        for (uint256 i = 0; i < registrations.length; ++i) {
+            _register(manager, managerNamespace, registrations[i]);
+        }
+    }
+
+    /// @inheritdoc IFundRegistry
+    function propose(
+        bytes32 fundCode,
+        RequestKind kind,
+        FundAttributes calldata attributes,
+        uint32 effectiveDate,
+        uint32 dueDate
+    ) external returns (uint256 requestId) {
+        Fund storage fund = _managedFund(fundCode);
+        if (fund.openRequest != 0) revert FundRegistryRequestPending(fundCode, fund.openRequest);
+        FundStatus status = fund.status;
+        bool allowed = kind == RequestKind.Establish
+            ? status == FundStatus.Draft
+            : (kind == RequestKind.Change || kind == RequestKind.Redeem)
+                && (status == FundStatus.Established || status == FundStatus.Active || status == FundStatus.Suspended);
+        if (!allowed) revert FundRegistryInvalidTransition(fundCode, status, _target(kind, status));
+        _checkDate(effectiveDate);
+        _checkDate(dueDate);
+        _checkAttributes(attributes);
+
+        Party[] storage parties = _parties[fundCode];
+        uint32 required = 0;
+        for (uint256 i = 0; i < parties.length; ++i) {
+            if (parties[i].required) required |= uint32(1 << i);
+        }
+        requestId = ++_requestCount;
+        bytes32 hash = keccak256(abi.encode(attributes));
+        _requests[requestId] = Request({
+            fundCode: fundCode,
+            attributesHash: hash,
+            proposer: fund.assetManager,
+            kind: kind,
+            state: RequestState.Pending,
+            requiredMask: required,
+            ackMask: 0,
+            effectiveDate: effectiveDate,
+            dueDate: dueDate,
+            establishmentDate: attributes.establishmentDate,
+            redemptionDate: attributes.redemptionDate,
+            trustee: attributes.trustee
+        });
+        fund.openRequest = uint32(requestId);
+        emit ChangeProposed(requestId, fundCode, kind, fund.assetManager, attributes, hash, effectiveDate, dueDate, required);
+        if (required == 0) _makeDefinitive(requestId);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function acknowledge(uint256 requestId) external {
+        (Request storage request, bytes20 lei, uint32 bit) = _partyOfOpenRequest(requestId);
+        if (request.ackMask & bit != 0) revert FundRegistryAlreadyAcknowledged(requestId, lei);
+        request.ackMask |= bit;
+        emit ChangeAcknowledged(requestId, request.fundCode, lei, msg.sender);
+        if (request.ackMask == request.requiredMask) _makeDefinitive(requestId);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function reject(uint256 requestId, string calldata reason) external {
+        (Request storage request, bytes20 lei,) = _partyOfOpenRequest(requestId);
+        request.state = RequestState.Rejected;
+        _funds[request.fundCode].openRequest = 0;
+        emit ChangeRejected(requestId, request.fundCode, lei, msg.sender, reason);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function withdraw(uint256 requestId) external {
+        Request storage request = _openRequest(requestId);
+        _managedFund(request.fundCode);
+        request.state = RequestState.Withdrawn;
+        _funds[request.fundCode].openRequest = 0;
+        emit ChangeWithdrawn(requestId, request.fundCode, msg.sender);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function setStatus(bytes32 fundCode, FundStatus to) external {
+        Fund storage fund = _managedFund(fundCode);
+        FundStatus from = fund.status;
+        bool allowed = (from == FundStatus.Established && to == FundStatus.Active)
+            || (from == FundStatus.Active && to == FundStatus.Suspended)
+            || (from == FundStatus.Suspended && to == FundStatus.Active)
+            || (from == FundStatus.Redeeming && to == FundStatus.Redeemed);
+        if (!allowed) revert FundRegistryInvalidTransition(fundCode, from, to);
+        if (fund.openRequest != 0) revert FundRegistryRequestPending(fundCode, fund.openRequest);
+        fund.status = to;
+        uint32 version = ++fund.version;
+        emit FundStatusChanged(fundCode, from, to, version);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function getFund(bytes32 fundCode) external view returns (Fund memory) {
+        return _existingFund(fundCode);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function partiesOf(bytes32 fundCode) external view returns (Party[] memory) {
+        _existingFund(fundCode);
+        return _parties[fundCode];
+    }
+
+    /// @inheritdoc IFundRegistry
+    function getRequest(uint256 requestId) external view returns (Request memory) {
+        Request storage request = _requests[requestId];
+        if (request.state == RequestState.None) revert FundRegistryUnknownRequest(requestId);
+        return request;
+    }
+
+    /// @inheritdoc IFundRegistry
+    function fundCount() external view returns (uint256) {
+        return _fundCount;
+    }
+
+    /// @inheritdoc IFundRegistry
+    function requestCount() external view returns (uint256) {
+        return _requestCount;
+    }
+
+    /// @inheritdoc IFundRegistry
+    function fundCodeOf(uint256 serial) external pure returns (bytes32) {
+        return FundCode.format(serial);
+    }
+
+    function _register(bytes20 manager, bytes32 managerNamespace, FundRegistration calldata reg) private {
+        FundAttributes calldata attributes = reg.attributes;
+        _checkAttributes(attributes);
+        uint256 codeCount = reg.codes.length;
+        if (codeCount > MAX_CODES) revert FundRegistryTooManyCodes(codeCount, MAX_CODES);
+        uint256 partyCount = reg.parties.length + 2;
+        if (partyCount > MAX_PARTIES) revert FundRegistryTooManyParties(partyCount, MAX_PARTIES);
+        if (_fundCount >= FundCode.MAX_SERIAL) revert FundRegistryCodesExhausted();
+
+        bytes32 fundCode = FundCode.format(++_fundCount);
+        bytes32 hash = keccak256(abi.encode(attributes));
+        _funds[fundCode] = Fund({
+            assetManager: manager,
+            status: FundStatus.Draft,
+            version: 1,
+            effectiveDate: 0,
+            trustee: attributes.trustee,
+            establishmentDate: attributes.establishmentDate,
+            redemptionDate: attributes.redemptionDate,
+            openRequest: 0,
+            attributesHash: hash
+        });
+        Party[] storage parties = _parties[fundCode];
+        parties.push(Party({lei: manager, role: PartyRole.AssetManager, required: false}));
+        parties.push(Party({lei: attributes.trustee, role: PartyRole.Trustee, required: true}));
+        for (uint256 i = 0; i < reg.parties.length; ++i) {
+            Party calldata party = reg.parties[i];
+            if (party.role != PartyRole.Distributor && party.role != PartyRole.Custodian) {
+                revert FundRegistryInvalidParty(party.lei, party.role);
+            }
+            _requireInstitution(party.lei, 0);
+            for (uint256 j = 0; j < parties.length; ++j) {
+                if (parties[j].lei == party.lei) revert FundRegistryInvalidParty(party.lei, party.role);
+            }
+            parties.push(party);
+        }
+        emit FundRegistered(fundCode, manager, reg.managerCode, attributes, hash, parties);
+
+        ICodeRegistry.Code[] memory links = new ICodeRegistry.Code[](codeCount + 2);
+        links[0] = ICodeRegistry.Code({namespace: FUND_CODE_NAMESPACE, value: fundCode});
+        links[1] = ICodeRegistry.Code({namespace: managerNamespace, value: reg.managerCode});
+        for (uint256 i = 0; i < codeCount; ++i) {
+            ICodeRegistry.Code calldata code = reg.codes[i];
+            if (code.namespace == ISIN_NAMESPACE && !Isin.isValid(code.value)) revert FundRegistryInvalidIsin(code.value);
+            links[i + 2] = code;
+        }
+        _codes.linkAll(links, ICodeRegistry.RecordKind.Fund, fundCode);
+    }
+
+    function _makeDefinitive(uint256 requestId) private {
+        Request storage request = _requests[requestId];
+        request.state = RequestState.Definitive;
+        bytes32 fundCode = request.fundCode;
+        Fund storage fund = _funds[fundCode];
+        FundStatus from = fund.status;
+        FundStatus to = _target(request.kind, from);
+        fund.attributesHash = request.attributesHash;
+        fund.effectiveDate = request.effectiveDate;
+        fund.establishmentDate = request.establishmentDate;
+        fund.redemptionDate = request.redemptionDate;
+        fund.openRequest = 0;
+        if (fund.trustee != request.trustee) {
+            fund.trustee = request.trustee;
+            _parties[fundCode][1].lei = request.trustee;
+        }
+        uint32 version = ++fund.version;
+        emit FundVersionDefinitive(fundCode, requestId, version, request.attributesHash, request.effectiveDate);
+        if (to != from) {
+            fund.status = to;
+            emit FundStatusChanged(fundCode, from, to, version);
+        }
+    }
+
+    function _target(RequestKind kind, FundStatus from) private pure returns (FundStatus) {
+        if (kind == RequestKind.Establish) return FundStatus.Established;
+        if (kind == RequestKind.Redeem) return FundStatus.Redeeming;
+        return from;
+    }
+
+    function _partyOfOpenRequest(uint256 requestId)
+        private
+        view
+        returns (Request storage request, bytes20 lei, uint32 bit)
+    {
+        request = _openRequest(requestId);
+        lei = _participants.institutionOf(msg.sender);
+        if (lei != bytes20(0) && _participants.isActiveOperator(msg.sender)) {
+            Party[] storage parties = _parties[request.fundCode];
+            for (uint256 i = 0; i < parties.length; ++i) {
+                if (parties[i].lei == lei && request.requiredMask & (1 << i) != 0) {
+                    return (request, lei, uint32(1 << i));
+                }
+            }
+        }
+        revert FundRegistryNotRequiredParty(requestId, msg.sender);
+    }
+
+    function _openRequest(uint256 requestId) private view returns (Request storage request) {
+        _requireNotPaused();
+        request = _requests[requestId];
+        if (request.state == RequestState.None) revert FundRegistryUnknownRequest(requestId);
+        if (request.state != RequestState.Pending) revert FundRegistryRequestClosed(requestId, request.state);
+    }
+
+    function _callerManager() private view returns (bytes20 lei) {
+        _requirePlatformRole(Roles.ASSET_MANAGER);
+        lei = _participants.institutionOf(msg.sender);
+        (IParticipantRegistry.InstitutionType kind, IParticipantRegistry.InstitutionStatus status) =
+            _participants.statusOf(lei);
+        if (
+            lei == bytes20(0) || kind != IParticipantRegistry.InstitutionType.AssetManager
+                || status != IParticipantRegistry.InstitutionStatus.Active
+        ) revert FundRegistryNotAssetManager(msg.sender);
+    }
+
+    function _managedFund(bytes32 fundCode) private view returns (Fund storage fund) {
+        bytes20 manager = _callerManager();
+        fund = _existingFund(fundCode);
+        if (fund.assetManager != manager) revert FundRegistryNotFundManager(msg.sender, fundCode);
+    }
+
+    function _existingFund(bytes32 fundCode) private view returns (Fund storage fund) {
+        fund = _funds[fundCode];
+        if (fund.status == FundStatus.None) revert FundRegistryUnknownFund(fundCode);
+    }
+
+    function _requireInstitution(bytes20 lei, uint8 expectedKind) private view {
+        (IParticipantRegistry.InstitutionType kind, IParticipantRegistry.InstitutionStatus status) =
+            _participants.statusOf(lei);
+        bool kindOk = expectedKind == 0 ? kind != IParticipantRegistry.InstitutionType.None : uint8(kind) == expectedKind;
+        if (!kindOk || status != IParticipantRegistry.InstitutionStatus.Active) {
+            revert FundRegistryInvalidInstitution(lei, expectedKind);
+        }
+    }
+
+    function _checkAttributes(FundAttributes calldata attributes) private view {
+        if (bytes(attributes.nameJa).length == 0 && bytes(attributes.nameEn).length == 0) {
+            revert FundRegistryInvalidAttributes("name");
+        }
+        if (attributes.currency == bytes3(0)) revert FundRegistryInvalidAttributes("currency");
+        if (attributes.fundType == 0) revert FundRegistryInvalidAttributes("fundType");
+        _checkDate(attributes.establishmentDate);
+        if (attributes.redemptionDate != 0) {
+            _checkDate(attributes.redemptionDate);
+            if (attributes.redemptionDate <= attributes.establishmentDate) {
+                revert FundRegistryInvalidAttributes("redemptionDate");
+            }
+        }
+        _requireInstitution(attributes.trustee, uint8(IParticipantRegistry.InstitutionType.TrustBank));
+    }
+
+    function _checkDate(uint32 date) private pure {
+        uint32 month = (date / 100) % 100;
+        uint32 day = date % 100;
+        if (date < 19000101 || date > 99991231 || month == 0 || month > 12 || day == 0 || day > 31) {
+            revert FundRegistryInvalidDate(date);
+        }
+    }
+
+    function _managerNamespace(bytes20 lei) private pure returns (bytes32) {
+        return bytes32(MANAGER_NAMESPACE_PREFIX) | (bytes32(lei) >> 24);
+    }
+}

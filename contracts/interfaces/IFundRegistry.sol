@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ICodeRegistry} from "./ICodeRegistry.sol";
+
+/// @title The registry of investment trusts and the workflow that changes them
+/// @notice A fund is keyed by its platform fund code. Its attributes travel in calldata and events
+/// and are committed on chain by their hash; what contracts check or look up (status, version,
+/// dates, asset manager, trustee, parties, codes) is stored. Establishment, attribute changes and
+/// redemption are requests that become definitive when every required party acknowledges them.
+interface IFundRegistry {
+    /// @notice Where a fund is in its life.
+    enum FundStatus {
+        None,
+        Draft,
+        Established,
+        Active,
+        Suspended,
+        Redeeming,
+        Redeemed
+    }
+
+    /// @notice What a related party is to a fund.
+    enum PartyRole {
+        None,
+        AssetManager,
+        Trustee,
+        Distributor,
+        Custodian
+    }
+
+    /// @notice What a request proposes.
+    enum RequestKind {
+        None,
+        Establish,
+        Change,
+        Redeem
+    }
+
+    /// @notice Where a request is.
+    enum RequestState {
+        None,
+        Pending,
+        Definitive,
+        Rejected,
+        Withdrawn
+    }
+
+    /// @notice A fund's attributes; the record's hash is keccak256(abi.encode(attributes)).
+    /// Dates are yyyymmdd numbers; a redemption date of 0 means open-ended.
+    struct FundAttributes {
+        string nameJa;
+        string nameEn;
+        bytes20 trustee;
+        uint8 fundType;
+        bytes3 currency;
+        uint32 establishmentDate;
+        uint32 redemptionDate;
+    }
+
+    /// @notice A related party of a fund.
+    struct Party {
+        bytes20 lei;
+        PartyRole role;
+        bool required;
+    }
+
+    /// @notice A fund to register.
+    struct FundRegistration {
+        bytes32 managerCode;
+        FundAttributes attributes;
+        ICodeRegistry.Code[] codes;
+        Party[] parties;
+    }
+
+    /// @notice A fund as stored.
+    struct Fund {
+        bytes20 assetManager;
+        FundStatus status;
+        uint32 version;
+        uint32 effectiveDate;
+        bytes20 trustee;
+        uint32 establishmentDate;
+        uint32 redemptionDate;
+        uint32 openRequest;
+        bytes32 attributesHash;
+    }
+
+    /// @notice A proposed change.
+    struct Request {
+        bytes32 fundCode;
+        bytes32 attributesHash;
+        bytes20 proposer;
+        RequestKind kind;
+        RequestState state;
+        uint32 requiredMask;
+        uint32 ackMask;
+        uint32 effectiveDate;
+        uint32 dueDate;
+        uint32 establishmentDate;
+        uint32 redemptionDate;
+        bytes20 trustee;
+    }
+
+    error FundRegistryNotAssetManager(address account);
+    error FundRegistryNotFundManager(address account, bytes32 fundCode);
+    error FundRegistryUnknownFund(bytes32 fundCode);
+    error FundRegistryUnknownRequest(uint256 requestId);
+    error FundRegistryInvalidInstitution(bytes20 lei, uint8 expectedKind);
+    error FundRegistryInvalidParty(bytes20 lei, PartyRole role);
+    error FundRegistryTooManyParties(uint256 count, uint256 maxCount);
+    error FundRegistryTooManyCodes(uint256 count, uint256 maxCount);
+    error FundRegistryBatchTooLarge(uint256 size, uint256 maxSize);
+    error FundRegistryInvalidIsin(bytes32 value);
+    error FundRegistryInvalidAttributes(string field);
+    error FundRegistryInvalidDate(uint32 date);
+    error FundRegistryInvalidTransition(bytes32 fundCode, FundStatus from, FundStatus to);
+    error FundRegistryRequestPending(bytes32 fundCode, uint256 requestId);
+    error FundRegistryRequestClosed(uint256 requestId, RequestState state);
+    error FundRegistryNotRequiredParty(uint256 requestId, address account);
+    error FundRegistryAlreadyAcknowledged(uint256 requestId, bytes20 lei);
+    error FundRegistryCodesExhausted();
+
+    event FundRegistered(
+        bytes32 indexed fundCode,
+        bytes20 indexed assetManager,
+        bytes32 managerCode,
+        FundAttributes attributes,
+        bytes32 attributesHash,
+        Party[] parties
+    );
+    event ChangeProposed(
+        uint256 indexed requestId,
+        bytes32 indexed fundCode,
+        RequestKind kind,
+        bytes20 proposer,
+        FundAttributes attributes,
+        bytes32 attributesHash,
+        uint32 effectiveDate,
+        uint32 dueDate,
+        uint32 requiredMask
+    );
+    event ChangeAcknowledged(uint256 indexed requestId, bytes32 indexed fundCode, bytes20 indexed lei, address by);
+    event ChangeRejected(
+        uint256 indexed requestId, bytes32 indexed fundCode, bytes20 indexed lei, address by, string reason
+    );
+    event ChangeWithdrawn(uint256 indexed requestId, bytes32 indexed fundCode, address by);
+    event FundVersionDefinitive(
+        bytes32 indexed fundCode, uint256 indexed requestId, uint32 version, bytes32 attributesHash, uint32 effectiveDate
+    );
+    event FundStatusChanged(bytes32 indexed fundCode, FundStatus from, FundStatus to, uint32 version);
+
+    /// @notice Register funds as drafts of the caller's institution (an asset manager), issuing
+    /// each a platform fund code and linking its codes; all or none.
+    /// @param registrations At most MAX_BATCH funds.
+    /// @return firstSerial The serial number of the first fund; the others follow in order.
+    function registerFunds(FundRegistration[] calldata registrations) external returns (uint256 firstSerial);
+
+    /// @notice Propose an establishment, attribute change or redemption of a fund.
+    /// @param fundCode The fund.
+    /// @param kind Establish (a draft), Change, or Redeem.
+    /// @param attributes The fund's attributes as they will be.
+    /// @param effectiveDate When the new version takes effect (yyyymmdd).
+    /// @param dueDate By when the parties should acknowledge (yyyymmdd).
+    /// @return requestId The request's number.
+    function propose(
+        bytes32 fundCode,
+        RequestKind kind,
+        FundAttributes calldata attributes,
+        uint32 effectiveDate,
+        uint32 dueDate
+    ) external returns (uint256 requestId);
+
+    /// @notice Acknowledge a request for the caller's institution; the last acknowledgment makes it definitive.
+    /// @param requestId The request.
+    function acknowledge(uint256 requestId) external;
+
+    /// @notice Reject a request for the caller's institution; it is closed.
+    /// @param requestId The request.
+    /// @param reason Why, for the proposer.
+    function reject(uint256 requestId, string calldata reason) external;
+
+    /// @notice Withdraw a pending request (its fund's asset manager).
+    /// @param requestId The request.
+    function withdraw(uint256 requestId) external;
+
+    /// @notice Move a fund along the lifecycle steps that need no acknowledgment:
+    /// Established→Active, Active→Suspended, Suspended→Active, Redeeming→Redeemed.
+    /// @param fundCode The fund.
+    /// @param to The new status.
+    function setStatus(bytes32 fundCode, FundStatus to) external;
+
+    /// @notice A fund's latest definitive record.
+    /// @param fundCode The fund.
+    /// @return The record; reverts for an unknown fund.
+    function getFund(bytes32 fundCode) external view returns (Fund memory);
+
+    /// @notice A fund's related parties.
+    /// @param fundCode The fund.
+    /// @return The parties, the asset manager first and the trustee second.
+    function partiesOf(bytes32 fundCode) external view returns (Party[] memory);
+
+    /// @notice A request.
+    /// @param requestId The request.
+    /// @return The request; reverts for an unknown one.
+    function getRequest(uint256 requestId) external view returns (Request memory);
+
+    /// @notice How many funds have been registered (the last serial number issued).
+    /// @return The count.
+    function fundCount() external view returns (uint256);
+
+    /// @notice How many requests have been made (the last request number).
+    /// @return The count.
+    function requestCount() external view returns (uint256);
+
+    /// @notice The platform fund code of serial number `serial`.
+    /// @param serial A serial number.
+    /// @return The code.
+    function fundCodeOf(uint256 serial) external pure returns (bytes32);
+}

@@ -1,0 +1,367 @@
+"""FundRegistry: codes issued and linked, parties, the lifecycle, the acknowledgment workflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ape
+import pytest
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bpost_client.funds import ATTRIBUTES_ABI
+from bpost_client.identifiers import fund_code
+
+DRAFT, ESTABLISHED, ACTIVE, SUSPENDED, REDEEMING, REDEEMED = range(1, 7)
+ESTABLISH, CHANGE, REDEEM = 1, 2, 3
+PENDING, DEFINITIVE, REJECTED, WITHDRAWN = 1, 2, 3, 4
+DISTRIBUTOR, CUSTODIAN = 3, 4
+
+
+def b32(text: str) -> bytes:
+    return text.encode().ljust(32, b"\0")
+
+
+def attrs(
+    actors: dict[str, Any],
+    name: str = "Sakura Japan Equity",
+    trustee: str = "fund_trustee",
+    established: int = 20260401,
+    redeemed: int = 0,
+) -> tuple[Any, ...]:
+    return ("さくら日本株式", name, actors[trustee][1], 1, b"JPY", established, redeemed)
+
+
+def registration(
+    actors: dict[str, Any],
+    manager_code: str,
+    codes: list[tuple[str, str]] = (),
+    parties: list[tuple[str, int]] | None = None,
+    **kw: Any,
+) -> tuple[Any, ...]:
+    chosen = (
+        [("fund_distributor", DISTRIBUTOR), ("fund_custodian", CUSTODIAN)]
+        if parties is None
+        else parties
+    )
+    return (
+        b32(manager_code),
+        attrs(actors, **kw),
+        [(b32(ns), b32(v)) for ns, v in codes],
+        [(actors[name][1], role, True) for name, role in chosen],
+    )
+
+
+def register(funds: Any, actors: dict[str, Any], *regs: tuple[Any, ...]) -> list[bytes]:
+    tx = funds.registerFunds(list(regs), sender=actors["fund_manager"][0])
+    return [bytes(e.fundCode) for e in tx.events.filter(funds.FundRegistered)]
+
+
+def establish(funds: Any, actors: dict[str, Any], code: bytes, **kw: Any) -> int:
+    tx = funds.propose(
+        code, ESTABLISH, attrs(actors, **kw), 20260401, 20260325, sender=actors["fund_manager"][0]
+    )
+    request = tx.events.filter(funds.ChangeProposed)[0].requestId
+    for party in ("fund_trustee", "fund_distributor", "fund_custodian"):
+        funds.acknowledge(request, sender=actors[party][0])
+    return int(request)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(serial=st.integers(1, 36**8 - 1))
+def test_fund_code__on_chain__matches_python(funds: Any, serial: int) -> None:
+    assert bytes(funds.fundCodeOf(serial)) == b32(fund_code(serial))
+
+
+def test_register__issues_the_code_and_links_every_code(
+    funds: Any, codes: Any, fund_actors: Any
+) -> None:
+    before = funds.fundCount()
+    [code] = register(
+        funds,
+        fund_actors,
+        registration(fund_actors, "SAKURA-001", [("ISIN", "JP90C000H1T1"), ("ITA", "0331418A")]),
+    )
+    assert code == b32(fund_code(before + 1))
+    manager_ns = b"AM/" + fund_actors["fund_manager"][1] + bytes(9)
+    for ns, value in [
+        (b32("BPFC"), code),
+        (manager_ns, b32("SAKURA-001")),
+        (b32("ISIN"), b32("JP90C000H1T1")),
+        (b32("ITA"), b32("0331418A")),
+    ]:
+        target = codes.resolve(ns, value)
+        assert (target.kind, bytes(target.recordId)) == (2, code)
+    fund = funds.getFund(code)
+    assert fund.status == DRAFT and fund.version == 1
+    assert bytes(fund.attributesHash) == keccak(encode([ATTRIBUTES_ABI], [attrs(fund_actors)]))
+    parties = [(bytes(p.lei), p.role, p.required) for p in funds.partiesOf(code)]
+    assert parties == [
+        (fund_actors["fund_manager"][1], 1, False),
+        (fund_actors["fund_trustee"][1], 2, True),
+        (fund_actors["fund_distributor"][1], 3, True),
+        (fund_actors["fund_custodian"][1], 4, True),
+    ]
+
+
+def test_register__batch__consecutive_codes(funds: Any, fund_actors: Any) -> None:
+    before = funds.fundCount()
+    codes = register(funds, fund_actors, *[registration(fund_actors, f"B-{i}") for i in range(3)])
+    assert codes == [b32(fund_code(before + i)) for i in (1, 2, 3)]
+
+
+def test_register__bad_isin__reverts(funds: Any, fund_actors: Any) -> None:
+    with ape.reverts(funds.FundRegistryInvalidIsin):
+        register(funds, fund_actors, registration(fund_actors, "X", [("ISIN", "JP90C000H1T2")]))
+
+
+def test_register__code_taken__whole_batch_reverts(
+    funds: Any, fund_actors: Any, codes: Any
+) -> None:
+    register(funds, fund_actors, registration(fund_actors, "FIRST", [("ITA", "0331418A")]))
+    count = funds.fundCount()
+    with ape.reverts(codes.CodeRegistryCodeTaken):
+        register(
+            funds,
+            fund_actors,
+            registration(fund_actors, "NEW"),
+            registration(fund_actors, "AGAIN", [("ITA", "0331418A")]),
+        )
+    assert funds.fundCount() == count
+
+
+def test_register__without_the_role__reverts(funds: Any, fund_actors: Any) -> None:
+    with ape.reverts(funds.PlatformAccessUnauthorized):
+        funds.registerFunds([registration(fund_actors, "X")], sender=fund_actors["fund_trustee"][0])
+
+
+def test_register__role_but_not_an_asset_manager__reverts(
+    funds: Any, access: Any, admin: Any, fund_actors: Any
+) -> None:
+    from tests.contracts.conftest import role_id
+
+    trustee = fund_actors["fund_trustee"][0]
+    access.grantRole(role_id("ASSET_MANAGER_ROLE"), trustee, sender=admin)
+    with ape.reverts(funds.FundRegistryNotAssetManager):
+        funds.registerFunds([registration(fund_actors, "X")], sender=trustee)
+
+
+def test_register__trustee_not_a_trust_bank__reverts(funds: Any, fund_actors: Any) -> None:
+    with ape.reverts(funds.FundRegistryInvalidInstitution):
+        register(funds, fund_actors, registration(fund_actors, "X", trustee="fund_distributor"))
+
+
+def test_register__party_twice_or_as_trustee__reverts(funds: Any, fund_actors: Any) -> None:
+    twice = [("fund_distributor", DISTRIBUTOR), ("fund_distributor", CUSTODIAN)]
+    with ape.reverts(funds.FundRegistryInvalidParty):
+        register(funds, fund_actors, registration(fund_actors, "X", parties=twice))
+    with ape.reverts(funds.FundRegistryInvalidParty):
+        register(
+            funds, fund_actors, registration(fund_actors, "X", parties=[("fund_custodian", 2)])
+        )
+
+
+@pytest.mark.parametrize(
+    ("established", "redeemed", "error"),
+    [
+        (20261301, 0, "FundRegistryInvalidDate"),
+        (20260400, 0, "FundRegistryInvalidDate"),
+        (20260401, 20260401, "FundRegistryInvalidAttributes"),
+    ],
+)
+def test_register__bad_dates__revert(
+    funds: Any, fund_actors: Any, established: int, redeemed: int, error: str
+) -> None:
+    with ape.reverts(getattr(funds, error)):
+        register(
+            funds,
+            fund_actors,
+            registration(fund_actors, "X", established=established, redeemed=redeemed),
+        )
+
+
+def test_establish__every_required_party_acknowledges__becomes_definitive(
+    funds: Any, fund_actors: Any
+) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "EST"))
+    manager = fund_actors["fund_manager"][0]
+    tx = funds.propose(code, ESTABLISH, attrs(fund_actors), 20260401, 20260325, sender=manager)
+    request = tx.events.filter(funds.ChangeProposed)[0].requestId
+    assert funds.getFund(code).openRequest == request
+    funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
+    funds.acknowledge(request, sender=fund_actors["fund_distributor"][0])
+    assert funds.getRequest(request).state == PENDING and funds.getFund(code).status == DRAFT
+    last = funds.acknowledge(request, sender=fund_actors["fund_custodian"][0])
+    assert funds.getRequest(request).state == DEFINITIVE
+    fund = funds.getFund(code)
+    assert (fund.status, fund.version, fund.openRequest, fund.effectiveDate) == (
+        ESTABLISHED,
+        2,
+        0,
+        20260401,
+    )
+    [changed] = last.events.filter(funds.FundStatusChanged)
+    assert (changed.to, changed.version) == (ESTABLISHED, 2)
+
+
+def test_acknowledge__twice_or_by_an_unrelated_party__reverts(funds: Any, fund_actors: Any) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "ACK"))
+    tx = funds.propose(
+        code,
+        ESTABLISH,
+        attrs(fund_actors),
+        20260401,
+        20260325,
+        sender=fund_actors["fund_manager"][0],
+    )
+    request = tx.events.filter(funds.ChangeProposed)[0].requestId
+    funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
+    with ape.reverts(funds.FundRegistryAlreadyAcknowledged):
+        funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
+    for outsider in ("rival_manager", "other_trustee", "fund_manager"):
+        with ape.reverts(funds.FundRegistryNotRequiredParty):
+            funds.acknowledge(request, sender=fund_actors[outsider][0])
+
+
+def test_reject__closes_the_request_with_its_reason(funds: Any, fund_actors: Any) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "REJ"))
+    manager = fund_actors["fund_manager"][0]
+    tx = funds.propose(code, ESTABLISH, attrs(fund_actors), 20260401, 20260325, sender=manager)
+    request = tx.events.filter(funds.ChangeProposed)[0].requestId
+    rejected = funds.reject(request, "wrong trustee fee", sender=fund_actors["fund_distributor"][0])
+    assert [e.reason for e in rejected.events.filter(funds.ChangeRejected)] == ["wrong trustee fee"]
+    assert funds.getRequest(request).state == REJECTED
+    assert funds.getFund(code).status == DRAFT and funds.getFund(code).openRequest == 0
+    with ape.reverts(funds.FundRegistryRequestClosed):
+        funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
+    again = funds.propose(code, ESTABLISH, attrs(fund_actors), 20260401, 20260325, sender=manager)
+    assert again.events.filter(funds.ChangeProposed)[0].requestId == request + 1
+
+
+def test_propose__while_one_is_pending__reverts_and_withdraw_frees(
+    funds: Any, fund_actors: Any
+) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "PEND"))
+    manager = fund_actors["fund_manager"][0]
+    tx = funds.propose(code, ESTABLISH, attrs(fund_actors), 20260401, 20260325, sender=manager)
+    request = tx.events.filter(funds.ChangeProposed)[0].requestId
+    with ape.reverts(funds.FundRegistryRequestPending):
+        funds.propose(code, ESTABLISH, attrs(fund_actors), 20260401, 20260325, sender=manager)
+    with ape.reverts(funds.FundRegistryNotFundManager):
+        funds.withdraw(request, sender=fund_actors["rival_manager"][0])
+    funds.withdraw(request, sender=manager)
+    assert funds.getRequest(request).state == WITHDRAWN and funds.getFund(code).openRequest == 0
+
+
+def test_change__new_trustee__replaces_the_trustee_party(funds: Any, fund_actors: Any) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "TRUSTEE"))
+    establish(funds, fund_actors, code)
+    manager = fund_actors["fund_manager"][0]
+    tx = funds.propose(
+        code,
+        CHANGE,
+        attrs(fund_actors, trustee="other_trustee"),
+        20261001,
+        20260915,
+        sender=manager,
+    )
+    request = tx.events.filter(funds.ChangeProposed)[0].requestId
+    for party in ("fund_trustee", "fund_distributor", "fund_custodian"):
+        funds.acknowledge(request, sender=fund_actors[party][0])
+    fund = funds.getFund(code)
+    assert bytes(fund.trustee) == fund_actors["other_trustee"][1] and fund.status == ESTABLISHED
+    assert bytes(funds.partiesOf(code)[1].lei) == fund_actors["other_trustee"][1]
+    assert fund.version == 3 and fund.effectiveDate == 20261001
+
+
+def test_manage__another_managers_fund__reverts(funds: Any, fund_actors: Any) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "MINE"))
+    with ape.reverts(funds.FundRegistryNotFundManager):
+        funds.propose(
+            code,
+            ESTABLISH,
+            attrs(fund_actors),
+            20260401,
+            20260325,
+            sender=fund_actors["rival_manager"][0],
+        )
+    with ape.reverts(funds.FundRegistryUnknownFund):
+        funds.getFund(b32("BP00000000X"))
+
+
+@pytest.fixture(scope="module")
+def fund_in(funds: Any, fund_actors: Any) -> dict[int, bytes]:
+    """One fund in each status."""
+    manager = fund_actors["fund_manager"][0]
+    codes = register(
+        funds, fund_actors, *[registration(fund_actors, f"LIFE-{s}") for s in range(1, 7)]
+    )
+    by_status = dict(zip(range(1, 7), codes, strict=True))
+    for status, code in by_status.items():
+        if status >= ESTABLISHED:
+            establish(funds, fund_actors, code)
+        if status in (ACTIVE, SUSPENDED, REDEEMING, REDEEMED):
+            funds.setStatus(code, ACTIVE, sender=manager)
+        if status == SUSPENDED:
+            funds.setStatus(code, SUSPENDED, sender=manager)
+        if status in (REDEEMING, REDEEMED):
+            tx = funds.propose(
+                code,
+                REDEEM,
+                attrs(fund_actors, redeemed=20301231),
+                20301231,
+                20301201,
+                sender=manager,
+            )
+            request = tx.events.filter(funds.ChangeProposed)[0].requestId
+            for party in ("fund_trustee", "fund_distributor", "fund_custodian"):
+                funds.acknowledge(request, sender=fund_actors[party][0])
+        if status == REDEEMED:
+            funds.setStatus(code, REDEEMED, sender=manager)
+    assert {s: funds.getFund(c).status for s, c in by_status.items()} == {s: s for s in by_status}
+    return by_status
+
+
+ALLOWED = {
+    ("propose", ESTABLISH): {DRAFT},
+    ("propose", CHANGE): {ESTABLISHED, ACTIVE, SUSPENDED},
+    ("propose", REDEEM): {ESTABLISHED, ACTIVE, SUSPENDED},
+    ("setStatus", DRAFT): set(),
+    ("setStatus", ESTABLISHED): set(),
+    ("setStatus", ACTIVE): {ESTABLISHED, SUSPENDED},
+    ("setStatus", SUSPENDED): {ACTIVE},
+    ("setStatus", REDEEMING): set(),
+    ("setStatus", REDEEMED): {REDEEMING},
+}
+
+
+@pytest.mark.parametrize(
+    "status",
+    range(1, 7),
+    ids=["draft", "established", "active", "suspended", "redeeming", "redeemed"],
+)
+@pytest.mark.parametrize("action", list(ALLOWED), ids=[f"{a}-{t}" for a, t in ALLOWED])
+def test_lifecycle__every_transition__allowed_or_refused(
+    funds: Any, fund_actors: Any, fund_in: dict[int, bytes], status: int, action: tuple[str, int]
+) -> None:
+    kind, target = action
+    code = fund_in[status]
+    manager = fund_actors["fund_manager"][0]
+    redeemed = 20301231 if target == REDEEM else 0
+    proposed = attrs(fund_actors, redeemed=redeemed)
+
+    def call() -> None:
+        if kind == "propose":
+            funds.propose.call(code, target, proposed, 20300101, 20291201, sender=manager)
+        else:
+            funds.setStatus.call(code, target, sender=manager)
+
+    if status in ALLOWED[action]:
+        call()
+    else:
+        with ape.reverts(funds.FundRegistryInvalidTransition):
+            call()
