@@ -8,7 +8,7 @@ and the hash of its attributes; the attributes themselves travel in the ``FundRe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
+from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from bpost_client._utils.batching import sized_batches
@@ -126,9 +127,9 @@ class FundAttributes:
         return keccak(encode([ATTRIBUTES_ABI], [self.to_abi()]))
 
     @classmethod
-    def from_abi(cls, raw: Sequence[Any] | dict[str, Any]) -> FundAttributes:
+    def from_abi(cls, raw: Sequence[Any] | Mapping[str, Any]) -> FundAttributes:
         """Attributes from a decoded tuple or event dictionary."""
-        values = list(raw.values()) if isinstance(raw, dict) else list(raw)
+        values = list(raw.values()) if isinstance(raw, Mapping) else list(raw)
         name_ja, name_en, trustee, fund_type, currency, established, redeemed = values
         return cls(
             str(name_ja), str(name_en), lei_from_bytes20(bytes(trustee)), FundType(fund_type),
@@ -205,8 +206,16 @@ def _code(raw: bytes) -> FundCode:
     return FundCode(ascii_from_bytes(raw))
 
 
-def register_funds(client: Client, registrations: Sequence[FundRegistration]) -> list[FundCode]:
+def register_funds(
+    client: Client,
+    registrations: Sequence[FundRegistration],
+    on_done: Callable[[TxReceipt], None] | None = None,
+    max_batch: int = MAX_BATCH,
+) -> list[FundCode]:
     """Register funds as drafts of the signer's institution, batched; return their codes in order.
+
+    Each batch is one transaction, sized under the block gas limit and 128 KiB of calldata;
+    ``on_done`` is called with each batch's receipt.
 
     Raises:
         ContractRevert: a fund is refused (nothing of its batch is written).
@@ -216,14 +225,13 @@ def register_funds(client: Client, registrations: Sequence[FundRegistration]) ->
         list(registrations),
         lambda chunk: registry.functions.registerFunds([r.to_abi() for r in chunk]),
         client.sender,
-        MAX_BATCH,
+        max_batch,
     )
-    receipts = client.sender.send_all(
-        [(b.params, f"register {len(b.items)} funds") for b in batches]
-    )
+    calls = [(b.params, f"register {len(b.items)} funds") for b in batches]
+    receipts = client.sender.send_all(calls, on_done=on_done)
     codes: list[FundCode] = []
     for receipt in receipts:
-        for log in registry.events.FundRegistered().process_receipt(receipt):
+        for log in registry.events.FundRegistered().process_receipt(receipt, errors=DISCARD):
             codes.append(_code(log["args"]["fundCode"]))
     return codes
 
@@ -299,7 +307,7 @@ def propose(
         int_from_date(effective_date), int_from_date(due_date),
     )  # fmt: skip
     receipt = client.sender.send(call, f"propose {kind.name.lower()} of {fund_code}")
-    logs = registry.events.ChangeProposed().process_receipt(receipt)
+    logs = registry.events.ChangeProposed().process_receipt(receipt, errors=DISCARD)
     return int(logs[0]["args"]["requestId"])
 
 

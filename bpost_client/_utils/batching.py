@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from web3.contract.contract import ContractFunction
+from web3.exceptions import Web3RPCError
 from web3.types import TxParams
 
 from bpost_client._utils.sender import Sender
+from bpost_client.exceptions import TransactionError
 
 __all__ = ["MAX_CALLDATA_BYTES", "Batch", "sized_batches"]
 
@@ -53,10 +55,30 @@ def sized_batches(
             call = call_for(chunk)
             data = call._encode_transaction_data()
             too_big = (len(data) - 2) // 2 > MAX_CALLDATA_BYTES
-            gas = 0 if too_big else sender.estimate({"to": call.address, "data": data})
+            gas = 0 if too_big else _estimate_or_zero(sender, {"to": call.address, "data": data})
+            too_big = too_big or gas == 0
+            if size == 1 and too_big:
+                sender.estimate({"to": call.address, "data": data})  # raises the real error
+                raise TransactionError("one record alone is over the gas or calldata limit")
             if (too_big or gas > gas_cap) and size > 1:
                 size = max(1, size // 2)
                 continue
             yield Batch(chunk, {"to": call.address, "data": data, "gas": gas})
             start += size
             break
+
+
+def _estimate_or_zero(sender: Sender, params: TxParams) -> int:
+    """The estimate, or 0 when the batch may need more gas than a block allows: the node says so,
+    or the call reverted without a custom error (an inner call out of gas reverts with no data).
+    A record that really reverts is found when the batch is halved down to it.
+    """
+    try:
+        return sender.estimate(params)
+    except TransactionError:
+        return 0
+    except Web3RPCError as exc:
+        text = str(exc).lower()
+        if "exceeds" in text or "out of gas" in text:
+            return 0
+        raise

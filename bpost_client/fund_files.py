@@ -1,0 +1,270 @@
+"""Funds to and from files: upload (validate, plan against the chain, batch, send) and export.
+
+An upload is keyed by the asset manager's own code for each fund, so a run that was killed
+half-way, started again with the same file, registers only the funds still missing. Export
+writes the same columns upload reads, rebuilt from events in block pages (no call per fund).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from web3.types import TxReceipt
+
+from bpost_client.client import Client
+from bpost_client.events import iter_events
+from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.fund_table import FundRow, registration_row, table, validate_fund_table
+from bpost_client.funds import (
+    FundAttributes,
+    FundRegistration,
+    Party,
+    manager_namespace,
+    register_funds,
+    resolve_fund,
+)
+from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii, lei_from_bytes20
+from bpost_client.io.tables import read_table
+from bpost_client.types import (
+    FundCode,
+    FundStatus,
+    InstitutionStatus,
+    InstitutionType,
+    Lei,
+    PartyRole,
+)
+
+__all__ = ["FundUpload", "export_funds", "plan_fund_upload", "upload_funds"]
+
+
+@dataclass
+class FundUpload:
+    """What an upload found and did."""
+
+    to_register: list[FundRow] = field(default_factory=list)
+    existing: list[tuple[int, str, FundCode]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    registered: list[tuple[int, str, FundCode]] = field(default_factory=list)
+    transactions: int = 0
+
+
+class _Chain:
+    """Cached look-ups of what a plan checks on chain."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.participants = client.contract("ParticipantRegistry")
+        self.codes = client.contract("CodeRegistry")
+        self._status: dict[str, tuple[InstitutionType, InstitutionStatus]] = {}
+        self._namespaces: dict[str, bool] = {}
+
+    def institution(self, lei: str) -> tuple[InstitutionType, InstitutionStatus]:
+        if lei not in self._status:
+            kind, status = self.participants.functions.statusOf(lei.encode()).call()
+            self._status[lei] = (InstitutionType(kind), InstitutionStatus(status))
+        return self._status[lei]
+
+    def namespace(self, name: str) -> bool:
+        if name not in self._namespaces:
+            raw = bytes32_from_ascii(name)
+            self._namespaces[name] = bool(self.codes.functions.isNamespace(raw).call())
+        return self._namespaces[name]
+
+
+def _check_on_chain(chain: _Chain, fund_row: FundRow) -> list[RowError]:
+    row, reg = fund_row.row, fund_row.registration
+    errors = []
+    kind, status = chain.institution(reg.attributes.trustee)
+    if kind is not InstitutionType.TRUST_BANK or status is not InstitutionStatus.ACTIVE:
+        errors.append(RowError(row, "trustee_lei", "not an active trust bank on the platform"))
+    for party in reg.parties:
+        column = "distributors" if party.role is PartyRole.DISTRIBUTOR else "custodians"
+        if chain.institution(party.lei)[1] is not InstitutionStatus.ACTIVE:
+            errors.append(RowError(row, column, f"{party.lei} is not an active institution"))
+    for namespace, value in reg.codes:
+        column = {"ISIN": "isin", "ITA": "ita_code"}.get(namespace, "other_codes")
+        if not chain.namespace(namespace):
+            errors.append(
+                RowError(row, column, f"namespace {namespace} is not open on the platform")
+            )
+        elif resolve_fund(chain.client, namespace, value) is not None or _taken(
+            chain, namespace, value
+        ):
+            errors.append(RowError(row, column, f"{namespace} {value} already points to a record"))
+    return errors
+
+
+def _taken(chain: _Chain, namespace: str, value: str) -> bool:
+    try:
+        chain.codes.functions.resolve(
+            bytes32_from_ascii(namespace), bytes32_from_ascii(value)
+        ).call()
+    except Exception:
+        return False
+    return True
+
+
+def plan_fund_upload(client: Client, rows: list[FundRow], manager: Lei) -> FundUpload:
+    """Split valid rows into funds already on chain (by the manager's code) and funds to
+    register, and find what the chain refuses (trustee, parties, codes taken) before sending.
+    """
+    chain = _Chain(client)
+    plan = FundUpload()
+    namespace = manager_namespace(manager)
+    for fund_row in rows:
+        manager_code = fund_row.registration.manager_code
+        existing = resolve_fund(client, namespace, manager_code)
+        if existing is not None:
+            if fund_row.fund_code and fund_row.fund_code != existing:
+                plan.errors.append(RowError(fund_row.row, "fund_code",
+                                            f"{manager_code} is {existing} on chain"))  # fmt: skip
+            else:
+                plan.existing.append((fund_row.row, manager_code, existing))
+            continue
+        if fund_row.fund_code:
+            plan.errors.append(
+                RowError(fund_row.row, "fund_code", "no fund on chain has this code")
+            )
+            continue
+        errors = _check_on_chain(chain, fund_row)
+        if errors:
+            plan.errors.extend(errors)
+        else:
+            plan.to_register.append(fund_row)
+    return plan
+
+
+def upload_funds(
+    client: Client,
+    source: Path | str | pd.DataFrame,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    on_done: Callable[[TxReceipt], None] | None = None,
+    max_batch: int = 256,
+) -> FundUpload:
+    """Register the funds of a CSV or Excel file (or a DataFrame) that are not on chain yet.
+
+    The whole file is validated first, against the table's rules and then against the chain;
+    with any bad row nothing is sent unless ``skip_invalid`` is set, which uploads the good rows
+    and reports the bad ones.
+
+    Raises:
+        ValidationError: bad rows (and ``skip_invalid`` not set), listing row, column and reason.
+    """
+    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
+    rows, errors = validate_fund_table(frame)
+    bad_rows = {e.row for e in errors}
+    manager_raw = (
+        client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
+    )
+    if bytes(manager_raw) == bytes(20):
+        raise ValidationError(f"{client.address} acts for no institution: it cannot upload funds")
+    plan = plan_fund_upload(
+        client, [r for r in rows if r.row not in bad_rows], lei_from_bytes20(manager_raw)
+    )
+    plan.errors = sorted(errors + plan.errors, key=lambda e: (e.row, e.column))
+    if plan.errors and not skip_invalid:
+        raise ValidationError("the fund file has bad rows; nothing was sent", plan.errors)
+    if dry_run or not plan.to_register:
+        return plan
+    receipts: list[TxReceipt] = []
+
+    def done(receipt: TxReceipt) -> None:
+        receipts.append(receipt)
+        if on_done is not None:
+            on_done(receipt)
+
+    codes = register_funds(client, [r.registration for r in plan.to_register], done, max_batch)
+    plan.registered = [
+        (r.row, r.registration.manager_code, code)
+        for r, code in zip(plan.to_register, codes, strict=True)
+    ]
+    plan.transactions = len(receipts)
+    return plan
+
+
+@dataclass
+class _Snapshot:
+    manager: Lei
+    manager_code: str
+    parties: list[Party]
+    attributes: FundAttributes
+    status: FundStatus = FundStatus.DRAFT
+    version: int = 1
+    version_hash: tuple[int, bytes] = (0, b"")
+    codes: dict[tuple[str, str], None] = field(default_factory=dict)
+
+
+def _logs(client: Client, contract: str, event: str) -> Any:
+    return iter_events(client.contract(contract), event, client.manifest.start_block)
+
+
+def export_funds(client: Client, manager: str | None = None) -> pd.DataFrame:
+    """Every fund (or one asset manager's) as the fund table, from events: latest definitive
+    attributes, status, version, codes and parties.
+    """
+    by_hash: dict[bytes, FundAttributes] = {}
+    funds: dict[str, _Snapshot] = {}
+    for log in _logs(client, "FundRegistry", "FundRegistered"):
+        args = log["args"]
+        attributes = FundAttributes.from_abi(args["attributes"])
+        by_hash[bytes(args["attributesHash"])] = attributes
+        parties = [
+            Party(lei_from_bytes20(bytes(p["lei"])), PartyRole(p["role"]), bool(p["required"]))
+            for p in args["parties"]
+        ]
+        funds[ascii_from_bytes(args["fundCode"])] = _Snapshot(
+            lei_from_bytes20(bytes(args["assetManager"])), ascii_from_bytes(args["managerCode"]),
+            parties, attributes,
+        )  # fmt: skip
+    for log in _logs(client, "FundRegistry", "ChangeProposed"):
+        by_hash[bytes(log["args"]["attributesHash"])] = FundAttributes.from_abi(
+            log["args"]["attributes"]
+        )
+    for log in _logs(client, "FundRegistry", "FundVersionDefinitive"):
+        snap = funds[ascii_from_bytes(log["args"]["fundCode"])]
+        version = int(log["args"]["version"])
+        snap.version = max(snap.version, version)
+        if version > snap.version_hash[0]:
+            snap.version_hash = (version, bytes(log["args"]["attributesHash"]))
+    for log in _logs(client, "FundRegistry", "FundStatusChanged"):
+        snap = funds[ascii_from_bytes(log["args"]["fundCode"])]
+        snap.version = max(snap.version, int(log["args"]["version"]))
+        snap.status = FundStatus(log["args"]["to"])
+    for event, linked in (("CodeLinked", True), ("CodeUnlinked", False)):
+        for log in _logs(client, "CodeRegistry", event):
+            if log["args"]["kind"] != 2:
+                continue
+            target = funds.get(ascii_from_bytes(log["args"]["recordId"]))
+            key = (
+                ascii_from_bytes(log["args"]["namespace"]),
+                ascii_from_bytes(log["args"]["value"]),
+            )
+            if target is not None and linked:
+                target.codes[key] = None
+            elif target is not None:
+                target.codes.pop(key, None)
+    rows = []
+    for code, snap in funds.items():
+        if manager is not None and snap.manager != manager:
+            continue
+        if snap.version_hash[1]:
+            snap.attributes = by_hash[snap.version_hash[1]]
+        others = [
+            (ns, v) for ns, v in snap.codes if ns not in ("BPFC",) and not ns.startswith("AM/")
+        ]
+        parties = [
+            p for p in snap.parties if p.role in (PartyRole.DISTRIBUTOR, PartyRole.CUSTODIAN)
+        ]
+        registration = FundRegistration(
+            snap.manager_code, snap.attributes, tuple(others), tuple(parties)
+        )
+        rows.append(
+            registration_row(registration, code, snap.status.name.lower(), str(snap.version))
+        )
+    return table(rows)
