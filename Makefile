@@ -53,6 +53,7 @@ demo: build
 	$(BIN)/ape run roles config/demo-participants.yaml --network $(DEMO_NETWORK)
 	$(BIN)/bpost status
 	$(BIN)/bpost participants list
+	$(BIN)/ape run demo --network $(DEMO_NETWORK)
 	@echo "The chain keeps running: 'bpost chain stop' ends it (its state is kept in .bpost/chain)."
 
 lint: install

@@ -416,6 +416,11 @@ def fund_history(client: Client, fund_code: str) -> pd.DataFrame:
         for lei, manager in zip(out["lei"], frame["assetManager"], strict=True)
     ]
     out["status"] = [None if pd.isna(s) else FundStatus(int(s)).name.lower() for s in out["status"]]
+    out["effective_date"] = [
+        None if pd.isna(v) else date_from_int(int(v)) for v in out["effective_date"]
+    ]
+    for column in ("request_id", "version"):
+        out[column] = out[column].astype("Int64")
     return out.drop(columns=["assetManager"])
 
 

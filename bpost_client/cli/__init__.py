@@ -13,6 +13,7 @@ from bpost_client._utils.sender import FeeMode
 from bpost_client.cli._context import DEFAULT_URL, Context
 from bpost_client.cli.chain import chain
 from bpost_client.cli.deploy import deploy
+from bpost_client.cli.funds import funds_group
 from bpost_client.cli.participants import participants
 from bpost_client.cli.roles import roles
 from bpost_client.cli.status import status
@@ -80,6 +81,7 @@ def cli(
 
 cli.add_command(chain)
 cli.add_command(deploy)
+cli.add_command(funds_group)
 cli.add_command(participants)
 cli.add_command(roles)
 cli.add_command(status)

@@ -21,7 +21,7 @@ from bpost_client.chain import CHAIN_ID
 from bpost_client.client import Client, connect, web3_for
 from bpost_client.signers import dev_account, from_keystore
 
-__all__ = ["Context", "emit", "pass_context", "progress"]
+__all__ = ["Context", "blank_missing", "emit", "pass_context", "progress"]
 
 DEFAULT_URL = "http://127.0.0.1:8545"
 PROGRESS_THRESHOLD = 5
@@ -101,10 +101,17 @@ def emit(ctx: Context, data: pd.DataFrame | dict[str, Any] | list[Any] | str) ->
         click.echo(data)
 
 
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with missing cells shown as blanks, for a table people read."""
+    cells = frame.astype(object)
+    return cells.where(frame.notna(), "")
+
+
 @contextmanager
-def progress(ctx: Context, total: int, label: str) -> Iterator[Callable[[Any], None]]:
-    """A callback that advances a progress bar on stderr when ``total`` is more than a handful."""
-    if total <= PROGRESS_THRESHOLD or ctx.as_json:
+def progress(ctx: Context, total: int | None, label: str) -> Iterator[Callable[[Any], None]]:
+    """A callback that advances a progress bar on stderr when ``total`` is more than a handful
+    (a running count when the total is not known ahead, as for batches sized by gas)."""
+    if (total is not None and total <= PROGRESS_THRESHOLD) or ctx.as_json:
         yield lambda _receipt: None
         return
     with tqdm(total=total, desc=label, unit="tx", file=click.get_text_stream("stderr")) as bar:

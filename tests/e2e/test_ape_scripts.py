@@ -40,3 +40,13 @@ def test_ape_run_roles__bad_row__stops_before_sending(isolated: Node, tmp_path: 
     assert result.code != 0
     assert "row 8, column institutions[8].operators[1].roles" in result.out + result.err
     assert connect(isolated.url, isolated.deployments).w3.eth.block_number == head
+
+
+def test_ape_run_upload__funds_twice__registers_once(isolated: Node) -> None:
+    args = ["--network", isolated.url, "--deployments", str(isolated.deployments),
+            "--account", "TEST::1"]  # fmt: skip
+    first = run_process("ape", "run", "upload", "funds", "config/demo-funds.csv", *args)
+    assert first.code == 0, first.err
+    assert "5 registered" in first.out
+    again = run_process("ape", "run", "upload", "funds", "config/demo-funds.csv", *args)
+    assert "0 registered" in again.out and "5 already on chain" in again.out

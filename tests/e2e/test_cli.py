@@ -116,3 +116,43 @@ def test_deploy__live_deployment__refused_or_skipped(bpost: Any) -> None:
     assert refused.code == 1 and "--force" in refused.err
     skipped = bpost("--json", "deploy", "--skip-if-deployed")
     assert skipped.code == 0 and skipped.json()["already_deployed"] is True
+
+
+def test_funds__upload_workflow_and_export_through_the_cli(bpost: Any, tmp_path: Path) -> None:
+    manager, trustee, kanda, minato = ("--dev-account", "1"), ("--dev-account", "2"), (
+        "--dev-account", "4"), ("--dev-account", "3")  # fmt: skip
+    uploaded = bpost(*manager, "--json", "funds", "upload", "config/demo-funds.csv")
+    assert uploaded.code == 0, uploaded.err
+    codes = uploaded.json()["codes"]
+    code = codes["SAKURA-GBD"]
+    shown = bpost("--json", "funds", "show", "--namespace", "ITA", "0331A02B").json()
+    assert shown["fund_code"] == code and shown["status"] == "draft"
+    proposed = bpost(*manager, "--json", "funds", "propose", code, "--kind", "establish",
+                     "--effective", "2026-04-01", "--due", "2026-03-25").json()  # fmt: skip
+    request = str(proposed["request_id"])
+    pending = bpost(*trustee, "--json", "funds", "pending", "--today", "2026-03-26").json()
+    assert [(p["request_id"], p["overdue"]) for p in pending] == [(int(request), True)]
+    assert bpost(*trustee, "funds", "ack", request).code == 0
+    assert bpost(*minato, "funds", "ack", request).code == 1  # not a party of this fund
+    done = bpost(*kanda, "--json", "funds", "ack", request).json()
+    assert done["state"] == "definitive"
+    assert bpost(*manager, "funds", "status", code, "active").code == 0
+    refused = bpost(*manager, "funds", "status", code, "redeemed")
+    assert refused.code == 1 and "FundRegistryInvalidTransition" in refused.err
+    history = bpost("--json", "funds", "history", code).json()
+    assert [h["event"] for h in history][-2:] == ["FundStatusChanged", "FundStatusChanged"]
+    target = tmp_path / "funds.csv"
+    assert bpost("funds", "export", str(target)).code == 0
+    exported = target.read_text()
+    assert code in exported and "active" in exported and "さくら世界債券ファンド" in exported
+    listed = bpost("funds", "list")
+    assert "Sakura Global Bond Fund" in listed.out
+
+
+def test_funds_upload__bad_file__rows_named_and_exit_1(bpost: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        Path("config/demo-funds.csv").read_text().replace("JP90C000SK23", "JP90C000SK24")
+    )
+    result = bpost("--dev-account", "1", "funds", "upload", str(path))
+    assert result.code == 1 and "row 3, column isin" in result.err

@@ -1,0 +1,218 @@
+"""`bpost funds ...`: upload, export, read, and the establishment/change/redemption workflow."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from bpost_client import fund_files, funds
+from bpost_client.cli._context import Context, blank_missing, emit, pass_context, progress
+from bpost_client.exceptions import ValidationError
+from bpost_client.funds import FundRecord
+from bpost_client.identifiers import check_fund_code, check_lei, lei_from_bytes20
+from bpost_client.io.tables import parse_date, write_table
+from bpost_client.types import FundStatus, RequestKind
+
+__all__ = ["funds_group"]
+
+LIST_COLUMNS = ["fund_code", "manager_code", "name_en", "status", "version", "trustee_lei"]
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _record(record: FundRecord) -> dict[str, object]:
+    attributes = record.attributes
+    return {
+        "fund_code": record.code, "status": record.status.name.lower(), "version": record.version,
+        "effective_date": record.effective_date, "asset_manager": record.asset_manager,
+        "name_ja": attributes.name_ja, "name_en": attributes.name_en,
+        "trustee": attributes.trustee, "fund_type": attributes.fund_type.name.lower(),
+        "currency": attributes.currency, "establishment_date": attributes.establishment_date,
+        "redemption_date": attributes.redemption_date or "", "open_request": record.open_request,
+        "parties": ", ".join(f"{p.lei} ({p.role.name.lower()})" for p in record.parties),
+    }  # fmt: skip
+
+
+def _signer_lei(ctx: Context) -> str:
+    client = ctx.client(signing=True)
+    raw = client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
+    if bytes(raw) == bytes(20):
+        raise ValidationError(f"{client.address} acts for no institution")
+    return lei_from_bytes20(bytes(raw))
+
+
+@click.group("funds")
+def funds_group() -> None:
+    """Funds: the platform fund code, linked codes, parties and the acknowledgment workflow."""
+
+
+@funds_group.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Upload the good rows; report the bad ones.")
+@click.option("--dry-run", is_flag=True, help="Validate and plan; send nothing.")
+@click.option("--batch", "max_batch", default=256, show_default=True, type=click.IntRange(1, 256),
+              help="Most funds per transaction (batches are also sized by gas).")  # fmt: skip
+@pass_context
+def upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool, max_batch: int) -> None:
+    """Register the funds of a CSV or Excel FILE not on chain yet (keyed by the manager's code)."""
+    client = ctx.client(signing=True)
+    with progress(ctx, None, "fund batches") as advance:
+        report = fund_files.upload_funds(
+            client, file, skip_invalid=skip_invalid, dry_run=dry_run, on_done=advance,
+            max_batch=max_batch,
+        )  # fmt: skip
+    emit(ctx, {
+        "file": str(file), "registered": len(report.registered),
+        "already_on_chain": len(report.existing), "transactions": report.transactions,
+        "planned": len(report.to_register) if dry_run else 0,
+        "bad_rows": [str(e) for e in report.errors],
+        "codes": {m: c for _, m, c in report.registered},
+    })  # fmt: skip
+
+
+@funds_group.command()
+@click.argument("target", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--manager", help="Only this asset manager's funds (LEI).")
+@pass_context
+def export(ctx: Context, target: str, manager: str | None) -> None:
+    """Write every fund to TARGET (.csv or .xlsx; - for CSV on standard output)."""
+    frame = fund_files.export_funds(ctx.client(), check_lei(manager) if manager else None)
+    if target == "-":
+        frame.to_csv(sys.stdout, index=False)
+        return
+    write_table(frame, Path(target))
+    emit(ctx, {"file": target, "funds": len(frame)})
+
+
+@funds_group.command("list")
+@click.option("--manager", help="Only this asset manager's funds (LEI).")
+@pass_context
+def list_(ctx: Context, manager: str | None) -> None:
+    """Every fund's code, names, status and version."""
+    frame = fund_files.export_funds(ctx.client(), check_lei(manager) if manager else None)
+    emit(ctx, frame if ctx.as_json else frame[LIST_COLUMNS])
+
+
+@funds_group.command()
+@click.argument("code", required=False)
+@click.option("--namespace", help="Look the fund up by a code of this namespace (ISIN, ITA...).")
+@pass_context
+def show(ctx: Context, code: str | None, namespace: str | None) -> None:
+    """A fund's definitive record, by its platform code or by CODE in --namespace."""
+    client = ctx.client()
+    if code is None:
+        raise ValidationError("give a fund code, or a code with --namespace")
+    fund_code = funds.resolve_fund(client, namespace, code) if namespace else check_fund_code(code)
+    if fund_code is None:
+        raise ValidationError(f"no fund has {namespace} {code}")
+    emit(ctx, _record(funds.get_fund(client, fund_code)))
+
+
+@funds_group.command()
+@click.argument("code")
+@pass_context
+def history(ctx: Context, code: str) -> None:
+    """Every event of a fund: proposals, acknowledgments, rejections, versions, statuses."""
+    frame = funds.fund_history(ctx.client(), check_fund_code(code))
+    shown = ["block", "event", "request_id", "version", "status", "lei", "reason", "effective_date"]
+    emit(ctx, frame if ctx.as_json else blank_missing(frame[shown]))
+
+
+@funds_group.command()
+@click.option("--lei", help="The institution (default: the signer's).")
+@click.option("--today", help="The date overdue is judged against (default: today).")
+@pass_context
+def pending(ctx: Context, lei: str | None, today: str | None) -> None:
+    """What an institution still has to acknowledge, overdue requests flagged."""
+    who = check_lei(lei) if lei else _signer_lei(ctx)
+    emit(ctx, funds.pending_for(ctx.client(), who, _date(today) or date.today()))
+
+
+@funds_group.command()
+@click.argument("code")
+@click.option("--kind", type=click.Choice(["establish", "change", "redeem"]), required=True)
+@click.option("--effective", required=True, help="When the new version takes effect (YYYY-MM-DD).")
+@click.option("--due", required=True, help="By when the parties should acknowledge (YYYY-MM-DD).")
+@click.option("--name-ja")
+@click.option("--name-en")
+@click.option("--trustee", help="A new trustee (LEI).")
+@click.option("--redemption-date", help="YYYY-MM-DD.")
+@pass_context
+def propose(
+    ctx: Context, code: str, kind: str, effective: str, due: str, name_ja: str | None,
+    name_en: str | None, trustee: str | None, redemption_date: str | None,
+) -> None:  # fmt: skip
+    """Propose an establishment, change or redemption of CODE: its attributes as they are, with
+    the changes given as options."""
+    client = ctx.client(signing=True)
+    current = funds.get_fund(client, check_fund_code(code)).attributes
+    changes: dict[str, object] = {
+        k: v for k, v in {"name_ja": name_ja, "name_en": name_en}.items() if v is not None
+    }
+    if trustee:
+        changes["trustee"] = check_lei(trustee)
+    if redemption_date:
+        changes["redemption_date"] = _date(redemption_date)
+    try:
+        attributes = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    effective_on, due_on = _date(effective), _date(due)
+    assert effective_on is not None and due_on is not None
+    request = funds.propose(
+        client, code, RequestKind[kind.upper()], attributes, effective_on, due_on
+    )
+    emit(ctx, {"request_id": request, "fund_code": code, "kind": kind})
+
+
+@funds_group.command()
+@click.argument("request_id", type=int)
+@pass_context
+def ack(ctx: Context, request_id: int) -> None:
+    """Acknowledge REQUEST_ID for the signer's institution."""
+    client = ctx.client(signing=True)
+    funds.acknowledge(client, request_id)
+    request = funds.get_request(client, request_id)
+    emit(ctx, {"request_id": request_id, "state": request.state.name.lower(),
+               "acknowledged": ", ".join(request.acknowledged)})  # fmt: skip
+
+
+@funds_group.command()
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True)
+@pass_context
+def reject(ctx: Context, request_id: int, reason: str) -> None:
+    """Reject REQUEST_ID for the signer's institution."""
+    funds.reject(ctx.client(signing=True), request_id, reason)
+    emit(ctx, {"request_id": request_id, "state": "rejected"})
+
+
+@funds_group.command()
+@click.argument("request_id", type=int)
+@pass_context
+def withdraw(ctx: Context, request_id: int) -> None:
+    """Withdraw REQUEST_ID (the fund's asset manager)."""
+    funds.withdraw(ctx.client(signing=True), request_id)
+    emit(ctx, {"request_id": request_id, "state": "withdrawn"})
+
+
+@funds_group.command("status")
+@click.argument("code")
+@click.argument("to", type=click.Choice(["active", "suspended", "redeemed"]))
+@pass_context
+def status_(ctx: Context, code: str, to: str) -> None:
+    """Activate, suspend, resume or complete the redemption of CODE."""
+    client = ctx.client(signing=True)
+    funds.set_status(client, check_fund_code(code), FundStatus[to.upper()])
+    emit(ctx, {"fund_code": code, "status": to})

@@ -1,0 +1,107 @@
+"""`ape run demo`: the use case 1 walk-through on the embedded chain, idempotent.
+
+Sakura Asset Management uploads its funds, proposes their establishment, the trustee and the
+distributors acknowledge, the funds go active, one fund's English name is changed with a later
+effective date, and every fund's definitive record and the changed fund's history are printed.
+Each institution signs with its own dev account of the embedded chain.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+from ape.cli import ConnectedProviderCommand
+
+from bpost_client import fund_files, funds
+from bpost_client.cli._context import blank_missing
+from bpost_client.client import Client, connect
+from bpost_client.exceptions import BPostError
+from bpost_client.participants import list_institutions
+from bpost_client.signers import dev_account
+from bpost_client.types import FundStatus, RequestKind
+
+DEMO_FUNDS = Path("config/demo-funds.csv")
+CHANGED = "SAKURA-JEQ"
+NEW_NAME = "Sakura Japan Equity Open (Sustainable)"
+
+
+def _clients(url: str, deployments: Path) -> dict[str, Client]:
+    """A client per demo institution, signing with the dev account its roster entry names."""
+    reader = connect(url, deployments)
+    by_address = {dev_account(i).address: dev_account(i) for i in range(8)}
+    clients = {}
+    for institution in list_institutions(reader):
+        account = by_address.get(institution.operators[0]) if institution.operators else None
+        clients[institution.lei] = reader.with_account(account)
+    return clients
+
+
+def _agree(clients: dict[str, Client], request_id: int) -> None:
+    request = funds.get_request(next(iter(clients.values())), request_id)
+    for lei in request.required:
+        if lei not in request.acknowledged:
+            funds.acknowledge(clients[lei], request_id)
+            click.echo(f"  {lei} acknowledged request {request_id}")
+
+
+def _walk_through(clients: dict[str, Client], manager: Client) -> list[str]:
+    report = fund_files.upload_funds(manager, DEMO_FUNDS)
+    click.echo(
+        f"upload: {len(report.registered)} registered, {len(report.existing)} already on chain"
+    )
+    codes = [code for _, _, code in report.registered + report.existing]
+    for code in codes:
+        record = funds.get_fund(manager, code)
+        if record.status is FundStatus.DRAFT:
+            effective = record.attributes.establishment_date
+            request = funds.propose(manager, code, RequestKind.ESTABLISH, record.attributes,
+                                    effective, effective - timedelta(days=7))  # fmt: skip
+            click.echo(f"{code}: establishment proposed (request {request})")
+            _agree(clients, request)
+            funds.set_status(manager, code, FundStatus.ACTIVE)
+    changed = funds.resolve_fund(manager, funds.manager_namespace(_lei_of(manager)), CHANGED)
+    assert changed is not None
+    record = funds.get_fund(manager, changed)
+    if record.attributes.name_en != NEW_NAME:
+        renamed = record.attributes.__class__(**{**record.attributes.__dict__, "name_en": NEW_NAME})
+        request = funds.propose(manager, changed, RequestKind.CHANGE, renamed, date(2026, 12, 1),
+                                date(2026, 11, 24))  # fmt: skip
+        click.echo(f"{changed}: name change proposed (request {request}), effective 2026-12-01")
+        _agree(clients, request)
+    return codes
+
+
+def _lei_of(client: Client) -> str:
+    raw = client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
+    return bytes(raw).decode("ascii")
+
+
+@click.command(cls=ConnectedProviderCommand)
+@click.option("--deployments", default="deployments", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))  # fmt: skip
+def cli(provider: Any, deployments: Path) -> None:
+    """Register, establish, activate and change the demo funds; print their records and history."""
+    try:
+        clients = _clients(provider.http_uri, deployments)
+        manager = clients["3538000SAKURAAM00151"]
+        codes = _walk_through(clients, manager)
+        click.echo("\nDefinitive records:")
+        for code in codes:
+            record = funds.get_fund(manager, code)
+            status = record.status.name.lower()
+            click.echo(f"  {code}  v{record.version:<2} {status:<11} {record.attributes.name_en}"
+                       f"  (effective {record.effective_date})")  # fmt: skip
+        changed = codes[0]
+        click.echo(f"\nHistory of {changed}:")
+        history = funds.fund_history(manager, changed)
+        columns = ["block", "event", "request_id", "version", "status", "lei", "effective_date"]
+        click.echo(blank_missing(history[columns]).to_string(index=False))
+        before = funds.fund_as_of(manager, changed, date(2026, 11, 30))
+        after = funds.fund_as_of(manager, changed, date(2026, 12, 1))
+        click.echo(f"\nIn force on 2026-11-30: {before.name_en if before else '-'}")
+        click.echo(f"In force on 2026-12-01: {after.name_en if after else '-'}")
+    except BPostError as exc:
+        raise click.ClickException(str(exc)) from exc
