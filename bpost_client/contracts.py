@@ -35,6 +35,8 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "ParticipantRegistry",
     "CodeRegistry",
     "FundRegistry",
+    "SsiRegistry",
+    "CorporateRegistry",
 )
 """The contracts a deployment holds, in the order they are deployed."""
 

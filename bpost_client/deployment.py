@@ -134,8 +134,10 @@ def _constructor_args(
 ) -> list[Any]:
     if name == "PlatformAccess":
         return [params.admin_delay_seconds, admin]
-    if name == "FundRegistry":
+    if name in ("FundRegistry", "SsiRegistry"):
         return [addresses[n] for n in ("PlatformAccess", "ParticipantRegistry", "CodeRegistry")]
+    if name == "CorporateRegistry":
+        return [addresses["PlatformAccess"], addresses["ParticipantRegistry"]]
     return [addresses["PlatformAccess"]]
 
 

@@ -9,11 +9,14 @@ from eth_utils.address import is_address, is_checksum_address, to_checksum_addre
 from bpost_client.types import Address, FundCode, Lei
 
 __all__ = [
+    "ISO_3166_ALPHA2",
     "ascii_from_bytes",
     "bytes20_from_lei",
     "bytes32_from_ascii",
     "check_address",
+    "check_bic",
     "check_fund_code",
+    "check_giin",
     "check_isin",
     "check_ita_code",
     "check_lei",
@@ -175,3 +178,47 @@ def check_ita_code(text: str) -> str:
     if not _ITA.match(code):
         raise ValueError(f"{text!r} is not an ITA fund code (8 letters or digits)")
     return code
+
+
+_COUNTRIES = (
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR "
+    "BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ "
+    "EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW "
+    "GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY "
+    "KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV "
+    "MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY "
+    "QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG "
+    "TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA "
+    "ZM ZW"
+)
+ISO_3166_ALPHA2 = frozenset(_COUNTRIES.split())
+"""ISO 3166-1 alpha-2 country codes (and XK, which SWIFT uses for Kosovo)."""
+
+_BIC = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+_GIIN = re.compile(r"^[0-9A-Z]{6}\.[0-9A-Z]{5}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$")
+
+
+def check_bic(text: str) -> str:
+    """``text`` as an ISO 9362 BIC (8 or 11 characters, a real country in characters 5-6).
+
+    Raises:
+        ValueError: the format or the country is wrong.
+    """
+    bic = text.strip().upper()
+    if not _BIC.match(bic):
+        raise ValueError(f"{text!r} is not a BIC (4 letters, country, 2 letters or digits, branch)")
+    if bic[4:6] not in ISO_3166_ALPHA2:
+        raise ValueError(f"{text!r}: {bic[4:6]} is not an ISO 3166 country code")
+    return bic
+
+
+def check_giin(text: str) -> str:
+    """``text`` as a FATCA GIIN: XXXXXX.XXXXX.XX.XXX (19 characters).
+
+    Raises:
+        ValueError: another format.
+    """
+    giin = text.strip().upper()
+    if not _GIIN.match(giin):
+        raise ValueError(f"{text!r} is not a GIIN (XXXXXX.XXXXX.XX.XXX)")
+    return giin

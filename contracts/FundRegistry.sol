@@ -5,6 +5,7 @@ import {ICodeRegistry} from "./interfaces/ICodeRegistry.sol";
 import {IFundRegistry} from "./interfaces/IFundRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
+import {Dates} from "./libraries/Dates.sol";
 import {FundCode} from "./libraries/FundCode.sol";
 import {Isin} from "./libraries/Isin.sol";
 import {Roles} from "./libraries/Roles.sol";
@@ -333,11 +334,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
     }
 
     function _checkDate(uint32 date) private pure {
-        uint32 month = (date / 100) % 100;
-        uint32 day = date % 100;
-        if (date < 19000101 || date > 99991231 || month == 0 || month > 12 || day == 0 || day > 31) {
-            revert FundRegistryInvalidDate(date);
-        }
+        if (!Dates.isValid(date)) revert FundRegistryInvalidDate(date);
     }
 
     function _managerNamespace(bytes20 lei) private pure returns (bytes32) {

@@ -123,3 +123,15 @@ def funds(
         if kind == 2:
             access.grantRole(role_id("ASSET_MANAGER_ROLE"), account, sender=admin)
     return contract
+
+
+@pytest.fixture(scope="session")
+def ssis(project: Any, access: Any, registry: Any, codes: Any, admin: Any, funds: Any) -> Any:
+    """The SSI registry (after the fund registry, whose institutions it uses)."""
+    return project.SsiRegistry.deploy(access, registry, codes, sender=admin)
+
+
+@pytest.fixture(scope="session")
+def corporate(project: Any, access: Any, registry: Any, admin: Any, funds: Any) -> Any:
+    """The corporate information registry."""
+    return project.CorporateRegistry.deploy(access, registry, sender=admin)

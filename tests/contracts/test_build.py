@@ -29,10 +29,23 @@ def opcodes(code: bytes) -> set[int]:
 
 @pytest.mark.parametrize("name", DEPLOYED_CONTRACTS)
 def test_deployed_size__under_24_kib(
-    access: Any, registry: Any, codes: Any, funds: Any, name: str, chain: Any
+    access: Any,
+    registry: Any,
+    codes: Any,
+    funds: Any,
+    ssis: Any,
+    corporate: Any,
+    name: str,
+    chain: Any,
 ) -> None:
-    contracts = {"PlatformAccess": access, "ParticipantRegistry": registry, "CodeRegistry": codes}
-    deployed = {**contracts, "FundRegistry": funds}[name]
+    deployed = {
+        "PlatformAccess": access,
+        "ParticipantRegistry": registry,
+        "CodeRegistry": codes,
+        "FundRegistry": funds,
+        "SsiRegistry": ssis,
+        "CorporateRegistry": corporate,
+    }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"
 

@@ -1,0 +1,120 @@
+"""Confidential fields on a chain every node operator can read.
+
+A confidential payload (an SSI account number, AML/CFT review details, KYC document
+references) goes on chain only as:
+
+* ``ciphertext``: AES-256-GCM of ``salt || plaintext`` under a fresh data key;
+* ``recipients``: for each entitled institution, the data key encrypted to its secp256k1 public
+  key from the participant registry (ECIES, ``eciespy``);
+* ``commitment``: keccak256(salt || plaintext). The 32-byte random salt keeps a guessable value
+  (an account number) from being found by hashing candidates.
+
+An entitled institution decrypts its wrapped key with its private key, decrypts the payload and
+checks the commitment; anyone else holds bytes it cannot open.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ecies
+from Crypto.Cipher import AES
+from eth_utils.crypto import keccak
+
+from bpost_client.exceptions import BPostError
+from bpost_client.identifiers import bytes20_from_lei, lei_from_bytes20
+from bpost_client.types import Lei
+
+__all__ = ["NotEntitledError", "Sealed", "commitment", "open_sealed", "seal"]
+
+SALT_BYTES = 32
+NONCE_BYTES = 12
+TAG_BYTES = 16
+
+
+class NotEntitledError(BPostError, PermissionError):
+    """The institution is not among a payload's recipients, or its key does not open it."""
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A confidential payload as it goes on chain."""
+
+    commitment: bytes
+    ciphertext: bytes
+    recipients: tuple[tuple[Lei, bytes], ...]
+
+    def to_abi(self) -> tuple[bytes, bytes, list[tuple[bytes, bytes]]]:
+        """As the contracts' ``Sealed`` tuple: (commitment, ciphertext, [(lei, wrappedKey)])."""
+        wrapped = [(bytes20_from_lei(lei), key) for lei, key in self.recipients]
+        return (self.commitment, self.ciphertext, wrapped)
+
+    @classmethod
+    def from_abi(cls, raw: Sequence[Any] | Mapping[str, Any]) -> Sealed:
+        """From a decoded tuple or event dictionary."""
+        values = list(raw.values()) if isinstance(raw, Mapping) else list(raw)
+        digest, ciphertext, recipients = values
+        pairs = []
+        for item in recipients:
+            lei, key = list(item.values()) if isinstance(item, Mapping) else list(item)
+            pairs.append((lei_from_bytes20(bytes(lei)), bytes(key)))
+        return cls(bytes(digest), bytes(ciphertext), tuple(pairs))
+
+    @property
+    def entitled(self) -> tuple[Lei, ...]:
+        """The institutions that can open the payload."""
+        return tuple(lei for lei, _ in self.recipients)
+
+
+def commitment(salt: bytes, plaintext: bytes) -> bytes:
+    """keccak256(salt || plaintext)."""
+    return keccak(salt + plaintext)
+
+
+def seal(plaintext: bytes, recipients: Mapping[Lei, bytes]) -> Sealed:
+    """Encrypt ``plaintext`` to each recipient's compressed secp256k1 public key.
+
+    Raises:
+        ValueError: no recipient.
+    """
+    if not recipients:
+        raise ValueError("a confidential payload needs at least one recipient")
+    salt = os.urandom(SALT_BYTES)
+    data_key = os.urandom(32)
+    nonce = os.urandom(NONCE_BYTES)
+    cipher = AES.new(data_key, AES.MODE_GCM, nonce=nonce)
+    body, tag = cipher.encrypt_and_digest(salt + plaintext)
+    wrapped = tuple(
+        (lei, bytes(ecies.encrypt(public_key, data_key))) for lei, public_key in recipients.items()
+    )
+    return Sealed(commitment(salt, plaintext), nonce + tag + body, wrapped)
+
+
+def open_sealed(sealed: Sealed, lei: str, private_key: bytes) -> bytes:
+    """The plaintext, for an entitled institution holding its private key; the commitment checked.
+
+    Raises:
+        NotEntitledError: ``lei`` is no recipient, or the key does not open its wrapped key.
+        BPostError: the payload was tampered with (authentication or commitment fails).
+    """
+    wrapped = dict(sealed.recipients).get(Lei(lei))
+    if wrapped is None:
+        raise NotEntitledError(f"{lei} is not among the recipients of this payload")
+    try:
+        data_key = ecies.decrypt(private_key, wrapped)
+    except (ValueError, TypeError) as exc:
+        raise NotEntitledError(f"the key given for {lei} does not open its copy") from exc
+    nonce = sealed.ciphertext[:NONCE_BYTES]
+    tag = sealed.ciphertext[NONCE_BYTES : NONCE_BYTES + TAG_BYTES]
+    body = sealed.ciphertext[NONCE_BYTES + TAG_BYTES :]
+    try:
+        opened = AES.new(data_key, AES.MODE_GCM, nonce=nonce).decrypt_and_verify(body, tag)
+    except ValueError as exc:
+        raise BPostError("the confidential payload fails its authentication") from exc
+    salt, plaintext = opened[:SALT_BYTES], opened[SALT_BYTES:]
+    if commitment(salt, plaintext) != sealed.commitment:
+        raise BPostError("the confidential payload does not match its on-chain commitment")
+    return plaintext

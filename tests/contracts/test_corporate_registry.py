@@ -1,0 +1,71 @@
+"""CorporateRegistry: who may publish, validation of the public part, versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ape
+
+
+def info(**changes: Any) -> tuple[Any, ...]:
+    values = {
+        "address": "1-1 Nihonbashi, Chuo-ku, Tokyo",
+        "aml": 3,
+        "review": 20270331,
+        "fatca": 1,
+        "giin": b"98Q96B.00000.LE.392",
+        "crs": 1,
+        "renewal": 20270101,
+        "documents": [b"\x05" * 32],
+    }
+    values.update(changes)
+    return tuple(values.values())
+
+
+def sealed(lei: bytes) -> tuple[Any, ...]:
+    return (b"\x02" * 32, b"ciphertext", [(lei, b"wrapped")])
+
+
+def test_publish__own_institution__versions_and_state(corporate: Any, fund_actors: Any) -> None:
+    account, lei = fund_actors["fund_trustee"]
+    tx = corporate.publishCorporateInfo([(lei, info(), sealed(lei))], sender=account)
+    [event] = tx.events.filter(corporate.CorporateInfoPublished)
+    assert event.version == 1 and event.info[0].startswith("1-1")
+    corporate.publishCorporateInfo([(lei, info(aml=2), sealed(lei))], sender=account)
+    state = corporate.getCorporateInfo(lei)
+    assert (state.version, state.amlStatus, state.nextReviewDate) == (2, 2, 20270331)
+
+
+def test_publish__another_institution__only_the_operator(
+    corporate: Any, fund_actors: Any, operator: Any
+) -> None:
+    account, _ = fund_actors["fund_trustee"]
+    _, other = fund_actors["fund_distributor"]
+    with ape.reverts(corporate.CorporateRegistryNotAllowed):
+        corporate.publishCorporateInfo([(other, info(), sealed(other))], sender=account)
+    corporate.publishCorporateInfo([(other, info(), sealed(other))], sender=operator)
+    assert corporate.getCorporateInfo(other).version == 1
+
+
+def test_publish__bad_fields__revert(corporate: Any, fund_actors: Any) -> None:
+    account, lei = fund_actors["fund_trustee"]
+    cases = [
+        (info(address=""), corporate.CorporateRegistryInvalidInfo),
+        (info(aml=5), corporate.CorporateRegistryInvalidInfo),
+        (info(fatca=0), corporate.CorporateRegistryInvalidInfo),
+        (info(crs=4), corporate.CorporateRegistryInvalidInfo),
+        (info(review=20271340), corporate.CorporateRegistryInvalidInfo),
+        (info(giin=b"98Q96B-00000.LE.392"), corporate.CorporateRegistryInvalidGiin),
+    ]
+    for bad, error in cases:
+        with ape.reverts(error):
+            corporate.publishCorporateInfo([(lei, bad, sealed(lei))], sender=account)
+    with ape.reverts(corporate.CorporateRegistryOwnerNotRecipient):
+        corporate.publishCorporateInfo(
+            [(lei, info(), sealed(fund_actors["fund_manager"][1]))], sender=account
+        )
+
+
+def test_get__never_published__reverts(corporate: Any, fund_actors: Any) -> None:
+    with ape.reverts(corporate.CorporateRegistryNotPublished):
+        corporate.getCorporateInfo(fund_actors["rival_manager"][1])
