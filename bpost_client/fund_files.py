@@ -216,7 +216,7 @@ def export_funds(client: Client, manager: str | None = None) -> pd.DataFrame:
         by_hash[bytes(args["attributesHash"])] = attributes
         parties = [
             Party(lei_from_bytes20(bytes(p["lei"])), PartyRole(p["role"]), bool(p["required"]))
-            for p in args["parties"]
+            for p in args["otherParties"]
         ]
         funds[ascii_from_bytes(args["fundCode"])] = _Snapshot(
             lei_from_bytes20(bytes(args["assetManager"])), ascii_from_bytes(args["managerCode"]),
@@ -258,9 +258,7 @@ def export_funds(client: Client, manager: str | None = None) -> pd.DataFrame:
         others = [
             (ns, v) for ns, v in snap.codes if ns not in ("BPFC",) and not ns.startswith("AM/")
         ]
-        parties = [
-            p for p in snap.parties if p.role in (PartyRole.DISTRIBUTOR, PartyRole.CUSTODIAN)
-        ]
+        parties = snap.parties
         registration = FundRegistration(
             snap.manager_code, snap.attributes, tuple(others), tuple(parties)
         )

@@ -349,8 +349,8 @@ def get_request(client: Client, request_id: int) -> Request:
     return Request(
         request_id=request_id, fund_code=_code(code), kind=RequestKind(kind),
         state=RequestState(state), proposer=lei_from_bytes20(bytes(proposer)),
-        required=tuple(p.lei for i, p in enumerate(parties) if required >> i & 1),
-        acknowledged=tuple(p.lei for i, p in enumerate(parties) if acked >> i & 1),
+        required=tuple(p.lei for i, p in enumerate(parties[1:]) if required >> i & 1),
+        acknowledged=tuple(p.lei for i, p in enumerate(parties[1:]) if acked >> i & 1),
         effective_date=date_from_int(int(effective)), due_date=date_from_int(int(due)),
     )  # fmt: skip
 

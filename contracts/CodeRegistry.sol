@@ -15,9 +15,8 @@ contract CodeRegistry is PlatformControlled, ICodeRegistry {
     uint256 public constant MAX_BATCH = 32;
 
     mapping(bytes32 namespace => Namespace) private _namespaces;
-    mapping(bytes32 namespace => mapping(bytes32 value => CodeTarget)) private _targets;
-    mapping(bytes32 recordKey => Code[]) private _codesOf;
-    mapping(bytes32 namespace => mapping(bytes32 value => uint256 position)) private _position; // index + 1
+    /// @dev The record id with its kind in the last byte: one storage slot per code.
+    mapping(bytes32 namespace => mapping(bytes32 value => bytes32 packedTarget)) private _targets;
 
     /// @param access_ The deployed PlatformAccess.
     constructor(IPlatformAccess access_) PlatformControlled(access_) {}
@@ -53,19 +52,12 @@ contract CodeRegistry is PlatformControlled, ICodeRegistry {
 
     /// @inheritdoc ICodeRegistry
     function unlink(bytes32 namespace, bytes32 value) external onlyPlatformRole(Roles.CODE_REGISTRAR) {
-        CodeTarget memory target = _targets[namespace][value];
-        if (target.kind == RecordKind.None) revert CodeRegistryUnknownCode(namespace, value);
+        bytes32 packed = _targets[namespace][value];
+        if (packed == bytes32(0)) revert CodeRegistryUnknownCode(namespace, value);
         if (_namespaces[namespace].permanent) revert CodeRegistryPermanentCode(namespace, value);
-
-        Code[] storage list = _codesOf[_recordKey(target.kind, target.recordId)];
-        uint256 index = _position[namespace][value] - 1;
-        Code memory last = list[list.length - 1];
-        list[index] = last;
-        _position[last.namespace][last.value] = index + 1;
-        list.pop();
-        delete _position[namespace][value];
         delete _targets[namespace][value];
-        emit CodeUnlinked(namespace, value, target.kind, target.recordId);
+        (RecordKind kind, bytes32 recordId) = _unpack(packed);
+        emit CodeUnlinked(namespace, value, kind, recordId);
     }
 
     /// @inheritdoc ICodeRegistry
@@ -80,31 +72,28 @@ contract CodeRegistry is PlatformControlled, ICodeRegistry {
 
     /// @inheritdoc ICodeRegistry
     function resolve(bytes32 namespace, bytes32 value) external view returns (CodeTarget memory target) {
-        target = _targets[namespace][value];
-        if (target.kind == RecordKind.None) revert CodeRegistryUnknownCode(namespace, value);
-    }
-
-    /// @inheritdoc ICodeRegistry
-    function codesOf(RecordKind kind, bytes32 recordId) external view returns (Code[] memory) {
-        return _codesOf[_recordKey(kind, recordId)];
+        bytes32 packed = _targets[namespace][value];
+        if (packed == bytes32(0)) revert CodeRegistryUnknownCode(namespace, value);
+        (target.kind, target.recordId) = _unpack(packed);
     }
 
     function _link(bytes32 namespace, bytes32 value, RecordKind kind, bytes32 recordId) private {
         if (!_namespaces[namespace].registered) revert CodeRegistryUnknownNamespace(namespace);
         if (value == bytes32(0)) revert CodeRegistryEmptyValue(namespace);
-        if (kind == RecordKind.None || recordId == bytes32(0)) revert CodeRegistryInvalidTarget(kind, recordId);
-        CodeTarget memory current = _targets[namespace][value];
-        if (current.kind != RecordKind.None) {
-            revert CodeRegistryCodeTaken(namespace, value, current.kind, current.recordId);
+        if (kind == RecordKind.None || recordId == bytes32(0) || uint8(recordId[31]) != 0) {
+            revert CodeRegistryInvalidTarget(kind, recordId);
         }
-        _targets[namespace][value] = CodeTarget({kind: kind, recordId: recordId});
-        Code[] storage list = _codesOf[_recordKey(kind, recordId)];
-        list.push(Code({namespace: namespace, value: value}));
-        _position[namespace][value] = list.length;
+        bytes32 current = _targets[namespace][value];
+        if (current != bytes32(0)) {
+            (RecordKind heldKind, bytes32 heldId) = _unpack(current);
+            revert CodeRegistryCodeTaken(namespace, value, heldKind, heldId);
+        }
+        _targets[namespace][value] = recordId | bytes32(uint256(kind));
         emit CodeLinked(namespace, value, kind, recordId);
     }
 
-    function _recordKey(RecordKind kind, bytes32 recordId) private pure returns (bytes32) {
-        return keccak256(abi.encode(kind, recordId));
+    function _unpack(bytes32 packed) private pure returns (RecordKind kind, bytes32 recordId) {
+        kind = RecordKind(uint8(uint256(packed)));
+        recordId = packed & ~bytes32(uint256(0xff));
     }
 }

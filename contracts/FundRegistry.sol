@@ -33,6 +33,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
     ICodeRegistry private immutable _codes;
 
     mapping(bytes32 fundCode => Fund) private _funds;
+    /// @dev Distributors and custodians; the asset manager and trustee are in the fund record.
     mapping(bytes32 fundCode => Party[]) private _parties;
     mapping(uint256 requestId => Request) private _requests;
     uint256 private _fundCount;
@@ -83,9 +84,9 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         _checkAttributes(attributes);
 
         Party[] storage parties = _parties[fundCode];
-        uint32 required = 0;
+        uint32 required = 1; // bit 0: the trustee; bit i + 1: party i
         for (uint256 i = 0; i < parties.length; ++i) {
-            if (parties[i].required) required |= uint32(1 << i);
+            if (parties[i].required) required |= uint32(1 << (i + 1));
         }
         requestId = ++_requestCount;
         bytes32 hash = keccak256(abi.encode(attributes));
@@ -155,9 +156,15 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
     }
 
     /// @inheritdoc IFundRegistry
-    function partiesOf(bytes32 fundCode) external view returns (Party[] memory) {
-        _existingFund(fundCode);
-        return _parties[fundCode];
+    function partiesOf(bytes32 fundCode) external view returns (Party[] memory parties) {
+        Fund storage fund = _existingFund(fundCode);
+        Party[] storage others = _parties[fundCode];
+        parties = new Party[](others.length + 2);
+        parties[0] = Party({lei: fund.assetManager, role: PartyRole.AssetManager, required: false});
+        parties[1] = Party({lei: fund.trustee, role: PartyRole.Trustee, required: true});
+        for (uint256 i = 0; i < others.length; ++i) {
+            parties[i + 2] = others[i];
+        }
     }
 
     /// @inheritdoc IFundRegistry
@@ -205,20 +212,21 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
             attributesHash: hash
         });
         Party[] storage parties = _parties[fundCode];
-        parties.push(Party({lei: manager, role: PartyRole.AssetManager, required: false}));
-        parties.push(Party({lei: attributes.trustee, role: PartyRole.Trustee, required: true}));
         for (uint256 i = 0; i < reg.parties.length; ++i) {
             Party calldata party = reg.parties[i];
             if (party.role != PartyRole.Distributor && party.role != PartyRole.Custodian) {
                 revert FundRegistryInvalidParty(party.lei, party.role);
             }
+            if (party.lei == manager || party.lei == attributes.trustee) {
+                revert FundRegistryInvalidParty(party.lei, party.role);
+            }
             _requireInstitution(party.lei, 0);
-            for (uint256 j = 0; j < parties.length; ++j) {
-                if (parties[j].lei == party.lei) revert FundRegistryInvalidParty(party.lei, party.role);
+            for (uint256 j = 0; j < i; ++j) {
+                if (reg.parties[j].lei == party.lei) revert FundRegistryInvalidParty(party.lei, party.role);
             }
             parties.push(party);
         }
-        emit FundRegistered(fundCode, manager, reg.managerCode, attributes, hash, parties);
+        emit FundRegistered(fundCode, manager, reg.managerCode, attributes, hash, reg.parties);
 
         ICodeRegistry.Code[] memory links = new ICodeRegistry.Code[](codeCount + 2);
         links[0] = ICodeRegistry.Code({namespace: FUND_CODE_NAMESPACE, value: fundCode});
@@ -243,10 +251,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         fund.establishmentDate = request.establishmentDate;
         fund.redemptionDate = request.redemptionDate;
         fund.openRequest = 0;
-        if (fund.trustee != request.trustee) {
-            fund.trustee = request.trustee;
-            _parties[fundCode][1].lei = request.trustee;
-        }
+        if (fund.trustee != request.trustee) fund.trustee = request.trustee;
         uint32 version = ++fund.version;
         emit FundVersionDefinitive(fundCode, requestId, version, request.attributesHash, request.effectiveDate);
         if (to != from) {
@@ -269,11 +274,11 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         request = _openRequest(requestId);
         lei = _participants.institutionOf(msg.sender);
         if (lei != bytes20(0) && _participants.isActiveOperator(msg.sender)) {
+            if (_funds[request.fundCode].trustee == lei) return (request, lei, uint32(1));
             Party[] storage parties = _parties[request.fundCode];
             for (uint256 i = 0; i < parties.length; ++i) {
-                if (parties[i].lei == lei && request.requiredMask & (1 << i) != 0) {
-                    return (request, lei, uint32(1 << i));
-                }
+                uint32 bit = uint32(1 << (i + 1));
+                if (parties[i].lei == lei && request.requiredMask & bit != 0) return (request, lei, bit);
             }
         }
         revert FundRegistryNotRequiredParty(requestId, msg.sender);

@@ -5,6 +5,7 @@ pragma solidity ^0.8.24;
 /// @notice Every identifier in use (ISIN, the association's fund code, a vendor's code, the
 /// platform's own fund code, a BIC) is a (namespace, value) pair pointing to exactly one record: an
 /// institution, a fund or a security. Funds, securities and institutions share this one mechanism.
+/// @dev A code costs one storage slot; the codes of a record are read back from the events.
 interface ICodeRegistry {
     /// @notice The kind of record a code points to.
     enum RecordKind {
@@ -56,7 +57,7 @@ interface ICodeRegistry {
     /// @param namespace A registered namespace.
     /// @param value The code, ASCII in a bytes32.
     /// @param kind The kind of record.
-    /// @param recordId The record's id within its kind.
+    /// @param recordId The record's id within its kind (its last byte must be zero).
     function link(bytes32 namespace, bytes32 value, RecordKind kind, bytes32 recordId) external;
 
     /// @notice Point several codes at one record, all or none.
@@ -85,10 +86,4 @@ interface ICodeRegistry {
     /// @param value The code.
     /// @return The target; reverts with {CodeRegistryUnknownCode} when the code is free.
     function resolve(bytes32 namespace, bytes32 value) external view returns (CodeTarget memory);
-
-    /// @notice The codes pointing at a record.
-    /// @param kind The kind of record.
-    /// @param recordId The record.
-    /// @return The codes, in no set order.
-    function codesOf(RecordKind kind, bytes32 recordId) external view returns (Code[] memory);
 }

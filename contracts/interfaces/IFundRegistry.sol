@@ -127,7 +127,7 @@ interface IFundRegistry {
         bytes32 managerCode,
         FundAttributes attributes,
         bytes32 attributesHash,
-        Party[] parties
+        Party[] otherParties
     );
     event ChangeProposed(
         uint256 indexed requestId,
@@ -195,10 +195,11 @@ interface IFundRegistry {
     /// @return The record; reverts for an unknown fund.
     function getFund(bytes32 fundCode) external view returns (Fund memory);
 
-    /// @notice A fund's related parties.
+    /// @notice A fund's related parties. Bit 0 of a request's masks is the trustee (the second
+    /// party), bit i + 1 the party at position i + 2.
     /// @param fundCode The fund.
-    /// @return The parties, the asset manager first and the trustee second.
-    function partiesOf(bytes32 fundCode) external view returns (Party[] memory);
+    /// @return parties The parties, the asset manager first and the trustee second.
+    function partiesOf(bytes32 fundCode) external view returns (Party[] memory parties);
 
     /// @notice A request.
     /// @param requestId The request.

@@ -12,42 +12,51 @@ FUND = 2
 SECURITY = 3
 
 
+def rid(n: int) -> bytes:
+    """A record id (its last byte zero, where the registry keeps the kind)."""
+    return bytes([n]) * 31 + b"\0"
+
+
 def code(text: str) -> bytes:
     return text.encode().ljust(32, b"\0")
 
 
 def test_link__resolves_and_lists_reverse(codes: Any, registrar: Any) -> None:
-    fund = b"\x01" * 32
+    fund = rid(1)
     tx = codes.link(ISIN, code("JP90C000H1T1"), FUND, fund, sender=registrar)
     target = codes.resolve(ISIN, code("JP90C000H1T1"))
     assert target.kind == FUND and bytes(target.recordId) == fund
-    assert [(bytes(c.namespace), bytes(c.value)) for c in codes.codesOf(FUND, fund)] == [
-        (ISIN, code("JP90C000H1T1"))
-    ]
-    assert len(tx.events.filter(codes.CodeLinked)) == 1
+    [linked] = tx.events.filter(codes.CodeLinked)
+    assert (bytes(linked.value), linked.kind) == (code("JP90C000H1T1"), FUND)
+    assert bytes(linked.recordId) == fund
 
 
 def test_link__taken_code__reverts_naming_the_holder(codes: Any, registrar: Any) -> None:
-    codes.link(ISIN, code("JP3633400001"), SECURITY, b"\x02" * 32, sender=registrar)
+    codes.link(ISIN, code("JP3633400001"), SECURITY, rid(2), sender=registrar)
     with ape.reverts(codes.CodeRegistryCodeTaken):
-        codes.link(ISIN, code("JP3633400001"), FUND, b"\x03" * 32, sender=registrar)
+        codes.link(ISIN, code("JP3633400001"), FUND, rid(3), sender=registrar)
+
+
+def test_link__record_id_with_a_last_byte__reverts(codes: Any, registrar: Any) -> None:
+    with ape.reverts(codes.CodeRegistryInvalidTarget):
+        codes.link(ISIN, code("LAST"), FUND, b"\x01" * 32, sender=registrar)
 
 
 def test_link__unknown_namespace_or_empty_value__reverts(codes: Any, registrar: Any) -> None:
     with ape.reverts(codes.CodeRegistryUnknownNamespace):
-        codes.link(code("NOPE"), code("X"), FUND, b"\x01" * 32, sender=registrar)
+        codes.link(code("NOPE"), code("X"), FUND, rid(1), sender=registrar)
     with ape.reverts(codes.CodeRegistryEmptyValue):
-        codes.link(ISIN, b"\0" * 32, FUND, b"\x01" * 32, sender=registrar)
+        codes.link(ISIN, b"\0" * 32, FUND, rid(1), sender=registrar)
     with ape.reverts(codes.CodeRegistryInvalidTarget):
-        codes.link(ISIN, code("X"), 0, b"\x01" * 32, sender=registrar)
+        codes.link(ISIN, code("X"), 0, rid(1), sender=registrar)
 
 
 def test_unlink__frees_the_code_for_another_record(codes: Any, registrar: Any) -> None:
-    first, second = b"\x01" * 32, b"\x02" * 32
+    first, second = rid(1), rid(2)
     codes.linkAll([(ISIN, code("A")), (ISIN, code("B"))], FUND, first, sender=registrar)
     tx = codes.unlink(ISIN, code("A"), sender=registrar)
     assert len(tx.events.filter(codes.CodeUnlinked)) == 1
-    assert [bytes(c.value) for c in codes.codesOf(FUND, first)] == [code("B")]
+    assert bytes(codes.resolve(ISIN, code("B")).recordId) == first
     with ape.reverts(codes.CodeRegistryUnknownCode):
         codes.resolve(ISIN, code("A"))
     codes.link(ISIN, code("A"), FUND, second, sender=registrar)
@@ -55,17 +64,15 @@ def test_unlink__frees_the_code_for_another_record(codes: Any, registrar: Any) -
 
 
 def test_unlink__permanent_namespace__reverts(codes: Any, registrar: Any) -> None:
-    codes.link(BPFC, code("BP0000001"), FUND, b"\x01" * 32, sender=registrar)
+    codes.link(BPFC, code("BP0000001"), FUND, rid(1), sender=registrar)
     with ape.reverts(codes.CodeRegistryPermanentCode):
         codes.unlink(BPFC, code("BP0000001"), sender=registrar)
 
 
 def test_link_all__one_taken__links_none(codes: Any, registrar: Any) -> None:
-    codes.link(ISIN, code("TAKEN"), FUND, b"\x09" * 32, sender=registrar)
+    codes.link(ISIN, code("TAKEN"), FUND, rid(9), sender=registrar)
     with ape.reverts(codes.CodeRegistryCodeTaken):
-        codes.linkAll(
-            [(ISIN, code("FREE")), (ISIN, code("TAKEN"))], FUND, b"\x01" * 32, sender=registrar
-        )
+        codes.linkAll([(ISIN, code("FREE")), (ISIN, code("TAKEN"))], FUND, rid(1), sender=registrar)
     with ape.reverts(codes.CodeRegistryUnknownCode):
         codes.resolve(ISIN, code("FREE"))
 
@@ -73,7 +80,7 @@ def test_link_all__one_taken__links_none(codes: Any, registrar: Any) -> None:
 def test_link_all__oversize_batch__reverts(codes: Any, registrar: Any) -> None:
     batch = [(ISIN, code(f"C{i}")) for i in range(33)]
     with ape.reverts(codes.CodeRegistryBatchTooLarge):
-        codes.linkAll(batch, FUND, b"\x01" * 32, sender=registrar)
+        codes.linkAll(batch, FUND, rid(1), sender=registrar)
 
 
 def test_register_namespace__twice__reverts(codes: Any, operator: Any) -> None:

@@ -17,6 +17,7 @@ from tests.contracts.conftest import KEY, LEIS, OTHER_KEY, role_id
 ACTORS = ["admin", "operator", "registrar", "asset_manager", "trustee", "outsider"]
 SUSPENDED_LEI = LEIS["operator"].encode()
 ISIN = b"ISIN".ljust(32, b"\0")
+RECORD = b"\x01" * 31 + b"\0"  # a record id: its last byte holds the kind in the registry
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,9 @@ def _cases() -> list[Case]:
              frozenset({"operator", "asset_manager"}), "ParticipantRegistryNotAllowed"),
         Case("codes", "registerNamespace", lambda a: [b"BIC".ljust(32, b"\0"), False, "BIC"],
              frozenset({"operator", "registrar"}), unauthorized),
-        Case("codes", "link", lambda a: [ISIN, b"JP1".ljust(32, b"\0"), 2, b"\x01" * 32],
+        Case("codes", "link", lambda a: [ISIN, b"JP1".ljust(32, b"\0"), 2, RECORD],
              registrar_only, unauthorized),
-        Case("codes", "linkAll", lambda a: [[(ISIN, b"JP2".ljust(32, b"\0"))], 2, b"\x01" * 32],
+        Case("codes", "linkAll", lambda a: [[(ISIN, b"JP2".ljust(32, b"\0"))], 2, RECORD],
              registrar_only, unauthorized),
         Case("codes", "unlink", lambda a: [ISIN, b"LINKED".ljust(32, b"\0")], registrar_only,
              unauthorized),
@@ -85,7 +86,7 @@ def world(
 ) -> dict[str, Any]:
     registry.registerInstitution(SUSPENDED_LEI, 1, "Operator", KEY, [], sender=operator)
     registry.suspendInstitution(SUSPENDED_LEI, "matrix", sender=operator)
-    codes.link(ISIN, b"LINKED".ljust(32, b"\0"), 2, b"\x01" * 32, sender=registrar)
+    codes.link(ISIN, b"LINKED".ljust(32, b"\0"), 2, RECORD, sender=registrar)
     access.grantRole(role_id("ASSET_MANAGER_ROLE"), asset_manager, sender=admin)
     access.grantRole(role_id("TRUSTEE_ROLE"), trustee, sender=admin)
     return {
