@@ -16,6 +16,7 @@ import pandas as pd
 from web3.types import TxReceipt
 
 from bpost_client.client import Client
+from bpost_client.codes import code_index
 from bpost_client.events import iter_events
 from bpost_client.exceptions import RowError, ValidationError
 from bpost_client.fund_table import FundRow, registration_row, table, validate_fund_table
@@ -25,7 +26,6 @@ from bpost_client.funds import (
     Party,
     manager_namespace,
     register_funds,
-    resolve_fund,
 )
 from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii, lei_from_bytes20
 from bpost_client.io.tables import read_table
@@ -36,6 +36,7 @@ from bpost_client.types import (
     InstitutionType,
     Lei,
     PartyRole,
+    RecordKind,
 )
 
 __all__ = ["FundUpload", "export_funds", "plan_fund_upload", "upload_funds"]
@@ -53,12 +54,13 @@ class FundUpload:
 
 
 class _Chain:
-    """Cached look-ups of what a plan checks on chain."""
+    """What a plan checks on chain, read once: every linked code, and institutions as asked."""
 
     def __init__(self, client: Client) -> None:
         self.client = client
         self.participants = client.contract("ParticipantRegistry")
-        self.codes = client.contract("CodeRegistry")
+        self.code_registry = client.contract("CodeRegistry")
+        self.index = code_index(client)
         self._status: dict[str, tuple[InstitutionType, InstitutionStatus]] = {}
         self._namespaces: dict[str, bool] = {}
 
@@ -71,8 +73,14 @@ class _Chain:
     def namespace(self, name: str) -> bool:
         if name not in self._namespaces:
             raw = bytes32_from_ascii(name)
-            self._namespaces[name] = bool(self.codes.functions.isNamespace(raw).call())
+            self._namespaces[name] = bool(self.code_registry.functions.isNamespace(raw).call())
         return self._namespaces[name]
+
+    def fund_of(self, namespace: str, value: str) -> FundCode | None:
+        target = self.index.get((namespace, value))
+        if target is None or target.kind is not RecordKind.FUND:
+            return None
+        return FundCode(ascii_from_bytes(target.record_id))
 
 
 def _check_on_chain(chain: _Chain, fund_row: FundRow) -> list[RowError]:
@@ -91,21 +99,9 @@ def _check_on_chain(chain: _Chain, fund_row: FundRow) -> list[RowError]:
             errors.append(
                 RowError(row, column, f"namespace {namespace} is not open on the platform")
             )
-        elif resolve_fund(chain.client, namespace, value) is not None or _taken(
-            chain, namespace, value
-        ):
+        elif (namespace, value) in chain.index:
             errors.append(RowError(row, column, f"{namespace} {value} already points to a record"))
     return errors
-
-
-def _taken(chain: _Chain, namespace: str, value: str) -> bool:
-    try:
-        chain.codes.functions.resolve(
-            bytes32_from_ascii(namespace), bytes32_from_ascii(value)
-        ).call()
-    except Exception:
-        return False
-    return True
 
 
 def plan_fund_upload(client: Client, rows: list[FundRow], manager: Lei) -> FundUpload:
@@ -117,7 +113,7 @@ def plan_fund_upload(client: Client, rows: list[FundRow], manager: Lei) -> FundU
     namespace = manager_namespace(manager)
     for fund_row in rows:
         manager_code = fund_row.registration.manager_code
-        existing = resolve_fund(client, namespace, manager_code)
+        existing = chain.fund_of(namespace, manager_code)
         if existing is not None:
             if fund_row.fund_code and fund_row.fund_code != existing:
                 plan.errors.append(RowError(fund_row.row, "fund_code",

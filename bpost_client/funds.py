@@ -22,6 +22,7 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import sized_batches
 from bpost_client._utils.reverts import translate
 from bpost_client.client import Client
+from bpost_client.codes import resolve_code
 from bpost_client.events import event_frame
 from bpost_client.exceptions import BPostError
 from bpost_client.identifiers import (
@@ -197,9 +198,9 @@ class Request:
     due_date: date | None
 
 
-def manager_namespace(lei: str) -> bytes:
+def manager_namespace(lei: str) -> str:
     """The code namespace of an asset manager's own fund codes: ``AM/`` and its LEI."""
-    return b"AM/" + bytes20_from_lei(lei) + bytes(9)
+    return "AM/" + check_lei(lei)
 
 
 def _code(raw: bytes) -> FundCode:
@@ -236,18 +237,12 @@ def register_funds(
     return codes
 
 
-def resolve_fund(client: Client, namespace: str | bytes, value: str) -> FundCode | None:
+def resolve_fund(client: Client, namespace: str, value: str) -> FundCode | None:
     """The fund a code points to, or None when the code is free or points to another kind."""
-    ns = namespace if isinstance(namespace, bytes) else bytes32_from_ascii(namespace)
-    codes = client.contract("CodeRegistry")
-    try:
-        kind, record = codes.functions.resolve(ns, bytes32_from_ascii(value)).call()
-    except Exception as exc:
-        error = translate(exc)
-        if getattr(error, "error_name", "") == "CodeRegistryUnknownCode":
-            return None
-        raise error from exc
-    return _code(record) if kind == RecordKind.FUND else None
+    target = resolve_code(client, namespace, value)
+    if target is None or target.kind is not RecordKind.FUND:
+        return None
+    return _code(target.record_id)
 
 
 def _attributes_by_hash(client: Client, fund_code: str) -> dict[bytes, FundAttributes]:

@@ -13,15 +13,15 @@ from web3.types import TxParams
 from bpost_client._utils.sender import Sender
 from bpost_client.exceptions import TransactionError
 
-__all__ = ["MAX_CALLDATA_BYTES", "Batch", "sized_batches"]
+__all__ = ["GAS_SHARE", "MAX_CALLDATA_BYTES", "Batch", "sized_batches"]
 
 T = TypeVar("T")
 
 MAX_CALLDATA_BYTES = 120 * 1024
 """Calldata per transaction, kept under the 128 KiB that geth's pool accepts (room for the rest)."""
 
-GAS_SHARE = 0.8
-"""The share of the block gas limit one batch may use."""
+GAS_SHARE = 0.9
+"""The share of the block gas limit one transaction's gas limit (estimate and margin) may take."""
 
 
 @dataclass(frozen=True)
@@ -39,33 +39,42 @@ def sized_batches(
     max_items: int,
 ) -> Iterator[Batch[T]]:
     """Yield batches of at most ``max_items`` records whose calldata is under
-    :data:`MAX_CALLDATA_BYTES` and whose estimated gas is under :data:`GAS_SHARE` of the block
-    gas limit; an oversize batch is halved until it fits. The gas estimate is kept in the
-    transaction fields, so the sender does not estimate again.
+    :data:`MAX_CALLDATA_BYTES` and whose gas limit is under :data:`GAS_SHARE` of the block gas
+    limit. The first batch's size comes from the estimate of a small probe batch; each batch is
+    then estimated itself and halved until it fits, and the gas per record it shows sizes the
+    next one. The estimate is kept in the transaction, so the sender does not estimate again.
 
     Raises:
         ContractRevert: a record would revert (the estimate of its batch fails).
     """
     gas_cap = int(sender.w3.eth.get_block("latest")["gasLimit"] * GAS_SHARE)
     start = 0
+    per_item = 0.0
     while start < len(items):
-        size = min(max_items, len(items) - start)
+        left = len(items) - start
+        if per_item == 0.0:
+            probe = items[start : start + min(4, left)]
+            per_item = max(_estimate_or_zero(sender, _params(call_for(probe))), 1) / len(probe)
+        size = max(1, min(max_items, left, int(gas_cap / per_item)))
         while True:
             chunk = items[start : start + size]
-            call = call_for(chunk)
-            data = call._encode_transaction_data()
-            too_big = (len(data) - 2) // 2 > MAX_CALLDATA_BYTES
-            gas = 0 if too_big else _estimate_or_zero(sender, {"to": call.address, "data": data})
-            too_big = too_big or gas == 0
-            if size == 1 and too_big:
-                sender.estimate({"to": call.address, "data": data})  # raises the real error
-                raise TransactionError("one record alone is over the gas or calldata limit")
-            if (too_big or gas > gas_cap) and size > 1:
+            params = _params(call_for(chunk))
+            too_big = (len(str(params["data"])) - 2) // 2 > MAX_CALLDATA_BYTES
+            gas = 0 if too_big else _estimate_or_zero(sender, params)
+            if gas == 0 or gas > gas_cap:
+                if size == 1:
+                    sender.estimate(params)  # raises the real error of the single record
+                    raise TransactionError("one record alone is over the gas or calldata limit")
                 size = max(1, size // 2)
                 continue
-            yield Batch(chunk, {"to": call.address, "data": data, "gas": gas})
+            yield Batch(chunk, {**params, "gas": gas})
+            per_item = gas / size
             start += size
             break
+
+
+def _params(call: ContractFunction) -> TxParams:
+    return {"to": call.address, "data": call._encode_transaction_data()}
 
 
 def _estimate_or_zero(sender: Sender, params: TxParams) -> int:

@@ -1,0 +1,188 @@
+"""Benchmark: use case 1 registration end to end, batched against one transaction per record.
+
+On a fresh anvil with the demo institutions: 2,000 funds from a CSV (ISIN and ITA code each, a
+distributor and a custodian) through ``fund_files.upload_funds``, and one SSI per institution
+through ``ssi.publish_ssis``; then the naive way, one transaction per record, each awaited, on
+200 funds of the same shape. Then reading back the latest definitive record of every fund:
+``fund_files.export_funds`` (events in block pages) against ``funds.get_fund`` one fund at a
+time (timed on 200 funds). Prints the figures and writes ``bench/results/funds.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import socket
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bpost_client import chain, contracts, deployment, fund_files, funds, roster, signers, ssi
+from bpost_client.client import Client, connect, web3_for
+from bpost_client.fund_table import FUND_COLUMNS
+from bpost_client.identifiers import isin_is_valid
+from bpost_client.participants import list_institutions
+
+ROOT = Path(__file__).resolve().parents[1]
+FUNDS = 2_000
+NAIVE_FUNDS = 200
+TRUSTEE, KANDA, MINATO = "3538000FUJITRUST0138", "3538000KANDABANK0193", "3538000MINATOSEC0159"
+
+
+def _port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _isin(serial: int) -> str:
+    prefix = f"JP90B{serial:06d}"
+    return next(prefix + str(d) for d in range(10) if isin_is_valid(prefix + str(d)))
+
+
+def fund_table(start: int, count: int, tag: str) -> pd.DataFrame:
+    rows = [
+        {
+            "manager_code": f"{tag}-{i:05d}",
+            "name_ja": f"ベンチファンド{i}",
+            "name_en": f"Bench Fund {i}",
+            "trustee_lei": TRUSTEE,
+            "fund_type": "equity",
+            "currency": "JPY",
+            "establishment_date": "2026-04-01",
+            "redemption_date": "",
+            "isin": _isin(i),
+            "ita_code": f"B{i:07d}",
+            "other_codes": "",
+            "distributors": KANDA,
+            "custodians": MINATO,
+        }
+        for i in range(start, start + count)
+    ]
+    return pd.DataFrame(rows, columns=list(FUND_COLUMNS))
+
+
+def _terms(tag: str) -> ssi.SsiTerms:
+    return ssi.SsiTerms(
+        market="XTKS",
+        security_type=tag,
+        currency="JPY",
+        settlement_method="DVP",
+        custodian_bic="MHCBJPJT",
+        place_of_settlement="JASDJPJT",
+        effective_from=date(2026, 4, 1),
+    )
+
+
+def _institution_clients(reader: Client) -> list[Client]:
+    accounts = {signers.dev_account(i).address: signers.dev_account(i) for i in range(8)}
+    return [reader.with_account(accounts[i.operators[0]]) for i in list_institutions(reader)]
+
+
+def _gas(client: Client, receipts: list[Any], records: int) -> dict[str, float]:
+    """Gas per record and its parts: transaction base, calldata, logs, and the remainder
+    (storage writes and execution)."""
+    total = calldata = logs = 0
+    for receipt in receipts:
+        total += receipt["gasUsed"]
+        data = bytes(client.w3.eth.get_transaction(receipt["transactionHash"])["input"])
+        calldata += sum(4 if b == 0 else 16 for b in data)
+        logs += sum(
+            375 + 375 * len(log["topics"]) + 8 * len(log["data"]) for log in receipt["logs"]
+        )
+    base = 21_000 * len(receipts)
+    return {
+        "total": round(total / records),
+        "transaction_base": round(base / records),
+        "calldata": round(calldata / records),
+        "logs": round(logs / records),
+        "storage_and_execution": round((total - base - calldata - logs) / records),
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        config = chain.ChainConfig(data_dir=Path(tmp), port=_port(), state_interval=600)
+        chain.start(config)
+        try:
+            result = _run(config.url, Path(tmp))
+        finally:
+            chain.stop(config)
+    out = ROOT / "bench" / "results" / "funds.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    for key, value in result.items():
+        print(f"{key:<40} {value}")
+
+
+def _run(url: str, tmp: Path) -> dict[str, Any]:
+    w3 = web3_for(url)
+    admin = signers.dev_account(0, w3.eth.chain_id)
+    build = contracts.load_build_artifacts(ROOT / ".build" / "__local__.json")
+    params = deployment.load_params(ROOT / "config" / "deploy" / "local.yaml")
+    deployment.deploy(w3, admin, build, params, tmp)
+    operator = connect(url, tmp, admin)
+    roster.apply_plan(
+        operator,
+        roster.plan_roster(
+            operator, roster.read_roster(ROOT / "config" / "demo-participants.yaml")
+        ),
+    )
+    manager = operator.with_account(signers.dev_account(1))
+    institutions = _institution_clients(operator)
+    csv = tmp / "funds.csv"
+    fund_table(0, FUNDS, "BENCH").to_csv(csv, index=False)
+
+    receipts: list[Any] = []
+    start = time.perf_counter()
+    report = fund_files.upload_funds(manager, csv, on_done=receipts.append)
+    for client in institutions:
+        receipts += ssi.publish_ssis(client, [(_terms("EQUITY"), "0011223344")], [TRUSTEE])
+    batched = time.perf_counter() - start
+    records = len(report.registered) + len(institutions)
+    gas = _gas(manager, receipts, records)
+
+    naive_table = fund_table(FUNDS, NAIVE_FUNDS, "NAIVE")
+    manager.sender.max_in_flight = 1
+    naive_receipts: list[Any] = []
+    start = time.perf_counter()
+    fund_files.upload_funds(manager, naive_table, on_done=naive_receipts.append, max_batch=1)
+    for client in institutions:
+        client.sender.max_in_flight = 1
+        naive_receipts += ssi.publish_ssis(client, [(_terms("BOND"), "0011223344")], [TRUSTEE])
+    naive = time.perf_counter() - start
+    naive_records = NAIVE_FUNDS + len(institutions)
+    naive_gas = _gas(manager, naive_receipts, naive_records)
+
+    start = time.perf_counter()
+    exported = fund_files.export_funds(manager)
+    bulk_read = time.perf_counter() - start
+    codes = list(exported["fund_code"])
+    start = time.perf_counter()
+    for code in codes[:NAIVE_FUNDS]:
+        funds.get_fund(manager, code)
+    one_by_one = (time.perf_counter() - start) / NAIVE_FUNDS * len(codes)
+
+    rate, naive_rate = records / batched, naive_records / naive
+    return {
+        "name": "funds",
+        "records": records,
+        "transactions": len(receipts),
+        "batched_records_per_second": round(rate, 1),
+        "naive_records_per_second": round(naive_rate, 1),
+        "ratio_to_naive": round(rate / naive_rate, 1),
+        "gas_per_record": gas,
+        "naive_gas_per_record": naive_gas,
+        "read_back_funds": len(codes),
+        "read_back_seconds_events": round(bulk_read, 2),
+        "read_back_seconds_one_by_one_projected": round(one_by_one, 1),
+        "read_back_ratio": round(one_by_one / bulk_read, 1),
+        "machine": f"{platform.machine()}, CPython {platform.python_version()}",
+    }
+
+
+if __name__ == "__main__":
+    main()
