@@ -23,9 +23,8 @@ status, version      written by export; ignored on upload
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import pandas as pd
 
@@ -38,6 +37,7 @@ from bpost_client.identifiers import (
     check_ita_code,
     check_lei,
 )
+from bpost_client.io.cells import Cells, split_list
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
 from bpost_client.types import FundCode, FundType, Lei, PartyRole
 
@@ -62,7 +62,6 @@ RESERVED_NAMESPACES = ("BPFC", "ISIN", "ITA")
 MAX_NAME_BYTES = 200
 MAX_CODES = 8
 MAX_OTHER_PARTIES = 14
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,10 +71,6 @@ class FundRow:
     row: int
     registration: FundRegistration
     fund_code: FundCode | None = None
-
-
-def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(";") if part.strip()]
 
 
 def _name(text: str) -> str:
@@ -104,7 +99,7 @@ def _currency(text: str) -> str:
 def _other_codes(text: str) -> list[tuple[str, str]]:
     """``NS:VALUE;NS:VALUE`` as pairs, each part a code of at most 32 ASCII characters."""
     codes = []
-    for item in _split(text):
+    for item in split_list(text):
         namespace, sep, value = item.partition(":")
         namespace, value = namespace.strip(), value.strip()
         if not sep or not namespace or not value:
@@ -118,38 +113,13 @@ def _other_codes(text: str) -> list[tuple[str, str]]:
 
 
 def _leis(text: str) -> list[Lei]:
-    leis = [check_lei(item) for item in _split(text)]
+    leis = [check_lei(item) for item in split_list(text)]
     if len(set(leis)) != len(leis):
         raise ValueError("an LEI repeats")
     return leis
 
 
-class _Cells:
-    """One row's cells, and the errors found while parsing them."""
-
-    def __init__(self, row: int, record: dict[str, object]) -> None:
-        self.row = row
-        self.text = {c: str(record.get(c, "") or "").strip() for c in EXPORT_COLUMNS}
-        self.errors: list[RowError] = []
-
-    def get(self, column: str, parse: Callable[[str], T], *, required: bool = True) -> T | None:
-        """The parsed cell; None (with an error when required) when empty or refused."""
-        value = self.text[column]
-        if not value:
-            if required:
-                self.fail(column, "empty")
-            return None
-        try:
-            return parse(value)
-        except (ValueError, KeyError) as exc:
-            self.fail(column, str(exc))
-            return None
-
-    def fail(self, column: str, reason: str) -> None:
-        self.errors.append(RowError(self.row, column, reason))
-
-
-def _row(cells: _Cells, seen: dict[tuple[str, str], int]) -> FundRow | None:
+def _row(cells: Cells, seen: dict[tuple[str, str], int]) -> FundRow | None:
     manager_code = cells.text["manager_code"]
     cells.get("manager_code", bytes32_from_ascii)
     name_ja = cells.get("name_ja", _name, required=False) or ""
@@ -214,7 +184,9 @@ def validate_fund_table(frame: pd.DataFrame) -> tuple[list[FundRow], list[RowErr
     errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}
     for offset, record in enumerate(frame.to_dict(orient="records")):
-        cells = _Cells(offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()})
+        cells = Cells(
+            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, EXPORT_COLUMNS
+        )
         parsed = _row(cells, seen)
         errors.extend(cells.errors)
         if parsed is not None:

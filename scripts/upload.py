@@ -1,9 +1,9 @@
-"""`ape run upload funds FILE`: upload a fund table (CSV or Excel) through the client.
+"""`ape run upload funds|ssi|corporate FILE`: upload a table (CSV or Excel) through the client.
 
     ape run upload funds config/demo-funds.csv --network ethereum:bpost:node --account <alias>
 
-The same function as ``bpost funds upload``: the whole file is validated before anything is
-sent, and a re-run sends only what is missing. SSI and corporate information follow.
+The same functions as ``bpost funds|ssi|corporate upload``: the whole file is validated before
+anything is sent, and a re-run sends only what is missing.
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ import click
 from ape.cli import ConnectedProviderCommand, account_option
 
 from bpost_client.client import connect
+from bpost_client.corporate_files import upload_corporate
 from bpost_client.exceptions import BPostError
 from bpost_client.fund_files import upload_funds
 from bpost_client.signers import from_ape_account
+from bpost_client.ssi_files import upload_ssis
 
 
 @click.command(cls=ConnectedProviderCommand)
-@click.argument("kind", type=click.Choice(["funds"]))
+@click.argument("kind", type=click.Choice(["funds", "ssi", "corporate"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @account_option(prompt=False)
 @click.option(
@@ -38,12 +40,19 @@ def cli(provider: Any, kind: str, file: Path, account: Any, deployments: Path, s
     try:
         reader = connect(provider.http_uri, deployments)
         client = reader.with_account(from_ape_account(account, reader.chain_id))
-        report = upload_funds(client, file, skip_invalid=skip_invalid, dry_run=dry_run)
+        if kind == "funds":
+            report = upload_funds(client, file, skip_invalid=skip_invalid, dry_run=dry_run)
+            sent = f"{len(report.registered)} registered in {report.transactions} transaction(s)"
+            summary = f"{sent}, {len(report.existing)} already on chain"
+        elif kind == "ssi":
+            ssis = upload_ssis(client, file, skip_invalid=skip_invalid, dry_run=dry_run)
+            summary = f"{len(ssis.to_publish)} published, {len(ssis.unchanged)} unchanged"
+        else:
+            key = bytes(client.account.key) if client.account else None
+            info = upload_corporate(
+                client, file, skip_invalid=skip_invalid, dry_run=dry_run, private_key=key
+            )
+            summary = f"{len(info.to_publish)} published, {len(info.unchanged)} unchanged"
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc
-    for error in report.errors:
-        click.echo(f"skipped: {error}")
-    sent = f"{len(report.registered)} registered in {report.transactions} transaction(s)"
-    click.echo(f"{file}: {sent}, {len(report.existing)} already on chain")
-    for row, manager_code, code in report.registered:
-        click.echo(f"  row {row}: {manager_code} -> {code}")
+    click.echo(f"{file}: {summary}")

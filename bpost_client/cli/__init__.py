@@ -14,6 +14,7 @@ from bpost_client.cli._context import DEFAULT_URL, Context
 from bpost_client.cli.chain import chain
 from bpost_client.cli.deploy import deploy
 from bpost_client.cli.funds import funds_group
+from bpost_client.cli.institution_data import corporate_group, ssi_group
 from bpost_client.cli.participants import participants
 from bpost_client.cli.roles import roles
 from bpost_client.cli.status import status
@@ -82,6 +83,8 @@ def cli(
 cli.add_command(chain)
 cli.add_command(deploy)
 cli.add_command(funds_group)
+cli.add_command(ssi_group)
+cli.add_command(corporate_group)
 cli.add_command(participants)
 cli.add_command(roles)
 cli.add_command(status)

@@ -156,3 +156,38 @@ def test_funds_upload__bad_file__rows_named_and_exit_1(bpost: Any, tmp_path: Pat
     )
     result = bpost("--dev-account", "1", "funds", "upload", str(path))
     assert result.code == 1 and "row 3, column isin" in result.err
+
+
+def test_ssi_and_corporate__through_the_cli(bpost: Any, tmp_path: Path) -> None:
+    fuji, sakura, minato = ("--dev-account", "2"), ("--dev-account", "1"), ("--dev-account", "3")
+    table = tmp_path / "ssi.csv"
+    table.write_text(
+        "market,security_type,currency,settlement_method,custodian_bic,place_of_settlement,"
+        "account,effective_from,counterparties\n"
+        "XTKS,EQUITY,JPY,DVP,MHCBJPJT,JASDJPJT,0012345678,2026-04-01,3538000SAKURAAM00151\n"
+    )
+    published = bpost(*fuji, "--json", "ssi", "upload", str(table)).json()
+    assert published["published"] == 1
+    assert bpost(*fuji, "--json", "ssi", "upload", str(table)).json()["unchanged"] == 1
+    query = ["ssi", "applicable", "3538000FUJITRUST0138", "--market", "XTKS", "--currency", "JPY",
+             "--on", "2026-05-01"]  # fmt: skip
+    [entitled] = bpost(*sakura, "--json", *query).json()
+    assert entitled["account"] == "0012345678" and entitled["custodian_bic"] == "MHCBJPJT"
+    [other] = bpost(*minato, "--json", *query).json()
+    assert other["account"] == "(not shared with you)"
+    notices = bpost(*sakura, "--json", "ssi", "notices").json()
+    assert [n["owner"] for n in notices] == ["3538000FUJITRUST0138"]
+
+    info = tmp_path / "corporate.csv"
+    info.write_text(
+        "lei,registered_address,aml_status,next_review_date,fatca_status,giin,crs_status,"
+        "lei_renewal_date,aml_review_details,share_with\n"
+        "3538000FUJITRUST0138,Tokyo,cleared,2027-03-31,participating_ffi,98Q96B.00000.LE.392,"
+        "financial_institution,2026-01-15,EDD done,3538000SAKURAAM00151\n"
+    )
+    assert bpost(*fuji, "corporate", "upload", str(info)).code == 0
+    shown = bpost(*sakura, "--json", "corporate", "show", "3538000FUJITRUST0138",
+                  "--today", "2026-06-01").json()  # fmt: skip
+    assert shown["aml_review_details"] == "EDD done" and "LEI renewal lapsed" in shown["warnings"]
+    hidden = bpost(*minato, "--json", "corporate", "show", "3538000FUJITRUST0138").json()
+    assert hidden["confidential"] == "(not shared with you)"

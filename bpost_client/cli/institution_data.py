@@ -1,0 +1,238 @@
+"""`bpost ssi ...` and `bpost corporate ...`: standing settlement instructions and corporate
+information, with their confidential fields opened for the signer's institution when entitled."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from bpost_client import corporate, corporate_files, ssi, ssi_files
+from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.client import Client
+from bpost_client.confidential import NotEntitledError
+from bpost_client.exceptions import ValidationError
+from bpost_client.identifiers import check_lei, lei_from_bytes20
+from bpost_client.io.tables import parse_date, write_table
+
+__all__ = ["corporate_group", "ssi_group"]
+
+APPLICABLE_COLUMNS = [
+    "version",
+    "security_type",
+    "settlement_method",
+    "custodian_bic",
+    "place_of_settlement",
+    "account",
+    "effective_from",
+    "effective_to",
+    "fund_code",
+]
+
+
+def _reader(ctx: Context) -> tuple[Client, str | None, bytes | None]:
+    """A client, the signer's institution and the signer's private key (None when no signer)."""
+    client = ctx.client(signing=True)
+    if client.account is None:
+        return client, None, None
+    raw = bytes(
+        client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
+    )
+    lei = None if raw == bytes(20) else lei_from_bytes20(raw)
+    return client, lei, bytes(client.account.key)
+
+
+def _day(text: str | None) -> date:
+    try:
+        return parse_date(text) if text else date.today()
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _write(frame: pd.DataFrame, target: str, ctx: Context) -> None:
+    if target == "-":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        write_table(frame, Path(target))
+        emit(ctx, {"file": target, "rows": len(frame)})
+
+
+@click.group("ssi")
+def ssi_group() -> None:
+    """Standing settlement instructions: one golden copy per institution."""
+
+
+@ssi_group.command("upload")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Upload the good rows; report the bad ones.")
+@click.option("--dry-run", is_flag=True, help="Validate and plan; send nothing.")
+@pass_context
+def ssi_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
+    """Publish the signer's institution's SSIs in FILE that differ from what is published."""
+    report = ssi_files.upload_ssis(
+        ctx.client(signing=True), file, skip_invalid=skip_invalid, dry_run=dry_run
+    )
+    emit(
+        ctx,
+        {
+            "file": str(file),
+            "published": 0 if dry_run else len(report.to_publish),
+            "unchanged": len(report.unchanged),
+            "transactions": report.transactions,
+            "bad_rows": [str(e) for e in report.errors],
+        },
+    )
+
+
+@ssi_group.command("export")
+@click.argument("target", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--owner", help="Whose SSIs (default: the signer's institution).")
+@pass_context
+def ssi_export(ctx: Context, target: str, owner: str | None) -> None:
+    """Write the latest version of each SSI to TARGET (.csv, .xlsx or -)."""
+    client, lei, key = _reader(ctx)
+    who = check_lei(owner) if owner else lei
+    if who is None:
+        raise ValidationError("give --owner: the signer acts for no institution")
+    _write(ssi_files.export_ssis(client, who, key if who == lei else None), target, ctx)
+
+
+@ssi_group.command("applicable")
+@click.argument("owner")
+@click.option("--market", required=True, help="MIC, e.g. XTKS.")
+@click.option("--currency", required=True)
+@click.option("--on", "day", help="The settlement date (default: today).")
+@click.option("--security-type")
+@click.option("--method", "settlement_method")
+@click.option("--fund", "fund_code", help="A platform fund code: its own SSI wins.")
+@pass_context
+def applicable(
+    ctx: Context,
+    owner: str,
+    market: str,
+    currency: str,
+    day: str | None,
+    security_type: str | None,
+    settlement_method: str | None,
+    fund_code: str | None,
+) -> None:
+    """Which SSI of OWNER applies for a market and currency on a date (the account shown when
+    the signer's institution is entitled)."""
+    client, lei, key = _reader(ctx)
+    found = ssi.applicable_ssis(
+        client,
+        check_lei(owner),
+        market,
+        currency,
+        _day(day),
+        security_type=security_type,
+        settlement_method=settlement_method,
+        fund_code=fund_code,
+    )
+    rows = []
+    for item in found:
+        account = "(not shared with you)"
+        if lei is not None and key is not None:
+            with contextlib.suppress(NotEntitledError):
+                account = ssi.read_account(item, lei, key)
+        terms = item.terms
+        rows.append(
+            {
+                "version": item.version,
+                "security_type": terms.security_type,
+                "settlement_method": terms.settlement_method,
+                "custodian_bic": terms.custodian_bic,
+                "place_of_settlement": terms.place_of_settlement,
+                "account": account,
+                "effective_from": terms.effective_from,
+                "effective_to": terms.effective_to or "",
+                "fund_code": terms.fund_code or "",
+            }
+        )
+    emit(ctx, pd.DataFrame(rows, columns=APPLICABLE_COLUMNS))
+
+
+@ssi_group.command("notices")
+@click.option("--lei", help="The counterparty (default: the signer's institution).")
+@pass_context
+def notices(ctx: Context, lei: str | None) -> None:
+    """The SSI change notices an institution received."""
+    client, own, _ = _reader(ctx)
+    who = check_lei(lei) if lei else own
+    if who is None:
+        raise ValidationError("give --lei: the signer acts for no institution")
+    emit(ctx, ssi.notifications(client, who))
+
+
+@click.group("corporate")
+def corporate_group() -> None:
+    """Basic corporate information: AML/CFT, FATCA, CRS, LEI renewal, KYC documents."""
+
+
+@corporate_group.command("upload")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Upload the good rows; report the bad ones.")
+@click.option("--dry-run", is_flag=True, help="Validate and plan; send nothing.")
+@pass_context
+def corporate_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
+    """Publish corporate information in FILE (own institution, or any as the operator)."""
+    client, _, key = _reader(ctx)
+    report = corporate_files.upload_corporate(
+        client, file, skip_invalid=skip_invalid, dry_run=dry_run, private_key=key
+    )
+    emit(
+        ctx,
+        {
+            "file": str(file),
+            "published": 0 if dry_run else len(report.to_publish),
+            "unchanged": len(report.unchanged),
+            "bad_rows": [str(e) for e in report.errors],
+        },
+    )
+
+
+@corporate_group.command("show")
+@click.argument("lei")
+@click.option("--today", help="The date warnings are judged against (default: today).")
+@pass_context
+def corporate_show(ctx: Context, lei: str, today: str | None) -> None:
+    """An institution's latest corporate information, its warnings, and the confidential part
+    when the signer's institution is entitled."""
+    client, own, key = _reader(ctx)
+    record = corporate.corporate_records(client, check_lei(lei)).get(check_lei(lei))
+    if record is None:
+        raise ValidationError(f"{lei} has published no corporate information")
+    info = record.info
+    shown: dict[str, object] = {
+        "lei": record.lei,
+        "version": record.version,
+        "registered_address": info.registered_address,
+        "aml_status": info.aml_status.name.lower(),
+        "next_review_date": info.next_review_date,
+        "fatca_status": info.fatca_status.name.lower(),
+        "giin": info.giin,
+        "crs_status": info.crs_status.name.lower(),
+        "lei_renewal_date": info.lei_renewal_date,
+        "warnings": "; ".join(corporate.warnings(record, _day(today))) or "none",
+    }
+    if own is not None and key is not None:
+        try:
+            secret = corporate.read_confidential(record, own, key)
+            shown["aml_review_details"] = secret.aml_review_details
+            shown["kyc_references"] = "; ".join(secret.kyc_references)
+        except NotEntitledError:
+            shown["confidential"] = "(not shared with you)"
+    emit(ctx, shown)
+
+
+@corporate_group.command("export")
+@click.argument("target", type=click.Path(dir_okay=False, allow_dash=True))
+@pass_context
+def corporate_export(ctx: Context, target: str) -> None:
+    """Write every institution's latest corporate information to TARGET (.csv, .xlsx or -)."""
+    client, _, key = _reader(ctx)
+    _write(corporate_files.export_corporate(client, key), target, ctx)

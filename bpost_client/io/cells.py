@@ -1,0 +1,43 @@
+"""One table row's cells, parsed one by one, collecting an error for every refused cell."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from bpost_client.exceptions import RowError
+
+__all__ = ["Cells", "split_list"]
+
+T = TypeVar("T")
+
+
+def split_list(cell: str) -> list[str]:
+    """A ``;``-separated cell as its non-empty items."""
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+class Cells:
+    """The cells of spreadsheet row ``row`` (as text) and the errors found parsing them."""
+
+    def __init__(self, row: int, record: dict[str, object], columns: Iterable[str]) -> None:
+        self.row = row
+        self.text = {c: str(record.get(c, "") or "").strip() for c in columns}
+        self.errors: list[RowError] = []
+
+    def get(self, column: str, parse: Callable[[str], T], *, required: bool = True) -> T | None:
+        """The parsed cell; None (with an error when required) when empty or refused."""
+        value = self.text.get(column, "")
+        if not value:
+            if required:
+                self.fail(column, "empty")
+            return None
+        try:
+            return parse(value)
+        except (ValueError, KeyError) as exc:
+            self.fail(column, str(exc))
+            return None
+
+    def fail(self, column: str, reason: str) -> None:
+        """Record a refusal of ``column``."""
+        self.errors.append(RowError(self.row, column, reason))
