@@ -33,6 +33,7 @@ __all__ = [
     "deploy",
     "existing_deployment",
     "git_commit",
+    "is_current",
     "load_params",
 ]
 
@@ -127,6 +128,14 @@ def existing_deployment(w3: Web3, directory: Path) -> Manifest | None:
         if not w3.eth.get_code(record.address):
             return None
     return manifest
+
+
+def is_current(manifest: Manifest, artifacts: dict[str, Artifact]) -> bool:
+    """Whether a deployment holds every contract of ``artifacts``, with the same ABIs."""
+    return all(
+        name in manifest.contracts and manifest.contracts[name].abi_digest == abi_digest(a.abi)
+        for name, a in artifacts.items()
+    )
 
 
 def _constructor_args(

@@ -15,15 +15,19 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand
 
-from bpost_client import fund_files, funds
+from bpost_client import fund_files, funds, ssi
 from bpost_client.cli._context import blank_missing
 from bpost_client.client import Client, connect
+from bpost_client.confidential import NotEntitledError
 from bpost_client.exceptions import BPostError
 from bpost_client.participants import list_institutions
 from bpost_client.signers import dev_account
+from bpost_client.ssi_files import upload_ssis
 from bpost_client.types import FundStatus, RequestKind
 
 DEMO_FUNDS = Path("config/demo-funds.csv")
+DEMO_SSI = Path("config/demo-ssi.csv")
+TRUSTEE = "3538000FUJITRUST0138"
 CHANGED = "SAKURA-JEQ"
 NEW_NAME = "Sakura Japan Equity Open (Sustainable)"
 
@@ -57,8 +61,14 @@ def _walk_through(clients: dict[str, Client], manager: Client) -> list[str]:
         record = funds.get_fund(manager, code)
         if record.status is FundStatus.DRAFT:
             effective = record.attributes.establishment_date
-            request = funds.propose(manager, code, RequestKind.ESTABLISH, record.attributes,
-                                    effective, effective - timedelta(days=7))  # fmt: skip
+            request = funds.propose(
+                manager,
+                code,
+                RequestKind.ESTABLISH,
+                record.attributes,
+                effective,
+                effective - timedelta(days=7),
+            )
             click.echo(f"{code}: establishment proposed (request {request})")
             _agree(clients, request)
             funds.set_status(manager, code, FundStatus.ACTIVE)
@@ -67,11 +77,31 @@ def _walk_through(clients: dict[str, Client], manager: Client) -> list[str]:
     record = funds.get_fund(manager, changed)
     if record.attributes.name_en != NEW_NAME:
         renamed = record.attributes.__class__(**{**record.attributes.__dict__, "name_en": NEW_NAME})
-        request = funds.propose(manager, changed, RequestKind.CHANGE, renamed, date(2026, 12, 1),
-                                date(2026, 11, 24))  # fmt: skip
+        request = funds.propose(
+            manager, changed, RequestKind.CHANGE, renamed, date(2026, 12, 1), date(2026, 11, 24)
+        )
         click.echo(f"{changed}: name change proposed (request {request}), effective 2026-12-01")
         _agree(clients, request)
     return codes
+
+
+def _ssi_walk_through(clients: dict[str, Client]) -> None:
+    """Fuji Trust Bank publishes its SSIs; Sakura reads the account, Minato cannot."""
+    report = upload_ssis(clients[TRUSTEE], DEMO_SSI)
+    counts = f"{len(report.to_publish)} published, {len(report.unchanged)} unchanged"
+    click.echo(f"\nSSIs of {TRUSTEE}: {counts}")
+    for reader, index in (("3538000SAKURAAM00151", 1), ("3538000MINATOSEC0159", 3)):
+        [found] = ssi.applicable_ssis(
+            clients[reader], TRUSTEE, "XTKS", "JPY", date(2026, 5, 1), security_type="EQUITY"
+        )
+        try:
+            account = ssi.read_account(found, reader, bytes(dev_account(index).key))
+        except NotEntitledError:
+            account = "(sealed: not shared with this institution)"
+        click.echo(
+            f"  XTKS/JPY equity on 2026-05-01, as {reader} reads it: "
+            f"{found.terms.custodian_bic} account {account}"
+        )
 
 
 def _lei_of(client: Client) -> str:
@@ -80,8 +110,12 @@ def _lei_of(client: Client) -> str:
 
 
 @click.command(cls=ConnectedProviderCommand)
-@click.option("--deployments", default="deployments", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path))  # fmt: skip
+@click.option(
+    "--deployments",
+    default="deployments",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
 def cli(provider: Any, deployments: Path) -> None:
     """Register, establish, activate and change the demo funds; print their records and history."""
     try:
@@ -92,8 +126,10 @@ def cli(provider: Any, deployments: Path) -> None:
         for code in codes:
             record = funds.get_fund(manager, code)
             status = record.status.name.lower()
-            click.echo(f"  {code}  v{record.version:<2} {status:<11} {record.attributes.name_en}"
-                       f"  (effective {record.effective_date})")  # fmt: skip
+            click.echo(
+                f"  {code}  v{record.version:<2} {status:<11} {record.attributes.name_en}"
+                f"  (effective {record.effective_date})"
+            )
         changed = codes[0]
         click.echo(f"\nHistory of {changed}:")
         history = funds.fund_history(manager, changed)
@@ -103,5 +139,6 @@ def cli(provider: Any, deployments: Path) -> None:
         after = funds.fund_as_of(manager, changed, date(2026, 12, 1))
         click.echo(f"\nIn force on 2026-11-30: {before.name_en if before else '-'}")
         click.echo(f"In force on 2026-12-01: {after.name_en if after else '-'}")
+        _ssi_walk_through(clients)
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc

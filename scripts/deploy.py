@@ -18,7 +18,7 @@ from ape.cli import ConnectedProviderCommand, account_option
 from bpost_client.cli.deploy import manifest_summary
 from bpost_client.client import web3_for
 from bpost_client.contracts import load_build_artifacts
-from bpost_client.deployment import deploy, existing_deployment, load_params
+from bpost_client.deployment import deploy, existing_deployment, is_current, load_params
 from bpost_client.exceptions import BPostError
 from bpost_client.signers import from_ape_account
 
@@ -43,7 +43,9 @@ def _print(summary: dict[str, object]) -> None:
     type=click.Path(file_okay=False, path_type=Path),
 )
 @click.option("--force", is_flag=True, help="Deploy anew over a live deployment's manifest.")
-@click.option("--skip-if-deployed", is_flag=True, help="Exit 0 when a live deployment exists.")
+@click.option("--skip-if-deployed", is_flag=True,
+              help="Exit 0 when a live deployment of these contracts exists (one of other "
+                   "contract versions is replaced: for the embedded demo chain).")  # fmt: skip
 def cli(
     provider: Any,
     account: Any,
@@ -52,17 +54,20 @@ def cli(
     force: bool,
     skip_if_deployed: bool,
 ) -> None:
-    """Deploy PlatformAccess, ParticipantRegistry and CodeRegistry and write the manifest."""
+    """Deploy the B-POST contracts in order, wire them and write the manifest."""
     try:
         w3 = web3_for(provider.http_uri)
-        live = existing_deployment(w3, deployments)
-        if live is not None and skip_if_deployed and not force:
-            click.echo(f"chain {live.chain_id} already has a live deployment; nothing deployed")
-            _print(manifest_summary(live))
-            return
-        signer = from_ape_account(account, w3.eth.chain_id)
         project.load_contracts()
         artifacts = load_build_artifacts(project.manifest_path)
+        live = existing_deployment(w3, deployments)
+        if live is not None and skip_if_deployed and not force:
+            if is_current(live, artifacts):
+                click.echo(f"chain {live.chain_id} already has this deployment; nothing deployed")
+                _print(manifest_summary(live))
+                return
+            click.echo(f"chain {live.chain_id} has other contract versions: deploying anew")
+            force = True
+        signer = from_ape_account(account, w3.eth.chain_id)
         manifest = deploy(w3, signer, artifacts, load_params(params), deployments, force=force)
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc

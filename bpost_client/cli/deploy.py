@@ -9,7 +9,7 @@ import click
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.contracts import load_build_artifacts
 from bpost_client.deployment import deploy as deploy_contracts
-from bpost_client.deployment import existing_deployment, load_params
+from bpost_client.deployment import existing_deployment, is_current, load_params
 from bpost_client.exceptions import ConfigError, SignerError
 from bpost_client.manifest import Manifest
 
@@ -43,21 +43,26 @@ def manifest_summary(manifest: Manifest) -> dict[str, object]:
     help="Compiled contracts (ape compile).",
 )
 @click.option("--force", is_flag=True, help="Deploy anew over a live deployment's manifest.")
-@click.option("--skip-if-deployed", is_flag=True, help="Exit 0 when a live deployment exists.")
+@click.option("--skip-if-deployed", is_flag=True,
+              help="Exit 0 when a live deployment of these contracts exists (one of other "
+                   "contract versions is replaced: for the embedded demo chain).")  # fmt: skip
 @pass_context
 def deploy(ctx: Context, params: Path, build: Path, force: bool, skip_if_deployed: bool) -> None:
     """Deploy the contracts in order, wire them together and write the manifest."""
     w3 = ctx.web3()
-    live = existing_deployment(w3, ctx.deployments)
-    if live is not None and skip_if_deployed and not force:
-        emit(ctx, {"already_deployed": True, **manifest_summary(live)})
-        return
     if not build.exists():
         raise ConfigError(f"no compiled contracts at {build}: run 'make build'")
+    artifacts = load_build_artifacts(build)
+    live = existing_deployment(w3, ctx.deployments)
+    if live is not None and skip_if_deployed and not force:
+        if is_current(live, artifacts):
+            emit(ctx, {"already_deployed": True, **manifest_summary(live)})
+            return
+        force = True
     account = ctx.signer(w3.eth.chain_id)
     if account is None:
         raise SignerError("deploying needs a signer: --keystore or --dev-account")
     manifest = deploy_contracts(
-        w3, account, load_build_artifacts(build), load_params(params), ctx.deployments, force=force
+        w3, account, artifacts, load_params(params), ctx.deployments, force=force
     )
     emit(ctx, manifest_summary(manifest))
