@@ -191,3 +191,29 @@ def test_ssi_and_corporate__through_the_cli(bpost: Any, tmp_path: Path) -> None:
     assert shown["aml_review_details"] == "EDD done" and "LEI renewal lapsed" in shown["warnings"]
     hidden = bpost(*minato, "--json", "corporate", "show", "3538000FUJITRUST0138").json()
     assert hidden["confidential"] == "(not shared with you)"
+
+
+def test_deploy__skip_if_deployed__replaces_other_contract_versions(
+    bpost: Any, isolated: Any, tmp_path: Path
+) -> None:
+    import json
+
+    manifest = json.loads((isolated.deployments / "20201030.json").read_text())
+    manifest["contracts"]["CodeRegistry"]["abi_digest"] = "0x" + "00" * 32
+    (tmp_path / "20201030.json").write_text(json.dumps(manifest))
+    old = manifest["contracts"]["PlatformAccess"]["address"]
+    result = main_with(
+        bpost, "--deployments", str(tmp_path), "--json", "deploy", "--skip-if-deployed"
+    )
+    assert result["PlatformAccess"].split()[0] != old
+    again = main_with(
+        bpost, "--deployments", str(tmp_path), "--json", "deploy", "--skip-if-deployed"
+    )
+    assert again["already_deployed"] is True
+
+
+def main_with(bpost: Any, *args: str) -> Any:
+    """Run `bpost` with options that override the fixture's (the last --deployments wins)."""
+    result = bpost(*args)
+    assert result.code == 0, result.err
+    return result.json()
