@@ -16,6 +16,7 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
+from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
 from bpost_client.confidential import Sealed, open_sealed, seal
 from bpost_client.events import iter_events
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 CONTRACT = "CorporateRegistry"
+MAX_BATCH = 64
 INFO_ABI = "(string,uint8,uint32,uint8,bytes19,uint8,uint32,bytes32[])"
 
 
@@ -166,22 +168,37 @@ class CorporateRecord:
 def publish_corporate_info(
     client: Client,
     entries: Sequence[tuple[str, CorporateInfo, CorporateConfidential]],
-    share_with: Sequence[str] = (),
-) -> TxReceipt:
-    """Publish corporate information (the signer's own institution, or any as the operator);
-    the confidential part is sealed to the institution and ``share_with``.
+    share_with: Sequence[str] | Sequence[Sequence[str]] = (),
+) -> list[TxReceipt]:
+    """Publish corporate information (the signer's own institution, or any as the operator),
+    batched. The confidential part is sealed to the institution and ``share_with``: one list for
+    every entry, or one list per entry.
     """
-    inputs = []
-    for lei, info, secret in entries:
-        recipients = dict.fromkeys([check_lei(lei), *(check_lei(s) for s in share_with)])
-        keys = {r: get_institution(client, r).encryption_key for r in recipients}
-        inputs.append(
-            (bytes20_from_lei(lei), info.to_abi(), seal(secret.to_bytes(), keys).to_abi())
-        )
-    call = client.contract(CONTRACT).functions.publishCorporateInfo(inputs)
-    return client.sender.send(
-        call, f"publish corporate information of {len(inputs)} institution(s)"
+    per_entry = (
+        [list(s) for s in share_with] if share_with and not isinstance(share_with[0], str) else None
     )
+    keys: dict[Lei, bytes] = {}
+    inputs = []
+    for n, (lei, info, secret) in enumerate(entries):
+        shared = per_entry[n] if per_entry is not None else list(share_with)
+        recipients = list(dict.fromkeys([check_lei(lei), *(check_lei(str(s)) for s in shared)]))
+        for recipient in recipients:
+            if recipient not in keys:
+                keys[recipient] = get_institution(client, recipient).encryption_key
+        sealed = seal(secret.to_bytes(), {r: keys[r] for r in recipients})
+        inputs.append((bytes20_from_lei(lei), info.to_abi(), sealed.to_abi()))
+    registry = client.contract(CONTRACT)
+    batches = sized_batches(
+        inputs,
+        lambda chunk: registry.functions.publishCorporateInfo(list(chunk)),
+        client.sender,
+        MAX_BATCH,
+    )
+    calls = [
+        (b.params, f"publish corporate information of {len(b.items)} institution(s)")
+        for b in batches
+    ]
+    return client.sender.send_all(calls)
 
 
 def corporate_records(client: Client, lei: str | None = None) -> dict[Lei, CorporateRecord]:

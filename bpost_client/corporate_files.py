@@ -86,6 +86,7 @@ class CorporateUpload:
     to_publish: list[CorporateRow] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    transactions: int = 0
 
 
 def _enum(kind: type[E]) -> Callable[[str], E]:
@@ -198,8 +199,11 @@ def upload_corporate(
             report.to_publish.append(row)
     if dry_run or not report.to_publish:
         return report
-    for row in report.to_publish:
-        publish_corporate_info(client, [(row.lei, row.info, row.confidential)], row.share_with)
+    entries = [(row.lei, row.info, row.confidential) for row in report.to_publish]
+    receipts = publish_corporate_info(
+        client, entries, [row.share_with for row in report.to_publish]
+    )
+    report.transactions = len(receipts)
     return report
 
 

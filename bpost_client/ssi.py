@@ -36,6 +36,7 @@ __all__ = [
     "Ssi",
     "SsiTerms",
     "applicable_ssis",
+    "fixed_code",
     "list_ssis",
     "notifications",
     "publish_ssis",
@@ -47,7 +48,8 @@ CONTRACT = "SsiRegistry"
 MAX_BATCH = 128
 
 
-def _fixed(text: str, size: int, field: str) -> bytes:
+def fixed_code(text: str, size: int, field: str) -> bytes:
+    """``text`` as a code of 1 to ``size`` printable ASCII characters, zero-padded."""
     raw = text.encode("ascii")
     if not raw or len(raw) > size or not text.isprintable() or " " in text:
         raise ValueError(f"{field} {text!r} is not 1 to {size} ASCII letters or digits")
@@ -82,11 +84,11 @@ class SsiTerms:
         """As the contract's ``SsiTerms`` tuple."""
         return (
             bytes32_from_ascii(self.fund_code) if self.fund_code else bytes(32),
-            _fixed(self.market, 4, "market"),
-            _fixed(self.security_type, 8, "security type"),
-            _fixed(self.currency, 3, "currency"),
-            _fixed(self.settlement_method, 8, "settlement method"),
-            _fixed(self.custodian_bic, 11, "custodian BIC"),
+            fixed_code(self.market, 4, "market"),
+            fixed_code(self.security_type, 8, "security type"),
+            fixed_code(self.currency, 3, "currency"),
+            fixed_code(self.settlement_method, 8, "settlement method"),
+            fixed_code(self.custodian_bic, 11, "custodian BIC"),
             self.place_of_settlement.encode("ascii").ljust(11, b"\0"),
             int_from_date(self.effective_from),
             int_from_date(self.effective_to),

@@ -12,6 +12,7 @@ An upload publishes the rows of the signer's institution whose latest published 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,15 @@ from bpost_client.identifiers import check_bic, check_fund_code, check_lei
 from bpost_client.io.cells import Cells, split_list
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
 from bpost_client.participants import encryption_key_of, get_institution
-from bpost_client.ssi import Ssi, SsiTerms, list_ssis, publish_ssis, read_account, ssi_key
+from bpost_client.ssi import (
+    Ssi,
+    SsiTerms,
+    fixed_code,
+    list_ssis,
+    publish_ssis,
+    read_account,
+    ssi_key,
+)
 from bpost_client.types import Lei
 
 __all__ = [
@@ -62,6 +71,9 @@ REQUIRED = (
     "account",
     "effective_from",
 )
+
+
+FIXED_SIZES = {"market": 4, "security_type": 8, "currency": 3, "settlement_method": 8}
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,8 @@ def validate_ssi_table(frame: pd.DataFrame) -> tuple[list[SsiRow], list[RowError
         cells = Cells(
             offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, EXPORT_COLUMNS
         )
+        for column, size in FIXED_SIZES.items():
+            cells.get(column, functools.partial(fixed_code, size=size, field=column))
         fund = cells.get("fund_code", check_fund_code, required=False)
         bic = cells.get("custodian_bic", check_bic)
         place = cells.get("place_of_settlement", check_bic, required=False) or ""
@@ -138,7 +152,7 @@ def validate_ssi_table(frame: pd.DataFrame) -> tuple[list[SsiRow], list[RowError
                 fund_code=fund,
             )
         except ValueError as exc:
-            errors.append(RowError(cells.row, "market", str(exc)))
+            errors.append(RowError(cells.row, "effective_to", str(exc)))
             continue
         rows.append(SsiRow(cells.row, terms, account, counterparties))
     return rows, errors

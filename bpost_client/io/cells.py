@@ -17,12 +17,19 @@ def split_list(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
+def _text(value: object) -> str:
+    """A cell as text: empty for a missing cell (None, or NaN where a column is absent in a row)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
 class Cells:
     """The cells of spreadsheet row ``row`` (as text) and the errors found parsing them."""
 
     def __init__(self, row: int, record: dict[str, object], columns: Iterable[str]) -> None:
         self.row = row
-        self.text = {c: str(record.get(c, "") or "").strip() for c in columns}
+        self.text = {c: _text(record.get(c)) for c in columns}
         self.errors: list[RowError] = []
 
     def get(self, column: str, parse: Callable[[str], T], *, required: bool = True) -> T | None:

@@ -115,7 +115,7 @@ def test_corporate__confidential_part_for_the_entitled_only(
     secret = corporate.CorporateConfidential(
         "EDD completed 2026-03; no adverse media", ("vault://kyc/fuji/2026",)
     )
-    receipt = corporate.publish_corporate_info(
+    [receipt] = corporate.publish_corporate_info(
         trustee, [(TRUSTEE, info, secret)], share_with=[MANAGER]
     )
     record = corporate.corporate_records(minato, TRUSTEE)[TRUSTEE]

@@ -139,3 +139,11 @@ def test_corporate_upload__round_trip_and_idempotent(
         corporate_files.upload_corporate(
             asset_manager, pd.DataFrame([corporate_row(aml_status="escalated")])
         )
+
+
+def test_corporate_upload__operator_for_several__one_transaction(operator: Client) -> None:
+    frame = pd.DataFrame(
+        [corporate_row(), corporate_row(lei=KANDA, giin="", fatca_status="active_nffe")]
+    )
+    report = corporate_files.upload_corporate(operator, frame)
+    assert len(report.to_publish) == 2 and report.transactions == 1
