@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ape
+from tests.contracts.reverts import reverts
 
 
 def info(**changes: Any) -> tuple[Any, ...]:
@@ -41,7 +41,7 @@ def test_publish__another_institution__only_the_operator(
 ) -> None:
     account, _ = fund_actors["fund_trustee"]
     _, other = fund_actors["fund_distributor"]
-    with ape.reverts(corporate.CorporateRegistryNotAllowed):
+    with reverts(corporate.CorporateRegistryNotAllowed):
         corporate.publishCorporateInfo([(other, info(), sealed(other))], sender=account)
     corporate.publishCorporateInfo([(other, info(), sealed(other))], sender=operator)
     assert corporate.getCorporateInfo(other).version == 1
@@ -58,14 +58,14 @@ def test_publish__bad_fields__revert(corporate: Any, fund_actors: Any) -> None:
         (info(giin=b"98Q96B-00000.LE.392"), corporate.CorporateRegistryInvalidGiin),
     ]
     for bad, error in cases:
-        with ape.reverts(error):
+        with reverts(error):
             corporate.publishCorporateInfo([(lei, bad, sealed(lei))], sender=account)
-    with ape.reverts(corporate.CorporateRegistryOwnerNotRecipient):
+    with reverts(corporate.CorporateRegistryOwnerNotRecipient):
         corporate.publishCorporateInfo(
             [(lei, info(), sealed(fund_actors["fund_manager"][1]))], sender=account
         )
 
 
 def test_get__never_published__reverts(corporate: Any, fund_actors: Any) -> None:
-    with ape.reverts(corporate.CorporateRegistryNotPublished):
+    with reverts(corporate.CorporateRegistryNotPublished):
         corporate.getCorporateInfo(fund_actors["rival_manager"][1])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import ape
 import pytest
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 
 from bpost_client.funds import ATTRIBUTES_ABI
 from bpost_client.identifiers import fund_code
+from tests.contracts.reverts import reverts
 
 DRAFT, ESTABLISHED, ACTIVE, SUSPENDED, REDEEMING, REDEEMED = range(1, 7)
 ESTABLISH, CHANGE, REDEEM = 1, 2, 3
@@ -115,7 +115,7 @@ def test_register__batch__consecutive_codes(funds: Any, fund_actors: Any) -> Non
 
 
 def test_register__bad_isin__reverts(funds: Any, fund_actors: Any) -> None:
-    with ape.reverts(funds.FundRegistryInvalidIsin):
+    with reverts(funds.FundRegistryInvalidIsin):
         register(funds, fund_actors, registration(fund_actors, "X", [("ISIN", "JP90C000H1T2")]))
 
 
@@ -124,7 +124,7 @@ def test_register__code_taken__whole_batch_reverts(
 ) -> None:
     register(funds, fund_actors, registration(fund_actors, "FIRST", [("ITA", "0331418A")]))
     count = funds.fundCount()
-    with ape.reverts(codes.CodeRegistryCodeTaken):
+    with reverts(codes.CodeRegistryCodeTaken):
         register(
             funds,
             fund_actors,
@@ -135,7 +135,7 @@ def test_register__code_taken__whole_batch_reverts(
 
 
 def test_register__without_the_role__reverts(funds: Any, fund_actors: Any) -> None:
-    with ape.reverts(funds.PlatformAccessUnauthorized):
+    with reverts(funds.PlatformAccessUnauthorized):
         funds.registerFunds([registration(fund_actors, "X")], sender=fund_actors["fund_trustee"][0])
 
 
@@ -146,20 +146,20 @@ def test_register__role_but_not_an_asset_manager__reverts(
 
     trustee = fund_actors["fund_trustee"][0]
     access.grantRole(role_id("ASSET_MANAGER_ROLE"), trustee, sender=admin)
-    with ape.reverts(funds.FundRegistryNotAssetManager):
+    with reverts(funds.FundRegistryNotAssetManager):
         funds.registerFunds([registration(fund_actors, "X")], sender=trustee)
 
 
 def test_register__trustee_not_a_trust_bank__reverts(funds: Any, fund_actors: Any) -> None:
-    with ape.reverts(funds.FundRegistryInvalidInstitution):
+    with reverts(funds.FundRegistryInvalidInstitution):
         register(funds, fund_actors, registration(fund_actors, "X", trustee="fund_distributor"))
 
 
 def test_register__party_twice_or_as_trustee__reverts(funds: Any, fund_actors: Any) -> None:
     twice = [("fund_distributor", DISTRIBUTOR), ("fund_distributor", CUSTODIAN)]
-    with ape.reverts(funds.FundRegistryInvalidParty):
+    with reverts(funds.FundRegistryInvalidParty):
         register(funds, fund_actors, registration(fund_actors, "X", parties=twice))
-    with ape.reverts(funds.FundRegistryInvalidParty):
+    with reverts(funds.FundRegistryInvalidParty):
         register(
             funds, fund_actors, registration(fund_actors, "X", parties=[("fund_custodian", 2)])
         )
@@ -176,7 +176,7 @@ def test_register__party_twice_or_as_trustee__reverts(funds: Any, fund_actors: A
 def test_register__bad_dates__revert(
     funds: Any, fund_actors: Any, established: int, redeemed: int, error: str
 ) -> None:
-    with ape.reverts(getattr(funds, error)):
+    with reverts(getattr(funds, error)):
         register(
             funds,
             fund_actors,
@@ -220,10 +220,10 @@ def test_acknowledge__twice_or_by_an_unrelated_party__reverts(funds: Any, fund_a
     )
     request = tx.events.filter(funds.ChangeProposed)[0].requestId
     funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
-    with ape.reverts(funds.FundRegistryAlreadyAcknowledged):
+    with reverts(funds.FundRegistryAlreadyAcknowledged):
         funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
     for outsider in ("rival_manager", "other_trustee", "fund_manager"):
-        with ape.reverts(funds.FundRegistryNotRequiredParty):
+        with reverts(funds.FundRegistryNotRequiredParty):
             funds.acknowledge(request, sender=fund_actors[outsider][0])
 
 
@@ -236,7 +236,7 @@ def test_reject__closes_the_request_with_its_reason(funds: Any, fund_actors: Any
     assert [e.reason for e in rejected.events.filter(funds.ChangeRejected)] == ["wrong trustee fee"]
     assert funds.getRequest(request).state == REJECTED
     assert funds.getFund(code).status == DRAFT and funds.getFund(code).openRequest == 0
-    with ape.reverts(funds.FundRegistryRequestClosed):
+    with reverts(funds.FundRegistryRequestClosed):
         funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
     again = funds.propose(code, ESTABLISH, attrs(fund_actors), 20260401, 20260325, sender=manager)
     assert again.events.filter(funds.ChangeProposed)[0].requestId == request + 1
@@ -249,9 +249,9 @@ def test_propose__while_one_is_pending__reverts_and_withdraw_frees(
     manager = fund_actors["fund_manager"][0]
     tx = funds.propose(code, ESTABLISH, attrs(fund_actors), 20260401, 20260325, sender=manager)
     request = tx.events.filter(funds.ChangeProposed)[0].requestId
-    with ape.reverts(funds.FundRegistryRequestPending):
+    with reverts(funds.FundRegistryRequestPending):
         funds.propose(code, ESTABLISH, attrs(fund_actors), 20260401, 20260325, sender=manager)
-    with ape.reverts(funds.FundRegistryNotFundManager):
+    with reverts(funds.FundRegistryNotFundManager):
         funds.withdraw(request, sender=fund_actors["rival_manager"][0])
     funds.withdraw(request, sender=manager)
     assert funds.getRequest(request).state == WITHDRAWN and funds.getFund(code).openRequest == 0
@@ -280,7 +280,7 @@ def test_change__new_trustee__replaces_the_trustee_party(funds: Any, fund_actors
 
 def test_manage__another_managers_fund__reverts(funds: Any, fund_actors: Any) -> None:
     [code] = register(funds, fund_actors, registration(fund_actors, "MINE"))
-    with ape.reverts(funds.FundRegistryNotFundManager):
+    with reverts(funds.FundRegistryNotFundManager):
         funds.propose(
             code,
             ESTABLISH,
@@ -289,7 +289,7 @@ def test_manage__another_managers_fund__reverts(funds: Any, fund_actors: Any) ->
             20260325,
             sender=fund_actors["rival_manager"][0],
         )
-    with ape.reverts(funds.FundRegistryUnknownFund):
+    with reverts(funds.FundRegistryUnknownFund):
         funds.getFund(b32("BP00000000X"))
 
 
@@ -363,5 +363,5 @@ def test_lifecycle__every_transition__allowed_or_refused(
     if status in ALLOWED[action]:
         call()
     else:
-        with ape.reverts(funds.FundRegistryInvalidTransition):
+        with reverts(funds.FundRegistryInvalidTransition):
             call()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import ape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpost_client.identifiers import lei_is_valid
 from tests.contracts.conftest import KEY, LEIS, OTHER_KEY
+from tests.contracts.reverts import reverts
 
 TRUST_BANK = 3
 
@@ -43,32 +43,32 @@ def test_register__emits_registered_and_operator_added(
 
 
 def test_register__twice__reverts(registry: Any, registered: bytes, operator: Any) -> None:
-    with ape.reverts(registry.ParticipantRegistryAlreadyRegistered):
+    with reverts(registry.ParticipantRegistryAlreadyRegistered):
         registry.registerInstitution(registered, 2, "Again", KEY, [], sender=operator)
 
 
 def test_register__bad_check_digits__reverts(registry: Any, operator: Any) -> None:
-    with ape.reverts(registry.ParticipantRegistryInvalidLei):
+    with reverts(registry.ParticipantRegistryInvalidLei):
         registry.registerInstitution(
             b"3538000FUJITRUST0139", TRUST_BANK, "Fuji", KEY, [], sender=operator
         )
 
 
 def test_register__type_none__reverts(registry: Any, operator: Any) -> None:
-    with ape.reverts(registry.ParticipantRegistryInvalidType):
+    with reverts(registry.ParticipantRegistryInvalidType):
         registry.registerInstitution(LEIS["trustee"].encode(), 0, "Fuji", KEY, [], sender=operator)
 
 
 def test_register__empty_or_long_name__reverts(registry: Any, operator: Any) -> None:
     lei = LEIS["trustee"].encode()
-    with ape.reverts(registry.ParticipantRegistryInvalidName):
+    with reverts(registry.ParticipantRegistryInvalidName):
         registry.registerInstitution(lei, TRUST_BANK, "", KEY, [], sender=operator)
-    with ape.reverts(registry.ParticipantRegistryInvalidName):
+    with reverts(registry.ParticipantRegistryInvalidName):
         registry.registerInstitution(lei, TRUST_BANK, "x" * 201, KEY, [], sender=operator)
 
 
 def test_register__uncompressed_key__reverts(registry: Any, operator: Any) -> None:
-    with ape.reverts(registry.ParticipantRegistryInvalidEncryptionKey):
+    with reverts(registry.ParticipantRegistryInvalidEncryptionKey):
         registry.registerInstitution(
             LEIS["trustee"].encode(),
             TRUST_BANK,
@@ -82,7 +82,7 @@ def test_register__uncompressed_key__reverts(registry: Any, operator: Any) -> No
 def test_register__operator_of_another__reverts(
     registry: Any, registered: bytes, operator: Any, asset_manager: Any
 ) -> None:
-    with ape.reverts(registry.ParticipantRegistryOperatorTaken):
+    with reverts(registry.ParticipantRegistryOperatorTaken):
         registry.registerInstitution(
             LEIS["trustee"].encode(), TRUST_BANK, "Fuji", KEY, [asset_manager], sender=operator
         )
@@ -92,7 +92,7 @@ def test_register__seventeen_operators__reverts(
     registry: Any, operator: Any, accounts: Any
 ) -> None:
     many = [accounts[i % 10].address for i in range(17)]
-    with ape.reverts(registry.ParticipantRegistryTooManyOperators):
+    with reverts(registry.ParticipantRegistryTooManyOperators):
         registry.registerInstitution(
             LEIS["trustee"].encode(), TRUST_BANK, "Fuji", KEY, many, sender=operator
         )
@@ -107,7 +107,7 @@ def test_remove_operator__unbinds_and_keeps_the_rest(
     assert len(tx.events.filter(registry.OperatorRemoved)) == 1
     assert sorted(registry.operatorsOf(registered)) == sorted([trustee.address, outsider.address])
     assert bytes(registry.institutionOf(asset_manager)) == b"\0" * 20
-    with ape.reverts(registry.ParticipantRegistryNotOperatorOf):
+    with reverts(registry.ParticipantRegistryNotOperatorOf):
         registry.removeOperator(registered, asset_manager, sender=operator)
 
 
@@ -123,7 +123,7 @@ def test_set_key__by_own_operator__bumps_version(
 def test_set_key__by_unrelated_party__reverts(
     registry: Any, registered: bytes, trustee: Any
 ) -> None:
-    with ape.reverts(registry.ParticipantRegistryNotAllowed):
+    with reverts(registry.ParticipantRegistryNotAllowed):
         registry.setEncryptionKey(registered, OTHER_KEY, sender=trustee)
 
 
@@ -134,18 +134,18 @@ def test_suspend__blocks_own_key_rotation_until_reinstated(
     assert [e.reason for e in tx.events.filter(registry.InstitutionSuspended)] == ["AML review"]
     assert registry.getInstitution(registered).status == 2
     assert not registry.isActiveOperator(asset_manager)
-    with ape.reverts(registry.ParticipantRegistryAlreadySuspended):
+    with reverts(registry.ParticipantRegistryAlreadySuspended):
         registry.suspendInstitution(registered, "again", sender=operator)
-    with ape.reverts(registry.ParticipantRegistryNotAllowed):
+    with reverts(registry.ParticipantRegistryNotAllowed):
         registry.setEncryptionKey(registered, OTHER_KEY, sender=asset_manager)
     registry.reinstateInstitution(registered, sender=operator)
     assert registry.isActiveOperator(asset_manager)
-    with ape.reverts(registry.ParticipantRegistryNotSuspended):
+    with reverts(registry.ParticipantRegistryNotSuspended):
         registry.reinstateInstitution(registered, sender=operator)
 
 
 def test_get__unknown_lei__reverts(registry: Any) -> None:
-    with ape.reverts(registry.ParticipantRegistryUnknownInstitution):
+    with reverts(registry.ParticipantRegistryUnknownInstitution):
         registry.getInstitution(LEIS["trustee"].encode())
 
 
@@ -164,5 +164,5 @@ def test_lei_check__on_chain__agrees_with_python(
     if lei_is_valid(lei):
         call(lei.encode(), TRUST_BANK, "Probe", KEY, [], sender=operator)
     else:
-        with ape.reverts(registry.ParticipantRegistryInvalidLei):
+        with reverts(registry.ParticipantRegistryInvalidLei):
             call(lei.encode(), TRUST_BANK, "Probe", KEY, [], sender=operator)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import ape
 import pytest
 
 from tests.contracts.conftest import role_id
+from tests.contracts.reverts import reverts
 
 ROLE_NAMES = [
     "OPERATOR_ROLE", "CODE_REGISTRAR_ROLE", "ASSET_MANAGER_ROLE", "TRUSTEE_ROLE",
@@ -23,14 +23,14 @@ def test_role_constant__matches_keccak_of_its_name(access: Any, name: str) -> No
 
 
 def test_grant__unknown_role__reverts(access: Any, admin: Any, outsider: Any) -> None:
-    with ape.reverts(access.PlatformAccessUnknownRole):
+    with reverts(access.PlatformAccessUnknownRole):
         access.grantRole(role_id("NOT_A_ROLE"), outsider, sender=admin)
 
 
 def test_grant__by_operator__reverts_as_only_the_admin_grants(
     access: Any, operator: Any, outsider: Any
 ) -> None:
-    with ape.reverts(access.AccessControlUnauthorizedAccount):
+    with reverts(access.AccessControlUnauthorizedAccount):
         access.grantRole(role_id("TRUSTEE_ROLE"), outsider, sender=operator)
 
 
@@ -55,12 +55,12 @@ def test_admin_handover__accepted_by_another__reverts(
     access: Any, admin: Any, outsider: Any, operator: Any
 ) -> None:
     access.beginDefaultAdminTransfer(outsider, sender=admin)
-    with ape.reverts(access.AccessControlInvalidDefaultAdmin):
+    with reverts(access.AccessControlInvalidDefaultAdmin):
         access.acceptDefaultAdminTransfer(sender=operator)
 
 
 def test_grant_default_admin__directly__reverts(access: Any, admin: Any, outsider: Any) -> None:
-    with ape.reverts(access.AccessControlEnforcedDefaultAdminRules):
+    with reverts(access.AccessControlEnforcedDefaultAdminRules):
         access.grantRole(b"\0" * 32, outsider, sender=admin)
 
 
@@ -70,7 +70,7 @@ def test_pause__by_operator__stops_every_registry(
     tx = access.pause(sender=operator)
     assert access.paused()
     assert len(tx.events.filter(access.Paused)) == 1
-    with ape.reverts(registry.PlatformAccessPaused):
+    with reverts(registry.PlatformAccessPaused):
         registry.registerInstitution(b"3538000FUJITRUST0138", 3, "Fuji", b"\x02" + b"\x11" * 32, [],
                                      sender=operator)  # fmt: skip
     access.unpause(sender=operator)
@@ -78,5 +78,5 @@ def test_pause__by_operator__stops_every_registry(
 
 
 def test_pause__by_outsider__reverts(access: Any, outsider: Any) -> None:
-    with ape.reverts(access.PlatformAccessUnauthorized):
+    with reverts(access.PlatformAccessUnauthorized):
         access.pause(sender=outsider)

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import ape
 import pytest
 
 from tests.contracts.conftest import KEY, LEIS, OTHER_KEY, role_id
+from tests.contracts.reverts import reverts
 
 ACTORS = ["admin", "operator", "registrar", "asset_manager", "trustee", "outsider"]
 SUSPENDED_LEI = LEIS["operator"].encode()
@@ -108,7 +108,7 @@ def test_restricted_function__by_each_actor__allowed_or_refused(
     if actor in case.allowed:
         method.call(*args, sender=sender)
     else:
-        with ape.reverts(getattr(contract, case.refusal)):
+        with reverts(getattr(contract, case.refusal)):
             method.call(*args, sender=sender)
 
 
@@ -119,7 +119,7 @@ def test_unpause__by_each_actor__only_operator(world: dict[str, Any], actor: str
     if actor == "operator":
         access.unpause.call(sender=world[actor])
     else:
-        with ape.reverts(access.PlatformAccessUnauthorized):
+        with reverts(access.PlatformAccessUnauthorized):
             access.unpause.call(sender=world[actor])
 
 
@@ -132,5 +132,5 @@ def test_restricted_function__while_paused__refused(world: dict[str, Any], case:
     world["access"].pause(sender=world["operator"])
     contract = world[case.contract]
     allowed = world[sorted(case.allowed)[0]]
-    with ape.reverts(contract.PlatformAccessPaused):
+    with reverts(contract.PlatformAccessPaused):
         getattr(contract, case.function).call(*case.args(world), sender=allowed)

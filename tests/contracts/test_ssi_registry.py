@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ape
+from tests.contracts.reverts import reverts
 
 FUND = 2
 
@@ -49,19 +49,19 @@ def test_publish__stores_the_version_and_notifies_each_counterparty(
 
 
 def test_publish__not_an_operator__reverts(ssis: Any, accounts: Any, fund_actors: Any) -> None:
-    with ape.reverts(ssis.SsiRegistryNotAnOperator):
+    with reverts(ssis.SsiRegistryNotAnOperator):
         ssis.publishSsis([(terms(), sealed(fund_actors["fund_custodian"][1]))], sender=accounts[19])
 
 
 def test_publish__owner_not_a_recipient__reverts(ssis: Any, fund_actors: Any) -> None:
     account, _ = fund_actors["fund_custodian"]
-    with ape.reverts(ssis.SsiRegistryOwnerNotRecipient):
+    with reverts(ssis.SsiRegistryOwnerNotRecipient):
         ssis.publishSsis([(terms(), sealed(fund_actors["fund_manager"][1]))], sender=account)
 
 
 def test_publish__unknown_recipient__reverts(ssis: Any, fund_actors: Any) -> None:
     account, owner = fund_actors["fund_custodian"]
-    with ape.reverts(ssis.SsiRegistryUnknownRecipient):
+    with reverts(ssis.SsiRegistryUnknownRecipient):
         ssis.publishSsis([(terms(), sealed(owner, b"5493001KJTIIGC8Y1R12"))], sender=account)
 
 
@@ -77,7 +77,7 @@ def test_publish__bad_terms__revert_with_the_field(ssis: Any, fund_actors: Any) 
         (terms(fund=b"BP00000000X".ljust(32, b"\0")), ssis.SsiRegistryUnknownFund),
     ]
     for bad, error in cases:
-        with ape.reverts(error):
+        with reverts(error):
             ssis.publishSsis([(bad, sealed(owner))], sender=account)
 
 
@@ -93,5 +93,5 @@ def test_publish__per_fund__needs_a_registered_fund(
 
 
 def test_get__unknown_key__reverts(ssis: Any) -> None:
-    with ape.reverts(ssis.SsiRegistryUnknownSsi):
+    with reverts(ssis.SsiRegistryUnknownSsi):
         ssis.getSsi(b"\x07" * 32)

@@ -1,0 +1,52 @@
+"""A strict revert check: the call must revert with exactly the named custom error.
+
+``ape.reverts(contract.SomeError)`` accepts any revert when the error class is not bound to a
+contract instance, and Ape leaves the custom errors of ``eth_call`` undecoded (an error without
+arguments even reads as a four-character revert string), so the contract tests use this instead:
+it finds the error's selector in what Ape raised and names it from the contracts' ABIs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ape.exceptions import ContractLogicError
+
+from bpost_client.contracts import error_specs
+
+_SELECTOR = re.compile(r"custom error 0x([0-9a-fA-F]{8})")
+
+
+def error_name(exc: ContractLogicError) -> str:
+    """The custom error ``exc`` carries, by name."""
+    if type(exc).__name__ != "ContractLogicError":
+        return type(exc).__name__  # decoded by Ape
+    message = str(getattr(exc, "message", "") or "")
+    raw = str(getattr(exc, "base_err", "") or "").partition("execution reverted: ")[2]
+    found = _SELECTOR.search(message)
+    if found:
+        selector = bytes.fromhex(found.group(1))
+    elif re.fullmatch(r"0x[0-9a-fA-F]{8,}", message):  # undecoded revert data
+        selector = bytes.fromhex(message[2:10])
+    elif len(raw) == 4:  # an error without arguments, read as a revert string
+        selector = raw.encode("latin-1")
+    else:
+        return f"ContractLogicError({message!r})"
+    spec = error_specs().get(selector)
+    return spec.name if spec else f"0x{selector.hex()}"
+
+
+@contextmanager
+def reverts(expected: Any) -> Iterator[None]:
+    """Assert the block reverts with the custom error ``expected`` (a class or its name)."""
+    name = expected if isinstance(expected, str) else expected.__name__
+    try:
+        yield
+    except ContractLogicError as exc:
+        actual = error_name(exc)
+        assert actual == name, f"expected a revert with {name}, got {actual}: {exc}"
+        return
+    raise AssertionError(f"expected a revert with {name}; the call succeeded")
