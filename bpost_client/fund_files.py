@@ -29,6 +29,7 @@ from bpost_client.funds import (
 )
 from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii, lei_from_bytes20
 from bpost_client.io.tables import read_table
+from bpost_client.participants import signer_institution
 from bpost_client.types import (
     FundCode,
     FundStatus,
@@ -155,14 +156,8 @@ def upload_funds(
     frame = source if isinstance(source, pd.DataFrame) else read_table(source)
     rows, errors = validate_fund_table(frame)
     bad_rows = {e.row for e in errors}
-    manager_raw = (
-        client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
-    )
-    if bytes(manager_raw) == bytes(20):
-        raise ValidationError(f"{client.address} acts for no institution: it cannot upload funds")
-    plan = plan_fund_upload(
-        client, [r for r in rows if r.row not in bad_rows], lei_from_bytes20(manager_raw)
-    )
+    manager = signer_institution(client, "upload funds")
+    plan = plan_fund_upload(client, [r for r in rows if r.row not in bad_rows], manager)
     plan.errors = sorted(errors + plan.errors, key=lambda e: (e.row, e.column))
     if plan.errors and not skip_invalid:
         raise ValidationError("the fund file has bad rows; nothing was sent", plan.errors)

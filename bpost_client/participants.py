@@ -14,6 +14,7 @@ from web3.types import TxReceipt
 from bpost_client._utils.reverts import translate
 from bpost_client.client import Client
 from bpost_client.events import event_frame
+from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import bytes20_from_lei, check_address, check_lei, lei_from_bytes20
 from bpost_client.types import Address, Institution, InstitutionStatus, InstitutionType, Lei
 
@@ -34,6 +35,7 @@ __all__ = [
     "remove_operator",
     "rename_institution",
     "set_encryption_key",
+    "signer_institution",
     "suspend_institution",
 ]
 
@@ -150,6 +152,19 @@ def institutions_frame(client: Client) -> pd.DataFrame:
     ]
     columns = ["lei", "legal_name", "type", "status", "version", "operators", "encryption_key"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def signer_institution(client: Client, purpose: str = "act") -> Lei:
+    """The institution the client's signer acts for.
+
+    Raises:
+        SignerError: no signer.
+        ValidationError: the signer acts for no institution (it cannot ``purpose``).
+    """
+    lei = institution_of(client, client.address)
+    if lei is None:
+        raise ValidationError(f"{client.address} acts for no institution: it cannot {purpose}")
+    return lei
 
 
 def institution_of(client: Client, account: str) -> Lei | None:

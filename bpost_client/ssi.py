@@ -19,7 +19,6 @@ from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
 from bpost_client.confidential import Sealed, open_sealed, seal
 from bpost_client.events import event_frame, iter_events
-from bpost_client.exceptions import ValidationError
 from bpost_client.funds import date_from_int, int_from_date
 from bpost_client.identifiers import (
     ascii_from_bytes,
@@ -29,7 +28,7 @@ from bpost_client.identifiers import (
     check_fund_code,
     lei_from_bytes20,
 )
-from bpost_client.participants import get_institution
+from bpost_client.participants import get_institution, signer_institution
 from bpost_client.types import FundCode, Lei
 
 __all__ = [
@@ -137,15 +136,6 @@ def ssi_key(owner: str, terms: SsiTerms) -> bytes:
     return keccak(encode(types, [bytes20_from_lei(owner), fund, market, kind, currency, method]))
 
 
-def _owner(client: Client) -> Lei:
-    raw = bytes(
-        client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
-    )
-    if raw == bytes(20):
-        raise ValidationError(f"{client.address} acts for no institution")
-    return lei_from_bytes20(raw)
-
-
 def publish_ssis(
     client: Client,
     ssis: Sequence[tuple[SsiTerms, str]],
@@ -155,7 +145,7 @@ def publish_ssis(
     """Publish SSIs of the signer's institution: each ``(terms, account)`` gets its account sealed
     to the institution itself and ``counterparties``, who are notified on chain.
     """
-    owner = _owner(client)
+    owner = signer_institution(client, "publish SSIs")
     recipients = dict.fromkeys([owner, *(Lei(c) for c in counterparties)])
     keys = {lei: get_institution(client, lei).encryption_key for lei in recipients}
     inputs = [

@@ -26,7 +26,7 @@ from bpost_client.exceptions import ContractRevert, RowError, ValidationError
 from bpost_client.identifiers import check_bic, check_fund_code, check_lei
 from bpost_client.io.cells import Cells, split_list
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
-from bpost_client.participants import encryption_key_of, get_institution
+from bpost_client.participants import encryption_key_of, get_institution, signer_institution
 from bpost_client.ssi import (
     Ssi,
     SsiTerms,
@@ -196,12 +196,7 @@ def upload_ssis(
     """
     frame = source if isinstance(source, pd.DataFrame) else read_table(source)
     rows, errors = validate_ssi_table(frame)
-    raw = bytes(
-        client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
-    )
-    if raw == bytes(20):
-        raise ValidationError(f"{client.address} acts for no institution: it cannot publish SSIs")
-    owner = Lei(raw.decode("ascii"))
+    owner = signer_institution(client, "publish SSIs")
     report = SsiUpload(errors=errors)
     for row in rows:
         for lei in row.counterparties:

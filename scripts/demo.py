@@ -20,7 +20,7 @@ from bpost_client.cli._context import blank_missing
 from bpost_client.client import Client, connect
 from bpost_client.confidential import NotEntitledError
 from bpost_client.exceptions import BPostError
-from bpost_client.participants import list_institutions
+from bpost_client.participants import list_institutions, signer_institution
 from bpost_client.signers import dev_account
 from bpost_client.ssi_files import upload_ssis
 from bpost_client.types import FundStatus, RequestKind
@@ -72,7 +72,9 @@ def _walk_through(clients: dict[str, Client], manager: Client) -> list[str]:
             click.echo(f"{code}: establishment proposed (request {request})")
             _agree(clients, request)
             funds.set_status(manager, code, FundStatus.ACTIVE)
-    changed = funds.resolve_fund(manager, funds.manager_namespace(_lei_of(manager)), CHANGED)
+    changed = funds.resolve_fund(
+        manager, funds.manager_namespace(signer_institution(manager)), CHANGED
+    )
     assert changed is not None
     record = funds.get_fund(manager, changed)
     if record.attributes.name_en != NEW_NAME:
@@ -102,11 +104,6 @@ def _ssi_walk_through(clients: dict[str, Client]) -> None:
             f"  XTKS/JPY equity on 2026-05-01, as {reader} reads it: "
             f"{found.terms.custodian_bic} account {account}"
         )
-
-
-def _lei_of(client: Client) -> str:
-    raw = client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
-    return bytes(raw).decode("ascii")
 
 
 @click.command(cls=ConnectedProviderCommand)

@@ -13,8 +13,9 @@ from bpost_client import fund_files, funds
 from bpost_client.cli._context import Context, blank_missing, emit, pass_context, progress
 from bpost_client.exceptions import ValidationError
 from bpost_client.funds import FundRecord
-from bpost_client.identifiers import check_fund_code, check_lei, lei_from_bytes20
+from bpost_client.identifiers import check_fund_code, check_lei
 from bpost_client.io.tables import parse_date, write_table
+from bpost_client.participants import signer_institution
 from bpost_client.types import FundStatus, RequestKind
 
 __all__ = ["funds_group"]
@@ -45,11 +46,7 @@ def _record(record: FundRecord) -> dict[str, object]:
 
 
 def _signer_lei(ctx: Context) -> str:
-    client = ctx.client(signing=True)
-    raw = client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
-    if bytes(raw) == bytes(20):
-        raise ValidationError(f"{client.address} acts for no institution")
-    return lei_from_bytes20(bytes(raw))
+    return signer_institution(ctx.client(signing=True))
 
 
 @click.group("funds")

@@ -16,8 +16,9 @@ from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.client import Client
 from bpost_client.confidential import NotEntitledError
 from bpost_client.exceptions import ValidationError
-from bpost_client.identifiers import check_lei, lei_from_bytes20
+from bpost_client.identifiers import check_lei
 from bpost_client.io.tables import parse_date, write_table
+from bpost_client.participants import institution_of
 
 __all__ = ["corporate_group", "ssi_group"]
 
@@ -39,11 +40,7 @@ def _reader(ctx: Context) -> tuple[Client, str | None, bytes | None]:
     client = ctx.client(signing=True)
     if client.account is None:
         return client, None, None
-    raw = bytes(
-        client.contract("ParticipantRegistry").functions.institutionOf(client.address).call()
-    )
-    lei = None if raw == bytes(20) else lei_from_bytes20(raw)
-    return client, lei, bytes(client.account.key)
+    return client, institution_of(client, client.address), bytes(client.account.key)
 
 
 def _day(text: str | None) -> date:
