@@ -58,7 +58,7 @@ FUND_COLUMNS = (
 )  # fmt: skip
 EXPORT_COLUMNS = (*FUND_COLUMNS, "fund_code", "status", "version")
 REQUIRED_COLUMNS = ("manager_code", "trustee_lei", "fund_type", "currency", "establishment_date")
-RESERVED_NAMESPACES = ("BPFC", "ISIN", "ITA")
+RESERVED_NAMESPACES = ("BPFC",)
 MAX_NAME_BYTES = 200
 MAX_CODES = 8
 MAX_OTHER_PARTIES = 14
@@ -97,7 +97,8 @@ def _currency(text: str) -> str:
 
 
 def _other_codes(text: str) -> list[tuple[str, str]]:
-    """``NS:VALUE;NS:VALUE`` as pairs, each part a code of at most 32 ASCII characters."""
+    """``NS:VALUE;NS:VALUE`` as pairs, each part a code of at most 32 ASCII characters; a second
+    ISIN or ITA code goes here too (checked as in its own column)."""
     codes = []
     for item in split_list(text):
         namespace, sep, value = item.partition(":")
@@ -105,7 +106,11 @@ def _other_codes(text: str) -> list[tuple[str, str]]:
         if not sep or not namespace or not value:
             raise ValueError(f"{item!r} is not NAMESPACE:VALUE")
         if namespace.upper() in RESERVED_NAMESPACES or namespace.upper().startswith("AM/"):
-            raise ValueError(f"namespace {namespace} has its own column or is the platform's")
+            raise ValueError(f"namespace {namespace} is the platform's own")
+        if namespace == "ISIN":
+            value = check_isin(value)
+        elif namespace == "ITA":
+            value = check_ita_code(value)
         bytes32_from_ascii(namespace)
         bytes32_from_ascii(value)
         codes.append((namespace, value))
@@ -199,8 +204,13 @@ def registration_row(
 ) -> dict[str, str]:
     """A registration as a row of the fund table (the inverse of validation)."""
     attributes = registration.attributes
-    codes = dict(registration.codes)
-    others = [f"{ns}:{v}" for ns, v in registration.codes if ns not in ("ISIN", "ITA")]
+    own_column: dict[str, str] = {}
+    others = []
+    for namespace, value in registration.codes:  # the first ISIN and ITA have their own columns
+        if namespace in ("ISIN", "ITA") and namespace not in own_column:
+            own_column[namespace] = value
+        else:
+            others.append(f"{namespace}:{value}")
     return {
         "manager_code": registration.manager_code,
         "name_ja": attributes.name_ja,
@@ -212,8 +222,8 @@ def registration_row(
         "redemption_date": attributes.redemption_date.isoformat()
         if attributes.redemption_date
         else "",
-        "isin": codes.get("ISIN", ""),
-        "ita_code": codes.get("ITA", ""),
+        "isin": own_column.get("ISIN", ""),
+        "ita_code": own_column.get("ITA", ""),
         "other_codes": ";".join(others),
         "distributors": ";".join(
             p.lei for p in registration.parties if p.role is PartyRole.DISTRIBUTOR

@@ -59,6 +59,7 @@ __all__ = [
     "get_fund",
     "get_request",
     "int_from_date",
+    "link_codes",
     "manager_namespace",
     "parties_of",
     "pending_for",
@@ -82,6 +83,7 @@ FUND_EVENTS = (
     "FundStatusChanged",
 )
 MAX_BATCH = 256
+MAX_CODES_PER_CALL = 8
 
 
 def int_from_date(day: date | None) -> int:
@@ -235,6 +237,21 @@ def register_funds(
         for log in registry.events.FundRegistered().process_receipt(receipt, errors=DISCARD):
             codes.append(_code(log["args"]["fundCode"]))
     return codes
+
+
+def link_codes(client: Client, fund_code: str, codes: Sequence[tuple[str, str]]) -> list[TxReceipt]:
+    """Link more (namespace, value) codes to a fund (its asset manager), eight per transaction."""
+    code = bytes32_from_ascii(check_fund_code(fund_code))
+    pairs = [(bytes32_from_ascii(ns), bytes32_from_ascii(value)) for ns, value in codes]
+    registry = client.contract(CONTRACT)
+    calls = [
+        (
+            registry.functions.linkCodes(code, pairs[i : i + MAX_CODES_PER_CALL]),
+            f"link codes to {fund_code}",
+        )
+        for i in range(0, len(pairs), MAX_CODES_PER_CALL)
+    ]
+    return client.sender.send_all(calls)
 
 
 def resolve_fund(client: Client, namespace: str, value: str) -> FundCode | None:

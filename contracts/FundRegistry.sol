@@ -64,6 +64,16 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
     }
 
     /// @inheritdoc IFundRegistry
+    function linkCodes(bytes32 fundCode, ICodeRegistry.Code[] calldata codes) external {
+        _managedFund(fundCode);
+        if (codes.length > MAX_CODES) revert FundRegistryTooManyCodes(codes.length, MAX_CODES);
+        for (uint256 i = 0; i < codes.length; ++i) {
+            _checkCode(codes[i]);
+        }
+        _codes.linkAll(codes, ICodeRegistry.RecordKind.Fund, fundCode);
+    }
+
+    /// @inheritdoc IFundRegistry
     function propose(
         bytes32 fundCode,
         RequestKind kind,
@@ -232,11 +242,17 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         links[0] = ICodeRegistry.Code({namespace: FUND_CODE_NAMESPACE, value: fundCode});
         links[1] = ICodeRegistry.Code({namespace: managerNamespace, value: reg.managerCode});
         for (uint256 i = 0; i < codeCount; ++i) {
-            ICodeRegistry.Code calldata code = reg.codes[i];
-            if (code.namespace == ISIN_NAMESPACE && !Isin.isValid(code.value)) revert FundRegistryInvalidIsin(code.value);
-            links[i + 2] = code;
+            _checkCode(reg.codes[i]);
+            links[i + 2] = reg.codes[i];
         }
         _codes.linkAll(links, ICodeRegistry.RecordKind.Fund, fundCode);
+    }
+
+    function _checkCode(ICodeRegistry.Code calldata code) private pure {
+        if (code.namespace == ISIN_NAMESPACE && !Isin.isValid(code.value)) revert FundRegistryInvalidIsin(code.value);
+        if (code.namespace == FUND_CODE_NAMESPACE || bytes3(code.namespace) == MANAGER_NAMESPACE_PREFIX) {
+            revert FundRegistryInvalidCode(code.namespace, code.value);
+        }
     }
 
     function _makeDefinitive(uint256 requestId) private {

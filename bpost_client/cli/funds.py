@@ -118,6 +118,22 @@ def show(ctx: Context, code: str | None, namespace: str | None) -> None:
 
 @funds_group.command()
 @click.argument("code")
+@click.argument("codes", nargs=-1, required=True)
+@pass_context
+def link(ctx: Context, code: str, codes: tuple[str, ...]) -> None:
+    """Link more codes to fund CODE, each as NAMESPACE:VALUE (the fund's asset manager)."""
+    pairs = []
+    for item in codes:
+        namespace, sep, value = item.partition(":")
+        if not sep or not namespace or not value:
+            raise ValidationError(f"{item!r} is not NAMESPACE:VALUE")
+        pairs.append((namespace, value))
+    receipts = funds.link_codes(ctx.client(signing=True), check_fund_code(code), pairs)
+    emit(ctx, {"fund_code": code, "linked": len(pairs), "transactions": len(receipts)})
+
+
+@funds_group.command()
+@click.argument("code")
 @pass_context
 def history(ctx: Context, code: str) -> None:
     """Every event of a fund: proposals, acknowledgments, rejections, versions, statuses."""

@@ -112,6 +112,7 @@ interface IFundRegistry {
     error FundRegistryTooManyCodes(uint256 count, uint256 maxCount);
     error FundRegistryBatchTooLarge(uint256 size, uint256 maxSize);
     error FundRegistryInvalidIsin(bytes32 value);
+    error FundRegistryInvalidCode(bytes32 namespace, bytes32 value);
     error FundRegistryInvalidAttributes(string field);
     error FundRegistryInvalidDate(uint32 date);
     error FundRegistryInvalidTransition(bytes32 fundCode, FundStatus from, FundStatus to);
@@ -155,6 +156,11 @@ interface IFundRegistry {
     /// @param registrations At most MAX_BATCH funds.
     /// @return firstSerial The serial number of the first fund; the others follow in order.
     function registerFunds(FundRegistration[] calldata registrations) external returns (uint256 firstSerial);
+
+    /// @notice Link more codes to a fund (its asset manager), any number over several calls.
+    /// @param fundCode The fund.
+    /// @param codes At most MAX_CODES free codes; ISINs have their check digit verified.
+    function linkCodes(bytes32 fundCode, ICodeRegistry.Code[] calldata codes) external;
 
     /// @notice Propose an establishment, attribute change or redemption of a fund.
     /// @param fundCode The fund.

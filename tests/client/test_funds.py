@@ -170,3 +170,16 @@ def test_attributes__python_hash__equals_the_contract_commitment(asset_manager: 
         .call()
     )
     assert bytes(stored[-1]) == attributes().hash()
+
+
+def test_link_codes__more_than_eight__resolve_and_export(asset_manager: Client) -> None:
+    from bpost_client.fund_files import export_funds
+
+    [code] = funds.register_funds(asset_manager, [registration("LINKS")])
+    extra = [("ITA", f"L{i:07d}") for i in range(10)]
+    receipts = funds.link_codes(asset_manager, code, extra)
+    assert len(receipts) == 2
+    assert all(funds.resolve_fund(asset_manager, ns, v) == code for ns, v in extra)
+    row = export_funds(asset_manager).set_index("fund_code").loc[code]
+    assert row["ita_code"] == "L0000000"
+    assert row["other_codes"] == ";".join(f"ITA:L{i:07d}" for i in range(1, 10))

@@ -33,8 +33,9 @@ FUND_RULES = [
     ("isin", {"isin": "JP90C000H1"}, "not an ISIN"),
     ("ita_code", {"ita_code": "0331-418"}, "8 letters or digits"),
     ("other_codes", {"other_codes": "VENDOR"}, "NAMESPACE:VALUE"),
-    ("other_codes", {"other_codes": "ISIN:JP90C000H1T1"}, "own column"),
-    ("other_codes", {"other_codes": "AM/X:1"}, "own column"),
+    ("other_codes", {"other_codes": "ISIN:JP90C000H1T2"}, "check digit"),
+    ("other_codes", {"other_codes": "BPFC:BP000000018"}, "platform's own"),
+    ("other_codes", {"other_codes": "AM/X:1"}, "platform's own"),
     (
         "other_codes",
         {"isin": "JP90C000H1T1", "ita_code": "0331418A", "other_codes": MANY_CODES},

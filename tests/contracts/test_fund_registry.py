@@ -365,3 +365,22 @@ def test_lifecycle__every_transition__allowed_or_refused(
     else:
         with reverts(funds.FundRegistryInvalidTransition):
             call()
+
+
+def test_link_codes__by_the_manager__any_number_over_calls(
+    funds: Any, codes: Any, fund_actors: Any
+) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "MORE"))
+    manager = fund_actors["fund_manager"][0]
+    for batch in range(2):
+        pairs = [(b32("ITA"), b32(f"M{batch}{i:06d}")) for i in range(8)]
+        funds.linkCodes(code, pairs, sender=manager)
+    assert bytes(codes.resolve(b32("ITA"), b32("M1000007")).recordId) == code
+    with reverts(funds.FundRegistryNotFundManager):
+        funds.linkCodes(code, [(b32("ITA"), b32("X1"))], sender=fund_actors["rival_manager"][0])
+    with reverts(funds.FundRegistryInvalidCode):
+        funds.linkCodes(code, [(b32("BPFC"), b32("BP000000018"))], sender=manager)
+    with reverts(funds.FundRegistryInvalidIsin):
+        funds.linkCodes(code, [(b32("ISIN"), b32("JP90C000H1T2"))], sender=manager)
+    with reverts(funds.FundRegistryTooManyCodes):
+        funds.linkCodes(code, [(b32("ITA"), b32(f"N{i}")) for i in range(9)], sender=manager)
