@@ -51,6 +51,7 @@ demo: build
 	$(BIN)/bpost chain start
 	$(BIN)/ape run deploy --network $(DEMO_NETWORK) --skip-if-deployed
 	$(BIN)/ape run roles config/demo-participants.yaml --network $(DEMO_NETWORK)
+	$(BIN)/bpost calendar publish --year 2025 --year 2026
 	$(BIN)/bpost status
 	$(BIN)/bpost participants list
 	$(BIN)/ape run demo --network $(DEMO_NETWORK)

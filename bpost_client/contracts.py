@@ -37,6 +37,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "FundRegistry",
     "SsiRegistry",
     "CorporateRegistry",
+    "MarketCalendar",
 )
 """The contracts a deployment holds, in the order they are deployed."""
 

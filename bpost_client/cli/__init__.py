@@ -11,6 +11,7 @@ import click
 
 from bpost_client._utils.sender import FeeMode
 from bpost_client.cli._context import DEFAULT_URL, Context
+from bpost_client.cli.calendar import calendar_group
 from bpost_client.cli.chain import chain
 from bpost_client.cli.deploy import deploy
 from bpost_client.cli.funds import funds_group
@@ -81,6 +82,7 @@ def cli(
 
 
 cli.add_command(chain)
+cli.add_command(calendar_group)
 cli.add_command(deploy)
 cli.add_command(funds_group)
 cli.add_command(ssi_group)

@@ -135,3 +135,9 @@ def ssis(project: Any, access: Any, registry: Any, codes: Any, admin: Any, funds
 def corporate(project: Any, access: Any, registry: Any, admin: Any, funds: Any) -> Any:
     """The corporate information registry."""
     return project.CorporateRegistry.deploy(access, registry, sender=admin)
+
+
+@pytest.fixture(scope="session")
+def calendar(project: Any, access: Any, admin: Any) -> Any:
+    """The market calendar."""
+    return project.MarketCalendar.deploy(access, sender=admin)

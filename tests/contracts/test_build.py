@@ -35,6 +35,7 @@ def test_deployed_size__under_24_kib(
     funds: Any,
     ssis: Any,
     corporate: Any,
+    calendar: Any,
     name: str,
     chain: Any,
 ) -> None:
@@ -45,6 +46,7 @@ def test_deployed_size__under_24_kib(
         "FundRegistry": funds,
         "SsiRegistry": ssis,
         "CorporateRegistry": corporate,
+        "MarketCalendar": calendar,
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"

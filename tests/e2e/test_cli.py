@@ -217,3 +217,26 @@ def main_with(bpost: Any, *args: str) -> Any:
     result = bpost(*args)
     assert result.code == 0, result.err
     return result.json()
+
+
+def test_calendar__publish_and_ask_through_the_cli(bpost: Any) -> None:
+    published = bpost("--json", "calendar", "publish", "--market", "XTKS", "--year", "2026")
+    assert published.code == 0, published.err
+    assert (
+        bpost("--json", "calendar", "publish", "--market", "XTKS", "--year", "2026").json()[
+            "transactions"
+        ]
+        == 0
+    )
+    assert (
+        bpost("--json", "calendar", "is-business-day", "XTKS", "2026-05-04").json()["business_day"]
+        is False
+    )
+    assert (
+        bpost("--json", "calendar", "add-business-days", "XTKS", "2026-04-30", "2").json()["date"]
+        == "2026-05-07"
+    )
+    shown = bpost("--json", "calendar", "show", "XTKS", "--year", "2026").json()
+    assert "2026-01-02" in shown["holidays"] and shown["version"] == 1
+    unpublished = bpost("calendar", "is-business-day", "XTKS", "2027-01-04")
+    assert unpublished.code == 1 and "not published" in unpublished.err

@@ -1,0 +1,97 @@
+"""`bpost calendar ...`: market calendars published on chain and answered from it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from bpost_client import calendars
+from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.exceptions import ValidationError
+from bpost_client.io.tables import parse_date
+
+__all__ = ["calendar_group"]
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+@click.group("calendar")
+def calendar_group() -> None:
+    """Business days per market (MIC), per year, on chain."""
+
+
+@calendar_group.command()
+@click.option("--market", "markets", multiple=True, help="MIC (repeatable; default: all nine).")
+@click.option("--year", "years", multiple=True, type=click.IntRange(1970, 9999), required=True)
+@pass_context
+def publish(ctx: Context, markets: tuple[str, ...], years: tuple[int, ...]) -> None:
+    """Publish calendars from exchange_calendars (the operator); unchanged years are skipped."""
+    chosen = markets or calendars.MARKETS
+    maps = [
+        calendars.year_map(m, y, calendars.sessions_from_exchange_calendars(m, years))
+        for m in chosen
+        for y in years
+    ]
+    receipts = calendars.publish_years(ctx.client(signing=True), maps)
+    emit(
+        ctx,
+        {
+            "markets": ", ".join(chosen),
+            "years": ", ".join(map(str, years)),
+            "transactions": len(receipts),
+        },
+    )
+
+
+@calendar_group.command()
+@click.argument("market")
+@click.option("--year", type=click.IntRange(1970, 9999), required=True)
+@pass_context
+def show(ctx: Context, market: str, year: int) -> None:
+    """The holidays (weekdays that are not business days) of MARKET in a year, and its version."""
+    calendar = calendars.load_calendar(ctx.client(), market)
+    holidays = calendar.holidays(year)
+    emit(
+        ctx,
+        {
+            "market": market,
+            "year": year,
+            "version": calendar.years[year].version,
+            "holidays": ", ".join(d.isoformat() for d in holidays),
+        },
+    )
+
+
+@calendar_group.command("is-business-day")
+@click.argument("market")
+@click.argument("day")
+@pass_context
+def is_business_day(ctx: Context, market: str, day: str) -> None:
+    """Whether DAY is a business day in MARKET."""
+    answer = calendars.load_calendar(ctx.client(), market).is_business_day(_date(day))
+    emit(ctx, {"market": market, "date": day, "business_day": answer})
+
+
+@calendar_group.command("add-business-days")
+@click.argument("market")
+@click.argument("day")
+@click.argument("count", type=click.IntRange(0, 1000))
+@pass_context
+def add_business_days(ctx: Context, market: str, day: str, count: int) -> None:
+    """The COUNT-th business day after DAY in MARKET (T+2: count 2)."""
+    result = calendars.load_calendar(ctx.client(), market).add_business_days(_date(day), count)
+    emit(ctx, {"market": market, "from": day, "count": count, "date": result.isoformat()})
+
+
+@calendar_group.command()
+@click.argument("market")
+@pass_context
+def changes(ctx: Context, market: str) -> None:
+    """The days later versions of MARKET's calendar changed."""
+    emit(ctx, calendars.calendar_changes(ctx.client(), market))
