@@ -38,6 +38,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "SsiRegistry",
     "CorporateRegistry",
     "MarketCalendar",
+    "SecurityRegistry",
 )
 """The contracts a deployment holds, in the order they are deployed."""
 

@@ -147,6 +147,8 @@ def _constructor_args(
         return [addresses[n] for n in ("PlatformAccess", "ParticipantRegistry", "CodeRegistry")]
     if name == "CorporateRegistry":
         return [addresses["PlatformAccess"], addresses["ParticipantRegistry"]]
+    if name == "SecurityRegistry":
+        return [addresses["PlatformAccess"], addresses["CodeRegistry"]]
     return [addresses["PlatformAccess"]]
 
 
@@ -208,7 +210,7 @@ def deploy(
             "grant OPERATOR to deployer",
         )
     ]
-    registries = [addresses["FundRegistry"]]  # contracts that link codes themselves
+    registries = [addresses["FundRegistry"], addresses["SecurityRegistry"]]  # they link codes
     for registry in registries:
         wiring.append(
             (

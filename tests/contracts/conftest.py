@@ -141,3 +141,12 @@ def corporate(project: Any, access: Any, registry: Any, admin: Any, funds: Any) 
 def calendar(project: Any, access: Any, admin: Any) -> Any:
     """The market calendar."""
     return project.MarketCalendar.deploy(access, sender=admin)
+
+
+@pytest.fixture(scope="session")
+def securities(project: Any, access: Any, codes: Any, admin: Any, accounts: Any) -> Any:
+    """The security master; accounts[16] is a data provider."""
+    contract = project.SecurityRegistry.deploy(access, codes, sender=admin)
+    access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=admin)
+    access.grantRole(role_id("DATA_PROVIDER_ROLE"), accounts[16], sender=admin)
+    return contract

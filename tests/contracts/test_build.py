@@ -36,6 +36,7 @@ def test_deployed_size__under_24_kib(
     ssis: Any,
     corporate: Any,
     calendar: Any,
+    securities: Any,
     name: str,
     chain: Any,
 ) -> None:
@@ -47,6 +48,7 @@ def test_deployed_size__under_24_kib(
         "SsiRegistry": ssis,
         "CorporateRegistry": corporate,
         "MarketCalendar": calendar,
+        "SecurityRegistry": securities,
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"
