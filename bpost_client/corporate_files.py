@@ -137,11 +137,12 @@ def validate_corporate_table(frame: pd.DataFrame) -> tuple[list[CorporateRow], l
             if lei in seen:
                 cells.fail("lei", f"repeats row {seen[lei]}")
             seen.setdefault(lei, cells.row)
-        required = (lei, address, aml, review, fatca, crs, renewal)
-        if cells.errors or any(value is None for value in required):
+        if (
+            cells.errors or lei is None or address is None or aml is None or review is None
+            or fatca is None or crs is None or renewal is None
+        ):  # fmt: skip
             errors.extend(cells.errors)
             continue
-        assert lei and address and aml and review and fatca and crs and renewal
         try:
             info = CorporateInfo(
                 registered_address=str(address),

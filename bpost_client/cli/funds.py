@@ -23,9 +23,7 @@ __all__ = ["funds_group"]
 LIST_COLUMNS = ["fund_code", "manager_code", "name_en", "status", "version", "trustee_lei"]
 
 
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
+def _date(text: str) -> date:
     try:
         return parse_date(text)
     except ValueError as exc:
@@ -149,7 +147,7 @@ def history(ctx: Context, code: str) -> None:
 def pending(ctx: Context, lei: str | None, today: str | None) -> None:
     """What an institution still has to acknowledge, overdue requests flagged."""
     who = check_lei(lei) if lei else _signer_lei(ctx)
-    emit(ctx, funds.pending_for(ctx.client(), who, _date(today) or date.today()))
+    emit(ctx, funds.pending_for(ctx.client(), who, _date(today) if today else date.today()))
 
 
 @funds_group.command()
@@ -181,10 +179,8 @@ def propose(
         attributes = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    effective_on, due_on = _date(effective), _date(due)
-    assert effective_on is not None and due_on is not None
     request = funds.propose(
-        client, code, RequestKind[kind.upper()], attributes, effective_on, due_on
+        client, code, RequestKind[kind.upper()], attributes, _date(effective), _date(due)
     )
     emit(ctx, {"request_id": request, "fund_code": code, "kind": kind})
 
