@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import platform
-import socket
 import tempfile
 import time
 from datetime import date
@@ -20,23 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from fresh_chain import ROOT, deployed_chain
 
-from bpost_client import chain, contracts, deployment, fund_files, funds, roster, signers, ssi
-from bpost_client.client import Client, connect, web3_for
+from bpost_client import fund_files, funds, roster, signers, ssi
+from bpost_client.client import Client
 from bpost_client.fund_table import FUND_COLUMNS
 from bpost_client.identifiers import isin_is_valid
 from bpost_client.participants import list_institutions
 
-ROOT = Path(__file__).resolve().parents[1]
 FUNDS = 2_000
 NAIVE_FUNDS = 200
 TRUSTEE, KANDA, MINATO = "3538000FUJITRUST0138", "3538000KANDABANK0193", "3538000MINATOSEC0159"
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _isin(serial: int) -> str:
@@ -105,26 +98,15 @@ def _gas(client: Client, receipts: list[Any], records: int) -> dict[str, float]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        config = chain.ChainConfig(data_dir=Path(tmp), port=_port(), state_interval=600)
-        chain.start(config)
-        try:
-            result = _run(config.url, Path(tmp))
-        finally:
-            chain.stop(config)
+    with deployed_chain() as operator, tempfile.TemporaryDirectory() as tmp:
+        result = _run(operator, Path(tmp))
     out = ROOT / "bench" / "results" / "funds.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     for key, value in result.items():
         print(f"{key:<40} {value}")
 
 
-def _run(url: str, tmp: Path) -> dict[str, Any]:
-    w3 = web3_for(url)
-    admin = signers.dev_account(0, w3.eth.chain_id)
-    build = contracts.load_build_artifacts(ROOT / ".build" / "__local__.json")
-    params = deployment.load_params(ROOT / "config" / "deploy" / "local.yaml")
-    deployment.deploy(w3, admin, build, params, tmp)
-    operator = connect(url, tmp, admin)
+def _run(operator: Client, tmp: Path) -> dict[str, Any]:
     roster.apply_plan(
         operator,
         roster.plan_roster(
