@@ -39,6 +39,8 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "CorporateRegistry",
     "MarketCalendar",
     "SecurityRegistry",
+    "PriceFeed",
+    "DividendRegistry",
 )
 """The contracts a deployment holds, in the order they are deployed."""
 

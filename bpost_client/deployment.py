@@ -149,6 +149,10 @@ def _constructor_args(
         return [addresses["PlatformAccess"], addresses["ParticipantRegistry"]]
     if name == "SecurityRegistry":
         return [addresses["PlatformAccess"], addresses["CodeRegistry"]]
+    if name == "PriceFeed":
+        return [addresses["PlatformAccess"], addresses["SecurityRegistry"]]
+    if name == "DividendRegistry":
+        return [addresses[n] for n in ("PlatformAccess", "SecurityRegistry", "MarketCalendar")]
     return [addresses["PlatformAccess"]]
 
 

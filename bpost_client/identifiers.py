@@ -22,6 +22,7 @@ __all__ = [
     "check_lei",
     "fund_code",
     "isin_is_valid",
+    "isin_with_check_digit",
     "lei_from_bytes20",
     "lei_is_valid",
     "luhn36_check",
@@ -123,6 +124,17 @@ def check_isin(text: str) -> str:
     if not isin_is_valid(isin):
         raise ValueError(f"{text!r} has a wrong ISIN check digit")
     return isin
+
+
+def isin_with_check_digit(body: str) -> str:
+    """The ISIN of an 11-character ``body`` (country code and national number), check digit added.
+
+    Raises:
+        ValueError: ``body`` is not two letters and nine letters or digits.
+    """
+    if not _ISIN.match(body + "0"):
+        raise ValueError(f"{body!r} is not the body of an ISIN (2 letters, 9 letters or digits)")
+    return next(body + d for d in "0123456789" if isin_is_valid(body + d))
 
 
 def luhn36_check(payload: str) -> str:

@@ -150,3 +150,15 @@ def securities(project: Any, access: Any, codes: Any, admin: Any, accounts: Any)
     access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=admin)
     access.grantRole(role_id("DATA_PROVIDER_ROLE"), accounts[16], sender=admin)
     return contract
+
+
+@pytest.fixture(scope="session")
+def prices(project: Any, access: Any, securities: Any, admin: Any) -> Any:
+    """The price feed, keyed by the security master's indexes."""
+    return project.PriceFeed.deploy(access, securities, sender=admin)
+
+
+@pytest.fixture(scope="session")
+def dividends(project: Any, access: Any, securities: Any, calendar: Any, admin: Any) -> Any:
+    """The dividend registry, checking Tokyo ex-dates against the market calendar."""
+    return project.DividendRegistry.deploy(access, securities, calendar, sender=admin)

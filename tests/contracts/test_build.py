@@ -37,6 +37,8 @@ def test_deployed_size__under_24_kib(
     corporate: Any,
     calendar: Any,
     securities: Any,
+    prices: Any,
+    dividends: Any,
     name: str,
     chain: Any,
 ) -> None:
@@ -49,6 +51,8 @@ def test_deployed_size__under_24_kib(
         "CorporateRegistry": corporate,
         "MarketCalendar": calendar,
         "SecurityRegistry": securities,
+        "PriceFeed": prices,
+        "DividendRegistry": dividends,
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @title Daily closing prices
+/// @notice Closes per security (by its SecurityRegistry index) and day, published by a data
+/// provider in batches. Storage is date-major and packed: one slot holds the closes of four
+/// consecutive securities on one day (64 bits each, in units of 10^-DECIMALS of the security's
+/// currency; zero means "no close"). A published close changes only by a correction, whose event
+/// keeps the replaced value.
+interface IPriceFeed {
+    /// @notice A correction of one published close.
+    struct Correction {
+        uint32 index;
+        uint32 date;
+        uint64 close;
+        string reason;
+    }
+
+    error PriceFeedInvalidDate(uint32 date);
+    error PriceFeedFutureDate(uint32 date, uint32 today);
+    error PriceFeedEmptyBatch();
+    error PriceFeedBatchTooLarge(uint256 size, uint256 maxSize);
+    error PriceFeedUnknownSecurity(uint32 index);
+    error PriceFeedAlreadyPublished(uint32 index, uint32 date, uint64 published, uint64 offered);
+    error PriceFeedNoClose(uint32 index, uint32 date);
+    error PriceFeedInvalidClose(uint32 index, uint32 date);
+    error PriceFeedUnchanged(uint32 index, uint32 date);
+    error PriceFeedReasonRequired(uint32 index, uint32 date);
+
+    /// @notice Closes of `date` were published into `wordCount` slots from `firstWord` (slot w
+    /// holds securities 4w+1 .. 4w+4); the values are in storage, see {closeWords}.
+    event ClosesPublished(uint32 indexed date, uint32 firstWord, uint32 wordCount, address indexed provider);
+
+    /// @notice A published close was replaced; `previous` is the value it replaced.
+    event CloseCorrected(
+        uint32 indexed index, uint32 indexed date, uint64 previous, uint64 close, string reason, address provider
+    );
+
+    /// @notice Publish closes of one day (a data provider). Each word packs four closes, lane k
+    /// (bits 64k .. 64k+63) being security 4w+k+1; a zero lane publishes nothing. A lane equal to
+    /// the published close is accepted unchanged (so a resumed upload is harmless); a different
+    /// one reverts: use {correctCloses}.
+    /// @param date The trading day, yyyymmdd, not after today (UTC).
+    /// @param firstWord The slot of words[0].
+    /// @param words At most MAX_WORDS packed words.
+    function publishCloses(uint32 date, uint32 firstWord, uint256[] calldata words) external;
+
+    /// @notice Replace published closes (a data provider), each with a reason; each emits
+    /// {CloseCorrected} with the replaced value.
+    /// @param corrections At most MAX_CORRECTIONS corrections.
+    function correctCloses(Correction[] calldata corrections) external;
+
+    /// @notice The close of a security on a day.
+    /// @param index The security's index.
+    /// @param date The day, yyyymmdd.
+    /// @return The close; reverts {PriceFeedNoClose} when there is none.
+    function closeOf(uint32 index, uint32 date) external view returns (uint64);
+
+    /// @notice The latest close of a security on or before a day, looking back at most
+    /// MAX_LOOKBACK_DAYS calendar days (weekends and holidays carry the last close forward).
+    /// @param index The security's index.
+    /// @param date The day, yyyymmdd.
+    /// @return closeDate The day of the close found.
+    /// @return close The close; reverts {PriceFeedNoClose} when none is found.
+    function latestCloseOnOrBefore(uint32 index, uint32 date) external view returns (uint32 closeDate, uint64 close);
+
+    /// @notice Packed words of one day, for readers and exports.
+    /// @param date The day, yyyymmdd.
+    /// @param firstWord The first slot.
+    /// @param count How many slots (at most MAX_WORDS).
+    /// @return words The packed words (zero lanes: no close).
+    function closeWords(uint32 date, uint32 firstWord, uint32 count) external view returns (uint256[] memory words);
+}

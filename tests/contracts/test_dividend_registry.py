@@ -1,0 +1,146 @@
+"""DividendRegistry: Tokyo ex-dates from the calendar, statuses, corrections with versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bpost_client.calendars import sessions_from_exchange_calendars, year_map
+from tests.contracts.reverts import reverts
+
+TOYOTA, APPLE = b"JP3633400001", b"US0378331005"
+FORECAST, DECLARED, PAID, CANCELLED = 1, 2, 3, 4
+SCALE = 10**6
+
+
+def dividend(
+    isin: bytes = TOYOTA,
+    record: int = 20260930,
+    ex: int = 20260929,
+    pay: int = 20261127,
+    amount: int = 45 * SCALE,
+    status: int = DECLARED,
+    reason: str = "",
+    currency: bytes = b"JPY",
+) -> tuple[Any, ...]:
+    return (isin, record, ex, pay, amount, currency, status, reason)
+
+
+@pytest.fixture
+def provider(securities: Any, calendar: Any, operator: Any, accounts: Any) -> Any:
+    """Toyota (XTKS) and Apple (XNAS) registered, the 2026 Tokyo calendar published."""
+    tokyo = year_map("XTKS", 2026, sessions_from_exchange_calendars("XTKS", [2026]))
+    calendar.publishYears([b"XTKS"], [2026], [tokyo.low], [tokyo.high], sender=operator)
+    securities.registerSecurities(
+        [
+            (TOYOTA, b"7203".ljust(8, b"\0"), b"XTKS", b"JPY", "Toyota Motor"),
+            (APPLE, b"AAPL".ljust(8, b"\0"), b"XNAS", b"USD", "Apple"),
+        ],
+        sender=accounts[16],
+    )
+    return accounts[16]
+
+
+def test_record__stores_version_one_and_lists_record_dates(dividends: Any, provider: Any) -> None:
+    tx = dividends.recordDividends(
+        [dividend(), dividend(APPLE, 20261110, 20261110, 20261113, 260_000, currency=b"USD")],
+        sender=provider,
+    )
+    events = tx.events.filter(dividends.DividendRecorded)
+    assert [(bytes(e.isin), e.version) for e in events] == [(TOYOTA, 1), (APPLE, 1)]
+    stored = dividends.getDividend(TOYOTA, 20260930)
+    assert (stored.exDate, stored.amountPerShare, stored.status, stored.version) == (
+        20260929,
+        45 * SCALE,
+        DECLARED,
+        1,
+    )
+    assert dividends.recordDatesOf(TOYOTA) == [20260930]
+
+
+def test_record__tokyo_ex_date_skips_the_september_holidays(dividends: Any, provider: Any) -> None:
+    # 21, 22 and 23 September 2026 are holidays: the business day before the 24th is the 18th.
+    with reverts(dividends.DividendRegistryExDateMismatch):
+        dividends.recordDividends([dividend(record=20260924, ex=20260923)], sender=provider)
+    dividends.recordDividends([dividend(record=20260924, ex=20260918)], sender=provider)
+    assert dividends.getDividend(TOYOTA, 20260924).exDate == 20260918
+
+
+def test_record__same_again__changes_nothing(dividends: Any, provider: Any) -> None:
+    dividends.recordDividends([dividend()], sender=provider)
+    tx = dividends.recordDividends([dividend()], sender=provider)
+    assert list(tx.events.filter(dividends.DividendRecorded)) == []
+    assert dividends.getDividend(TOYOTA, 20260930).version == 1
+
+
+def test_lifecycle__forecast_declared_paid_with_versions(dividends: Any, provider: Any) -> None:
+    dividends.recordDividends([dividend(amount=40 * SCALE, status=FORECAST)], sender=provider)
+    dividends.recordDividends([dividend(amount=45 * SCALE, status=DECLARED)], sender=provider)
+    dividends.recordDividends([dividend(amount=45 * SCALE, status=PAID)], sender=provider)
+    stored = dividends.getDividend(TOYOTA, 20260930)
+    assert (stored.status, stored.version, stored.amountPerShare) == (PAID, 3, 45 * SCALE)
+
+
+def test_correction__declared_figures_need_a_reason(dividends: Any, provider: Any) -> None:
+    dividends.recordDividends([dividend()], sender=provider)
+    with reverts(dividends.DividendRegistryReasonRequired):
+        dividends.recordDividends([dividend(amount=46 * SCALE)], sender=provider)
+    tx = dividends.recordDividends(
+        [dividend(amount=46 * SCALE, reason="issuer notice of 2026-10-01")], sender=provider
+    )
+    event = tx.events.filter(dividends.DividendRecorded)[0]
+    assert (event.version, event.amountPerShare, event.reason) == (
+        2,
+        46 * SCALE,
+        "issuer notice of 2026-10-01",
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (DECLARED, FORECAST),
+        (PAID, CANCELLED),
+        (PAID, DECLARED),
+        (CANCELLED, DECLARED),
+        (FORECAST, PAID),
+    ],
+)
+def test_transition__refused(dividends: Any, provider: Any, before: int, after: int) -> None:
+    if before == PAID:
+        dividends.recordDividends([dividend(status=DECLARED)], sender=provider)
+    dividends.recordDividends([dividend(status=before)], sender=provider)
+    with reverts(dividends.DividendRegistryInvalidTransition):
+        dividends.recordDividends([dividend(status=after, reason="r")], sender=provider)
+
+
+def test_record__refusals(
+    dividends: Any, securities: Any, calendar: Any, provider: Any, accounts: Any
+) -> None:
+    with reverts(dividends.PlatformAccessUnauthorized):
+        dividends.recordDividends([dividend()], sender=accounts[9])
+    with reverts(securities.SecurityRegistryUnknownSecurity):
+        dividends.recordDividends([dividend(isin=b"JP3435000009")], sender=provider)
+    with reverts(dividends.DividendRegistryInvalidDate):
+        dividends.recordDividends([dividend(record=20260931)], sender=provider)
+    with reverts(dividends.DividendRegistryDateOrder):
+        dividends.recordDividends([dividend(pay=20260901)], sender=provider)
+    with reverts(dividends.DividendRegistryDateOrder):  # ex-date after the record date
+        dividends.recordDividends(
+            [dividend(APPLE, 20261110, 20261111, 20261113, currency=b"USD")], sender=provider
+        )
+    with reverts(dividends.DividendRegistryInvalidField):
+        dividends.recordDividends([dividend(amount=0)], sender=provider)
+    with reverts(dividends.DividendRegistryInvalidField):
+        dividends.recordDividends([dividend(status=0)], sender=provider)
+    with reverts(dividends.DividendRegistryInvalidField):
+        dividends.recordDividends([dividend(currency=b"\0\0\0")], sender=provider)
+    with reverts(calendar.MarketCalendarNotPublished):  # no 2027 Tokyo calendar
+        dividends.recordDividends(
+            [dividend(record=20270331, ex=20270330, pay=20270601)], sender=provider
+        )
+    with reverts(dividends.DividendRegistryUnknownDividend):
+        dividends.getDividend(TOYOTA, 20260331)
+    with reverts(dividends.DividendRegistryBatchTooLarge):
+        dividends.recordDividends([dividend()] * 129, sender=provider)
