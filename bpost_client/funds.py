@@ -54,6 +54,7 @@ __all__ = [
     "Request",
     "acknowledge",
     "date_from_int",
+    "day_from_int",
     "fund_as_of",
     "fund_history",
     "get_fund",
@@ -93,7 +94,16 @@ def int_from_date(day: date | None) -> int:
 
 def date_from_int(value: int) -> date | None:
     """A yyyymmdd number as a date (None for 0)."""
-    return None if value == 0 else date(value // 10_000, value // 100 % 100, value % 100)
+    return None if value == 0 else day_from_int(value)
+
+
+def day_from_int(value: int) -> date:
+    """A yyyymmdd number as a date.
+
+    Raises:
+        ValueError: not a calendar date.
+    """
+    return date(value // 10_000, value // 100 % 100, value % 100)
 
 
 @dataclass(frozen=True)
