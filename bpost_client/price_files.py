@@ -41,6 +41,8 @@ __all__ = [
 PRICE_COLUMNS = ("date", "isin", "close", "reason")
 REQUIRED = ("date", "isin", "close")
 
+_Key = tuple[int, date, str]
+
 
 @dataclass(frozen=True)
 class PriceRow:
@@ -66,11 +68,19 @@ class PriceUpload:
 
 def validate_price_table(frame: pd.DataFrame) -> tuple[list[PriceRow], list[RowError]]:
     """The valid rows of a price table and an error for every bad cell (no chain access)."""
+    rows, errors, _keys = _parse(frame)
+    return rows, errors
+
+
+def _parse(frame: pd.DataFrame) -> tuple[list[PriceRow], list[RowError], list[_Key]]:
+    """Valid rows, errors, and the (row, day, ISIN) of every row whose day and ISIN are valid
+    (checked against the chain even when its close is bad, so that a row shows all its errors)."""
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        return [], [RowError(1, c, "required column missing") for c in missing]
+        return [], [RowError(1, c, "required column missing") for c in missing], []
     rows: list[PriceRow] = []
     errors: list[RowError] = []
+    keys: list[_Key] = []
     seen: dict[tuple[date, str], int] = {}
     for offset, record in enumerate(frame.to_dict(orient="records")):
         cells = Cells(
@@ -85,11 +95,12 @@ def validate_price_table(frame: pd.DataFrame) -> tuple[list[PriceRow], list[RowE
                     "isin", f"a second close of {isin} on {day} (first in row {seen[day, isin]})"
                 )
             seen.setdefault((day, isin), cells.row)
+            keys.append((cells.row, day, isin))
         if cells.errors or day is None or isin is None or close is None:
             errors.extend(cells.errors)
             continue
         rows.append(PriceRow(cells.row, day, isin, close, cells.text["reason"]))
-    return rows, errors
+    return rows, errors, keys
 
 
 def _chain_today(client: Client) -> date:
@@ -115,20 +126,20 @@ def _calendar_error(
 
 
 def _check_against_chain(
-    client: Client, rows: Iterable[PriceRow], master: dict[str, Security]
+    client: Client, keys: Iterable[_Key], master: dict[str, Security]
 ) -> list[RowError]:
     errors = []
     today = _chain_today(client)
     calendars: dict[str, Calendar | None] = {}
-    for row in rows:
-        security = master.get(row.isin)
+    for row, day, isin in keys:
+        security = master.get(isin)
         if security is None:
-            errors.append(RowError(row.row, "isin", "not in the security master"))
+            errors.append(RowError(row, "isin", "not in the security master"))
             continue
-        if row.day > today:
-            errors.append(RowError(row.row, "date", f"after today ({today})"))
-        elif reason := _calendar_error(calendars, client, security.market, row.day):
-            errors.append(RowError(row.row, "date", reason))
+        if day > today:
+            errors.append(RowError(row, "date", f"after today ({today})"))
+        elif reason := _calendar_error(calendars, client, security.market, day):
+            errors.append(RowError(row, "date", reason))
     return errors
 
 
@@ -148,10 +159,10 @@ def upload_prices(
         ValidationError: bad rows, each with row, column and reason.
     """
     frame = source if isinstance(source, pd.DataFrame) else read_table(source)
-    rows, errors = validate_price_table(frame)
+    rows, errors, keys = _parse(frame)
     master = {s.isin: s for s in list_securities(client)}
-    errors += _check_against_chain(client, rows, master)
-    report = PriceUpload(errors=sorted(errors, key=lambda e: e.row))
+    errors += _check_against_chain(client, keys, master)
+    report = PriceUpload(errors=errors)
     bad = {e.row for e in errors}
     published: dict[date, dict[int, int]] = {}
     for row in rows:
@@ -172,6 +183,7 @@ def upload_prices(
             report.errors.append(
                 RowError(row.row, "close", f"published as {shown}; a correction needs a reason")
             )
+    report.errors.sort(key=lambda e: e.row)
     if report.errors and not skip_invalid:
         raise ValidationError("the price file has bad rows; nothing was sent", report.errors)
     if dry_run:

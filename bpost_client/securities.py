@@ -4,7 +4,7 @@ are."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from web3.types import TxReceipt
@@ -51,7 +51,11 @@ class Security:
         )
 
 
-def register_securities(client: Client, securities: Sequence[Security]) -> list[TxReceipt]:
+def register_securities(
+    client: Client,
+    securities: Sequence[Security],
+    on_done: Callable[[TxReceipt], None] | None = None,
+) -> list[TxReceipt]:
     """Register the securities whose ISIN is not linked yet (a data provider), batched; a re-run
     registers nothing again."""
     linked = code_index(client)
@@ -64,7 +68,7 @@ def register_securities(client: Client, securities: Sequence[Security]) -> list[
         MAX_BATCH,
     )
     return client.sender.send_all(
-        [(b.params, f"register {len(b.items)} securities") for b in batches]
+        [(b.params, f"register {len(b.items)} securities") for b in batches], on_done
     )
 
 

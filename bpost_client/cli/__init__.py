@@ -17,6 +17,7 @@ from bpost_client.cli.deploy import deploy
 from bpost_client.cli.funds import funds_group
 from bpost_client.cli.institution_data import corporate_group, ssi_group
 from bpost_client.cli.participants import participants
+from bpost_client.cli.reference_data import dividends_group, prices_group, securities_group
 from bpost_client.cli.roles import roles
 from bpost_client.cli.status import status
 from bpost_client.exceptions import BPostError
@@ -90,6 +91,9 @@ cli.add_command(corporate_group)
 cli.add_command(participants)
 cli.add_command(roles)
 cli.add_command(status)
+cli.add_command(securities_group)
+cli.add_command(prices_group)
+cli.add_command(dividends_group)
 
 
 def main(argv: list[str] | None = None) -> int:
