@@ -52,6 +52,9 @@ demo: build
 	$(BIN)/ape run deploy --network $(DEMO_NETWORK) --skip-if-deployed
 	$(BIN)/ape run roles config/demo-participants.yaml --network $(DEMO_NETWORK)
 	$(BIN)/bpost calendar publish --year 2025 --year 2026
+	$(BIN)/bpost --dev-account 6 securities upload config/demo-securities.csv
+	$(BIN)/bpost --dev-account 6 prices upload config/demo-prices.csv
+	$(BIN)/bpost --dev-account 6 dividends upload config/demo-dividends.csv
 	$(BIN)/bpost status
 	$(BIN)/bpost participants list
 	$(BIN)/ape run demo --network $(DEMO_NETWORK)

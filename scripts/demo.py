@@ -1,8 +1,11 @@
-"""`ape run demo`: the use case 1 walk-through on the embedded chain, idempotent.
+"""`ape run demo`: the use case 1 walk-through and the shared reference data, idempotent.
 
 Sakura Asset Management uploads its funds, proposes their establishment, the trustee and the
 distributors acknowledge, the funds go active, one fund's English name is changed with a later
 effective date, and every fund's definitive record and the changed fund's history are printed.
+Then the reference data that ``make demo`` uploaded (securities, a few days of closes, dividends) is
+read back: a close carried over a Tokyo holiday, a corrected close with the value it replaced,
+the dividends with their Tokyo ex-dates derived from the on-chain calendar.
 Each institution signs with its own dev account of the embedded chain.
 """
 
@@ -15,12 +18,13 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand
 
-from bpost_client import fund_files, funds, ssi
+from bpost_client import dividends, fund_files, funds, prices, ssi
 from bpost_client.cli._context import blank_missing
 from bpost_client.client import Client, connect
 from bpost_client.confidential import NotEntitledError
 from bpost_client.exceptions import BPostError
 from bpost_client.participants import list_institutions, signer_institution
+from bpost_client.securities import list_securities
 from bpost_client.signers import dev_account
 from bpost_client.ssi_files import upload_ssis
 from bpost_client.types import FundStatus, RequestKind
@@ -30,6 +34,9 @@ DEMO_SSI = Path("config/demo-ssi.csv")
 TRUSTEE = "3538000FUJITRUST0138"
 CHANGED = "SAKURA-JEQ"
 NEW_NAME = "Sakura Japan Equity Open (Sustainable)"
+DATA_PROVIDER = "3538000KABUTODATA165"
+TOYOTA, IBM = "JP3633400001", "US4592001014"
+CORRECTED_DAY = date(2026, 11, 13)
 
 
 def _clients(url: str, deployments: Path) -> dict[str, Client]:
@@ -106,6 +113,39 @@ def _ssi_walk_through(clients: dict[str, Client]) -> None:
         )
 
 
+def _reference_walk_through(clients: dict[str, Client]) -> None:
+    """Closes over a holiday, a correction that keeps the replaced value, Tokyo ex-dates."""
+    provider = clients[DATA_PROVIDER]
+    index = {s.isin: s.index for s in list_securities(provider)}
+    if TOYOTA not in index or IBM not in index:
+        click.echo("\nNo demo securities on chain: `make demo` uploads config/demo-securities.csv")
+        return
+    click.echo("\nToyota (7203, XTKS): latest close on or before each day, from the contract")
+    for day in (date(2026, 11, d) for d in (20, 21, 22, 23, 24)):
+        found = prices.latest_close(provider, index[TOYOTA], day)
+        shown = f"{prices.from_units(found[1])} JPY (close of {found[0]})" if found else "none"
+        click.echo(f"  {day} {day.strftime('%a')}: {shown}")
+    ibm = index[IBM]
+    if not [c for c in prices.corrections(provider, [ibm]) if c.day == CORRECTED_DAY]:
+        prices.publish_closes(provider, CORRECTED_DAY, {ibm: prices.to_units("219.45")})
+        fix = prices.CloseCorrection(
+            ibm, CORRECTED_DAY, prices.to_units("219.54"), "vendor transposed digits"
+        )
+        prices.correct_closes(provider, [fix])
+    click.echo(f"\nIBM close of {CORRECTED_DAY}, corrected by {DATA_PROVIDER}:")
+    for c in prices.corrections(provider, [ibm]):
+        click.echo(
+            f"  block {c.block}: {prices.from_units(c.previous)} -> "
+            f"{prices.from_units(c.close)} USD ({c.reason})"
+        )
+    click.echo("\nDividends (Tokyo ex-dates: the XTKS business day before the record date):")
+    for d in dividends.list_dividends(provider):
+        click.echo(
+            f"  {d.isin} record {d.record_date} ex {d.ex_date} pay {d.payment_date} "
+            f"{d.amount} {d.currency} {d.status.label} (v{d.version})"
+        )
+
+
 @click.command(cls=ConnectedProviderCommand)
 @click.option(
     "--deployments",
@@ -137,5 +177,6 @@ def cli(provider: Any, deployments: Path) -> None:
         click.echo(f"\nIn force on 2026-11-30: {before.name_en if before else '-'}")
         click.echo(f"In force on 2026-12-01: {after.name_en if after else '-'}")
         _ssi_walk_through(clients)
+        _reference_walk_through(clients)
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc
