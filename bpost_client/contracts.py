@@ -41,6 +41,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "SecurityRegistry",
     "PriceFeed",
     "DividendRegistry",
+    "DistributionRegistry",
 )
 """The contracts a deployment holds, in the order they are deployed."""
 

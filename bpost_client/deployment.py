@@ -151,6 +151,11 @@ def _constructor_args(
         return [addresses["PlatformAccess"], addresses["CodeRegistry"]]
     if name == "PriceFeed":
         return [addresses["PlatformAccess"], addresses["SecurityRegistry"]]
+    if name == "DistributionRegistry":
+        return [
+            addresses[n]
+            for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar")
+        ]
     if name == "DividendRegistry":
         return [addresses[n] for n in ("PlatformAccess", "SecurityRegistry", "MarketCalendar")]
     return [addresses["PlatformAccess"]]
@@ -214,6 +219,13 @@ def deploy(
             "grant OPERATOR to deployer",
         )
     ]
+    funds = w3.eth.contract(address=addresses["FundRegistry"], abi=artifacts["FundRegistry"].abi)
+    wiring.append(
+        (
+            funds.functions.setFundListener(addresses["DistributionRegistry"]),
+            "FundRegistry tells DistributionRegistry of fund changes",
+        )
+    )
     registries = [addresses["FundRegistry"], addresses["SecurityRegistry"]]  # they link codes
     for registry in registries:
         wiring.append(

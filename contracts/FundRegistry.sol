@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ICodeRegistry} from "./interfaces/ICodeRegistry.sol";
+import {IFundListener} from "./interfaces/IFundListener.sol";
 import {IFundRegistry} from "./interfaces/IFundRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
@@ -38,6 +39,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
     mapping(uint256 requestId => Request) private _requests;
     uint256 private _fundCount;
     uint256 private _requestCount;
+    IFundListener private _listener;
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
@@ -158,6 +160,18 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         fund.status = to;
         uint32 version = ++fund.version;
         emit FundStatusChanged(fundCode, from, to, version);
+        _notify(fundCode);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function setFundListener(address listener) external onlyPlatformRole(Roles.OPERATOR) {
+        _listener = IFundListener(listener);
+        emit FundListenerSet(listener, msg.sender);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function fundListener() external view returns (address) {
+        return address(_listener);
     }
 
     /// @inheritdoc IFundRegistry
@@ -274,6 +288,14 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
             fund.status = to;
             emit FundStatusChanged(fundCode, from, to, version);
         }
+        _notify(fundCode);
+    }
+
+    /// @dev The last step of a change (checks-effects-interactions): the listener is a platform
+    /// contract named by the operator.
+    function _notify(bytes32 fundCode) private {
+        IFundListener listener = _listener;
+        if (address(listener) != address(0)) listener.onFundChanged(fundCode, _funds[fundCode]);
     }
 
     function _target(RequestKind kind, FundStatus from) private pure returns (FundStatus) {

@@ -149,6 +149,9 @@ interface IFundRegistry {
     event FundVersionDefinitive(
         bytes32 indexed fundCode, uint256 indexed requestId, uint32 version, bytes32 attributesHash, uint32 effectiveDate
     );
+    /// @notice The operator named the contract told of every definitive fund change.
+    event FundListenerSet(address indexed listener, address by);
+
     event FundStatusChanged(bytes32 indexed fundCode, FundStatus from, FundStatus to, uint32 version);
 
     /// @notice Register funds as drafts of the caller's institution (an asset manager), issuing
@@ -224,4 +227,13 @@ interface IFundRegistry {
     /// @param serial A serial number.
     /// @return The code.
     function fundCodeOf(uint256 serial) external pure returns (bytes32);
+
+    /// @notice Name the contract told of every definitive change of a fund (the operator); the
+    /// zero address tells no one.
+    /// @param listener The listener contract (an IFundListener).
+    function setFundListener(address listener) external;
+
+    /// @notice The contract told of every definitive change of a fund.
+    /// @return The listener, or the zero address.
+    function fundListener() external view returns (address);
 }

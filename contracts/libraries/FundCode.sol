@@ -28,6 +28,24 @@ library FundCode {
         code &= bytes32(~uint256(0) << 168); // keep the 11 characters, zero the rest
     }
 
+    /// @notice The serial number of a well-formed code, or 0 when `code` is not one (a wrong
+    /// prefix, character or check character, or anything after the eleventh character).
+    /// @param code The code, ASCII, left-aligned in a bytes32.
+    /// @return serial The serial number.
+    function serialOf(bytes32 code) internal pure returns (uint256 serial) {
+        if (code[0] != "B" || code[1] != "P" || uint256(code) << 88 != 0) return 0;
+        bytes memory text = new bytes(11);
+        for (uint256 i = 0; i < 11; ++i) {
+            bytes1 c = code[i];
+            if (!((c >= "0" && c <= "9") || (c >= "A" && c <= "Z"))) return 0;
+            text[i] = c;
+        }
+        for (uint256 i = 2; i < 10; ++i) {
+            serial = serial * 36 + _value(text[i]);
+        }
+        if (_value(text[10]) != checkValue(text)) return 0;
+    }
+
     /// @notice The Luhn mod 36 check value of the first ten characters of `text`.
     /// @param text At least ten characters of 0-9 and A-Z.
     /// @return The check character's value (0 to 35).

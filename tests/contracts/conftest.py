@@ -162,3 +162,13 @@ def prices(project: Any, access: Any, securities: Any, admin: Any) -> Any:
 def dividends(project: Any, access: Any, securities: Any, calendar: Any, admin: Any) -> Any:
     """The dividend registry, checking Tokyo ex-dates against the market calendar."""
     return project.DividendRegistry.deploy(access, securities, calendar, sender=admin)
+
+
+@pytest.fixture(scope="session")
+def distribution(
+    project: Any, access: Any, registry: Any, funds: Any, calendar: Any, admin: Any, operator: Any
+) -> Any:
+    """The distribution registry, named the fund registry's listener."""
+    contract = project.DistributionRegistry.deploy(access, registry, funds, calendar, sender=admin)
+    funds.setFundListener(contract, sender=operator)
+    return contract

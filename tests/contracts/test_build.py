@@ -39,6 +39,7 @@ def test_deployed_size__under_24_kib(
     securities: Any,
     prices: Any,
     dividends: Any,
+    distribution: Any,
     name: str,
     chain: Any,
 ) -> None:
@@ -53,6 +54,7 @@ def test_deployed_size__under_24_kib(
         "SecurityRegistry": securities,
         "PriceFeed": prices,
         "DividendRegistry": dividends,
+        "DistributionRegistry": distribution,
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IFundRegistry} from "./IFundRegistry.sol";
+
+/// @title Investment-trust distribution data: fund profiles and daily NAVs (use case 2)
+/// @notice A fund enters distribution when its asset manager sets its profile: the NAV calendar
+/// (markets whose common business days are NAV days, Tokyo by default), the markets whose
+/// holidays make non-application days, the fiscal closing rule, the NAV-move threshold and the
+/// delegates allowed to publish. The asset manager (or a delegate) publishes one day's NAVs for
+/// many funds in one call; the rules are checked per fund against one storage slot that holds
+/// what they need (status and dates kept current by the FundRegistry, the last NAV). The NAV
+/// records travel in the event and are committed by the batch's Merkle root, so any record can be
+/// proven later; the trustee confirms a NAV it computed independently; a correction is a new
+/// version that names the replaced values and the reason.
+interface IDistributionRegistry {
+    /// @notice A fund's profile as its asset manager sets it.
+    struct ProfileInput {
+        bytes4[] navMarkets;
+        bytes4[] holidayMarkets;
+        uint16 closingMonths;
+        uint8 closingDay;
+        uint16 thresholdBps;
+    }
+
+    /// @notice What the NAV rules need of a fund (one slot).
+    struct FundState {
+        uint32 managerId;
+        IFundRegistry.FundStatus status;
+        uint32 establishmentDate;
+        uint32 redemptionDate;
+        uint16 calendarId;
+        uint16 thresholdBps;
+        uint32 lastNavDate;
+        uint40 lastNav;
+        bool confirmed;
+    }
+
+    /// @notice The rest of a fund's profile.
+    struct FundProfile {
+        bytes20 manager;
+        bytes20 trustee;
+        bytes12 holidayMarkets;
+        uint16 closingMonths;
+        uint8 closingDay;
+    }
+
+    /// @notice A NAV record as committed in a batch's Merkle tree (or the current version of it).
+    struct NavRecord {
+        uint32 serial;
+        uint32 date;
+        uint40 nav;
+        uint64 netAssets;
+        uint64 units;
+        uint32 version;
+    }
+
+    /// @notice A correction: the record being replaced (with the proof that it is current:
+    /// its batch and Merkle proof for an original, nothing for an earlier correction), the new
+    /// values and the reason.
+    struct NavCorrection {
+        NavRecord previous;
+        uint256 batchId;
+        bytes32[] proof;
+        uint40 nav;
+        uint64 netAssets;
+        uint64 units;
+        string reason;
+    }
+
+    error DistributionNotFundManager(address account, bytes32 fundCode);
+    error DistributionUnknownFund(uint32 serial);
+    error DistributionInvalidProfile(bytes32 fundCode, string field);
+    error DistributionNotInstitution(address account);
+    error DistributionNotPublisher(bytes20 lei, uint32 serial);
+    error DistributionInvalidDate(uint32 date);
+    error DistributionEmptyBatch();
+    error DistributionBatchTooLarge(uint256 size, uint256 maxSize);
+    error DistributionFundNotOpen(uint32 serial, IFundRegistry.FundStatus status);
+    error DistributionOutsideFundLife(uint32 serial, uint32 date);
+    error DistributionNotNavDay(uint32 serial, uint32 date);
+    error DistributionNavOutOfOrder(uint32 serial, uint32 date, uint32 lastNavDate);
+    error DistributionInvalidNav(uint32 serial, uint32 date);
+    error DistributionNavJumpUnconfirmed(uint32 serial, uint32 date, uint40 previous, uint40 nav);
+    error DistributionNotTrustee(bytes20 lei, uint32 serial);
+    error DistributionNavMismatch(uint32 serial, uint32 date, uint40 published, uint40 offered);
+    error DistributionNotCurrent(uint32 serial, uint32 date, uint32 version);
+    error DistributionReasonRequired(uint32 serial, uint32 date);
+    error DistributionOnlyFundRegistry(address caller);
+
+    /// @notice A fund's profile was set (or changed) by its asset manager.
+    event ProfileSet(
+        bytes32 indexed fundCode,
+        uint32 indexed serial,
+        bytes4[] navMarkets,
+        bytes4[] holidayMarkets,
+        uint16 closingMonths,
+        uint8 closingDay,
+        uint16 thresholdBps,
+        address by
+    );
+    /// @notice The asset manager allowed (or stopped) an institution to publish for a fund.
+    event DelegateSet(uint32 indexed serial, bytes20 indexed delegate, bool allowed, address by);
+    /// @notice The copy of a fund's status and dates was brought in line with the FundRegistry.
+    event FundStateSynced(uint32 indexed serial, IFundRegistry.FundStatus status, uint32 establishmentDate, uint32 redemptionDate);
+    /// @notice One day's NAVs: `records` packed as in {publishNavs}, committed by `root`.
+    event NavsPublished(uint256 indexed batchId, uint32 indexed date, bytes32 root, bytes20 indexed publisher, uint256[] records);
+    /// @notice The trustee confirmed a fund's NAV of a day.
+    event NavConfirmed(uint32 indexed serial, uint32 indexed date, uint40 nav, bytes20 trustee);
+    /// @notice A NAV record was replaced by a new version.
+    event NavCorrected(
+        uint32 indexed serial, uint32 indexed date, NavRecord previous, NavRecord current, string reason, bytes20 publisher
+    );
+
+    /// @notice Set a fund's distribution profile (its asset manager); the fund's status and dates
+    /// are copied from the FundRegistry.
+    /// @param fundCode The platform fund code.
+    /// @param profile The NAV calendar (1-3 MICs; empty: XTKS), holiday markets (0-3 MICs),
+    /// closing months (bit m-1: month m) and day (1-31, 31: month end; a closing date that is no
+    /// NAV day moves to the next one), and the NAV-move threshold in basis points (0: default).
+    function setProfile(bytes32 fundCode, ProfileInput calldata profile) external;
+
+    /// @notice Allow or stop an institution publishing a fund's data (its asset manager).
+    /// @param fundCode The platform fund code.
+    /// @param delegate The institution's LEI.
+    /// @param allowed Whether it may publish.
+    function setDelegate(bytes32 fundCode, bytes20 delegate, bool allowed) external;
+
+    /// @notice Copy a fund's status and dates from the FundRegistry (anyone; the registry also
+    /// tells this contract of every change itself).
+    /// @param fundCode The platform fund code.
+    function syncFund(bytes32 fundCode) external;
+
+    /// @notice Publish one day's NAVs (the asset manager or a delegate of each fund). Each record
+    /// packs serial (bits 0-31), NAV per 10,000 units in yen (32-71), net assets in yen (72-135),
+    /// units outstanding (136-199) and, in bit 200, the confirmation that a move beyond the
+    /// fund's threshold is intended.
+    /// @param date The NAV date, yyyymmdd: a business day of each fund's NAV calendar, within
+    /// the fund's life, after its last NAV date.
+    /// @param records At most MAX_NAVS records.
+    /// @return batchId The batch's number, whose Merkle root commits the records.
+    function publishNavs(uint32 date, uint256[] calldata records) external returns (uint256 batchId);
+
+    /// @notice Confirm funds' latest NAVs (the trustee): each entry packs serial (bits 0-31),
+    /// date (32-63) and the NAV the trustee computed (64-103), which must equal the published one.
+    /// @param entries At most MAX_NAVS entries.
+    function confirmNavs(uint256[] calldata entries) external;
+
+    /// @notice Replace NAV records by new versions (the asset manager or a delegate).
+    /// @param corrections At most MAX_CORRECTIONS corrections.
+    function correctNavs(NavCorrection[] calldata corrections) external;
+
+    /// @notice Told by the FundRegistry of every definitive fund change.
+    /// @param fundCode The platform fund code.
+    /// @param fund The record as it now stands.
+    function onFundChanged(bytes32 fundCode, IFundRegistry.Fund calldata fund) external;
+
+    /// @notice What the NAV rules hold for a fund.
+    /// @param serial The fund's serial number.
+    /// @return The state (calendarId 0: no profile).
+    function fundState(uint32 serial) external view returns (FundState memory);
+
+    /// @notice The rest of a fund's profile.
+    /// @param serial The fund's serial number.
+    /// @return The profile.
+    function fundProfile(uint32 serial) external view returns (FundProfile memory);
+
+    /// @notice The markets of a NAV calendar.
+    /// @param calendarId The calendar's id.
+    /// @return The MICs whose common business days are NAV days.
+    function calendarMarkets(uint16 calendarId) external view returns (bytes4[] memory);
+
+    /// @notice Whether a day is a NAV day of a fund (a business day of each of its NAV markets).
+    /// @param serial The fund's serial number.
+    /// @param date The day, yyyymmdd.
+    /// @return True when it is.
+    function isNavDay(uint32 serial, uint32 date) external view returns (bool);
+
+    /// @notice Whether a day is a fiscal closing date of a fund.
+    /// @param serial The fund's serial number.
+    /// @param date The day, yyyymmdd.
+    /// @return True when it is.
+    function isClosingDate(uint32 serial, uint32 date) external view returns (bool);
+
+    /// @notice The Merkle root of a NAV batch.
+    /// @param batchId The batch's number.
+    /// @return The root (zero when unknown).
+    function batchRoot(uint256 batchId) external view returns (bytes32);
+
+    /// @notice Whether a NAV record is the current version of its fund and date.
+    /// @param record The record.
+    /// @param batchId The batch of an original (version 1) record.
+    /// @param proof Its Merkle proof (unused for a corrected record).
+    /// @return True when it is current.
+    function isCurrentNav(NavRecord calldata record, uint256 batchId, bytes32[] calldata proof)
+        external
+        view
+        returns (bool);
+
+    /// @notice The leaf of a NAV record in a batch's Merkle tree.
+    /// @param record The record.
+    /// @return The leaf: keccak256 of keccak256 of its ABI encoding.
+    function navLeaf(NavRecord calldata record) external pure returns (bytes32);
+}

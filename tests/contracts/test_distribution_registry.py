@@ -1,0 +1,216 @@
+"""DistributionRegistry: fund profiles, the NAV publication rules, trustee confirmation,
+corrections proven against the batch's Merkle root, and the FundRegistry keeping it current."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bpost_client.calendars import sessions_from_exchange_calendars, year_map
+from bpost_client.merkle import merkle_proof, merkle_root, nav_leaf
+from tests.contracts.reverts import reverts
+from tests.contracts.test_fund_registry import establish, register, registration
+
+ACTIVE, SUSPENDED = 3, 4
+FRI, SAT, MON_HOLIDAY, TUE, WED = 20261120, 20261121, 20261123, 20261124, 20261125
+NOVEMBER = 1 << 10
+JUMP = 1 << 200
+
+
+def pack(serial: int, nav: int, net: int = 10**10, units: int = 10**10, jump: bool = False) -> int:
+    return serial | nav << 32 | net << 72 | units << 136 | (JUMP if jump else 0)
+
+
+def serial_of(code: bytes) -> int:
+    from bpost_client.identifiers import ascii_from_bytes
+
+    return int(ascii_from_bytes(code)[2:10], 36)
+
+
+@pytest.fixture
+def world(
+    distribution: Any, funds: Any, calendar: Any, operator: Any, fund_actors: dict[str, Any]
+) -> dict[str, Any]:
+    """Two active funds of Sakura with profiles (Tokyo NAV days, New York holidays, closing on
+    15 November) and a draft one; the 2026 Tokyo and New York calendars published."""
+    for market in ("XTKS", "XNYS"):
+        m = year_map(market, 2026, sessions_from_exchange_calendars(market, [2026]))
+        calendar.publishYears([market.encode()], [2026], [m.low], [m.high], sender=operator)
+    manager = fund_actors["fund_manager"][0]
+    codes = register(
+        funds,
+        fund_actors,
+        registration(fund_actors, "D-1"),
+        registration(fund_actors, "D-2", redeemed=20261124),
+        registration(fund_actors, "D-3"),
+    )
+    for code in codes[:2]:
+        establish(funds, fund_actors, code, redeemed=20261124 if code == codes[1] else 0)
+        funds.setStatus(code, ACTIVE, sender=manager)
+    for code in codes:
+        distribution.setProfile(code, ([], [b"XNYS"], NOVEMBER, 15, 0), sender=manager)
+    return {"codes": codes, "serials": [serial_of(c) for c in codes], "manager": manager}
+
+
+def test_publish__updates_each_fund_and_commits_the_records_by_their_root(
+    distribution: Any, world: dict[str, Any]
+) -> None:
+    a, b, _ = world["serials"]
+    records = [pack(a, 10_512, 3 * 10**9, 28 * 10**8), pack(b, 9_876)]
+    tx = distribution.publishNavs(FRI, records, sender=world["manager"])
+    event = tx.events.filter(distribution.NavsPublished)[0]
+    leaves = [
+        nav_leaf(a, FRI, 10_512, 3 * 10**9, 28 * 10**8, 1),
+        nav_leaf(b, FRI, 9_876, 10**10, 10**10, 1),
+    ]
+    assert bytes(event.root) == merkle_root(leaves) == bytes(distribution.batchRoot(event.batchId))
+    assert list(event.records) == records
+    state = distribution.fundState(a)
+    assert (state.lastNavDate, state.lastNav, state.confirmed) == (FRI, 10_512, False)
+    proof = merkle_proof(leaves, 1)
+    assert distribution.isCurrentNav((b, FRI, 9_876, 10**10, 10**10, 1), event.batchId, proof)
+    assert not distribution.isCurrentNav((b, FRI, 9_877, 10**10, 10**10, 1), event.batchId, proof)
+
+
+@pytest.mark.parametrize(
+    ("case", "error"),
+    [
+        ("saturday", "DistributionNotNavDay"),
+        ("tokyo holiday", "DistributionNotNavDay"),
+        ("before establishment", "DistributionOutsideFundLife"),
+        ("after redemption", "DistributionOutsideFundLife"),
+        ("draft fund", "DistributionFundNotOpen"),
+        ("same day twice", "DistributionNavOutOfOrder"),
+        ("jump without flag", "DistributionNavJumpUnconfirmed"),
+        ("zero nav", "DistributionInvalidNav"),
+        ("not the manager", "DistributionNotPublisher"),
+        ("no profile", "DistributionUnknownFund"),
+        ("bad date", "DistributionInvalidDate"),
+    ],
+)
+def test_publish__each_rule__refused(
+    distribution: Any, world: dict[str, Any], fund_actors: dict[str, Any], case: str, error: str
+) -> None:
+    a, b, draft = world["serials"]
+    manager = world["manager"]
+    distribution.publishNavs(FRI, [pack(a, 10_000)], sender=manager)
+    date, record, sender = TUE, pack(a, 10_100), manager
+    if case == "saturday":
+        date = SAT
+    elif case == "tokyo holiday":
+        date = MON_HOLIDAY
+    elif case == "before establishment":
+        date, record = 20260331, pack(b, 10_000)
+    elif case == "after redemption":
+        date, record = WED, pack(b, 10_000)
+    elif case == "draft fund":
+        record = pack(draft, 10_000)
+    elif case == "same day twice":
+        date = FRI
+    elif case == "jump without flag":
+        record = pack(a, 11_001)  # +10.01 %
+    elif case == "zero nav":
+        record = pack(a, 0)
+    elif case == "not the manager":
+        sender = fund_actors["rival_manager"][0]
+    elif case == "no profile":
+        record = pack(a + 100, 10_000)
+    elif case == "bad date":
+        date = 20261131
+    with reverts(getattr(distribution, error)):
+        distribution.publishNavs(date, [record], sender=sender)
+
+
+def test_publish__jump_with_flag_and_delegate__accepted(
+    distribution: Any, world: dict[str, Any], fund_actors: dict[str, Any]
+) -> None:
+    a = world["serials"][0]
+    distribution.publishNavs(FRI, [pack(a, 10_000)], sender=world["manager"])
+    delegate, lei = fund_actors["rival_manager"]
+    distribution.setDelegate(world["codes"][0], lei, True, sender=world["manager"])
+    distribution.publishNavs(TUE, [pack(a, 12_000, jump=True)], sender=delegate)
+    assert distribution.fundState(a).lastNav == 12_000
+
+
+def test_confirm__trustee_agrees_or_is_refused(
+    distribution: Any, world: dict[str, Any], fund_actors: dict[str, Any]
+) -> None:
+    a = world["serials"][0]
+    distribution.publishNavs(FRI, [pack(a, 10_000)], sender=world["manager"])
+    trustee = fund_actors["fund_trustee"][0]
+    with reverts(distribution.DistributionNavMismatch):
+        distribution.confirmNavs([a | FRI << 32 | 10_001 << 64], sender=trustee)
+    with reverts(distribution.DistributionNotTrustee):
+        distribution.confirmNavs([a | FRI << 32 | 10_000 << 64], sender=world["manager"])
+    tx = distribution.confirmNavs([a | FRI << 32 | 10_000 << 64], sender=trustee)
+    assert tx.events.filter(distribution.NavConfirmed)[0].nav == 10_000
+    assert distribution.fundState(a).confirmed
+
+
+def test_correct__original_by_proof_then_again__versions_and_replaced_values(
+    distribution: Any, world: dict[str, Any]
+) -> None:
+    a, b, _ = world["serials"]
+    manager = world["manager"]
+    tx = distribution.publishNavs(FRI, [pack(a, 10_000), pack(b, 9_000)], sender=manager)
+    batch = tx.events.filter(distribution.NavsPublished)[0].batchId
+    net = units = 10**10
+    leaves = [nav_leaf(a, FRI, 10_000, net, units, 1), nav_leaf(b, FRI, 9_000, net, units, 1)]
+    original = (b, FRI, 9_000, net, units, 1)
+    with reverts(distribution.DistributionReasonRequired):
+        distribution.correctNavs(
+            [(original, batch, merkle_proof(leaves, 1), 9_010, net, units, "")], sender=manager
+        )
+    with reverts(distribution.DistributionNotCurrent):
+        distribution.correctNavs(
+            [(original, batch, merkle_proof(leaves, 0), 9_010, net, units, "r")], sender=manager
+        )
+    tx = distribution.correctNavs(
+        [(original, batch, merkle_proof(leaves, 1), 9_010, net, units, "price of one holding")],
+        sender=manager,
+    )
+    event = tx.events.filter(distribution.NavCorrected)[0]
+    assert (event.previous[2], event.current[2], event.current[5]) == (
+        9_000,
+        9_010,
+        2,
+    )  # nav, version
+    assert event.reason == "price of one holding"
+    assert distribution.fundState(b).lastNav == 9_010
+    assert not distribution.isCurrentNav(original, batch, merkle_proof(leaves, 1))
+    second = (b, FRI, 9_010, net, units, 2)
+    tx = distribution.correctNavs([(second, 0, [], 9_011, net, units, "again")], sender=manager)
+    assert tx.events.filter(distribution.NavCorrected)[0].current[5] == 3
+
+
+def test_fund_registry__tells_of_status_changes(
+    distribution: Any, funds: Any, world: dict[str, Any]
+) -> None:
+    code, serial = world["codes"][0], world["serials"][0]
+    tx = funds.setStatus(code, SUSPENDED, sender=world["manager"])
+    synced = tx.events.filter(distribution.FundStateSynced)
+    assert [e.status for e in synced] == [SUSPENDED]
+    assert distribution.fundState(serial).status == SUSPENDED
+    with reverts(distribution.DistributionOnlyFundRegistry):
+        distribution.onFundChanged(code, funds.getFund(code), sender=world["manager"])
+
+
+def test_closing_date__moves_to_the_next_nav_day(distribution: Any, world: dict[str, Any]) -> None:
+    a = world["serials"][0]
+    assert not distribution.isClosingDate(a, 20261115)  # a Sunday
+    assert distribution.isClosingDate(a, 20261116)
+    assert not distribution.isClosingDate(a, 20261016)
+    assert distribution.isNavDay(a, FRI) and not distribution.isNavDay(a, MON_HOLIDAY)
+
+
+def test_profile__refusals(
+    distribution: Any, world: dict[str, Any], fund_actors: dict[str, Any]
+) -> None:
+    code = world["codes"][0]
+    with reverts(distribution.DistributionNotFundManager):
+        distribution.setProfile(code, ([], [], 1, 15, 0), sender=fund_actors["rival_manager"][0])
+    for profile in [([], [], 0, 15, 0), ([], [], 1, 32, 0), ([b"\0\0\0\0"], [], 1, 15, 0),
+                    ([b"XTKS"] * 4, [], 1, 15, 0), ([], [b"XNYS"] * 4, 1, 15, 0)]:  # fmt: skip
+        with reverts(distribution.DistributionInvalidProfile):
+            distribution.setProfile(code, profile, sender=world["manager"])
