@@ -18,6 +18,8 @@ import {PlatformControlled} from "./PlatformControlled.sol";
 contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFundListener {
     /// @notice Most NAV records one {publishNavs} or {confirmNavs} call takes.
     uint256 public constant MAX_NAVS = 8192;
+    /// @notice Most funds one {setProfiles} call takes.
+    uint256 public constant MAX_PROFILES = 128;
     /// @notice Most corrections one {correctNavs} call takes.
     uint256 public constant MAX_CORRECTIONS = 64;
     /// @notice Most markets in a NAV calendar or a fund's holiday markets.
@@ -64,8 +66,16 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
     }
 
     /// @inheritdoc IDistributionRegistry
-    function setProfile(bytes32 fundCode, ProfileInput calldata profile) external {
+    function setProfiles(bytes32[] calldata fundCodes, ProfileInput calldata profile) external {
         _requireNotPaused();
+        if (fundCodes.length == 0) revert DistributionEmptyBatch();
+        if (fundCodes.length > MAX_PROFILES) revert DistributionBatchTooLarge(fundCodes.length, MAX_PROFILES);
+        for (uint256 i = 0; i < fundCodes.length; ++i) {
+            _setProfile(fundCodes[i], profile);
+        }
+    }
+
+    function _setProfile(bytes32 fundCode, ProfileInput calldata profile) private {
         (uint32 serial, IFundRegistry.Fund memory fund) = _managedFund(fundCode);
         if (profile.navMarkets.length > MAX_MARKETS) revert DistributionInvalidProfile(fundCode, "navMarkets");
         if (profile.holidayMarkets.length > MAX_MARKETS) {

@@ -112,13 +112,13 @@ interface IDistributionRegistry {
         uint32 indexed serial, uint32 indexed date, NavRecord previous, NavRecord current, string reason, bytes20 publisher
     );
 
-    /// @notice Set a fund's distribution profile (its asset manager); the fund's status and dates
+    /// @notice Set funds' distribution profile (their asset manager); each fund's status and dates
     /// are copied from the FundRegistry.
-    /// @param fundCode The platform fund code.
+    /// @param fundCodes At most MAX_PROFILES platform fund codes.
     /// @param profile The NAV calendar (1-3 MICs; empty: XTKS), holiday markets (0-3 MICs),
     /// closing months (bit m-1: month m) and day (1-31, 31: month end; a closing date that is no
     /// NAV day moves to the next one), and the NAV-move threshold in basis points (0: default).
-    function setProfile(bytes32 fundCode, ProfileInput calldata profile) external;
+    function setProfiles(bytes32[] calldata fundCodes, ProfileInput calldata profile) external;
 
     /// @notice Allow or stop an institution publishing a fund's data (its asset manager).
     /// @param fundCode The platform fund code.

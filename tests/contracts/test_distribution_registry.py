@@ -48,8 +48,7 @@ def world(
     for code in codes[:2]:
         establish(funds, fund_actors, code, redeemed=20261124 if code == codes[1] else 0)
         funds.setStatus(code, ACTIVE, sender=manager)
-    for code in codes:
-        distribution.setProfile(code, ([], [b"XNYS"], NOVEMBER, 15, 0), sender=manager)
+    distribution.setProfiles(codes, ([], [b"XNYS"], NOVEMBER, 15, 0), sender=manager)
     return {"codes": codes, "serials": [serial_of(c) for c in codes], "manager": manager}
 
 
@@ -209,8 +208,8 @@ def test_profile__refusals(
 ) -> None:
     code = world["codes"][0]
     with reverts(distribution.DistributionNotFundManager):
-        distribution.setProfile(code, ([], [], 1, 15, 0), sender=fund_actors["rival_manager"][0])
+        distribution.setProfiles([code], ([], [], 1, 15, 0), sender=fund_actors["rival_manager"][0])
     for profile in [([], [], 0, 15, 0), ([], [], 1, 32, 0), ([b"\0\0\0\0"], [], 1, 15, 0),
                     ([b"XTKS"] * 4, [], 1, 15, 0), ([], [b"XNYS"] * 4, 1, 15, 0)]:  # fmt: skip
         with reverts(distribution.DistributionInvalidProfile):
-            distribution.setProfile(code, profile, sender=world["manager"])
+            distribution.setProfiles([code], profile, sender=world["manager"])
