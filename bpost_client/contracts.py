@@ -42,6 +42,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "PriceFeed",
     "DividendRegistry",
     "DistributionRegistry",
+    "FundNotices",
 )
 """The contracts a deployment holds, in the order they are deployed."""
 

@@ -156,6 +156,16 @@ def _constructor_args(
             addresses[n]
             for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar")
         ]
+    if name == "FundNotices":
+        return [
+            addresses[n]
+            for n in (
+                "PlatformAccess",
+                "ParticipantRegistry",
+                "DistributionRegistry",
+                "MarketCalendar",
+            )
+        ]
     if name == "DividendRegistry":
         return [addresses[n] for n in ("PlatformAccess", "SecurityRegistry", "MarketCalendar")]
     return [addresses["PlatformAccess"]]

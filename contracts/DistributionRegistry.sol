@@ -246,6 +246,12 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
     }
 
     /// @inheritdoc IDistributionRegistry
+    function canPublish(uint32 serial, bytes20 lei) external view returns (bool) {
+        uint32 managerId = _states[serial].managerId;
+        return lei != bytes20(0) && ((managerId != 0 && _managerIds[lei] == managerId) || _delegates[serial][lei]);
+    }
+
+    /// @inheritdoc IDistributionRegistry
     function batchRoot(uint256 batchId) external view returns (bytes32) {
         return _roots[batchId];
     }

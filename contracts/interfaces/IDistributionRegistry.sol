@@ -182,6 +182,12 @@ interface IDistributionRegistry {
     /// @return True when it is.
     function isClosingDate(uint32 serial, uint32 date) external view returns (bool);
 
+    /// @notice Whether an institution may publish a fund's data: its asset manager or a delegate.
+    /// @param serial The fund's serial number.
+    /// @param lei The institution's LEI.
+    /// @return True when it may.
+    function canPublish(uint32 serial, bytes20 lei) external view returns (bool);
+
     /// @notice The Merkle root of a NAV batch.
     /// @param batchId The batch's number.
     /// @return The root (zero when unknown).

@@ -172,3 +172,39 @@ def distribution(
     contract = project.DistributionRegistry.deploy(access, registry, funds, calendar, sender=admin)
     funds.setFundListener(contract, sender=operator)
     return contract
+
+
+@pytest.fixture(scope="session")
+def notices(
+    project: Any, access: Any, registry: Any, distribution: Any, calendar: Any, admin: Any
+) -> Any:
+    """Distributions, non-application days and management reports."""
+    return project.FundNotices.deploy(access, registry, distribution, calendar, sender=admin)
+
+
+@pytest.fixture
+def nav_world(
+    distribution: Any, funds: Any, calendar: Any, operator: Any, fund_actors: dict[str, Any]
+) -> dict[str, Any]:
+    """Two active funds of Sakura with profiles (Tokyo NAV days, New York holidays, closing on
+    15 November) and a draft one; the 2026 Tokyo and New York calendars published."""
+    from bpost_client.calendars import sessions_from_exchange_calendars, year_map
+    from tests.contracts.test_distribution_registry import NOVEMBER, serial_of
+    from tests.contracts.test_fund_registry import establish, register, registration
+
+    for market in ("XTKS", "XNYS"):
+        m = year_map(market, 2026, sessions_from_exchange_calendars(market, [2026]))
+        calendar.publishYears([market.encode()], [2026], [m.low], [m.high], sender=operator)
+    manager = fund_actors["fund_manager"][0]
+    codes = register(
+        funds,
+        fund_actors,
+        registration(fund_actors, "D-1"),
+        registration(fund_actors, "D-2", redeemed=20261124),
+        registration(fund_actors, "D-3"),
+    )
+    for code in codes[:2]:
+        establish(funds, fund_actors, code, redeemed=20261124 if code == codes[1] else 0)
+        funds.setStatus(code, 3, sender=manager)  # active
+    distribution.setProfiles(codes, ([], [b"XNYS"], NOVEMBER, 15, 0), sender=manager)
+    return {"codes": codes, "serials": [serial_of(c) for c in codes], "manager": manager}

@@ -40,6 +40,7 @@ def test_deployed_size__under_24_kib(
     prices: Any,
     dividends: Any,
     distribution: Any,
+    notices: Any,
     name: str,
     chain: Any,
 ) -> None:
@@ -55,6 +56,7 @@ def test_deployed_size__under_24_kib(
         "PriceFeed": prices,
         "DividendRegistry": dividends,
         "DistributionRegistry": distribution,
+        "FundNotices": notices,
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"

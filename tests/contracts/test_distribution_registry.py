@@ -7,10 +7,8 @@ from typing import Any
 
 import pytest
 
-from bpost_client.calendars import sessions_from_exchange_calendars, year_map
 from bpost_client.merkle import merkle_proof, merkle_root, nav_leaf
 from tests.contracts.reverts import reverts
-from tests.contracts.test_fund_registry import establish, register, registration
 
 ACTIVE, SUSPENDED = 3, 4
 FRI, SAT, MON_HOLIDAY, TUE, WED = 20261120, 20261121, 20261123, 20261124, 20261125
@@ -28,36 +26,12 @@ def serial_of(code: bytes) -> int:
     return int(ascii_from_bytes(code)[2:10], 36)
 
 
-@pytest.fixture
-def world(
-    distribution: Any, funds: Any, calendar: Any, operator: Any, fund_actors: dict[str, Any]
-) -> dict[str, Any]:
-    """Two active funds of Sakura with profiles (Tokyo NAV days, New York holidays, closing on
-    15 November) and a draft one; the 2026 Tokyo and New York calendars published."""
-    for market in ("XTKS", "XNYS"):
-        m = year_map(market, 2026, sessions_from_exchange_calendars(market, [2026]))
-        calendar.publishYears([market.encode()], [2026], [m.low], [m.high], sender=operator)
-    manager = fund_actors["fund_manager"][0]
-    codes = register(
-        funds,
-        fund_actors,
-        registration(fund_actors, "D-1"),
-        registration(fund_actors, "D-2", redeemed=20261124),
-        registration(fund_actors, "D-3"),
-    )
-    for code in codes[:2]:
-        establish(funds, fund_actors, code, redeemed=20261124 if code == codes[1] else 0)
-        funds.setStatus(code, ACTIVE, sender=manager)
-    distribution.setProfiles(codes, ([], [b"XNYS"], NOVEMBER, 15, 0), sender=manager)
-    return {"codes": codes, "serials": [serial_of(c) for c in codes], "manager": manager}
-
-
 def test_publish__updates_each_fund_and_commits_the_records_by_their_root(
-    distribution: Any, world: dict[str, Any]
+    distribution: Any, nav_world: dict[str, Any]
 ) -> None:
-    a, b, _ = world["serials"]
+    a, b, _ = nav_world["serials"]
     records = [pack(a, 10_512, 3 * 10**9, 28 * 10**8), pack(b, 9_876)]
-    tx = distribution.publishNavs(FRI, records, sender=world["manager"])
+    tx = distribution.publishNavs(FRI, records, sender=nav_world["manager"])
     event = tx.events.filter(distribution.NavsPublished)[0]
     leaves = [
         nav_leaf(a, FRI, 10_512, 3 * 10**9, 28 * 10**8, 1),
@@ -89,10 +63,10 @@ def test_publish__updates_each_fund_and_commits_the_records_by_their_root(
     ],
 )
 def test_publish__each_rule__refused(
-    distribution: Any, world: dict[str, Any], fund_actors: dict[str, Any], case: str, error: str
+    distribution: Any, nav_world: dict[str, Any], fund_actors: dict[str, Any], case: str, error: str
 ) -> None:
-    a, b, draft = world["serials"]
-    manager = world["manager"]
+    a, b, draft = nav_world["serials"]
+    manager = nav_world["manager"]
     distribution.publishNavs(FRI, [pack(a, 10_000)], sender=manager)
     date, record, sender = TUE, pack(a, 10_100), manager
     if case == "saturday":
@@ -122,36 +96,36 @@ def test_publish__each_rule__refused(
 
 
 def test_publish__jump_with_flag_and_delegate__accepted(
-    distribution: Any, world: dict[str, Any], fund_actors: dict[str, Any]
+    distribution: Any, nav_world: dict[str, Any], fund_actors: dict[str, Any]
 ) -> None:
-    a = world["serials"][0]
-    distribution.publishNavs(FRI, [pack(a, 10_000)], sender=world["manager"])
+    a = nav_world["serials"][0]
+    distribution.publishNavs(FRI, [pack(a, 10_000)], sender=nav_world["manager"])
     delegate, lei = fund_actors["rival_manager"]
-    distribution.setDelegate(world["codes"][0], lei, True, sender=world["manager"])
+    distribution.setDelegate(nav_world["codes"][0], lei, True, sender=nav_world["manager"])
     distribution.publishNavs(TUE, [pack(a, 12_000, jump=True)], sender=delegate)
     assert distribution.fundState(a).lastNav == 12_000
 
 
 def test_confirm__trustee_agrees_or_is_refused(
-    distribution: Any, world: dict[str, Any], fund_actors: dict[str, Any]
+    distribution: Any, nav_world: dict[str, Any], fund_actors: dict[str, Any]
 ) -> None:
-    a = world["serials"][0]
-    distribution.publishNavs(FRI, [pack(a, 10_000)], sender=world["manager"])
+    a = nav_world["serials"][0]
+    distribution.publishNavs(FRI, [pack(a, 10_000)], sender=nav_world["manager"])
     trustee = fund_actors["fund_trustee"][0]
     with reverts(distribution.DistributionNavMismatch):
         distribution.confirmNavs([a | FRI << 32 | 10_001 << 64], sender=trustee)
     with reverts(distribution.DistributionNotTrustee):
-        distribution.confirmNavs([a | FRI << 32 | 10_000 << 64], sender=world["manager"])
+        distribution.confirmNavs([a | FRI << 32 | 10_000 << 64], sender=nav_world["manager"])
     tx = distribution.confirmNavs([a | FRI << 32 | 10_000 << 64], sender=trustee)
     assert tx.events.filter(distribution.NavConfirmed)[0].nav == 10_000
     assert distribution.fundState(a).confirmed
 
 
 def test_correct__original_by_proof_then_again__versions_and_replaced_values(
-    distribution: Any, world: dict[str, Any]
+    distribution: Any, nav_world: dict[str, Any]
 ) -> None:
-    a, b, _ = world["serials"]
-    manager = world["manager"]
+    a, b, _ = nav_world["serials"]
+    manager = nav_world["manager"]
     tx = distribution.publishNavs(FRI, [pack(a, 10_000), pack(b, 9_000)], sender=manager)
     batch = tx.events.filter(distribution.NavsPublished)[0].batchId
     net = units = 10**10
@@ -184,19 +158,21 @@ def test_correct__original_by_proof_then_again__versions_and_replaced_values(
 
 
 def test_fund_registry__tells_of_status_changes(
-    distribution: Any, funds: Any, world: dict[str, Any]
+    distribution: Any, funds: Any, nav_world: dict[str, Any]
 ) -> None:
-    code, serial = world["codes"][0], world["serials"][0]
-    tx = funds.setStatus(code, SUSPENDED, sender=world["manager"])
+    code, serial = nav_world["codes"][0], nav_world["serials"][0]
+    tx = funds.setStatus(code, SUSPENDED, sender=nav_world["manager"])
     synced = tx.events.filter(distribution.FundStateSynced)
     assert [e.status for e in synced] == [SUSPENDED]
     assert distribution.fundState(serial).status == SUSPENDED
     with reverts(distribution.DistributionOnlyFundRegistry):
-        distribution.onFundChanged(code, funds.getFund(code), sender=world["manager"])
+        distribution.onFundChanged(code, funds.getFund(code), sender=nav_world["manager"])
 
 
-def test_closing_date__moves_to_the_next_nav_day(distribution: Any, world: dict[str, Any]) -> None:
-    a = world["serials"][0]
+def test_closing_date__moves_to_the_next_nav_day(
+    distribution: Any, nav_world: dict[str, Any]
+) -> None:
+    a = nav_world["serials"][0]
     assert not distribution.isClosingDate(a, 20261115)  # a Sunday
     assert distribution.isClosingDate(a, 20261116)
     assert not distribution.isClosingDate(a, 20261016)
@@ -204,12 +180,12 @@ def test_closing_date__moves_to_the_next_nav_day(distribution: Any, world: dict[
 
 
 def test_profile__refusals(
-    distribution: Any, world: dict[str, Any], fund_actors: dict[str, Any]
+    distribution: Any, nav_world: dict[str, Any], fund_actors: dict[str, Any]
 ) -> None:
-    code = world["codes"][0]
+    code = nav_world["codes"][0]
     with reverts(distribution.DistributionNotFundManager):
         distribution.setProfiles([code], ([], [], 1, 15, 0), sender=fund_actors["rival_manager"][0])
     for profile in [([], [], 0, 15, 0), ([], [], 1, 32, 0), ([b"\0\0\0\0"], [], 1, 15, 0),
                     ([b"XTKS"] * 4, [], 1, 15, 0), ([], [b"XNYS"] * 4, 1, 15, 0)]:  # fmt: skip
         with reverts(distribution.DistributionInvalidProfile):
-            distribution.setProfiles([code], profile, sender=world["manager"])
+            distribution.setProfiles([code], profile, sender=nav_world["manager"])
