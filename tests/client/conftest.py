@@ -39,3 +39,30 @@ def outsider(isolated: Node) -> Client:
 def reader(isolated: Node) -> Client:
     """A read-only client."""
     return connect(isolated.url, isolated.deployments)
+
+
+@pytest.fixture
+def nav_funds(
+    isolated: Node, operator: Client, asset_manager: Client, trustee: Client
+) -> list[str]:
+    """Three active Sakura funds with a profile (Tokyo NAV days, New York holidays, closing on
+    15 January and July); the 2026 Tokyo and New York calendars published."""
+    from bpost_client import calendars, funds, navs
+    from bpost_client.types import FundStatus
+    from tests.client.test_funds import establish, registration
+
+    calendars.publish_years(
+        operator,
+        [
+            calendars.year_map(m, 2026, calendars.sessions_from_exchange_calendars(m, [2026]))
+            for m in ("XTKS", "XNYS")
+        ],
+    )
+    distributor = connect(isolated.url, isolated.deployments, dev_account(4))
+    codes = funds.register_funds(asset_manager, [registration(f"NAV-{i}") for i in range(3)])
+    for code in codes:
+        establish(asset_manager, trustee, distributor, code)
+        funds.set_status(asset_manager, code, FundStatus.ACTIVE)
+    profile = navs.Profile(closing_months=(1, 7), closing_day=15, holiday_markets=("XNYS",))
+    navs.set_profiles(asset_manager, codes, profile)
+    return codes

@@ -7,38 +7,11 @@ from datetime import date
 
 import pytest
 
-from bpost_client import calendars, funds, navs
-from bpost_client.client import Client, connect
+from bpost_client import navs
+from bpost_client.client import Client
 from bpost_client.exceptions import ContractRevert
-from bpost_client.signers import dev_account
-from bpost_client.types import FundStatus
-from tests.client.test_funds import establish, registration
-from tests.conftest import Node
 
 FRI, HOLIDAY, TUE = date(2026, 11, 20), date(2026, 11, 23), date(2026, 11, 24)
-
-
-@pytest.fixture
-def nav_funds(
-    isolated: Node, operator: Client, asset_manager: Client, trustee: Client
-) -> list[str]:
-    """Three active Sakura funds with a profile (Tokyo NAV days, New York holidays, closing on
-    15 January and July); the 2026 Tokyo and New York calendars published."""
-    calendars.publish_years(
-        operator,
-        [
-            calendars.year_map(m, 2026, calendars.sessions_from_exchange_calendars(m, [2026]))
-            for m in ("XTKS", "XNYS")
-        ],
-    )
-    distributor = connect(isolated.url, isolated.deployments, dev_account(4))
-    codes = funds.register_funds(asset_manager, [registration(f"NAV-{i}") for i in range(3)])
-    for code in codes:
-        establish(asset_manager, trustee, distributor, code)
-        funds.set_status(asset_manager, code, FundStatus.ACTIVE)
-    profile = navs.Profile(closing_months=(1, 7), closing_day=15, holiday_markets=("XNYS",))
-    navs.set_profiles(asset_manager, codes, profile)
-    return codes
 
 
 def records(codes: list[str], day: date, base: int = 10_000) -> list[navs.NavRecord]:
