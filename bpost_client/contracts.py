@@ -43,6 +43,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "DividendRegistry",
     "DistributionRegistry",
     "FundNotices",
+    "Subscriptions",
 )
 """The contracts a deployment holds, in the order they are deployed."""
 

@@ -182,6 +182,12 @@ def notices(
     return project.FundNotices.deploy(access, registry, distribution, calendar, sender=admin)
 
 
+@pytest.fixture(scope="session")
+def subscriptions(project: Any, access: Any, registry: Any, funds: Any, admin: Any) -> Any:
+    """Distributors' subscriptions and receipts."""
+    return project.Subscriptions.deploy(access, registry, funds, sender=admin)
+
+
 @pytest.fixture
 def nav_world(
     distribution: Any, funds: Any, calendar: Any, operator: Any, fund_actors: dict[str, Any]

@@ -41,6 +41,7 @@ def test_deployed_size__under_24_kib(
     dividends: Any,
     distribution: Any,
     notices: Any,
+    subscriptions: Any,
     name: str,
     chain: Any,
 ) -> None:
@@ -57,6 +58,7 @@ def test_deployed_size__under_24_kib(
         "DividendRegistry": dividends,
         "DistributionRegistry": distribution,
         "FundNotices": notices,
+        "Subscriptions": subscriptions,
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"
