@@ -14,6 +14,7 @@ from bpost_client.cli._context import DEFAULT_URL, Context
 from bpost_client.cli.calendar import calendar_group
 from bpost_client.cli.chain import chain
 from bpost_client.cli.deploy import deploy
+from bpost_client.cli.distribution import distribution_group
 from bpost_client.cli.funds import funds_group
 from bpost_client.cli.institution_data import corporate_group, ssi_group
 from bpost_client.cli.participants import participants
@@ -94,6 +95,7 @@ cli.add_command(status)
 cli.add_command(securities_group)
 cli.add_command(prices_group)
 cli.add_command(dividends_group)
+cli.add_command(distribution_group)
 
 
 def main(argv: list[str] | None = None) -> int:
