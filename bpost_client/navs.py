@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
@@ -29,6 +30,7 @@ from bpost_client.types import FundCode
 __all__ = [
     "MAX_NAVS",
     "NavBatch",
+    "NavChange",
     "NavCorrection",
     "NavRecord",
     "Profile",
@@ -37,6 +39,7 @@ __all__ = [
     "current_navs",
     "fund_state",
     "nav_batches",
+    "nav_corrections",
     "pack_nav",
     "publish_navs",
     "serial_of",
@@ -300,22 +303,54 @@ class NavCorrection:
     reason: str
 
 
-def _corrected_versions(client: Client) -> dict[tuple[int, int], NavRecord]:
-    """The latest correction of each (serial, date), from the events."""
+@dataclass(frozen=True)
+class NavChange:
+    """A NAV correction as the chain recorded it: the record replaced, the new one, why."""
+
+    previous: NavRecord
+    current: NavRecord
+    reason: str
+    publisher: str
+    block: int
+    log_index: int
+
+
+def _record(raw: Any) -> NavRecord:
+    serial, when = int(raw["serial"]), int(raw["date"])
+    return NavRecord(
+        fund=fund_code(serial),
+        day=day_from_int(when),
+        nav=int(raw["nav"]),
+        net_assets=int(raw["netAssets"]),
+        units=int(raw["units"]),
+        version=int(raw["version"]),
+    )
+
+
+def nav_corrections(
+    client: Client, from_block: int | None = None, to_block: int | None = None
+) -> list[NavChange]:
+    """The NAV corrections of a block range (default: since deployment), in chain order."""
     registry = client.contract(CONTRACT)
-    latest: dict[tuple[int, int], NavRecord] = {}
-    for log in iter_events(registry, "NavCorrected", client.manifest.start_block):
-        current = log["args"]["current"]
-        serial, when = int(current["serial"]), int(current["date"])
-        latest[serial, when] = NavRecord(
-            fund=fund_code(serial),
-            day=day_from_int(when),
-            nav=int(current["nav"]),
-            net_assets=int(current["netAssets"]),
-            units=int(current["units"]),
-            version=int(current["version"]),
+    start = client.manifest.start_block if from_block is None else from_block
+    return [
+        NavChange(
+            previous=_record(log["args"]["previous"]),
+            current=_record(log["args"]["current"]),
+            reason=str(log["args"]["reason"]),
+            publisher=bytes(log["args"]["publisher"]).decode("ascii"),
+            block=int(log["blockNumber"]),
+            log_index=int(log["logIndex"]),
         )
-    return latest
+        for log in iter_events(registry, "NavCorrected", start, to_block)
+    ]
+
+
+def _corrected_versions(client: Client) -> dict[tuple[int, int], NavRecord]:
+    """The latest correction of each (serial, date)."""
+    return {
+        (c.current.serial, int_from_date(c.current.day)): c.current for c in nav_corrections(client)
+    }
 
 
 def current_navs(client: Client) -> dict[tuple[FundCode, date], NavRecord]:

@@ -323,6 +323,9 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
         if (!isCurrentNav(previous, c.batchId, c.proof)) revert DistributionNotCurrent(serial, date, previous.version);
         if (bytes(c.reason).length == 0) revert DistributionReasonRequired(serial, date);
         if (c.nav == 0) revert DistributionInvalidNav(serial, date);
+        if (c.nav == previous.nav && c.netAssets == previous.netAssets && c.units == previous.units) {
+            revert DistributionUnchanged(serial, date);
+        }
         NavRecord memory current = NavRecord({
             serial: serial,
             date: date,

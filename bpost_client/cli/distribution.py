@@ -1,13 +1,19 @@
-"""`bpost distribution ...`: use case 2, investment-trust distribution data (no chain needed)."""
+"""`bpost distribution ...`: use case 2, investment-trust distribution data: converting files
+between formats (no chain needed), subscribing, watching the chain, receipts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+import pandas as pd
 
+from bpost_client import subscriptions
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.distribution.convert import FORMATS, convert, dropped
+from bpost_client.exceptions import ValidationError
+from bpost_client.identifiers import check_fund_code
+from bpost_client.watcher import WatchConfig, Watcher
 
 __all__ = ["distribution_group"]
 
@@ -57,3 +63,98 @@ def distribution_convert(
             "dropped": lost if ctx.as_json else summary,
         },
     )
+
+
+def _fund(text: str) -> str:
+    try:
+        return check_fund_code(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+@distribution_group.command("subscribe")
+@click.argument("funds", nargs=-1, required=True)
+@click.option("--stop", is_flag=True, help="End the subscriptions instead.")
+@pass_context
+def distribution_subscribe(ctx: Context, funds: tuple[str, ...], stop: bool) -> None:
+    """Subscribe the signer's institution to FUNDS it distributes (platform fund codes)."""
+    client = ctx.client(signing=True)
+    action = subscriptions.unsubscribe if stop else subscriptions.subscribe
+    receipts = action(client, [_fund(f) for f in funds])
+    emit(ctx, {"funds": len(funds), "subscribed": not stop, "transactions": len(receipts)})
+
+
+@distribution_group.command("watch")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory the deliveries are written to.",
+)
+@click.option(
+    "--checkpoint",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File holding the last block delivered; a restart resumes from it.",
+)
+@click.option("--confirmations", type=click.IntRange(0, 1000), default=1, show_default=True)
+@click.option("--poll", type=click.FloatRange(0.05, 3600), default=2.0, show_default=True)
+@click.option("--max-blocks", type=click.IntRange(1, 100_000), default=5_000, show_default=True)
+@click.option("--no-ack", is_flag=True, help="Do not acknowledge receipt on chain.")
+@click.option("--until-head", is_flag=True, help="Stop once caught up with the chain.")
+@pass_context
+def distribution_watch(
+    ctx: Context,
+    fmt: str,
+    out_dir: Path,
+    checkpoint: Path,
+    confirmations: int,
+    poll: float,
+    max_blocks: int,
+    no_ack: bool,
+    until_head: bool,
+) -> None:
+    """Follow the chain and write the new and corrected records of the signer's institution's
+    subscriptions to OUT in FORMAT, acknowledging receipt on chain per block range."""
+    client = ctx.client(signing=True)
+    config = WatchConfig(
+        checkpoint=checkpoint,
+        out_dir=out_dir,
+        format=fmt,
+        confirmations=confirmations,
+        max_blocks=max_blocks,
+        acknowledge=not no_ack,
+    )
+    watcher = Watcher(client, config)
+    until = client.w3.eth.block_number - confirmations if until_head else None
+    watcher.run(poll_seconds=poll, until_block=until)
+    emit(
+        ctx,
+        {
+            "institution": watcher.lei,
+            "delivered_to_block": watcher.checkpoint.processed_to,
+            "acknowledged_to_block": watcher.checkpoint.acknowledged_to,
+        },
+    )
+
+
+@distribution_group.command("receipts")
+@click.option("--lei", help="Only this institution.")
+@pass_context
+def distribution_receipts(ctx: Context, lei: str | None) -> None:
+    """Who has acknowledged which block ranges: what each distributor has received."""
+    found = subscriptions.receipts(ctx.client(), lei)
+    rows = [
+        {
+            "lei": r.lei,
+            "from_block": r.from_block,
+            "to_block": r.to_block,
+            "records": r.records,
+            "acknowledged_in_block": r.block,
+        }
+        for r in found
+    ]
+    columns = ["lei", "from_block", "to_block", "records", "acknowledged_in_block"]
+    emit(ctx, pd.DataFrame(rows, columns=columns))

@@ -86,6 +86,7 @@ interface IDistributionRegistry {
     error DistributionNavMismatch(uint32 serial, uint32 date, uint40 published, uint40 offered);
     error DistributionNotCurrent(uint32 serial, uint32 date, uint32 version);
     error DistributionReasonRequired(uint32 serial, uint32 date);
+    error DistributionUnchanged(uint32 serial, uint32 date);
     error DistributionOnlyFundRegistry(address caller);
 
     /// @notice A fund's profile was set (or changed) by its asset manager.

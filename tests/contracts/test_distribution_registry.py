@@ -135,6 +135,10 @@ def test_correct__original_by_proof_then_again__versions_and_replaced_values(
         distribution.correctNavs(
             [(original, batch, merkle_proof(leaves, 1), 9_010, net, units, "")], sender=manager
         )
+    with reverts(distribution.DistributionUnchanged):
+        distribution.correctNavs(
+            [(original, batch, merkle_proof(leaves, 1), 9_000, net, units, "r")], sender=manager
+        )
     with reverts(distribution.DistributionNotCurrent):
         distribution.correctNavs(
             [(original, batch, merkle_proof(leaves, 0), 9_010, net, units, "r")], sender=manager

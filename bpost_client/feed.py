@@ -1,0 +1,168 @@
+"""What the chain holds for a distributor in a block range, as records of the standard.
+
+The NAV batches, NAV corrections, distributions, non-application days and reports of the funds
+an institution subscribes to, converted to :mod:`bpost_client.distribution.records`: an original
+is version 1; a correction carries its version, its reason and the values it replaced, so every
+subscriber sees it as a correction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bpost_client import navs, notices, subscriptions
+from bpost_client.client import Client
+from bpost_client.distribution.records import (
+    Dataset,
+    Distribution,
+    ManagementReport,
+    Nav,
+    NonApplicationDay,
+    NonApplicationReason,
+    Record,
+    Value,
+)
+
+__all__ = ["Delivery", "collect", "standard_record"]
+
+CANCELLED_NOTE = "cancelled"
+"""The note of a withdrawn non-application day (version 1.0.0 of the standard has no status)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The records of a block range for one institution, in chain order per key."""
+
+    from_block: int
+    to_block: int
+    dataset: Dataset
+
+    @property
+    def count(self) -> int:
+        return sum(self.dataset.counts().values())
+
+
+def _nav(record: navs.NavRecord) -> Nav:
+    return Nav(
+        fund=record.fund,
+        date=record.day,
+        nav_per_10000_units=record.nav,
+        net_assets=record.net_assets,
+        units_outstanding=record.units,
+    )
+
+
+def _nav_values(record: navs.NavRecord) -> dict[str, Value]:
+    return {
+        "nav_per_10000_units": record.nav,
+        "net_assets": record.net_assets,
+        "units_outstanding": record.units,
+    }
+
+
+def _non_application(day: notices.NonApplicationDay) -> dict[str, Value]:
+    if day.cancelled:
+        return {"reason": NonApplicationReason.OTHER, "market": None, "note": CANCELLED_NOTE}
+    return {
+        "reason": NonApplicationReason(day.reason.label),
+        "market": day.market or None,
+        "note": day.note or None,
+    }
+
+
+def _notice_values(notice: notices.Notice) -> dict[str, Value]:
+    if isinstance(notice, notices.DistributionNotice):
+        return {"period": notice.period, "amount_per_10000_units": notice.amount_per_10000_units}
+    if isinstance(notice, notices.NonApplicationDay):
+        return _non_application(notice)
+    return {
+        "date": notice.day,
+        "content_hash": "0x" + notice.content_hash.hex(),
+        "location": notice.location,
+        "format": notice.format,
+    }
+
+
+def standard_record(
+    notice: notices.Notice, previous: notices.Notice | None = None, reason: str = ""
+) -> Record:
+    """A distribution, non-application day or report as a record of the standard."""
+    version = notice.version if previous is not None else 1
+    why = reason if previous is not None else None
+    replaced = _notice_values(previous) if previous is not None else None
+    if isinstance(notice, notices.DistributionNotice):
+        return Distribution(
+            fund=notice.fund,
+            date=notice.day,
+            period=notice.period,
+            amount_per_10000_units=notice.amount_per_10000_units,
+            version=version,
+            correction_reason=why,
+            previous=replaced,
+        )
+    if isinstance(notice, notices.NonApplicationDay):
+        values = _non_application(notice)
+        market, note = values["market"], values["note"]
+        return NonApplicationDay(
+            fund=notice.fund,
+            date=notice.day,
+            reason=NonApplicationReason(str(values["reason"])),
+            market=market if isinstance(market, str) else None,
+            note=note if isinstance(note, str) else None,
+            version=version,
+            correction_reason=why,
+            previous=replaced,
+        )
+    return ManagementReport(
+        fund=notice.fund,
+        period=notice.period,
+        date=notice.day,
+        content_hash="0x" + notice.content_hash.hex(),
+        location=notice.location,
+        format=notice.format,
+        version=version,
+        correction_reason=why,
+        previous=replaced,
+    )
+
+
+def _nav_correction(change: navs.NavChange) -> Nav:
+    current = change.current
+    return Nav(
+        fund=current.fund,
+        date=current.day,
+        nav_per_10000_units=current.nav,
+        net_assets=current.net_assets,
+        units_outstanding=current.units,
+        version=current.version,
+        correction_reason=change.reason,
+        previous=_nav_values(change.previous),
+    )
+
+
+def _latest(ordered: Iterable[tuple[int, int, Record]]) -> list[Record]:
+    """One record per key: the last in chain order (a correction carries what it replaced)."""
+    latest: dict[tuple[str, tuple[object, ...]], Record] = {}
+    for _block, _index, record in sorted(ordered, key=lambda item: (item[0], item[1])):
+        latest[type(record).KIND, record.key()] = record
+    return list(latest.values())
+
+
+def collect(client: Client, lei: str, from_block: int, to_block: int) -> Delivery:
+    """The records of ``lei``'s subscriptions published or corrected in a block range."""
+    funds = subscriptions.subscribed_funds(client, lei, to_block)
+    found: list[tuple[int, int, Record]] = []
+    if funds:
+        for batch in navs.nav_batches(client, from_block, to_block):
+            found.extend(
+                (batch.block, batch.log_index, _nav(r)) for r in batch.records if r.fund in funds
+            )
+        for change in navs.nav_corrections(client, from_block, to_block):
+            if change.current.fund in funds:
+                found.append((change.block, change.log_index, _nav_correction(change)))
+        for notice in notices.notice_changes(client, from_block, to_block):
+            if notice.record.fund in funds:
+                record = standard_record(notice.record, notice.previous, notice.reason)
+                found.append((notice.block, notice.log_index, record))
+    return Delivery(from_block, to_block, Dataset.of(_latest(found)))
