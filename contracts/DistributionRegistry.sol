@@ -168,6 +168,22 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
     }
 
     /// @inheritdoc IDistributionRegistry
+    function checkNavs(address caller, uint32 date, uint256[] calldata records)
+        external
+        view
+        returns (uint8[] memory problems)
+    {
+        _requireDate(date);
+        if (records.length > MAX_NAVS) revert DistributionBatchTooLarge(records.length, MAX_NAVS);
+        bytes20 lei = _participants.institutionOf(caller);
+        uint32 managerId = lei == bytes20(0) ? 0 : _managerIds[lei];
+        problems = new uint8[](records.length);
+        for (uint256 i = 0; i < records.length; ++i) {
+            problems[i] = _navProblem(records[i], date, lei, managerId);
+        }
+    }
+
+    /// @inheritdoc IDistributionRegistry
     function confirmNavs(uint256[] calldata entries) external {
         _requireNotPaused();
         if (entries.length == 0) revert DistributionEmptyBatch();
@@ -311,6 +327,27 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
         state.lastNav = nav;
         state.confirmed = false;
         return _leaf(serial, date, nav, uint64(record >> 72), uint64(record >> 136), 1);
+    }
+
+    function _navProblem(uint256 record, uint32 date, bytes20 lei, uint32 managerId) private view returns (uint8) {
+        uint32 serial = uint32(record);
+        FundState storage state = _states[serial];
+        if (state.calendarId == 0) return 1;
+        if (lei == bytes20(0) || (state.managerId != managerId && !_delegates[serial][lei])) return 2;
+        IFundRegistry.FundStatus status = state.status;
+        if (status < IFundRegistry.FundStatus.Established || status > IFundRegistry.FundStatus.Redeeming) return 3;
+        if (date < state.establishmentDate || (state.redemptionDate != 0 && date > state.redemptionDate)) return 4;
+        if (date <= state.lastNavDate) return 5;
+        if (!_isNavDay(state.calendarId, date)) return 6;
+        uint256 nav = uint40(record >> 32);
+        if (nav == 0) return 7;
+        uint256 previous = state.lastNav;
+        if (record & _JUMP_CONFIRMED == 0 && previous != 0) {
+            uint256 move = nav > previous ? nav - previous : previous - nav;
+            uint256 threshold = state.thresholdBps == 0 ? DEFAULT_THRESHOLD_BPS : state.thresholdBps;
+            if (move * 10_000 > previous * threshold) return 8;
+        }
+        return 0;
     }
 
     function _correct(NavCorrection calldata c, bytes20 lei, uint32 managerId) private {

@@ -142,6 +142,19 @@ interface IDistributionRegistry {
     /// @return batchId The batch's number, whose Merkle root commits the records.
     function publishNavs(uint32 date, uint256[] calldata records) external returns (uint256 batchId);
 
+    /// @notice What {publishNavs} would refuse, record by record, without sending anything: 0
+    /// accepted; 1 no profile; 2 the caller may not publish it; 3 the fund is not open; 4 the
+    /// date is outside the fund's life; 5 not after the last NAV date;
+    /// 6 no NAV day; 7 a zero NAV; 8 a move beyond the threshold without the flag.
+    /// @param caller Who would publish.
+    /// @param date The NAV date, yyyymmdd.
+    /// @param records The packed records, as for {publishNavs}.
+    /// @return problems A code per record.
+    function checkNavs(address caller, uint32 date, uint256[] calldata records)
+        external
+        view
+        returns (uint8[] memory problems);
+
     /// @notice Confirm funds' latest NAVs (the trustee): each entry packs serial (bits 0-31),
     /// date (32-63) and the NAV the trustee computed (64-103), which must equal the published one.
     /// @param entries At most MAX_NAVS entries.

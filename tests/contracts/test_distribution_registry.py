@@ -193,3 +193,25 @@ def test_profile__refusals(
                     ([b"XTKS"] * 4, [], 1, 15, 0), ([], [b"XNYS"] * 4, 1, 15, 0)]:  # fmt: skip
         with reverts(distribution.DistributionInvalidProfile):
             distribution.setProfiles([code], profile, sender=nav_world["manager"])
+
+
+def test_check_navs__a_code_per_record__same_rules_as_publish(
+    distribution: Any, nav_world: dict[str, Any], fund_actors: dict[str, Any]
+) -> None:
+    a, b, draft = nav_world["serials"]
+    manager = nav_world["manager"]
+    distribution.publishNavs(FRI, [pack(a, 10_000)], sender=manager)
+    records = [
+        pack(a, 10_100),  # fine
+        pack(a + 100, 1),  # no profile
+        pack(draft, 1),  # not open
+        pack(a, 0),  # zero
+        pack(a, 12_000),  # jump without the flag
+        pack(a, 12_000, jump=True),  # with it
+    ]
+    assert list(distribution.checkNavs(manager, TUE, records)) == [0, 1, 3, 7, 8, 0]
+    assert list(distribution.checkNavs(manager, FRI, [pack(a, 1)])) == [5]
+    assert list(distribution.checkNavs(manager, MON_HOLIDAY, [pack(b, 1)])) == [6]
+    assert list(distribution.checkNavs(manager, WED, [pack(b, 1)])) == [4]
+    rival = fund_actors["rival_manager"][0]
+    assert list(distribution.checkNavs(rival, TUE, [pack(a, 1)])) == [2]
