@@ -10,9 +10,10 @@ import pandas as pd
 
 from bpost_client import subscriptions
 from bpost_client.cli._context import Context, emit, pass_context
-from bpost_client.distribution.convert import FORMATS, convert, dropped
+from bpost_client.distribution.convert import FORMATS, convert, dropped, read
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_fund_code
+from bpost_client.publication import publish_dataset
 from bpost_client.watcher import WatchConfig, Watcher
 
 __all__ = ["distribution_group"]
@@ -158,3 +159,39 @@ def distribution_receipts(ctx: Context, lei: str | None) -> None:
     ]
     columns = ["lei", "from_block", "to_block", "records", "acknowledged_in_block"]
     emit(ctx, pd.DataFrame(rows, columns=columns))
+
+
+@distribution_group.command("publish")
+@click.argument("source", metavar="FILE", type=_FILE)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help=_FORMAT_HELP)
+@click.option("--fund", help="The fund of an ita-csv FILE (BP... or ITA code).")
+@click.option("--confirm-jumps", is_flag=True, help="Confirm NAV moves beyond the threshold.")
+@click.option("--dry-run", is_flag=True, help="Check and plan; send nothing.")
+@pass_context
+def distribution_publish(
+    ctx: Context, source: Path, fmt: str, fund: str | None, confirm_jumps: bool, dry_run: bool
+) -> None:
+    """Publish the records of FILE that are not on chain as they are (the funds' asset manager
+    or a delegate); a record with a version above 1 and a reason corrects the published one.
+    Every record is checked against the chain's rules first: nothing is sent if one is bad."""
+    if fmt == "ita-csv" and fund is None:
+        raise click.UsageError(
+            "--fund is required with --format ita-csv: the format does not carry the fund"
+        )
+    dataset = read(source, fmt, fund)
+    plan = publish_dataset(
+        ctx.client(signing=True), dataset, confirm_jumps=confirm_jumps, dry_run=dry_run
+    )
+    emit(
+        ctx,
+        {
+            "file": str(source),
+            "navs": len(plan.new_navs),
+            "nav_corrections": len(plan.nav_corrections),
+            "other_records": len(plan.new_notices),
+            "other_corrections": len(plan.notice_corrections),
+            "unchanged": plan.unchanged,
+            "transactions": plan.transactions,
+            "dry_run": dry_run,
+        },
+    )

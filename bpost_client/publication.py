@@ -1,0 +1,271 @@
+"""Publishing a dataset of the standard on chain: the asset manager's side of use case 2.
+
+The dataset (read from any format) is planned against the chain first: records on chain as they
+are are skipped, so a re-run or a resumed run publishes nothing twice; a record that differs from
+the published one is a correction when it says so (version > 1 and a reason), else an error.
+Every NAV is checked by the contract's own rules in one ``checkNavs`` call per day, so every bad
+record is reported with its position, field and reason before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from web3.types import TxReceipt
+
+from bpost_client import navs, notices
+from bpost_client.client import Client
+from bpost_client.distribution.records import (
+    Dataset,
+    Distribution,
+    ManagementReport,
+    Nav,
+    NonApplicationDay,
+    Record,
+)
+from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.funds import int_from_date, resolve_fund
+from bpost_client.identifiers import check_fund_code
+from bpost_client.types import FundCode
+
+__all__ = ["NAV_PROBLEMS", "PublicationPlan", "plan_publication", "publish_dataset"]
+
+NAV_PROBLEMS = {
+    1: "the fund has no distribution profile",
+    2: "the signer may not publish this fund's data",
+    3: "the fund is not open (established to redeeming)",
+    4: "the date is outside the fund's life",
+    5: "not after the fund's last published NAV date",
+    6: "not a NAV day of the fund's calendar",
+    7: "the NAV is zero",
+    8: "moves beyond the fund's threshold: confirm it (--confirm-jumps)",
+}
+"""What the codes of ``DistributionRegistry.checkNavs`` mean."""
+
+
+@dataclass
+class PublicationPlan:
+    """What a publication found and would do (or did)."""
+
+    new_navs: list[navs.NavRecord] = field(default_factory=list)
+    nav_corrections: list[navs.NavCorrection] = field(default_factory=list)
+    new_notices: list[notices.Notice] = field(default_factory=list)
+    notice_corrections: list[tuple[notices.Notice, notices.Notice, str]] = field(
+        default_factory=list
+    )
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    transactions: int = 0
+
+
+def _fund_resolver(client: Client) -> Callable[[str], FundCode | None]:
+    cache: dict[str, FundCode | None] = {}
+
+    def resolve(text: str) -> FundCode | None:
+        if text not in cache:
+            if len(text) == 8:
+                cache[text] = resolve_fund(client, "ITA", text)
+            else:
+                code = check_fund_code(text)
+                state = client.contract("DistributionRegistry").functions.fundState(
+                    navs.serial_of(code)
+                )
+                cache[text] = code if int(state.call()[4]) else None
+        return cache[text]
+
+    return resolve
+
+
+def _notice(record: Record, fund: FundCode) -> notices.Notice:
+    """A distribution, non-application day or report of the standard as the chain takes it."""
+    if isinstance(record, Distribution):
+        return notices.DistributionNotice(
+            fund, record.date, record.period, record.amount_per_10000_units, record.version
+        )
+    if isinstance(record, NonApplicationDay):
+        return notices.NonApplicationDay(
+            fund,
+            record.date,
+            notices.Reason[record.reason.name],
+            record.market or "",
+            record.note or "",
+            version=record.version,
+        )
+    if isinstance(record, ManagementReport):
+        return notices.ReportNotice(
+            fund,
+            record.period,
+            record.date,
+            bytes.fromhex(record.content_hash[2:]),
+            record.location,
+            record.format,
+            record.version,
+        )
+    raise TypeError(f"not a notice: {type(record).__name__}")
+
+
+def _key(notice: notices.Notice) -> tuple[str, str, object]:
+    if isinstance(notice, notices.ReportNotice):
+        return ("report", notice.fund, notice.period)
+    return (type(notice).__name__, notice.fund, notice.day)
+
+
+def _same(a: notices.Notice, b: notices.Notice) -> bool:
+    """Whether two versions carry the same values."""
+    return replace(a, version=0) == replace(b, version=0)
+
+
+def plan_publication(
+    client: Client, dataset: Dataset, confirm_jumps: bool = False
+) -> PublicationPlan:
+    """What publishing ``dataset`` would do, every problem listed (position in its list, field,
+    reason), nothing sent."""
+    plan = PublicationPlan()
+    resolve = _fund_resolver(client)
+    published = navs.current_navs(client)
+    latest: dict[tuple[str, str, object], notices.Notice] = {}
+    for change in notices.notice_changes(client):
+        latest[_key(change.record)] = change.record
+    by_day: dict[date, list[tuple[int, navs.NavRecord]]] = {}
+    lists: list[tuple[str, Sequence[Record]]] = [
+        ("navs", dataset.navs),
+        ("distributions", dataset.distributions),
+        ("non_application_days", dataset.non_application_days),
+        ("management_reports", dataset.management_reports),
+    ]
+    for kind_list, records in lists:
+        for position, record in enumerate(records, start=1):
+            fund = resolve(record.fund)
+            if fund is None:
+                reason = "not a fund with a distribution profile on the platform"
+                plan.errors.append(RowError(position, f"{kind_list}.fund", reason))
+                continue
+            if isinstance(record, Nav):
+                _plan_nav(plan, record, fund, position, published, by_day, confirm_jumps)
+            else:
+                _plan_notice(plan, _notice(record, fund), record, position, kind_list, latest)
+    _check_navs(client, plan, by_day)
+    plan.errors.sort(key=lambda e: (e.column.split(".")[0], e.row))
+    return plan
+
+
+def _plan_nav(
+    plan: PublicationPlan,
+    record: Nav,
+    fund: FundCode,
+    position: int,
+    published: dict[tuple[FundCode, date], navs.NavRecord],
+    by_day: dict[date, list[tuple[int, navs.NavRecord]]],
+    confirm_jumps: bool,
+) -> None:
+    units = record.units_outstanding or 0
+    current = published.get((fund, record.date))
+    wanted = navs.NavRecord(
+        fund=fund,
+        day=record.date,
+        nav=record.nav_per_10000_units,
+        net_assets=record.net_assets,
+        units=units,
+        confirm_jump=confirm_jumps,
+    )
+    if current is None:
+        if record.version > 1:
+            plan.errors.append(
+                RowError(position, "navs.version", "a correction of a NAV that is not published")
+            )
+            return
+        plan.new_navs.append(wanted)
+        by_day.setdefault(record.date, []).append((position, wanted))
+    elif (current.nav, current.net_assets, current.units) == (wanted.nav, wanted.net_assets, units):
+        plan.unchanged += 1
+    elif record.version > 1 and record.correction_reason:
+        plan.nav_corrections.append(
+            navs.NavCorrection(
+                fund, record.date, wanted.nav, wanted.net_assets, units, record.correction_reason
+            )
+        )
+    else:
+        plan.errors.append(
+            RowError(
+                position,
+                "navs.nav_per_10000_units",
+                f"published as {current.nav} (version {current.version}); "
+                "a correction needs a version above 1 and a reason",
+            )
+        )
+
+
+def _plan_notice(
+    plan: PublicationPlan,
+    notice: notices.Notice,
+    record: Record,
+    position: int,
+    kind_list: str,
+    latest: dict[tuple[str, str, object], notices.Notice],
+) -> None:
+    current = latest.get(_key(notice))
+    if current is None:
+        if record.version > 1:
+            reason = "a correction of a record that is not published"
+            plan.errors.append(RowError(position, f"{kind_list}.version", reason))
+        else:
+            plan.new_notices.append(notice)
+    elif _same(current, notice):
+        plan.unchanged += 1
+    elif record.version > 1 and record.correction_reason:
+        plan.notice_corrections.append((current, notice, record.correction_reason))
+    else:
+        reason = (
+            f"published differently (version {current.version}); "
+            "a correction needs a version above 1 and a reason"
+        )
+        plan.errors.append(RowError(position, f"{kind_list}.version", reason))
+
+
+def _check_navs(
+    client: Client, plan: PublicationPlan, by_day: dict[date, list[tuple[int, navs.NavRecord]]]
+) -> None:
+    """The contract's verdict on every new NAV, one ``checkNavs`` call per day and chunk."""
+    registry = client.contract("DistributionRegistry")
+    caller = client.address
+    for day, entries in by_day.items():
+        for start in range(0, len(entries), navs.MAX_NAVS):
+            chunk = entries[start : start + navs.MAX_NAVS]
+            words = [navs.pack_nav(r) for _, r in chunk]
+            codes = registry.functions.checkNavs(caller, int_from_date(day), words).call()
+            for (position, _record), code in zip(chunk, codes, strict=True):
+                if code:
+                    problem = NAV_PROBLEMS.get(int(code), f"refused (code {code})")
+                    plan.errors.append(RowError(position, "navs.date", problem))
+
+
+def publish_dataset(
+    client: Client,
+    dataset: Dataset,
+    *,
+    confirm_jumps: bool = False,
+    dry_run: bool = False,
+    on_done: Callable[[TxReceipt], None] | None = None,
+) -> PublicationPlan:
+    """Publish what ``dataset`` adds or corrects (the funds' asset manager or a delegate).
+
+    Raises:
+        ValidationError: bad records (nothing sent), each with its position, field and reason.
+    """
+    plan = plan_publication(client, dataset, confirm_jumps)
+    if plan.errors:
+        raise ValidationError("the dataset has bad records; nothing was sent", plan.errors)
+    if dry_run:
+        return plan
+    if plan.new_navs:
+        plan.transactions += len(navs.publish_navs(client, plan.new_navs, on_done))
+    if plan.nav_corrections:
+        plan.transactions += len(navs.correct_navs(client, plan.nav_corrections, on_done))
+    if plan.new_notices:
+        plan.transactions += len(notices.publish(client, plan.new_notices, on_done))
+    for previous, current, reason in plan.notice_corrections:
+        notices.correct(client, previous, current, reason)
+        plan.transactions += 1
+    return plan
