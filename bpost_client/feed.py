@@ -3,7 +3,8 @@
 The NAV batches, NAV corrections, distributions, non-application days and reports of the funds
 an institution subscribes to, converted to :mod:`bpost_client.distribution.records`: an original
 is version 1; a correction carries its version, its reason and the values it replaced, so every
-subscriber sees it as a correction.
+subscriber sees it as a correction. Units outstanding of 0 on chain mean "not given" (a file
+without them was published) and are left out.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _nav(record: navs.NavRecord) -> Nav:
         date=record.day,
         nav_per_10000_units=record.nav,
         net_assets=record.net_assets,
-        units_outstanding=record.units,
+        units_outstanding=record.units or None,
     )
 
 
@@ -57,7 +58,7 @@ def _nav_values(record: navs.NavRecord) -> dict[str, Value]:
     return {
         "nav_per_10000_units": record.nav,
         "net_assets": record.net_assets,
-        "units_outstanding": record.units,
+        "units_outstanding": record.units or None,
     }
 
 
@@ -134,7 +135,7 @@ def _nav_correction(change: navs.NavChange) -> Nav:
         date=current.day,
         nav_per_10000_units=current.nav,
         net_assets=current.net_assets,
-        units_outstanding=current.units,
+        units_outstanding=current.units or None,
         version=current.version,
         correction_reason=change.reason,
         previous=_nav_values(change.previous),

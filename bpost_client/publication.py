@@ -106,6 +106,9 @@ def _notice(record: Record, fund: FundCode) -> notices.Notice:
     raise TypeError(f"not a notice: {type(record).__name__}")
 
 
+_NOTICE_TYPES = (notices.DistributionNotice, notices.NonApplicationDay, notices.ReportNotice)
+
+
 def _key(notice: notices.Notice) -> tuple[str, str, object]:
     if isinstance(notice, notices.ReportNotice):
         return ("report", notice.fund, notice.period)
@@ -125,9 +128,13 @@ def plan_publication(
     plan = PublicationPlan()
     resolve = _fund_resolver(client)
     published = navs.current_navs(client)
+    versions = _nav_versions(client)
     latest: dict[tuple[str, str, object], notices.Notice] = {}
     for change in notices.notice_changes(client):
         latest[_key(change.record)] = change.record
+        for version in (change.previous, change.record):
+            if version is not None:
+                versions[_key(version), version.version] = version
     by_day: dict[date, list[tuple[int, navs.NavRecord]]] = {}
     lists: list[tuple[str, Sequence[Record]]] = [
         ("navs", dataset.navs),
@@ -143,12 +150,48 @@ def plan_publication(
                 plan.errors.append(RowError(position, f"{kind_list}.fund", reason))
                 continue
             if isinstance(record, Nav):
+                if _superseded(versions, (fund, record.date), record.version, _nav_values(record)):
+                    plan.unchanged += 1
+                    continue
                 _plan_nav(plan, record, fund, position, published, by_day, confirm_jumps)
             else:
-                _plan_notice(plan, _notice(record, fund), record, position, kind_list, latest)
+                notice = _notice(record, fund)
+                if _superseded(versions, _key(notice), record.version, notice):
+                    plan.unchanged += 1
+                    continue
+                _plan_notice(plan, notice, record, position, kind_list, latest)
     _check_navs(client, plan, by_day)
     plan.errors.sort(key=lambda e: (e.column.split(".")[0], e.row))
     return plan
+
+
+def _nav_values(record: Nav) -> tuple[int, int, int]:
+    return (record.nav_per_10000_units, record.net_assets, record.units_outstanding or 0)
+
+
+def _nav_versions(client: Client) -> dict[tuple[object, int], object]:
+    """Every version of every published NAV: (fund, date), version -> its values."""
+    found: dict[tuple[object, int], object] = {}
+    for batch in navs.nav_batches(client):
+        for r in batch.records:
+            found[(r.fund, r.day), 1] = (r.nav, r.net_assets, r.units)
+    for change in navs.nav_corrections(client):
+        for r in (change.previous, change.current):
+            found[(r.fund, r.day), r.version] = (r.nav, r.net_assets, r.units)
+    return found
+
+
+def _superseded(
+    versions: dict[tuple[object, int], object], key: object, version: int, values: object
+) -> bool:
+    """Whether a record is an earlier version, as it was published, of one corrected since: a
+    file from before the correction, read again, is not an error."""
+    known = versions.get((key, version))
+    if (key, version + 1) not in versions or known is None:
+        return False
+    if isinstance(known, _NOTICE_TYPES) and isinstance(values, _NOTICE_TYPES):
+        return _same(known, values)
+    return known == values
 
 
 def _plan_nav(

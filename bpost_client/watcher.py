@@ -193,7 +193,8 @@ class Watcher:
             return
         digest = bytes.fromhex(self.checkpoint.pending_digest)
         records = self.checkpoint.pending_records
-        subscriptions.acknowledge_receipt(self.client, max(start, 1), end, records, digest)
+        if subscriptions.received_up_to(self.client, self.lei) < end:  # not sent before a kill
+            subscriptions.acknowledge_receipt(self.client, max(start, 1), end, records, digest)
         self.checkpoint.acknowledged_to = end
         self.checkpoint.pending_records, self.checkpoint.pending_digest = 0, ""
         self.checkpoint.save(self.config.checkpoint)

@@ -18,16 +18,19 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand
 
-from bpost_client import dividends, fund_files, funds, prices, ssi
+from bpost_client import dividends, fund_files, funds, navs, prices, ssi, subscriptions
 from bpost_client.cli._context import blank_missing
 from bpost_client.client import Client, connect
 from bpost_client.confidential import NotEntitledError
+from bpost_client.distribution.convert import read
 from bpost_client.exceptions import BPostError
 from bpost_client.participants import list_institutions, signer_institution
+from bpost_client.publication import publish_dataset
 from bpost_client.securities import list_securities
 from bpost_client.signers import dev_account
 from bpost_client.ssi_files import upload_ssis
 from bpost_client.types import FundStatus, RequestKind
+from bpost_client.watcher import WatchConfig, Watcher
 
 DEMO_FUNDS = Path("config/demo-funds.csv")
 DEMO_SSI = Path("config/demo-ssi.csv")
@@ -35,6 +38,11 @@ TRUSTEE = "3538000FUJITRUST0138"
 CHANGED = "SAKURA-JEQ"
 NEW_NAME = "Sakura Japan Equity Open (Sustainable)"
 DATA_PROVIDER = "3538000KABUTODATA165"
+MANAGER = "3538000SAKURAAM00151"
+DISTRIBUTOR = "3538000KANDABANK0193"
+DISTRIBUTION_FILES = Path("config/demo-distribution")
+INBOX = Path(".bpost/demo/kanda")
+KANDA_FUNDS = ("SAKURA-JEQ", "SAKURA-GBD", "SAKURA-REIT")
 TOYOTA, IBM = "JP3633400001", "US4592001014"
 CORRECTED_DAY = date(2026, 11, 13)
 
@@ -146,6 +154,74 @@ def _reference_walk_through(clients: dict[str, Client]) -> None:
         )
 
 
+def _watch(kanda: Client) -> list[Path]:
+    """Kanda's watchers, one per format, catch up with the chain; returns the new files."""
+    head = kanda.w3.eth.block_number
+    tag = kanda.manifest.address("DistributionRegistry")[2:10].lower()
+    before = set((INBOX / tag).rglob("*.*"))
+    for fmt in ("ita-csv", "csv", "xml"):
+        config = WatchConfig(
+            checkpoint=INBOX / f"checkpoint-{fmt}-{tag}.json",
+            out_dir=INBOX / tag / fmt,
+            format=fmt,
+            confirmations=0,
+            acknowledge=fmt == "xml",  # one watcher acknowledges receipt on chain
+        )
+        Watcher(kanda, config).run(poll_seconds=0.1, until_block=head)
+    new = sorted(set((INBOX / tag).rglob("*.*")) - before)
+    for path in new:
+        click.echo(f"  {path}")
+    return new
+
+
+def _distribution_walk_through(clients: dict[str, Client]) -> None:
+    """Use case 2: Sakura publishes a week of NAVs, a distribution, non-application days and a
+    report from the files of config/demo-distribution; Kanda Bank receives them in three formats;
+    a correction reaches it as a correction."""
+    manager, kanda = clients[MANAGER], clients[DISTRIBUTOR]
+    namespace = funds.manager_namespace(MANAGER)
+    codes = {name: funds.resolve_fund(manager, namespace, name) for name in KANDA_FUNDS}
+    fresh = [c for c in codes.values() if c and navs.fund_state(manager, c).calendar_id == 0]
+    if fresh:
+        holidays = ("XNYS", "XLON")
+        navs.set_profiles(manager, fresh, navs.Profile((11,), 15, holiday_markets=holidays))
+    click.echo("\nUse case 2: distribution data (profiles: Tokyo NAV days, closing on 15 November)")
+    files = (("0331A01A.csv", "ita-csv", "0331A01A"), ("sakura-funds.xml", "xml", None))
+    for name, fmt, fund in files:
+        plan = publish_dataset(manager, read(DISTRIBUTION_FILES / name, fmt, fund))
+        click.echo(
+            f"  {name}: {len(plan.new_navs)} NAVs, {len(plan.new_notices)} other records "
+            f"published, {plan.unchanged} already on chain"
+        )
+    subscriptions.subscribe(kanda, [c for c in codes.values() if c])
+    click.echo(f"Kanda Bank's deliveries ({INBOX}):")
+    _watch(kanda)
+    jeq = codes["SAKURA-JEQ"]
+    assert jeq is not None
+    day = date(2026, 11, 19)
+    if navs.current_navs(manager)[jeq, day].version == 1:
+        previous = navs.current_navs(manager)[jeq, day]
+        reason = "a holding's closing price was revised by the exchange"
+        fix = navs.NavCorrection(
+            jeq, day, previous.nav + 7, previous.net_assets, previous.units, reason
+        )
+        navs.correct_navs(manager, [fix])
+    click.echo(f"Sakura corrected the NAV of {jeq} on {day}; Kanda Bank's next deliveries:")
+    for path in _watch(kanda):
+        if path.suffix == ".xml":
+            for nav in read(path, "xml").navs:
+                click.echo(
+                    f"  as it arrived: {nav.fund} {nav.date} NAV {nav.nav_per_10000_units} "
+                    f"version {nav.version}, replacing {dict(nav.previous or {})}: "
+                    f"{nav.correction_reason}"
+                )
+    for receipt in subscriptions.receipts(kanda, DISTRIBUTOR):
+        click.echo(
+            f"  receipt on chain: blocks {receipt.from_block}-{receipt.to_block}, "
+            f"{receipt.records} record(s)"
+        )
+
+
 @click.command(cls=ConnectedProviderCommand)
 @click.option(
     "--deployments",
@@ -178,5 +254,6 @@ def cli(provider: Any, deployments: Path) -> None:
         click.echo(f"In force on 2026-12-01: {after.name_en if after else '-'}")
         _ssi_walk_through(clients)
         _reference_walk_through(clients)
+        _distribution_walk_through(clients)
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc
