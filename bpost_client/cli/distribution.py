@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from bpost_client import subscriptions
+from bpost_client import navs, subscriptions
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.distribution.convert import FORMATS, convert, dropped, read
 from bpost_client.exceptions import ValidationError
-from bpost_client.identifiers import check_fund_code
+from bpost_client.funds import resolve_fund
+from bpost_client.identifiers import check_fund_code, check_lei
 from bpost_client.publication import publish_dataset
 from bpost_client.watcher import WatchConfig, Watcher
 
@@ -195,3 +196,69 @@ def distribution_publish(
             "dry_run": dry_run,
         },
     )
+
+
+@distribution_group.command("profile")
+@click.argument("funds", nargs=-1, required=True)
+@click.option("--closing-month", "months", type=click.IntRange(1, 12), multiple=True, required=True)
+@click.option("--closing-day", type=click.IntRange(1, 31), required=True, help="31: month end.")
+@click.option("--nav-market", "nav_markets", multiple=True, help="MIC (repeatable; default XTKS).")
+@click.option("--holiday-market", "holiday_markets", multiple=True, help="MIC (repeatable).")
+@click.option("--threshold-bps", type=click.IntRange(0, 65535), default=0, show_default=True)
+@pass_context
+def distribution_profile(
+    ctx: Context,
+    funds: tuple[str, ...],
+    months: tuple[int, ...],
+    closing_day: int,
+    nav_markets: tuple[str, ...],
+    holiday_markets: tuple[str, ...],
+    threshold_bps: int,
+) -> None:
+    """Give FUNDS (the signer's asset manager's) their distribution profile."""
+    profile = navs.Profile(months, closing_day, nav_markets, holiday_markets, threshold_bps)
+    try:
+        profile.to_abi()
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    receipts = navs.set_profiles(ctx.client(signing=True), [_fund(f) for f in funds], profile)
+    emit(ctx, {"funds": len(funds), "transactions": len(receipts)})
+
+
+@distribution_group.command("delegate")
+@click.argument("fund")
+@click.argument("lei")
+@click.option("--stop", is_flag=True, help="Withdraw the delegation.")
+@pass_context
+def distribution_delegate(ctx: Context, fund: str, lei: str, stop: bool) -> None:
+    """Allow institution LEI to publish FUND's data (the fund's asset manager)."""
+    try:
+        code, who = _fund(fund), check_lei(lei)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    navs.set_delegate(ctx.client(signing=True), code, who, not stop)
+    emit(ctx, {"fund": code, "delegate": who, "allowed": not stop})
+
+
+@distribution_group.command("confirm")
+@click.argument("source", metavar="FILE", type=_FILE)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help=_FORMAT_HELP)
+@click.option("--fund", help="The fund of an ita-csv FILE (BP... or ITA code).")
+@pass_context
+def distribution_confirm(ctx: Context, source: Path, fmt: str, fund: str | None) -> None:
+    """Confirm, as the trustee, the funds' latest NAVs as computed in FILE (each must equal the
+    published one)."""
+    client = ctx.client(signing=True)
+    dataset = read(source, fmt, fund)
+    records = []
+    for nav in dataset.navs:
+        code = (
+            check_fund_code(nav.fund)
+            if len(nav.fund) != 8
+            else resolve_fund(client, "ITA", nav.fund)
+        )
+        if code is None:
+            raise ValidationError(f"{nav.fund} is not a fund on the platform")
+        records.append(navs.NavRecord(code, nav.date, nav.nav_per_10000_units, nav.net_assets, 0))
+    receipts = navs.confirm_navs(client, records)
+    emit(ctx, {"file": str(source), "confirmed": len(records), "transactions": len(receipts)})

@@ -139,3 +139,33 @@ def test_cli_publish__ita_csv_file(
     assert '"navs": 2' in capsys.readouterr().out
     assert main(args) == 0
     assert '"unchanged": 2' in capsys.readouterr().out
+
+
+def test_cli__profile_delegate_confirm(
+    isolated: Node,
+    asset_manager: Client,
+    nav_funds: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    connection = ["--url", isolated.url, "--deployments", str(isolated.deployments)]
+    manager, trustee = [*connection, "--dev-account", "1"], [*connection, "--dev-account", "2"]
+    fund = nav_funds[0]
+    profile = ["distribution", "profile", fund, "--closing-month", "3", "--closing-day", "31"]
+    profile += ["--holiday-market", "XLON", "--threshold-bps", "500"]
+    assert main([*manager, *profile]) == 0, capsys.readouterr().err
+    state = navs.fund_state(asset_manager, fund)
+    assert state.threshold_bps == 500
+    assert main([*manager, "distribution", "delegate", fund, "3538000MINATOSEC0159"]) == 0
+    registry = asset_manager.contract("DistributionRegistry").functions
+    assert registry.canPublish(navs.serial_of(fund), b"3538000MINATOSEC0159").call()
+    navs.publish_navs(asset_manager, [navs.NavRecord(fund, MON, 10_000, 10**9, 10**9)])
+    computed = tmp_path / "trustee.csv"
+    computed.write_bytes(ita_csv.to_bytes(Dataset.of(week([fund])[:1]), fund))
+    confirm = ["distribution", "confirm", str(computed), "--format", "ita-csv", "--fund", fund]
+    assert main([*trustee, *confirm]) == 0, capsys.readouterr().err
+    assert navs.fund_state(asset_manager, fund).confirmed
+    bad = ["distribution", "profile", fund, "--closing-month", "3", "--closing-day", "15"]
+    bad += ["--nav-market", "TOOLONG"]
+    assert main([*manager, *bad]) == 1
+    assert "market" in capsys.readouterr().err
