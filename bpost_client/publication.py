@@ -159,7 +159,10 @@ def plan_publication(
                 if _superseded(versions, _key(notice), record.version, notice):
                     plan.unchanged += 1
                     continue
-                _plan_notice(plan, notice, record, position, kind_list, latest)
+                planned = _plan_notice(plan, notice, record, position, kind_list, latest)
+                if planned and (problem := _notice_problem(client, notice)):
+                    column, reason = problem
+                    plan.errors.append(RowError(position, f"{kind_list}.{column}", reason))
     _check_navs(client, plan, by_day)
     plan.errors.sort(key=lambda e: (e.column.split(".")[0], e.row))
     return plan
@@ -240,6 +243,46 @@ def _plan_nav(
         )
 
 
+def _notice_problem(client: Client, notice: notices.Notice) -> tuple[str, str] | None:
+    """What ``FundNotices`` would refuse of a record (field, reason), asked of the contracts."""
+    registry = client.contract("DistributionRegistry").functions
+    serial = navs.serial_of(notice.fund)
+    state = navs.fund_state(client, notice.fund)
+    if not 2 <= state.status <= 5:
+        return ("fund", "the fund is not open (established to redeeming)")
+    if isinstance(notice, notices.ReportNotice):
+        return None
+    when = int_from_date(notice.day)
+    if (state.establishment and notice.day < state.establishment) or (
+        state.redemption and notice.day > state.redemption
+    ):
+        return ("date", "outside the fund's life")
+    if isinstance(notice, notices.DistributionNotice):
+        if not registry.isClosingDate(serial, when).call():
+            return ("date", "not a fiscal closing date of the fund")
+        return None
+    if not registry.isNavDay(serial, when).call():
+        return ("date", "not a NAV day of the fund's calendar")
+    if notice.cancelled or notice.reason is notices.Reason.OTHER:
+        return (
+            None if notice.note or notice.cancelled else ("note", "needed when the reason is other")
+        )
+    holidays = bytes(registry.fundProfile(serial).call()[2])
+    markets = {holidays[i : i + 4].rstrip(b"\0").decode("ascii") for i in range(0, 12, 4)}
+    if notice.market not in markets - {""}:
+        return (
+            "market",
+            f"not one of the fund's holiday markets ({', '.join(sorted(markets - {''}))})",
+        )
+    calendar = client.contract("MarketCalendar").functions
+    if (
+        notice.reason is notices.Reason.MARKET_HOLIDAY
+        and calendar.isBusinessDay(notice.market.encode("ascii"), when).call()
+    ):
+        return ("date", f"{notice.market} is open that day")
+    return None
+
+
 def _plan_notice(
     plan: PublicationPlan,
     notice: notices.Notice,
@@ -247,24 +290,28 @@ def _plan_notice(
     position: int,
     kind_list: str,
     latest: dict[tuple[str, str, object], notices.Notice],
-) -> None:
+) -> bool:
+    """Plan a record; True when it is to be sent."""
     current = latest.get(_key(notice))
     if current is None:
         if record.version > 1:
             reason = "a correction of a record that is not published"
             plan.errors.append(RowError(position, f"{kind_list}.version", reason))
-        else:
-            plan.new_notices.append(notice)
-    elif _same(current, notice):
+            return False
+        plan.new_notices.append(notice)
+        return True
+    if _same(current, notice):
         plan.unchanged += 1
-    elif record.version > 1 and record.correction_reason:
+        return False
+    if record.version > 1 and record.correction_reason:
         plan.notice_corrections.append((current, notice, record.correction_reason))
-    else:
-        reason = (
-            f"published differently (version {current.version}); "
-            "a correction needs a version above 1 and a reason"
-        )
-        plan.errors.append(RowError(position, f"{kind_list}.version", reason))
+        return True
+    reason = (
+        f"published differently (version {current.version}); "
+        "a correction needs a version above 1 and a reason"
+    )
+    plan.errors.append(RowError(position, f"{kind_list}.version", reason))
+    return False
 
 
 def _check_navs(

@@ -169,3 +169,35 @@ def test_cli__profile_delegate_confirm(
     bad += ["--nav-market", "TOOLONG"]
     assert main([*manager, *bad]) == 1
     assert "market" in capsys.readouterr().err
+
+
+def test_bad_notices__reported_from_the_contracts_views(
+    asset_manager: Client, nav_funds: list[str]
+) -> None:
+    fund = nav_funds[0]
+    dataset = Dataset.of(
+        [
+            Distribution(fund=fund, date=date(2026, 7, 16), period=12, amount_per_10000_units=1),
+            NonApplicationDay(
+                fund=fund,
+                date=date(2026, 11, 27),
+                reason=NonApplicationReason.MARKET_HOLIDAY,
+                market="XNYS",
+            ),
+            NonApplicationDay(
+                fund=fund,
+                date=date(2026, 11, 26),
+                reason=NonApplicationReason.MARKET_HOLIDAY,
+                market="XLON",
+            ),
+        ]
+    )
+    with pytest.raises(ValidationError) as refused:
+        publish_dataset(asset_manager, dataset)
+    found = sorted((e.column, e.reason) for e in refused.value.errors)
+    assert found == [
+        ("distributions.date", "not a fiscal closing date of the fund"),
+        ("non_application_days.date", "XNYS is open that day"),
+        ("non_application_days.market", "not one of the fund's holiday markets (XNYS)"),
+    ]
+    assert notices.notice_changes(asset_manager) == []
