@@ -17,7 +17,7 @@ CONTRACTS := $(shell find contracts -name '*.sol' -not -path 'contracts/.cache/*
 BUILD := .build/__local__.json
 DEMO_NETWORK := ethereum:bpost:node
 
-.PHONY: help install build demo test test-contracts test-client lint typecheck abi bench lock clean
+.PHONY: help install build demo test test-contracts test-client lint typecheck abi spec bench lock clean
 
 help:
 	@echo "make demo   start the embedded chain, deploy, register the demo institutions"
@@ -71,12 +71,15 @@ test-contracts: build
 	$(BIN)/ape test tests/contracts
 
 test-client: build
-	$(BIN)/pytest -p no:ape_test tests/toolchain tests/distribution tests/client tests/e2e
+	$(BIN)/pytest -p no:ape_test tests/toolchain tests/distribution tests/client tests/api tests/e2e
 
 test: lint typecheck test-contracts test-client
 
 abi: build
 	$(BIN)/python -m bpost_client.contracts export .build/__local__.json
+
+spec: install
+	$(BIN)/python -m bpost_client.api.openapi docs/spec/openapi.json
 
 bench: build
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -25,7 +25,7 @@ from bpost_client.distribution.records import (
     Value,
 )
 
-__all__ = ["Delivery", "collect", "standard_record"]
+__all__ = ["Delivery", "collect", "nav_correction_record", "nav_record", "standard_record"]
 
 CANCELLED_NOTE = "cancelled"
 """The note of a withdrawn non-application day (version 1.0.0 of the standard has no status)."""
@@ -44,7 +44,8 @@ class Delivery:
         return sum(self.dataset.counts().values())
 
 
-def _nav(record: navs.NavRecord) -> Nav:
+def nav_record(record: navs.NavRecord) -> Nav:
+    """A published NAV (version 1) as a record of the standard."""
     return Nav(
         fund=record.fund,
         date=record.day,
@@ -128,7 +129,8 @@ def standard_record(
     )
 
 
-def _nav_correction(change: navs.NavChange) -> Nav:
+def nav_correction_record(change: navs.NavChange) -> Nav:
+    """A NAV correction as a record of the standard: its version, reason and replaced values."""
     current = change.current
     return Nav(
         fund=current.fund,
@@ -157,11 +159,13 @@ def collect(client: Client, lei: str, from_block: int, to_block: int) -> Deliver
     if funds:
         for batch in navs.nav_batches(client, from_block, to_block):
             found.extend(
-                (batch.block, batch.log_index, _nav(r)) for r in batch.records if r.fund in funds
+                (batch.block, batch.log_index, nav_record(r))
+                for r in batch.records
+                if r.fund in funds
             )
         for change in navs.nav_corrections(client, from_block, to_block):
             if change.current.fund in funds:
-                found.append((change.block, change.log_index, _nav_correction(change)))
+                found.append((change.block, change.log_index, nav_correction_record(change)))
         for notice in notices.notice_changes(client, from_block, to_block):
             if notice.record.fund in funds:
                 record = standard_record(notice.record, notice.previous, notice.reason)

@@ -11,6 +11,7 @@ import click
 
 from bpost_client._utils.sender import FeeMode
 from bpost_client.cli._context import DEFAULT_URL, Context
+from bpost_client.cli.api import api_group
 from bpost_client.cli.calendar import calendar_group
 from bpost_client.cli.chain import chain
 from bpost_client.cli.deploy import deploy
@@ -96,6 +97,7 @@ cli.add_command(securities_group)
 cli.add_command(prices_group)
 cli.add_command(dividends_group)
 cli.add_command(distribution_group)
+cli.add_command(api_group)
 
 
 def main(argv: list[str] | None = None) -> int:
