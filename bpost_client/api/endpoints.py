@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from bpost_client import navs
 from bpost_client.api import models
 from bpost_client.api.dependencies import Caller, Services, caller, services, visible_fund
 from bpost_client.api.errors import ApiError, error_responses
@@ -213,8 +214,9 @@ def list_funds(
     tags=["records"],
     summary="A fund's latest NAV",
     description="The current version of the NAV of the fund's last NAV day (a correction "
-    "carries its version, reason and the values it replaced). 404 when the fund has no NAV yet.",
-    response_model=models.Nav,
+    "carries its version, reason and the values it replaced), and whether the trustee has "
+    "confirmed it. 404 when the fund has no NAV yet.",
+    response_model=models.LatestNav,
     response_model_exclude_unset=True,
     responses=error_responses(401, 404, 422),
 )
@@ -223,7 +225,9 @@ def latest_nav(fund: VisibleFund, who: Who, app: App, response: Response) -> dic
     if entry is None:
         raise ApiError(404, f"fund {fund.code} has no NAV yet")
     response.headers[BLOCK_HEADER] = str(who.block)
-    return record_object(entry.record)
+    state = navs.fund_state(app.client, fund.code)
+    confirmed = state.confirmed and state.last_nav_date == entry.record.date
+    return {**record_object(entry.record), "confirmed_by_trustee": confirmed}
 
 
 @router.get(

@@ -84,6 +84,15 @@ class Nav(_Body):
     previous: NavPrevious | None = Field(None, description="Only when version > 1.")
 
 
+class LatestNav(Nav):
+    """A fund's latest NAV and whether its trustee has confirmed it."""
+
+    confirmed_by_trustee: bool = Field(
+        description="The trustee computed the same NAV independently and confirmed it on chain "
+        "(for the current version)."
+    )
+
+
 class DistributionPrevious(_Body):
     """The values a distribution's correction replaced."""
 

@@ -16,7 +16,17 @@ from bpost_client.client import Client
 from bpost_client.distribution import standard_json
 from bpost_client.distribution.convert import read
 from bpost_client.distribution.records import Dataset
-from tests.api.conftest import CLOSING, NAV_DAYS, REPORT_HASH, THANKSGIVING, World, nav
+from tests.api.conftest import (
+    CLOSING,
+    NAV_DAYS,
+    REPORT_HASH,
+    THANKSGIVING,
+    TRUSTEE,
+    World,
+    client_of,
+    nav,
+)
+from tests.conftest import Node
 
 PAGING = ("as_of_block", "next_cursor", "corrections")
 MEDIA_TYPES = {
@@ -64,7 +74,17 @@ def test_nav_latest__the_last_day_current_version(
         "net_assets": expected.net_assets,
         "units_outstanding": expected.units,
         "version": 1,
+        "confirmed_by_trustee": False,
     }
+
+
+def test_nav_latest__confirmed_by_the_trustee__shown(
+    isolated: Node, http: TestClient, kanda: dict[str, str], world: World
+) -> None:
+    fund = world.funds[0]
+    navs.confirm_navs(client_of(isolated, TRUSTEE), [nav(fund, NAV_DAYS[-1], 0)])
+    answer = http.get(f"/funds/{fund}/nav/latest", headers=kanda).json()
+    assert answer["confirmed_by_trustee"] is True
 
 
 def test_navs__every_day__correction_with_version_reason_and_previous(
