@@ -7,13 +7,12 @@ figures and writes ``bench/results/calendar.json``.
 
 from __future__ import annotations
 
-import json
 import platform
 import random
 import time
 from datetime import date, timedelta
 
-from fresh_chain import ROOT, deployed_chain
+from fresh_chain import deployed_chain, report
 
 from bpost_client import calendars
 
@@ -55,9 +54,7 @@ def main() -> None:
         "ratio_python_to_eth_call": round(chain_seconds / python_seconds, 1),
         "machine": f"{platform.machine()}, CPython {platform.python_version()}",
     }
-    (ROOT / "bench" / "results" / "calendar.json").write_text(json.dumps(result, indent=2) + "\n")
-    for key, value in result.items():
-        print(f"{key:<32} {value}")
+    report("calendar", result)
 
 
 if __name__ == "__main__":

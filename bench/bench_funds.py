@@ -10,7 +10,6 @@ time (timed on 200 funds). Prints the figures and writes ``bench/results/funds.j
 
 from __future__ import annotations
 
-import json
 import platform
 import tempfile
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from fresh_chain import ROOT, deployed_chain
+from fresh_chain import ROOT, deployed_chain, gas_parts, report
 
 from bpost_client import fund_files, funds, roster, signers, ssi
 from bpost_client.client import Client
@@ -76,34 +75,10 @@ def _institution_clients(reader: Client) -> list[Client]:
     return [reader.with_account(accounts[i.operators[0]]) for i in list_institutions(reader)]
 
 
-def _gas(client: Client, receipts: list[Any], records: int) -> dict[str, float]:
-    """Gas per record and its parts: transaction base, calldata, logs, and the remainder
-    (storage writes and execution)."""
-    total = calldata = logs = 0
-    for receipt in receipts:
-        total += receipt["gasUsed"]
-        data = bytes(client.w3.eth.get_transaction(receipt["transactionHash"])["input"])
-        calldata += sum(4 if b == 0 else 16 for b in data)
-        logs += sum(
-            375 + 375 * len(log["topics"]) + 8 * len(log["data"]) for log in receipt["logs"]
-        )
-    base = 21_000 * len(receipts)
-    return {
-        "total": round(total / records),
-        "transaction_base": round(base / records),
-        "calldata": round(calldata / records),
-        "logs": round(logs / records),
-        "storage_and_execution": round((total - base - calldata - logs) / records),
-    }
-
-
 def main() -> None:
     with deployed_chain() as operator, tempfile.TemporaryDirectory() as tmp:
         result = _run(operator, Path(tmp))
-    out = ROOT / "bench" / "results" / "funds.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    for key, value in result.items():
-        print(f"{key:<40} {value}")
+    report("funds", result)
 
 
 def _run(operator: Client, tmp: Path) -> dict[str, Any]:
@@ -125,7 +100,7 @@ def _run(operator: Client, tmp: Path) -> dict[str, Any]:
         receipts += ssi.publish_ssis(client, [(_terms("EQUITY"), "0011223344")], [TRUSTEE])
     batched = time.perf_counter() - start
     records = len(report.registered) + len(institutions)
-    gas = _gas(manager, receipts, records)
+    gas = gas_parts(manager, receipts, records)
 
     naive_table = fund_table(FUNDS, NAIVE_FUNDS, "NAIVE")
     manager.sender.max_in_flight = 1
@@ -137,7 +112,7 @@ def _run(operator: Client, tmp: Path) -> dict[str, Any]:
         naive_receipts += ssi.publish_ssis(client, [(_terms("BOND"), "0011223344")], [TRUSTEE])
     naive = time.perf_counter() - start
     naive_records = NAIVE_FUNDS + len(institutions)
-    naive_gas = _gas(manager, naive_receipts, naive_records)
+    naive_gas = gas_parts(manager, naive_receipts, naive_records)
 
     start = time.perf_counter()
     exported = fund_files.export_funds(manager)

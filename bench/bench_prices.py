@@ -13,7 +13,6 @@ and a 22,100 new-slot store). Prints the figures and writes ``bench/results/pric
 
 from __future__ import annotations
 
-import json
 import platform
 import random
 import time
@@ -21,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from fresh_chain import ROOT, deployed_chain
+from fresh_chain import deployed_chain, report
 
 from bpost_client import prices
 from bpost_client.client import Client
@@ -129,9 +128,7 @@ def _run(client: Client) -> dict[str, Any]:
 def main() -> None:
     with deployed_chain() as client:
         result = _run(client)
-    (ROOT / "bench" / "results" / "prices.json").write_text(json.dumps(result, indent=2) + "\n")
-    for key, value in result.items():
-        print(f"{key:<32} {value}")
+    report("prices", result)
 
 
 if __name__ == "__main__":

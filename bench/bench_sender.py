@@ -8,12 +8,11 @@ the next). Prints records per second, gas per record and the ratio, and writes
 
 from __future__ import annotations
 
-import json
 import platform
 import time
 
 from eth_account import Account
-from fresh_chain import ROOT, deployed_chain
+from fresh_chain import deployed_chain, report
 
 from bpost_client.types import Role
 
@@ -49,10 +48,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}",
     }
-    out = ROOT / "bench" / "results" / "sender.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    for key, value in result.items():
-        print(f"{key:<32} {value}")
+    report("sender", result)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
-"""The setup every benchmark shares: a fresh embedded chain on a free port with the contracts
-deployed, and a client signing as the deployer (the platform operator)."""
+"""What every benchmark shares: a fresh embedded chain on a free port with the contracts deployed
+and a client signing as the deployer (the platform operator), the breakdown of gas per record,
+and the report (printed, and written to ``bench/results/<name>.json``)."""
 
 from __future__ import annotations
 
+import json
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bpost_client import chain, contracts, deployment, signers
 from bpost_client.client import Client, connect, web3_for
@@ -36,3 +39,31 @@ def deployed_chain() -> Iterator[Client]:
             yield connect(config.url, Path(tmp), admin)
         finally:
             chain.stop(config)
+
+
+def gas_parts(client: Client, receipts: Sequence[Any], records: int) -> dict[str, int]:
+    """Gas per record and its parts: transaction base, calldata, logs, and the remainder
+    (storage and execution)."""
+    total = calldata = logs = 0
+    for receipt in receipts:
+        total += receipt["gasUsed"]
+        data = bytes(client.w3.eth.get_transaction(receipt["transactionHash"])["input"])
+        calldata += sum(4 if b == 0 else 16 for b in data)
+        logs += sum(
+            375 + 375 * len(log["topics"]) + 8 * len(log["data"]) for log in receipt["logs"]
+        )
+    base = 21_000 * len(receipts)
+    return {
+        "total": round(total / records),
+        "transaction_base": round(base / records),
+        "calldata": round(calldata / records),
+        "logs": round(logs / records),
+        "storage_and_execution": round((total - base - calldata - logs) / records),
+    }
+
+
+def report(name: str, result: dict[str, Any]) -> None:
+    """Write ``bench/results/<name>.json`` and print the figures."""
+    (ROOT / "bench" / "results" / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    for key, value in result.items():
+        print(f"{key:<32} {value}")
