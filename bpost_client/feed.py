@@ -4,7 +4,8 @@ The NAV batches, NAV corrections, distributions, non-application days and report
 an institution subscribes to, converted to :mod:`bpost_client.distribution.records`: an original
 is version 1; a correction carries its version, its reason and the values it replaced, so every
 subscriber sees it as a correction. Units outstanding of 0 on chain mean "not given" (a file
-without them was published) and are left out.
+without them was published) and are left out. A non-application day withdrawn on chain is the
+standard's ``cancelled`` day, with the reason, market and note the chain holds.
 """
 
 from __future__ import annotations
@@ -26,9 +27,6 @@ from bpost_client.distribution.records import (
 )
 
 __all__ = ["Delivery", "collect", "nav_correction_record", "nav_record", "standard_record"]
-
-CANCELLED_NOTE = "cancelled"
-"""The note of a withdrawn non-application day (version 1.0.0 of the standard has no status)."""
 
 
 @dataclass(frozen=True)
@@ -64,12 +62,11 @@ def _nav_values(record: navs.NavRecord) -> dict[str, Value]:
 
 
 def _non_application(day: notices.NonApplicationDay) -> dict[str, Value]:
-    if day.cancelled:
-        return {"reason": NonApplicationReason.OTHER, "market": None, "note": CANCELLED_NOTE}
     return {
         "reason": NonApplicationReason(day.reason.label),
         "market": day.market or None,
         "note": day.note or None,
+        "cancelled": day.cancelled,
     }
 
 
@@ -86,13 +83,25 @@ def _notice_values(notice: notices.Notice) -> dict[str, Value]:
     }
 
 
+def _replaced(notice: notices.Notice, previous: notices.Notice) -> dict[str, Value]:
+    """The values a correction replaced: all of them, but ``cancelled`` only where it changed."""
+    values = _notice_values(previous)
+    if (
+        isinstance(notice, notices.NonApplicationDay)
+        and isinstance(previous, notices.NonApplicationDay)
+        and notice.cancelled == previous.cancelled
+    ):
+        del values["cancelled"]
+    return values
+
+
 def standard_record(
     notice: notices.Notice, previous: notices.Notice | None = None, reason: str = ""
 ) -> Record:
     """A distribution, non-application day or report as a record of the standard."""
     version = notice.version if previous is not None else 1
     why = reason if previous is not None else None
-    replaced = _notice_values(previous) if previous is not None else None
+    replaced = _replaced(notice, previous) if previous is not None else None
     if isinstance(notice, notices.DistributionNotice):
         return Distribution(
             fund=notice.fund,
@@ -104,14 +113,13 @@ def standard_record(
             previous=replaced,
         )
     if isinstance(notice, notices.NonApplicationDay):
-        values = _non_application(notice)
-        market, note = values["market"], values["note"]
         return NonApplicationDay(
             fund=notice.fund,
             date=notice.day,
-            reason=NonApplicationReason(str(values["reason"])),
-            market=market if isinstance(market, str) else None,
-            note=note if isinstance(note, str) else None,
+            reason=NonApplicationReason(notice.reason.label),
+            market=notice.market or None,
+            note=notice.note or None,
+            cancelled=notice.cancelled,
             version=version,
             correction_reason=why,
             previous=replaced,

@@ -79,7 +79,8 @@ def _fund_resolver(client: Client) -> Callable[[str], FundCode | None]:
 
 
 def _notice(record: Record, fund: FundCode) -> notices.Notice:
-    """A distribution, non-application day or report of the standard as the chain takes it."""
+    """A distribution, non-application day or report of the standard as the chain takes it (a
+    cancelled day, always a correction, is planned as the correction that withdraws it)."""
     if isinstance(record, Distribution):
         return notices.DistributionNotice(
             fund, record.date, record.period, record.amount_per_10000_units, record.version
@@ -91,6 +92,7 @@ def _notice(record: Record, fund: FundCode) -> notices.Notice:
             notices.Reason[record.reason.name],
             record.market or "",
             record.note or "",
+            cancelled=record.cancelled,
             version=record.version,
         )
     if isinstance(record, ManagementReport):

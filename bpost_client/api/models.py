@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bpost_client.distribution.records import SPEC_VERSION
+
 __all__ = [
     "Challenge",
     "Correction",
@@ -55,7 +57,7 @@ FundCode = Annotated[
 ]
 Version = Annotated[int, Field(ge=1, description="1 for the original; each correction adds one.")]
 Reason = Annotated[str | None, Field(description="Why the record was corrected (version > 1).")]
-SpecVersion = Annotated[str, Field(description="The standard's version.", examples=["1.0.0"])]
+SpecVersion = Annotated[str, Field(description="The standard's version.", examples=[SPEC_VERSION])]
 AsOfBlock = Annotated[int, Field(description="The chain's block the answer reflects.")]
 NextCursor = Annotated[
     str | None,
@@ -118,6 +120,9 @@ class NonApplicationDayPrevious(_Body):
     reason: NonApplicationReason | None = None
     market: str | None = None
     note: str | None = None
+    cancelled: bool | None = Field(
+        None, description="Whether the day was withdrawn before (given where it changed)."
+    )
 
 
 class NonApplicationDay(_Body):
@@ -126,8 +131,15 @@ class NonApplicationDay(_Body):
     fund: FundCode
     date: dt.date = Field(description="The day without orders.")
     reason: NonApplicationReason
-    market: str | None = Field(None, description="The MIC of the closed market.")
+    market: str | None = Field(
+        None, description="The MIC of the closed market (may be absent on a cancelled day)."
+    )
     note: str | None = None
+    cancelled: bool = Field(
+        False,
+        description="The day was withdrawn by a correction: the fund takes orders that day "
+        "(since 1.1.0; left out when false).",
+    )
     version: Version
     correction_reason: Reason = None
     previous: NonApplicationDayPrevious | None = Field(None, description="Only when version > 1.")

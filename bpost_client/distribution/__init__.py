@@ -1,4 +1,4 @@
-"""Use case 2: the open standard for investment-trust distribution data (version 1.0.0).
+"""Use case 2: the open standard for investment-trust distribution data (version 1.1.0).
 
 Records (:mod:`.records`): NAVs, distributions, non-application days and management reports,
 each about one fund, with versions so that a correction shows what it replaced. Adapters read and
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bpost_client.distribution.convert import FORMATS, convert
 from bpost_client.distribution.records import (
+    READ_VERSIONS,
     SPEC_VERSION,
     Dataset,
     Distribution,
@@ -24,6 +25,7 @@ from bpost_client.distribution.records import (
 
 __all__ = [
     "FORMATS",
+    "READ_VERSIONS",
     "SPEC_VERSION",
     "Dataset",
     "Distribution",

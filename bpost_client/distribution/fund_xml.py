@@ -3,7 +3,7 @@
 ::
 
     <?xml version="1.0" encoding="UTF-8"?>
-    <FundPriceReport xmlns="urn:bpost:distribution:1.0" specVersion="1.0.0">
+    <FundPriceReport xmlns="urn:bpost:distribution:1.1" specVersion="1.1.0">
       <Fund code="BP000000018">
         <Price date="2026-04-01" navPer10000Units="12345" netAssets="1234500000"
                unitsOutstanding="1000000000" version="1"/>
@@ -13,15 +13,26 @@
         </Price>
         <Distribution date="2026-04-15" period="12" amountPer10000Units="100" version="1"/>
         <NonApplicationDay date="2026-04-03" reason="market_holiday" market="XNYS" version="1"/>
+        <NonApplicationDay date="2026-04-06" reason="market_holiday" market="XNYS"
+                           cancelled="true" version="2" correctionReason="published twice">
+          <Previous reason="market_holiday" market="XNYS" cancelled="false"/>
+        </NonApplicationDay>
         <Report period="12" date="2026-05-20" contentHash="0x..." location="https://..."
                 format="pdf" version="1"/>
       </Fund>
     </FundPriceReport>
 
 One ``Fund`` element per fund, holding its records; each attribute is a field of the standard in
-lowerCamelCase, dates ``YYYY-MM-DD`` and integers in plain digits. A correction carries
-``correctionReason`` and a ``Previous`` child with the replaced values (an empty attribute in
-``Previous``: the field had no value). The format carries everything. Written and read as UTF-8.
+lowerCamelCase, dates ``YYYY-MM-DD``, integers in plain digits and booleans ``true`` or
+``false``; a non-application day's ``cancelled`` (1.1.0) is written only when true (absent: false).
+A correction carries ``correctionReason`` and a ``Previous`` child with the replaced values (an
+empty attribute in ``Previous``: the field had no value; a replaced ``cancelled`` is always true or
+false). The format carries everything. Written and read as UTF-8.
+
+The namespace carries the standard's major and minor version and ``specVersion`` the whole one:
+a report is written in :data:`NAMESPACE` as version :data:`SPEC_VERSION`; a report of any version
+in :data:`READ_VERSIONS` is read in that version's namespace (:data:`NAMESPACES`; a 1.0.0 report,
+in ``urn:bpost:distribution:1.0``, has no ``cancelled``).
 
 A document with a DOCTYPE or an entity declaration is refused before it is parsed (no DTD, no
 entity expansion). Errors are reported with ``row`` = the line of the element's start tag and
@@ -41,6 +52,7 @@ from xml.parsers import expat
 
 from bpost_client.distribution._files import limit_to_fund, load, record_errors, write_atomic
 from bpost_client.distribution.records import (
+    READ_VERSIONS,
     SPEC_VERSION,
     Dataset,
     Distribution,
@@ -53,13 +65,35 @@ from bpost_client.distribution.records import (
     check_fund,
     check_value,
     find_duplicates,
+    versions_text,
 )
 from bpost_client.distribution.text_values import parse_iso_date
 from bpost_client.exceptions import RowError, ValidationError
 
-__all__ = ["CARRIES", "ELEMENTS", "NAMESPACE", "ROOT", "camel", "read", "to_bytes", "write"]
+__all__ = [
+    "CARRIES",
+    "ELEMENTS",
+    "NAMESPACE",
+    "NAMESPACES",
+    "ROOT",
+    "camel",
+    "namespace_of",
+    "read",
+    "to_bytes",
+    "write",
+]
 
-NAMESPACE = "urn:bpost:distribution:1.0"
+
+def namespace_of(version: str) -> str:
+    """The namespace of a version of the standard: ``urn:bpost:distribution:<major>.<minor>``."""
+    major, minor, _patch = version.split(".")
+    return f"urn:bpost:distribution:{major}.{minor}"
+
+
+NAMESPACE = namespace_of(SPEC_VERSION)
+"""The namespace reports are written in."""
+NAMESPACES = {version: namespace_of(version) for version in READ_VERSIONS}
+"""The namespace of each version whose reports are read."""
 ROOT = "FundPriceReport"
 ELEMENTS: dict[str, type[Record]] = {
     "Price": Nav,
@@ -84,6 +118,7 @@ _TAG_OF = {kind: tag for tag, kind in ELEMENTS.items()}
 _PREVIOUS = "Previous"
 _REFUSED = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _INTEGER = re.compile(r"^-?[0-9]+$")
+_BOOLEANS = {"true": True, "false": False}
 _DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
 
 
@@ -169,6 +204,10 @@ def _tree(raw: bytes, name: str) -> _Element:
 
 
 def _parse(spec: FieldSpec, text: str) -> Any:
+    if spec.type == "bool":
+        if text not in _BOOLEANS:
+            raise ValueError(f"{text!r} is not true or false")
+        return _BOOLEANS[text]
     if spec.type == "date":
         return parse_iso_date(text)
     if spec.type == "int":
@@ -200,38 +239,60 @@ class _Reader:
     def __init__(self) -> None:
         self.errors: list[RowError] = []
         self.found: dict[type[Record], list[tuple[int, Record]]] = {k: [] for k in _TAG_OF}
+        self.namespace = NAMESPACE
+        """The report's namespace: its elements' too."""
+        self.version = SPEC_VERSION
+        """The report's version (the namespace's when ``specVersion`` is missing or wrong)."""
 
     def fail(self, line: int, column: str, reason: str) -> None:
         self.errors.append(RowError(line, column, reason))
 
     def unknown_attributes(
-        self, element: _Element, known: Collection[str], column: Callable[[str], str] = str
+        self,
+        element: _Element,
+        known: Collection[str] | dict[str, FieldSpec],
+        column: Callable[[str], str] = str,
     ) -> None:
         for attribute in element.attributes:
-            if " " not in attribute and attribute not in known:  # namespaced ones are ignored
+            if " " in attribute:  # attributes in other namespaces are ignored
+                continue
+            if attribute not in known:
                 self.fail(element.line, column(attribute), f"not an attribute of {element.name}")
+            elif isinstance(known, dict) and not known[attribute].in_version(self.version):
+                since = known[attribute].since
+                reason = f"not an attribute of version {self.version} (added in {since})"
+                self.fail(element.line, column(attribute), reason)
 
     def text_in(self, element: _Element) -> None:
         if element.text.strip():
             self.fail(element.line, element.name, "holds text; only attributes are read")
 
     def misplaced(self, element: _Element, parent: str, allowed: Collection[str]) -> bool:
-        if element.namespace == NAMESPACE and element.name in allowed:
+        if element.namespace == self.namespace and element.name in allowed:
             return False
-        where = "" if element.namespace == NAMESPACE else f" in namespace {element.namespace!r}"
+        outside = element.namespace != self.namespace
+        where = f" in namespace {element.namespace!r}" if outside else ""
         self.fail(element.line, element.name, f"not an element of {parent}{where}")
         return True
 
     def report(self, root: _Element) -> None:
-        if root.namespace != NAMESPACE or root.name != ROOT:
-            self.fail(root.line, root.name, f"the root must be {ROOT} in namespace {NAMESPACE}")
+        by_namespace = {namespace: version for version, namespace in NAMESPACES.items()}
+        if root.namespace not in by_namespace or root.name != ROOT:
+            spaces = versions_text(list(reversed(NAMESPACES.values())))
+            self.fail(root.line, root.name, f"the root must be {ROOT} in namespace {spaces}")
             return
+        self.namespace = root.namespace
+        self.version = by_namespace[root.namespace]
         self.unknown_attributes(root, {"specVersion"})
         self.text_in(root)
         version = root.attributes.get("specVersion")
-        if version != SPEC_VERSION:
-            shown = "missing" if version is None else f"{version!r} is not {SPEC_VERSION}"
-            self.fail(root.line, "specVersion", shown)
+        if version is None:
+            self.fail(root.line, "specVersion", "missing")
+        elif version not in READ_VERSIONS:
+            self.fail(root.line, "specVersion", f"{version!r} is not {versions_text()}")
+        elif version != self.version:
+            namespace = f"namespace {root.namespace} ({self.version})"
+            self.fail(root.line, "specVersion", f"{version!r} is not the version of {namespace}")
         for fund in root.children:
             if not self.misplaced(fund, ROOT, ("Fund",)):
                 self.fund(fund)
@@ -257,8 +318,8 @@ class _Reader:
         self.text_in(element)
         for attribute, spec in specs.items():
             text = element.attributes.get(attribute)
-            if text is None:
-                if spec.required and element.name != _PREVIOUS:
+            if text is None or not spec.in_version(self.version):
+                if text is None and not spec.may_be_left_out and element.name != _PREVIOUS:
                     self.fail(element.line, column(attribute), "missing")
                 continue
             if text == "" and element.name == _PREVIOUS and not spec.required:
@@ -308,7 +369,8 @@ class _Reader:
 
 def read(source: Path | bytes, fund: str | None = None) -> Dataset:
     """The records of the XML report ``source`` (a path or the document's bytes), of ``fund``
-    alone when given.
+    alone when given: a report of any version in :data:`READ_VERSIONS`, read as a dataset of the
+    current version.
 
     Raises:
         ValidationError: not UTF-8, a DOCTYPE or entity declaration, not well-formed, or bad
@@ -334,6 +396,8 @@ def read(source: Path | bytes, fund: str | None = None) -> Dataset:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return str(value)
@@ -343,7 +407,7 @@ def _element(parent: ET.Element, record: Record) -> None:
     attributes = {}
     for attribute, spec in _attributes(type(record)).items():
         value = getattr(record, spec.name)
-        if value is not None:
+        if value is not None and value != spec.default:  # cancelled is written when true
             attributes[attribute] = _text(value)
     element = ET.SubElement(parent, _TAG_OF[type(record)], attributes)
     if record.previous is not None:
@@ -358,6 +422,7 @@ def to_bytes(dataset: Dataset, fund: str | None = None) -> bytes:
     """
     data = limit_to_fund(dataset, fund, "the dataset")
     # The default namespace is written as a plain attribute: no prefix is registered globally.
+    # A dataset is of the current version (its spec_version), so is its namespace.
     root = ET.Element(ROOT, {"xmlns": NAMESPACE, "specVersion": data.spec_version})
     for code in data.funds():
         holder = ET.SubElement(root, "Fund", {"code": code})

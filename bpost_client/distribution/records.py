@@ -1,4 +1,4 @@
-"""The records of the distribution-data standard (version 1.0.0) and their validation.
+"""The records of the distribution-data standard (version 1.1.0) and their validation.
 
 Four record kinds, each about one fund: :class:`Nav` (a day's NAV), :class:`Distribution` (a
 fiscal period's distribution), :class:`NonApplicationDay` (a day the fund takes no orders) and
@@ -9,6 +9,10 @@ Every record carries ``version`` (1 for the original). A correction has ``versio
 ``correction_reason`` and ``previous``: the values it replaced, so a correction is visibly one.
 Money and counts are ``int`` (whole yen), dates are ``datetime.date``. Constructing a record or a
 dataset validates it and raises :class:`RecordError` (a ``ValueError``) naming every bad field.
+
+A dataset in memory is of the current version, :data:`SPEC_VERSION`; the readers also accept
+files of the earlier versions in :data:`READ_VERSIONS` (each later version only adds optional
+fields, so an earlier file reads as a dataset of the current version).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from bpost_client.exceptions import BPostError
 from bpost_client.identifiers import check_fund_code, check_ita_code
 
 __all__ = [
+    "READ_VERSIONS",
     "RECORD_KINDS",
     "SPEC_VERSION",
     "Dataset",
@@ -40,24 +45,51 @@ __all__ = [
     "check_fund",
     "check_value",
     "find_duplicates",
+    "versions_text",
 ]
 
-SPEC_VERSION = "1.0.0"
-"""The version of the standard these records implement."""
+SPEC_VERSION = "1.1.0"
+"""The version of the standard these records implement, and the version the writers write."""
+READ_VERSIONS = ("1.0.0", "1.1.0")
+"""The versions whose files the readers accept, oldest first (the last is :data:`SPEC_VERSION`)."""
 
-Value: TypeAlias = int | str | dt.date | None
-"""A field's value: an integer, a text, a date, or None for an absent optional field."""
+Value: TypeAlias = bool | int | str | dt.date | None
+"""A field's value: a boolean, an integer, a text, a date, or None for an absent optional field."""
 
-FieldType = Literal["int", "date", "text"]
+FieldType = Literal["int", "date", "text", "bool"]
+
+
+def versions_text(versions: Sequence[str] = READ_VERSIONS) -> str:
+    """``versions`` in words, for messages: ``1.0.0 or 1.1.0``."""
+    return " or ".join([", ".join(versions[:-1]), versions[-1]] if len(versions) > 1 else versions)
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """A correctable field of a record kind: its name, type and whether it may be absent."""
+    """A correctable field of a record kind: its name, type, whether it may lack a value, what a
+    file leaving it out means, and the version of the standard that added it."""
 
     name: str
     type: FieldType
     required: bool = True
+    """False: the field may have no value (None; ``null`` among the replaced values)."""
+    default: Value = None
+    """The value of a field a file leaves out; None: none (a required field is then missing).
+    A field with a default always has a value, so it is required."""
+    since: str = READ_VERSIONS[0]
+    """The version of the standard that added the field: a file of an earlier one has none."""
+
+    @property
+    def may_be_left_out(self) -> bool:
+        """Whether a file may leave the field out of a record."""
+        return not self.required or self.default is not None
+
+    def in_version(self, version: str) -> bool:
+        """Whether the field exists in files of ``version`` (one of :data:`READ_VERSIONS`;
+        a version not in it is taken as the current one)."""
+        if version not in READ_VERSIONS:
+            return True
+        return READ_VERSIONS.index(self.since) <= READ_VERSIONS.index(version)
 
 
 class RecordError(BPostError, ValueError):
@@ -142,6 +174,12 @@ def _pattern(regex: re.Pattern[str], description: str) -> Callable[[object], str
     return check
 
 
+def _boolean(value: object) -> str | None:
+    if not isinstance(value, bool):
+        return f"{value!r} is not true or false"
+    return None
+
+
 def _reason(value: object) -> str | None:
     if value not in set(NonApplicationReason):
         return f"{value!r} is not a reason (one of {_REASONS})"
@@ -158,6 +196,7 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "reason": _reason,
     "market": _pattern(_MIC, "a market identifier code (MIC, 4 letters or digits, e.g. XNYS)"),
     "note": _text,
+    "cancelled": _boolean,
     "content_hash": _pattern(_HASH, "a SHA-256 hash (0x and 64 lowercase hex digits)"),
     "location": _pattern(_URI, "a URI (scheme:..., no spaces)"),
     "format": _pattern(_DOCUMENT_FORMAT, "a document format (lowercase, e.g. pdf, html, xbrl)"),
@@ -334,7 +373,12 @@ class Distribution(_Record):
 
 @dataclass(frozen=True, kw_only=True)
 class NonApplicationDay(_Record):
-    """A day on which the fund accepts no subscription or redemption orders."""
+    """A day on which the fund accepts no subscription or redemption orders.
+
+    A published day is withdrawn by a correction that sets ``cancelled`` (added in 1.1.0): the
+    fund takes orders that day after all. An original (version 1) is never cancelled, so the
+    first correction of a day replaced ``cancelled`` false.
+    """
 
     KIND: ClassVar[str] = "non_application_day"
     LIST: ClassVar[str] = "non_application_days"
@@ -345,14 +389,18 @@ class NonApplicationDay(_Record):
         FieldSpec("reason", "text"),
         FieldSpec("market", "text", required=False),
         FieldSpec("note", "text", required=False),
+        FieldSpec("cancelled", "bool", default=False, since="1.1.0"),
     )
 
     fund: str
     date: dt.date
     reason: NonApplicationReason
     market: str | None = None
-    """The MIC of the closed market (XNYS ...); required for market and bank holidays."""
+    """The MIC of the closed market (XNYS ...); required for market and bank holidays that are
+    not cancelled."""
     note: str | None = None
+    cancelled: bool = False
+    """The day was withdrawn by a correction: the fund takes orders that day."""
     version: int = 1
     correction_reason: str | None = None
     previous: Mapping[str, Value] | None = None
@@ -363,10 +411,22 @@ class NonApplicationDay(_Record):
             object.__setattr__(self, "reason", NonApplicationReason(self.reason))
 
     def _rules(self) -> list[tuple[str, str]]:
+        found = []
         holiday = (NonApplicationReason.MARKET_HOLIDAY, NonApplicationReason.BANK_HOLIDAY)
-        if self.reason in holiday and self.market is None:
-            return [("market", f"required when the reason is {self.reason}")]
-        return []
+        if self.reason in holiday and self.market is None and self.cancelled is not True:
+            found.append(("market", f"required when the reason is {self.reason}"))
+        if self.cancelled is True and self.version == 1:
+            reason = "an original (version 1) cannot be cancelled: a correction withdraws a day"
+            found.append(("cancelled", reason))
+        if self.version == 2 and isinstance(self.previous, Mapping) and self.previous:
+            # The values version 2 replaced are version 1's: never cancelled.
+            if self.previous.get("cancelled") is True:
+                reason = "true, but the original (version 1) was not cancelled"
+                found.append(("previous.cancelled", reason))
+            elif self.cancelled is True and "cancelled" not in self.previous:
+                reason = "missing: cancelling the original replaced cancelled false"
+                found.append(("previous.cancelled", reason))
+        return found
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -452,7 +512,8 @@ class Dataset:
 
     Raises:
         RecordError: a list holds another kind of record, two records share a key, or the
-            spec version is not :data:`SPEC_VERSION`.
+            spec version is not :data:`SPEC_VERSION` (a reader of an earlier version's file
+            makes a dataset of the current one).
     """
 
     navs: Sequence[Nav] = ()

@@ -3,7 +3,7 @@
 ::
 
     {
-      "spec_version": "1.0.0",
+      "spec_version": "1.1.0",
       "navs": [{"fund": "BP000000018", "date": "2026-04-01", "nav_per_10000_units": 12345,
                 "net_assets": 1234500000, "units_outstanding": 1000000000, "version": 1}],
       "distributions": [...], "non_application_days": [...], "management_reports": [...]
@@ -11,9 +11,12 @@
 
 Field names are the standard's; dates are ``YYYY-MM-DD`` strings; money and counts are JSON
 integers (a number with a fraction or an exponent is refused, even ``1.0``). An absent optional
-field is left out (``null`` is read as absent). A correction has ``correction_reason`` and
-``previous``, an object of the replaced values (``null`` there: the field had no value). A list may
-be left out when empty. The format carries everything; it is written as UTF-8 (no BOM), indented.
+field is left out (``null`` is read as absent). A non-application day's ``cancelled`` (1.1.0) is
+written only when true; absent, it is false. A correction has ``correction_reason`` and
+``previous``, an object of the replaced values (``null`` there: the field had no value; a replaced
+``cancelled`` is always true or false). A list may be left out when empty. The format carries
+everything; it is written as UTF-8 (no BOM), indented, as version :data:`SPEC_VERSION`; files of
+every version in :data:`READ_VERSIONS` are read (a 1.0.0 file has no ``cancelled``).
 
 Errors are reported with ``row`` = the record's 1-based position in its list (0 for the
 document itself) and ``column`` = the list and field (``navs.net_assets``,
@@ -29,6 +32,7 @@ from typing import Any
 
 from bpost_client.distribution._files import limit_to_fund, load, record_errors, write_atomic
 from bpost_client.distribution.records import (
+    READ_VERSIONS,
     RECORD_KINDS,
     SPEC_VERSION,
     Dataset,
@@ -39,6 +43,7 @@ from bpost_client.distribution.records import (
     check_fund,
     check_value,
     find_duplicates,
+    versions_text,
 )
 from bpost_client.distribution.text_values import parse_iso_date
 from bpost_client.exceptions import RowError, ValidationError
@@ -63,6 +68,10 @@ def _fields(kind: type[Record]) -> dict[str, FieldSpec]:
 
 
 def _value(spec: FieldSpec, value: Any) -> Any:
+    if spec.type == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{json.dumps(value, default=str)} is not true or false")
+        return value
     if spec.type == "int":
         if isinstance(value, Decimal):
             raise ValueError(f"{value} is not an integer (a JSON integer has no fraction)")
@@ -86,6 +95,17 @@ class _Reader:
     def __init__(self) -> None:
         self.errors: list[RowError] = []
         self.found: dict[str, list[tuple[int, Record]]] = {name: [] for name in LISTS}
+        self.version = SPEC_VERSION
+        """The document's version (the current one when it names none this reader reads)."""
+
+    def not_here(self, specs: dict[str, FieldSpec], key: str) -> str | None:
+        """Why ``key`` is not a field of these records in the document's version, or None."""
+        spec = specs.get(key)
+        if spec is None:
+            return "not a field here"
+        if not spec.in_version(self.version):
+            return f"not a field of version {self.version} (added in {spec.since})"
+        return None
 
     def values(
         self, row: int, item: Any, specs: dict[str, FieldSpec], prefix: str, replaced: bool
@@ -96,11 +116,15 @@ class _Reader:
             return None
         found: dict[str, Any] = {}
         for key in item:
-            if key not in specs and not (key == "previous" and not replaced):
-                self.errors.append(RowError(row, f"{prefix}{key}", "not a field here"))
+            if key == "previous" and not replaced:
+                continue
+            if reason := self.not_here(specs, key):
+                self.errors.append(RowError(row, f"{prefix}{key}", reason))
         for name, spec in specs.items():
+            if not spec.in_version(self.version):
+                continue
             if name not in item or (item[name] is None and not replaced):
-                if spec.required and not replaced:
+                if not spec.may_be_left_out and not replaced:
                     self.errors.append(RowError(row, f"{prefix}{name}", "missing"))
                 continue
             if item[name] is None:
@@ -145,8 +169,12 @@ class _Reader:
             if key != "spec_version" and key not in LISTS:
                 self.errors.append(RowError(DOCUMENT_ROW, key, "not a field of a dataset"))
         version = document.get("spec_version")
-        if version != SPEC_VERSION:
-            shown = "missing" if version is None else f"{json.dumps(version)} is not {SPEC_VERSION}"
+        if version in READ_VERSIONS:
+            self.version = version
+        else:
+            shown = (
+                "missing" if version is None else f"{json.dumps(version)} is not {versions_text()}"
+            )
             self.errors.append(RowError(DOCUMENT_ROW, "spec_version", shown))
         for list_name in LISTS:
             items = document.get(list_name, [])
@@ -165,7 +193,8 @@ def _list_position(error: RowError, order: list[str]) -> int:
 
 def read(source: Path | bytes, fund: str | None = None) -> Dataset:
     """The records of the standard JSON ``source`` (a path or the document's bytes), of ``fund``
-    alone when given.
+    alone when given: a file of any version in :data:`READ_VERSIONS`, read as a dataset of the
+    current version.
 
     Raises:
         ValidationError: not UTF-8 JSON, or bad records: every fault listed with its position in
@@ -205,7 +234,7 @@ def read(source: Path | bytes, fund: str | None = None) -> Dataset:
 
 
 def _json(value: Value) -> Any:
-    if value is None or isinstance(value, int):
+    if value is None or isinstance(value, int):  # bool included
         return value
     if isinstance(value, str):
         return str(value)
@@ -213,11 +242,12 @@ def _json(value: Value) -> Any:
 
 
 def record_object(record: Record) -> dict[str, Any]:
-    """``record`` as the standard's JSON object: absent optional fields left out."""
+    """``record`` as the standard's JSON object: absent optional fields and fields at their
+    default (``cancelled`` false) left out; every replaced value kept."""
     found: dict[str, Any] = {}
-    for name in _fields(type(record)):
+    for name, spec in _fields(type(record)).items():
         value = getattr(record, name)
-        if value is not None:
+        if value is not None and value != spec.default:
             found[name] = _json(value)
     if record.previous is not None:
         found["previous"] = {n: _json(v) for n, v in record.previous.items()}

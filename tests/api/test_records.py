@@ -4,6 +4,7 @@ content read back by the standard's adapters, and bad parameters refused as JSON
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bpost_client import navs
+from bpost_client import navs, notices
 from bpost_client.client import Client
 from bpost_client.distribution import standard_json
 from bpost_client.distribution.convert import read
@@ -92,7 +93,7 @@ def test_navs__every_day__correction_with_version_reason_and_previous(
 ) -> None:
     fund = world.funds[1]
     body = http.get(f"/funds/{fund}/navs", headers=kanda).json()
-    assert body["spec_version"] == "1.0.0" and body["next_cursor"] is None
+    assert body["spec_version"] == "1.1.0" and body["next_cursor"] is None
     assert [n["date"] for n in body["navs"]] == [d.isoformat() for d in NAV_DAYS]
     corrected = body["navs"][2]
     original, fixed = nav(fund, NAV_DAYS[2], 1), nav(fund, NAV_DAYS[2], 1, offset=7)
@@ -158,6 +159,33 @@ def test_non_application_days_and_reports__as_published(
             "version": 1,
         }
     ]
+
+
+def test_non_application_day__withdrawn__cancelled_true_with_previous_false(
+    http: TestClient, kanda: dict[str, str], world: World, asset_manager: Client
+) -> None:
+    fund = world.funds[0]
+    day = notices.NonApplicationDay(fund, THANKSGIVING, notices.Reason.MARKET_HOLIDAY, "XNYS")
+    notices.correct(asset_manager, day, replace(day, cancelled=True), "published in error")
+    path = f"/funds/{fund}/non-application-days"
+    answer = http.get(path, headers=kanda)
+    assert answer.status_code == 200, answer.text
+    previous = {"reason": "market_holiday", "market": "XNYS", "note": None, "cancelled": False}
+    assert answer.json()["non_application_days"] == [
+        {
+            "fund": fund,
+            "date": THANKSGIVING.isoformat(),
+            "reason": "market_holiday",
+            "market": "XNYS",
+            "cancelled": True,
+            "version": 2,
+            "correction_reason": "published in error",
+            "previous": previous,
+        }
+    ]
+    xml = dataset_of(http.get(path, headers=kanda, params={"format": "xml"}), "xml", fund)
+    [withdrawn] = xml.non_application_days
+    assert (withdrawn.cancelled, withdrawn.version, withdrawn.previous) == (True, 2, previous)
 
 
 @pytest.mark.parametrize("size", [1, 2, 4, 9, 1000])

@@ -67,7 +67,8 @@ def ita_dataset(fund: str = FUND) -> Dataset:
 
 
 def full_dataset() -> Dataset:
-    """Two funds, every record kind, units outstanding and corrections of every kind."""
+    """Two funds, every record kind, units outstanding, corrections of every kind and a
+    withdrawn (cancelled) non-application day."""
     return Dataset(
         navs=[
             Nav(
@@ -135,6 +136,17 @@ def full_dataset() -> Dataset:
                 version=2,
                 correction_reason="the market is London",
                 previous={"market": "XNYS", "note": "Christmas"},
+            ),
+            NonApplicationDay(
+                fund=FUND,
+                date=date(2026, 12, 31),
+                reason="bank_holiday",
+                market="XTKS",
+                note="year-end bank holiday",
+                cancelled=True,
+                version=2,
+                correction_reason="published in error: the fund takes orders on 31 December",
+                previous={"cancelled": False},
             ),
             NonApplicationDay(fund=OTHER_FUND, date=date(2026, 5, 1), reason="other"),
         ],

@@ -80,7 +80,7 @@ def test_convert__text_output__says_what_the_target_drops(bpost: Any, tmp_path: 
     write(full_dataset(), tmp_path / "all.xml", "xml")
     done = bpost(*converting("xml", "csv", str(tmp_path / "all.xml"), str(tmp_path / "out.csv")))
     assert done.code == 0, done.err
-    assert "dropped               3 non_application_days, 1 management_reports, 2 corrections" in (
+    assert "dropped               4 non_application_days, 1 management_reports, 2 corrections" in (
         done.out
     )
 

@@ -99,12 +99,12 @@ def test_dropped__each_format__counts_what_it_cannot_hold() -> None:
     assert dropped(full, "json") == {}
     assert dropped(full, "xml") == {}
     assert dropped(full, "csv") == {
-        "non_application_days": 3,
+        "non_application_days": 4,
         "management_reports": 1,
         "corrections": 2,
     }
     assert dropped(full, "ita-csv") == {
-        "non_application_days": 3,
+        "non_application_days": 4,
         "management_reports": 1,
         "units_outstanding": 3,
         "corrections": 2,

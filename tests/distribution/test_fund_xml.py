@@ -12,13 +12,17 @@ from bpost_client.exceptions import ValidationError
 from tests.distribution.samples import FUND, OTHER_FUND, full_dataset
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "spec" / "README.md"
-OPEN = '<?xml version="1.0" encoding="UTF-8"?>\n<FundPriceReport xmlns="urn:bpost:distribution:1.0" specVersion="1.0.0">\n'  # noqa: E501
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+OPEN = f'{DECLARATION}<FundPriceReport xmlns="urn:bpost:distribution:1.1" specVersion="1.1.0">\n'
+OPEN_1_0 = (
+    f'{DECLARATION}<FundPriceReport xmlns="urn:bpost:distribution:1.0" specVersion="1.0.0">\n'
+)
 
 
-def document(*records: str, code: str = FUND) -> bytes:
+def document(*records: str, code: str = FUND, opening: str = OPEN) -> bytes:
     """A report of one fund holding ``records``: the first record is on line 4."""
     body = "\n".join(records)
-    return f'{OPEN}  <Fund code="{code}">\n{body}\n  </Fund>\n</FundPriceReport>\n'.encode()
+    return f'{opening}  <Fund code="{code}">\n{body}\n  </Fund>\n</FundPriceReport>\n'.encode()
 
 
 def errors_of(raw: bytes) -> list[tuple[int, str, str]]:
@@ -40,11 +44,14 @@ def test_round_trip__full_dataset__every_value_kept() -> None:
 def test_write__layout__one_fund_element_per_fund_and_previous_children() -> None:
     text = fund_xml.to_bytes(full_dataset()).decode()
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<FundPriceReport')
-    assert 'xmlns="urn:bpost:distribution:1.0" specVersion="1.0.0"' in text
+    assert 'xmlns="urn:bpost:distribution:1.1" specVersion="1.1.0"' in text
     assert re.findall(r'<Fund code="(\w+)">', text) == [OTHER_FUND, FUND]
     assert '<Previous navPer10000Units="12305" unitsOutstanding="" />' in text
     assert 'correctionReason="分配金の訂正 (amount &lt;withdrawn&gt; &amp; re-declared)"' in text
     assert 'note="Good Friday&#10;(NYSE closed)"' in text
+    assert text.count("cancelled=") == 2, "written when true, and as a replaced value"
+    assert 'cancelled="true" version="2"' in text
+    assert '<Previous cancelled="false" />' in text
 
 
 def test_write__fund__limits_to_it() -> None:
@@ -58,10 +65,12 @@ def test_read__spec_example__reads() -> None:
     assert dataset.counts() == {
         "navs": 2,
         "distributions": 1,
-        "non_application_days": 1,
+        "non_application_days": 2,
         "management_reports": 1,
     }
     assert dataset.navs[1].previous == {"nav_per_10000_units": 12305}
+    withdrawn = dataset.non_application_days[1]
+    assert (withdrawn.cancelled, withdrawn.previous) == (True, {"cancelled": False})
 
 
 def test_read__split_fund_elements_and_foreign_attributes__accepted() -> None:
@@ -141,6 +150,28 @@ BAD = [
         "Previous",
         "nothing was corrected",
     ),
+    (
+        '<NonApplicationDay date="2026-04-03" reason="other" cancelled="true" version="1"/>',
+        "cancelled",
+        "an original (version 1) cannot be cancelled",
+    ),
+    (
+        '<NonApplicationDay date="2026-04-03" reason="other" cancelled="yes" version="1"/>',
+        "cancelled",
+        "'yes' is not true or false",
+    ),
+    (
+        '<NonApplicationDay date="2026-04-03" reason="other" cancelled="true" version="2" '
+        'correctionReason="x"><Previous cancelled=""/></NonApplicationDay>',
+        "Previous.cancelled",
+        "'' is not true or false",
+    ),
+    (
+        '<NonApplicationDay date="2026-04-03" reason="other" cancelled="true" version="2" '
+        'correctionReason="x"><Previous note="Thanksgiving"/></NonApplicationDay>',
+        "Previous.cancelled",
+        "missing: cancelling the original replaced cancelled false",
+    ),
     ("<Dividend/>", "Dividend", "not an element of Fund"),
     (PRICE.replace("/>", ">12345</Price>"), "Price", "holds text"),
 ]
@@ -172,9 +203,24 @@ def test_read__bad_fund_code__named_on_its_line() -> None:
         (
             b'<FundPriceReport xmlns="urn:bpost:distribution:1.0" specVersion="2.0.0"/>',
             "specVersion",
-            "is not 1.0.0",
+            "'2.0.0' is not 1.0.0 or 1.1.0",
         ),
-        (b'<FundPriceReport xmlns="urn:bpost:distribution:1.0"/>', "specVersion", "missing"),
+        (
+            b'<FundPriceReport xmlns="urn:bpost:distribution:1.0" specVersion="1.1.0"/>',
+            "specVersion",
+            "'1.1.0' is not the version of namespace urn:bpost:distribution:1.0 (1.0.0)",
+        ),
+        (
+            b'<FundPriceReport xmlns="urn:bpost:distribution:1.1" specVersion="1.0.0"/>',
+            "specVersion",
+            "'1.0.0' is not the version of namespace urn:bpost:distribution:1.1 (1.1.0)",
+        ),
+        (
+            b'<FundPriceReport xmlns="urn:bpost:distribution:2.0" specVersion="2.0.0"/>',
+            "FundPriceReport",
+            "in namespace urn:bpost:distribution:1.1 or urn:bpost:distribution:1.0",
+        ),
+        (b'<FundPriceReport xmlns="urn:bpost:distribution:1.1"/>', "specVersion", "missing"),
         (b"<FundPriceReport", "XML", "not well-formed"),
         (b"", "XML", "no element found"),
     ],
@@ -215,6 +261,44 @@ def test_read__not_utf8__refused() -> None:
     assert errors_of(declared) == [(1, "encoding", "'Shift_JIS' declared; the format is UTF-8")]
     declared = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<FundPriceReport/>'
     assert errors_of(declared)[0][:2] == (1, "encoding")
+
+
+WITHDRAWN = (
+    '<NonApplicationDay date="2026-11-26" reason="market_holiday" market="XNYS" '
+    'cancelled="true" version="2" correctionReason="published twice">\n'
+    '      <Previous cancelled="false"/>\n    </NonApplicationDay>'
+)
+
+
+def test_round_trip__withdrawn_day__cancelled_and_previous_kept() -> None:
+    dataset = fund_xml.read(document(WITHDRAWN))
+    [withdrawn] = dataset.non_application_days
+    assert (withdrawn.cancelled, withdrawn.version) == (True, 2)
+    assert withdrawn.previous == {"cancelled": False}
+    assert fund_xml.read(fund_xml.to_bytes(dataset)) == dataset
+
+
+def test_read__version_1_0_0_report__read_as_the_current_version() -> None:
+    day = '<NonApplicationDay date="2026-11-26" reason="market_holiday" market="XNYS" version="1"/>'
+    dataset = fund_xml.read(document(PRICE, day, opening=OPEN_1_0))
+    assert dataset.counts()["non_application_days"] == 1
+    assert dataset.non_application_days[0].cancelled is False
+    written = fund_xml.to_bytes(dataset).decode()
+    assert 'xmlns="urn:bpost:distribution:1.1" specVersion="1.1.0"' in written
+    assert "cancelled" not in written
+
+
+def test_read__version_1_0_0_report_with_cancelled__refused_on_its_line() -> None:
+    found = errors_of(document(PRICE, WITHDRAWN, opening=OPEN_1_0))
+    added = "not an attribute of version 1.0.0 (added in 1.1.0)"
+    assert found == [(5, "cancelled", added), (6, "Previous.cancelled", added)]
+
+
+def test_read__record_of_another_version_s_namespace__refused() -> None:
+    day = '<NonApplicationDay xmlns="urn:bpost:distribution:1.0" date="2026-11-26" reason="other" '
+    found = errors_of(document(PRICE, f'{day}version="1"/>'))
+    assert [(r, c) for r, c, _ in found] == [(5, "NonApplicationDay")]
+    assert "in namespace 'urn:bpost:distribution:1.0'" in found[0][2]
 
 
 def test_camel__field_names() -> None:

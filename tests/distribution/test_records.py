@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bpost_client.distribution.records import (
+    READ_VERSIONS,
     SPEC_VERSION,
     Dataset,
     Distribution,
@@ -108,6 +109,34 @@ RULES: list[tuple[Any, str, str]] = [
     (lambda: holiday(market="nyse"), "market", "market identifier code"),
     (lambda: holiday(reason="weekend"), "reason", "one of market_holiday"),
     (lambda: holiday(note=""), "note", "empty"),
+    (lambda: holiday(cancelled=True), "cancelled", "an original (version 1) cannot be cancelled"),
+    (lambda: holiday(cancelled="true"), "cancelled", "not true or false"),
+    (lambda: holiday(cancelled=None), "cancelled", "missing"),
+    (
+        lambda: holiday(**correction(cancelled=True, previous={"note": "Thanksgiving"})),
+        "previous.cancelled",
+        "missing: cancelling the original replaced cancelled false",
+    ),
+    (
+        lambda: holiday(**correction(previous={"cancelled": True})),
+        "previous.cancelled",
+        "the original (version 1) was not cancelled",
+    ),
+    (
+        lambda: holiday(**correction(cancelled=True, previous={"cancelled": None})),
+        "previous.cancelled",
+        "required",
+    ),
+    (
+        lambda: holiday(**correction(cancelled=True, previous={"cancelled": 0})),
+        "previous.cancelled",
+        "not true or false",
+    ),
+    (
+        lambda: holiday(**correction(version=3, cancelled=True, previous={"cancelled": True})),
+        "previous",
+        "nothing was corrected",
+    ),
     (lambda: report(content_hash="0x" + "AB" * 32), "content_hash", "SHA-256"),
     (lambda: report(content_hash="ab" * 32), "content_hash", "SHA-256"),
     (lambda: report(location="reports/12.pdf"), "location", "URI"),
@@ -154,6 +183,33 @@ def test_non_application_day__reason_text__read_as_enum() -> None:
     assert day.market is None
 
 
+def test_non_application_day__cancelled__false_unless_a_correction_sets_it() -> None:
+    assert holiday().cancelled is False
+    withdrawn = holiday(**correction(cancelled=True, previous={"cancelled": False}))
+    assert withdrawn.cancelled is True
+    assert withdrawn.previous == {"cancelled": False}
+
+
+def test_non_application_day__cancelled_holiday_without_market__accepted() -> None:
+    replaced = {"market": "XNYS", "cancelled": False}
+    withdrawn = holiday(**correction(market=None, cancelled=True, previous=replaced))
+    assert withdrawn.market is None
+    assert list(withdrawn.previous or {}) == ["market", "cancelled"]
+
+
+def test_non_application_day__restored_by_a_later_correction__accepted() -> None:
+    restored = holiday(**correction(version=3, previous={"cancelled": True}))
+    assert (restored.cancelled, restored.version) == (False, 3)
+
+
+def test_field_spec__cancelled__added_in_1_1_0() -> None:
+    [cancelled] = [s for s in NonApplicationDay.FIELDS if s.name == "cancelled"]
+    assert (cancelled.type, cancelled.default, cancelled.since) == ("bool", False, "1.1.0")
+    assert cancelled.may_be_left_out and cancelled.required
+    assert not cancelled.in_version("1.0.0") and cancelled.in_version(SPEC_VERSION)
+    assert READ_VERSIONS == ("1.0.0", "1.1.0") and READ_VERSIONS[-1] == SPEC_VERSION
+
+
 def test_dataset__records__sorted_by_fund_and_date() -> None:
     later = nav(date=date(2026, 4, 2))
     other = nav(fund=OTHER_FUND)
@@ -189,7 +245,7 @@ def test_dataset__of_and_only__split_by_kind_and_fund() -> None:
     assert mine.counts() == {
         "navs": 3,
         "distributions": 1,
-        "non_application_days": 2,
+        "non_application_days": 3,
         "management_reports": 1,
     }
-    assert len(full) == 11
+    assert len(full) == 12

@@ -48,7 +48,8 @@ def test_schema__is_draft_2020_12_with_urn_id(name: str) -> None:
     schema = load(name)
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == f"urn:bpost:distribution:1.0:{name}"
+    assert schema["$id"] == f"urn:bpost:distribution:1.1:{name}"
+    assert schema["title"].endswith("(B-POST distribution data 1.1.0)")
 
 
 def test_schema__kinds__match_the_records() -> None:
@@ -95,6 +96,18 @@ BROKEN = [
     ("holiday without market", broken("non_application_days", 2, market=...)),
     ("unknown reason", broken("non_application_days", 0, reason="weekend")),
     ("bad MIC", broken("non_application_days", 2, market="nyse")),
+    ("original cancelled", broken("non_application_days", 0, cancelled=True)),
+    ("cancelled not a boolean", broken("non_application_days", 3, cancelled="true")),
+    ("previous cancelled null", broken("non_application_days", 3, previous={"cancelled": None})),
+    (
+        "cancelling version 2 without previous cancelled",
+        broken("non_application_days", 3, previous={"note": "year-end"}),
+    ),
+    (
+        "version 2 replacing a cancelled original",
+        broken("non_application_days", 2, previous={"cancelled": True}),
+    ),
+    ("1.0.0 file with cancelled", dict(broken("non_application_days", 3), spec_version="1.0.0")),
     ("bad hash", broken("management_reports", 0, content_hash="0x" + "A" * 64)),
     ("bad location", broken("management_reports", 0, location="reports/12.pdf")),
     ("bad format", broken("management_reports", 0, format="PDF")),
@@ -110,8 +123,34 @@ def test_schema__broken_record__rejected_by_schema_and_reader(
         standard_json.read(json.dumps(document).encode())
 
 
+def version_1_0_0(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` as a 1.0.0 file: no cancelled day (1.0.0 cannot say it)."""
+    old = deepcopy(document)
+    old["spec_version"] = "1.0.0"
+    old["non_application_days"] = [d for d in old["non_application_days"] if "cancelled" not in d]
+    return old
+
+
+def test_schema__version_1_0_0_file__valid() -> None:
+    old = version_1_0_0(written())
+    assert problems(old) == []
+    assert len(standard_json.read(json.dumps(old).encode())) == len(full_dataset()) - 1
+
+
+def test_schema__cancelled_day__valid_without_market_and_when_restored() -> None:
+    restored = {"version": 3, "cancelled": ..., "previous": {"cancelled": True}}
+    for document in (
+        broken("non_application_days", 3, market=...),
+        broken("non_application_days", 3, **restored),
+        broken("non_application_days", 0, cancelled=None),
+    ):
+        assert problems(document) == []
+        standard_json.read(json.dumps(document).encode())  # the reader agrees
+
+
 def test_schema__broken_document__rejected() -> None:
-    assert problems({"spec_version": "1.1.0"})
+    assert problems({"spec_version": "2.0.0"})
+    assert problems({"spec_version": "1.2.0"})
     assert problems({"navs": []})
     assert problems({"spec_version": "1.0.0", "prices": []})
     assert problems({"spec_version": "1.0.0", "navs": [{"fund": "0331418A"}]})

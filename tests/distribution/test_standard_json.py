@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bpost_client.distribution import standard_json
-from bpost_client.distribution.records import Dataset
+from bpost_client.distribution.records import SPEC_VERSION, Dataset
 from bpost_client.exceptions import ValidationError
 from tests.distribution.samples import FUND, full_dataset
 
@@ -73,8 +73,11 @@ def test_write__layout__lists_iso_dates_integers_previous() -> None:
 
 def test_read__spec_example__reads() -> None:
     dataset = standard_json.read(json.dumps(spec_example()).encode())
-    assert len(dataset) == 5
+    assert len(dataset) == 6
     assert dataset.navs[1].previous == {"nav_per_10000_units": 12305}
+    kept, withdrawn = dataset.non_application_days
+    assert (kept.cancelled, withdrawn.cancelled) == (False, True)
+    assert withdrawn.previous == {"cancelled": False}
 
 
 def test_read__lists_left_out_and_nulls__read_as_empty_and_absent() -> None:
@@ -167,7 +170,8 @@ def test_read__other_lists__fields_prefixed_by_list() -> None:
     [
         ([], 0, "(document)", "not a JSON object"),
         ({"navs": []}, 0, "spec_version", "missing"),
-        ({"spec_version": "1.1.0"}, 0, "spec_version", '"1.1.0" is not 1.0.0'),
+        ({"spec_version": "2.0.0"}, 0, "spec_version", '"2.0.0" is not 1.0.0 or 1.1.0'),
+        ({"spec_version": "1.2.0"}, 0, "spec_version", '"1.2.0" is not 1.0.0 or 1.1.0'),
         ({"spec_version": "1.0.0", "prices": []}, 0, "prices", "not a field of a dataset"),
         ({"spec_version": "1.0.0", "navs": {}}, 0, "navs", "not a list"),
         ({"spec_version": "1.0.0", "navs": ["x"]}, 1, "navs", "a record must be an object"),
@@ -188,9 +192,110 @@ def test_read__duplicates__name_the_first_position() -> None:
 
 def test_write__empty_dataset__four_empty_lists() -> None:
     assert json.loads(standard_json.to_bytes(Dataset())) == {
-        "spec_version": "1.0.0",
+        "spec_version": "1.1.0",
         "navs": [],
         "distributions": [],
         "non_application_days": [],
         "management_reports": [],
     }
+
+
+DAY = {
+    "fund": FUND,
+    "date": "2026-11-26",
+    "reason": "market_holiday",
+    "market": "XNYS",
+    "version": 1,
+}
+WITHDRAWN = {
+    **DAY,
+    "cancelled": True,
+    "version": 2,
+    "correction_reason": "published twice",
+    "previous": {"cancelled": False},
+}
+
+
+def with_day(day: dict[str, Any], spec_version: str = SPEC_VERSION) -> dict[str, Any]:
+    """A document whose second non-application day is ``day``."""
+    first = dict(DAY, date="2026-11-25")
+    return {"spec_version": spec_version, "non_application_days": [first, day]}
+
+
+def test_write__cancelled__written_only_when_true_and_always_in_previous() -> None:
+    document = json.loads(standard_json.to_bytes(full_dataset()))
+    days = document["non_application_days"]
+    assert [d.get("cancelled") for d in days] == [None, None, None, True]
+    assert days[3]["previous"] == {"cancelled": False}
+    assert document["spec_version"] == SPEC_VERSION == "1.1.0"
+
+
+def test_round_trip__withdrawn_day__cancelled_and_previous_kept() -> None:
+    dataset = standard_json.read(json.dumps(with_day(WITHDRAWN)).encode())
+    withdrawn = dataset.non_application_days[1]
+    assert (withdrawn.cancelled, withdrawn.version) == (True, 2)
+    assert withdrawn.previous == {"cancelled": False}
+    written = standard_json.to_bytes(dataset)
+    assert json.loads(written)["non_application_days"][1] == WITHDRAWN
+    assert standard_json.read(written) == dataset
+
+
+def test_read__version_1_0_0_file__read_as_the_current_version() -> None:
+    old = with_day(
+        dict(DAY, version=2, correction_reason="x", previous={"market": "XLON"}), "1.0.0"
+    )
+    dataset = standard_json.read(json.dumps(old).encode())
+    assert dataset.spec_version == SPEC_VERSION
+    assert [d.cancelled for d in dataset.non_application_days] == [False, False]
+    again = json.loads(standard_json.to_bytes(dataset))
+    assert again["spec_version"] == "1.1.0", "a writer writes the current version"
+    assert again["non_application_days"] == old["non_application_days"], "no cancelled added"
+
+
+def test_read__cancelled_left_out_or_null__false() -> None:
+    dataset = standard_json.read(json.dumps(with_day(dict(DAY, cancelled=None))).encode())
+    assert [d.cancelled for d in dataset.non_application_days] == [False, False]
+
+
+BAD_DAYS = [
+    (
+        with_day(dict(DAY, cancelled=True)),
+        "non_application_days.cancelled",
+        "an original (version 1) cannot be cancelled: a correction withdraws a day",
+    ),
+    (with_day(dict(WITHDRAWN, cancelled="true")), "non_application_days.cancelled", "not true"),
+    (with_day(dict(WITHDRAWN, cancelled=1)), "non_application_days.cancelled", "not true"),
+    (
+        with_day(dict(WITHDRAWN, previous={"cancelled": None})),
+        "non_application_days.previous.cancelled",
+        "required",
+    ),
+    (
+        with_day(dict(WITHDRAWN, previous={"market": "XLON"})),
+        "non_application_days.previous.cancelled",
+        "missing: cancelling the original replaced cancelled false",
+    ),
+    (
+        with_day(dict(WITHDRAWN, previous={"market": "XLON"}), "1.0.0"),
+        "non_application_days.cancelled",
+        "not a field of version 1.0.0 (added in 1.1.0)",
+    ),
+    (
+        with_day(
+            dict(DAY, version=2, correction_reason="x", previous={"cancelled": True}), "1.0.0"
+        ),
+        "non_application_days.previous.cancelled",
+        "not a field of version 1.0.0 (added in 1.1.0)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "column", "reason"), BAD_DAYS, ids=[r for _, _, r in BAD_DAYS]
+)
+def test_read__bad_cancelled__position_field_reason(
+    document: dict[str, Any], column: str, reason: str
+) -> None:
+    found = errors_of(document)
+    assert [(r, c) for r, c, _ in found] == [(2, column)], found
+    assert reason in found[0][2]
