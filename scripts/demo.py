@@ -210,10 +210,10 @@ def _distribution_walk_through(clients: dict[str, Client]) -> None:
     for path in _watch(kanda):
         if path.suffix == ".xml":
             for nav in read(path, "xml").navs:
+                replaced = {k: v for k, v in (nav.previous or {}).items() if getattr(nav, k) != v}
                 click.echo(
                     f"  as it arrived: {nav.fund} {nav.date} NAV {nav.nav_per_10000_units} "
-                    f"version {nav.version}, replacing {dict(nav.previous or {})}: "
-                    f"{nav.correction_reason}"
+                    f"version {nav.version}, replacing {replaced}: {nav.correction_reason}"
                 )
     for receipt in subscriptions.receipts(kanda, DISTRIBUTOR):
         click.echo(
