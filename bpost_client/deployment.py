@@ -156,6 +156,8 @@ def _constructor_args(
             addresses[n]
             for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar")
         ]
+    if name == "LendingCalculator":
+        return []  # pure: no state, no roles
     if name == "Subscriptions":
         return [addresses[n] for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry")]
     if name == "FundNotices":

@@ -188,6 +188,12 @@ def subscriptions(project: Any, access: Any, registry: Any, funds: Any, admin: A
     return project.Subscriptions.deploy(access, registry, funds, sender=admin)
 
 
+@pytest.fixture(scope="session")
+def calculator(project: Any, admin: Any) -> Any:
+    """The pure lending calculator."""
+    return project.LendingCalculator.deploy(sender=admin)
+
+
 @pytest.fixture
 def nav_world(
     distribution: Any, funds: Any, calendar: Any, operator: Any, fund_actors: dict[str, Any]

@@ -42,6 +42,7 @@ def test_deployed_size__under_24_kib(
     distribution: Any,
     notices: Any,
     subscriptions: Any,
+    calculator: Any,
     name: str,
     chain: Any,
 ) -> None:
@@ -59,6 +60,7 @@ def test_deployed_size__under_24_kib(
         "DistributionRegistry": distribution,
         "FundNotices": notices,
         "Subscriptions": subscriptions,
+        "LendingCalculator": calculator,
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"

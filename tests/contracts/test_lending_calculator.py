@@ -1,0 +1,103 @@
+"""LendingCalculator: the lending calculation by eth_call, against hand-worked figures
+(../shared/DOMAIN.md's example and the 365/360 comparison)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.contracts.reverts import reverts
+
+M = 10**6  # decimal inputs are numerators over 10^6
+ACT365, ACT360 = 0, 1
+ONE_END, BOTH_ENDS = 0, 1
+PREVIOUS, SAME_DAY = 0, 1
+PERIOD_TRUNCATE, DAILY_TRUNCATE, PERIOD_HALF_UP = 0, 1, 2
+
+
+def terms(
+    fee: str = "0.5",
+    collateral: str = "0",
+    dividend: str = "100",
+    day_count: int = ACT365,
+    days: int = ONE_END,
+    basis: int = SAME_DAY,
+    rounding: int = PERIOD_TRUNCATE,
+    minor: int = 0,
+    minimum: int | None = None,
+) -> tuple[Any, ...]:
+    def scaled(text: str) -> int:
+        return int(Decimal(text) * M)
+
+    rates = (scaled(fee), scaled(collateral), scaled(dividend))
+    return (*rates, day_count, days, basis, rounding, minor, minimum is not None, minimum or 0)
+
+
+# DOMAIN.md: 10,000 shares, 0.50 %, ACT/365F, one end, seven days of mark prices.
+SEVEN_DAYS = [(20260601 + i, p) for i, p in enumerate([2000, 2000, 2000, 2050, 2050, 2030, 2030])]
+CLOSES = [(day, price * M) for day, price in SEVEN_DAYS]
+POSITIONS = [(20260601, 10_000 * M, 0), (20260608, 0, 0)]
+
+
+def test_domain_example__period_and_daily_truncation(calculator: Any) -> None:
+    period = calculator.calculate(terms(), POSITIONS, CLOSES, [], 20260601, 20260607)
+    assert (period.lendingFee, period.accrualDays) == (1939, 7)
+    daily = calculator.calculate(
+        terms(rounding=DAILY_TRUNCATE), POSITIONS, CLOSES, [], 20260601, 20260607
+    )
+    assert daily.lendingFee == 1935
+
+
+@pytest.mark.parametrize(("day_count", "cents"), [(ACT365, 191781), (ACT360, 194444)])
+def test_day_count__365_and_360(calculator: Any, day_count: int, cents: int) -> None:
+    closes = [(20260601, 2000 * M)]
+    result = calculator.calculate(
+        terms(day_count=day_count, minor=2, rounding=PERIOD_HALF_UP),
+        POSITIONS,
+        closes,
+        [],
+        20260601,
+        20260607,
+    )
+    assert result.lendingFee == cents  # 20,000,000 x 0.5 % x 7 / basis, to the cent
+
+
+def test_both_ends__return_day_accrues_on_the_previous_quantity(calculator: Any) -> None:
+    one = calculator.calculate(terms(), POSITIONS, CLOSES, [], 20260601, 20260610)
+    both = calculator.calculate(terms(days=BOTH_ENDS), POSITIONS, CLOSES, [], 20260601, 20260610)
+    assert (one.accrualDays, both.accrualDays) == (7, 8)
+
+
+def test_previous_close__needs_a_close_before_the_first_day(calculator: Any) -> None:
+    with reverts(calculator.LendingMathMissingPrice):
+        calculator.calculate(terms(basis=PREVIOUS), POSITIONS, CLOSES, [], 20260601, 20260607)
+    closes = [(20260529, 1990 * M), *CLOSES]
+    result = calculator.calculate(terms(basis=PREVIOUS), POSITIONS, closes, [], 20260601, 20260607)
+    exact = 10_000 * (1990 + 2000 + 2000 + 2000 + 2050 + 2050 + 2030) * 0.005 / 365
+    assert result.lendingFee == int(exact)
+
+
+def test_collateral_half_up_negative_net_and_minimum_fee(calculator: Any) -> None:
+    positions = [(20260601, 10_000 * M, 30_000_000 * M), (20260608, 0, 0)]
+    chosen = terms(collateral="0.1", rounding=PERIOD_HALF_UP, minimum=5_000)
+    result = calculator.calculate(chosen, positions, CLOSES, [], 20260601, 20260607)
+    assert result.collateralInterest == 575  # 30,000,000 x 0.1 % x 7 / 365 = 575.34
+    assert result.lendingFee == 5_000  # the minimum fee raises 1,940
+    assert result.netAmount == 5_000 - 575
+
+
+def test_dividend_equivalent__record_date_position_and_rate(calculator: Any) -> None:
+    dividends = [(20260603, 45 * M), (20260701, 99 * M)]
+    result = calculator.calculate(
+        terms(dividend="84.685"), POSITIONS, CLOSES, dividends, 20260601, 20260630
+    )
+    assert result.dividendEquivalent == int(10_000 * 45 * 0.84685)  # 381,082
+
+
+def test_refusals(calculator: Any) -> None:
+    with reverts(calculator.LendingMathInvalidPeriod):
+        calculator.calculate(terms(), POSITIONS, CLOSES, [], 20260607, 20260601)
+    with reverts(calculator.LendingMathUnsorted):
+        calculator.calculate(terms(), POSITIONS[::-1], CLOSES, [], 20260601, 20260607)
