@@ -71,7 +71,7 @@ test-contracts: build
 	$(BIN)/ape test tests/contracts
 
 test-client: build
-	$(BIN)/pytest -p no:ape_test tests/toolchain tests/distribution tests/client tests/api tests/e2e
+	$(BIN)/pytest -p no:ape_test tests/toolchain tests/distribution tests/lending tests/client tests/api tests/e2e
 
 test: lint typecheck test-contracts test-client
 

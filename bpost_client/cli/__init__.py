@@ -18,6 +18,7 @@ from bpost_client.cli.deploy import deploy
 from bpost_client.cli.distribution import distribution_group
 from bpost_client.cli.funds import funds_group
 from bpost_client.cli.institution_data import corporate_group, ssi_group
+from bpost_client.cli.lending import lending_group
 from bpost_client.cli.participants import participants
 from bpost_client.cli.reference_data import dividends_group, prices_group, securities_group
 from bpost_client.cli.roles import roles
@@ -98,6 +99,7 @@ cli.add_command(prices_group)
 cli.add_command(dividends_group)
 cli.add_command(distribution_group)
 cli.add_command(api_group)
+cli.add_command(lending_group)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,40 @@
+"""Use case 3, securities lending: the calculation of the lending fee, the cash-collateral
+interest and the dividend equivalent of each agreement over a billing period.
+
+Modules: ``terms`` (the agreement's conventions, the currencies' minor units), ``engine`` (the
+vectorised exact calculation; its docstring states the algorithm), ``reference`` (the same by a
+per-day Decimal loop, the oracle of the tests), ``results`` (the result table, missing prices),
+``files`` (the CSV inputs and output of `bpost lending calc`, validated).
+"""
+
+from __future__ import annotations
+
+from bpost_client.lending.engine import calculate
+from bpost_client.lending.results import (
+    RESULT_COLUMNS,
+    MissingPrice,
+    MissingPriceError,
+)
+from bpost_client.lending.terms import (
+    MINOR_UNITS,
+    Agreement,
+    DayCount,
+    DaysCounted,
+    PriceBasis,
+    Rounding,
+    minor_unit,
+)
+
+__all__ = [
+    "MINOR_UNITS",
+    "RESULT_COLUMNS",
+    "Agreement",
+    "DayCount",
+    "DaysCounted",
+    "MissingPrice",
+    "MissingPriceError",
+    "PriceBasis",
+    "Rounding",
+    "calculate",
+    "minor_unit",
+]
