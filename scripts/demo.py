@@ -1,4 +1,5 @@
-"""`ape run demo`: the use case 1 walk-through and the shared reference data, idempotent.
+"""`ape run demo`: the walk-through of use cases 1, 2 and 3 and the shared reference data,
+idempotent.
 
 Sakura Asset Management uploads its funds, proposes their establishment, the trustee and the
 distributors acknowledge, the funds go active, one fund's English name is changed with a later
@@ -24,6 +25,9 @@ from bpost_client.client import Client, connect
 from bpost_client.confidential import NotEntitledError
 from bpost_client.distribution.convert import read
 from bpost_client.exceptions import BPostError
+from bpost_client.lending import calculate
+from bpost_client.lending.files import read_inputs
+from bpost_client.lending.verify import calculate_on_chain
 from bpost_client.participants import list_institutions, signer_institution
 from bpost_client.publication import publish_dataset
 from bpost_client.securities import list_securities
@@ -222,6 +226,31 @@ def _distribution_walk_through(clients: dict[str, Client]) -> None:
         )
 
 
+LENDING = Path("config/demo-lending")
+
+
+def _lending_walk_through(client: Client) -> None:
+    """Use case 3: November's lending fee, collateral interest and dividend equivalent of the
+    demo agreements, by the engine and, by eth_call, by the LendingCalculator contract."""
+    inputs = read_inputs(
+        LENDING / "agreements.csv",
+        LENDING / "positions.csv",
+        LENDING / "prices.csv",
+        LENDING / "dividends.csv",
+    )
+    period = (date(2026, 11, 1), date(2026, 11, 30))
+    tables = (inputs.agreements, inputs.positions, inputs.prices, inputs.dividends)
+    engine = calculate(*tables, *period)
+    chain = calculate_on_chain(client, *tables, *period)
+    click.echo("\nUse case 3: November 2026 of the demo lending agreements (config/demo-lending)")
+    columns = ["agreement_id", "currency", "accrual_days", "lending_fee", "collateral_interest"]
+    columns += ["dividend_equivalent", "net_amount"]
+    click.echo(engine[columns].to_string(index=False))
+    same = engine[list(chain.columns)].to_dict(orient="records") == chain.to_dict(orient="records")
+    verdict = "the same figures" if same else "DIFFERENT figures"
+    click.echo(f"LendingCalculator by eth_call, from the same inputs: {verdict}")
+
+
 @click.command(cls=ConnectedProviderCommand)
 @click.option(
     "--deployments",
@@ -255,5 +284,6 @@ def cli(provider: Any, deployments: Path) -> None:
         _ssi_walk_through(clients)
         _reference_walk_through(clients)
         _distribution_walk_through(clients)
+        _lending_walk_through(manager)
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc
