@@ -28,7 +28,14 @@ from bpost_client.exceptions import BPostError
 from bpost_client.identifiers import bytes20_from_lei, lei_from_bytes20
 from bpost_client.types import Lei
 
-__all__ = ["NotEntitledError", "Sealed", "commitment", "open_sealed", "seal"]
+__all__ = [
+    "NotEntitledError",
+    "Sealed",
+    "commitment",
+    "open_sealed",
+    "open_sealed_with_salt",
+    "seal",
+]
 
 SALT_BYTES = 32
 NONCE_BYTES = 12
@@ -100,6 +107,16 @@ def open_sealed(sealed: Sealed, lei: str, private_key: bytes) -> bytes:
         NotEntitledError: ``lei`` is no recipient, or the key does not open its wrapped key.
         BPostError: the payload was tampered with (authentication or commitment fails).
     """
+    return open_sealed_with_salt(sealed, lei, private_key)[1]
+
+
+def open_sealed_with_salt(sealed: Sealed, lei: str, private_key: bytes) -> tuple[bytes, bytes]:
+    """The salt and the plaintext (what a contract needs to check the commitment).
+
+    Raises:
+        NotEntitledError: ``lei`` is no recipient, or the key does not open its wrapped key.
+        BPostError: the payload was tampered with (authentication or commitment fails).
+    """
     wrapped = dict(sealed.recipients).get(Lei(lei))
     if wrapped is None:
         raise NotEntitledError(f"{lei} is not among the recipients of this payload")
@@ -117,4 +134,4 @@ def open_sealed(sealed: Sealed, lei: str, private_key: bytes) -> bytes:
     salt, plaintext = opened[:SALT_BYTES], opened[SALT_BYTES:]
     if commitment(salt, plaintext) != sealed.commitment:
         raise BPostError("the confidential payload does not match its on-chain commitment")
-    return plaintext
+    return salt, plaintext

@@ -44,6 +44,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "DistributionRegistry",
     "FundNotices",
     "Subscriptions",
+    "LendingAgreements",
     "LendingCalculator",
 )
 """The contracts a deployment holds, in the order they are deployed."""

@@ -157,7 +157,9 @@ def _constructor_args(
             for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar")
         ]
     if name == "LendingCalculator":
-        return []  # pure: no state, no roles
+        return [addresses["LendingAgreements"]]  # no state, no roles
+    if name == "LendingAgreements":
+        return [addresses["PlatformAccess"], addresses["ParticipantRegistry"]]
     if name == "Subscriptions":
         return [addresses[n] for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry")]
     if name == "FundNotices":

@@ -189,9 +189,15 @@ def subscriptions(project: Any, access: Any, registry: Any, funds: Any, admin: A
 
 
 @pytest.fixture(scope="session")
-def calculator(project: Any, admin: Any) -> Any:
-    """The pure lending calculator."""
-    return project.LendingCalculator.deploy(sender=admin)
+def agreements(project: Any, access: Any, registry: Any, admin: Any) -> Any:
+    """Lending agreements with sealed terms and positions."""
+    return project.LendingAgreements.deploy(access, registry, sender=admin)
+
+
+@pytest.fixture(scope="session")
+def calculator(project: Any, agreements: Any, admin: Any) -> Any:
+    """The lending calculator (pure, and checked against the agreements' commitments)."""
+    return project.LendingCalculator.deploy(agreements, sender=admin)
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ def test_deployed_size__under_24_kib(
     notices: Any,
     subscriptions: Any,
     calculator: Any,
+    agreements: Any,
     name: str,
     chain: Any,
 ) -> None:
@@ -61,6 +62,7 @@ def test_deployed_size__under_24_kib(
         "FundNotices": notices,
         "Subscriptions": subscriptions,
         "LendingCalculator": calculator,
+        "LendingAgreements": agreements,
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IConfidential} from "./interfaces/IConfidential.sol";
+import {ILendingAgreements} from "./interfaces/ILendingAgreements.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
+import {PlatformControlled} from "./PlatformControlled.sol";
+
+/// @title LendingAgreements
+/// @notice Lending agreements with sealed terms and positions; see {ILendingAgreements}.
+contract LendingAgreements is PlatformControlled, ILendingAgreements {
+    /// @notice Most recipients a sealed payload may name.
+    uint256 public constant MAX_RECIPIENTS = 8;
+
+    IParticipantRegistry private immutable _participants;
+    mapping(bytes32 agreementId => Agreement) private _agreements;
+
+    /// @param access_ The deployed PlatformAccess.
+    /// @param participants_ The deployed ParticipantRegistry.
+    constructor(IPlatformAccess access_, IParticipantRegistry participants_) PlatformControlled(access_) {
+        _participants = participants_;
+    }
+
+    /// @inheritdoc ILendingAgreements
+    function propose(bytes32 agreementId, bytes20 lender, bytes20 borrower, IConfidential.Sealed calldata terms)
+        external
+    {
+        _requireNotPaused();
+        (bytes20 caller, IParticipantRegistry.InstitutionType kind) = _caller();
+        if (agreementId == bytes32(0)) revert LendingAgreementsInvalid(agreementId, "agreementId");
+        if (lender == borrower || lender == bytes20(0) || borrower == bytes20(0)) {
+            revert LendingAgreementsInvalid(agreementId, "parties");
+        }
+        _requireInstitution(agreementId, borrower);
+        Agreement storage agreement = _agreements[agreementId];
+        if (agreement.status != Status.None && (agreement.lender != lender || agreement.borrower != borrower)) {
+            revert LendingAgreementsInvalid(agreementId, "parties");
+        }
+        bool agent = caller != lender;
+        if (agent && kind != IParticipantRegistry.InstitutionType.LendingAgent) {
+            revert LendingAgreementsNotParty(caller, agreementId);
+        }
+        if (agent && agreement.status != Status.None && agreement.agent != caller) {
+            revert LendingAgreementsNotParty(caller, agreementId);
+        }
+        _checkSealed(agreementId, terms, lender, borrower, agent ? caller : bytes20(0));
+        uint32 version = agreement.version + 1;
+        agreement.lender = lender;
+        agreement.borrower = borrower;
+        if (agreement.status == Status.None) agreement.agent = agent ? caller : bytes20(0);
+        agreement.status = Status.Proposed;
+        agreement.version = version;
+        agreement.termsCommitment = terms.commitment;
+        emit AgreementProposed(agreementId, lender, borrower, agreement.agent, version, terms);
+    }
+
+    /// @inheritdoc ILendingAgreements
+    function acknowledge(bytes32 agreementId, uint32 version) external {
+        _requireNotPaused();
+        (bytes20 caller,) = _caller();
+        Agreement storage agreement = _existing(agreementId);
+        if (caller != agreement.borrower) revert LendingAgreementsNotParty(caller, agreementId);
+        if (agreement.status != Status.Proposed) revert LendingAgreementsWrongState(agreementId, agreement.status);
+        if (version != agreement.version) revert LendingAgreementsStaleVersion(agreementId, version, agreement.version);
+        agreement.status = Status.Acknowledged;
+        emit AgreementAcknowledged(agreementId, caller, version);
+    }
+
+    /// @inheritdoc ILendingAgreements
+    function recordPositions(bytes32 agreementId, IConfidential.Sealed calldata positions) external {
+        _requireNotPaused();
+        (bytes20 caller,) = _caller();
+        Agreement storage agreement = _existing(agreementId);
+        if (caller != agreement.lender && caller != agreement.agent) {
+            revert LendingAgreementsNotParty(caller, agreementId);
+        }
+        if (agreement.status != Status.Acknowledged) revert LendingAgreementsWrongState(agreementId, agreement.status);
+        _checkSealed(agreementId, positions, agreement.lender, agreement.borrower, agreement.agent);
+        uint32 version = agreement.positionsVersion + 1;
+        agreement.positionsVersion = version;
+        agreement.positionsCommitment = positions.commitment;
+        emit PositionsRecorded(agreementId, version, positions, caller);
+    }
+
+    /// @inheritdoc ILendingAgreements
+    function getAgreement(bytes32 agreementId) external view returns (Agreement memory) {
+        return _existing(agreementId);
+    }
+
+    function _existing(bytes32 agreementId) private view returns (Agreement storage agreement) {
+        agreement = _agreements[agreementId];
+        if (agreement.status == Status.None) revert LendingAgreementsUnknown(agreementId);
+    }
+
+    function _caller() private view returns (bytes20 lei, IParticipantRegistry.InstitutionType kind) {
+        lei = _participants.institutionOf(msg.sender);
+        IParticipantRegistry.InstitutionStatus status;
+        (kind, status) = _participants.statusOf(lei);
+        if (lei == bytes20(0) || status != IParticipantRegistry.InstitutionStatus.Active) {
+            revert LendingAgreementsNotInstitution(msg.sender);
+        }
+    }
+
+    function _requireInstitution(bytes32 agreementId, bytes20 lei) private view {
+        (IParticipantRegistry.InstitutionType kind,) = _participants.statusOf(lei);
+        if (kind == IParticipantRegistry.InstitutionType.None) revert LendingAgreementsInvalid(agreementId, "parties");
+    }
+
+    /// @dev A sealed payload names every party among its recipients, and commits to something.
+    function _checkSealed(
+        bytes32 agreementId,
+        IConfidential.Sealed calldata payload,
+        bytes20 lender,
+        bytes20 borrower,
+        bytes20 agent
+    ) private pure {
+        if (payload.commitment == bytes32(0)) revert LendingAgreementsInvalid(agreementId, "commitment");
+        uint256 count = payload.recipients.length;
+        if (count > MAX_RECIPIENTS) revert LendingAgreementsInvalid(agreementId, "recipients");
+        bool hasLender;
+        bool hasBorrower;
+        bool hasAgent = agent == bytes20(0);
+        for (uint256 i = 0; i < count; ++i) {
+            bytes20 lei = payload.recipients[i].lei;
+            if (lei == lender) hasLender = true;
+            if (lei == borrower) hasBorrower = true;
+            if (lei == agent) hasAgent = true;
+        }
+        if (!hasLender) revert LendingAgreementsRecipientMissing(agreementId, lender);
+        if (!hasBorrower) revert LendingAgreementsRecipientMissing(agreementId, borrower);
+        if (!hasAgent) revert LendingAgreementsRecipientMissing(agreementId, agent);
+    }
+}
