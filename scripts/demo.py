@@ -18,14 +18,17 @@ from typing import Any
 
 import click
 from ape.cli import ConnectedProviderCommand
+from web3.exceptions import ContractCustomError
 
 from bpost_client import dividends, fund_files, funds, navs, prices, ssi, subscriptions
+from bpost_client._utils.reverts import translate
 from bpost_client.cli._context import blank_missing
 from bpost_client.client import Client, connect
 from bpost_client.confidential import NotEntitledError
 from bpost_client.distribution.convert import read
 from bpost_client.exceptions import BPostError
-from bpost_client.lending import calculate
+from bpost_client.lending import Agreement, calculate
+from bpost_client.lending import agreements as lending
 from bpost_client.lending.files import read_inputs
 from bpost_client.lending.verify import calculate_on_chain
 from bpost_client.participants import list_institutions, signer_institution
@@ -227,6 +230,7 @@ def _distribution_walk_through(clients: dict[str, Client]) -> None:
 
 
 LENDING = Path("config/demo-lending")
+BORROWER = "3538000MINATOSEC0159"
 
 
 def _lending_walk_through(client: Client) -> None:
@@ -249,6 +253,50 @@ def _lending_walk_through(client: Client) -> None:
     same = engine[list(chain.columns)].to_dict(orient="records") == chain.to_dict(orient="records")
     verdict = "the same figures" if same else "DIFFERENT figures"
     click.echo(f"LendingCalculator by eth_call, from the same inputs: {verdict}")
+
+
+def _register_agreements(clients: dict[str, Client]) -> None:
+    """The lenders propose the demo agreements (terms sealed to both parties), Minato
+    acknowledges, the lenders record the positions; Minato then opens one and has the contract
+    check it against the commitments."""
+    inputs = read_inputs(
+        LENDING / "agreements.csv",
+        LENDING / "positions.csv",
+        LENDING / "prices.csv",
+        LENDING / "dividends.csv",
+    )
+    borrower = clients[BORROWER]
+    registry = borrower.contract("LendingAgreements").functions
+    click.echo("Agreements on chain (terms and positions sealed to lender and borrower):")
+    for record in inputs.agreements.to_dict(orient="records"):
+        fields = {str(k): v for k, v in record.items()}
+        terms = Agreement(**{k: fields[k] for k in Agreement.__dataclass_fields__})
+        agreement_id, lender = terms.agreement_id, clients[terms.lender]
+        stored = registry.getAgreement(agreement_id.encode().ljust(32, b"\0"))
+        try:
+            stored.call()
+            registered = True
+        except ContractCustomError as exc:  # LendingAgreementsUnknown: not registered yet
+            if getattr(translate(exc), "error_name", "") != "LendingAgreementsUnknown":
+                raise
+            registered = False
+        if not registered:
+            lending.propose(lender, agreement_id, terms)
+            lending.acknowledge(borrower, agreement_id, 1)
+            own = inputs.positions[inputs.positions["agreement_id"] == agreement_id]
+            rows = [(r.date, r.quantity, r.collateral) for r in own.itertuples()]
+            lending.record_positions(lender, agreement_id, rows, [terms.lender, terms.borrower])
+        click.echo(f"  {agreement_id}: {terms.lender} lends {terms.security} to {terms.borrower}")
+    opened = lending.open_agreement(borrower, "SBL-2026-001", BORROWER, bytes(dev_account(3).key))
+    prices = inputs.prices[inputs.prices["security"] == "JP3633400001"]
+    closes = [(r.date, r.close) for r in prices.itertuples()]
+    fee, interest, _dividend, net, days = lending.calculate_committed(
+        borrower, opened, closes, [], date(2026, 11, 1), date(2026, 11, 30)
+    )
+    click.echo(
+        f"Minato opens SBL-2026-001 and the contract checks it against the commitments: "
+        f"fee {fee}, collateral interest {interest}, net {net} JPY over {days} days"
+    )
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -285,5 +333,6 @@ def cli(provider: Any, deployments: Path) -> None:
         _reference_walk_through(clients)
         _distribution_walk_through(clients)
         _lending_walk_through(manager)
+        _register_agreements(clients)
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc
