@@ -60,8 +60,8 @@ demo: build
 	$(BIN)/ape run demo --network $(DEMO_NETWORK)
 	$(BIN)/bpost lending calc --agreements config/demo-lending/agreements.csv \
 	  --positions config/demo-lending/positions.csv --prices config/demo-lending/prices.csv \
-	  --dividends config/demo-lending/dividends.csv --from 2026-11-01 --to 2026-11-30 \
-	  --out .bpost/demo/lending-2026-11.csv
+	  --dividends config/demo-lending/dividends.csv --from 2026-09-01 --to 2026-09-30 \
+	  --out .bpost/demo/lending-2026-09.csv
 	@echo "The chain keeps running: 'bpost chain stop' ends it (its state is kept in .bpost/chain)."
 
 lint: install

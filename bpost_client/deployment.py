@@ -157,7 +157,10 @@ def _constructor_args(
             for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar")
         ]
     if name == "LendingCalculator":
-        return [addresses["LendingAgreements"]]  # no state, no roles
+        return [  # no state, no roles
+            addresses[n]
+            for n in ("LendingAgreements", "SecurityRegistry", "PriceFeed", "DividendRegistry")
+        ]
     if name == "LendingAgreements":
         return [addresses["PlatformAccess"], addresses["ParticipantRegistry"]]
     if name == "Subscriptions":

@@ -13,6 +13,7 @@ Each institution signs with its own dev account of the embedded chain.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,16 @@ import click
 from ape.cli import ConnectedProviderCommand
 from web3.exceptions import ContractCustomError
 
-from bpost_client import dividends, fund_files, funds, navs, prices, ssi, subscriptions
+from bpost_client import (
+    dividends,
+    fund_files,
+    funds,
+    navs,
+    price_files,
+    prices,
+    ssi,
+    subscriptions,
+)
 from bpost_client._utils.reverts import translate
 from bpost_client.cli._context import blank_missing
 from bpost_client.client import Client, connect
@@ -230,11 +240,12 @@ def _distribution_walk_through(clients: dict[str, Client]) -> None:
 
 
 LENDING = Path("config/demo-lending")
+LENDING_PERIOD = (date(2026, 9, 1), date(2026, 9, 30))
 BORROWER = "3538000MINATOSEC0159"
 
 
 def _lending_walk_through(client: Client) -> None:
-    """Use case 3: November's lending fee, collateral interest and dividend equivalent of the
+    """Use case 3: September's lending fee, collateral interest and dividend equivalent of the
     demo agreements, by the engine and, by eth_call, by the LendingCalculator contract."""
     inputs = read_inputs(
         LENDING / "agreements.csv",
@@ -242,11 +253,11 @@ def _lending_walk_through(client: Client) -> None:
         LENDING / "prices.csv",
         LENDING / "dividends.csv",
     )
-    period = (date(2026, 11, 1), date(2026, 11, 30))
+    period = LENDING_PERIOD
     tables = (inputs.agreements, inputs.positions, inputs.prices, inputs.dividends)
     engine = calculate(*tables, *period)
     chain = calculate_on_chain(client, *tables, *period)
-    click.echo("\nUse case 3: November 2026 of the demo lending agreements (config/demo-lending)")
+    click.echo("\nUse case 3: September 2026 of the demo lending agreements (config/demo-lending)")
     columns = ["agreement_id", "currency", "accrual_days", "lending_fee", "collateral_interest"]
     columns += ["dividend_equivalent", "net_amount"]
     click.echo(engine[columns].to_string(index=False))
@@ -287,15 +298,20 @@ def _register_agreements(clients: dict[str, Client]) -> None:
             rows = [(r.date, r.quantity, r.collateral) for r in own.itertuples()]
             lending.record_positions(lender, agreement_id, rows, [terms.lender, terms.borrower])
         click.echo(f"  {agreement_id}: {terms.lender} lends {terms.security} to {terms.borrower}")
+    # The closes are the platform's: Kabuto publishes them, and the contract checks them.
+    table = inputs.prices.rename(columns={"security": "isin"})
+    price_files.upload_prices(clients[DATA_PROVIDER], table[["date", "isin", "close"]])
     opened = lending.open_agreement(borrower, "SBL-2026-001", BORROWER, bytes(dev_account(3).key))
     prices = inputs.prices[inputs.prices["security"] == "JP3633400001"]
     closes = [(r.date, r.close) for r in prices.itertuples()]
-    fee, interest, _dividend, net, days = lending.calculate_committed(
-        borrower, opened, closes, [], date(2026, 11, 1), date(2026, 11, 30)
+    paid = [(date(2026, 9, 30), Decimal(45))]  # Toyota's dividend of record date 30 September
+    fee, interest, dividend, net, days = lending.calculate_committed(
+        borrower, opened, closes, paid, *LENDING_PERIOD
     )
     click.echo(
-        f"Minato opens SBL-2026-001 and the contract checks it against the commitments: "
-        f"fee {fee}, collateral interest {interest}, net {net} JPY over {days} days"
+        "Minato opens SBL-2026-001; the contract checks it against the commitments and the "
+        f"shared closes and dividends: fee {fee}, collateral interest {interest}, dividend "
+        f"equivalent {dividend}, net {net} JPY over {days} days"
     )
 
 

@@ -14,6 +14,8 @@ from bpost_client.client import Client, connect
 from bpost_client.confidential import NotEntitledError
 from bpost_client.lending import Agreement, DaysCounted, PriceBasis, Rounding, calculate
 from bpost_client.lending import agreements as lending
+from bpost_client.prices import publish_closes, to_units
+from bpost_client.securities import Security, register_securities
 from bpost_client.signers import dev_account
 from tests.conftest import Node
 
@@ -41,8 +43,12 @@ def minato(isolated: Node) -> Client:
 
 
 def test_agreement__sealed_acknowledged_verified_by_the_borrower(
-    trustee: Client, minato: Client
+    isolated: Node, trustee: Client, minato: Client
 ) -> None:
+    provider = connect(isolated.url, isolated.deployments, dev_account(6))  # Kabuto Market Data
+    register_securities(provider, [Security("JP3633400001", "Toyota Motor", "XTKS", "JPY", "7203")])
+    for day, close in CLOSES:  # the shared closes the contract checks the given ones against
+        publish_closes(provider, day, {1: to_units(close)})
     lending.propose(trustee, "SBL-T1", TERMS, billing_months=1, tolerance_minor_units=1)
     lending.acknowledge(minato, "SBL-T1", 1)
     lending.record_positions(trustee, "SBL-T1", POSITIONS, [FUJI, MINATO])

@@ -11,7 +11,7 @@ from bpost_client.lending.verify import calculate_on_chain
 from tests.conftest import ROOT
 
 DEMO = ROOT / "config" / "demo-lending"
-PERIOD = (date(2026, 11, 1), date(2026, 11, 30))
+PERIOD = (date(2026, 9, 1), date(2026, 9, 30))
 
 
 def test_demo_agreements__engine_and_contract_agree(reader: Client) -> None:

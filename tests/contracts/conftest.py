@@ -195,9 +195,12 @@ def agreements(project: Any, access: Any, registry: Any, admin: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def calculator(project: Any, agreements: Any, admin: Any) -> Any:
-    """The lending calculator (pure, and checked against the agreements' commitments)."""
-    return project.LendingCalculator.deploy(agreements, sender=admin)
+def calculator(
+    project: Any, agreements: Any, securities: Any, prices: Any, dividends: Any, admin: Any
+) -> Any:
+    """The lending calculator (pure, and checked against the agreements' commitments and the
+    shared closes and dividends)."""
+    return project.LendingCalculator.deploy(agreements, securities, prices, dividends, sender=admin)
 
 
 @pytest.fixture

@@ -43,9 +43,24 @@ def parties(registry: Any, operator: Any, accounts: Any) -> dict[str, Any]:
     return found
 
 
+def share_closes(securities: Any, prices: Any, provider: Any) -> None:
+    """Toyota in the security master (index 1) and its closes in the PriceFeed."""
+    securities.registerSecurities(
+        [(b"JP3633400001", b"7203".ljust(8, b"\0"), b"XTKS", b"JPY", "Toyota")], sender=provider
+    )
+    for day, close in CLOSES:
+        prices.publishCloses(day, 0, [close], sender=provider)
+
+
 def test_propose_acknowledge_positions__then_calculate_committed(
-    agreements: Any, calculator: Any, parties: dict[str, Any]
+    agreements: Any,
+    calculator: Any,
+    securities: Any,
+    prices: Any,
+    parties: dict[str, Any],
+    accounts: Any,
 ) -> None:
+    share_closes(securities, prices, accounts[16])
     (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
     commitment = keccak(SALT + encode([TERMS_TYPE], [AGREEMENT_TERMS]))
     tx = agreements.propose(
@@ -71,6 +86,21 @@ def test_propose_acknowledge_positions__then_calculate_committed(
         AGREEMENT, AGREEMENT_TERMS, SALT, POSITIONS, POSITIONS_SALT, CLOSES, [], 20260601, 20260607
     )
     assert result.lendingFee == 1939  # DOMAIN.md's example, from committed inputs
+    skipped = CLOSES[:3] + CLOSES[4:]  # a close left out: an older one would mark the day
+    altered = [*CLOSES[:-1], (CLOSES[-1][0], CLOSES[-1][1] + 1)]
+    for closes in (skipped, altered):
+        with reverts(calculator.LendingCalculatorNotShared):
+            calculator.calculateCommitted(
+                AGREEMENT,
+                AGREEMENT_TERMS,
+                SALT,
+                POSITIONS,
+                POSITIONS_SALT,
+                closes,
+                [],
+                20260601,
+                20260607,
+            )
     other = (b"JP3633400001", b"JPY", terms(fee="0.6"), 1, 100)
     with reverts(calculator.LendingCalculatorNotCommitted):
         calculator.calculateCommitted(
