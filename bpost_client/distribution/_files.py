@@ -13,6 +13,8 @@ from typing import TypeVar
 
 from bpost_client.distribution.records import (
     Dataset,
+    Distribution,
+    Nav,
     Record,
     RecordError,
     check_fund,
@@ -20,8 +22,10 @@ from bpost_client.distribution.records import (
     find_duplicates,
 )
 from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.io.cells import Cells
 
 __all__ = [
+    "CsvRecords",
     "checked",
     "duplicate_errors",
     "fund_argument",
@@ -139,3 +143,48 @@ def duplicate_errors(
 ) -> list[RowError]:
     """A row error for each record repeating a unique field of an earlier one."""
     return [RowError(row, column(name), reason) for row, name, reason in find_duplicates(entries)]
+
+
+class CsvRecords:
+    """The NAVs and distributions built from the rows of a CSV format, and every error found
+    (cells, records, repeated keys): what the two CSV formats share when reading."""
+
+    def __init__(self, errors: list[RowError], column: Callable[[str], str], period: str) -> None:
+        self.errors = errors
+        self._column = column
+        self._period = period
+        self._navs: list[tuple[int, Record]] = []
+        self._distributions: list[tuple[int, Record]] = []
+
+    def require_pair(self, cells: Cells, amount: str) -> None:
+        """A distribution amount and its fiscal period come together or not at all."""
+        if cells.text[amount] and not cells.text[self._period]:
+            cells.fail(self._period, f"empty, but the row has a distribution ({amount})")
+        if cells.text[self._period] and not cells.text[amount]:
+            cells.fail(amount, f"empty, but the row has a fiscal period ({self._period})")
+
+    def add(
+        self, row: int, nav: Callable[[], Nav], distribution: Callable[[], Distribution] | None
+    ) -> None:
+        """Build the row's NAV and distribution (when it has one), or record why not."""
+        for build, into in ((nav, self._navs), (distribution, self._distributions)):
+            if build is None:
+                continue
+            try:
+                into.append((row, build()))
+            except RecordError as exc:
+                self.errors.extend(record_errors(row, exc, self._column))
+
+    def dataset(self, what: str) -> Dataset:
+        """The records read.
+
+        Raises:
+            ValidationError: every error, in row order.
+        """
+        errors = [*self.errors, *duplicate_errors(self._navs, self._column)]
+        # A repeated day repeats its distribution's day too: report the repeated period alone.
+        repeated = duplicate_errors(self._distributions, self._column)
+        errors.extend(e for e in repeated if e.column == self._period)
+        if errors:
+            raise ValidationError(f"{what} has bad rows", sorted(errors, key=lambda e: e.row))
+        return Dataset.of(r for _, r in (*self._navs, *self._distributions))

@@ -28,19 +28,19 @@ cannot be written.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from bpost_client.distribution import _csv
 from bpost_client.distribution._files import (
+    CsvRecords,
     checked,
-    duplicate_errors,
     fund_argument,
     limit_to_fund,
     load,
-    record_errors,
     write_atomic,
 )
-from bpost_client.distribution.records import Dataset, Distribution, Nav, Record, RecordError
+from bpost_client.distribution.records import Dataset, Distribution, Nav
 from bpost_client.distribution.text_values import (
     format_date_ja,
     format_scaled,
@@ -115,8 +115,7 @@ def read(source: Path | bytes, fund: str | None = None) -> Dataset:
     raw, name = load(source)
     text = _csv.decode(raw, (ENCODING, "utf-8-sig"), name, _recognised)
     rows, errors = _csv.split(text, HEADER, _spelling)
-    navs: list[tuple[int, Record]] = []
-    distributions: list[tuple[int, Record]] = []
+    found = CsvRecords(errors, _column, PERIOD)
     for number, record in rows:
         cells = Cells(number, dict(record), HEADER)
         day = cells.get(DATE, parse_date)
@@ -124,34 +123,20 @@ def read(source: Path | bytes, fund: str | None = None) -> Dataset:
         assets = cells.get(NET_ASSETS, checked("net_assets", _millions))
         amount = cells.get(AMOUNT, checked("amount_per_10000_units", parse_whole), required=False)
         period = cells.get(PERIOD, checked("period", parse_period), required=False)
-        if cells.text[AMOUNT] and not cells.text[PERIOD]:
-            cells.fail(PERIOD, f"empty, but the row has a distribution ({AMOUNT})")
-        if cells.text[PERIOD] and not cells.text[AMOUNT]:
-            cells.fail(AMOUNT, f"empty, but the row has a fiscal period ({PERIOD})")
-        errors.extend(cells.errors)
+        found.require_pair(cells, AMOUNT)
+        found.errors.extend(cells.errors)
         if cells.errors or day is None or nav is None or assets is None:
             continue
-        try:
-            navs.append(
-                (number, Nav(fund=code, date=day, nav_per_10000_units=nav, net_assets=assets))
-            )
-        except RecordError as exc:
-            errors.extend(record_errors(number, exc, _column))
-        if amount is None or period is None:
-            continue
-        try:
-            paid = Distribution(fund=code, date=day, period=period, amount_per_10000_units=amount)
-            distributions.append((number, paid))
-        except RecordError as exc:
-            errors.extend(record_errors(number, exc, _column))
-    errors.extend(duplicate_errors(navs, _column))
-    # A repeated day repeats its distribution's day too: report the repeated period alone.
-    errors.extend(e for e in duplicate_errors(distributions, _column) if e.column == PERIOD)
-    if errors:
-        raise ValidationError(
-            f"{name}: the ITA CSV has bad rows", sorted(errors, key=lambda e: e.row)
+        found.add(
+            number,
+            partial(Nav, fund=code, date=day, nav_per_10000_units=nav, net_assets=assets),
+            None
+            if amount is None or period is None
+            else partial(
+                Distribution, fund=code, date=day, period=period, amount_per_10000_units=amount
+            ),
         )
-    return Dataset.of(r for _, r in (*navs, *distributions))
+    return found.dataset(f"{name}: the ITA CSV")
 
 
 def _one_fund(dataset: Dataset, fund: str | None) -> Dataset:

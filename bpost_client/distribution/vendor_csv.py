@@ -22,27 +22,25 @@ distribution on a day without a NAV cannot be written.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from bpost_client.distribution import _csv
 from bpost_client.distribution._files import (
+    CsvRecords,
     checked,
-    duplicate_errors,
     limit_to_fund,
     load,
-    record_errors,
     write_atomic,
 )
 from bpost_client.distribution.records import (
     Dataset,
     Distribution,
     Nav,
-    Record,
-    RecordError,
     check_fund,
 )
 from bpost_client.distribution.text_values import normalize, parse_date, parse_whole
-from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.exceptions import ValidationError
 from bpost_client.io.cells import Cells
 
 __all__ = ["CARRIES", "HEADER", "read", "to_bytes", "write"]
@@ -96,8 +94,7 @@ def read(source: Path | bytes, fund: str | None = None) -> Dataset:
     raw, name = load(source)
     text = _csv.decode(raw, ("utf-8-sig", "cp932"), name, _recognised)
     rows, errors = _csv.split(text, HEADER, _spelling)
-    navs: list[tuple[int, Record]] = []
-    distributions: list[tuple[int, Record]] = []
+    found = CsvRecords(errors, _column, PERIOD)
     for number, record in rows:
         cells = Cells(number, dict(record), HEADER)
         code = cells.get(FUND, check_fund)
@@ -107,46 +104,27 @@ def read(source: Path | bytes, fund: str | None = None) -> Dataset:
         units = cells.get(UNITS, checked("units_outstanding", parse_whole), required=False)
         amount = cells.get(AMOUNT, checked("amount_per_10000_units", parse_whole), required=False)
         period = cells.get(PERIOD, checked("period", parse_whole), required=False)
-        if cells.text[AMOUNT] and not cells.text[PERIOD]:
-            cells.fail(PERIOD, f"empty, but the row has a distribution ({AMOUNT})")
-        if cells.text[PERIOD] and not cells.text[AMOUNT]:
-            cells.fail(AMOUNT, f"empty, but the row has a fiscal period ({PERIOD})")
-        errors.extend(cells.errors)
+        found.require_pair(cells, AMOUNT)
+        found.errors.extend(cells.errors)
         if cells.errors or code is None or day is None or nav is None or assets is None:
             continue
-        try:
-            navs.append(
-                (
-                    number,
-                    Nav(
-                        fund=code,
-                        date=day,
-                        nav_per_10000_units=nav,
-                        net_assets=assets,
-                        units_outstanding=units,
-                    ),
-                )
-            )
-        except RecordError as exc:
-            errors.extend(record_errors(number, exc, _column))
-        if amount is None or period is None:
-            continue
-        try:
-            paid = Distribution(fund=code, date=day, period=period, amount_per_10000_units=amount)
-            distributions.append((number, paid))
-        except RecordError as exc:
-            errors.extend(record_errors(number, exc, _column))
-    errors.extend(duplicate_errors(navs, _column))
-    # A repeated row repeats its distribution's day too: report the repeated period alone.
-    errors.extend(e for e in duplicate_errors(distributions, _column) if e.column == PERIOD)
-    if errors:
-        raise ValidationError(f"{name}: the vendor CSV has bad rows", _in_row_order(errors))
-    dataset = Dataset.of(r for _, r in (*navs, *distributions))
-    return limit_to_fund(dataset, fund, name)
-
-
-def _in_row_order(errors: list[RowError]) -> list[RowError]:
-    return sorted(errors, key=lambda e: e.row)
+        found.add(
+            number,
+            partial(
+                Nav,
+                fund=code,
+                date=day,
+                nav_per_10000_units=nav,
+                net_assets=assets,
+                units_outstanding=units,
+            ),
+            None
+            if amount is None or period is None
+            else partial(
+                Distribution, fund=code, date=day, period=period, amount_per_10000_units=amount
+            ),
+        )
+    return limit_to_fund(found.dataset(f"{name}: the vendor CSV"), fund, name)
 
 
 def to_bytes(dataset: Dataset, fund: str | None = None) -> bytes:
