@@ -61,18 +61,15 @@ class PublicationPlan:
 
 
 def _fund_resolver(client: Client) -> Callable[[str], FundCode | None]:
+    """A record's fund as a platform code: an ITA code resolved on chain (once each). Whether the
+    fund has a profile is left to the contracts' verdicts (``checkNavs``, the notice checks), so
+    a file of thousands of funds costs no call per fund here."""
     cache: dict[str, FundCode | None] = {}
 
     def resolve(text: str) -> FundCode | None:
         if text not in cache:
-            if len(text) == 8:
-                cache[text] = resolve_fund(client, "ITA", text)
-            else:
-                code = check_fund_code(text)
-                state = client.contract("DistributionRegistry").functions.fundState(
-                    navs.serial_of(code)
-                )
-                cache[text] = code if int(state.call()[4]) else None
+            is_ita = len(text) == 8
+            cache[text] = resolve_fund(client, "ITA", text) if is_ita else check_fund_code(text)
         return cache[text]
 
     return resolve
@@ -250,6 +247,8 @@ def _notice_problem(client: Client, notice: notices.Notice) -> tuple[str, str] |
     registry = client.contract("DistributionRegistry").functions
     serial = navs.serial_of(notice.fund)
     state = navs.fund_state(client, notice.fund)
+    if state.calendar_id == 0:
+        return ("fund", NAV_PROBLEMS[1])
     if not 2 <= state.status <= 5:
         return ("fund", "the fund is not open (established to redeeming)")
     if isinstance(notice, notices.ReportNotice):
