@@ -25,6 +25,7 @@ from bpost_client.distribution.records import (
     Record,
     Value,
 )
+from bpost_client.types import FundCode
 
 __all__ = ["Delivery", "collect", "nav_correction_record", "nav_record", "standard_record"]
 
@@ -160,9 +161,17 @@ def _latest(ordered: Iterable[tuple[int, int, Record]]) -> list[Record]:
     return list(latest.values())
 
 
-def collect(client: Client, lei: str, from_block: int, to_block: int) -> Delivery:
-    """The records of ``lei``'s subscriptions published or corrected in a block range."""
-    funds = subscriptions.subscribed_funds(client, lei, to_block)
+def collect(
+    client: Client,
+    lei: str,
+    from_block: int,
+    to_block: int,
+    funds: set[FundCode] | None = None,
+) -> Delivery:
+    """The records of ``lei``'s subscriptions (``funds``, when the caller keeps them) published
+    or corrected in a block range."""
+    if funds is None:
+        funds = subscriptions.subscribed_funds(client, lei, to_block)
     found: list[tuple[int, int, Record]] = []
     if funds:
         for batch in navs.nav_batches(client, from_block, to_block):

@@ -51,14 +51,19 @@ def unsubscribe(client: Client, codes: Iterable[str]) -> list[TxReceipt]:
     return _calls(client, "unsubscribe", codes)
 
 
-def subscribed_funds(client: Client, lei: str, to_block: int | None = None) -> set[FundCode]:
-    """The funds an institution subscribes to (as of ``to_block``), from the events."""
+def subscribed_funds(
+    client: Client,
+    lei: str,
+    to_block: int | None = None,
+    since: tuple[int, set[FundCode]] | None = None,
+) -> set[FundCode]:
+    """The funds an institution subscribes to (as of ``to_block``), from the events; ``since``
+    (a block and the funds as of that block) reads only the events after it."""
     contract = client.contract(CONTRACT)
     filters = {"lei": check_lei(lei).encode("ascii")}
-    funds: set[FundCode] = set()
-    for log in iter_events(
-        contract, "Subscribed", client.manifest.start_block, to_block, argument_filters=filters
-    ):
+    start, known = since if since is not None else (client.manifest.start_block - 1, set())
+    funds: set[FundCode] = set(known)
+    for log in iter_events(contract, "Subscribed", start + 1, to_block, argument_filters=filters):
         code = FundCode(ascii_from_bytes(log["args"]["fundCode"]))
         if log["args"]["subscribed"]:
             funds.add(code)

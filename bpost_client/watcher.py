@@ -37,6 +37,7 @@ from bpost_client.distribution.records import Dataset
 from bpost_client.exceptions import BPostError, ConfigError
 from bpost_client.feed import Delivery, collect
 from bpost_client.participants import signer_institution
+from bpost_client.types import FundCode
 
 __all__ = ["Checkpoint", "WatchConfig", "Watcher"]
 
@@ -154,9 +155,20 @@ class Watcher:
         self.config = config
         self.callback = callback
         self.lei = signer_institution(client, "watch distribution data")
+        self._funds_as_of: tuple[int, set[FundCode]] | None = None
         self.checkpoint = Checkpoint.load(
             config.checkpoint, client.chain_id, self.lei, client.manifest.start_block
         )
+
+    def _subscriptions(self, to_block: int) -> set[FundCode]:
+        """The institution's subscriptions as of ``to_block``, read incrementally: each step
+        reads only the subscription events after the previous one."""
+        since = self._funds_as_of
+        if since is None or since[0] > to_block:  # first step, or a range redone
+            since = None
+        funds = subscriptions.subscribed_funds(self.client, self.lei, to_block, since)
+        self._funds_as_of = (to_block, funds)
+        return funds
 
     def _write(self, delivery: Delivery) -> list[Path]:
         out = self.config.out_dir
@@ -212,7 +224,7 @@ class Watcher:
             end = min(safe, start + self.config.max_blocks - 1)
             self.checkpoint.delivering_to = end
             self.checkpoint.save(self.config.checkpoint)
-        delivery = collect(self.client, self.lei, start, end)
+        delivery = collect(self.client, self.lei, start, end, self._subscriptions(end))
         if delivery.count:
             self._write(delivery)
             if self.callback is not None:
