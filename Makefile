@@ -58,6 +58,7 @@ demo: build
 	$(BIN)/bpost status
 	$(BIN)/bpost participants list
 	$(BIN)/ape run demo --network $(DEMO_NETWORK)
+	$(BIN)/ape run demo_lending --network $(DEMO_NETWORK)
 	$(BIN)/bpost lending calc --agreements config/demo-lending/agreements.csv \
 	  --positions config/demo-lending/positions.csv --prices config/demo-lending/prices.csv \
 	  --dividends config/demo-lending/dividends.csv --from 2026-09-01 --to 2026-09-30 \

@@ -46,6 +46,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "Subscriptions",
     "LendingAgreements",
     "LendingCalculator",
+    "LendingStatements",
 )
 """The contracts a deployment holds, in the order they are deployed."""
 

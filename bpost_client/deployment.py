@@ -163,6 +163,16 @@ def _constructor_args(
         ]
     if name == "LendingAgreements":
         return [addresses["PlatformAccess"], addresses["ParticipantRegistry"]]
+    if name == "LendingStatements":
+        return [
+            addresses[n]
+            for n in (
+                "PlatformAccess",
+                "ParticipantRegistry",
+                "LendingAgreements",
+                "MarketCalendar",
+            )
+        ]
     if name == "Subscriptions":
         return [addresses[n] for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry")]
     if name == "FundNotices":

@@ -24,6 +24,7 @@ __all__ = [
     "InstitutionSpec",
     "add_operator",
     "check_encryption_key",
+    "clients_by_institution",
     "encryption_key_of",
     "get_institution",
     "history",
@@ -134,6 +135,17 @@ def list_institutions(client: Client) -> list[Institution]:
     count = registry.functions.institutionCount().call()
     leis = [lei_from_bytes20(registry.functions.institutionAt(i).call()) for i in range(count)]
     return [get_institution(client, lei) for lei in leis]
+
+
+def clients_by_institution(reader: Client, accounts: Iterable[LocalAccount]) -> dict[Lei, Client]:
+    """A client per institution, signing with whichever of ``accounts`` is its first operator
+    (read-only when none is)."""
+    by_address = {account.address: account for account in accounts}
+    clients = {}
+    for institution in list_institutions(reader):
+        first = institution.operators[0] if institution.operators else None
+        clients[institution.lei] = reader.with_account(by_address.get(first) if first else None)
+    return clients
 
 
 def institutions_frame(client: Client) -> pd.DataFrame:

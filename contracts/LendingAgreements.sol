@@ -5,16 +5,19 @@ import {IConfidential} from "./interfaces/IConfidential.sol";
 import {ILendingAgreements} from "./interfaces/ILendingAgreements.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
+import {Dates} from "./libraries/Dates.sol";
 import {PlatformControlled} from "./PlatformControlled.sol";
 
 /// @title LendingAgreements
-/// @notice Lending agreements with sealed terms and positions; see {ILendingAgreements}.
+/// @notice Lending agreements with sealed, versioned terms and movements; see {ILendingAgreements}.
 contract LendingAgreements is PlatformControlled, ILendingAgreements {
     /// @notice Most recipients a sealed payload may name.
     uint256 public constant MAX_RECIPIENTS = 8;
 
     IParticipantRegistry private immutable _participants;
     mapping(bytes32 agreementId => Agreement) private _agreements;
+    mapping(bytes32 agreementId => mapping(uint32 version => TermsVersion)) private _terms;
+    mapping(bytes32 agreementId => mapping(uint32 version => bytes32 commitment)) private _movements;
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
@@ -23,9 +26,13 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
     }
 
     /// @inheritdoc ILendingAgreements
-    function propose(bytes32 agreementId, bytes20 lender, bytes20 borrower, IConfidential.Sealed calldata terms)
-        external
-    {
+    function propose(
+        bytes32 agreementId,
+        bytes20 lender,
+        bytes20 borrower,
+        uint32 effectiveFrom,
+        IConfidential.Sealed calldata terms
+    ) external {
         _requireNotPaused();
         (bytes20 caller, IParticipantRegistry.InstitutionType kind) = _caller();
         if (agreementId == bytes32(0)) revert LendingAgreementsInvalid(agreementId, "agreementId");
@@ -44,15 +51,20 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         if (agent && agreement.status != Status.None && agreement.agent != caller) {
             revert LendingAgreementsNotParty(caller, agreementId);
         }
+        uint32 previous = agreement.version;
+        if (!Dates.isValid(effectiveFrom) || effectiveFrom < _terms[agreementId][previous].effectiveFrom) {
+            revert LendingAgreementsInvalid(agreementId, "effectiveFrom");
+        }
         _checkSealed(agreementId, terms, lender, borrower, agent ? caller : bytes20(0));
-        uint32 version = agreement.version + 1;
+        uint32 version = previous + 1;
         agreement.lender = lender;
         agreement.borrower = borrower;
         if (agreement.status == Status.None) agreement.agent = agent ? caller : bytes20(0);
         agreement.status = Status.Proposed;
         agreement.version = version;
         agreement.termsCommitment = terms.commitment;
-        emit AgreementProposed(agreementId, lender, borrower, agreement.agent, version, terms);
+        _terms[agreementId][version] = TermsVersion(terms.commitment, effectiveFrom, false);
+        emit AgreementProposed(agreementId, lender, borrower, agreement.agent, version, effectiveFrom, terms);
     }
 
     /// @inheritdoc ILendingAgreements
@@ -64,23 +76,48 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         if (agreement.status != Status.Proposed) revert LendingAgreementsWrongState(agreementId, agreement.status);
         if (version != agreement.version) revert LendingAgreementsStaleVersion(agreementId, version, agreement.version);
         agreement.status = Status.Acknowledged;
+        agreement.acknowledgedVersion = version;
+        _terms[agreementId][version].acknowledged = true;
         emit AgreementAcknowledged(agreementId, caller, version);
     }
 
     /// @inheritdoc ILendingAgreements
-    function recordPositions(bytes32 agreementId, IConfidential.Sealed calldata positions) external {
+    function recordMovements(bytes32 agreementId, IConfidential.Sealed calldata movements) external {
         _requireNotPaused();
         (bytes20 caller,) = _caller();
         Agreement storage agreement = _existing(agreementId);
         if (caller != agreement.lender && caller != agreement.agent) {
             revert LendingAgreementsNotParty(caller, agreementId);
         }
-        if (agreement.status != Status.Acknowledged) revert LendingAgreementsWrongState(agreementId, agreement.status);
-        _checkSealed(agreementId, positions, agreement.lender, agreement.borrower, agreement.agent);
-        uint32 version = agreement.positionsVersion + 1;
-        agreement.positionsVersion = version;
-        agreement.positionsCommitment = positions.commitment;
-        emit PositionsRecorded(agreementId, version, positions, caller);
+        if (agreement.acknowledgedVersion == 0) revert LendingAgreementsWrongState(agreementId, agreement.status);
+        _checkSealed(agreementId, movements, agreement.lender, agreement.borrower, agreement.agent);
+        uint32 version = agreement.movementsVersion + 1;
+        agreement.movementsVersion = version;
+        _movements[agreementId][version] = movements.commitment;
+        emit MovementsRecorded(agreementId, version, movements, caller);
+    }
+
+    /// @inheritdoc ILendingAgreements
+    /// @dev Reverts with {LendingAgreementsStaleVersion} for any version but the latest recorded
+    /// one, and with `LendingAgreementsInvalid(agreementId, "version")` when it is already confirmed.
+    function confirmMovements(bytes32 agreementId, uint32 version) external {
+        _requireNotPaused();
+        (bytes20 caller,) = _caller();
+        Agreement storage agreement = _existing(agreementId);
+        if (caller != agreement.borrower) revert LendingAgreementsNotParty(caller, agreementId);
+        uint32 latest = agreement.movementsVersion;
+        if (version == 0 || version != latest) revert LendingAgreementsStaleVersion(agreementId, version, latest);
+        if (version == agreement.confirmedMovementsVersion) revert LendingAgreementsInvalid(agreementId, "version");
+        agreement.confirmedMovementsVersion = version;
+        agreement.movementsCommitment = _movements[agreementId][version];
+        emit MovementsConfirmed(agreementId, caller, version);
+    }
+
+    /// @inheritdoc ILendingAgreements
+    function getTermsVersion(bytes32 agreementId, uint32 version) external view returns (TermsVersion memory) {
+        Agreement storage agreement = _existing(agreementId);
+        if (version == 0 || version > agreement.version) revert LendingAgreementsInvalid(agreementId, "version");
+        return _terms[agreementId][version];
     }
 
     /// @inheritdoc ILendingAgreements

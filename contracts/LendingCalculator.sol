@@ -12,7 +12,7 @@ import {LendingMath} from "./libraries/LendingMath.sol";
 /// @notice The securities lending calculation as a pure function that any party runs by
 /// `eth_call` on its own node with the plaintext inputs, to verify a figure without trusting
 /// anyone's software and without revealing the terms on chain; see {LendingMath}. With
-/// {calculateCommitted} the terms and positions are first checked against the commitments the
+/// {calculateCommitted} the terms and movements are first checked against the commitments the
 /// agreement holds on chain, and the closes and dividends against the shared reference data.
 contract LendingCalculator {
     ILendingAgreements private immutable _agreements;
@@ -22,6 +22,7 @@ contract LendingCalculator {
 
     error LendingCalculatorNotCommitted(bytes32 agreementId, string input);
     error LendingCalculatorNotShared(uint32 date, string input);
+    error LendingCalculatorInvalidMovement(uint256 index, string field);
 
     /// @param agreements_ The deployed LendingAgreements.
     /// @param securities_ The deployed SecurityRegistry.
@@ -59,16 +60,20 @@ contract LendingCalculator {
         return LendingMath.calculate(terms, positions, closes, dividends, start, end);
     }
 
-    /// @notice {calculate} for a registered, acknowledged agreement, whose terms and positions
-    /// must be the ones it committed to (keccak256(salt || abi.encode(...))), and whose closes and
-    /// dividends must be the platform's: every close of the PriceFeed from the first close given
-    /// to `end`, none left out, and every dividend of the DividendRegistry with a record date in
-    /// the period, with its current amount.
+    /// @notice {calculate} for a registered agreement, whose terms must be an acknowledged version
+    /// of its terms in effect over the whole period (from its effective date, and before the next
+    /// acknowledged version's), and whose movements must be its confirmed movements, as committed
+    /// (keccak256(salt || abi.encode(...))), and whose closes and dividends must be the platform's:
+    /// every close of the PriceFeed from the first close given to `end`, none left out, and every
+    /// dividend of the DividendRegistry with a record date in the period, with its current amount.
+    /// The movements become position rows: one row per date, the quantity and the collateral
+    /// summed from the first movement on.
     /// @param agreementId The agreement's identifier.
-    /// @param terms Its terms as sealed.
+    /// @param termsVersion The version of the terms the period is calculated on.
+    /// @param terms That version's terms as sealed.
     /// @param termsSalt The salt of the terms' commitment.
-    /// @param positions Its positions as sealed.
-    /// @param positionsSalt The salt of the positions' commitment.
+    /// @param movements The agreement's confirmed movements as sealed, dates ascending.
+    /// @param movementsSalt The salt of the movements' commitment.
     /// @param closes The security's closes, dates ascending (over 10^6).
     /// @param dividends The security's dividends (amount per share over 10^6).
     /// @param start The first day, yyyymmdd.
@@ -76,30 +81,113 @@ contract LendingCalculator {
     /// @return The amounts and the number of accruing days.
     function calculateCommitted(
         bytes32 agreementId,
+        uint32 termsVersion,
         ILendingAgreements.AgreementTerms calldata terms,
         bytes32 termsSalt,
-        LendingMath.Position[] calldata positions,
-        bytes32 positionsSalt,
-        LendingMath.Close[] calldata closes,
-        LendingMath.Dividend[] calldata dividends,
+        ILendingAgreements.Movement[] calldata movements,
+        bytes32 movementsSalt,
+        LendingMath.Close[] memory closes,
+        LendingMath.Dividend[] memory dividends,
         uint32 start,
         uint32 end
     ) external view returns (LendingMath.Result memory) {
-        ILendingAgreements.Agreement memory agreement = _agreements.getAgreement(agreementId);
-        if (
-            agreement.status != ILendingAgreements.Status.Acknowledged
-                || keccak256(abi.encodePacked(termsSalt, abi.encode(terms))) != agreement.termsCommitment
-        ) revert LendingCalculatorNotCommitted(agreementId, "terms");
-        if (keccak256(abi.encodePacked(positionsSalt, abi.encode(positions))) != agreement.positionsCommitment) {
-            revert LendingCalculatorNotCommitted(agreementId, "positions");
-        }
+        _requireCommittedTerms(agreementId, termsVersion, terms, termsSalt);
+        _requireInEffect(agreementId, termsVersion, start, end);
+        _requireCommittedMovements(agreementId, movements, movementsSalt);
         _requireSharedCloses(terms.security, closes, end);
         _requireSharedDividends(terms.security, dividends, start, end);
-        return LendingMath.calculate(terms.calculation, positions, closes, dividends, start, end);
+        return LendingMath.calculate(terms.calculation, positionsOf(movements), closes, dividends, start, end);
+    }
+
+    /// @notice The position rows of a movement history: one row per date, dates ascending, the
+    /// quantity and the collateral summed from the first movement on.
+    /// @dev Refuses a date going backwards or not a date, a kind inconsistent with its signs (a
+    /// new loan adds shares, a return or a recall takes them back, a collateral change moves only
+    /// the collateral; the first three may move the collateral too), and a running quantity or
+    /// collateral below zero, with {LendingCalculatorInvalidMovement}.
+    /// @param movements The movements, dates ascending.
+    /// @return positions The position rows.
+    function positionsOf(ILendingAgreements.Movement[] calldata movements)
+        public
+        pure
+        returns (LendingMath.Position[] memory positions)
+    {
+        positions = new LendingMath.Position[](movements.length);
+        uint256 rows = 0;
+        int256 quantity = 0;
+        int256 collateral = 0;
+        for (uint256 i = 0; i < movements.length; ++i) {
+            ILendingAgreements.Movement calldata movement = movements[i];
+            uint32 date = movement.date;
+            if (!Dates.isValid(date) || (rows > 0 && date < positions[rows - 1].date)) {
+                revert LendingCalculatorInvalidMovement(i, "date");
+            }
+            if (!_signsFit(movement.kind, movement.quantity, movement.collateral)) {
+                revert LendingCalculatorInvalidMovement(i, "kind");
+            }
+            quantity += movement.quantity;
+            collateral += movement.collateral;
+            if (quantity < 0) revert LendingCalculatorInvalidMovement(i, "quantity");
+            if (collateral < 0) revert LendingCalculatorInvalidMovement(i, "collateral");
+            if (rows == 0 || date != positions[rows - 1].date) ++rows;
+            positions[rows - 1] = LendingMath.Position(date, uint256(quantity), uint256(collateral));
+        }
+        assembly ("memory-safe") {
+            mstore(positions, rows) // several movements on one date made one row
+        }
+    }
+
+    function _requireCommittedTerms(
+        bytes32 agreementId,
+        uint32 termsVersion,
+        ILendingAgreements.AgreementTerms calldata terms,
+        bytes32 termsSalt
+    ) private view {
+        ILendingAgreements.TermsVersion memory version = _agreements.getTermsVersion(agreementId, termsVersion);
+        if (!version.acknowledged || keccak256(abi.encodePacked(termsSalt, abi.encode(terms))) != version.commitment) {
+            revert LendingCalculatorNotCommitted(agreementId, "terms");
+        }
+    }
+
+    /// @dev The version applies from its effective date until the next acknowledged version's.
+    function _requireInEffect(bytes32 agreementId, uint32 termsVersion, uint32 start, uint32 end) private view {
+        if (start < _agreements.getTermsVersion(agreementId, termsVersion).effectiveFrom) {
+            revert LendingCalculatorNotCommitted(agreementId, "period");
+        }
+        uint32 acknowledged = _agreements.getAgreement(agreementId).acknowledgedVersion;
+        for (uint32 later = termsVersion + 1; later <= acknowledged; ++later) {
+            ILendingAgreements.TermsVersion memory next = _agreements.getTermsVersion(agreementId, later);
+            if (!next.acknowledged) continue;
+            if (next.effectiveFrom <= end) revert LendingCalculatorNotCommitted(agreementId, "period");
+            break;
+        }
+    }
+
+    function _requireCommittedMovements(
+        bytes32 agreementId,
+        ILendingAgreements.Movement[] calldata movements,
+        bytes32 movementsSalt
+    ) private view {
+        ILendingAgreements.Agreement memory agreement = _agreements.getAgreement(agreementId);
+        if (
+            agreement.confirmedMovementsVersion == 0
+                || keccak256(abi.encodePacked(movementsSalt, abi.encode(movements))) != agreement.movementsCommitment
+        ) revert LendingCalculatorNotCommitted(agreementId, "movements");
+    }
+
+    /// @dev Whether a movement's signed changes fit its kind.
+    function _signsFit(ILendingAgreements.MovementKind kind, int256 quantity, int256 collateral)
+        private
+        pure
+        returns (bool)
+    {
+        if (kind == ILendingAgreements.MovementKind.NewLoan) return quantity > 0;
+        if (kind == ILendingAgreements.MovementKind.CollateralChange) return quantity == 0 && collateral != 0;
+        return quantity < 0; // Return, Recall
     }
 
     /// @dev The closes given are exactly the PriceFeed's from the first of them to `end`.
-    function _requireSharedCloses(bytes12 isin, LendingMath.Close[] calldata closes, uint32 end) private view {
+    function _requireSharedCloses(bytes12 isin, LendingMath.Close[] memory closes, uint32 end) private view {
         if (closes.length == 0) return;
         uint32 index = _securities.getSecurity(isin).index;
         uint256 next = 0;
@@ -117,7 +205,7 @@ contract LendingCalculator {
     /// @dev The dividends given are exactly the DividendRegistry's with a record date in the period.
     function _requireSharedDividends(
         bytes12 isin,
-        LendingMath.Dividend[] calldata dividends,
+        LendingMath.Dividend[] memory dividends,
         uint32 start,
         uint32 end
     ) private view {

@@ -13,35 +13,30 @@ Each institution signs with its own dev account of the embedded chain.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 from ape.cli import ConnectedProviderCommand
-from web3.exceptions import ContractCustomError
 
 from bpost_client import (
     dividends,
     fund_files,
     funds,
     navs,
-    price_files,
     prices,
     ssi,
     subscriptions,
 )
-from bpost_client._utils.reverts import translate
 from bpost_client.cli._context import blank_missing
 from bpost_client.client import Client, connect
 from bpost_client.confidential import NotEntitledError
 from bpost_client.distribution.convert import read
 from bpost_client.exceptions import BPostError
-from bpost_client.lending import Agreement, calculate
-from bpost_client.lending import agreements as lending
+from bpost_client.lending import calculate
 from bpost_client.lending.files import read_inputs
 from bpost_client.lending.verify import calculate_on_chain
-from bpost_client.participants import list_institutions, signer_institution
+from bpost_client.participants import clients_by_institution, signer_institution
 from bpost_client.publication import publish_dataset
 from bpost_client.securities import list_securities
 from bpost_client.signers import dev_account
@@ -66,13 +61,8 @@ CORRECTED_DAY = date(2026, 11, 13)
 
 def _clients(url: str, deployments: Path) -> dict[str, Client]:
     """A client per demo institution, signing with the dev account its roster entry names."""
-    reader = connect(url, deployments)
-    by_address = {dev_account(i).address: dev_account(i) for i in range(8)}
-    clients = {}
-    for institution in list_institutions(reader):
-        account = by_address.get(institution.operators[0]) if institution.operators else None
-        clients[institution.lei] = reader.with_account(account)
-    return clients
+    accounts = [dev_account(i) for i in range(8)]
+    return dict(clients_by_institution(connect(url, deployments), accounts))
 
 
 def _agree(clients: dict[str, Client], request_id: int) -> None:
@@ -241,7 +231,6 @@ def _distribution_walk_through(clients: dict[str, Client]) -> None:
 
 LENDING = Path("config/demo-lending")
 LENDING_PERIOD = (date(2026, 9, 1), date(2026, 9, 30))
-BORROWER = "3538000MINATOSEC0159"
 
 
 def _lending_walk_through(client: Client) -> None:
@@ -264,55 +253,6 @@ def _lending_walk_through(client: Client) -> None:
     same = engine[list(chain.columns)].to_dict(orient="records") == chain.to_dict(orient="records")
     verdict = "the same figures" if same else "DIFFERENT figures"
     click.echo(f"LendingCalculator by eth_call, from the same inputs: {verdict}")
-
-
-def _register_agreements(clients: dict[str, Client]) -> None:
-    """The lenders propose the demo agreements (terms sealed to both parties), Minato
-    acknowledges, the lenders record the positions; Minato then opens one and has the contract
-    check it against the commitments."""
-    inputs = read_inputs(
-        LENDING / "agreements.csv",
-        LENDING / "positions.csv",
-        LENDING / "prices.csv",
-        LENDING / "dividends.csv",
-    )
-    borrower = clients[BORROWER]
-    registry = borrower.contract("LendingAgreements").functions
-    click.echo("Agreements on chain (terms and positions sealed to lender and borrower):")
-    for record in inputs.agreements.to_dict(orient="records"):
-        fields = {str(k): v for k, v in record.items()}
-        terms = Agreement(**{k: fields[k] for k in Agreement.__dataclass_fields__})
-        agreement_id, lender = terms.agreement_id, clients[terms.lender]
-        stored = registry.getAgreement(agreement_id.encode().ljust(32, b"\0"))
-        try:
-            stored.call()
-            registered = True
-        except ContractCustomError as exc:  # LendingAgreementsUnknown: not registered yet
-            if getattr(translate(exc), "error_name", "") != "LendingAgreementsUnknown":
-                raise
-            registered = False
-        if not registered:
-            lending.propose(lender, agreement_id, terms)
-            lending.acknowledge(borrower, agreement_id, 1)
-            own = inputs.positions[inputs.positions["agreement_id"] == agreement_id]
-            rows = [(r.date, r.quantity, r.collateral) for r in own.itertuples()]
-            lending.record_positions(lender, agreement_id, rows, [terms.lender, terms.borrower])
-        click.echo(f"  {agreement_id}: {terms.lender} lends {terms.security} to {terms.borrower}")
-    # The closes are the platform's: Kabuto publishes them, and the contract checks them.
-    table = inputs.prices.rename(columns={"security": "isin"})
-    price_files.upload_prices(clients[DATA_PROVIDER], table[["date", "isin", "close"]])
-    opened = lending.open_agreement(borrower, "SBL-2026-001", BORROWER, bytes(dev_account(3).key))
-    prices = inputs.prices[inputs.prices["security"] == "JP3633400001"]
-    closes = [(r.date, r.close) for r in prices.itertuples()]
-    paid = [(date(2026, 9, 30), Decimal(45))]  # Toyota's dividend of record date 30 September
-    fee, interest, dividend, net, days = lending.calculate_committed(
-        borrower, opened, closes, paid, *LENDING_PERIOD
-    )
-    click.echo(
-        "Minato opens SBL-2026-001; the contract checks it against the commitments and the "
-        f"shared closes and dividends: fee {fee}, collateral interest {interest}, dividend "
-        f"equivalent {dividend}, net {net} JPY over {days} days"
-    )
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -349,6 +289,5 @@ def cli(provider: Any, deployments: Path) -> None:
         _reference_walk_through(clients)
         _distribution_walk_through(clients)
         _lending_walk_through(manager)
-        _register_agreements(clients)
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc

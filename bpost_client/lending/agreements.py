@@ -1,7 +1,10 @@
 """Lending agreements on chain: the lender (or its agent) proposes the terms, the borrower
-acknowledges them, the positions follow as versions. Terms and positions are sealed to the
-parties (:mod:`bpost_client.confidential`): the chain holds ciphertext and salted commitments,
-and a party opens them with its key to verify the figures with ``calculateCommitted``.
+acknowledges them; a rate change is a new version of the terms with its effective date. The loan
+movements (new loans, returns, recalls, collateral changes) are recorded by the lender or its
+agent as versions of the whole history and confirmed by the borrower. Terms and movements are
+sealed to the parties (:mod:`bpost_client.confidential`): the chain holds ciphertext and salted
+commitments, and a party opens them with its key to calculate on the agreed inputs
+(:func:`agreed_book`) or to have ``calculateCommitted`` verify a figure.
 """
 
 from __future__ import annotations
@@ -20,22 +23,42 @@ from bpost_client.client import Client
 from bpost_client.confidential import Sealed, open_sealed_with_salt, seal
 from bpost_client.events import iter_events
 from bpost_client.exceptions import BPostError
-from bpost_client.funds import int_from_date
-from bpost_client.identifiers import bytes20_from_lei, bytes32_from_ascii, check_isin, check_lei
-from bpost_client.lending.terms import Agreement
-from bpost_client.lending.verify import calculator_arguments
+from bpost_client.funds import date_from_int, int_from_date
+from bpost_client.identifiers import (
+    ascii_from_bytes,
+    bytes20_from_lei,
+    bytes32_from_ascii,
+    check_isin,
+    check_lei,
+    lei_from_bytes20,
+)
+from bpost_client.lending.movements import Movement, MovementKind, positions_from_movements
+from bpost_client.lending.period import Book
+from bpost_client.lending.terms import (
+    AGREEMENT_COLUMNS,
+    Agreement,
+    DayCount,
+    DaysCounted,
+    PriceBasis,
+    Rounding,
+)
+from bpost_client.lending.verify import SCALE, calculator_arguments
 from bpost_client.participants import get_institution
 from bpost_client.types import Lei
 
 __all__ = [
-    "POSITIONS_TYPE",
+    "MOVEMENTS_TYPE",
     "TERMS_TYPE",
     "OpenedAgreement",
+    "OpenedTerms",
     "acknowledge",
+    "agreed_book",
     "calculate_committed",
+    "confirm_movements",
+    "movements_tuple",
     "open_agreement",
     "propose",
-    "record_positions",
+    "record_movements",
 ]
 
 CONTRACT = "LendingAgreements"
@@ -43,8 +66,15 @@ TERMS_TYPE = (
     "(bytes12,bytes3,(int256,int256,int256,uint8,uint8,uint8,uint8,uint8,bool,int256),uint8,uint64)"
 )
 """The ABI type of the sealed terms (``ILendingAgreements.AgreementTerms``)."""
-POSITIONS_TYPE = "(uint32,uint256,uint256)[]"
-"""The ABI type of the sealed positions (``LendingMath.Position[]``)."""
+MOVEMENTS_TYPE = "(uint8,uint32,int256,int256)[]"
+"""The ABI type of the sealed movements (``ILendingAgreements.Movement[]``)."""
+_KINDS = [
+    MovementKind.NEW_LOAN,
+    MovementKind.RETURN,
+    MovementKind.RECALL,
+    MovementKind.COLLATERAL_CHANGE,
+]
+"""The contract's ``MovementKind`` values, in order."""
 
 
 def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
@@ -66,17 +96,26 @@ def _terms_tuple(agreement: Agreement, billing_months: int, tolerance: int) -> t
     )
 
 
+def _scaled(value: Any) -> int:
+    scaled = Decimal(str(value)) * SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} has more than 6 decimals")
+    return int(scaled)
+
+
 def propose(
     client: Client,
     agreement_id: str,
     agreement: Agreement,
     *,
+    effective_from: date,
     agent: str | None = None,
     billing_months: int = 1,
     tolerance_minor_units: int = 0,
 ) -> TxReceipt:
-    """Propose (or amend) an agreement's terms, sealed to the lender, the borrower and the agent
-    (the signer: the lender or its lending agent)."""
+    """Propose an agreement's terms, or a new version of them from ``effective_from`` (a rate
+    change), sealed to the lender, the borrower and the agent (the signer: the lender or its
+    lending agent)."""
     plaintext = encode(
         [TERMS_TYPE], [_terms_tuple(agreement, billing_months, tolerance_minor_units)]
     )
@@ -86,6 +125,7 @@ def propose(
         bytes32_from_ascii(agreement_id),
         bytes20_from_lei(check_lei(agreement.lender)),
         bytes20_from_lei(check_lei(agreement.borrower)),
+        int_from_date(effective_from),
         sealed.to_abi(),
     )
     return client.sender.send(call, f"propose lending agreement {agreement_id}")
@@ -99,75 +139,169 @@ def acknowledge(client: Client, agreement_id: str, version: int) -> TxReceipt:
     return client.sender.send(call, f"acknowledge lending agreement {agreement_id} v{version}")
 
 
-def record_positions(
-    client: Client,
-    agreement_id: str,
-    positions: Sequence[tuple[date, int, Any]],
-    parties: Sequence[str],
-) -> TxReceipt:
-    """Record an agreement's position rows (date, quantity, collateral in major units), sealed
-    to ``parties`` (the lender or its agent signs)."""
-    rows = [
-        (int_from_date(day), int(quantity) * 10**6, int(Decimal(str(collateral)) * 10**6))
-        for day, quantity, collateral in sorted(positions)
+def movements_tuple(movements: Sequence[Movement]) -> list[tuple[int, int, int, int]]:
+    """Movements as the contract's ``Movement[]`` (quantities and collateral over 10^6), in date
+    order (stable: movements of one day keep their order)."""
+    ordered = sorted(movements, key=lambda m: m.date)
+    return [
+        (_KINDS.index(m.kind), int_from_date(m.date), m.quantity * SCALE, _scaled(m.collateral))
+        for m in ordered
     ]
-    sealed = seal(encode([POSITIONS_TYPE], [rows]), _recipients(client, parties))
-    call = client.contract(CONTRACT).functions.recordPositions(
+
+
+def record_movements(
+    client: Client, agreement_id: str, movements: Sequence[Movement], parties: Sequence[str]
+) -> TxReceipt:
+    """Record an agreement's whole movement history as a new version, sealed to ``parties``
+    (the lender or its agent signs); the borrower confirms it with :func:`confirm_movements`."""
+    if any(m.agreement_id != agreement_id for m in movements):
+        raise ValueError(f"every movement must be of agreement {agreement_id}")
+    plaintext = encode([MOVEMENTS_TYPE], [movements_tuple(movements)])
+    sealed = seal(plaintext, _recipients(client, parties))
+    call = client.contract(CONTRACT).functions.recordMovements(
         bytes32_from_ascii(agreement_id), sealed.to_abi()
     )
-    return client.sender.send(call, f"positions of lending agreement {agreement_id}")
+    return client.sender.send(call, f"movements of lending agreement {agreement_id}")
+
+
+def confirm_movements(client: Client, agreement_id: str, version: int) -> TxReceipt:
+    """Confirm a version of an agreement's movements (the borrower): calculations use it."""
+    call = client.contract(CONTRACT).functions.confirmMovements(
+        bytes32_from_ascii(agreement_id), version
+    )
+    return client.sender.send(call, f"confirm movements of {agreement_id} v{version}")
+
+
+@dataclass(frozen=True)
+class OpenedTerms:
+    """One acknowledged version of an agreement's terms, opened, with its salt."""
+
+    version: int
+    effective_from: date
+    terms: tuple[Any, ...]
+    salt: bytes
 
 
 @dataclass(frozen=True)
 class OpenedAgreement:
-    """An agreement's latest terms and positions as a party opens them, with their salts."""
+    """An agreement's acknowledged terms versions and confirmed movements as a party opens them."""
 
     agreement_id: str
-    version: int
-    terms: tuple[Any, ...]
-    terms_salt: bytes
-    positions: list[tuple[int, int, int]]
-    positions_salt: bytes
+    lender: Lei
+    borrower: Lei
+    agent: Lei | None
+    versions: tuple[OpenedTerms, ...]
+    movements: list[tuple[int, int, int, int]]
+    movements_version: int
+    movements_salt: bytes
+
+    @property
+    def latest(self) -> OpenedTerms:
+        """The latest acknowledged version."""
+        return self.versions[-1]
 
 
-def _latest(client: Client, event: str, agreement_id: str) -> Mapping[str, Any] | None:
+def _events(client: Client, event: str, agreement_id: str) -> list[Mapping[str, Any]]:
     contract = client.contract(CONTRACT)
     filters = {"agreementId": bytes32_from_ascii(agreement_id)}
-    found = None
-    for log in iter_events(contract, event, client.manifest.start_block, argument_filters=filters):
-        found = log["args"]
-    return found
+    logs = iter_events(contract, event, client.manifest.start_block, argument_filters=filters)
+    return [log["args"] for log in logs]
 
 
 def open_agreement(
     client: Client, agreement_id: str, lei: str, private_key: bytes
 ) -> OpenedAgreement:
-    """The latest terms and positions of an agreement, opened with an entitled party's key.
+    """An agreement's acknowledged terms versions and its confirmed movements, opened with an
+    entitled party's key.
 
     Raises:
         NotEntitledError: ``lei`` is not a party the payloads were sealed to.
-        BPostError: no terms or positions on chain.
+        BPostError: no acknowledged terms or no confirmed movements on chain.
     """
-    proposed = _latest(client, "AgreementProposed", agreement_id)
-    recorded = _latest(client, "PositionsRecorded", agreement_id)
-    if proposed is None or recorded is None:
-        raise BPostError(f"agreement {agreement_id} has no terms or no positions on chain")
-    terms_salt, terms_plain = open_sealed_with_salt(
-        Sealed.from_abi(proposed["terms"]), lei, private_key
+    stored = client.contract(CONTRACT).functions.getAgreement(bytes32_from_ascii(agreement_id))
+    lender, borrower, agent, _status, _v, acknowledged, _m, confirmed = stored.call()[:8]
+    if acknowledged == 0 or confirmed == 0:
+        raise BPostError(
+            f"agreement {agreement_id} has no acknowledged terms or no confirmed movements"
+        )
+    versions = []
+    for args in _events(client, "AgreementProposed", agreement_id):
+        version = int(args["version"])
+        if version > acknowledged:
+            continue
+        salt, plain = open_sealed_with_salt(Sealed.from_abi(args["terms"]), lei, private_key)
+        [terms] = decode([TERMS_TYPE], plain)
+        effective = date_from_int(int(args["effectiveFrom"])) or date.min
+        versions.append(OpenedTerms(version, effective, tuple(terms), salt))
+    recorded = [
+        args
+        for args in _events(client, "MovementsRecorded", agreement_id)
+        if int(args["movementsVersion"]) == confirmed
+    ]
+    salt, plain = open_sealed_with_salt(
+        Sealed.from_abi(recorded[-1]["movements"]), lei, private_key
     )
-    positions_salt, positions_plain = open_sealed_with_salt(
-        Sealed.from_abi(recorded["positions"]), lei, private_key
-    )
-    [terms] = decode([TERMS_TYPE], terms_plain)
-    [positions] = decode([POSITIONS_TYPE], positions_plain)
+    [movements] = decode([MOVEMENTS_TYPE], plain)
+    agent_lei = lei_from_bytes20(bytes(agent)) if any(bytes(agent)) else None
     return OpenedAgreement(
         agreement_id,
-        int(proposed["version"]),
-        terms,
-        terms_salt,
-        [tuple(p) for p in positions],
-        positions_salt,
+        lei_from_bytes20(bytes(lender)),
+        lei_from_bytes20(bytes(borrower)),
+        agent_lei,
+        tuple(versions),
+        [(int(k), int(d), int(q), int(c)) for k, d, q, c in movements],
+        int(confirmed),
+        salt,
     )
+
+
+def _agreement(opened: OpenedAgreement, terms: tuple[Any, ...]) -> dict[str, Any]:
+    security, currency, calculation, _months, _tolerance = terms
+    fee, collateral, dividend, day_count, counted, basis, rounding, minor, has_min, minimum = (
+        calculation
+    )
+    return {
+        "agreement_id": opened.agreement_id,
+        "lender": opened.lender,
+        "borrower": opened.borrower,
+        "security": ascii_from_bytes(bytes(security)),
+        "currency": ascii_from_bytes(bytes(currency)),
+        "fee_rate_pct": Decimal(int(fee)) / SCALE,
+        "collateral_rate_pct": Decimal(int(collateral)) / SCALE,
+        "day_count": list(DayCount)[int(day_count)],
+        "days_counted": list(DaysCounted)[int(counted)],
+        "price_basis": list(PriceBasis)[int(basis)],
+        "rounding": list(Rounding)[int(rounding)],
+        "dividend_rate_pct": Decimal(int(dividend)) / SCALE,
+        "minimum_fee": Decimal(int(minimum)).scaleb(-int(minor)) if has_min else None,
+    }
+
+
+def agreed_book(
+    opened: Sequence[OpenedAgreement], prices: pd.DataFrame, dividends: pd.DataFrame
+) -> Book:
+    """The agreed inputs of opened agreements as a :class:`~bpost_client.lending.period.Book`:
+    every acknowledged terms version with its effective date, the positions from the confirmed
+    movements, and the given closes and dividends (the shared reference data)."""
+    rows = []
+    for agreement in opened:
+        for version in agreement.versions:
+            row = _agreement(agreement, version.terms)
+            row["effective_from"] = version.effective_from
+            rows.append(row)
+    moves = [
+        Movement(
+            agreement.agreement_id,
+            _KINDS[kind],
+            date_from_int(day) or date.min,
+            quantity // SCALE,
+            Decimal(collateral) / SCALE,
+        )
+        for agreement in opened
+        for kind, day, quantity, collateral in agreement.movements
+    ]
+    frame = pd.DataFrame(rows, columns=[*AGREEMENT_COLUMNS, "effective_from"], dtype=object)
+    return Book(frame, positions_from_movements(moves), prices, dividends)
 
 
 def calculate_committed(
@@ -177,17 +311,23 @@ def calculate_committed(
     dividends: Sequence[tuple[date, Any]],
     start: date,
     end: date,
+    *,
+    version: OpenedTerms | None = None,
 ) -> tuple[int, int, int, int, int]:
     """The contract's figures (minor units: fee, collateral interest, dividend equivalent, net;
-    accrual days) from the opened inputs, which it checks against the on-chain commitments."""
+    accrual days) from the opened inputs (the latest acknowledged terms, or ``version``), which
+    it checks against the on-chain commitments; the closes after ``end`` and the dividends
+    recorded outside the period are left out."""
+    terms = version or opened.latest
     call = client.contract("LendingCalculator").functions.calculateCommitted(
         bytes32_from_ascii(opened.agreement_id),
-        opened.terms,
-        opened.terms_salt,
-        opened.positions,
-        opened.positions_salt,
-        [(int_from_date(d), int(Decimal(str(c)) * 10**6)) for d, c in sorted(closes)],
-        [(int_from_date(d), int(Decimal(str(a)) * 10**6)) for d, a in dividends],
+        terms.version,
+        terms.terms,
+        terms.salt,
+        opened.movements,
+        opened.movements_salt,
+        [(int_from_date(d), _scaled(c)) for d, c in sorted(closes) if d <= end],
+        [(int_from_date(d), _scaled(a)) for d, a in dividends if start <= d <= end],
         int_from_date(start),
         int_from_date(end),
     )

@@ -35,6 +35,7 @@ import pandas as pd
 from bpost_client.exceptions import RowError, ValidationError
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
 from bpost_client.lending.engine import calculate
+from bpost_client.lending.movements import Movement, MovementKind, positions_from_movements
 from bpost_client.lending.results import RESULT_COLUMNS, MissingPrice, MissingPriceError
 from bpost_client.lending.terms import (
     DayCount,
@@ -47,11 +48,13 @@ from bpost_client.lending.terms import (
 __all__ = [
     "AGREEMENT_FILE_COLUMNS",
     "DIVIDEND_FILE_COLUMNS",
+    "MOVEMENT_FILE_COLUMNS",
     "POSITION_FILE_COLUMNS",
     "PRICE_FILE_COLUMNS",
     "LendingInputs",
     "calculate_files",
     "read_inputs",
+    "read_movements",
     "write_result",
 ]
 
@@ -71,6 +74,7 @@ AGREEMENT_FILE_COLUMNS = (
     "minimum_fee",
 )
 POSITION_FILE_COLUMNS = ("agreement_id", "date", "quantity", "collateral")
+MOVEMENT_FILE_COLUMNS = ("agreement_id", "date", "kind", "quantity", "collateral")
 PRICE_FILE_COLUMNS = ("security", "date", "close")
 DIVIDEND_FILE_COLUMNS = ("security", "record_date", "payment_date", "amount_per_share")
 
@@ -117,8 +121,10 @@ def _day(text: str) -> date:
 def _choice(
     what: str, kind: type[DayCount | DaysCounted | PriceBasis | Rounding]
 ) -> Callable[[str], str]:
-    allowed = [member.value for member in kind]
+    return _choice_of(what, [member.value for member in kind])
 
+
+def _choice_of(what: str, allowed: Sequence[str]) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in allowed:
             raise ValueError(f"unknown {what} {text!r} (one of {', '.join(allowed)})")
@@ -332,6 +338,57 @@ def _dividends(table: _Table) -> pd.DataFrame:
         },
         dtype=object,
     )
+
+
+def _signed_quantity(text: str) -> int:
+    value = _number(text)
+    if value != value.to_integral_value():
+        raise ValueError(f"quantity {text!r} is not a whole number")
+    return int(value)
+
+
+def read_movements(path: Path | str) -> list[Movement]:
+    """The loan movements of a CSV or Excel file (columns :data:`MOVEMENT_FILE_COLUMNS`; the
+    quantity and the collateral are signed changes), every one valid and none taking a position
+    below zero.
+
+    Raises:
+        ValidationError: every bad cell with its row, column and reason; nothing is returned.
+    """
+    table = _Table.read(Path(path), MOVEMENT_FILE_COLUMNS)
+    if not table.complete:
+        raise ValidationError(f"{table.label}: missing columns", table.errors)
+    kinds = [k.value for k in MovementKind]
+    columns = {
+        "agreement_id": table.parse("agreement_id", _text),
+        "date": table.parse("date", _day),
+        "kind": table.parse("kind", _choice_of("movement kind", kinds)),
+        "quantity": table.parse("quantity", _signed_quantity),
+        "collateral": table.parse("collateral", _number),
+    }
+    movements: list[Movement] = []
+    rows: list[int] = []
+    for index, values in enumerate(zip(*columns.values(), strict=True)):
+        agreement_id, day, kind, quantity, collateral = values
+        if None in (agreement_id, day, kind, quantity, collateral):
+            continue
+        try:
+            movements.append(Movement(agreement_id, kind, day, quantity, collateral))
+            rows.append(table.row(index))
+        except ValidationError as exc:
+            table.fail(index, "quantity" if "quantity" in str(exc) else "collateral", str(exc))
+    if not table.errors:
+        try:
+            positions_from_movements(movements)
+        except ValidationError as exc:
+            for error in exc.errors:
+                table.errors.append(
+                    RowError(rows[error.row - 1], table.where(error.column), error.reason)
+                )
+    if table.errors:
+        count = len(table.errors)
+        raise ValidationError(f"{table.label}: {count} bad cell(s)", table.errors)
+    return movements
 
 
 def read_inputs(

@@ -5,16 +5,46 @@ import {IConfidential} from "./IConfidential.sol";
 import {LendingMath} from "../libraries/LendingMath.sol";
 
 /// @title Securities lending agreements (use case 3)
-/// @notice The lender (or its lending agent) registers an agreement's terms once and the borrower
-/// acknowledges them; the positions follow as versions. Terms and positions are confidential
-/// between the parties: on chain they are ciphertext sealed to each party and a salted commitment
-/// (keccak256(salt || abi.encode(...))), which the LendingCalculator checks its inputs against.
+/// @notice The lender (or its lending agent) registers an agreement's terms and the borrower
+/// acknowledges them; a rate change is a new version of the terms with its effective date,
+/// acknowledged anew. The loan movements (new loans, returns, recalls, cash-collateral changes)
+/// are recorded by the lender or its agent as versions of the agreement's whole movement history
+/// and confirmed by the borrower; calculations use the confirmed movements. Terms and movements are
+/// confidential between the parties: on chain they are ciphertext sealed to each party and a salted
+/// commitment (keccak256(salt || abi.encode(...))), which the LendingCalculator checks its inputs
+/// against.
 interface ILendingAgreements {
     /// @notice Where an agreement stands.
     enum Status {
         None,
         Proposed,
         Acknowledged
+    }
+
+    /// @notice What a loan movement does: a new loan adds shares, a return or a (settled) recall
+    /// takes them back, a collateral change moves only the cash collateral.
+    enum MovementKind {
+        NewLoan,
+        Return,
+        Recall,
+        CollateralChange
+    }
+
+    /// @notice One loan movement, as sealed: signed changes of the quantity and the cash
+    /// collateral (both over 10^6) taking effect on `date` (yyyymmdd).
+    struct Movement {
+        MovementKind kind;
+        uint32 date;
+        int256 quantity;
+        int256 collateral;
+    }
+
+    /// @notice A version of the terms: its commitment, the first day it applies to, whether the
+    /// borrower acknowledged it.
+    struct TermsVersion {
+        bytes32 commitment;
+        uint32 effectiveFrom;
+        bool acknowledged;
     }
 
     /// @notice The terms, as sealed (the plaintext is their ABI encoding).
@@ -33,9 +63,11 @@ interface ILendingAgreements {
         bytes20 agent;
         Status status;
         uint32 version;
-        uint32 positionsVersion;
+        uint32 acknowledgedVersion;
+        uint32 movementsVersion;
+        uint32 confirmedMovementsVersion;
         bytes32 termsCommitment;
-        bytes32 positionsCommitment;
+        bytes32 movementsCommitment;
     }
 
     error LendingAgreementsNotInstitution(address account);
@@ -52,30 +84,53 @@ interface ILendingAgreements {
         bytes20 indexed borrower,
         bytes20 agent,
         uint32 version,
+        uint32 effectiveFrom,
         IConfidential.Sealed terms
     );
     event AgreementAcknowledged(bytes32 indexed agreementId, bytes20 indexed borrower, uint32 version);
-    event PositionsRecorded(bytes32 indexed agreementId, uint32 positionsVersion, IConfidential.Sealed positions, bytes20 by);
+    event MovementsRecorded(
+        bytes32 indexed agreementId, uint32 movementsVersion, IConfidential.Sealed movements, bytes20 by
+    );
+    event MovementsConfirmed(bytes32 indexed agreementId, bytes20 indexed borrower, uint32 movementsVersion);
 
-    /// @notice Propose an agreement's terms, or amend them (a new version, acknowledged anew): the
-    /// lender or a lending agent acting for it.
+    /// @notice Propose an agreement's terms, or amend them (a new version with its effective date,
+    /// acknowledged anew): the lender or a lending agent acting for it. A version's effective date
+    /// is not before the previous version's.
     /// @param agreementId The agreement's identifier.
     /// @param lender The lender's LEI.
     /// @param borrower The borrower's LEI.
+    /// @param effectiveFrom The first day the version applies to (yyyymmdd).
     /// @param terms The terms sealed to the lender, the borrower and the agent.
-    function propose(bytes32 agreementId, bytes20 lender, bytes20 borrower, IConfidential.Sealed calldata terms)
-        external;
+    function propose(
+        bytes32 agreementId,
+        bytes20 lender,
+        bytes20 borrower,
+        uint32 effectiveFrom,
+        IConfidential.Sealed calldata terms
+    ) external;
 
     /// @notice Acknowledge a version of the terms (the borrower).
     /// @param agreementId The agreement's identifier.
     /// @param version The version acknowledged (the current one).
     function acknowledge(bytes32 agreementId, uint32 version) external;
 
-    /// @notice Record the agreement's positions (quantity and collateral rows), a new version,
-    /// sealed to the parties (the lender or its agent).
+    /// @notice Record the agreement's movement history, a new version sealed to the parties (the
+    /// lender or its agent, once a version of the terms is acknowledged).
     /// @param agreementId The agreement's identifier.
-    /// @param positions The position rows sealed (plaintext: abi.encode(LendingMath.Position[])).
-    function recordPositions(bytes32 agreementId, IConfidential.Sealed calldata positions) external;
+    /// @param movements Every movement of the agreement so far, sealed (plaintext:
+    /// abi.encode(Movement[]), dates ascending).
+    function recordMovements(bytes32 agreementId, IConfidential.Sealed calldata movements) external;
+
+    /// @notice Confirm a version of the movements (the borrower): calculations use it.
+    /// @param agreementId The agreement's identifier.
+    /// @param version The movements version confirmed (the latest one).
+    function confirmMovements(bytes32 agreementId, uint32 version) external;
+
+    /// @notice A version of an agreement's terms.
+    /// @param agreementId The agreement's identifier.
+    /// @param version The version (1 is the first).
+    /// @return The version's commitment, effective date and acknowledgement; reverts when unknown.
+    function getTermsVersion(bytes32 agreementId, uint32 version) external view returns (TermsVersion memory);
 
     /// @notice An agreement.
     /// @param agreementId The agreement's identifier.

@@ -190,7 +190,7 @@ def subscriptions(project: Any, access: Any, registry: Any, funds: Any, admin: A
 
 @pytest.fixture(scope="session")
 def agreements(project: Any, access: Any, registry: Any, admin: Any) -> Any:
-    """Lending agreements with sealed terms and positions."""
+    """Lending agreements with sealed, versioned terms and movements."""
     return project.LendingAgreements.deploy(access, registry, sender=admin)
 
 
@@ -201,6 +201,15 @@ def calculator(
     """The lending calculator (pure, and checked against the agreements' commitments and the
     shared closes and dividends)."""
     return project.LendingCalculator.deploy(agreements, securities, prices, dividends, sender=admin)
+
+
+@pytest.fixture(scope="session")
+def statements(
+    project: Any, access: Any, registry: Any, agreements: Any, calendar: Any, admin: Any
+) -> Any:
+    """Lending billing statements: pair settings, matching, breaks, resolutions, settlement
+    (overdue dates on the market calendar, which the tests publish)."""
+    return project.LendingStatements.deploy(access, registry, agreements, calendar, sender=admin)
 
 
 @pytest.fixture

@@ -44,6 +44,7 @@ def test_deployed_size__under_24_kib(
     subscriptions: Any,
     calculator: Any,
     agreements: Any,
+    statements: Any,
     name: str,
     chain: Any,
 ) -> None:
@@ -63,6 +64,7 @@ def test_deployed_size__under_24_kib(
         "Subscriptions": subscriptions,
         "LendingCalculator": calculator,
         "LendingAgreements": agreements,
+        "LendingStatements": statements,
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"

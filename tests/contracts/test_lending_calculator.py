@@ -101,3 +101,55 @@ def test_refusals(calculator: Any) -> None:
         calculator.calculate(terms(), POSITIONS, CLOSES, [], 20260607, 20260601)
     with reverts(calculator.LendingMathUnsorted):
         calculator.calculate(terms(), POSITIONS[::-1], CLOSES, [], 20260601, 20260607)
+
+
+NEW_LOAN, RETURN, RECALL, COLLATERAL_CHANGE = 0, 1, 2, 3
+
+
+def test_positions_of__movements_summed_one_row_per_date(calculator: Any) -> None:
+    movements = [
+        (NEW_LOAN, 20260601, 6_000 * M, 12_000_000 * M),
+        (NEW_LOAN, 20260601, 4_000 * M, 8_000_000 * M),  # same date: one row
+        (COLLATERAL_CHANGE, 20260603, 0, -1_000_000 * M),
+        (RECALL, 20260605, -3_000 * M, 0),
+        (RETURN, 20260608, -7_000 * M, -19_000_000 * M),
+    ]
+    assert [tuple(row) for row in calculator.positionsOf(movements)] == [
+        (20260601, 10_000 * M, 20_000_000 * M),
+        (20260603, 10_000 * M, 19_000_000 * M),
+        (20260605, 7_000 * M, 19_000_000 * M),
+        (20260608, 0, 0),
+    ]
+    assert calculator.positionsOf([]) == []
+
+
+@pytest.mark.parametrize(
+    "movements",
+    [
+        [(NEW_LOAN, 20260602, M, 0), (NEW_LOAN, 20260601, M, 0)],  # a date going backwards
+        [(NEW_LOAN, 20261301, M, 0)],  # not a date
+        [(NEW_LOAN, 20260601, 0, M)],  # a new loan lends shares
+        [(NEW_LOAN, 20260601, -M, 0)],
+        [(NEW_LOAN, 20260601, M, 0), (RETURN, 20260602, M, 0)],  # a return takes them back
+        [(NEW_LOAN, 20260601, M, 0), (RECALL, 20260602, 0, 0)],
+        [(COLLATERAL_CHANGE, 20260601, M, M)],  # a collateral change moves no shares
+        [(COLLATERAL_CHANGE, 20260601, 0, 0)],  # ... but collateral
+        [(NEW_LOAN, 20260601, M, 0), (RETURN, 20260602, -2 * M, 0)],  # below zero shares
+        [(NEW_LOAN, 20260601, M, M), (COLLATERAL_CHANGE, 20260602, 0, -2 * M)],  # ... collateral
+    ],
+    ids=[
+        "backwards",
+        "not-a-date",
+        "loan-without-shares",
+        "loan-negative",
+        "return-positive",
+        "recall-zero",
+        "collateral-with-shares",
+        "collateral-zero",
+        "negative-quantity",
+        "negative-collateral",
+    ],
+)
+def test_positions_of__refusals(calculator: Any, movements: list[Any]) -> None:
+    with reverts(calculator.LendingCalculatorInvalidMovement):
+        calculator.positionsOf(movements)

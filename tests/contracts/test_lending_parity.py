@@ -1,5 +1,6 @@
 """The lending engine in Python and the LendingCalculator contract give exactly the same figures
-on random agreements (conventions, positions, prices, dividends, currencies)."""
+on random agreements (conventions, positions, prices, dividends, currencies), and the contract
+folds a movement history into the position rows the engine takes."""
 
 from __future__ import annotations
 
@@ -141,3 +142,87 @@ def test_engine_and_contract__exactly_equal(calculator: Any, case: dict[str, Any
         result.netAmount,
     ]
     assert (engine, row["accrual_days"]) == (chain, result.accrualDays)
+
+
+NEW_LOAN, RETURN, RECALL, COLLATERAL_CHANGE = 0, 1, 2, 3
+CENT = 10**4  # a hundredth over 10^6
+
+
+@st.composite
+def movement_histories(draw: st.DrawFn) -> list[tuple[int, date, int, int]]:
+    """Valid movements (kinds fitting their signs, never below zero), dates ascending with
+    several movements on some dates; quantities and collateral over 10^6."""
+    quantity = collateral = 0
+    day = START - timedelta(days=draw(st.integers(0, 5)))
+    history = []
+    for _ in range(draw(st.integers(1, 8))):
+        day += timedelta(days=draw(st.sampled_from([0, 0, 1, 3, 7])))
+        kinds = [NEW_LOAN, COLLATERAL_CHANGE] + ([RETURN, RECALL] if quantity else [])
+        kind = draw(st.sampled_from(kinds))
+        if kind == NEW_LOAN:
+            change = draw(st.integers(1, 10**6)) * M
+        elif kind == COLLATERAL_CHANGE:
+            change = 0
+        else:
+            change = -draw(st.integers(1, quantity // M)) * M
+        cents = st.integers(-(collateral // CENT), 10**10)  # never below zero in total
+        if kind == COLLATERAL_CHANGE:
+            cents = cents.filter(bool)  # a collateral change moves some collateral
+        moved = draw(cents) * CENT
+        quantity += change
+        collateral += moved
+        history.append((kind, day, change, moved))
+    return history
+
+
+def fold(history: list[tuple[int, date, int, int]]) -> list[tuple[int, int, int]]:
+    """The position rows of a movement history: one per date, running sums."""
+    rows: dict[int, tuple[int, int, int]] = {}
+    quantity = collateral = 0
+    for _, day, change, moved in history:
+        quantity, collateral = quantity + change, collateral + moved
+        rows[_int(day)] = (_int(day), quantity, collateral)
+    return list(rows.values())
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=movement_histories(), case=cases())
+def test_movements__fold_into_the_engines_positions(
+    calculator: Any, history: list[tuple[int, date, int, int]], case: dict[str, Any]
+) -> None:
+    movements = [(kind, _int(day), change, moved) for kind, day, change, moved in history]
+    rows = [tuple(row) for row in calculator.positionsOf(movements)]
+    assert rows == fold(history), "one row per date, the running quantity and collateral"
+    agreement = case["agreement"]
+    positions = pd.DataFrame(
+        [
+            ("A1", date(d // 10_000, d // 100 % 100, d % 100), q // M, Decimal(c) / M)
+            for d, q, c in rows
+        ],
+        columns=["agreement_id", "date", "quantity", "collateral"],
+    )
+    prices = pd.DataFrame(
+        [("S", d, c) for d, c in case["closes"]], columns=["security", "date", "close"]
+    )
+    dividends = pd.DataFrame(
+        [("S", d, a) for d, a in case["dividends"]],
+        columns=["security", "record_date", "amount_per_share"],
+    )
+    [row] = calculate([agreement], positions, prices, dividends, START, case["end"]).to_dict(
+        orient="records"
+    )
+    result = calculator.calculate(
+        _contract_terms(agreement),
+        rows,
+        [(_int(d), _scaled(c)) for d, c in case["closes"]],
+        [(_int(d), _scaled(a)) for d, a in case["dividends"]],
+        _int(START),
+        _int(case["end"]),
+    )
+    minor = MINOR[agreement.currency]
+    assert int(row["net_amount"].scaleb(minor)) == result.netAmount
+    assert row["accrual_days"] == result.accrualDays

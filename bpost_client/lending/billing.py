@@ -1,0 +1,514 @@
+"""A billing period end to end, as each party's client runs it.
+
+- :func:`close_period`: the closing party (usually the lending agent) calculates the agreed inputs
+  (:func:`~bpost_client.lending.agreements.agreed_book`), groups the agreements into the pair's
+  units of matching and commits each unit's figures with the salted hash of its per-day detail.
+- :func:`review_statement`: another party recomputes the platform's figures from the same agreed
+  inputs (and checks them against the chain: amounts and detail hash), compares them with its own
+  books, and confirms or submits its own figures (the differing agreements' figures, rates and
+  positions, sealed to the parties).
+- :func:`explain_statement`: any party explains the break: which single change (or pair) of the
+  platform's calculation reproduces each submitting party's figures, and on which days they part.
+- :func:`settlement_files`: matched or resolved statements become net payment instructions with
+  the parties' SSIs (CSV and ISO 20022 pain.001).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from eth_utils.crypto import keccak
+from web3.exceptions import ContractCustomError
+
+from bpost_client._utils.reverts import translate
+from bpost_client.client import Client
+from bpost_client.exceptions import BPostError, ValidationError
+from bpost_client.lending.agreements import OpenedAgreement, agreed_book
+from bpost_client.lending.detail import canonical_detail, daily_detail
+from bpost_client.lending.explain import explain
+from bpost_client.lending.matching import Comparison, MatchUnit, compare
+from bpost_client.lending.period import PERIOD_COLUMNS, Book, calculate_period
+from bpost_client.lending.settlement import (
+    Instruction,
+    SettlementAccount,
+    SettlementItem,
+    instructions_csv,
+    items_from_statement,
+)
+from bpost_client.lending.settlement_xml import pain001_xml
+from bpost_client.lending.statements import (
+    Amounts,
+    Statement,
+    StatementInput,
+    StatementStatus,
+    commit_statement,
+    confirm,
+    detail_salt,
+    get_statement,
+    pair_settings,
+    statement_id,
+    submit_figures,
+    submitted_figures,
+)
+from bpost_client.lending.terms import minor_unit
+from bpost_client.participants import get_institution
+from bpost_client.ssi import applicable_ssis, read_account
+from bpost_client.types import Lei
+
+__all__ = [
+    "SETTLEMENT_METHOD",
+    "SSI_SECURITY_TYPE",
+    "Review",
+    "UnitFigures",
+    "close_period",
+    "explain_statement",
+    "review_statement",
+    "settlement_accounts",
+    "settlement_files",
+    "settlement_items",
+    "unit_figures",
+]
+
+SSI_SECURITY_TYPE = "SECLEND"
+"""The SSI security type under which institutions publish their lending cash accounts."""
+SETTLEMENT_METHOD = "CASH"
+"""The SSI settlement method of those accounts."""
+_AMOUNT_COLUMNS = ("fee_minor", "interest_minor", "dividend_minor")
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """The platform's figures of one unit of matching over a period."""
+
+    unit: MatchUnit
+    key: str
+    """The agreement id, the ISIN, or '' for the whole counterparty pair."""
+    lender: Lei
+    borrower: Lei
+    currency: str
+    agreement_ids: tuple[str, ...]
+    amounts: Amounts
+    tolerance: int
+    detail: bytes
+    """The canonical per-day detail (its salted hash goes on chain)."""
+    figures: pd.DataFrame
+    """Per agreement, as :func:`~bpost_client.lending.period.calculate_period` gives them."""
+    dividends: tuple[tuple[str, date, int], ...]
+    """(security, record date, equivalent in minor units) of each dividend line."""
+
+
+def _unit_key(unit: MatchUnit, row: Mapping[str, Any]) -> str:
+    if unit is MatchUnit.AGREEMENT:
+        return str(row["agreement_id"])
+    return str(row["security"]) if unit is MatchUnit.SECURITY else ""
+
+
+def unit_figures(
+    book: Book,
+    start: date,
+    end: date,
+    units: Mapping[tuple[str, str], MatchUnit],
+    tolerances: Mapping[str, int],
+) -> list[UnitFigures]:
+    """Each unit's figures and detail: the agreements grouped by pair, currency and the pair's
+    unit (``units``: (lender, borrower) -> unit; an agreement unit by default); a unit's
+    tolerance is the sum of its agreements' tolerances."""
+    figures = calculate_period(book, start, end)
+    detail = daily_detail(book, start, end)
+    groups: dict[tuple[str, str, str, MatchUnit, str], list[int]] = {}
+    for index, record in enumerate(figures.to_dict(orient="records")):
+        row = {str(k): v for k, v in record.items()}
+        pair = (str(row["lender"]), str(row["borrower"]))
+        unit = units.get(pair, MatchUnit.AGREEMENT)
+        group = (*pair, str(row["currency"]), unit, _unit_key(unit, row))
+        groups.setdefault(group, []).append(index)
+    found = []
+    for (lender, borrower, currency, unit, key), rows in groups.items():
+        part = figures.iloc[rows].reset_index(drop=True)
+        ids = tuple(str(i) for i in part["agreement_id"])
+        fee, interest, dividend = (int(part[c].sum()) for c in _AMOUNT_COLUMNS)
+        lines = detail[detail["agreement_id"].isin(ids)]
+        found.append(
+            UnitFigures(
+                unit,
+                key,
+                Lei(lender),
+                Lei(borrower),
+                currency,
+                ids,
+                Amounts(fee, interest, dividend),
+                sum(tolerances.get(i, 0) for i in ids),
+                canonical_detail(lines),
+                part,
+                _dividend_lines(lines, part, currency),
+            )
+        )
+    return found
+
+
+def _tolerances(opened: Sequence[OpenedAgreement]) -> dict[str, int]:
+    return {a.agreement_id: int(a.latest.terms[4]) for a in opened}
+
+
+def _parties(opened: Sequence[OpenedAgreement], lender: str, borrower: str) -> list[str]:
+    agents = [a.agent for a in opened if a.lender == lender and a.borrower == borrower and a.agent]
+    return list(dict.fromkeys([lender, borrower, *agents]))
+
+
+def _existing(client: Client, found: str) -> Statement | None:
+    try:
+        return get_statement(client, found)
+    except ContractCustomError as exc:
+        if getattr(translate(exc), "error_name", "") == "LendingStatementsUnknown":
+            return None
+        raise
+
+
+def close_period(
+    client: Client,
+    opened: Sequence[OpenedAgreement],
+    prices: pd.DataFrame,
+    dividends: pd.DataFrame,
+    start: date,
+    end: date,
+    settlement_date: date,
+) -> list[tuple[str, UnitFigures]]:
+    """Commit the platform's figures of every unit of the ``opened`` agreements over the period
+    (the signer is a party of each pair: usually the agent). A unit already committed for the
+    period is left as it is. Returns each unit's statement id and figures."""
+    book = agreed_book(opened, prices, dividends)
+    pairs = {(str(a.lender), str(a.borrower)) for a in opened}
+    units = {pair: pair_settings(client, *pair).unit for pair in pairs}
+    committed = []
+    for figures in unit_figures(book, start, end, units, _tolerances(opened)):
+        found = statement_id(
+            client,
+            figures.lender,
+            figures.borrower,
+            figures.unit,
+            figures.key,
+            figures.currency,
+            start,
+            end,
+        )
+        if _existing(client, found) is None:
+            statement = StatementInput(
+                figures.lender,
+                figures.borrower,
+                figures.unit,
+                figures.key,
+                figures.currency,
+                start,
+                end,
+                settlement_date,
+                figures.amounts,
+                figures.tolerance,
+            )
+            parties = _parties(opened, figures.lender, figures.borrower)
+            found, _ = commit_statement(client, statement, figures.detail, parties)
+        committed.append((found, figures))
+    return committed
+
+
+def _unit_of(statement: Statement, figures: Sequence[UnitFigures]) -> UnitFigures:
+    key = statement.unit_key.rstrip(b"\0").decode("ascii")
+    for unit in figures:
+        same_pair = (unit.lender, unit.borrower) == (statement.lender, statement.borrower)
+        if same_pair and unit.currency == statement.currency and unit.key == key:
+            return unit
+    raise BPostError(
+        f"statement {statement.statement_id}: none of the opened agreements make its unit"
+    )
+
+
+def _platform_unit(
+    client: Client,
+    statement: Statement,
+    opened: Sequence[OpenedAgreement],
+    prices: pd.DataFrame,
+    dividends: pd.DataFrame,
+    lei: str,
+    private_key: bytes,
+) -> tuple[UnitFigures, Book]:
+    """The statement's unit recomputed from the agreed inputs, checked against the chain."""
+    book = agreed_book(opened, prices, dividends)
+    units = {(str(statement.lender), str(statement.borrower)): statement.unit}
+    computed = unit_figures(book, statement.start, statement.end, units, _tolerances(opened))
+    unit = _unit_of(statement, computed)
+    salt = detail_salt(client, statement.statement_id, lei, private_key)
+    if unit.amounts != statement.platform or keccak(salt + unit.detail) != (
+        statement.detail_commitment
+    ):
+        raise BPostError(
+            f"statement {statement.statement_id}: the committed figures are not those of the "
+            "agreed inputs (recomputed: "
+            f"{unit.amounts}, on chain: {statement.platform}); do not confirm"
+        )
+    return unit, book.only(unit.agreement_ids)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A party's review of a statement."""
+
+    statement_id: str
+    platform: UnitFigures
+    comparison: Comparison
+    action: str
+    """'confirmed' or 'submitted'."""
+
+
+def _payload(comparison: Comparison, own: Book) -> bytes:
+    rows = comparison.agreements
+    differing = rows[rows["differs"] & rows["on_party"]]
+    ids = set(differing["agreement_id"])
+    figures = [
+        {
+            "agreement_id": str(r["agreement_id"]),
+            "fee_minor": int(r["fee_party"]),
+            "interest_minor": int(r["interest_party"]),
+            "dividend_minor": int(r["dividend_party"]),
+        }
+        for r in differing.to_dict(orient="records")
+    ]
+    rates = own.agreements[own.agreements["agreement_id"].isin(ids)]
+    inputs = [
+        {
+            "agreement_id": str(r["agreement_id"]),
+            "fee_rate_pct": str(r["fee_rate_pct"]),
+            "collateral_rate_pct": str(r["collateral_rate_pct"]),
+            "dividend_rate_pct": str(r["dividend_rate_pct"]),
+            **({"effective_from": str(r["effective_from"])} if "effective_from" in r else {}),
+        }
+        for r in rates.to_dict(orient="records")
+    ]
+    positions = own.positions[own.positions["agreement_id"].isin(ids)]
+    held = [
+        {
+            "agreement_id": str(r["agreement_id"]),
+            "date": str(r["date"]),
+            "quantity": int(r["quantity"]),
+            "collateral": str(r["collateral"]),
+        }
+        for r in positions.to_dict(orient="records")
+    ]
+    body = {
+        "figures": figures,
+        "inputs": inputs,
+        "positions": held,
+        "missing": sorted(comparison.missing_on_party),
+    }
+    return zlib.compress(json.dumps(body, sort_keys=True).encode("utf-8"), 9)
+
+
+def review_statement(
+    client: Client,
+    statement: str,
+    opened: Sequence[OpenedAgreement],
+    prices: pd.DataFrame,
+    dividends: pd.DataFrame,
+    own: Book,
+    lei: str,
+    private_key: bytes,
+) -> Review:
+    """Recompute a statement's figures from the agreed inputs (refusing figures that are not
+    theirs), compare them with the party's own books (``own``: its agreements, positions,
+    prices and dividends), and confirm them or submit the party's figures.
+
+    Raises:
+        BPostError: the committed figures or detail are not those of the agreed inputs.
+    """
+    stored = get_statement(client, statement)
+    if stored.status not in (StatementStatus.OPEN, StatementStatus.BREAK):
+        raise BPostError(
+            f"statement {statement} is {stored.status.name.lower()}: nothing to review"
+        )
+    unit, _ = _platform_unit(client, stored, opened, prices, dividends, lei, private_key)
+    mine = own.only(unit.agreement_ids)
+    own_figures = (
+        calculate_period(mine, stored.start, stored.end)
+        if len(mine.agreements)
+        else pd.DataFrame(columns=list(PERIOD_COLUMNS))
+    )
+    comparison = compare(unit.figures, own_figures, stored.tolerance, unit.unit)
+    if comparison.matched:
+        confirm(client, statement)
+        return Review(statement, unit, comparison, "confirmed")
+    amounts = Amounts(*(int(own_figures[c].sum()) for c in _AMOUNT_COLUMNS))
+    parties = list(stored.parties.values())
+    submit_figures(client, statement, amounts, _payload(comparison, mine), parties)
+    return Review(statement, unit, comparison, "submitted")
+
+
+def _their_frames(
+    body: Mapping[str, Any], platform: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None, list[str]]:
+    theirs = platform[["agreement_id", *_AMOUNT_COLUMNS]].copy()
+    theirs = theirs[~theirs["agreement_id"].isin(body["missing"])]
+    changed = pd.DataFrame(body["figures"], columns=["agreement_id", *_AMOUNT_COLUMNS])
+    theirs = pd.concat([theirs[~theirs["agreement_id"].isin(changed["agreement_id"])], changed])
+    inputs = pd.DataFrame(body["inputs"]) if body["inputs"] else None
+    if inputs is not None:
+        for column in ("fee_rate_pct", "collateral_rate_pct", "dividend_rate_pct"):
+            inputs[column] = pd.Series([Decimal(v) for v in inputs[column]], dtype=object)
+        if "effective_from" in inputs.columns:
+            inputs["effective_from"] = [date.fromisoformat(v) for v in inputs["effective_from"]]
+    positions = None
+    if body["positions"]:
+        positions = pd.DataFrame(body["positions"])
+        positions["date"] = [date.fromisoformat(v) for v in positions["date"]]
+        positions["collateral"] = pd.Series(
+            [Decimal(v) for v in positions["collateral"]], dtype=object
+        )
+        positions["quantity"] = positions["quantity"].astype(object)
+    breaking = sorted({*changed["agreement_id"], *body["missing"]})
+    return theirs.reset_index(drop=True), inputs, positions, breaking
+
+
+def explain_statement(
+    client: Client,
+    statement: str,
+    opened: Sequence[OpenedAgreement],
+    prices: pd.DataFrame,
+    dividends: pd.DataFrame,
+    lei: str,
+    private_key: bytes,
+) -> dict[Lei, pd.DataFrame]:
+    """Explain each party's submitted figures that break with the platform's: per submitting
+    institution, :func:`~bpost_client.lending.explain.explain`'s table (agreement, rank,
+    outcome, cause, change, days)."""
+    stored = get_statement(client, statement)
+    unit, book = _platform_unit(client, stored, opened, prices, dividends, lei, private_key)
+    explained = {}
+    for party, payload in submitted_figures(client, statement, lei, private_key).items():
+        try:
+            body = json.loads(zlib.decompress(payload))
+        except (zlib.error, ValueError) as exc:
+            raise BPostError(f"figures of {party} on {statement} are not readable: {exc}") from exc
+        theirs, inputs, positions, breaking = _their_frames(body, unit.figures)
+        if not breaking:
+            continue
+        explained[party] = explain(
+            book,
+            stored.start,
+            stored.end,
+            theirs,
+            inputs,
+            their_positions=positions,
+            agreement_ids=breaking,
+        )
+    return explained
+
+
+def settlement_items(
+    statement: Statement, unit: UnitFigures, payment_dates: Mapping[tuple[str, date], date]
+) -> list[SettlementItem]:
+    """A matched or resolved (or already settled) statement cut into what falls due when: the
+    fee net of the collateral interest on its settlement date, each dividend equivalent on its
+    payment date
+    (``payment_dates``: (security, record date) -> payment date). When the settled dividend
+    equivalent differs from the calculated one (an adjusted resolution), the difference falls on
+    the last payment date."""
+    agreed = (StatementStatus.MATCHED, StatementStatus.RESOLVED, StatementStatus.SETTLED)
+    if statement.status not in agreed:
+        raise BPostError(f"statement {statement.statement_id} is not matched or resolved")
+    settled = statement.settled
+    by_date: dict[date, int] = {}
+    for security, record, amount in unit.dividends:
+        paid = payment_dates.get((security, record))
+        if paid is None:
+            raise ValidationError(f"no payment date for the dividend of {security} on {record}")
+        by_date[paid] = by_date.get(paid, 0) + amount
+    gap = settled.dividend_equivalent - sum(by_date.values())
+    if gap:
+        last = max(by_date) if by_date else statement.settlement_date
+        by_date[last] = by_date.get(last, 0) + gap
+    return items_from_statement(
+        statement.statement_id,
+        statement.lender,
+        statement.borrower,
+        statement.currency,
+        statement.settlement_date,
+        settled.fee,
+        settled.collateral_interest,
+        sorted(by_date.items()),
+    )
+
+
+def _dividend_lines(
+    detail: pd.DataFrame, figures: pd.DataFrame, currency: str
+) -> tuple[tuple[str, date, int], ...]:
+    """(security, record date, equivalent in minor units) of the detail's dividend lines."""
+    lines = detail[detail["dividend_equivalent"].notna()]
+    securities = dict(zip(figures["agreement_id"], figures["security"], strict=True))
+    places = minor_unit(currency)
+    return tuple(
+        (
+            str(securities[r["agreement_id"]]),
+            pd.Timestamp(r["date"]).date(),
+            int(Decimal(r["dividend_equivalent"]).scaleb(places)),
+        )
+        for r in lines.to_dict(orient="records")
+    )
+
+
+def settlement_accounts(
+    client: Client,
+    leis: Sequence[str],
+    currency: str,
+    on: date,
+    reader: str,
+    private_key: bytes,
+    *,
+    market: str = "XTKS",
+) -> dict[tuple[str, str], SettlementAccount]:
+    """The parties' cash accounts for lending settlement from their SSIs (security type
+    :data:`SSI_SECURITY_TYPE`, method :data:`SETTLEMENT_METHOD`), opened by ``reader``.
+
+    Raises:
+        ValidationError: a party has no such SSI in effect on ``on``.
+        NotEntitledError: an account is not shared with ``reader``.
+    """
+    found = {}
+    for lei in dict.fromkeys(leis):
+        ssis = applicable_ssis(
+            client,
+            lei,
+            market,
+            currency,
+            on,
+            security_type=SSI_SECURITY_TYPE,
+            settlement_method=SETTLEMENT_METHOD,
+        )
+        if not ssis:
+            raise ValidationError(
+                f"{lei} has no {market} {currency} {SSI_SECURITY_TYPE}/{SETTLEMENT_METHOD} SSI "
+                f"in effect on {on}"
+            )
+        ssi = ssis[-1]
+        account = read_account(ssi, reader, private_key)
+        name = get_institution(client, lei).legal_name
+        found[(lei, currency)] = SettlementAccount(lei, name, ssi.terms.custodian_bic, account)
+    return found
+
+
+def settlement_files(
+    instructions: Sequence[Instruction],
+    accounts: Mapping[tuple[str, str], SettlementAccount],
+    initiating: SettlementAccount,
+    message_id: str,
+    created: datetime,
+) -> tuple[str, bytes]:
+    """The instructions as CSV and as a pain.001.001.09 document (validated against the XSD)."""
+    csv_text = instructions_csv(instructions, accounts)
+    xml = pain001_xml(
+        instructions, accounts, initiating_party=initiating, message_id=message_id, created=created
+    )
+    return csv_text, xml

@@ -1,0 +1,585 @@
+"""Billing statements on chain (``LendingStatements``): a counterparty pair's settings, the
+platform's figures of a billing period committed by the party that closes it, the other parties'
+confirmations or figures, comments, resolutions of a break, the overdue flag and settlement.
+
+Amounts are integers in the currency's minor unit. The per-day detail stays off chain: the
+statement holds keccak256(salt || detail) and the salt sealed to the parties, so each party can
+check that the detail it recomputed from the agreed inputs is the platform's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+import pandas as pd
+from eth_utils.crypto import keccak
+from web3.types import TxReceipt
+
+from bpost_client.client import Client
+from bpost_client.confidential import Sealed, open_sealed, seal
+from bpost_client.events import event_frame, iter_events
+from bpost_client.exceptions import BPostError
+from bpost_client.funds import date_from_int, int_from_date
+from bpost_client.identifiers import (
+    ascii_from_bytes,
+    bytes20_from_lei,
+    bytes32_from_ascii,
+    check_lei,
+    lei_from_bytes20,
+)
+from bpost_client.lending.matching import MatchUnit
+from bpost_client.participants import get_institution
+from bpost_client.types import Lei
+
+__all__ = [
+    "Amounts",
+    "PairSettings",
+    "ResolutionKind",
+    "Role",
+    "Statement",
+    "StatementStatus",
+    "accept_pair_settings",
+    "approve_resolution",
+    "comment",
+    "comments",
+    "commit_statement",
+    "confirm",
+    "detail_salt",
+    "flag_overdue",
+    "get_statement",
+    "is_overdue",
+    "mark_settled",
+    "pair_settings",
+    "propose_pair_settings",
+    "propose_resolution",
+    "statement_history",
+    "statement_id",
+    "submit_figures",
+    "submitted_figures",
+    "unit_key",
+]
+
+CONTRACT = "LendingStatements"
+_UNITS = [MatchUnit.AGREEMENT, MatchUnit.SECURITY, MatchUnit.COUNTERPARTY]
+"""The contract's ``Unit`` values, in order."""
+
+
+class StatementStatus(IntEnum):
+    """Where a statement stands (the contract's ``Status``)."""
+
+    NONE = 0
+    OPEN = 1
+    MATCHED = 2
+    BREAK = 3
+    RESOLVED = 4
+    SETTLED = 5
+
+
+class Role(IntEnum):
+    """A party of a statement (the contract's ``Role``)."""
+
+    LENDER = 0
+    BORROWER = 1
+    AGENT = 2
+
+
+class ResolutionKind(IntEnum):
+    """What a resolution settles on: the platform's figures, one party's, or adjusted ones."""
+
+    PLATFORM = 0
+    PARTY = 1
+    ADJUSTED = 2
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """A statement's amounts in minor units; the borrower pays the net."""
+
+    fee: int
+    collateral_interest: int
+    dividend_equivalent: int
+
+    @property
+    def net(self) -> int:
+        """fee + dividend equivalent - collateral interest."""
+        return self.fee + self.dividend_equivalent - self.collateral_interest
+
+    def to_abi(self) -> tuple[int, int, int]:
+        """As the contract's ``Amounts`` tuple."""
+        return (self.fee, self.collateral_interest, self.dividend_equivalent)
+
+    @classmethod
+    def from_abi(cls, raw: Sequence[Any] | Mapping[str, Any]) -> Amounts:
+        """From a decoded tuple or event dictionary."""
+        values = list(raw.values()) if isinstance(raw, Mapping) else list(raw)
+        fee, interest, dividend = (int(v) for v in values)
+        return cls(fee, interest, dividend)
+
+
+@dataclass(frozen=True)
+class PairSettings:
+    """A counterparty pair's settings in force."""
+
+    unit: MatchUnit
+    agent: Lei | None
+    market: str
+    overdue_business_days: int
+    version: int
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A billing statement as stored on chain."""
+
+    statement_id: str
+    lender: Lei
+    borrower: Lei
+    agent: Lei | None
+    closer: Lei
+    unit: MatchUnit
+    status: StatementStatus
+    currency: str
+    start: date
+    end: date
+    settlement_date: date
+    overdue_after: date
+    overdue: bool
+    agreed: frozenset[Role]
+    disputed: frozenset[Role]
+    resolutions: int
+    tolerance: int
+    platform: Amounts
+    settled: Amounts
+    unit_key: bytes
+    detail_commitment: bytes
+    settlement_reference: bytes
+
+    @property
+    def parties(self) -> dict[Role, Lei]:
+        """The statement's parties by role."""
+        found = {Role.LENDER: self.lender, Role.BORROWER: self.borrower}
+        if self.agent:
+            found[Role.AGENT] = self.agent
+        return found
+
+    def role_of(self, lei: str) -> Role:
+        """The role of institution ``lei``.
+
+        Raises:
+            BPostError: not a party.
+        """
+        for role, party in self.parties.items():
+            if party == lei:
+                return role
+        raise BPostError(f"{lei} is not a party of statement {self.statement_id}")
+
+
+def _lei(raw: bytes) -> Lei | None:
+    return lei_from_bytes20(bytes(raw)) if any(bytes(raw)) else None
+
+
+def _roles(mask: int) -> frozenset[Role]:
+    return frozenset(r for r in Role if mask & (1 << r))
+
+
+def _id(statement_id: str | bytes) -> bytes:
+    raw = (
+        bytes.fromhex(statement_id.removeprefix("0x"))
+        if isinstance(statement_id, str)
+        else statement_id
+    )
+    if len(raw) != 32:
+        raise ValueError(f"a statement id is 32 bytes, not {len(raw)}")
+    return raw
+
+
+def unit_key(unit: MatchUnit, key: str = "") -> bytes:
+    """The on-chain key of a unit of matching: the agreement id or ISIN left-aligned, or zero
+    for the whole counterparty pair."""
+    if unit is MatchUnit.COUNTERPARTY:
+        if key:
+            raise ValueError("a counterparty unit has no key")
+        return bytes(32)
+    return bytes32_from_ascii(key)
+
+
+def statement_id(
+    client: Client,
+    lender: str,
+    borrower: str,
+    unit: MatchUnit,
+    key: str,
+    currency: str,
+    start: date,
+    end: date,
+) -> str:
+    """The statement id of a unit and period (0x-hex), as the contract derives it."""
+    raw = (
+        client.contract(CONTRACT)
+        .functions.statementIdOf(
+            bytes20_from_lei(check_lei(lender)),
+            bytes20_from_lei(check_lei(borrower)),
+            _UNITS.index(unit),
+            unit_key(unit, key),
+            currency.encode("ascii"),
+            int_from_date(start),
+            int_from_date(end),
+        )
+        .call()
+    )
+    return "0x" + bytes(raw).hex()
+
+
+def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
+    return {Lei(lei): get_institution(client, lei).encryption_key for lei in dict.fromkeys(leis)}
+
+
+def _send(client: Client, function: str, args: Sequence[Any], what: str) -> TxReceipt:
+    call = getattr(client.contract(CONTRACT).functions, function)(*args)
+    return client.sender.send(call, what)
+
+
+def propose_pair_settings(
+    client: Client,
+    lender: str,
+    borrower: str,
+    unit: MatchUnit,
+    *,
+    agent: str | None = None,
+    market: str = "XTKS",
+    overdue_business_days: int = 14,
+) -> TxReceipt:
+    """Propose a pair's settings (the lender or the borrower signs; the other accepts)."""
+    args = [
+        bytes20_from_lei(check_lei(lender)),
+        bytes20_from_lei(check_lei(borrower)),
+        _UNITS.index(unit),
+        bytes20_from_lei(check_lei(agent)) if agent else bytes(20),
+        market.encode("ascii"),
+        overdue_business_days,
+    ]
+    return _send(client, "proposePairSettings", args, f"pair settings {lender}/{borrower}")
+
+
+def accept_pair_settings(client: Client, lender: str, borrower: str, version: int) -> TxReceipt:
+    """Accept the pending settings of a pair (the party that did not propose them)."""
+    args = [bytes20_from_lei(check_lei(lender)), bytes20_from_lei(check_lei(borrower)), version]
+    return _send(client, "acceptPairSettings", args, f"accept pair settings v{version}")
+
+
+def pair_settings(client: Client, lender: str, borrower: str) -> PairSettings:
+    """The settings in force for a pair (the defaults when none were accepted)."""
+    raw = (
+        client.contract(CONTRACT)
+        .functions.pairSettings(
+            bytes20_from_lei(check_lei(lender)), bytes20_from_lei(check_lei(borrower))
+        )
+        .call()
+    )
+    unit, agent, market, days, version, _by, accepted = raw
+    return PairSettings(
+        _UNITS[int(unit)], _lei(agent), ascii_from_bytes(market), int(days), int(version), accepted
+    )
+
+
+@dataclass(frozen=True)
+class StatementInput:
+    """What the closing party commits for one unit and period."""
+
+    lender: str
+    borrower: str
+    unit: MatchUnit
+    key: str
+    currency: str
+    start: date
+    end: date
+    settlement_date: date
+    amounts: Amounts
+    tolerance: int
+
+
+def commit_statement(
+    client: Client, statement: StatementInput, detail: bytes, parties: Sequence[str]
+) -> tuple[str, TxReceipt]:
+    """Commit the platform's figures of a period: the amounts and keccak256(salt || detail),
+    the salt sealed to ``parties`` (the lender, the borrower and the agent, if any).
+    Returns the statement id and the receipt."""
+    salt = os.urandom(32)
+    sealed = seal(salt, _recipients(client, parties))
+    args = (
+        bytes20_from_lei(check_lei(statement.lender)),
+        bytes20_from_lei(check_lei(statement.borrower)),
+        _UNITS.index(statement.unit),
+        unit_key(statement.unit, statement.key),
+        statement.currency.encode("ascii"),
+        int_from_date(statement.start),
+        int_from_date(statement.end),
+        int_from_date(statement.settlement_date),
+        statement.amounts.to_abi(),
+        statement.tolerance,
+        keccak(salt + detail),
+    )
+    label = statement.key or f"{statement.lender}/{statement.borrower}"
+    what = f"statement {label} {statement.start}..{statement.end}"
+    receipt = _send(client, "commitStatement", [args, sealed.to_abi()], what)
+    found = statement_id(
+        client,
+        statement.lender,
+        statement.borrower,
+        statement.unit,
+        statement.key,
+        statement.currency,
+        statement.start,
+        statement.end,
+    )
+    return found, receipt
+
+
+def get_statement(client: Client, statement: str | bytes) -> Statement:
+    """A statement as stored (reverts through the client's error translation when unknown)."""
+    raw = client.contract(CONTRACT).functions.getStatement(_id(statement)).call()
+    (
+        lender,
+        borrower,
+        agent,
+        closer,
+        unit,
+        status,
+        currency,
+        start,
+        end,
+        settlement,
+        overdue_after,
+        overdue,
+        agreed,
+        disputed,
+        resolutions,
+        tolerance,
+        platform,
+        settled,
+        key,
+        detail,
+        reference,
+    ) = raw
+    return Statement(
+        statement_id="0x" + _id(statement).hex(),
+        lender=lei_from_bytes20(bytes(lender)),
+        borrower=lei_from_bytes20(bytes(borrower)),
+        agent=_lei(agent),
+        closer=lei_from_bytes20(bytes(closer)),
+        unit=_UNITS[int(unit)],
+        status=StatementStatus(int(status)),
+        currency=ascii_from_bytes(currency),
+        start=date_from_int(int(start)) or date.min,
+        end=date_from_int(int(end)) or date.min,
+        settlement_date=date_from_int(int(settlement)) or date.min,
+        overdue_after=date_from_int(int(overdue_after)) or date.min,
+        overdue=bool(overdue),
+        agreed=_roles(int(agreed)),
+        disputed=_roles(int(disputed)),
+        resolutions=int(resolutions),
+        tolerance=int(tolerance),
+        platform=Amounts.from_abi(platform),
+        settled=Amounts.from_abi(settled),
+        unit_key=bytes(key),
+        detail_commitment=bytes(detail),
+        settlement_reference=bytes(reference),
+    )
+
+
+def _committed(client: Client, statement: str | bytes) -> Mapping[str, Any]:
+    contract = client.contract(CONTRACT)
+    filters = {"statementId": _id(statement)}
+    for log in iter_events(
+        contract, "StatementCommitted", client.manifest.start_block, argument_filters=filters
+    ):
+        return log["args"]
+    raise BPostError(f"statement 0x{_id(statement).hex()} is not on chain")
+
+
+def detail_salt(client: Client, statement: str | bytes, lei: str, private_key: bytes) -> bytes:
+    """The salt of a statement's detail commitment, opened by a party.
+
+    Raises:
+        NotEntitledError: ``lei`` is not a party the salt was sealed to.
+    """
+    sealed = Sealed.from_abi(_committed(client, statement)["detailSalt"])
+    return open_sealed(sealed, lei, private_key)
+
+
+def confirm(client: Client, statement: str | bytes) -> TxReceipt:
+    """Confirm the platform's figures (a party)."""
+    return _send(client, "confirm", [_id(statement)], "confirm statement")
+
+
+def submit_figures(
+    client: Client,
+    statement: str | bytes,
+    amounts: Amounts,
+    figures: bytes,
+    parties: Sequence[str],
+) -> TxReceipt:
+    """Submit the party's own amounts, with its per-agreement figures and inputs (``figures``,
+    e.g. a CSV) sealed to ``parties``."""
+    sealed = seal(figures, _recipients(client, parties))
+    args = [_id(statement), amounts.to_abi(), sealed.to_abi()]
+    return _send(client, "submitFigures", args, "submit own figures")
+
+
+def submitted_figures(
+    client: Client, statement: str | bytes, lei: str, private_key: bytes
+) -> dict[Lei, bytes]:
+    """The latest figures each party submitted, opened by a party: institution -> plaintext."""
+    contract = client.contract(CONTRACT)
+    found: dict[Lei, bytes] = {}
+    for log in iter_events(
+        contract,
+        "FiguresSubmitted",
+        client.manifest.start_block,
+        argument_filters={"statementId": _id(statement)},
+    ):
+        args = log["args"]
+        sealed = Sealed.from_abi(args["figures"])
+        found[lei_from_bytes20(bytes(args["by"]))] = open_sealed(sealed, lei, private_key)
+    return found
+
+
+def comment(client: Client, statement: str | bytes, text: str, parties: Sequence[str]) -> TxReceipt:
+    """Comment on a statement; the text is sealed to ``parties``."""
+    sealed = seal(text.encode("utf-8"), _recipients(client, parties))
+    return _send(client, "comment", [_id(statement), sealed.to_abi()], "comment on statement")
+
+
+def comments(
+    client: Client, statement: str | bytes, lei: str, private_key: bytes
+) -> list[tuple[Lei, str]]:
+    """A statement's comments in chain order, opened by a party: (author, text)."""
+    contract = client.contract(CONTRACT)
+    found = []
+    for log in iter_events(
+        contract,
+        "StatementCommented",
+        client.manifest.start_block,
+        argument_filters={"statementId": _id(statement)},
+    ):
+        args = log["args"]
+        text = open_sealed(Sealed.from_abi(args["comment"]), lei, private_key).decode("utf-8")
+        found.append((lei_from_bytes20(bytes(args["by"])), text))
+    return found
+
+
+def propose_resolution(
+    client: Client,
+    statement: str | bytes,
+    kind: ResolutionKind,
+    *,
+    party: Role = Role.LENDER,
+    adjusted: Amounts | None = None,
+) -> TxReceipt:
+    """Propose a resolution of a break: the platform's figures, ``party``'s submitted figures,
+    or ``adjusted`` amounts (the proposer approves it)."""
+    if (kind is ResolutionKind.ADJUSTED) != (adjusted is not None):
+        raise ValueError("adjusted amounts go with an ADJUSTED resolution, and only with it")
+    amounts = (adjusted or Amounts(0, 0, 0)).to_abi()
+    args = [_id(statement), int(kind), int(party), amounts]
+    return _send(client, "proposeResolution", args, f"propose resolution ({kind.name.lower()})")
+
+
+def approve_resolution(client: Client, statement: str | bytes, resolution: int) -> TxReceipt:
+    """Approve the current resolution of a break (a party)."""
+    args = [_id(statement), resolution]
+    return _send(client, "approveResolution", args, f"approve resolution {resolution}")
+
+
+def flag_overdue(client: Client, statement: str | bytes) -> TxReceipt:
+    """Flag an unresolved break past its overdue date (anyone)."""
+    return _send(client, "flagOverdue", [_id(statement)], "flag overdue statement")
+
+
+def is_overdue(client: Client, statement: str | bytes) -> bool:
+    """Whether a statement is an unresolved break past its overdue date today."""
+    return bool(client.contract(CONTRACT).functions.isOverdue(_id(statement)).call())
+
+
+def mark_settled(client: Client, statement: str | bytes, reference: bytes) -> TxReceipt:
+    """Mark a matched or resolved statement settled with the settlement's reference (32 bytes,
+    e.g. the hash of the payment file), closing its period."""
+    if len(reference) != 32 or not any(reference):
+        raise ValueError("the settlement reference is 32 bytes, not all zero")
+    return _send(client, "markSettled", [_id(statement), reference], "mark statement settled")
+
+
+_HISTORY_EVENTS = (
+    "StatementCommitted",
+    "StatementConfirmed",
+    "FiguresSubmitted",
+    "StatementCommented",
+    "ResolutionProposed",
+    "ResolutionApproved",
+    "StatementOverdue",
+    "StatementSettled",
+)
+
+
+_IMPLIED_STATUS = {
+    "StatementCommitted": int(StatementStatus.OPEN),
+    "StatementOverdue": int(StatementStatus.BREAK),
+    "StatementSettled": int(StatementStatus.SETTLED),
+}
+"""The status after an event that does not carry it."""
+
+
+def statement_history(client: Client, statement: str | bytes) -> pd.DataFrame:
+    """Who did what to a statement, in chain order: ``block``, ``event``, ``by`` (LEI) and
+    ``status`` after the event where the event says it."""
+    contract = client.contract(CONTRACT)
+    filters = {"statementId": _id(statement)}
+    frames = []
+    for name in _HISTORY_EVENTS:
+        frame = event_frame(contract, name, client.manifest.start_block, argument_filters=filters)
+        if frame.empty:
+            continue
+        by_column = next((c for c in ("by", "closer", "flaggedBy") if c in frame.columns), None)
+        if by_column is None and name == "ResolutionProposed":
+            frame["by"] = [_proposer(p) for p in frame["proposal"]]
+            by_column = "by"
+        by = frame[by_column] if by_column else pd.Series([""] * len(frame))
+        implied = _IMPLIED_STATUS.get(name)
+        status = frame["status"] if "status" in frame.columns else [implied] * len(frame)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "block": frame["block"].to_numpy(),
+                    "log_index": frame["log_index"].to_numpy(),
+                    "event": name,
+                    "by": [_hex_lei(v) for v in by],
+                    "status": [
+                        StatementStatus(int(s)).name.lower() if s is not None else ""
+                        for s in status
+                    ],
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["block", "event", "by", "status"])
+    history = pd.concat(frames).sort_values(["block", "log_index"]).reset_index(drop=True)
+    return history[["block", "event", "by", "status"]]
+
+
+def _proposer(proposal: Any) -> Any:
+    return proposal["proposedBy"] if isinstance(proposal, Mapping) else list(proposal)[3]
+
+
+def _hex_lei(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        return lei_from_bytes20(bytes(value))
+    text = str(value)
+    if text.startswith("0x") and len(text) == 42:
+        return lei_from_bytes20(bytes.fromhex(text[2:]))
+    return text

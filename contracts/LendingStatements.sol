@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IConfidential} from "./interfaces/IConfidential.sol";
+import {ILendingAgreements} from "./interfaces/ILendingAgreements.sol";
+import {ILendingStatements} from "./interfaces/ILendingStatements.sol";
+import {IMarketCalendar} from "./interfaces/IMarketCalendar.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
+import {Dates} from "./libraries/Dates.sol";
+import {PlatformControlled} from "./PlatformControlled.sol";
+
+/// @title LendingStatements
+/// @notice Billing statements of securities lending: pair settings, matching, breaks, resolutions,
+/// settlement; see {ILendingStatements}.
+contract LendingStatements is PlatformControlled, ILendingStatements {
+    /// @notice Most recipients a sealed payload may name.
+    uint256 public constant MAX_RECIPIENTS = 8;
+    /// @notice Most business days a pair may allow a break to stay open after a period's end.
+    uint16 public constant MAX_OVERDUE_BUSINESS_DAYS = 60;
+    /// @notice Business days a break may stay open when a pair has accepted no settings.
+    uint16 public constant DEFAULT_OVERDUE_BUSINESS_DAYS = 14;
+    /// @notice The calendar business days are counted on when a pair has accepted no settings.
+    bytes4 public constant DEFAULT_MARKET = "XTKS";
+
+    /// @dev A party's latest submitted figures.
+    struct Submission {
+        bool submitted;
+        Amounts amounts;
+    }
+
+    IParticipantRegistry private immutable _participants;
+    ILendingAgreements private immutable _agreements;
+    IMarketCalendar private immutable _calendar;
+
+    mapping(bytes32 pair => PairSettings) private _acceptedSettings;
+    mapping(bytes32 pair => PairSettings) private _proposedSettings;
+    mapping(bytes32 statementId => Statement) private _statements;
+    mapping(bytes32 statementId => mapping(Role role => Submission)) private _submissions;
+    mapping(bytes32 statementId => mapping(uint32 resolution => Resolution)) private _resolutions;
+    mapping(bytes32 unitKey => uint32 end) private _lastEnd;
+
+    /// @param access_ The deployed PlatformAccess.
+    /// @param participants_ The deployed ParticipantRegistry.
+    /// @param agreements_ The deployed LendingAgreements (the units of matching by agreement).
+    /// @param calendar_ The deployed MarketCalendar (the overdue dates).
+    constructor(
+        IPlatformAccess access_,
+        IParticipantRegistry participants_,
+        ILendingAgreements agreements_,
+        IMarketCalendar calendar_
+    ) PlatformControlled(access_) {
+        _participants = participants_;
+        _agreements = agreements_;
+        _calendar = calendar_;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Pair settings
+
+    /// @inheritdoc ILendingStatements
+    function proposePairSettings(
+        bytes20 lender,
+        bytes20 borrower,
+        Unit unit,
+        bytes20 agent,
+        bytes4 market,
+        uint16 overdueBusinessDays
+    ) external {
+        _requireNotPaused();
+        bytes20 caller = _caller();
+        if (lender == borrower) revert LendingStatementsPairSettings(lender, borrower, "parties");
+        if (caller != lender && caller != borrower) {
+            revert LendingStatementsPairSettings(lender, borrower, "proposer");
+        }
+        if (!_isInstitution(caller == lender ? borrower : lender, IParticipantRegistry.InstitutionType.None)) {
+            revert LendingStatementsPairSettings(lender, borrower, "parties");
+        }
+        if (
+            agent != bytes20(0)
+                && (agent == lender || agent == borrower
+                    || !_isInstitution(agent, IParticipantRegistry.InstitutionType.LendingAgent))
+        ) revert LendingStatementsPairSettings(lender, borrower, "agent");
+        if (market == bytes4(0)) revert LendingStatementsPairSettings(lender, borrower, "market");
+        if (overdueBusinessDays == 0 || overdueBusinessDays > MAX_OVERDUE_BUSINESS_DAYS) {
+            revert LendingStatementsPairSettings(lender, borrower, "overdueBusinessDays");
+        }
+        bytes32 pair = _pairKey(lender, borrower);
+        PairSettings memory settings = PairSettings({
+            unit: unit,
+            agent: agent,
+            market: market,
+            overdueBusinessDays: overdueBusinessDays,
+            version: _proposedSettings[pair].version + 1,
+            proposedBy: caller,
+            accepted: false
+        });
+        _proposedSettings[pair] = settings;
+        emit PairSettingsProposed(lender, borrower, settings);
+    }
+
+    /// @inheritdoc ILendingStatements
+    /// @dev Refuses a caller that is not the other party of the pair ("acceptor") and any version
+    /// but the pending one ("version").
+    function acceptPairSettings(bytes20 lender, bytes20 borrower, uint32 version) external {
+        _requireNotPaused();
+        bytes20 caller = _caller();
+        bytes32 pair = _pairKey(lender, borrower);
+        PairSettings storage proposed = _proposedSettings[pair];
+        if ((caller != lender && caller != borrower) || caller == proposed.proposedBy) {
+            revert LendingStatementsPairSettings(lender, borrower, "acceptor");
+        }
+        if (version == 0 || version != proposed.version || proposed.accepted) {
+            revert LendingStatementsPairSettings(lender, borrower, "version");
+        }
+        proposed.accepted = true;
+        _acceptedSettings[pair] = proposed;
+        emit PairSettingsAccepted(lender, borrower, version, caller);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Statements
+
+    /// @inheritdoc ILendingStatements
+    /// @dev For the unit Agreement the statement's agent is the agreement's (it alone sees the
+    /// sealed terms); for the other units, the pair's. The closing party must be one of the
+    /// statement's parties.
+    function commitStatement(StatementInput calldata input, IConfidential.Sealed calldata detailSalt)
+        external
+        returns (bytes32 statementId)
+    {
+        _requireNotPaused();
+        bytes20 caller = _caller();
+        statementId =
+            _idOf(input.lender, input.borrower, input.unit, input.unitKey, input.currency, input.start, input.end);
+        if (_statements[statementId].status != Status.None) revert LendingStatementsExists(statementId);
+        PairSettings memory settings = _settingsOf(input.lender, input.borrower);
+        if (input.unit != settings.unit) revert LendingStatementsUnitMismatch(statementId, settings.unit);
+        bytes20 agent = input.unit == Unit.Agreement ? _agreementAgent(statementId, input) : settings.agent;
+        _checkInput(statementId, input);
+        Role role = _roleOf(statementId, caller, input.lender, input.borrower, agent);
+        _checkRecipients(statementId, detailSalt, input.lender, input.borrower, agent);
+        uint32 overdueAfter = _calendar.addBusinessDays(settings.market, input.end, settings.overdueBusinessDays);
+        _store(_statements[statementId], input, agent, caller, role, overdueAfter);
+        emit StatementCommitted(
+            statementId, input.lender, input.borrower, input, agent, caller, overdueAfter, detailSalt
+        );
+    }
+
+    /// @inheritdoc ILendingStatements
+    function confirm(bytes32 statementId) external {
+        (Statement storage statement, bytes20 caller, Role role) = _open(statementId);
+        Status status = _agree(statement, role);
+        emit StatementConfirmed(statementId, caller, role, status);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function submitFigures(bytes32 statementId, Amounts calldata amounts, IConfidential.Sealed calldata figures)
+        external
+    {
+        (Statement storage statement, bytes20 caller, Role role) = _open(statementId);
+        _checkSealed(statementId, figures, statement);
+        _submissions[statementId][role] = Submission(true, amounts);
+        bool within = _within(amounts, statement.platform, statement.tolerance);
+        Status status;
+        if (within) {
+            status = _agree(statement, role);
+        } else {
+            uint8 bit = _bit(role);
+            statement.agreed &= ~bit;
+            statement.disputed |= bit;
+            status = Status.Break;
+            statement.status = status;
+        }
+        emit FiguresSubmitted(statementId, caller, role, amounts, within, status, figures);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function comment(bytes32 statementId, IConfidential.Sealed calldata sealedComment) external {
+        _requireNotPaused();
+        bytes20 caller = _caller();
+        Statement storage statement = _existing(statementId);
+        _roleOf(statement, statementId, caller);
+        _checkSealed(statementId, sealedComment, statement);
+        emit StatementCommented(statementId, caller, sealedComment);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function proposeResolution(bytes32 statementId, ResolutionKind kind, Role party, Amounts calldata adjusted)
+        external
+        returns (uint32 resolution)
+    {
+        (Statement storage statement, bytes20 caller, Role role) = _broken(statementId);
+        Resolution memory proposal;
+        proposal.kind = kind;
+        proposal.proposedBy = caller;
+        proposal.approved = _bit(role);
+        if (kind == ResolutionKind.Platform) {
+            proposal.amounts = statement.platform;
+        } else if (kind == ResolutionKind.Party) {
+            Submission storage submission = _submissions[statementId][party];
+            if (!submission.submitted) revert LendingStatementsNoFigures(statementId, party);
+            proposal.party = party;
+            proposal.amounts = submission.amounts;
+        } else {
+            proposal.amounts = adjusted;
+        }
+        resolution = statement.resolutions + 1;
+        statement.resolutions = resolution;
+        _resolutions[statementId][resolution] = proposal;
+        emit ResolutionProposed(statementId, resolution, proposal);
+        if (proposal.approved == _parties(statement)) _resolve(statement, statementId, resolution, caller, proposal);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function approveResolution(bytes32 statementId, uint32 resolution) external {
+        (Statement storage statement, bytes20 caller, Role role) = _broken(statementId);
+        uint32 current = statement.resolutions;
+        if (resolution == 0 || resolution != current) {
+            revert LendingStatementsStaleResolution(statementId, resolution, current);
+        }
+        Resolution storage proposal = _resolutions[statementId][resolution];
+        proposal.approved |= _bit(role);
+        if (proposal.approved == _parties(statement)) {
+            _resolve(statement, statementId, resolution, caller, proposal);
+        } else {
+            emit ResolutionApproved(statementId, resolution, caller, Status.Break);
+        }
+    }
+
+    /// @inheritdoc ILendingStatements
+    /// @dev Anyone may flag, once: a second flag reverts with `LendingStatementsInvalid(id, "overdue")`.
+    function flagOverdue(bytes32 statementId) external {
+        _requireNotPaused();
+        Statement storage statement = _existing(statementId);
+        if (statement.status != Status.Break) revert LendingStatementsWrongStatus(statementId, statement.status);
+        if (statement.overdue) revert LendingStatementsInvalid(statementId, "overdue");
+        uint32 overdueAfter = statement.overdueAfter;
+        if (_today() <= overdueAfter) revert LendingStatementsNotOverdue(statementId, overdueAfter);
+        statement.overdue = true;
+        emit StatementOverdue(statementId, overdueAfter, _participants.institutionOf(msg.sender));
+    }
+
+    /// @inheritdoc ILendingStatements
+    function markSettled(bytes32 statementId, bytes32 settlementReference) external {
+        _requireNotPaused();
+        bytes20 caller = _caller();
+        Statement storage statement = _existing(statementId);
+        _roleOf(statement, statementId, caller);
+        Status status = statement.status;
+        if (status != Status.Matched && status != Status.Resolved) {
+            revert LendingStatementsWrongStatus(statementId, status);
+        }
+        if (settlementReference == bytes32(0)) revert LendingStatementsInvalid(statementId, "settlementReference");
+        statement.status = Status.Settled;
+        statement.settlementReference = settlementReference;
+        emit StatementSettled(statementId, caller, settlementReference);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Views
+
+    /// @inheritdoc ILendingStatements
+    function getStatement(bytes32 statementId) external view returns (Statement memory) {
+        return _existing(statementId);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function submittedFigures(bytes32 statementId, Role role)
+        external
+        view
+        returns (bool submitted, Amounts memory amounts)
+    {
+        _existing(statementId);
+        Submission storage submission = _submissions[statementId][role];
+        return (submission.submitted, submission.amounts);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function getResolution(bytes32 statementId, uint32 resolution) external view returns (Resolution memory) {
+        Statement storage statement = _existing(statementId);
+        if (resolution == 0 || resolution > statement.resolutions) {
+            revert LendingStatementsInvalid(statementId, "resolution");
+        }
+        return _resolutions[statementId][resolution];
+    }
+
+    /// @inheritdoc ILendingStatements
+    function pairSettings(bytes20 lender, bytes20 borrower) external view returns (PairSettings memory) {
+        return _settingsOf(lender, borrower);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function isOverdue(bytes32 statementId) external view returns (bool) {
+        Statement storage statement = _statements[statementId];
+        return statement.status == Status.Break && _today() > statement.overdueAfter;
+    }
+
+    /// @inheritdoc ILendingStatements
+    function statementIdOf(
+        bytes20 lender,
+        bytes20 borrower,
+        Unit unit,
+        bytes32 unitKey,
+        bytes3 currency,
+        uint32 start,
+        uint32 end
+    ) external pure returns (bytes32) {
+        return _idOf(lender, borrower, unit, unitKey, currency, start, end);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Private
+
+    function _idOf(
+        bytes20 lender,
+        bytes20 borrower,
+        Unit unit,
+        bytes32 unitKey,
+        bytes3 currency,
+        uint32 start,
+        uint32 end
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(lender, borrower, unit, unitKey, currency, start, end));
+    }
+
+    function _pairKey(bytes20 lender, bytes20 borrower) private pure returns (bytes32) {
+        return keccak256(abi.encode(lender, borrower));
+    }
+
+    /// @dev The accepted settings of a pair, or the defaults.
+    function _settingsOf(bytes20 lender, bytes20 borrower) private view returns (PairSettings memory settings) {
+        settings = _acceptedSettings[_pairKey(lender, borrower)];
+        if (!settings.accepted) {
+            settings.market = DEFAULT_MARKET;
+            settings.overdueBusinessDays = DEFAULT_OVERDUE_BUSINESS_DAYS;
+        }
+    }
+
+    /// @dev The agent of an agreement that is the statement's unit, once both its terms and its
+    /// movements are agreed.
+    function _agreementAgent(bytes32 statementId, StatementInput calldata input) private view returns (bytes20) {
+        if (input.unitKey == bytes32(0)) revert LendingStatementsInvalid(statementId, "unitKey");
+        try _agreements.getAgreement(input.unitKey) returns (ILendingAgreements.Agreement memory agreement) {
+            if (agreement.lender != input.lender || agreement.borrower != input.borrower) {
+                revert LendingStatementsInvalid(statementId, "unitKey");
+            }
+            if (agreement.acknowledgedVersion == 0 || agreement.confirmedMovementsVersion == 0) {
+                revert LendingStatementsAgreementNotAgreed(input.unitKey);
+            }
+            return agreement.agent;
+        } catch {
+            revert LendingStatementsInvalid(statementId, "unitKey");
+        }
+    }
+
+    /// @dev The fields of a statement, its period after the unit's last one.
+    function _checkInput(bytes32 statementId, StatementInput calldata input) private view {
+        if ((input.unitKey == bytes32(0)) != (input.unit == Unit.Counterparty)) {
+            revert LendingStatementsInvalid(statementId, "unitKey");
+        }
+        if (!Dates.isValid(input.start) || !Dates.isValid(input.end) || input.end < input.start) {
+            revert LendingStatementsInvalid(statementId, "period");
+        }
+        if (!Dates.isValid(input.settlementDate) || input.settlementDate <= input.end) {
+            revert LendingStatementsInvalid(statementId, "settlementDate");
+        }
+        if (input.currency == bytes3(0)) revert LendingStatementsInvalid(statementId, "currency");
+        if (input.detailCommitment == bytes32(0)) revert LendingStatementsInvalid(statementId, "detailCommitment");
+        uint32 lastEnd = _lastEnd[_unitKey(input)];
+        if (input.start <= lastEnd) revert LendingStatementsOverlap(statementId, lastEnd);
+    }
+
+    function _unitKey(StatementInput calldata input) private pure returns (bytes32) {
+        return keccak256(abi.encode(input.lender, input.borrower, input.unit, input.unitKey, input.currency));
+    }
+
+    function _store(
+        Statement storage statement,
+        StatementInput calldata input,
+        bytes20 agent,
+        bytes20 closer,
+        Role role,
+        uint32 overdueAfter
+    ) private {
+        statement.lender = input.lender;
+        statement.borrower = input.borrower;
+        statement.agent = agent;
+        statement.closer = closer;
+        statement.unit = input.unit;
+        statement.status = Status.Open;
+        statement.currency = input.currency;
+        statement.start = input.start;
+        statement.end = input.end;
+        statement.settlementDate = input.settlementDate;
+        statement.overdueAfter = overdueAfter;
+        statement.agreed = _bit(role);
+        statement.tolerance = input.tolerance;
+        statement.platform = input.amounts;
+        statement.unitKey = input.unitKey;
+        statement.detailCommitment = input.detailCommitment;
+        _lastEnd[_unitKey(input)] = input.end;
+    }
+
+    /// @dev A party agrees: the statement is matched when every party agrees and none disputes.
+    function _agree(Statement storage statement, Role role) private returns (Status status) {
+        uint8 bit = _bit(role);
+        uint8 agreed = statement.agreed | bit;
+        uint8 disputed = statement.disputed & ~bit;
+        statement.agreed = agreed;
+        statement.disputed = disputed;
+        if (disputed != 0) {
+            status = Status.Break;
+        } else if (agreed == _parties(statement)) {
+            status = Status.Matched;
+            statement.settled = statement.platform;
+        } else {
+            status = Status.Open;
+        }
+        statement.status = status;
+    }
+
+    function _resolve(
+        Statement storage statement,
+        bytes32 statementId,
+        uint32 resolution,
+        bytes20 by,
+        Resolution memory proposal
+    ) private {
+        statement.status = Status.Resolved;
+        statement.settled = proposal.amounts;
+        emit ResolutionApproved(statementId, resolution, by, Status.Resolved);
+    }
+
+    /// @dev A statement a party may confirm or submit figures to (Open or Break), the caller and
+    /// its role.
+    function _open(bytes32 statementId) private view returns (Statement storage statement, bytes20 caller, Role role) {
+        _requireNotPaused();
+        caller = _caller();
+        statement = _existing(statementId);
+        role = _roleOf(statement, statementId, caller);
+        if (statement.status != Status.Open && statement.status != Status.Break) {
+            revert LendingStatementsWrongStatus(statementId, statement.status);
+        }
+    }
+
+    /// @dev A broken statement, the calling party and its role.
+    function _broken(bytes32 statementId)
+        private
+        view
+        returns (Statement storage statement, bytes20 caller, Role role)
+    {
+        _requireNotPaused();
+        caller = _caller();
+        statement = _existing(statementId);
+        role = _roleOf(statement, statementId, caller);
+        if (statement.status != Status.Break) revert LendingStatementsWrongStatus(statementId, statement.status);
+    }
+
+    function _existing(bytes32 statementId) private view returns (Statement storage statement) {
+        statement = _statements[statementId];
+        if (statement.status == Status.None) revert LendingStatementsUnknown(statementId);
+    }
+
+    function _roleOf(Statement storage statement, bytes32 statementId, bytes20 lei) private view returns (Role) {
+        return _roleOf(statementId, lei, statement.lender, statement.borrower, statement.agent);
+    }
+
+    function _roleOf(bytes32 statementId, bytes20 lei, bytes20 lender, bytes20 borrower, bytes20 agent)
+        private
+        pure
+        returns (Role)
+    {
+        if (lei == lender) return Role.Lender;
+        if (lei == borrower) return Role.Borrower;
+        if (lei == agent && lei != bytes20(0)) return Role.Agent;
+        revert LendingStatementsNotParty(lei, statementId);
+    }
+
+    /// @dev The mask of every party of a statement.
+    function _parties(Statement storage statement) private view returns (uint8) {
+        return statement.agent == bytes20(0) ? 3 : 7;
+    }
+
+    function _bit(Role role) private pure returns (uint8) {
+        return uint8(1 << uint8(role));
+    }
+
+    function _within(Amounts calldata amounts, Amounts memory platform, uint64 tolerance) private pure returns (bool) {
+        return _close(amounts.fee, platform.fee, tolerance)
+            && _close(amounts.collateralInterest, platform.collateralInterest, tolerance)
+            && _close(amounts.dividendEquivalent, platform.dividendEquivalent, tolerance);
+    }
+
+    function _close(int64 a, int64 b, uint64 tolerance) private pure returns (bool) {
+        int256 difference = int256(a) - int256(b);
+        return uint256(difference < 0 ? -difference : difference) <= tolerance;
+    }
+
+    function _today() private view returns (uint32) {
+        return Dates.fromDays(block.timestamp / 1 days);
+    }
+
+    function _caller() private view returns (bytes20 lei) {
+        lei = _participants.institutionOf(msg.sender);
+        (, IParticipantRegistry.InstitutionStatus status) = _participants.statusOf(lei);
+        if (lei == bytes20(0) || status != IParticipantRegistry.InstitutionStatus.Active) {
+            revert LendingStatementsNotInstitution(msg.sender);
+        }
+    }
+
+    /// @dev Whether `lei` is a registered institution (of type `kind`, unless None).
+    function _isInstitution(bytes20 lei, IParticipantRegistry.InstitutionType kind) private view returns (bool) {
+        (IParticipantRegistry.InstitutionType found,) = _participants.statusOf(lei);
+        return found != IParticipantRegistry.InstitutionType.None
+            && (kind == IParticipantRegistry.InstitutionType.None || found == kind);
+    }
+
+    /// @dev A sealed payload names every party of the statement among its recipients, and commits
+    /// to something.
+    function _checkSealed(bytes32 statementId, IConfidential.Sealed calldata payload, Statement storage statement)
+        private
+        view
+    {
+        _checkRecipients(statementId, payload, statement.lender, statement.borrower, statement.agent);
+    }
+
+    function _checkRecipients(
+        bytes32 statementId,
+        IConfidential.Sealed calldata payload,
+        bytes20 lender,
+        bytes20 borrower,
+        bytes20 agent
+    ) private pure {
+        if (payload.commitment == bytes32(0)) revert LendingStatementsInvalid(statementId, "commitment");
+        uint256 count = payload.recipients.length;
+        if (count > MAX_RECIPIENTS) revert LendingStatementsInvalid(statementId, "recipients");
+        bool hasLender;
+        bool hasBorrower;
+        bool hasAgent = agent == bytes20(0);
+        for (uint256 i = 0; i < count; ++i) {
+            bytes20 lei = payload.recipients[i].lei;
+            if (lei == lender) hasLender = true;
+            if (lei == borrower) hasBorrower = true;
+            if (lei == agent) hasAgent = true;
+        }
+        if (!hasLender || !hasBorrower || !hasAgent) revert LendingStatementsInvalid(statementId, "recipients");
+    }
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IConfidential} from "./IConfidential.sol";
+
+/// @title Lending billing statements: matching, breaks, resolution, settlement (use case 3)
+/// @notice At the end of a billing period the party that closes it (usually the lending agent)
+/// commits the platform's figures of one unit of matching (an agreement, a security or the whole
+/// counterparty pair, in one currency): the amounts in minor units and a salted hash of the
+/// per-day detail. Every other party confirms them or submits its own figures; a statement is
+/// matched when every party's figures equal the platform's within the tolerance, a break
+/// otherwise. The parties comment on a break and agree a resolution (the platform's figures, one
+/// party's, or adjusted ones); a matched or resolved statement is marked settled once its
+/// settlement instructions are paid.
+///
+///     Open -> Matched | Break;  Break -> Open | Matched (a disputing party confirms);
+///     Break -> Resolved (every party approves one resolution);  Matched | Resolved -> Settled.
+///
+/// Each counterparty pair (lender, borrower) agrees its settings: the unit of matching, the
+/// lending agent if any, the calendar and the number of business days after the period's end
+/// after which an unresolved break is overdue (14 by default, as in ISLA practice).
+interface ILendingStatements {
+    /// @notice The unit of matching of a counterparty pair.
+    enum Unit {
+        Agreement,
+        Security,
+        Counterparty
+    }
+
+    /// @notice Where a statement stands.
+    enum Status {
+        None,
+        Open,
+        Matched,
+        Break,
+        Resolved,
+        Settled
+    }
+
+    /// @notice A party of a statement; bit `1 << uint8(role)` in the statement's masks.
+    enum Role {
+        Lender,
+        Borrower,
+        Agent
+    }
+
+    /// @notice What a resolution settles on.
+    enum ResolutionKind {
+        Platform,
+        Party,
+        Adjusted
+    }
+
+    /// @notice A statement's amounts in the currency's minor unit; the net the borrower pays is
+    /// `fee + dividendEquivalent - collateralInterest`.
+    struct Amounts {
+        int64 fee;
+        int64 collateralInterest;
+        int64 dividendEquivalent;
+    }
+
+    /// @notice A counterparty pair's settings, as proposed by one of them and accepted by the
+    /// other. Without accepted settings: unit Agreement, no agent, XTKS, 14 business days.
+    struct PairSettings {
+        Unit unit;
+        bytes20 agent;
+        bytes4 market;
+        uint16 overdueBusinessDays;
+        uint32 version;
+        bytes20 proposedBy;
+        bool accepted;
+    }
+
+    /// @notice What the closing party commits.
+    /// @dev `unitKey`: the agreement id (Agreement), the ISIN left-aligned (Security), zero
+    /// (Counterparty). `detailCommitment`: keccak256(salt || canonical per-day detail).
+    struct StatementInput {
+        bytes20 lender;
+        bytes20 borrower;
+        Unit unit;
+        bytes32 unitKey;
+        bytes3 currency;
+        uint32 start;
+        uint32 end;
+        uint32 settlementDate;
+        Amounts amounts;
+        uint64 tolerance;
+        bytes32 detailCommitment;
+    }
+
+    /// @notice A statement as stored.
+    struct Statement {
+        bytes20 lender;
+        bytes20 borrower;
+        bytes20 agent;
+        bytes20 closer;
+        Unit unit;
+        Status status;
+        bytes3 currency;
+        uint32 start;
+        uint32 end;
+        uint32 settlementDate;
+        uint32 overdueAfter;
+        bool overdue;
+        uint8 agreed;
+        uint8 disputed;
+        uint32 resolutions;
+        uint64 tolerance;
+        Amounts platform;
+        Amounts settled;
+        bytes32 unitKey;
+        bytes32 detailCommitment;
+        bytes32 settlementReference;
+    }
+
+    /// @notice A proposed resolution.
+    struct Resolution {
+        ResolutionKind kind;
+        Role party;
+        Amounts amounts;
+        bytes20 proposedBy;
+        uint8 approved;
+    }
+
+    error LendingStatementsNotInstitution(address account);
+    error LendingStatementsNotParty(bytes20 lei, bytes32 statementId);
+    error LendingStatementsInvalid(bytes32 statementId, string field);
+    error LendingStatementsExists(bytes32 statementId);
+    error LendingStatementsUnknown(bytes32 statementId);
+    error LendingStatementsWrongStatus(bytes32 statementId, Status status);
+    error LendingStatementsOverlap(bytes32 statementId, uint32 lastEnd);
+    error LendingStatementsUnitMismatch(bytes32 statementId, Unit configured);
+    error LendingStatementsAgreementNotAgreed(bytes32 agreementId);
+    error LendingStatementsStaleResolution(bytes32 statementId, uint32 resolution, uint32 current);
+    error LendingStatementsNoFigures(bytes32 statementId, Role party);
+    error LendingStatementsNotOverdue(bytes32 statementId, uint32 overdueAfter);
+    error LendingStatementsPairSettings(bytes20 lender, bytes20 borrower, string field);
+
+    event PairSettingsProposed(bytes20 indexed lender, bytes20 indexed borrower, PairSettings settings);
+    event PairSettingsAccepted(bytes20 indexed lender, bytes20 indexed borrower, uint32 version, bytes20 by);
+    event StatementCommitted(
+        bytes32 indexed statementId,
+        bytes20 indexed lender,
+        bytes20 indexed borrower,
+        StatementInput input,
+        bytes20 agent,
+        bytes20 closer,
+        uint32 overdueAfter,
+        IConfidential.Sealed detailSalt
+    );
+    event StatementConfirmed(bytes32 indexed statementId, bytes20 indexed by, Role role, Status status);
+    event FiguresSubmitted(
+        bytes32 indexed statementId,
+        bytes20 indexed by,
+        Role role,
+        Amounts amounts,
+        bool withinTolerance,
+        Status status,
+        IConfidential.Sealed figures
+    );
+    event StatementCommented(bytes32 indexed statementId, bytes20 indexed by, IConfidential.Sealed comment);
+    event ResolutionProposed(bytes32 indexed statementId, uint32 resolution, Resolution proposal);
+    event ResolutionApproved(bytes32 indexed statementId, uint32 resolution, bytes20 indexed by, Status status);
+    event StatementOverdue(bytes32 indexed statementId, uint32 overdueAfter, bytes20 flaggedBy);
+    event StatementSettled(bytes32 indexed statementId, bytes20 indexed by, bytes32 settlementReference);
+
+    /// @notice Propose the settings of a counterparty pair (the lender or the borrower); the other
+    /// one accepts them. Statements committed after acceptance follow them.
+    /// @param lender The lender's LEI.
+    /// @param borrower The borrower's LEI.
+    /// @param unit The unit of matching.
+    /// @param agent The lending agent acting for the lender (zero when none).
+    /// @param market The calendar business days are counted on (a MIC, e.g. "XTKS").
+    /// @param overdueBusinessDays Business days after the period's end a break may stay open.
+    function proposePairSettings(
+        bytes20 lender,
+        bytes20 borrower,
+        Unit unit,
+        bytes20 agent,
+        bytes4 market,
+        uint16 overdueBusinessDays
+    ) external;
+
+    /// @notice Accept the pending settings of a pair (the party that did not propose them).
+    /// @param lender The lender's LEI.
+    /// @param borrower The borrower's LEI.
+    /// @param version The version accepted (the pending one).
+    function acceptPairSettings(bytes20 lender, bytes20 borrower, uint32 version) external;
+
+    /// @notice Commit the platform's figures of a billing period (a party of the pair: the
+    /// lender, the borrower or the pair's agent); the closing party counts as agreeing.
+    /// @param input The statement; its unit must be the pair's, its period after the unit's last.
+    /// @param detailSalt The detail commitment's salt, sealed to the parties.
+    /// @return statementId keccak256(abi.encode(lender, borrower, unit, unitKey, currency, start, end)).
+    function commitStatement(StatementInput calldata input, IConfidential.Sealed calldata detailSalt)
+        external
+        returns (bytes32 statementId);
+
+    /// @notice Confirm the platform's figures (a party; Open or Break).
+    /// @param statementId The statement.
+    function confirm(bytes32 statementId) external;
+
+    /// @notice Submit the party's own figures (Open or Break): within the tolerance of the
+    /// platform's on every amount they count as agreeing, otherwise the statement is a break.
+    /// @param statementId The statement.
+    /// @param amounts The party's amounts in minor units.
+    /// @param figures The party's per-agreement figures and inputs, sealed to the parties.
+    function submitFigures(bytes32 statementId, Amounts calldata amounts, IConfidential.Sealed calldata figures)
+        external;
+
+    /// @notice Comment on a statement (a party; any status).
+    /// @param statementId The statement.
+    /// @param sealedComment The comment sealed to the parties.
+    function comment(bytes32 statementId, IConfidential.Sealed calldata sealedComment) external;
+
+    /// @notice Propose a resolution of a break (a party); the proposer approves it.
+    /// @param statementId The statement (Break).
+    /// @param kind The platform's figures, a party's submitted figures, or adjusted ones.
+    /// @param party Whose submitted figures (kind Party).
+    /// @param adjusted The adjusted amounts (kind Adjusted).
+    /// @return resolution The resolution's number (1, 2...); a new one supersedes the previous.
+    function proposeResolution(bytes32 statementId, ResolutionKind kind, Role party, Amounts calldata adjusted)
+        external
+        returns (uint32 resolution);
+
+    /// @notice Approve the current resolution (a party); when every party has, it is Resolved.
+    /// @param statementId The statement (Break).
+    /// @param resolution The resolution approved (the current one).
+    function approveResolution(bytes32 statementId, uint32 resolution) external;
+
+    /// @notice Flag an unresolved break whose overdue date has passed (anyone).
+    /// @param statementId The statement (Break, today after its overdueAfter date).
+    function flagOverdue(bytes32 statementId) external;
+
+    /// @notice Mark a matched or resolved statement settled (a party), closing its period.
+    /// @param statementId The statement.
+    /// @param settlementReference The settlement's reference (e.g. the hash of the payment instruction).
+    function markSettled(bytes32 statementId, bytes32 settlementReference) external;
+
+    /// @notice A statement.
+    /// @param statementId The statement.
+    /// @return The stored statement; reverts when unknown.
+    function getStatement(bytes32 statementId) external view returns (Statement memory);
+
+    /// @notice A party's submitted amounts.
+    /// @param statementId The statement.
+    /// @param role The party.
+    /// @return submitted Whether the party submitted figures; amounts The latest submitted.
+    function submittedFigures(bytes32 statementId, Role role)
+        external
+        view
+        returns (bool submitted, Amounts memory amounts);
+
+    /// @notice A resolution of a statement.
+    /// @param statementId The statement.
+    /// @param resolution Its number.
+    /// @return The resolution; reverts when unknown.
+    function getResolution(bytes32 statementId, uint32 resolution) external view returns (Resolution memory);
+
+    /// @notice The settings in force for a pair (the defaults when none accepted).
+    /// @param lender The lender's LEI.
+    /// @param borrower The borrower's LEI.
+    /// @return The accepted settings.
+    function pairSettings(bytes20 lender, bytes20 borrower) external view returns (PairSettings memory);
+
+    /// @notice Whether a statement is an unresolved break past its overdue date today.
+    /// @param statementId The statement.
+    /// @return True when overdue (flagged or not).
+    function isOverdue(bytes32 statementId) external view returns (bool);
+
+    /// @notice The statement id of a unit and period.
+    /// @param lender The lender's LEI.
+    /// @param borrower The borrower's LEI.
+    /// @param unit The unit.
+    /// @param unitKey The unit's key.
+    /// @param currency The currency.
+    /// @param start The first day.
+    /// @param end The last day.
+    /// @return The id.
+    function statementIdOf(
+        bytes20 lender,
+        bytes20 borrower,
+        Unit unit,
+        bytes32 unitKey,
+        bytes3 currency,
+        uint32 start,
+        uint32 end
+    ) external pure returns (bytes32);
+}

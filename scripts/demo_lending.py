@@ -1,0 +1,312 @@
+"""`ape run demo_lending`: use case 3 from agreement to settlement, idempotent.
+
+Nihonbashi Lending Agent registers Fuji Trust Bank's loans to Minato Securities (terms sealed to
+the three of them; a rate change as a new version with its effective date), records the loan
+movements and Minato confirms them. Kanda Bank's own loan to Minato is registered by Kanda. At
+the end of September the agent closes the period: it commits each agreement's figures with the
+salted hash of the per-day detail. Fuji and Minato recompute them from the agreed inputs and
+compare them with their own books: SBL-2026-001 is matched; Minato's system rounds SBL-2026-002
+differently, so it submits its own figures and the statement is a break, which the agent's
+client explains. The parties comment and resolve it; the settlement instructions (CSV and ISO
+20022 pain.001) come out of the agreed figures with the parties' SSIs, and the statements are
+marked settled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from ape.cli import ConnectedProviderCommand
+from web3.exceptions import ContractCustomError
+
+from bpost_client import price_files
+from bpost_client._utils.reverts import translate
+from bpost_client.client import Client, connect
+from bpost_client.exceptions import BPostError
+from bpost_client.lending import Agreement
+from bpost_client.lending import agreements as lending
+from bpost_client.lending import statements as st
+from bpost_client.lending.billing import (
+    close_period,
+    explain_statement,
+    review_statement,
+    settlement_accounts,
+    settlement_files,
+    settlement_items,
+)
+from bpost_client.lending.files import read_inputs, read_movements
+from bpost_client.lending.matching import MatchUnit
+from bpost_client.lending.period import Book
+from bpost_client.lending.settlement import net_instructions, statement_references
+from bpost_client.participants import clients_by_institution
+from bpost_client.signers import dev_account
+from bpost_client.ssi_files import upload_ssis
+
+LENDING = Path("config/demo-lending")
+OUT = Path(".bpost/demo")
+PERIOD = (date(2026, 9, 1), date(2026, 9, 30))
+SETTLEMENT_DATE = date(2026, 10, 9)
+FUJI, MINATO, KANDA = "3538000FUJITRUST0138", "3538000MINATOSEC0159", "3538000KANDABANK0193"
+AGENT, DATA_PROVIDER = "3538000NIHONLEND0172", "3538000KABUTODATA165"
+KEYS = {FUJI: 2, MINATO: 3, KANDA: 4, AGENT: 5}
+"""The dev account index of each party (its encryption key is the account's)."""
+RATE_CHANGE = ("SBL-2026-001", Decimal("0.45"), date(2026, 9, 16))
+"""SBL-2026-001's fee rate falls to 0.45% from 16 September: version 2 of its terms."""
+MINATO_ROUNDING = ("SBL-2026-002", "period_truncate")
+"""Minato's back office truncates SBL-2026-002's period sum; the agreement says daily."""
+
+
+_OPEN = (st.StatementStatus.OPEN, st.StatementStatus.BREAK)
+
+
+def _key(lei: str) -> bytes:
+    return bytes(dev_account(KEYS[lei]).key)
+
+
+def _registered(client: Client, agreement_id: str) -> bool:
+    call = client.contract("LendingAgreements").functions.getAgreement(
+        agreement_id.encode().ljust(32, b"\0")
+    )
+    try:
+        call.call()
+    except ContractCustomError as exc:
+        if getattr(translate(exc), "error_name", "") != "LendingAgreementsUnknown":
+            raise
+        return False
+    return True
+
+
+def _register(clients: dict[str, Client], inputs: Any) -> None:
+    """The agent (for Fuji) or the lender (Kanda) proposes, Minato acknowledges; the movements
+    are recorded and confirmed; SBL-2026-001 gets a rate change."""
+    movements = read_movements(LENDING / "movements.csv")
+    borrower = clients[MINATO]
+    click.echo("\nUse case 3: agreements on chain (terms and movements sealed to the parties)")
+    for record in inputs.agreements.to_dict(orient="records"):
+        fields = {str(k): v for k, v in record.items()}
+        terms = Agreement(**{k: fields[k] for k in Agreement.__dataclass_fields__})
+        agreement_id = terms.agreement_id
+        agent = AGENT if terms.lender == FUJI else None
+        proposer = clients[agent or terms.lender]
+        parties = [terms.lender, terms.borrower, *([agent] if agent else [])]
+        own = [m for m in movements if m.agreement_id == agreement_id]
+        if not _registered(borrower, agreement_id):
+            start = min(m.date for m in own)
+            lending.propose(proposer, agreement_id, terms, effective_from=start, agent=agent)
+            lending.acknowledge(borrower, agreement_id, 1)
+            if agreement_id == RATE_CHANGE[0]:
+                changed = replace(terms, fee_rate_pct=RATE_CHANGE[1])
+                lending.propose(
+                    proposer, agreement_id, changed, effective_from=RATE_CHANGE[2], agent=agent
+                )
+                lending.acknowledge(borrower, agreement_id, 2)
+            lending.record_movements(proposer, agreement_id, own, parties)
+            lending.confirm_movements(borrower, agreement_id, 1)
+        by = f" (agent {agent})" if agent else ""
+        click.echo(
+            f"  {agreement_id}: {terms.lender} lends {terms.security} to {terms.borrower}{by}, "
+            f"{len(own)} movements confirmed"
+        )
+    click.echo(
+        f"  {RATE_CHANGE[0]}: fee rate {RATE_CHANGE[1]}% from {RATE_CHANGE[2]} (terms version 2)"
+    )
+
+
+def _verify(clients: dict[str, Client], inputs: Any) -> None:
+    """Minato has the LendingCalculator check SBL-2026-001's first half of September against
+    the commitments and the shared closes and dividends."""
+    table = inputs.prices.rename(columns={"security": "isin"})
+    price_files.upload_prices(clients[DATA_PROVIDER], table[["date", "isin", "close"]])
+    borrower = clients[MINATO]
+    opened = lending.open_agreement(borrower, "SBL-2026-001", MINATO, _key(MINATO))
+    security = inputs.prices[inputs.prices["security"] == "JP3633400001"]
+    closes = [(r.date, r.close) for r in security.itertuples()]
+    fee, interest, _dividend, _net, days = lending.calculate_committed(
+        borrower,
+        opened,
+        closes,
+        [],
+        date(2026, 9, 1),
+        date(2026, 9, 15),
+        version=opened.versions[0],
+    )
+    click.echo(
+        "  Minato opens SBL-2026-001; the LendingCalculator checks terms v1 and the movements "
+        f"against their commitments: 1-15 September fee {fee}, collateral interest {interest} "
+        f"JPY over {days} days"
+    )
+
+
+def _settings(clients: dict[str, Client]) -> None:
+    current = st.pair_settings(clients[FUJI], FUJI, MINATO)
+    if not current.accepted:
+        st.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
+        pending = current.version + 1
+        st.accept_pair_settings(clients[MINATO], FUJI, MINATO, pending)
+    settings = st.pair_settings(clients[FUJI], FUJI, MINATO)
+    click.echo(
+        f"\nPair settings {FUJI}/{MINATO} (proposed by Fuji, accepted by Minato): matched per "
+        f"{settings.unit.value}, agent {settings.agent}, a break is overdue "
+        f"{settings.overdue_business_days} {settings.market} business days after the period"
+    )
+
+
+def _own_book(book: Book) -> Book:
+    """Minato's own books: the agreed inputs, but its system's rounding for SBL-2026-002."""
+    agreements = book.agreements.copy()
+    mask = agreements["agreement_id"] == MINATO_ROUNDING[0]
+    agreements.loc[mask, "rounding"] = MINATO_ROUNDING[1]
+    return replace(book, agreements=agreements)
+
+
+def _days(days: list[date]) -> str:
+    """``09-02, 09-03`` or, for many, ``29 days (09-02 ... 09-30)``."""
+    shown = [d.isoformat()[5:] for d in days]
+    if len(shown) > 4:
+        return f"{len(shown)} days ({shown[0]} ... {shown[-1]})"
+    return ", ".join(shown) or "no single day"
+
+
+def _amounts(amounts: st.Amounts) -> str:
+    return (
+        f"fee {amounts.fee}, collateral interest {amounts.collateral_interest}, "
+        f"dividend equivalent {amounts.dividend_equivalent}, net {amounts.net}"
+    )
+
+
+def _walk_through(clients: dict[str, Client]) -> None:
+    inputs = read_inputs(
+        LENDING / "agreements.csv",
+        LENDING / "positions.csv",
+        LENDING / "prices.csv",
+        LENDING / "dividends.csv",
+    )
+    _register(clients, inputs)
+    _verify(clients, inputs)
+    for lei in (FUJI, MINATO):
+        upload_ssis(clients[lei], LENDING / f"ssi-{lei}.csv")
+    _settings(clients)
+
+    agent = clients[AGENT]
+    ids = ["SBL-2026-001", "SBL-2026-002"]
+    opened = {
+        lei: [lending.open_agreement(clients[lei], i, lei, _key(lei)) for i in ids]
+        for lei in (AGENT, FUJI, MINATO)
+    }
+    prices, dividends = inputs.prices, inputs.dividends
+    start, end = PERIOD
+    click.echo(f"\nNihonbashi closes {start}..{end}: the platform's figures (JPY) on chain")
+    committed = close_period(agent, opened[AGENT], prices, dividends, start, end, SETTLEMENT_DATE)
+    for found, figures in committed:
+        click.echo(f"  {figures.key}: {_amounts(figures.amounts)}  statement {found[:18]}...")
+
+    click.echo("\nFuji and Minato recompute them from the agreed inputs and compare their books:")
+    agreed = lending.agreed_book(opened[MINATO], prices, dividends)
+    books = {FUJI: agreed, MINATO: _own_book(agreed)}
+    for found, figures in committed:
+        for lei in (FUJI, MINATO):
+            stored = st.get_statement(agent, found)
+            reviewed = stored.agreed | stored.disputed
+            if stored.status not in _OPEN or stored.role_of(lei) in reviewed:
+                continue
+            review = review_statement(
+                clients[lei], found, opened[lei], prices, dividends, books[lei], lei, _key(lei)
+            )
+            click.echo(f"  {figures.key}: {lei} {review.action} its figures")
+        stored = st.get_statement(agent, found)
+        click.echo(f"  {figures.key}: {stored.status.name.lower()}")
+
+    found, figures = next((f, u) for f, u in committed if u.key == MINATO_ROUNDING[0])
+    click.echo(f"\nThe agent's client explains the break on {figures.key}:")
+    for party, table in explain_statement(
+        agent, found, opened[AGENT], prices, dividends, AGENT, _key(AGENT)
+    ).items():
+        for row in table.to_dict(orient="records"):
+            days = _days(row["days"])
+            click.echo(
+                f"  {party}'s figures: #{row['rank']} {row['change']} ({row['outcome']} "
+                f"change); the figures part on {days}"
+            )
+    stored = st.get_statement(agent, found)
+    parties = list(stored.parties.values())
+    if stored.status is st.StatementStatus.BREAK:
+        st.comment(
+            clients[MINATO],
+            found,
+            "Our system truncates the period's sum; the agreement says daily truncation. "
+            "We accept the platform's figures.",
+            parties,
+        )
+        st.propose_resolution(agent, found, st.ResolutionKind.PLATFORM)
+        current = st.get_statement(agent, found).resolutions
+        for lei in (FUJI, MINATO):
+            st.approve_resolution(clients[lei], found, current)
+    for author, text in st.comments(agent, found, AGENT, _key(AGENT)):
+        click.echo(f"  comment by {author}: {text}")
+    click.echo(f"  {figures.key} is {st.get_statement(agent, found).status.name.lower()}")
+    history = st.statement_history(agent, found)
+    click.echo(history.to_string(index=False))
+
+    _settle(clients, committed, dividends)
+
+
+def _settle(clients: dict[str, Client], committed: list[Any], dividends: pd.DataFrame) -> None:
+    """Net instructions from the matched and resolved statements, the parties' SSIs, the files;
+    Minato pays and marks the statements settled."""
+    agent = clients[AGENT]
+    payment_dates = {
+        (str(r.security), r.record_date): r.payment_date for r in dividends.itertuples()
+    }
+    items = []
+    for found, figures in committed:
+        stored = st.get_statement(agent, found)
+        items.extend(settlement_items(stored, figures, payment_dates))
+    instructions = net_instructions(items)
+    accounts = settlement_accounts(
+        agent, [FUJI, MINATO], "JPY", SETTLEMENT_DATE, AGENT, _key(AGENT)
+    )
+    initiating = accounts[(MINATO, "JPY")]
+    csv_text, xml = settlement_files(
+        instructions,
+        accounts,
+        initiating,
+        "BPOST-SBL-2026-09",
+        datetime(2026, 10, 1, 9, 0, tzinfo=UTC),
+    )
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "settlement-2026-09.csv").write_text(csv_text, encoding="utf-8")
+    (OUT / "settlement-2026-09.xml").write_bytes(xml)
+    click.echo(
+        "\nSettlement instructions (one net amount per pair, currency and value date), "
+        f"written to {OUT}/settlement-2026-09.csv and .xml (pain.001.001.09, valid against "
+        "its XSD):"
+    )
+    click.echo(csv_text.rstrip())
+    for found, reference in statement_references(instructions).items():
+        if st.get_statement(agent, found).status is not st.StatementStatus.SETTLED:
+            st.mark_settled(clients[MINATO], found, reference)
+    for found, figures in committed:
+        click.echo(f"  {figures.key}: {st.get_statement(agent, found).status.name.lower()}")
+
+
+@click.command(cls=ConnectedProviderCommand)
+@click.option(
+    "--deployments",
+    default="deployments",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+def cli(provider: Any, deployments: Path) -> None:
+    """Register, match, explain, resolve and settle the demo lending agreements."""
+    try:
+        accounts = [dev_account(i) for i in range(8)]
+        clients = dict(clients_by_institution(connect(provider.http_uri, deployments), accounts))
+        _walk_through(clients)
+    except BPostError as exc:
+        raise click.ClickException(str(exc)) from exc

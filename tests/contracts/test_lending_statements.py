@@ -1,0 +1,708 @@
+"""LendingStatements: pair settings proposed by one party and accepted by the other; statements
+committed by the closing party, confirmed or disputed with figures, matched or broken; breaks
+resolved by a resolution every party approves, flagged when overdue; settled when paid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+
+from bpost_client.calendars import year_map
+from tests.contracts.conftest import KEY
+from tests.contracts.reverts import reverts
+from tests.helpers import make_lei
+
+AGREEMENT_UNIT, SECURITY_UNIT, COUNTERPARTY_UNIT = 0, 1, 2
+OPEN, MATCHED, BREAK, RESOLVED, SETTLED = 1, 2, 3, 4, 5
+LENDER, BORROWER, AGENT = 0, 1, 2
+PLATFORM, PARTY, ADJUSTED = 0, 1, 2
+AGENT_AGREEMENT = b"SBL-AGENT".ljust(32, b"\0")  # proposed by the lending agent: three parties
+DIRECT_AGREEMENT = b"SBL-DIRECT".ljust(32, b"\0")  # proposed by the lender: two parties
+PENDING_AGREEMENT = b"SBL-PENDING".ljust(32, b"\0")  # movements recorded, not confirmed
+RIVAL_AGREEMENT = b"SBL-RIVAL".ljust(32, b"\0")  # the lender's with another borrower
+TOYOTA = b"JP3633400001".ljust(32, b"\0")
+FIGURES = (100_000, 2_000, 30_000)  # fee, collateral interest, dividend equivalent (minor units)
+TOLERANCE = 1
+DETAIL = b"\x44" * 32
+REFERENCE = b"\x55" * 32
+
+
+@dataclass(frozen=True)
+class World:
+    """The institutions (account, LEI) and the billing period of the module."""
+
+    lender: tuple[Any, bytes]
+    borrower: tuple[Any, bytes]
+    agent: tuple[Any, bytes]
+    other_agent: tuple[Any, bytes]
+    rival: tuple[Any, bytes]
+    outsider: Any  # no institution
+    start: int
+    end: int
+    settlement: int
+    overdue_after: date
+
+
+def int_of(day: date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def date_of(day: int) -> date:
+    return date(day // 10_000, day // 100 % 100, day % 100)
+
+
+def business_days_after(day: date, count: int) -> date:
+    """``MarketCalendar.addBusinessDays`` on a calendar of weekdays."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    while count:
+        day += timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
+
+
+def weekdays(year: int) -> list[date]:
+    first = date(year, 1, 1)
+    days = (date(year + 1, 1, 1) - first).days
+    return [d for d in (first + timedelta(days=i) for i in range(days)) if d.weekday() < 5]
+
+
+def sealed(*leis: bytes, commitment: bytes = b"\x01" * 32) -> tuple[Any, ...]:
+    return (commitment, b"ciphertext", [(lei, b"wrapped") for lei in leis])
+
+
+@pytest.fixture(scope="module")
+def world(
+    chain: Any,
+    registry: Any,
+    calendar: Any,
+    agreements: Any,
+    statements: Any,
+    operator: Any,
+    accounts: Any,
+) -> World:
+    """A trust bank lending, a securities company borrowing, its lending agent, another agent and
+    another securities company; their agreements; the period is next month, Tokyo's calendar
+    (weekdays) published for its year and the next."""
+    found = {}
+    for name, index, kind, number in (
+        ("lender", 17, 3, 401),
+        ("borrower", 18, 4, 402),
+        ("agent", 16, 7, 403),
+        ("other_agent", 19, 7, 404),
+        ("rival", 5, 4, 405),
+    ):
+        lei = make_lei(number).encode()
+        registry.registerInstitution(lei, kind, name, KEY, [accounts[index]], sender=operator)
+        found[name] = (accounts[index], lei)
+    today = datetime.fromtimestamp(chain.pending_timestamp, UTC).date()
+    start = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    for year in (start.year, start.year + 1):
+        m = year_map("XTKS", year, weekdays(year))
+        calendar.publishYears([b"XTKS"], [year], [m.low], [m.high], sender=operator)
+    (lender, lender_lei), (borrower, borrower_lei) = found["lender"], found["borrower"]
+    (agent, agent_lei), rival_lei = found["agent"], found["rival"][1]
+    for agreement_id, proposer, other, agreed in (
+        (AGENT_AGREEMENT, agent, borrower_lei, True),
+        (DIRECT_AGREEMENT, lender, borrower_lei, True),
+        (PENDING_AGREEMENT, lender, borrower_lei, False),
+        (RIVAL_AGREEMENT, lender, rival_lei, True),
+    ):
+        acknowledger = found["rival"][0] if other == rival_lei else borrower
+        leis = (lender_lei, other, agent_lei)
+        agreements.propose(
+            agreement_id, lender_lei, other, 20260101, sealed(*leis), sender=proposer
+        )
+        agreements.acknowledge(agreement_id, 1, sender=acknowledger)
+        agreements.recordMovements(agreement_id, sealed(*leis), sender=proposer)
+        if agreed:
+            agreements.confirmMovements(agreement_id, 1, sender=acknowledger)
+    return World(
+        **found,
+        outsider=accounts[9],
+        start=int_of(start),
+        end=int_of(end),
+        settlement=int_of(end + timedelta(days=5)),
+        overdue_after=business_days_after(end, 14),
+    )
+
+
+def statement_input(w: World, **changes: Any) -> tuple[Any, ...]:
+    fields = {
+        "lender": w.lender[1],
+        "borrower": w.borrower[1],
+        "unit": AGREEMENT_UNIT,
+        "unitKey": AGENT_AGREEMENT,
+        "currency": b"JPY",
+        "start": w.start,
+        "end": w.end,
+        "settlementDate": w.settlement,
+        "amounts": FIGURES,
+        "tolerance": TOLERANCE,
+        "detailCommitment": DETAIL,
+    } | changes
+    return tuple(fields.values())
+
+
+def id_of(statement: tuple[Any, ...]) -> bytes:
+    keys = statement[:7]
+    types = ["bytes20", "bytes20", "uint8", "bytes32", "bytes3", "uint32", "uint32"]
+    return keccak(encode(types, list(keys)))
+
+
+def parties_of(w: World, statement: tuple[Any, ...]) -> tuple[bytes, ...]:
+    agent = () if statement[3] == DIRECT_AGREEMENT else (w.agent[1],)
+    return (statement[0], statement[1], *agent)
+
+
+def commit(statements: Any, w: World, sender: Any = None, **changes: Any) -> tuple[bytes, Any]:
+    """Commit a statement (by default the agent's, on the agent's agreement); its id and tx."""
+    statement = statement_input(w, **changes)
+    tx = statements.commitStatement(
+        statement, sealed(*parties_of(w, statement)), sender=sender or w.agent[0]
+    )
+    return id_of(statement), tx
+
+
+def submit(statements: Any, w: World, statement_id: bytes, who: Any, amounts: Any) -> Any:
+    leis = (w.lender[1], w.borrower[1], w.agent[1])
+    return statements.submitFigures(statement_id, amounts, sealed(*leis), sender=who)
+
+
+def status_of(statements: Any, statement_id: bytes) -> int:
+    return int(statements.getStatement(statement_id).status)
+
+
+def broken(statements: Any, w: World) -> bytes:
+    """An agent-closed statement the borrower disputes (fee two yen off)."""
+    statement_id, _ = commit(statements, w)
+    submit(statements, w, statement_id, w.borrower[0], (FIGURES[0] + 2, *FIGURES[1:]))
+    return statement_id
+
+
+def reach(statements: Any, w: World, status: int) -> bytes:
+    """An agent-closed statement in ``status``."""
+    if status == OPEN:
+        return commit(statements, w)[0]
+    if status in (MATCHED, SETTLED):
+        statement_id, _ = commit(statements, w)
+        statements.confirm(statement_id, sender=w.lender[0])
+        statements.confirm(statement_id, sender=w.borrower[0])
+    else:
+        statement_id = broken(statements, w)
+        if status == RESOLVED:
+            statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=w.lender[0])
+            statements.approveResolution(statement_id, 1, sender=w.borrower[0])
+            statements.approveResolution(statement_id, 1, sender=w.agent[0])
+    if status == SETTLED:
+        statements.markSettled(statement_id, REFERENCE, sender=w.lender[0])
+    assert status_of(statements, statement_id) == status
+    return statement_id
+
+
+# Pair settings -------------------------------------------------------------------------------
+
+
+def test_pair_settings__defaults__until_the_other_party_accepts(
+    statements: Any, world: World
+) -> None:
+    (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
+    pair = (lender_lei, borrower_lei)
+    defaults = (AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, 0, b"\0" * 20, False)
+    assert tuple(statements.pairSettings(*pair)) == defaults
+    tx = statements.proposePairSettings(
+        *pair, SECURITY_UNIT, world.agent[1], b"XTKS", 10, sender=lender
+    )
+    [proposed] = tx.events.filter(statements.PairSettingsProposed)
+    assert (proposed.settings[4], bytes(proposed.settings[5])) == (1, lender_lei)  # version, by
+    assert tuple(statements.pairSettings(*pair)) == defaults, "pending settings do not apply"
+    with reverts(statements.LendingStatementsPairSettings):  # its own proposal
+        statements.acceptPairSettings(*pair, 1, sender=lender)
+    with reverts(statements.LendingStatementsPairSettings):  # not a party of the pair
+        statements.acceptPairSettings(*pair, 1, sender=world.rival[0])
+    with reverts(statements.LendingStatementsNotInstitution):
+        statements.acceptPairSettings(*pair, 1, sender=world.outsider)
+    with reverts(statements.LendingStatementsPairSettings):  # not the pending version
+        statements.acceptPairSettings(*pair, 2, sender=borrower)
+    tx = statements.acceptPairSettings(*pair, 1, sender=borrower)
+    [accepted] = tx.events.filter(statements.PairSettingsAccepted)
+    assert (accepted.version, bytes(accepted.by)) == (1, borrower_lei)
+    settings = (SECURITY_UNIT, world.agent[1], b"XTKS", 10, 1, lender_lei, True)
+    assert tuple(statements.pairSettings(*pair)) == settings
+    with reverts(statements.LendingStatementsPairSettings):  # accepted already
+        statements.acceptPairSettings(*pair, 1, sender=borrower)
+    statements.proposePairSettings(
+        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 5, sender=borrower
+    )
+    statements.proposePairSettings(
+        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 7, sender=borrower
+    )
+    assert tuple(statements.pairSettings(*pair)) == settings, "version 1 until one is accepted"
+    with reverts(statements.LendingStatementsPairSettings):  # superseded by version 3
+        statements.acceptPairSettings(*pair, 2, sender=lender)
+    statements.acceptPairSettings(*pair, 3, sender=lender)
+    assert tuple(statements.pairSettings(*pair)) == (
+        COUNTERPARTY_UNIT,
+        b"\0" * 20,
+        b"XTKS",
+        7,
+        3,
+        borrower_lei,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        lambda w: {"days": 0},
+        lambda w: {"days": 61},
+        lambda w: {"market": b"\0" * 4},
+        lambda w: {"agent": w.rival[1]},  # a securities company is no lending agent
+        lambda w: {"agent": make_lei(499).encode()},  # not registered
+        lambda w: {"borrower": w.lender[1]},
+        lambda w: {"sender": w.rival[0]},  # not a party of the pair
+    ],
+    ids=["days-0", "days-61", "market", "agent-kind", "agent-unknown", "parties", "proposer"],
+)
+def test_pair_settings__bad_fields__refused(statements: Any, world: World, changes: Any) -> None:
+    args = {
+        "lender": world.lender[1],
+        "borrower": world.borrower[1],
+        "unit": AGREEMENT_UNIT,
+        "agent": world.agent[1],
+        "market": b"XTKS",
+        "days": 14,
+        "sender": world.lender[0],
+    } | changes(world)
+    sender = args.pop("sender")
+    with reverts(statements.LendingStatementsPairSettings):
+        statements.proposePairSettings(*args.values(), sender=sender)
+
+
+# Commit --------------------------------------------------------------------------------------
+
+
+def test_commit__agreement_unit__open_with_the_closer_agreed(statements: Any, world: World) -> None:
+    statement = statement_input(world)
+    statement_id, tx = commit(statements, world)
+    assert statements.statementIdOf(*statement[:7]) == statement_id
+    [event] = tx.events.filter(statements.StatementCommitted)
+    assert bytes(event.statementId) == statement_id
+    assert (bytes(event.agent), bytes(event.closer)) == (world.agent[1], world.agent[1])
+    assert event.overdueAfter == int_of(world.overdue_after)
+    stored = statements.getStatement(statement_id)
+    assert (stored.status, stored.agreed, stored.disputed) == (OPEN, 1 << AGENT, 0)
+    assert bytes(stored.agent) == world.agent[1], "the agreement's agent"
+    assert (stored.start, stored.end, stored.overdueAfter) == (
+        world.start,
+        world.end,
+        int_of(world.overdue_after),
+    )
+    assert tuple(stored.platform) == FIGURES
+    assert tuple(stored.settled) == (0, 0, 0)
+    assert (bytes(stored.unitKey), bytes(stored.detailCommitment)) == (AGENT_AGREEMENT, DETAIL)
+    assert not statements.isOverdue(statement_id)
+    with reverts(statements.LendingStatementsExists):
+        commit(statements, world)
+    with reverts(statements.LendingStatementsOverlap):  # starts within the committed period
+        commit(statements, world, start=world.end, end=world.end)
+    following = int_of(date_of(world.end) + timedelta(days=1))
+    commit(statements, world, start=following, end=following, settlementDate=99991231)
+    # The lender closes its direct agreement: two parties, no agent.
+    direct_id, _ = commit(statements, world, sender=world.lender[0], unitKey=DIRECT_AGREEMENT)
+    direct = statements.getStatement(direct_id)
+    assert (bytes(direct.agent), direct.agreed) == (b"\0" * 20, 1 << LENDER)
+    with reverts(statements.LendingStatementsUnknown):
+        statements.getStatement(b"\x99" * 32)
+
+
+def test_commit__pair_units__the_pairs_agent_closes(statements: Any, world: World) -> None:
+    (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
+    pair = (lender_lei, borrower_lei)
+    statements.proposePairSettings(
+        *pair, SECURITY_UNIT, world.other_agent[1], b"XTKS", 3, sender=borrower
+    )
+    with reverts(statements.LendingStatementsUnitMismatch):  # Agreement until accepted ...
+        commit(statements, world, unit=SECURITY_UNIT, unitKey=TOYOTA, sender=world.lender[0])
+    statements.acceptPairSettings(*pair, 1, sender=lender)
+    with reverts(statements.LendingStatementsUnitMismatch):  # ... and no longer after
+        commit(statements, world)
+    with reverts(statements.LendingStatementsNotParty):  # the agreement's agent is not the pair's
+        commit(statements, world, unit=SECURITY_UNIT, unitKey=TOYOTA)
+    statement = statement_input(world, unit=SECURITY_UNIT, unitKey=TOYOTA)
+    leis = (*pair, world.other_agent[1])
+    with reverts(statements.LendingStatementsInvalid):  # the pair's agent among the recipients
+        statements.commitStatement(statement, sealed(*pair), sender=world.other_agent[0])
+    statements.commitStatement(statement, sealed(*leis), sender=world.other_agent[0])
+    stored = statements.getStatement(id_of(statement))
+    assert (bytes(stored.agent), stored.agreed) == (world.other_agent[1], 1 << AGENT)
+    assert stored.overdueAfter == int_of(business_days_after(date_of(world.end), 3))
+    with reverts(statements.LendingStatementsInvalid):  # a security needs its ISIN
+        statements.commitStatement(
+            statement_input(world, unit=SECURITY_UNIT, unitKey=b"\0" * 32),
+            sealed(*leis),
+            sender=world.other_agent[0],
+        )
+
+
+@pytest.mark.parametrize(
+    ("error", "changes"),
+    [
+        ("LendingStatementsInvalid", lambda w: {"unitKey": b"\x77" * 32}),
+        ("LendingStatementsInvalid", lambda w: {"unitKey": RIVAL_AGREEMENT}),
+        ("LendingStatementsInvalid", lambda w: {"unitKey": b"\0" * 32}),
+        ("LendingStatementsAgreementNotAgreed", lambda w: {"unitKey": PENDING_AGREEMENT}),
+        ("LendingStatementsUnitMismatch", lambda w: {"unit": COUNTERPARTY_UNIT}),
+        ("LendingStatementsInvalid", lambda w: {"start": 20261301}),
+        ("LendingStatementsInvalid", lambda w: {"end": 20261232}),
+        ("LendingStatementsInvalid", lambda w: {"start": w.end, "end": w.start}),
+        ("LendingStatementsInvalid", lambda w: {"settlementDate": w.end}),
+        ("LendingStatementsInvalid", lambda w: {"currency": b"\0" * 3}),
+        ("LendingStatementsInvalid", lambda w: {"detailCommitment": b"\0" * 32}),
+    ],
+    ids=[
+        "unknown-agreement",
+        "another-pairs-agreement",
+        "no-agreement",
+        "movements-not-confirmed",
+        "unit",
+        "start",
+        "end",
+        "start-after-end",
+        "settlement-date",
+        "currency",
+        "detail-commitment",
+    ],
+)
+def test_commit__bad_inputs__refused(
+    statements: Any, world: World, error: str, changes: Any
+) -> None:
+    with reverts(error):
+        commit(statements, world, **changes(world))
+
+
+def test_commit__counterparty_unit__two_parties_on_the_pairs_calendar(
+    statements: Any, world: World
+) -> None:
+    (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
+    pair = (lender_lei, borrower_lei)
+    statements.proposePairSettings(*pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XLON", 5, sender=lender)
+    statements.acceptPairSettings(*pair, 1, sender=borrower)
+    unit = {"unit": COUNTERPARTY_UNIT, "sender": borrower}
+    with reverts(statements.LendingStatementsInvalid):  # the pair itself has no key
+        commit(statements, world, unitKey=TOYOTA, **unit)
+    with reverts("MarketCalendarNotPublished"):  # London's calendar is not published
+        commit(statements, world, unitKey=b"\0" * 32, **unit)
+    statements.proposePairSettings(*pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 5, sender=lender)
+    statements.acceptPairSettings(*pair, 2, sender=borrower)
+    statement_id, tx = commit(statements, world, unitKey=b"\0" * 32, **unit)
+    [event] = tx.events.filter(statements.StatementCommitted)
+    assert (bytes(event.agent), bytes(event.closer)) == (b"\0" * 20, borrower_lei)
+    stored = statements.getStatement(statement_id)
+    assert (stored.agreed, stored.overdueAfter) == (
+        1 << BORROWER,
+        int_of(business_days_after(date_of(world.end), 5)),
+    )
+    with reverts(statements.LendingStatementsNotParty):  # the pair has no agent
+        commit(
+            statements,
+            world,
+            unit=COUNTERPARTY_UNIT,
+            unitKey=b"\0" * 32,
+            start=20991201,
+            end=20991231,
+            settlementDate=99991231,
+        )
+
+
+def test_commit__callers_and_recipients__refused(statements: Any, world: World) -> None:
+    statement = statement_input(world)
+    leis = parties_of(world, statement)
+    with reverts(statements.LendingStatementsNotParty):
+        statements.commitStatement(statement, sealed(*leis), sender=world.rival[0])
+    with reverts(statements.LendingStatementsNotParty):  # an agent, not this agreement's
+        statements.commitStatement(statement, sealed(*leis), sender=world.other_agent[0])
+    with reverts(statements.LendingStatementsNotInstitution):
+        statements.commitStatement(statement, sealed(*leis), sender=world.outsider)
+    for missing in leis:
+        recipients = [lei for lei in leis if lei != missing]
+        with reverts(statements.LendingStatementsInvalid):
+            statements.commitStatement(statement, sealed(*recipients), sender=world.agent[0])
+    with reverts(statements.LendingStatementsInvalid):
+        statements.commitStatement(statement, sealed(*leis, *[leis[0]] * 6), sender=world.agent[0])
+    with reverts(statements.LendingStatementsInvalid):
+        statements.commitStatement(
+            statement, sealed(*leis, commitment=b"\0" * 32), sender=world.agent[0]
+        )
+
+
+def test_commit__while_paused__refused(
+    statements: Any, world: World, access: Any, operator: Any
+) -> None:
+    access.pause(sender=operator)
+    with reverts("PlatformAccessPaused"):
+        commit(statements, world)
+
+
+# Matching ------------------------------------------------------------------------------------
+
+
+def test_confirm__every_party__matched_with_the_platforms_figures_settled(
+    statements: Any, world: World
+) -> None:
+    statement_id, _ = commit(statements, world)
+    tx = statements.confirm(statement_id, sender=world.lender[0])
+    [event] = tx.events.filter(statements.StatementConfirmed)
+    assert (bytes(event.by), event.role, event.status) == (world.lender[1], LENDER, OPEN)
+    tx = statements.confirm(statement_id, sender=world.borrower[0])
+    [event] = tx.events.filter(statements.StatementConfirmed)
+    assert (bytes(event.by), event.role, event.status) == (world.borrower[1], BORROWER, MATCHED)
+    stored = statements.getStatement(statement_id)
+    assert (stored.status, stored.agreed, tuple(stored.settled)) == (MATCHED, 7, FIGURES)
+
+
+def test_submit__within_tolerance__counts_as_agreeing(statements: Any, world: World) -> None:
+    statement_id, _ = commit(statements, world)
+    near = (FIGURES[0] + TOLERANCE, FIGURES[1] - TOLERANCE, FIGURES[2])
+    tx = submit(statements, world, statement_id, world.borrower[0], near)
+    [event] = tx.events.filter(statements.FiguresSubmitted)
+    assert (bytes(event.by), event.role, event.withinTolerance, event.status) == (
+        world.borrower[1],
+        BORROWER,
+        True,
+        OPEN,
+    )
+    assert tuple(event.amounts) == near
+    submitted, amounts = statements.submittedFigures(statement_id, BORROWER)
+    assert (submitted, tuple(amounts)) == (True, near)
+    assert not statements.submittedFigures(statement_id, LENDER)[0]
+    tx = submit(statements, world, statement_id, world.lender[0], FIGURES)
+    assert tx.events.filter(statements.FiguresSubmitted)[0].status == MATCHED
+    assert tuple(statements.getStatement(statement_id).settled) == FIGURES, "the platform's"
+
+
+@pytest.mark.parametrize("amount", [0, 1, 2], ids=["fee", "collateralInterest", "dividend"])
+def test_submit__outside_tolerance__break__then_the_disputing_party_confirms(
+    statements: Any, world: World, amount: int
+) -> None:
+    statement_id, _ = commit(statements, world)
+    off = list(FIGURES)
+    off[amount] -= TOLERANCE + 1
+    tx = submit(statements, world, statement_id, world.borrower[0], tuple(off))
+    [event] = tx.events.filter(statements.FiguresSubmitted)
+    assert (event.withinTolerance, event.status) == (False, BREAK)
+    stored = statements.getStatement(statement_id)
+    assert (stored.agreed, stored.disputed) == (1 << AGENT, 1 << BORROWER)
+    statements.confirm(statement_id, sender=world.lender[0])
+    assert status_of(statements, statement_id) == BREAK, "the borrower still disputes"
+    tx = statements.confirm(statement_id, sender=world.borrower[0])
+    assert tx.events.filter(statements.StatementConfirmed)[0].status == MATCHED
+    assert statements.getStatement(statement_id).disputed == 0
+
+
+def test_break__the_disputing_party_confirms_first__back_to_open(
+    statements: Any, world: World
+) -> None:
+    statement_id = broken(statements, world)
+    tx = statements.confirm(statement_id, sender=world.borrower[0])
+    assert tx.events.filter(statements.StatementConfirmed)[0].status == OPEN
+    tx = submit(statements, world, statement_id, world.lender[0], (0, 0, 0))
+    assert tx.events.filter(statements.FiguresSubmitted)[0].status == BREAK, "the lender disputes"
+    tx = submit(statements, world, statement_id, world.lender[0], FIGURES)
+    assert tx.events.filter(statements.FiguresSubmitted)[0].status == MATCHED
+
+
+@pytest.mark.parametrize("status", [MATCHED, RESOLVED, SETTLED])
+def test_confirm_and_submit__after_matching__refused(
+    statements: Any, world: World, status: int
+) -> None:
+    statement_id = reach(statements, world, status)
+    with reverts(statements.LendingStatementsWrongStatus):
+        statements.confirm(statement_id, sender=world.borrower[0])
+    with reverts(statements.LendingStatementsWrongStatus):
+        submit(statements, world, statement_id, world.borrower[0], FIGURES)
+
+
+def test_confirm_and_submit__outsiders_and_recipients__refused(
+    statements: Any, world: World
+) -> None:
+    statement_id, _ = commit(statements, world)
+    with reverts(statements.LendingStatementsNotParty):
+        statements.confirm(statement_id, sender=world.rival[0])
+    with reverts(statements.LendingStatementsNotParty):
+        submit(statements, world, statement_id, world.other_agent[0], FIGURES)
+    with reverts(statements.LendingStatementsUnknown):
+        statements.confirm(b"\x99" * 32, sender=world.lender[0])
+    with reverts(statements.LendingStatementsInvalid):  # the agent is not among the recipients
+        statements.submitFigures(
+            statement_id,
+            FIGURES,
+            sealed(world.lender[1], world.borrower[1]),
+            sender=world.borrower[0],
+        )
+
+
+# Resolution ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "party", "expected"),
+    [
+        (PLATFORM, 0, FIGURES),
+        (PARTY, BORROWER, (FIGURES[0] + 2, *FIGURES[1:])),
+        (ADJUSTED, 0, (FIGURES[0] + 1, 1_999, 30_000)),
+    ],
+    ids=["platform", "party", "adjusted"],
+)
+def test_resolution__every_party_approves__resolved_with_its_amounts(
+    statements: Any, world: World, kind: int, party: int, expected: tuple[int, ...]
+) -> None:
+    statement_id = broken(statements, world)
+    adjusted = expected if kind == ADJUSTED else (0, 0, 0)
+    tx = statements.proposeResolution(statement_id, kind, party, adjusted, sender=world.lender[0])
+    [proposed] = tx.events.filter(statements.ResolutionProposed)
+    assert proposed.resolution == 1
+    kind_, _, amounts, by, approved = proposed.proposal
+    assert (kind_, tuple(amounts), bytes(by), approved) == (kind, expected, world.lender[1], 1)
+    resolution = statements.getResolution(statement_id, 1)
+    assert (resolution.approved, resolution.party, tuple(resolution.amounts)) == (
+        1 << LENDER,
+        party,
+        expected,
+    )
+    tx = statements.approveResolution(statement_id, 1, sender=world.borrower[0])
+    [approved] = tx.events.filter(statements.ResolutionApproved)
+    assert (bytes(approved.by), approved.status) == (world.borrower[1], BREAK)
+    tx = statements.approveResolution(statement_id, 1, sender=world.agent[0])
+    [approved] = tx.events.filter(statements.ResolutionApproved)
+    assert (bytes(approved.by), approved.status) == (world.agent[1], RESOLVED)
+    stored = statements.getStatement(statement_id)
+    assert (stored.status, tuple(stored.settled), stored.resolutions) == (RESOLVED, expected, 1)
+    with reverts(statements.LendingStatementsWrongStatus):
+        statements.approveResolution(statement_id, 1, sender=world.borrower[0])
+    with reverts(statements.LendingStatementsWrongStatus):
+        statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=world.lender[0])
+
+
+def test_resolution__refusals(statements: Any, world: World) -> None:
+    statement_id, _ = commit(statements, world)
+    with reverts(statements.LendingStatementsWrongStatus):  # no break to resolve
+        statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=world.lender[0])
+    submit(statements, world, statement_id, world.borrower[0], (0, 0, 0))
+    with reverts(statements.LendingStatementsNoFigures):  # the lender submitted none
+        statements.proposeResolution(
+            statement_id, PARTY, LENDER, (0, 0, 0), sender=world.borrower[0]
+        )
+    with reverts(statements.LendingStatementsNotParty):
+        statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=world.rival[0])
+    with reverts(statements.LendingStatementsStaleResolution):  # none proposed yet
+        statements.approveResolution(statement_id, 0, sender=world.lender[0])
+    statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=world.lender[0])
+    tx = statements.proposeResolution(
+        statement_id, PARTY, BORROWER, (0, 0, 0), sender=world.borrower[0]
+    )
+    assert tx.events.filter(statements.ResolutionProposed)[0].resolution == 2
+    with reverts(statements.LendingStatementsStaleResolution):  # superseded
+        statements.approveResolution(statement_id, 1, sender=world.agent[0])
+    with reverts(statements.LendingStatementsStaleResolution):
+        statements.approveResolution(statement_id, 3, sender=world.agent[0])
+    with reverts(statements.LendingStatementsNotParty):
+        statements.approveResolution(statement_id, 2, sender=world.other_agent[0])
+    with reverts(statements.LendingStatementsNotInstitution):
+        statements.approveResolution(statement_id, 2, sender=world.outsider)
+    for unknown in (0, 3):
+        with reverts(statements.LendingStatementsInvalid):
+            statements.getResolution(statement_id, unknown)
+    statements.approveResolution(statement_id, 2, sender=world.agent[0])
+    assert status_of(statements, statement_id) == BREAK, "the lender has not approved"
+    statements.approveResolution(statement_id, 2, sender=world.lender[0])
+    assert tuple(statements.getStatement(statement_id).settled) == (0, 0, 0)
+    assert status_of(statements, statement_id) == RESOLVED
+
+
+# Settlement ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [MATCHED, RESOLVED])
+def test_mark_settled__matched_or_resolved__settled(
+    statements: Any, world: World, status: int
+) -> None:
+    statement_id = reach(statements, world, status)
+    with reverts(statements.LendingStatementsNotParty):
+        statements.markSettled(statement_id, REFERENCE, sender=world.rival[0])
+    with reverts(statements.LendingStatementsInvalid):
+        statements.markSettled(statement_id, b"\0" * 32, sender=world.borrower[0])
+    tx = statements.markSettled(statement_id, REFERENCE, sender=world.borrower[0])
+    [event] = tx.events.filter(statements.StatementSettled)
+    assert (bytes(event.by), bytes(event.settlementReference)) == (world.borrower[1], REFERENCE)
+    stored = statements.getStatement(statement_id)
+    assert (stored.status, bytes(stored.settlementReference)) == (SETTLED, REFERENCE)
+    with reverts(statements.LendingStatementsWrongStatus):
+        statements.markSettled(statement_id, REFERENCE, sender=world.borrower[0])
+
+
+@pytest.mark.parametrize("status", [OPEN, BREAK])
+def test_mark_settled__open_or_break__refused(statements: Any, world: World, status: int) -> None:
+    statement_id = reach(statements, world, status)
+    with reverts(statements.LendingStatementsWrongStatus):
+        statements.markSettled(statement_id, REFERENCE, sender=world.lender[0])
+
+
+# Comments ------------------------------------------------------------------------------------
+
+
+def test_comment__any_party_any_status(statements: Any, world: World) -> None:
+    statement_id = reach(statements, world, SETTLED)
+    leis = (world.lender[1], world.borrower[1], world.agent[1])
+    tx = statements.comment(statement_id, sealed(*leis), sender=world.borrower[0])
+    [event] = tx.events.filter(statements.StatementCommented)
+    assert bytes(event.by) == world.borrower[1]
+    with reverts(statements.LendingStatementsNotParty):
+        statements.comment(statement_id, sealed(*leis), sender=world.rival[0])
+    with reverts(statements.LendingStatementsInvalid):
+        statements.comment(statement_id, sealed(*leis[:2]), sender=world.borrower[0])
+    with reverts(statements.LendingStatementsUnknown):
+        statements.comment(b"\x99" * 32, sealed(*leis), sender=world.borrower[0])
+
+
+# Overdue -------------------------------------------------------------------------------------
+
+
+def noon(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, 12, tzinfo=UTC).timestamp())
+
+
+def test_flag_overdue__a_break_after_its_overdue_date__by_anyone(
+    chain: Any, statements: Any, world: World
+) -> None:
+    statement_id = broken(statements, world)
+    open_id, _ = commit(statements, world, sender=world.lender[0], unitKey=DIRECT_AGREEMENT)
+    with reverts(statements.LendingStatementsNotOverdue):
+        statements.flagOverdue(statement_id, sender=world.outsider)
+    chain.mine(timestamp=noon(world.overdue_after))
+    assert not statements.isOverdue(statement_id), "overdue after the date, not on it"
+    with reverts(statements.LendingStatementsNotOverdue):
+        statements.flagOverdue(statement_id, sender=world.outsider)
+    chain.mine(timestamp=noon(world.overdue_after + timedelta(days=1)))
+    assert statements.isOverdue(statement_id)
+    assert not statements.isOverdue(open_id), "only a break is overdue"
+    with reverts(statements.LendingStatementsWrongStatus):
+        statements.flagOverdue(open_id, sender=world.outsider)
+    tx = statements.flagOverdue(statement_id, sender=world.outsider)
+    [event] = tx.events.filter(statements.StatementOverdue)
+    assert (event.overdueAfter, bytes(event.flaggedBy)) == (
+        int_of(world.overdue_after),
+        b"\0" * 20,
+    )
+    assert statements.getStatement(statement_id).overdue
+    with reverts(statements.LendingStatementsInvalid):
+        statements.flagOverdue(statement_id, sender=world.lender[0])
+    statements.confirm(statement_id, sender=world.borrower[0])
+    assert not statements.isOverdue(statement_id), "no longer a break"
