@@ -44,7 +44,7 @@ from fresh_chain import report
 
 from bpost_client.lending import Rounding
 from bpost_client.lending.detail import canonical_detail, daily_detail, detail_commitment
-from bpost_client.lending.explain import Cause, explain
+from bpost_client.lending.explain import CAUSE_ORDER, Cause, explain
 from bpost_client.lending.matching import MatchUnit, compare
 from bpost_client.lending.period import Book, calculate_period
 from bpost_client.lending.reference import calculate_reference
@@ -58,17 +58,7 @@ START, END = date(2026, 4, 1), date(2026, 4, 30)
 HOLIDAYS = {date(2026, 2, 11), date(2026, 2, 23), date(2026, 3, 20), date(2026, 4, 29)}
 LENDERS = ("LENDER-A", "LENDER-B", "LENDER-C")
 BORROWERS = ("BROKER-W", "BROKER-X", "BROKER-Y", "BROKER-Z")
-SEEDED = (
-    Cause.ROUNDING,
-    Cause.PRICE_BASIS,
-    Cause.DAYS_COUNTED,
-    Cause.DAY_COUNT,
-    Cause.QUANTITY,
-    Cause.FEE_RATE,
-    Cause.COLLATERAL_RATE,
-    Cause.DIVIDEND_RATE,
-    Cause.MISSING_LOAN,
-)
+SEEDED = (*CAUSE_ORDER, Cause.MISSING_LOAN)
 
 
 def _business_days() -> list[date]:

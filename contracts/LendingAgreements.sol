@@ -7,6 +7,7 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
 import {Dates} from "./libraries/Dates.sol";
 import {PlatformControlled} from "./PlatformControlled.sol";
+import {Recipients} from "./libraries/Recipients.sol";
 
 /// @title LendingAgreements
 /// @notice Lending agreements with sealed, versioned terms and movements; see {ILendingAgreements}.
@@ -155,17 +156,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         if (payload.commitment == bytes32(0)) revert LendingAgreementsInvalid(agreementId, "commitment");
         uint256 count = payload.recipients.length;
         if (count > MAX_RECIPIENTS) revert LendingAgreementsInvalid(agreementId, "recipients");
-        bool hasLender;
-        bool hasBorrower;
-        bool hasAgent = agent == bytes20(0);
-        for (uint256 i = 0; i < count; ++i) {
-            bytes20 lei = payload.recipients[i].lei;
-            if (lei == lender) hasLender = true;
-            if (lei == borrower) hasBorrower = true;
-            if (lei == agent) hasAgent = true;
-        }
-        if (!hasLender) revert LendingAgreementsRecipientMissing(agreementId, lender);
-        if (!hasBorrower) revert LendingAgreementsRecipientMissing(agreementId, borrower);
-        if (!hasAgent) revert LendingAgreementsRecipientMissing(agreementId, agent);
+        bytes20 missing = Recipients.firstMissing(payload, lender, borrower, agent);
+        if (missing != bytes20(0)) revert LendingAgreementsRecipientMissing(agreementId, missing);
     }
 }

@@ -9,6 +9,7 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
 import {Dates} from "./libraries/Dates.sol";
 import {PlatformControlled} from "./PlatformControlled.sol";
+import {Recipients} from "./libraries/Recipients.sol";
 
 /// @title LendingStatements
 /// @notice Billing statements of securities lending: pair settings, matching, breaks, resolutions,
@@ -131,8 +132,9 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     {
         _requireNotPaused();
         bytes20 caller = _caller();
-        statementId =
-            _idOf(input.lender, input.borrower, input.unit, input.unitKey, input.currency, input.start, input.end);
+        statementId = statementIdOf(
+            input.lender, input.borrower, input.unit, input.unitKey, input.currency, input.start, input.end
+        );
         if (_statements[statementId].status != Status.None) revert LendingStatementsExists(statementId);
         PairSettings memory settings = _settingsOf(input.lender, input.borrower);
         if (input.unit != settings.unit) revert LendingStatementsUnitMismatch(statementId, settings.unit);
@@ -305,24 +307,12 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         bytes3 currency,
         uint32 start,
         uint32 end
-    ) external pure returns (bytes32) {
-        return _idOf(lender, borrower, unit, unitKey, currency, start, end);
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode(lender, borrower, unit, unitKey, currency, start, end));
     }
 
     // ----------------------------------------------------------------------------------------
     // Private
-
-    function _idOf(
-        bytes20 lender,
-        bytes20 borrower,
-        Unit unit,
-        bytes32 unitKey,
-        bytes3 currency,
-        uint32 start,
-        uint32 end
-    ) private pure returns (bytes32) {
-        return keccak256(abi.encode(lender, borrower, unit, unitKey, currency, start, end));
-    }
 
     function _pairKey(bytes20 lender, bytes20 borrower) private pure returns (bytes32) {
         return keccak256(abi.encode(lender, borrower));
@@ -535,15 +525,8 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         if (payload.commitment == bytes32(0)) revert LendingStatementsInvalid(statementId, "commitment");
         uint256 count = payload.recipients.length;
         if (count > MAX_RECIPIENTS) revert LendingStatementsInvalid(statementId, "recipients");
-        bool hasLender;
-        bool hasBorrower;
-        bool hasAgent = agent == bytes20(0);
-        for (uint256 i = 0; i < count; ++i) {
-            bytes20 lei = payload.recipients[i].lei;
-            if (lei == lender) hasLender = true;
-            if (lei == borrower) hasBorrower = true;
-            if (lei == agent) hasAgent = true;
+        if (Recipients.firstMissing(payload, lender, borrower, agent) != bytes20(0)) {
+            revert LendingStatementsInvalid(statementId, "recipients");
         }
-        if (!hasLender || !hasBorrower || !hasAgent) revert LendingStatementsInvalid(statementId, "recipients");
     }
 }

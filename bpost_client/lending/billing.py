@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from eth_utils.crypto import keccak
 from web3.exceptions import ContractCustomError
@@ -34,6 +35,7 @@ from bpost_client.lending.agreements import OpenedAgreement, agreed_book
 from bpost_client.lending.detail import canonical_detail, daily_detail
 from bpost_client.lending.explain import explain
 from bpost_client.lending.matching import Comparison, MatchUnit, compare
+from bpost_client.lending.movements import POSITION_COLUMNS
 from bpost_client.lending.period import PERIOD_COLUMNS, Book, calculate_period
 from bpost_client.lending.settlement import (
     Instruction,
@@ -265,44 +267,42 @@ class Review:
     """'confirmed' or 'submitted'."""
 
 
+def _records(frame: pd.DataFrame, columns: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dictionaries (``columns``: source -> name): integers stay integers,
+    everything else (Decimal, dates) becomes its text."""
+    return [
+        {
+            name: int(value) if isinstance(value, int | np.integer) else str(value)
+            for name, value in zip(columns.values(), row, strict=True)
+        }
+        for row in frame[list(columns)].itertuples(index=False)
+    ]
+
+
 def _payload(comparison: Comparison, own: Book) -> bytes:
+    """The party's figures where they differ from the platform's, with its rates (and their
+    versions' dates) and positions for those agreements, and the agreements it does not have;
+    compressed JSON."""
     rows = comparison.agreements
     differing = rows[rows["differs"] & rows["on_party"]]
     ids = set(differing["agreement_id"])
-    figures = [
-        {
-            "agreement_id": str(r["agreement_id"]),
-            "fee_minor": int(r["fee_party"]),
-            "interest_minor": int(r["interest_party"]),
-            "dividend_minor": int(r["dividend_party"]),
-        }
-        for r in differing.to_dict(orient="records")
-    ]
     rates = own.agreements[own.agreements["agreement_id"].isin(ids)]
-    inputs = [
-        {
-            "agreement_id": str(r["agreement_id"]),
-            "fee_rate_pct": str(r["fee_rate_pct"]),
-            "collateral_rate_pct": str(r["collateral_rate_pct"]),
-            "dividend_rate_pct": str(r["dividend_rate_pct"]),
-            **({"effective_from": str(r["effective_from"])} if "effective_from" in r else {}),
-        }
-        for r in rates.to_dict(orient="records")
-    ]
+    rate_columns = ["agreement_id", "fee_rate_pct", "collateral_rate_pct", "dividend_rate_pct"]
+    if "effective_from" in rates.columns:
+        rate_columns.append("effective_from")
     positions = own.positions[own.positions["agreement_id"].isin(ids)]
-    held = [
-        {
-            "agreement_id": str(r["agreement_id"]),
-            "date": str(r["date"]),
-            "quantity": int(r["quantity"]),
-            "collateral": str(r["collateral"]),
-        }
-        for r in positions.to_dict(orient="records")
-    ]
     body = {
-        "figures": figures,
-        "inputs": inputs,
-        "positions": held,
+        "figures": _records(
+            differing,
+            {
+                "agreement_id": "agreement_id",
+                "fee_party": "fee_minor",
+                "interest_party": "interest_minor",
+                "dividend_party": "dividend_minor",
+            },
+        ),
+        "inputs": _records(rates, {c: c for c in rate_columns}),
+        "positions": _records(positions, {c: c for c in POSITION_COLUMNS}),
         "missing": sorted(comparison.missing_on_party),
     }
     return zlib.compress(json.dumps(body, sort_keys=True).encode("utf-8"), 9)

@@ -30,8 +30,8 @@ from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import EXACT, as_decimal, is_missing
 from bpost_client.lending.engine import (
     _LIMIT,
-    _PERIOD_TRUNCATE,
     Ints,
+    _dividend_pairs,
     _epoch_day,
     _epoch_days,
     _fractions,
@@ -40,9 +40,7 @@ from bpost_client.lending.engine import (
     _mark_prices,
     _missing,
     _need,
-    _rounded,
     _row_max,
-    _scaled,
     _Terms,
     _terms,
     _trunc,
@@ -242,51 +240,16 @@ def _dividend_lines(
         "dividend_rate_pct": np.zeros(0, dtype=object),
         "dividend_equivalent": np.zeros(0, dtype=object),
     }
-    if dividends is None or dividends.empty or len(terms.frame) == 0:
+    pairs = _dividend_pairs(terms, quantity, quantity_scale, dividends, first, days)
+    if pairs is None:
         return empty
-    _need(dividends, ("security", "record_date", "amount_per_share"), "dividends")
-    security = terms.securities.get_indexer(pd.Index(dividends["security"].astype(str)))
-    record = _epoch_days(dividends["record_date"], "dividends.record_date")
-    chosen = (security >= 0) & (record >= first) & (record < first + days)
-    if not chosen.any():
-        return empty
-    amount, amount_scale = _scaled(
-        dividends["amount_per_share"][chosen], "dividends.amount_per_share"
-    )
-    if (amount < 0).any():
-        raise ValidationError("dividends.amount_per_share: an amount is negative")
-    paid = pd.DataFrame(
-        {
-            "security": security[chosen],
-            "column": record[chosen] - first + 1,
-            "d": range(len(amount)),
-        }
-    )
-    holder = pd.DataFrame({"security": terms.security, "a": np.arange(len(terms.frame))})
-    pairs = holder.merge(paid, on="security")
-    if pairs.empty:
-        return empty
-    agreement = pairs["a"].to_numpy()
-    column = pairs["column"].to_numpy()
-    held = quantity[agreement, column][:, None]
-    per_share = amount[pairs["d"].to_numpy()][:, None]
-    exponent = quantity_scale + amount_scale + terms.dividend_scale + 2 - terms.decimals[agreement]
-    multiplier, denominator = _fractions(exponent, np.ones(len(pairs), dtype=np.int64))
-    equivalent = _rounded(
-        held,
-        per_share,
-        terms.dividend_rate[agreement],
-        multiplier,
-        denominator,
-        np.full(len(pairs), _PERIOD_TRUNCATE, dtype=np.int64),
-    )
     lines = pd.DataFrame(
         {
-            "_cell": agreement * days + column - 1,
-            "held": held[:, 0],
-            "per_share": per_share[:, 0],
-            "equivalent": equivalent,
-            "a": agreement,
+            "_cell": pairs.agreement * days + pairs.column - 1,
+            "held": pairs.held,
+            "per_share": pairs.per_share,
+            "equivalent": pairs.equivalent,
+            "a": pairs.agreement,
         }
     )
     lines = lines.groupby("_cell", sort=True).agg(
@@ -300,7 +263,7 @@ def _dividend_lines(
     return {
         "_cell": lines.index.to_numpy(dtype=np.int64),
         "dividend_quantity": _decimals(lines["held"].to_numpy(), quantity_scale),
-        "amount_per_share": _decimals(lines["per_share"].to_numpy(), amount_scale),
+        "amount_per_share": _decimals(lines["per_share"].to_numpy(), pairs.amount_scale),
         "dividend_rate_pct": rates[lines["a"].to_numpy()],
         "dividend_equivalent": _objects(
             [

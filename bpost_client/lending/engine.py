@@ -520,24 +520,38 @@ def _missing(terms: _Terms, missing: npt.NDArray[np.bool_], start: date) -> list
     ]
 
 
-def _dividend_equivalents(
+@dataclass(frozen=True)
+class _DividendPairs:
+    """Each agreement paired with each dividend of its security recorded in the period."""
+
+    agreement: npt.NDArray[np.int64]
+    column: npt.NDArray[np.int64]
+    """The record date's column in the quantity matrix (0 is the day before the period)."""
+    held: Ints
+    per_share: Ints
+    amount_scale: int
+    """The scale of ``per_share`` (numerators over ``10**amount_scale``)."""
+    equivalent: Ints
+    """The truncated equivalent in minor units (step 7)."""
+
+
+def _dividend_pairs(
     terms: _Terms,
     quantity: Ints,
     quantity_scale: int,
     dividends: pd.DataFrame | None,
     first: int,
     days: int,
-) -> Ints:
-    """Per agreement, the sum of its dividends' truncated equivalents (step 7)."""
-    total = np.zeros(len(terms.frame), dtype=object)
-    if dividends is None or dividends.empty or total.size == 0:
-        return total
+) -> _DividendPairs | None:
+    """The agreements' dividends in the period with their equivalents; None when there is none."""
+    if dividends is None or dividends.empty or len(terms.frame) == 0:
+        return None
     _need(dividends, ("security", "record_date", "amount_per_share"), "dividends")
     security = terms.securities.get_indexer(pd.Index(dividends["security"].astype(str)))
     record = _epoch_days(dividends["record_date"], "dividends.record_date")
     chosen = (security >= 0) & (record >= first) & (record < first + days)
     if not chosen.any():
-        return total
+        return None
     amount, amount_scale = _scaled(
         dividends["amount_per_share"][chosen], "dividends.amount_per_share"
     )
@@ -553,13 +567,14 @@ def _dividend_equivalents(
     holder = pd.DataFrame({"security": terms.security, "a": np.arange(len(terms.frame))})
     pairs = holder.merge(dividend, on="security")
     if pairs.empty:
-        return total
+        return None
     agreement = pairs["a"].to_numpy()
-    held = quantity[agreement, pairs["column"].to_numpy()][:, None]
+    column = pairs["column"].to_numpy()
+    held = quantity[agreement, column][:, None]
     per_share = amount[pairs["d"].to_numpy()][:, None]
     exponent = quantity_scale + amount_scale + terms.dividend_scale + 2 - terms.decimals[agreement]
     multiplier, denominator = _fractions(exponent, np.ones(len(pairs), dtype=np.int64))
-    each = _rounded(
+    equivalent = _rounded(
         held,
         per_share,
         terms.dividend_rate[agreement],
@@ -567,5 +582,20 @@ def _dividend_equivalents(
         denominator,
         np.full(len(pairs), _PERIOD_TRUNCATE, dtype=np.int64),
     )
-    np.add.at(total, agreement, each)
+    return _DividendPairs(agreement, column, held[:, 0], per_share[:, 0], amount_scale, equivalent)
+
+
+def _dividend_equivalents(
+    terms: _Terms,
+    quantity: Ints,
+    quantity_scale: int,
+    dividends: pd.DataFrame | None,
+    first: int,
+    days: int,
+) -> Ints:
+    """Per agreement, the sum of its dividends' truncated equivalents (step 7)."""
+    total = np.zeros(len(terms.frame), dtype=object)
+    pairs = _dividend_pairs(terms, quantity, quantity_scale, dividends, first, days)
+    if pairs is not None:
+        np.add.at(total, pairs.agreement, pairs.equivalent)
     return total

@@ -10,7 +10,7 @@ check that the detail it recomputed from the agreed inputs is the platform's.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -393,13 +393,17 @@ def get_statement(client: Client, statement: str | bytes) -> Statement:
     )
 
 
-def _committed(client: Client, statement: str | bytes) -> Mapping[str, Any]:
+def _logs(client: Client, event: str, statement: str | bytes) -> Iterator[Mapping[str, Any]]:
+    """The arguments of a statement's ``event`` logs, in chain order."""
     contract = client.contract(CONTRACT)
     filters = {"statementId": _id(statement)}
-    for log in iter_events(
-        contract, "StatementCommitted", client.manifest.start_block, argument_filters=filters
-    ):
-        return log["args"]
+    for log in iter_events(contract, event, client.manifest.start_block, argument_filters=filters):
+        yield log["args"]
+
+
+def _committed(client: Client, statement: str | bytes) -> Mapping[str, Any]:
+    for args in _logs(client, "StatementCommitted", statement):
+        return args
     raise BPostError(f"statement 0x{_id(statement).hex()} is not on chain")
 
 
@@ -436,15 +440,8 @@ def submitted_figures(
     client: Client, statement: str | bytes, lei: str, private_key: bytes
 ) -> dict[Lei, bytes]:
     """The latest figures each party submitted, opened by a party: institution -> plaintext."""
-    contract = client.contract(CONTRACT)
     found: dict[Lei, bytes] = {}
-    for log in iter_events(
-        contract,
-        "FiguresSubmitted",
-        client.manifest.start_block,
-        argument_filters={"statementId": _id(statement)},
-    ):
-        args = log["args"]
+    for args in _logs(client, "FiguresSubmitted", statement):
         sealed = Sealed.from_abi(args["figures"])
         found[lei_from_bytes20(bytes(args["by"]))] = open_sealed(sealed, lei, private_key)
     return found
@@ -460,15 +457,8 @@ def comments(
     client: Client, statement: str | bytes, lei: str, private_key: bytes
 ) -> list[tuple[Lei, str]]:
     """A statement's comments in chain order, opened by a party: (author, text)."""
-    contract = client.contract(CONTRACT)
     found = []
-    for log in iter_events(
-        contract,
-        "StatementCommented",
-        client.manifest.start_block,
-        argument_filters={"statementId": _id(statement)},
-    ):
-        args = log["args"]
+    for args in _logs(client, "StatementCommented", statement):
         text = open_sealed(Sealed.from_abi(args["comment"]), lei, private_key).decode("utf-8")
         found.append((lei_from_bytes20(bytes(args["by"])), text))
     return found
