@@ -190,8 +190,7 @@ def close_period(
     units = {pair: pair_settings(client, *pair).unit for pair in pairs}
     committed = []
     for figures in unit_figures(book, start, end, units, _tolerances(opened)):
-        found = statement_id(
-            client,
+        statement = StatementInput(
             figures.lender,
             figures.borrower,
             figures.unit,
@@ -199,20 +198,12 @@ def close_period(
             figures.currency,
             start,
             end,
+            settlement_date,
+            figures.amounts,
+            figures.tolerance,
         )
+        found = statement_id(client, statement)
         if _existing(client, found) is None:
-            statement = StatementInput(
-                figures.lender,
-                figures.borrower,
-                figures.unit,
-                figures.key,
-                figures.currency,
-                start,
-                end,
-                settlement_date,
-                figures.amounts,
-                figures.tolerance,
-            )
             parties = _parties(opened, figures.lender, figures.borrower)
             found, _ = commit_statement(client, statement, figures.detail, parties)
         committed.append((found, figures))

@@ -42,6 +42,7 @@ __all__ = [
     "ResolutionKind",
     "Role",
     "Statement",
+    "StatementInput",
     "StatementStatus",
     "accept_pair_settings",
     "approve_resolution",
@@ -209,27 +210,34 @@ def unit_key(unit: MatchUnit, key: str = "") -> bytes:
     return bytes32_from_ascii(key)
 
 
-def statement_id(
-    client: Client,
-    lender: str,
-    borrower: str,
-    unit: MatchUnit,
-    key: str,
-    currency: str,
-    start: date,
-    end: date,
-) -> str:
-    """The statement id of a unit and period (0x-hex), as the contract derives it."""
+@dataclass(frozen=True)
+class StatementInput:
+    """What the closing party commits for one unit and period."""
+
+    lender: str
+    borrower: str
+    unit: MatchUnit
+    key: str
+    currency: str
+    start: date
+    end: date
+    settlement_date: date
+    amounts: Amounts
+    tolerance: int
+
+
+def statement_id(client: Client, statement: StatementInput) -> str:
+    """The id of a statement's unit and period (0x-hex), as the contract derives it."""
     raw = (
         client.contract(CONTRACT)
         .functions.statementIdOf(
-            bytes20_from_lei(check_lei(lender)),
-            bytes20_from_lei(check_lei(borrower)),
-            _UNITS.index(unit),
-            unit_key(unit, key),
-            currency.encode("ascii"),
-            int_from_date(start),
-            int_from_date(end),
+            bytes20_from_lei(check_lei(statement.lender)),
+            bytes20_from_lei(check_lei(statement.borrower)),
+            _UNITS.index(statement.unit),
+            unit_key(statement.unit, statement.key),
+            statement.currency.encode("ascii"),
+            int_from_date(statement.start),
+            int_from_date(statement.end),
         )
         .call()
     )
@@ -288,22 +296,6 @@ def pair_settings(client: Client, lender: str, borrower: str) -> PairSettings:
     )
 
 
-@dataclass(frozen=True)
-class StatementInput:
-    """What the closing party commits for one unit and period."""
-
-    lender: str
-    borrower: str
-    unit: MatchUnit
-    key: str
-    currency: str
-    start: date
-    end: date
-    settlement_date: date
-    amounts: Amounts
-    tolerance: int
-
-
 def commit_statement(
     client: Client, statement: StatementInput, detail: bytes, parties: Sequence[str]
 ) -> tuple[str, TxReceipt]:
@@ -328,17 +320,7 @@ def commit_statement(
     label = statement.key or f"{statement.lender}/{statement.borrower}"
     what = f"statement {label} {statement.start}..{statement.end}"
     receipt = _send(client, "commitStatement", [args, sealed.to_abi()], what)
-    found = statement_id(
-        client,
-        statement.lender,
-        statement.borrower,
-        statement.unit,
-        statement.key,
-        statement.currency,
-        statement.start,
-        statement.end,
-    )
-    return found, receipt
+    return statement_id(client, statement), receipt
 
 
 def get_statement(client: Client, statement: str | bytes) -> Statement:
