@@ -142,7 +142,11 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         _checkInput(statementId, input);
         Role role = _roleOf(statementId, caller, input.lender, input.borrower, agent);
         _checkRecipients(statementId, detailSalt, input.lender, input.borrower, agent);
-        uint32 overdueAfter = _calendar.addBusinessDays(settings.market, input.end, settings.overdueBusinessDays);
+        // The n-th business day after the period: from the next day (its first business day is
+        // the 1st), n - 1 more.
+        uint32 overdueAfter = _calendar.addBusinessDays(
+            settings.market, Dates.fromDays(Dates.toDays(input.end) + 1), settings.overdueBusinessDays - 1
+        );
         _store(_statements[statementId], input, agent, caller, role, overdueAfter);
         emit StatementCommitted(
             statementId, input.lender, input.borrower, input, agent, caller, overdueAfter, detailSalt

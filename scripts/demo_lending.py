@@ -235,6 +235,13 @@ def _walk_through(clients: dict[str, Client]) -> None:
             )
     stored = st.get_statement(agent, found)
     parties = list(stored.parties.values())
+    if stored.status is st.StatementStatus.BREAK and st.is_overdue(agent, found):
+        st.flag_overdue(clients[FUJI], found)  # September's break, still open in November
+    if st.get_statement(agent, found).overdue:
+        click.echo(
+            f"  unresolved after {stored.overdue_after} (14 business days after the period): "
+            "flagged overdue by Fuji"
+        )
     if stored.status is st.StatementStatus.BREAK:
         st.comment(
             clients[MINATO],

@@ -176,6 +176,13 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
     assert st.get_statement(agent, matched_id).status is st.StatementStatus.MATCHED
     broken = st.get_statement(agent, broken_id)
     assert broken.status is st.StatementStatus.BREAK and broken.disputed == {st.Role.BORROWER}
+    # The 14th Tokyo business day after Sunday 7 June is 25 June; the chain's today is later.
+    assert broken.overdue_after == date(2026, 6, 25) and not broken.overdue
+    assert st.is_overdue(agent, broken_id)
+    st.flag_overdue(parties[FUJI], broken_id)
+    assert st.get_statement(agent, broken_id).overdue
+    with pytest.raises(BPostError, match="LendingStatementsInvalid"):
+        st.flag_overdue(parties[FUJI], broken_id)  # once
 
     [(party, table)] = explain_statement(
         agent, broken_id, opened[AGENT], PRICES, DIVIDENDS, AGENT, _key(AGENT)
@@ -234,6 +241,7 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
         ["StatementCommitted", AGENT, "open"],
         ["StatementConfirmed", FUJI, "open"],
         ["FiguresSubmitted", MINATO, "break"],
+        ["StatementOverdue", FUJI, "break"],
         ["StatementCommented", MINATO, ""],
         ["ResolutionProposed", AGENT, ""],
         ["ResolutionApproved", FUJI, "break"],

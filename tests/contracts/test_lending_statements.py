@@ -57,9 +57,8 @@ def date_of(day: int) -> date:
 
 
 def business_days_after(day: date, count: int) -> date:
-    """``MarketCalendar.addBusinessDays`` on a calendar of weekdays."""
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
+    """The ``count``-th business day after ``day`` on a calendar of weekdays (the 1st is the
+    first weekday after it, whatever ``day`` is)."""
     while count:
         day += timedelta(days=1)
         count -= day.weekday() < 5
