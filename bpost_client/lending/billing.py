@@ -50,7 +50,7 @@ from bpost_client.lending.statements import (
     Statement,
     StatementInput,
     StatementStatus,
-    commit_statement,
+    commit_statements,
     confirm,
     detail_salt,
     get_statement,
@@ -189,6 +189,7 @@ def close_period(
     pairs = {(str(a.lender), str(a.borrower)) for a in opened}
     units = {pair: pair_settings(client, *pair).unit for pair in pairs}
     committed = []
+    pending: dict[tuple[str, str], list[tuple[StatementInput, bytes]]] = {}
     for figures in unit_figures(book, start, end, units, _tolerances(opened)):
         statement = StatementInput(
             figures.lender,
@@ -202,11 +203,13 @@ def close_period(
             figures.amounts,
             figures.tolerance,
         )
-        found = statement_id(client, statement)
+        found = statement_id(statement)
         if _existing(client, found) is None:
-            parties = _parties(opened, figures.lender, figures.borrower)
-            found, _ = commit_statement(client, statement, figures.detail, parties)
+            pair = (figures.lender, figures.borrower)
+            pending.setdefault(pair, []).append((statement, figures.detail))
         committed.append((found, figures))
+    for (lender, borrower), statements in pending.items():
+        commit_statements(client, statements, _parties(opened, lender, borrower))
     return committed
 
 

@@ -10,13 +10,14 @@ check that the detail it recomputed from the agreed inputs is the platform's.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 from typing import Any
 
 import pandas as pd
+from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
@@ -49,6 +50,7 @@ __all__ = [
     "comment",
     "comments",
     "commit_statement",
+    "commit_statements",
     "confirm",
     "detail_salt",
     "flag_overdue",
@@ -226,22 +228,20 @@ class StatementInput:
     tolerance: int
 
 
-def statement_id(client: Client, statement: StatementInput) -> str:
-    """The id of a statement's unit and period (0x-hex), as the contract derives it."""
-    raw = (
-        client.contract(CONTRACT)
-        .functions.statementIdOf(
-            bytes20_from_lei(check_lei(statement.lender)),
-            bytes20_from_lei(check_lei(statement.borrower)),
-            _UNITS.index(statement.unit),
-            unit_key(statement.unit, statement.key),
-            statement.currency.encode("ascii"),
-            int_from_date(statement.start),
-            int_from_date(statement.end),
-        )
-        .call()
+def statement_id(statement: StatementInput) -> str:
+    """The id of a statement's unit and period (0x-hex), as the contract derives it:
+    keccak256(abi.encode(lender, borrower, unit, unitKey, currency, start, end))."""
+    values = (
+        bytes20_from_lei(check_lei(statement.lender)),
+        bytes20_from_lei(check_lei(statement.borrower)),
+        _UNITS.index(statement.unit),
+        unit_key(statement.unit, statement.key),
+        statement.currency.encode("ascii"),
+        int_from_date(statement.start),
+        int_from_date(statement.end),
     )
-    return "0x" + bytes(raw).hex()
+    types = ["bytes20", "bytes20", "uint8", "bytes32", "bytes3", "uint32", "uint32"]
+    return "0x" + keccak(encode(types, values)).hex()
 
 
 def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
@@ -296,14 +296,10 @@ def pair_settings(client: Client, lender: str, borrower: str) -> PairSettings:
     )
 
 
-def commit_statement(
-    client: Client, statement: StatementInput, detail: bytes, parties: Sequence[str]
-) -> tuple[str, TxReceipt]:
-    """Commit the platform's figures of a period: the amounts and keccak256(salt || detail),
-    the salt sealed to ``parties`` (the lender, the borrower and the agent, if any).
-    Returns the statement id and the receipt."""
+def _commit_call(
+    client: Client, statement: StatementInput, detail: bytes, keys: Mapping[Lei, bytes]
+) -> tuple[Any, str]:
     salt = os.urandom(32)
-    sealed = seal(salt, _recipients(client, parties))
     args = (
         bytes20_from_lei(check_lei(statement.lender)),
         bytes20_from_lei(check_lei(statement.borrower)),
@@ -317,10 +313,32 @@ def commit_statement(
         statement.tolerance,
         keccak(salt + detail),
     )
+    call = client.contract(CONTRACT).functions.commitStatement(args, seal(salt, keys).to_abi())
     label = statement.key or f"{statement.lender}/{statement.borrower}"
-    what = f"statement {label} {statement.start}..{statement.end}"
-    receipt = _send(client, "commitStatement", [args, sealed.to_abi()], what)
-    return statement_id(client, statement), receipt
+    return call, f"statement {label} {statement.start}..{statement.end}"
+
+
+def commit_statements(
+    client: Client,
+    statements: Sequence[tuple[StatementInput, bytes]],
+    parties: Sequence[str],
+    on_done: Callable[[TxReceipt], None] | None = None,
+) -> list[str]:
+    """Commit the platform's figures of periods, pipelined: each statement's amounts and
+    keccak256(salt || detail), its salt sealed to ``parties`` (the lender, the borrower and the
+    agent, if any). Returns the statement ids in order."""
+    keys = _recipients(client, parties)
+    calls = [_commit_call(client, statement, detail, keys) for statement, detail in statements]
+    client.sender.send_all(calls, on_done=on_done)
+    return [statement_id(statement) for statement, _ in statements]
+
+
+def commit_statement(
+    client: Client, statement: StatementInput, detail: bytes, parties: Sequence[str]
+) -> tuple[str, TxReceipt]:
+    """Commit one statement (see :func:`commit_statements`); its id and receipt."""
+    call, label = _commit_call(client, statement, detail, _recipients(client, parties))
+    return statement_id(statement), client.sender.send(call, label)
 
 
 def get_statement(client: Client, statement: str | bytes) -> Statement:

@@ -17,6 +17,7 @@ from eth_utils.crypto import keccak
 from bpost_client import calendars
 from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError
+from bpost_client.identifiers import bytes20_from_lei
 from bpost_client.lending import Agreement, PriceBasis, Rounding
 from bpost_client.lending import agreements as lending
 from bpost_client.lending import statements as st
@@ -270,6 +271,16 @@ def test_review__refuses_figures_that_are_not_the_agreed_inputs(
         0,
     )
     found, _ = st.commit_statement(agent, statement, b"not the detail", [FUJI, MINATO, AGENT])
+    on_chain = agent.contract("LendingStatements").functions.statementIdOf(
+        bytes20_from_lei(FUJI),
+        bytes20_from_lei(MINATO),
+        0,
+        st.unit_key(MatchUnit.AGREEMENT, "SBL-M"),
+        b"JPY",
+        20260601,
+        20260607,
+    )
+    assert found == "0x" + bytes(on_chain.call()).hex(), "the id derived locally is the contract's"
     with pytest.raises(BPostError, match="not those of the agreed inputs"):
         review_statement(
             fuji, found, _opened(parties, FUJI), PRICES, DIVIDENDS, book, FUJI, _key(FUJI)
