@@ -1,5 +1,6 @@
 """`bpost lending ...`: use case 3, securities lending. `calc` needs no chain: every input is a
-file (the agreements, their positions, the closes, the dividends)."""
+file (the agreements, their positions, the closes, the dividends). `movements record|confirm`
+and `statement show|flag-overdue` work on the chain."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from pathlib import Path
 import click
 
 from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
+from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.io.tables import parse_date
-from bpost_client.lending import files
+from bpost_client.lending import agreements, files, statements
+from bpost_client.types import Lei
 
 __all__ = ["lending_group"]
 
@@ -61,3 +65,108 @@ def lending_calc(
     result = files.calculate_files(agreements, positions, prices, dividends, first, last)
     files.write_result(result, out)
     emit(ctx, {"file": str(out), "agreements": len(result)})
+
+
+def _agreement_parties(client: Client, agreement_id: str) -> list[Lei]:
+    """The lender, the borrower and the agent (if any) of an agreement on chain."""
+    stored = client.contract("LendingAgreements").functions.getAgreement(
+        bytes32_from_ascii(agreement_id)
+    )
+    lender, borrower, agent = stored.call()[:3]
+    parties = [lei_from_bytes20(bytes(lender)), lei_from_bytes20(bytes(borrower))]
+    return parties + ([lei_from_bytes20(bytes(agent))] if any(bytes(agent)) else [])
+
+
+@lending_group.group("movements")
+def movements_group() -> None:
+    """Loan movements: recorded by the lender or its agent, confirmed by the borrower."""
+
+
+@movements_group.command("record")
+@click.argument("agreement_id")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_context
+def movements_record(ctx: Context, agreement_id: str, file: Path) -> None:
+    """Record AGREEMENT_ID's whole movement history from FILE (agreement_id, date, kind,
+    quantity, collateral; signed changes) as a new version, sealed to the agreement's parties.
+
+    The file is checked first (every bad cell with its row, column and reason; a movement of
+    another agreement, or one taking the position below zero, is refused) and nothing is sent
+    when it is bad.
+    """
+    movements = files.read_movements(file)
+    others = sorted({m.agreement_id for m in movements} - {agreement_id})
+    if others:
+        raise ValidationError(f"{file.name}: movements of other agreements ({', '.join(others)})")
+    client = ctx.client(signing=True)
+    parties = _agreement_parties(client, agreement_id)
+    receipt = agreements.record_movements(client, agreement_id, movements, parties)
+    emit(
+        ctx,
+        {"agreement": agreement_id, "movements": len(movements), "block": receipt["blockNumber"]},
+    )
+
+
+@movements_group.command("confirm")
+@click.argument("agreement_id")
+@click.argument("version", type=click.IntRange(min=1))
+@pass_context
+def movements_confirm(ctx: Context, agreement_id: str, version: int) -> None:
+    """Confirm VERSION of AGREEMENT_ID's movements (the borrower)."""
+    receipt = agreements.confirm_movements(ctx.client(signing=True), agreement_id, version)
+    emit(ctx, {"agreement": agreement_id, "confirmed": version, "block": receipt["blockNumber"]})
+
+
+@lending_group.group("statement")
+def statement_group() -> None:
+    """Billing statements: where one stands, who did what, the overdue flag."""
+
+
+def _statement_id(text: str) -> str:
+    raw = text.removeprefix("0x")
+    if len(raw) != 64 or any(c not in "0123456789abcdefABCDEF" for c in raw):
+        raise ValidationError(f"statement id {text!r} is not 32 bytes of hex")
+    return "0x" + raw.lower()
+
+
+@statement_group.command("show")
+@click.argument("statement_id")
+@click.option("--history", is_flag=True, help="Also list who did what, in chain order.")
+@pass_context
+def statement_show(ctx: Context, statement_id: str, history: bool) -> None:
+    """STATEMENT_ID's status, parties, period, amounts (minor units) and overdue date."""
+    client = ctx.client()
+    found = statements.get_statement(client, _statement_id(statement_id))
+    shown = {
+        "statement": found.statement_id,
+        "status": found.status.name.lower(),
+        "unit": found.unit.value,
+        "key": found.unit_key.rstrip(b"\0").decode("ascii"),
+        "lender": found.lender,
+        "borrower": found.borrower,
+        "agent": found.agent or "",
+        "closer": found.closer,
+        "period": f"{found.start}..{found.end}",
+        "currency": found.currency,
+        "fee": found.platform.fee,
+        "collateral_interest": found.platform.collateral_interest,
+        "dividend_equivalent": found.platform.dividend_equivalent,
+        "net": found.platform.net,
+        "agreed": ",".join(sorted(r.name.lower() for r in found.agreed)),
+        "disputed": ",".join(sorted(r.name.lower() for r in found.disputed)),
+        "overdue_after": found.overdue_after.isoformat(),
+        "overdue": found.overdue or statements.is_overdue(client, found.statement_id),
+    }
+    if not history:
+        emit(ctx, shown)
+        return
+    emit(ctx, statements.statement_history(client, found.statement_id))
+
+
+@statement_group.command("flag-overdue")
+@click.argument("statement_id")
+@pass_context
+def statement_flag_overdue(ctx: Context, statement_id: str) -> None:
+    """Flag STATEMENT_ID overdue: a break still unresolved after its overdue date."""
+    receipt = statements.flag_overdue(ctx.client(signing=True), _statement_id(statement_id))
+    emit(ctx, {"statement": statement_id, "flagged": True, "block": receipt["blockNumber"]})

@@ -1,0 +1,106 @@
+"""`bpost lending movements record|confirm` and `bpost lending statement show|flag-overdue`
+against the session chain."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bpost_client import calendars
+from bpost_client.client import connect
+from bpost_client.lending import Agreement
+from bpost_client.lending import agreements as lending
+from bpost_client.lending import statements as st
+from bpost_client.lending.matching import MatchUnit
+from bpost_client.signers import dev_account
+from tests.conftest import Node
+
+FUJI, MINATO = "3538000FUJITRUST0138", "3538000MINATOSEC0159"
+TERMS = Agreement(
+    agreement_id="SBL-CLI",
+    lender=FUJI,
+    borrower=MINATO,
+    security="JP3633400001",
+    currency="JPY",
+    fee_rate_pct=Decimal("0.5"),
+    collateral_rate_pct=Decimal(0),
+)
+HEADER = "agreement_id,date,kind,quantity,collateral\n"
+
+
+def _movements(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "movements.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return str(path)
+
+
+def test_movements_record_confirm__then_statement_show_and_overdue(
+    isolated: Node, bpost: Any, tmp_path: Path
+) -> None:
+    fuji = connect(isolated.url, isolated.deployments, dev_account(2))
+    lending.propose(fuji, "SBL-CLI", TERMS, effective_from=date(2026, 6, 1))
+    lending.acknowledge(connect(isolated.url, isolated.deployments, dev_account(3)), "SBL-CLI", 1)
+
+    bad = _movements(
+        tmp_path, "SBL-CLI,2026-06-01,new_loan,100,0\nSBL-CLI,2026-06-03,return,-200,0\n"
+    )
+    refused = bpost("--dev-account", "2", "lending", "movements", "record", "SBL-CLI", bad)
+    assert refused.code == 1 and "row 3, column movements.csv:quantity" in refused.err
+    other = _movements(tmp_path, "SBL-XYZ,2026-06-01,new_loan,100,0\n")
+    refused = bpost("--dev-account", "2", "lending", "movements", "record", "SBL-CLI", other)
+    assert refused.code == 1 and "other agreements (SBL-XYZ)" in refused.err
+    good = _movements(
+        tmp_path, "SBL-CLI,2026-06-01,new_loan,100,0\nSBL-CLI,2026-06-03,return,-100,0\n"
+    )
+    recorded = bpost(
+        "--json", "--dev-account", "2", "lending", "movements", "record", "SBL-CLI", good
+    )
+    assert recorded.code == 0, recorded.err
+    assert recorded.json()["movements"] == 2
+    not_borrower = bpost("--dev-account", "2", "lending", "movements", "confirm", "SBL-CLI", "1")
+    assert not_borrower.code == 1 and "LendingAgreementsNotParty" in not_borrower.err
+    confirmed = bpost("--dev-account", "3", "lending", "movements", "confirm", "SBL-CLI", "1")
+    assert confirmed.code == 0, confirmed.err
+    opened = lending.open_agreement(fuji, "SBL-CLI", FUJI, bytes(dev_account(2).key))
+    assert [m[2] for m in opened.movements] == [100 * 10**6, -100 * 10**6]
+
+    operator = connect(isolated.url, isolated.deployments, dev_account(0))
+    sessions = calendars.sessions_from_exchange_calendars("XTKS", [2026])
+    calendars.publish_years(operator, [calendars.year_map("XTKS", 2026, sessions)])
+    statement = st.StatementInput(
+        FUJI,
+        MINATO,
+        MatchUnit.AGREEMENT,
+        "SBL-CLI",
+        "JPY",
+        date(2026, 6, 1),
+        date(2026, 6, 30),
+        date(2026, 7, 10),
+        st.Amounts(27, 0, 0),
+        0,
+    )
+    found, _ = st.commit_statement(fuji, statement, b"detail", [FUJI, MINATO])
+    minato = connect(isolated.url, isolated.deployments, dev_account(3))
+    st.submit_figures(minato, found, st.Amounts(29, 0, 0), b"figures", [FUJI, MINATO])
+
+    shown = bpost("--json", "lending", "statement", "show", found).json()
+    assert (shown["status"], shown["key"], shown["fee"], shown["disputed"]) == (
+        "break",
+        "SBL-CLI",
+        27,
+        "borrower",
+    )
+    # the 14th Tokyo business day after 30 June (Marine Day, 20 July, is a holiday)
+    assert shown["overdue_after"] == "2026-07-21" and shown["overdue"] is True
+    flagged = bpost("--dev-account", "2", "lending", "statement", "flag-overdue", found)
+    assert flagged.code == 0, flagged.err
+    history = bpost("--json", "lending", "statement", "show", found, "--history").json()
+    assert [(h["event"], h["by"]) for h in history] == [
+        ("StatementCommitted", FUJI),
+        ("FiguresSubmitted", MINATO),
+        ("StatementOverdue", FUJI),
+    ]
+    bad_id = bpost("lending", "statement", "show", "0x1234")
+    assert bad_id.code == 1 and "not 32 bytes of hex" in bad_id.err
