@@ -247,6 +247,11 @@ def _platform_unit(
             "agreed inputs (recomputed: "
             f"{unit.amounts}, on chain: {statement.platform}); do not confirm"
         )
+    if unit.tolerance != statement.tolerance:
+        raise BPostError(
+            f"statement {statement.statement_id}: the committed tolerance {statement.tolerance} "
+            f"is not the agreements' ({unit.tolerance}); do not confirm"
+        )
     return unit, book.only(unit.agreement_ids)
 
 

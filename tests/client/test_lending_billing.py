@@ -28,6 +28,7 @@ from bpost_client.lending.billing import (
     settlement_accounts,
     settlement_files,
     settlement_items,
+    unit_figures,
 )
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.lending.movements import Movement, MovementKind
@@ -286,6 +287,24 @@ def test_review__refuses_figures_that_are_not_the_agreed_inputs(
             fuji, found, _opened(parties, FUJI), PRICES, DIVIDENDS, book, FUJI, _key(FUJI)
         )
     assert st.get_statement(agent, found).agreed == {st.Role.AGENT}
+    week = (date(2026, 6, 8), date(2026, 6, 14))
+    [honest] = [
+        u for u in unit_figures(book, *week, {}, {"SBL-B": 0, "SBL-M": 0}) if u.key == "SBL-B"
+    ]
+    widened = replace(
+        statement,
+        key="SBL-B",
+        start=week[0],
+        end=week[1],
+        settlement_date=date(2026, 6, 19),
+        amounts=honest.amounts,
+        tolerance=1_000,
+    )
+    found_wide, _ = st.commit_statement(agent, widened, honest.detail, [FUJI, MINATO, AGENT])
+    with pytest.raises(BPostError, match="tolerance 1000 is not the agreements' \\(0\\)"):
+        review_statement(
+            fuji, found_wide, _opened(parties, FUJI), PRICES, DIVIDENDS, book, FUJI, _key(FUJI)
+        )
     salt = st.detail_salt(fuji, found, FUJI, _key(FUJI))
     assert keccak(salt + b"not the detail") == st.get_statement(agent, found).detail_commitment
 
