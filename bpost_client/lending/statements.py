@@ -228,10 +228,10 @@ class StatementInput:
     tolerance: int
 
 
-def statement_id(statement: StatementInput) -> str:
-    """The id of a statement's unit and period (0x-hex), as the contract derives it:
-    keccak256(abi.encode(lender, borrower, unit, unitKey, currency, start, end))."""
-    values = (
+def _identity(statement: StatementInput) -> tuple[Any, ...]:
+    """What identifies a statement, as the contract's types: lender, borrower, unit, unit key,
+    currency, start, end."""
+    return (
         bytes20_from_lei(check_lei(statement.lender)),
         bytes20_from_lei(check_lei(statement.borrower)),
         _UNITS.index(statement.unit),
@@ -240,8 +240,13 @@ def statement_id(statement: StatementInput) -> str:
         int_from_date(statement.start),
         int_from_date(statement.end),
     )
+
+
+def statement_id(statement: StatementInput) -> str:
+    """The id of a statement's unit and period (0x-hex), as the contract derives it:
+    keccak256(abi.encode(lender, borrower, unit, unitKey, currency, start, end))."""
     types = ["bytes20", "bytes20", "uint8", "bytes32", "bytes3", "uint32", "uint32"]
-    return "0x" + keccak(encode(types, values)).hex()
+    return "0x" + keccak(encode(types, _identity(statement))).hex()
 
 
 def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
@@ -301,13 +306,7 @@ def _commit_call(
 ) -> tuple[Any, str]:
     salt = os.urandom(32)
     args = (
-        bytes20_from_lei(check_lei(statement.lender)),
-        bytes20_from_lei(check_lei(statement.borrower)),
-        _UNITS.index(statement.unit),
-        unit_key(statement.unit, statement.key),
-        statement.currency.encode("ascii"),
-        int_from_date(statement.start),
-        int_from_date(statement.end),
+        *_identity(statement),
         int_from_date(statement.settlement_date),
         statement.amounts.to_abi(),
         statement.tolerance,
