@@ -17,8 +17,9 @@ import {IConfidential} from "./IConfidential.sol";
 ///     Break -> Resolved (every party approves one resolution);  Matched | Resolved -> Settled.
 ///
 /// Each counterparty pair (lender, borrower) agrees its settings: the unit of matching, the
-/// lending agent if any, the calendar and the number of business days after the period's end
-/// after which an unresolved break is overdue (14 by default, as in ISLA practice).
+/// lending agent if any, the calendar and the number n of business days a break may stay
+/// unresolved (14 by default, as in ISLA practice): after the n-th business day following the
+/// period's last day (`overdueAfter`) it is overdue.
 interface ILendingStatements {
     /// @notice The unit of matching of a counterparty pair.
     enum Unit {
