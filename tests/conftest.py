@@ -83,3 +83,27 @@ def isolated(node: Node) -> Iterator[Node]:
         rpc(node.url, "evm_setAutomine", True)
         rpc(node.url, "evm_revert", snapshot)
         rpc(node.url, "anvil_setNextBlockBaseFeePerGas", "0x0")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A private PostgreSQL server for the session (``tools/postgres/start.sh``: Debian's server,
+    installed when missing), its SQLAlchemy URL; stopped and removed at the end."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="bpost-pg-", dir="/tmp"))
+    base.chmod(0o755)  # the server runs as `postgres` when the tests run as root
+    data = base / "data"
+    script = str(ROOT / "tools" / "postgres" / "start.sh")
+    started = subprocess.run(
+        [script, str(data), str(free_port())], capture_output=True, text=True, timeout=600
+    )
+    if started.returncode != 0:
+        raise RuntimeError(f"PostgreSQL did not start: {started.stderr.strip()}")
+    try:
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([script, "--stop", str(data)], capture_output=True, timeout=120)
+        shutil.rmtree(base, ignore_errors=True)

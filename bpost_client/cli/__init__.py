@@ -17,6 +17,7 @@ from bpost_client.cli.chain import chain
 from bpost_client.cli.deploy import deploy
 from bpost_client.cli.distribution import distribution_group
 from bpost_client.cli.funds import funds_group
+from bpost_client.cli.index import index
 from bpost_client.cli.institution_data import corporate_group, ssi_group
 from bpost_client.cli.lending import lending_group
 from bpost_client.cli.participants import participants
@@ -100,6 +101,7 @@ cli.add_command(dividends_group)
 cli.add_command(distribution_group)
 cli.add_command(api_group)
 cli.add_command(lending_group)
+cli.add_command(index)
 
 
 def main(argv: list[str] | None = None) -> int:

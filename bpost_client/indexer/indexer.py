@@ -1,0 +1,366 @@
+"""The indexer: follows the chain from the deployment's first block and writes blocks,
+transactions and events, decoded, into the database, batch by batch.
+
+Each batch of blocks is written in one database transaction together with the checkpoint (the
+last block written and its hash), so an indexer killed at any point resumes at the checkpoint
+having lost nothing and written nothing twice.
+
+A reorganisation is found two ways: on each sync the checkpoint's hash is compared with the
+chain's block of that number, and before a batch is appended its first block's parent hash is
+compared with the checkpoint's. On a difference the indexer walks back, at most ``reorg_depth``
+blocks, to the newest block whose stored hash is still the chain's, deletes everything above it
+(in one transaction with the checkpoint moving back there) and goes on from there.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from eth_utils.address import to_checksum_address
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from web3.types import TxParams, Wei
+
+from bpost_client.client import Client
+from bpost_client.exceptions import BPostError, ConfigError
+from bpost_client.indexer._rpc import BlockReader, RawBlock
+from bpost_client.indexer.decode import Call, Decoder
+from bpost_client.indexer.schema import blocks, checkpoint, create_schema, events, transactions
+
+__all__ = [
+    "IndexStatus",
+    "Indexer",
+    "IndexerError",
+    "ReorgTooDeepError",
+    "SyncReport",
+]
+
+_ROW = 1
+"""The id of the checkpoint's single row."""
+
+
+class IndexerError(BPostError, RuntimeError):
+    """The index cannot go on: another indexer writes to it, or the chain left it behind."""
+
+
+class ReorgTooDeepError(IndexerError):
+    """The chain replaced more indexed blocks than the indexer's reorganisation depth."""
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync (or a whole follow) did: rows written, blocks dropped by reorganisations,
+    and the last block indexed (None while the index is empty)."""
+
+    blocks: int = 0
+    transactions: int = 0
+    events: int = 0
+    reorged_blocks: int = 0
+    indexed_to: int | None = None
+
+    def __add__(self, later: SyncReport) -> SyncReport:
+        return SyncReport(
+            self.blocks + later.blocks,
+            self.transactions + later.transactions,
+            self.events + later.events,
+            self.reorged_blocks + later.reorged_blocks,
+            later.indexed_to,
+        )
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """What the database holds: its row counts and its checkpoint."""
+
+    blocks: int
+    transactions: int
+    events: int
+    block_number: int | None
+    block_hash: str | None
+
+
+@dataclass(frozen=True)
+class _Position:
+    number: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class _Rows:
+    blocks: list[dict[str, Any]]
+    transactions: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
+class Indexer:
+    """Writes the chain of ``client``'s deployment into the database of ``engine``.
+
+    Args:
+        client: a client of the deployment (read-only is enough).
+        engine: the database; its tables are created on first use.
+        reorg_depth: the most blocks a reorganisation may replace; deeper raises.
+        batch_blocks: blocks fetched and written per database transaction.
+
+    Raises:
+        ConfigError: a bad setting, or a database that indexes another chain or deployment.
+    """
+
+    def __init__(
+        self, client: Client, engine: Engine, *, reorg_depth: int = 12, batch_blocks: int = 200
+    ) -> None:
+        if reorg_depth < 0 or batch_blocks < 1:
+            raise ConfigError("reorg_depth must be 0 or more and batch_blocks 1 or more")
+        self.client = client
+        self.engine = engine
+        self.reorg_depth = reorg_depth
+        self.batch_blocks = batch_blocks
+        self.start_block = client.manifest.start_block
+        self.decoder = Decoder(client.manifest)
+        self._reader = BlockReader(client.w3)
+        create_schema(engine)
+        self._check_owner()
+
+    def _check_owner(self) -> None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(checkpoint.c.chain_id, checkpoint.c.start_block)).first()
+        if row is not None and tuple(row) != (self.client.chain_id, self.start_block):
+            raise ConfigError(
+                f"the database {self.engine.url.render_as_string()} indexes chain {row[0]} from "
+                f"block {row[1]}, not chain {self.client.chain_id} from block {self.start_block}: "
+                "use another database"
+            )
+
+    def _position(self, conn: Connection | None = None) -> _Position | None:
+        query = select(checkpoint.c.block_number, checkpoint.c.block_hash)
+        if conn is None:
+            with self.engine.connect() as own:
+                row = own.execute(query).first()
+        else:
+            row = conn.execute(query).first()
+        return None if row is None else _Position(int(row[0]), str(row[1]))
+
+    def status(self) -> IndexStatus:
+        """The database's row counts and checkpoint."""
+        with self.engine.connect() as conn:
+            counts = [
+                int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+                for table in (blocks, transactions, events)
+            ]
+            position = self._position(conn)
+        return IndexStatus(
+            blocks=counts[0],
+            transactions=counts[1],
+            events=counts[2],
+            block_number=None if position is None else position.number,
+            block_hash=None if position is None else position.hash,
+        )
+
+    def sync(self, to_block: int | None = None) -> SyncReport:
+        """Index from the checkpoint (or the deployment's first block) up to ``to_block``
+        (default and at most: the chain's head), following any reorganisation on the way.
+
+        Raises:
+            ReorgTooDeepError: the chain replaced more than ``reorg_depth`` indexed blocks.
+            IndexerError: another indexer wrote to the database meanwhile.
+        """
+        head = self.client.w3.eth.block_number
+        target = head if to_block is None else min(to_block, head)
+        report = SyncReport(reorged_blocks=self._verify_checkpoint())
+        while True:
+            position = self._position()
+            first = self.start_block if position is None else position.number + 1
+            if first > target:
+                break
+            fetched = self._reader.read(first, min(target, first + self.batch_blocks - 1))
+            if position is not None and fetched and fetched[0].block["parentHash"] != position.hash:
+                dropped = self._rewind(position)
+                report = replace(report, reorged_blocks=report.reorged_blocks + dropped)
+                if dropped:
+                    continue
+                break  # the chain is changing as it is read: the next sync goes on
+            if not fetched:
+                break  # the blocks went away while being read: the next sync goes on
+            rows = self._rows(fetched)
+            self._write(rows, position)
+            report += SyncReport(len(rows.blocks), len(rows.transactions), len(rows.events))
+        position = self._position()
+        return replace(report, indexed_to=None if position is None else position.number)
+
+    def follow(
+        self,
+        poll_seconds: float = 2.0,
+        stop: threading.Event | None = None,
+        on_sync: Callable[[SyncReport], None] | None = None,
+    ) -> SyncReport:
+        """Sync, then again every ``poll_seconds``, until ``stop`` is set (for ever without one);
+        ``on_sync`` sees each sync that changed the index. Returns the sum of the syncs."""
+        total = SyncReport()
+        while stop is None or not stop.is_set():
+            report = self.sync()
+            total += report
+            if on_sync is not None and (report.blocks or report.reorged_blocks):
+                on_sync(report)
+            if stop is None:
+                time.sleep(poll_seconds)
+            else:
+                stop.wait(poll_seconds)
+        return total
+
+    def _verify_checkpoint(self) -> int:
+        """Rewind when the checkpoint's block is no longer the chain's; the blocks dropped."""
+        position = self._position()
+        if position is None or self._reader.hash_of(position.number) == position.hash:
+            return 0
+        return self._rewind(position)
+
+    def _rewind(self, position: _Position) -> int:
+        """Delete the indexed blocks the chain replaced, back to the newest still on the chain
+        (at most ``reorg_depth`` blocks); returns how many were deleted."""
+        lowest = position.number - self.reorg_depth
+        with self.engine.connect() as conn:
+            stored = dict(
+                conn.execute(
+                    select(blocks.c.number, blocks.c.hash).where(blocks.c.number >= lowest)
+                ).all()
+            )
+        ancestor: int | None = None
+        for number in range(position.number, lowest - 1, -1):
+            if number < self.start_block or (
+                number in stored and self._reader.hash_of(number) == stored[number]
+            ):
+                ancestor = number
+                break
+        if ancestor is None:
+            raise ReorgTooDeepError(
+                f"the chain replaced more than {self.reorg_depth} of the indexed blocks below "
+                f"block {position.number} ({position.hash}): rebuild the index, or index with a "
+                "larger reorganisation depth"
+            )
+        with self.engine.begin() as conn:
+            for column in (events.c.block_number, transactions.c.block_number, blocks.c.number):
+                conn.execute(delete(column.table).where(column > ancestor))
+            if ancestor < self.start_block:
+                conn.execute(delete(checkpoint))
+            else:
+                moved = conn.execute(
+                    update(checkpoint)
+                    .where(checkpoint.c.block_number == position.number)
+                    .values(block_number=ancestor, block_hash=stored[ancestor])
+                )
+                _check_moved(moved.rowcount)
+        return position.number - ancestor
+
+    def _rows(self, fetched: Sequence[RawBlock]) -> _Rows:
+        rows = _Rows([], [], [])
+        for raw in fetched:
+            block = raw.block
+            number = int(block["number"], 16)
+            rows.blocks.append(
+                {
+                    "number": number,
+                    "hash": block["hash"],
+                    "parent_hash": block["parentHash"],
+                    "timestamp": int(block["timestamp"], 16),
+                }
+            )
+            by_hash = {r["transactionHash"]: r for r in raw.receipts}
+            for tx in block["transactions"]:
+                receipt = by_hash[tx["hash"]]
+                rows.transactions.append(self._transaction(number, tx, receipt))
+                for log in receipt["logs"]:
+                    address = _address(log["address"])
+                    topics = [bytes.fromhex(t[2:]) for t in log["topics"]]
+                    decoded = self.decoder.log(address, topics, bytes.fromhex(log["data"][2:]))
+                    rows.events.append(
+                        {
+                            "block_number": number,
+                            "log_index": int(log["logIndex"], 16),
+                            "transaction_hash": tx["hash"],
+                            "address": address,
+                            "contract": decoded.contract,
+                            "event": decoded.event,
+                            "arguments": decoded.arguments,
+                        }
+                    )
+        return rows
+
+    def _transaction(
+        self, number: int, tx: dict[str, Any], receipt: dict[str, Any]
+    ) -> dict[str, Any]:
+        sender = _address(tx["from"])
+        to = _address(tx["to"]) if tx.get("to") else None
+        value = int(tx.get("value") or "0x0", 16)
+        if to is None:
+            created = receipt.get("contractAddress")
+            call = Call(self.decoder.contract_name(created), None, None)
+        else:
+            call = self.decoder.call(to, bytes.fromhex(tx["input"][2:]))
+        status = int(receipt["status"], 16)
+        failure = None
+        if status == 0 and to is not None:
+            replay: TxParams = {
+                "from": sender,
+                "to": to,
+                "data": tx["input"],
+                "value": Wei(value),
+                "gas": int(tx["gas"], 16),
+            }
+            failure = self.decoder.failure(self.client.w3, replay, number)
+        return {
+            "hash": tx["hash"],
+            "block_number": number,
+            "position": int(tx["transactionIndex"], 16),
+            "sender": sender,
+            "to": to,
+            "value": str(value),
+            "contract": call.contract,
+            "function": call.function,
+            "arguments": call.arguments,
+            "status": status,
+            "gas_used": int(receipt["gasUsed"], 16),
+            "error": None if failure is None else failure.name,
+            "error_arguments": None if failure is None else failure.arguments,
+        }
+
+    def _write(self, rows: _Rows, position: _Position | None) -> None:
+        """Append a batch and move the checkpoint to its last block, in one transaction."""
+        last = rows.blocks[-1]
+        moved_to = {"block_number": last["number"], "block_hash": last["hash"]}
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(blocks), rows.blocks)
+                if rows.transactions:
+                    conn.execute(insert(transactions), rows.transactions)
+                if rows.events:
+                    conn.execute(insert(events), rows.events)
+                if position is None:
+                    owner = {"chain_id": self.client.chain_id, "start_block": self.start_block}
+                    conn.execute(insert(checkpoint).values(id=_ROW, **owner, **moved_to))
+                else:
+                    moved = conn.execute(
+                        update(checkpoint)
+                        .where(checkpoint.c.block_number == position.number)
+                        .values(**moved_to)
+                    )
+                    _check_moved(moved.rowcount)
+        except IntegrityError as exc:
+            raise IndexerError(
+                f"the blocks from {rows.blocks[0]['number']} are already in the database: "
+                "another indexer writes to it"
+            ) from exc
+
+
+@lru_cache(maxsize=4096)
+def _address(text: str) -> str:
+    return to_checksum_address(text)
+
+
+def _check_moved(rowcount: int) -> None:
+    if rowcount != 1:
+        raise IndexerError("the checkpoint moved meanwhile: another indexer writes to the database")
