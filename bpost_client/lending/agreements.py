@@ -42,7 +42,7 @@ from bpost_client.lending.terms import (
     PriceBasis,
     Rounding,
 )
-from bpost_client.lending.verify import SCALE, calculator_arguments
+from bpost_client.lending.verify import SCALE, calculator_arguments, scaled
 from bpost_client.participants import get_institution
 from bpost_client.types import Lei
 
@@ -96,13 +96,6 @@ def _terms_tuple(agreement: Agreement, billing_months: int, tolerance: int) -> t
     )
 
 
-def _scaled(value: Any) -> int:
-    scaled = Decimal(str(value)) * SCALE
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{value} has more than 6 decimals")
-    return int(scaled)
-
-
 def propose(
     client: Client,
     agreement_id: str,
@@ -144,7 +137,12 @@ def movements_tuple(movements: Sequence[Movement]) -> list[tuple[int, int, int, 
     order (stable: movements of one day keep their order)."""
     ordered = sorted(movements, key=lambda m: m.date)
     return [
-        (_KINDS.index(m.kind), int_from_date(m.date), m.quantity * SCALE, _scaled(m.collateral))
+        (
+            _KINDS.index(m.kind),
+            int_from_date(m.date),
+            m.quantity * SCALE,
+            scaled(m.collateral, "collateral"),
+        )
         for m in ordered
     ]
 
@@ -326,8 +324,8 @@ def calculate_committed(
         terms.salt,
         opened.movements,
         opened.movements_salt,
-        [(int_from_date(d), _scaled(c)) for d, c in sorted(closes) if d <= end],
-        [(int_from_date(d), _scaled(a)) for d, a in dividends if start <= d <= end],
+        [(int_from_date(d), scaled(c, "close")) for d, c in sorted(closes) if d <= end],
+        [(int_from_date(d), scaled(a, "dividend")) for d, a in dividends if start <= d <= end],
         int_from_date(start),
         int_from_date(end),
     )

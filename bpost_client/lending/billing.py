@@ -224,6 +224,18 @@ def _unit_of(statement: Statement, figures: Sequence[UnitFigures]) -> UnitFigure
     )
 
 
+def _may_belong(agreement: OpenedAgreement, statement: Statement, key: str) -> bool:
+    """Whether an agreement is of the statement's pair and, for a per-agreement or per-security
+    unit, its agreement or security."""
+    if (agreement.lender, agreement.borrower) != (statement.lender, statement.borrower):
+        return False
+    if statement.unit is MatchUnit.AGREEMENT:
+        return agreement.agreement_id == key
+    if statement.unit is MatchUnit.SECURITY:
+        return any(bytes(v.terms[0]).decode("ascii") == key for v in agreement.versions)
+    return True
+
+
 def _platform_unit(
     client: Client,
     statement: Statement,
@@ -233,10 +245,17 @@ def _platform_unit(
     lei: str,
     private_key: bytes,
 ) -> tuple[UnitFigures, Book]:
-    """The statement's unit recomputed from the agreed inputs, checked against the chain."""
-    book = agreed_book(opened, prices, dividends)
+    """The statement's unit recomputed from the agreed inputs, checked against the chain (only
+    the agreements that can be in the unit are calculated)."""
+    key = statement.unit_key.rstrip(b"\0").decode("ascii")
+    candidates = [a for a in opened if _may_belong(a, statement, key)]
+    if not candidates:
+        raise BPostError(
+            f"statement {statement.statement_id}: none of the opened agreements make its unit"
+        )
+    book = agreed_book(candidates, prices, dividends)
     units = {(str(statement.lender), str(statement.borrower)): statement.unit}
-    computed = unit_figures(book, statement.start, statement.end, units, _tolerances(opened))
+    computed = unit_figures(book, statement.start, statement.end, units, _tolerances(candidates))
     unit = _unit_of(statement, computed)
     salt = detail_salt(client, statement.statement_id, lei, private_key)
     if unit.amounts != statement.platform or keccak(salt + unit.detail) != (

@@ -31,9 +31,11 @@ from bpost_client.lending._values import EXACT, as_decimal, is_missing
 from bpost_client.lending.engine import (
     _LIMIT,
     Ints,
+    _by_width,
     _dividend_pairs,
     _epoch_day,
     _epoch_days,
+    _factors,
     _fractions,
     _in_effect,
     _magnitude,
@@ -197,16 +199,9 @@ def _exact(
     if right is not None:
         bound *= np.maximum(1.0, _row_max(right))
     bound *= _magnitude(multiplier)
-    fast = bound < _LIMIT
-    result: Ints = np.zeros(left.shape, dtype=np.int64 if fast.all() else object)
-    for chosen, dtype in ((fast, np.int64), (~fast, object)):
-        index = np.flatnonzero(chosen)
-        if index.size == 0:
-            continue
-        values = left[index].astype(dtype)
-        if right is not None:
-            values = values * right[index].astype(dtype)
-        factor = rate[index].astype(dtype) * multiplier[index].astype(dtype)
+    result: Ints = np.zeros(left.shape, dtype=np.int64 if (bound < _LIMIT).all() else object)
+    for index, dtype in _by_width(bound):
+        values, factor = _factors(left, right, rate, multiplier, index, dtype)
         result[index] = _trunc(values * factor[:, None], denominator[index].astype(dtype)[:, None])
     return result
 

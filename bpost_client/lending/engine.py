@@ -68,7 +68,7 @@ Amounts come back as :class:`~decimal.Decimal` in major units with the currency'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -233,6 +233,26 @@ def _row_max(values: Ints) -> npt.NDArray[np.float64]:
     return _magnitude(np.abs(values).max(axis=1))
 
 
+def _by_width(bound: npt.NDArray[np.float64]) -> Iterator[tuple[npt.NDArray[np.intp], type]]:
+    """The rows whose largest intermediate is bounded under :data:`_LIMIT`, to compute in int64,
+    then the others, in Python integers (dtype object); each with its dtype, empty sets skipped."""
+    fast = bound < _LIMIT
+    for chosen, dtype in ((fast, np.int64), (~fast, object)):
+        index = np.flatnonzero(chosen)
+        if index.size:
+            yield index, dtype
+
+
+def _factors(
+    left: Ints, right: Ints | None, rate: Ints, multiplier: Ints, index: Ints, dtype: type
+) -> tuple[Ints, Ints]:
+    """For rows ``index``: the days' ``left * right`` and the row's ``rate * multiplier``."""
+    values: Ints = left[index].astype(dtype)
+    if right is not None:
+        values = values * right[index].astype(dtype)
+    return values, rate[index].astype(dtype) * multiplier[index].astype(dtype)
+
+
 def _rounded(
     left: Ints,
     right: Ints | None,
@@ -250,17 +270,10 @@ def _rounded(
         bound *= np.maximum(1.0, _row_max(right))
     bound *= np.maximum(1.0, _magnitude(rate) * _magnitude(multiplier))
     bound += _magnitude(denominator)
-    fast = bound < _LIMIT
     result = np.zeros(rows, dtype=object)
-    for chosen, dtype in ((fast, np.int64), (~fast, object)):
-        index = np.flatnonzero(chosen)
-        if index.size == 0:
-            continue
-        values = left[index].astype(dtype)
-        if right is not None:
-            values = values * right[index].astype(dtype)
-        factor = rate[index].astype(dtype) * multiplier[index].astype(dtype)
-        divisor = denominator[index].astype(dtype)
+    for index, dtype in _by_width(bound):
+        values, factor = _factors(left, right, rate, multiplier, index, dtype)
+        divisor: Ints = denominator[index].astype(dtype)
         rule = rounding[index]
         total = values.sum(axis=1) * factor
         amount = np.where(rule == _PERIOD_HALF_UP, _half_up(total, divisor), _trunc(total, divisor))

@@ -19,18 +19,23 @@ from bpost_client.client import Client
 from bpost_client.funds import int_from_date
 from bpost_client.lending.terms import DayCount, DaysCounted, PriceBasis, Rounding, minor_unit
 
-__all__ = ["SCALE", "calculate_on_chain", "calculator_arguments"]
+__all__ = ["SCALE", "calculate_on_chain", "calculator_arguments", "scaled"]
 
 CONTRACT = "LendingCalculator"
 SCALE = 10**6
 """The contract's decimal inputs are numerators over 10^6."""
 
 
-def _scaled(value: Any, what: str) -> int:
-    scaled = Decimal(str(value)) * SCALE
-    if scaled != scaled.to_integral_value():
+def scaled(value: Any, what: str) -> int:
+    """``value`` (a Decimal, int or decimal text) as the contracts' numerator over 10^6.
+
+    Raises:
+        ValueError: more than 6 decimals.
+    """
+    numerator = Decimal(str(value)) * SCALE
+    if numerator != numerator.to_integral_value():
         raise ValueError(f"{what} {value} has more than 6 decimals: the calculator cannot take it")
-    return int(scaled)
+    return int(numerator)
 
 
 def _index(kind: type[DayCount | DaysCounted | PriceBasis | Rounding], value: Any) -> int:
@@ -51,9 +56,9 @@ def calculator_arguments(
     minimum = agreement.get("minimum_fee")
     has_minimum = minimum is not None and minimum == minimum  # NaN: none
     terms = (
-        _scaled(agreement["fee_rate_pct"], "fee rate"),
-        _scaled(agreement["collateral_rate_pct"], "collateral rate"),
-        _scaled(agreement["dividend_rate_pct"], "dividend rate"),
+        scaled(agreement["fee_rate_pct"], "fee rate"),
+        scaled(agreement["collateral_rate_pct"], "collateral rate"),
+        scaled(agreement["dividend_rate_pct"], "dividend rate"),
         _index(DayCount, agreement["day_count"]),
         _index(DaysCounted, agreement["days_counted"]),
         _index(PriceBasis, agreement["price_basis"]),
@@ -70,14 +75,14 @@ def calculator_arguments(
         [
             (
                 int_from_date(r.date),
-                _scaled(r.quantity, "quantity"),
-                _scaled(r.collateral, "collateral"),
+                scaled(r.quantity, "quantity"),
+                scaled(r.collateral, "collateral"),
             )
             for r in own.itertuples()
         ],
-        [(int_from_date(r.date), _scaled(r.close, "close")) for r in security.itertuples()],
+        [(int_from_date(r.date), scaled(r.close, "close")) for r in security.itertuples()],
         [
-            (int_from_date(r.record_date), _scaled(r.amount_per_share, "amount per share"))
+            (int_from_date(r.record_date), scaled(r.amount_per_share, "amount per share"))
             for r in paid.itertuples()
         ],
         int_from_date(start),
