@@ -16,6 +16,7 @@ export APE_DATA_FOLDER := $(CURDIR)/.bpost/ape
 CONTRACTS := $(shell find contracts -name '*.sol' -not -path 'contracts/.cache/*')
 BUILD := .build/__local__.json
 DEMO_NETWORK := ethereum:bpost:node
+DEMO_OBSERVER := 3538000KASUMIOBS0164
 
 .PHONY: help install build demo test test-contracts test-client lint typecheck abi spec bench lock clean
 
@@ -63,7 +64,9 @@ demo: build
 	  --positions config/demo-lending/positions.csv --prices config/demo-lending/prices.csv \
 	  --dividends config/demo-lending/dividends.csv --from 2026-09-01 --to 2026-09-30 \
 	  --out .bpost/demo/lending-2026-09.csv
-	@echo "The chain keeps running: 'bpost chain stop' ends it (its state is kept in .bpost/chain)."
+	$(BIN)/bpost explorer start --token-for $(DEMO_OBSERVER)
+	@echo "The chain and the explorer keep running: 'bpost explorer stop' and 'bpost chain stop'"
+	@echo "end them (the chain's state is kept in .bpost/chain, the index in .bpost/index)."
 
 lint: install
 	$(BIN)/ruff check bpost_client scripts tests bench
@@ -76,7 +79,7 @@ test-contracts: build
 	$(BIN)/ape test tests/contracts
 
 test-client: build
-	$(BIN)/pytest -p no:ape_test tests/toolchain tests/distribution tests/lending tests/client tests/api tests/e2e
+	$(BIN)/pytest -p no:ape_test tests/toolchain tests/distribution tests/lending tests/client tests/api tests/explorer tests/e2e
 
 test: lint typecheck test-contracts test-client
 

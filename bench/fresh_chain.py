@@ -9,6 +9,7 @@ import socket
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,20 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class FreshChain:
+    """A freshly deployed chain: the deployer's client, the node's URL and the deployments
+    directory (what ``bpost --url ... --deployments ...`` and ``ape run`` take)."""
+
+    client: Client
+    url: str
+    deployments: Path
+
+
 @contextmanager
-def deployed_chain() -> Iterator[Client]:
-    """A client of a freshly deployed chain; the chain stops when the block ends."""
+def fresh_chain() -> Iterator[FreshChain]:
+    """A freshly deployed chain with its URL and deployments directory; the chain stops and
+    its directory is removed when the block ends."""
     with tempfile.TemporaryDirectory() as tmp:
         config = chain.ChainConfig(data_dir=Path(tmp), port=_free_port(), state_interval=600)
         chain.start(config)
@@ -36,9 +48,16 @@ def deployed_chain() -> Iterator[Client]:
             build = contracts.load_build_artifacts(ROOT / ".build" / "__local__.json")
             params = deployment.load_params(ROOT / "config" / "deploy" / "local.yaml")
             deployment.deploy(w3, admin, build, params, Path(tmp))
-            yield connect(config.url, Path(tmp), admin)
+            yield FreshChain(connect(config.url, Path(tmp), admin), config.url, Path(tmp))
         finally:
             chain.stop(config)
+
+
+@contextmanager
+def deployed_chain() -> Iterator[Client]:
+    """A client of a freshly deployed chain; the chain stops when the block ends."""
+    with fresh_chain() as fresh:
+        yield fresh.client
 
 
 def gas_parts(client: Client, receipts: Sequence[Any], records: int) -> dict[str, int]:

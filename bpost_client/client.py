@@ -14,6 +14,7 @@ from web3.middleware import ExtraDataToPOAMiddleware
 from bpost_client._utils.sender import FeeMode, Sender
 from bpost_client.contracts import DEPLOYED_CONTRACTS, load_abi
 from bpost_client.exceptions import ChainError, ManifestError, SignerError
+from bpost_client.explorer_links import check_explorer_url, explorer_url_from_env
 from bpost_client.manifest import Manifest, manifest_path
 
 __all__ = ["Client", "connect", "web3_for"]
@@ -36,14 +37,31 @@ def web3_for(url: str, timeout: float = 30.0) -> Web3:
 
 @dataclass
 class Client:
-    """A connection to a node, the deployment it serves, and optionally a signer."""
+    """A connection to a node, the deployment it serves, and optionally a signer.
+
+    With an ``explorer_url`` (by default ``$BPOST_EXPLORER_URL`` when set), the client prints a
+    link to the explorer's page of every transaction it sends. Being a library, it prints through
+    logging: one line ``<label>: <0x hash> <explorer URL>/tx/<0x hash>`` at INFO on the logger
+    ``bpost_client.transactions``, when the transaction is sent (before its receipt). The lines
+    show once the application configures logging, e.g. ``logging.basicConfig(level=logging.INFO)``;
+    the ``bpost`` CLI prints them on stderr. Without an explorer URL (None) nothing is logged. The
+    URL is checked and kept without trailing slashes.
+
+    Raises:
+        ConfigError: ``explorer_url`` (or ``$BPOST_EXPLORER_URL``) is not an http(s) base URL.
+    """
 
     w3: Web3
     manifest: Manifest
     account: LocalAccount | None = None
     fees: FeeMode = "auto"
+    explorer_url: str | None = field(default_factory=explorer_url_from_env)
     _contracts: dict[str, Contract] = field(default_factory=dict, repr=False)
     _sender: Sender | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.explorer_url is not None:
+            self.explorer_url = check_explorer_url(self.explorer_url)
 
     @property
     def chain_id(self) -> int:
@@ -68,7 +86,13 @@ class Client:
         if self.account is None:
             raise SignerError("this client is read-only: connect with a signer to send")
         if self._sender is None:
-            self._sender = Sender(self.w3, self.account, self.chain_id, fees=self.fees)
+            self._sender = Sender(
+                self.w3, self.account, self.chain_id, fees=self.fees, explorer_url=self.explorer_url
+            )
+        elif self._sender.explorer_url != self.explorer_url:  # set on the client since
+            self._sender.explorer_url = (
+                None if self.explorer_url is None else check_explorer_url(self.explorer_url)
+            )
         return self._sender
 
     @property
@@ -83,8 +107,8 @@ class Client:
         return str(self.account.address)
 
     def with_account(self, account: LocalAccount | None) -> Client:
-        """The same connection signing as ``account`` (None: read-only)."""
-        return Client(self.w3, self.manifest, account, self.fees)
+        """The same connection and explorer URL, signing as ``account`` (None: read-only)."""
+        return Client(self.w3, self.manifest, account, self.fees, self.explorer_url)
 
 
 def _resolve_manifest(manifest: Manifest | Path | str, chain_id: int) -> Manifest:
@@ -103,6 +127,7 @@ def connect(
     *,
     fees: FeeMode = "auto",
     check_code: bool = True,
+    explorer_url: str | None = None,
 ) -> Client:
     """Connect to the node at ``url`` and bind the deployment that ``manifest`` describes.
 
@@ -114,11 +139,16 @@ def connect(
         fees: ``auto`` (EIP-1559 where blocks carry a base fee), ``legacy``, ``eip1559`` or
             ``free`` (gas price zero).
         check_code: verify that every contract of the manifest has code on the node.
+        explorer_url: base URL of the explorer; the client then logs a link for every
+            transaction it sends (see :class:`Client`). None: ``$BPOST_EXPLORER_URL`` when set,
+            else no links.
 
     Raises:
+        ConfigError: ``explorer_url`` (or ``$BPOST_EXPLORER_URL``) is not an http(s) base URL.
         ChainError: the node does not answer.
         ManifestError: no manifest for this chain, another chain id, another ABI, or no code.
     """
+    explorer = explorer_url_from_env() if explorer_url is None else check_explorer_url(explorer_url)
     w3 = web3_for(url)
     chain_id = w3.eth.chain_id
     bound = _resolve_manifest(manifest, chain_id)
@@ -134,4 +164,4 @@ def connect(
                     f"no code at {bound.address(name)} ({name}) on chain {chain_id}: "
                     "the chain was reset or the manifest is stale; deploy again"
                 )
-    return Client(w3, bound, account, fees)
+    return Client(w3, bound, account, fees, explorer)

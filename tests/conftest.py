@@ -12,10 +12,13 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
+
+if TYPE_CHECKING:  # Playwright itself is imported by the browser fixture only
+    from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / ".build" / "__local__.json"
@@ -107,3 +110,57 @@ def postgres_url() -> Iterator[str]:
     finally:
         subprocess.run([script, "--stop", str(data)], capture_output=True, timeout=120)
         shutil.rmtree(base, ignore_errors=True)
+
+
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these, chromium keeps trying to reach Google's services on a closed network.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, driven by Playwright for the session.
+
+    ``tools/chromium/ensure.sh`` finds it or installs it with apt-get; Playwright downloads no
+    browser. Playwright's sync API keeps an asyncio loop marked as running in the main thread
+    while the browser is open, so ``asyncio.run`` fails in any test that runs after the first
+    browser test in the same session: such a test must run its loop in another thread.
+    """
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    found = subprocess.run(
+        [str(ROOT / "tools" / "chromium" / "ensure.sh")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if found.returncode != 0:
+        raise RuntimeError(f"no chromium for the browser tests: {found.stderr.strip()}")
+    executable = found.stdout.strip().splitlines()[-1]
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page in a browser context of its own (no cookies or storage shared), closed after."""
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

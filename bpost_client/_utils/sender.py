@@ -5,11 +5,13 @@ at a time); receipts are awaited afterwards. A transaction that leaves the pool 
 was signed; one whose nonce was taken by another transaction is looked up: if that transaction did
 the same call its receipt stands, otherwise the call is signed again with a fresh nonce. A mined
 transaction that reverted is replayed with ``eth_call`` at its block so that the custom error can
-be decoded.
+be decoded. Given an explorer URL, the sender logs each transaction when it is sent, with the
+link to its page in the explorer (INFO, logger ``bpost_client.transactions``).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -30,6 +32,7 @@ from bpost_client.exceptions import (
     TransactionError,
     TransactionReplaced,
 )
+from bpost_client.explorer_links import TRANSACTIONS_LOGGER, check_explorer_url, tx_link
 
 __all__ = ["Call", "FeeMode", "PendingTx", "Sender"]
 
@@ -40,6 +43,8 @@ accounts hold no ether, such as Besu with free gas)."""
 
 Call = ContractFunction | TxParams
 """A contract function bound to its arguments, or raw transaction fields (``to``, ``data``)."""
+
+_transactions_log = logging.getLogger(TRANSACTIONS_LOGGER)
 
 
 @dataclass
@@ -57,7 +62,15 @@ class PendingTx:
 
 
 class Sender:
-    """Signs with ``account`` and sends to ``w3``, keeping the account's nonce itself."""
+    """Signs with ``account`` and sends to ``w3``, keeping the account's nonce itself.
+
+    With ``explorer_url``, each transaction is logged when it is sent, at INFO on the logger
+    ``bpost_client.transactions``, as ``<label>: <0x hash> <explorer link>``. A transaction sent
+    again with the same signed bytes is not logged again; one signed again (a new hash) is.
+
+    Raises:
+        ConfigError: ``explorer_url`` is not an http(s) base URL.
+    """
 
     def __init__(
         self,
@@ -71,6 +84,7 @@ class Sender:
         poll_interval: float = 0.05,
         drop_check_after: float = 2.0,
         gas_margin: float = 1.25,
+        explorer_url: str | None = None,
     ) -> None:
         self.w3 = w3
         self.account = account
@@ -81,6 +95,7 @@ class Sender:
         self.poll_interval = poll_interval
         self.drop_check_after = drop_check_after
         self.gas_margin = gas_margin
+        self.explorer_url = None if explorer_url is None else check_explorer_url(explorer_url)
         self._nonce: int | None = None
         self._fees_cache: tuple[float, dict[str, int], int] | None = None
 
@@ -186,8 +201,17 @@ class Sender:
                 sent_block=head,
             )
             self._nonce += 1
+            self._log_sent(pending)
             return pending
         raise TransactionError("unreachable")  # pragma: no cover
+
+    def _log_sent(self, pending: PendingTx) -> None:
+        """Log the explorer link of a transaction just sent (nothing without an explorer URL)."""
+        if self.explorer_url is None:
+            return
+        link = tx_link(self.explorer_url, pending.tx_hash)
+        tx_hash = "0x" + bytes(pending.tx_hash).hex()
+        _transactions_log.info("%s: %s %s", pending.label or "transaction", tx_hash, link)
 
     def wait(self, pending: PendingTx) -> TxReceipt:
         """Wait for the receipt of ``pending``, recovering from a drop or a replacement.

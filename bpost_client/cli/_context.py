@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ class Context:
     as_json: bool
     debug: bool
     fees: FeeMode = "auto"
+    explorer_url: str | None = None
+    """Base URL of the explorer; the clients built here then log a link for each transaction."""
 
     def web3(self) -> Web3:
         """A connection to the node (no deployment needed)."""
@@ -55,12 +58,18 @@ class Context:
         return None
 
     def client(self, signing: bool = False) -> Client:
-        """A client bound to the deployment of the node's chain."""
-        read_only = connect(self.url, self.deployments)
+        """A client bound to the deployment of the node's chain, with the fee mode and the
+        explorer URL of the options."""
+        read_only = connect(self.url, self.deployments, explorer_url=self.explorer_url)
         if not signing:
             return read_only
         return connect(
-            self.url, read_only.manifest, self.signer(read_only.chain_id), check_code=False
+            self.url,
+            read_only.manifest,
+            self.signer(read_only.chain_id),
+            fees=self.fees,
+            check_code=False,
+            explorer_url=self.explorer_url,
         )
 
 
@@ -114,7 +123,9 @@ def progress(ctx: Context, total: int | None, label: str) -> Iterator[Callable[[
     if (total is not None and total <= PROGRESS_THRESHOLD) or ctx.as_json:
         yield lambda _receipt: None
         return
-    with tqdm(total=total, desc=label, unit="tx", file=click.get_text_stream("stderr")) as bar:
+    # sys.stderr itself, not a click wrapper: the transaction lines (tqdm.write in the CLI's
+    # handler) name the same stream, so tqdm takes the bar off before a line and redraws it after.
+    with tqdm(total=total, desc=label, unit="tx", file=sys.stderr) as bar:
         yield lambda _receipt: bar.update(1)
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from eth_utils.address import to_checksum_address
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from web3.types import TxParams, Wei
@@ -31,7 +31,15 @@ from bpost_client.client import Client
 from bpost_client.exceptions import BPostError, ConfigError
 from bpost_client.indexer._rpc import BlockReader, RawBlock
 from bpost_client.indexer.decode import Call, Decoder
-from bpost_client.indexer.schema import blocks, checkpoint, create_schema, events, transactions
+from bpost_client.indexer.domain import project
+from bpost_client.indexer.schema import (
+    blocks,
+    checkpoint,
+    create_schema,
+    events,
+    records,
+    transactions,
+)
 
 __all__ = [
     "IndexStatus",
@@ -96,6 +104,7 @@ class _Rows:
     blocks: list[dict[str, Any]]
     transactions: list[dict[str, Any]]
     events: list[dict[str, Any]]
+    records: list[dict[str, Any]]
 
 
 class Indexer:
@@ -123,8 +132,41 @@ class Indexer:
         self.start_block = client.manifest.start_block
         self.decoder = Decoder(client.manifest)
         self._reader = BlockReader(client.w3)
+        had_records = inspect(engine).has_table(records.name)
         create_schema(engine)
         self._check_owner()
+        if not had_records:
+            self._project_stored()
+
+    def _project_stored(self) -> int:
+        """Project the records of the transactions already in the database (an index made
+        before the ``records`` table existed); returns how many were written."""
+        written = 0
+        with self.engine.begin() as conn:
+            stored = (
+                conn.execute(
+                    select(transactions).order_by(
+                        transactions.c.block_number, transactions.c.position
+                    )
+                )
+                .mappings()
+                .all()
+            )
+            for transaction in stored:
+                logged = (
+                    conn.execute(
+                        select(events)
+                        .where(events.c.transaction_hash == transaction["hash"])
+                        .order_by(events.c.log_index)
+                    )
+                    .mappings()
+                    .all()
+                )
+                rows = project(dict(transaction), [dict(event) for event in logged])
+                if rows:
+                    conn.execute(insert(records), rows)
+                    written += len(rows)
+        return written
 
     def _check_owner(self) -> None:
         with self.engine.connect() as conn:
@@ -243,7 +285,12 @@ class Indexer:
                 "larger reorganisation depth"
             )
         with self.engine.begin() as conn:
-            for column in (events.c.block_number, transactions.c.block_number, blocks.c.number):
+            for column in (
+                records.c.block_number,
+                events.c.block_number,
+                transactions.c.block_number,
+                blocks.c.number,
+            ):
                 conn.execute(delete(column.table).where(column > ancestor))
             if ancestor < self.start_block:
                 conn.execute(delete(checkpoint))
@@ -257,7 +304,7 @@ class Indexer:
         return position.number - ancestor
 
     def _rows(self, fetched: Sequence[RawBlock]) -> _Rows:
-        rows = _Rows([], [], [])
+        rows = _Rows([], [], [], [])
         for raw in fetched:
             block = raw.block
             number = int(block["number"], 16)
@@ -272,7 +319,9 @@ class Indexer:
             by_hash = {r["transactionHash"]: r for r in raw.receipts}
             for tx in block["transactions"]:
                 receipt = by_hash[tx["hash"]]
-                rows.transactions.append(self._transaction(number, tx, receipt))
+                transaction = self._transaction(number, tx, receipt)
+                rows.transactions.append(transaction)
+                first_event = len(rows.events)
                 for log in receipt["logs"]:
                     address = _address(log["address"])
                     topics = [bytes.fromhex(t[2:]) for t in log["topics"]]
@@ -288,6 +337,7 @@ class Indexer:
                             "arguments": decoded.arguments,
                         }
                     )
+                rows.records.extend(project(transaction, rows.events[first_event:]))
         return rows
 
     def _transaction(
@@ -339,6 +389,8 @@ class Indexer:
                     conn.execute(insert(transactions), rows.transactions)
                 if rows.events:
                     conn.execute(insert(events), rows.events)
+                if rows.records:
+                    conn.execute(insert(records), rows.records)
                 if position is None:
                     owner = {"chain_id": self.client.chain_id, "start_block": self.start_block}
                     conn.execute(insert(checkpoint).values(id=_ROW, **owner, **moved_to))

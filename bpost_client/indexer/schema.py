@@ -1,7 +1,8 @@
 """The index's tables, in SQLAlchemy Core with portable types (SQLite now, PostgreSQL by URL).
 
 ``blocks`` holds every block from the deployment's first, ``transactions`` and ``events`` what
-they carry, decoded with the deployment's ABIs, and ``checkpoint`` one row: the last block
+they carry, decoded with the deployment's ABIs, ``records`` the platform's records projected from
+their events (:mod:`.domain`), and ``checkpoint`` one row: the last block
 indexed, its hash, and the chain and first block the index belongs to. Block and transaction
 hashes and addresses are 0x-hex text; arguments are JSON objects whose integers wider than 48 bits
 (wei, uint256) are decimal strings and whose bytes are 0x-hex.
@@ -41,6 +42,7 @@ __all__ = [
     "events",
     "metadata",
     "open_engine",
+    "records",
     "transactions",
 ]
 
@@ -86,6 +88,8 @@ transactions = Table(
     Column("error_arguments", ARGUMENTS),
     Index("ix_transactions_block", "block_number", "position"),
     Index("ix_transactions_call", "contract", "function"),
+    Index("ix_transactions_sender", "sender", "block_number", "position"),
+    Index("ix_transactions_to", "to", "block_number", "position"),
 )
 
 events = Table(
@@ -106,6 +110,27 @@ events = Table(
     Column("arguments", ARGUMENTS, comment="raw topics and data when the event is NULL"),
     Index("ix_events_transaction", "transaction_hash"),
     Index("ix_events_name", "contract", "event"),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column(
+        "block_number",
+        BigInteger,
+        ForeignKey("blocks.number", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("log_index", Integer, nullable=False),
+    Column("transaction_hash", HASH, nullable=False),
+    Column("kind", String(16), nullable=False, comment="what the record is: fund, nav, ssi, ..."),
+    Column("key", String(80), nullable=False, comment="what it is about: a LEI, a fund code, ..."),
+    Column("ref", String(80), comment="a second key: the fund of a code, the owner of an SSI, ..."),
+    Column("data", ARGUMENTS, nullable=False),
+    Index("ix_records_key", "kind", "key", "block_number", "log_index"),
+    Index("ix_records_ref", "kind", "ref"),
+    Index("ix_records_block", "block_number"),
 )
 
 checkpoint = Table(

@@ -22,7 +22,14 @@ from web3 import Web3
 from bpost_client import exceptions, participants, roles
 from bpost_client.client import Client
 from bpost_client.indexer import Indexer, ReorgTooDeepError, SyncReport, open_engine
-from bpost_client.indexer.schema import blocks, checkpoint, events, metadata, transactions
+from bpost_client.indexer.schema import (
+    blocks,
+    checkpoint,
+    events,
+    metadata,
+    records,
+    transactions,
+)
 from bpost_client.types import InstitutionType, Role
 from tests.conftest import Node, rpc
 from tests.helpers import fresh_account, make_lei
@@ -72,6 +79,16 @@ def event_rows(engine: Engine, tx_hash: Any) -> list[Any]:
     with engine.connect() as conn:
         query = select(events).where(events.c.transaction_hash == Web3.to_hex(tx_hash))
         return list(conn.execute(query.order_by(events.c.log_index)).all())
+
+
+def record_rows(engine: Engine, tx_hash: Any) -> list[tuple[str, str, str | None, str]]:
+    """The platform records a transaction made: (kind, key, ref, event), in log order."""
+    with engine.connect() as conn:
+        query = select(records.c.kind, records.c.key, records.c.ref, records.c.data).where(
+            records.c.transaction_hash == Web3.to_hex(tx_hash)
+        )
+        rows = conn.execute(query.order_by(records.c.log_index)).all()
+    return [(str(k), str(key), ref, str(data["event"])) for k, key, ref, data in rows]
 
 
 def institution(n: int, *operators: str) -> participants.InstitutionSpec:
@@ -183,6 +200,8 @@ def test_sync__after_a_reorganisation__replaced_blocks_gone_new_ones_once(
     assert not indexed & {Web3.to_hex(h) for h in lost}, "the replaced transactions are gone"
     assert {Web3.to_hex(h) for h in kept} <= indexed
     assert all(event_rows(engine, h) == [] for h in lost), "and their events"
+    assert all(record_rows(engine, h) == [] for h in lost), "and their records"
+    assert all(len(record_rows(engine, h)) == 1 for h in kept), "the new records, once each"
 
     rpc(isolated.url, "anvil_reorg", 2, [])  # the last 2 blocks replaced at the same height
     report = indexer.sync()
@@ -307,6 +326,44 @@ def test_sync__into_postgresql__the_same_rows_as_sqlite(
         mine, theirs = transaction_row(engine, tx_hash), transaction_row(postgres, tx_hash)
         assert theirs._asdict() == mine._asdict(), "decoded the same, JSON included"
         assert event_rows(postgres, tx_hash) == event_rows(engine, tx_hash)
+        assert record_rows(postgres, tx_hash) == record_rows(engine, tx_hash) != []
         assert Indexer(reader, postgres).sync().blocks == 0, "resumes from its checkpoint"
     finally:
         postgres.dispose()
+
+
+def test_sync__platform_events__projected_into_records_by_what_they_are_about(
+    operator: Client, reader: Client, engine: Engine
+) -> None:
+    member = fresh_account().address
+    registered = participants.register_institution(operator, institution(42, member))
+    granted = roles.grant_role(operator, Role.OBSERVER, member)
+    Indexer(reader, engine).sync()
+    lei = make_lei(42)
+    assert record_rows(engine, registered["transactionHash"]) == [
+        ("institution", lei, None, "InstitutionRegistered"),
+        ("institution", lei, None, "OperatorAdded"),
+    ]
+    assert record_rows(engine, granted["transactionHash"]) == [
+        ("role", member, None, "RoleGranted")
+    ]
+    with engine.connect() as conn:
+        data = conn.execute(
+            select(records.c.data).where(records.c.kind == "role", records.c.key == member)
+        ).scalar_one()
+    assert data["roleName"] == "OBSERVER_ROLE"
+    assert data["sender"] == operator.address
+
+
+def test_index_made_before_records__opened__its_stored_events_projected(
+    operator: Client, reader: Client, engine: Engine
+) -> None:
+    member = fresh_account().address
+    registered = participants.register_institution(operator, institution(43, member))
+    Indexer(reader, engine).sync()
+    expected = record_rows(engine, registered["transactionHash"])
+    assert expected
+    records.drop(engine)  # as an index written by the version without the table
+
+    Indexer(reader, engine)
+    assert record_rows(engine, registered["transactionHash"]) == expected

@@ -1,0 +1,142 @@
+"""Institutions as the explorer shows them: name, kind, standing, the addresses that act for
+them with their platform roles, their public corporate information (the confidential part shown
+sealed) and their SSIs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from bpost_client.corporate import AmlStatus, CrsStatus, FatcaStatus
+from bpost_client.explorer.domain.store import Row, day, keys_of, latest_of, rows_by_ref, rows_of
+from bpost_client.indexer.domain import hex_text
+from bpost_client.types import InstitutionType
+
+__all__ = [
+    "Corporate",
+    "Institution",
+    "Operator",
+    "institution_list",
+    "load_institution",
+    "roles_of",
+]
+
+
+def _label(enum: Any, value: Any) -> str:
+    try:
+        return str(enum(int(value)).name).replace("_", " ").lower()
+    except ValueError:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Operator:
+    """An address bound to an institution, with the platform roles it holds now."""
+
+    address: str
+    roles: list[str]
+    added: Row
+
+
+@dataclass(frozen=True)
+class Corporate:
+    """The latest published corporate information."""
+
+    version: int
+    registered_address: str
+    aml_status: str
+    next_review_date: Any
+    fatca_status: str
+    giin: str
+    crs_status: str
+    lei_renewal_date: Any
+    kyc_documents: int
+    confidential: dict[str, Any]
+    row: Row
+
+
+@dataclass
+class Institution:
+    """Everything the explorer shows of one institution."""
+
+    lei: str
+    legal_name: str
+    kind: str
+    status: str = "active"
+    key_version: int = 1
+    operators: list[Operator] = field(default_factory=list)
+    history: list[Row] = field(default_factory=list)
+    corporate: Corporate | None = None
+    ssis: list[str] = field(default_factory=list)
+
+
+def roles_of(conn: Connection, address: str) -> list[str]:
+    """The platform roles ``address`` holds now (granted and not revoked since)."""
+    held: dict[str, bool] = {}
+    for row in rows_of(conn, "role", address):
+        held[str(row.data["roleName"])] = row.event == "RoleGranted"
+    return sorted(name for name, on in held.items() if on)
+
+
+def _corporate(row: Row) -> Corporate:
+    info = row.data["info"]
+    return Corporate(
+        version=int(row.data["version"]),
+        registered_address=str(info["registeredAddress"]),
+        aml_status=_label(AmlStatus, info["amlStatus"]),
+        next_review_date=day(info["nextReviewDate"]),
+        fatca_status=_label(FatcaStatus, info["fatcaStatus"]),
+        giin=hex_text(info["giin"]),
+        crs_status=_label(CrsStatus, info["crsStatus"]),
+        lei_renewal_date=day(info["leiRenewalDate"]),
+        kyc_documents=len(info["kycDocumentHashes"]),
+        confidential=row.data["confidential"],
+        row=row,
+    )
+
+
+def load_institution(conn: Connection, lei: str) -> Institution | None:
+    """The institution ``lei`` from the index, or None when it was never registered."""
+    rows = rows_of(conn, "institution", lei)
+    registered = next((r for r in rows if r.event == "InstitutionRegistered"), None)
+    if registered is None:
+        return None
+    found = Institution(
+        lei=lei,
+        legal_name=str(registered.data["legalName"]),
+        kind=_label(InstitutionType, registered.data["kind"]),
+        history=rows,
+    )
+    operators: dict[str, Row] = {}
+    for row in rows:
+        if row.event == "InstitutionRenamed":
+            found.legal_name = str(row.data["legalName"])
+        elif row.event == "InstitutionSuspended":
+            found.status = f"suspended: {row.data['reason']}"
+        elif row.event == "InstitutionReinstated":
+            found.status = "active"
+        elif row.event == "EncryptionKeyChanged":
+            found.key_version = int(row.data["version"])
+        elif row.event == "OperatorAdded":
+            operators[str(row.data["account"])] = row
+        elif row.event == "OperatorRemoved":
+            operators.pop(str(row.data["account"]), None)
+    found.operators = [
+        Operator(address, roles_of(conn, address), row) for address, row in operators.items()
+    ]
+    corporate = latest_of(conn, "corporate", lei)
+    found.corporate = None if corporate is None else _corporate(corporate)
+    found.ssis = sorted({row.key for row in rows_by_ref(conn, "ssi", lei)})
+    return found
+
+
+def institution_list(conn: Connection, after: str | None, limit: int) -> list[Institution]:
+    """The institutions in LEI order from the first after ``after``, at most ``limit``."""
+    found = []
+    for key in keys_of(conn, "institution", after=after, limit=limit):
+        institution = load_institution(conn, key)
+        if institution is not None:
+            found.append(institution)
+    return found

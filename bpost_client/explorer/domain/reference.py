@@ -1,0 +1,207 @@
+"""The shared reference data as the explorer shows it: securities with their closing prices and
+dividends, and market calendars with each year's holidays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy.engine import Connection
+
+from bpost_client.dividends import DividendStatus
+from bpost_client.explorer.domain.store import Row, day, keys_of, rows_by_ref, rows_of
+from bpost_client.indexer.domain import hex_text
+from bpost_client.prices import from_units
+
+__all__ = [
+    "CalendarYear",
+    "Close",
+    "Dividend",
+    "Security",
+    "calendar_years",
+    "load_security",
+    "market_list",
+    "security_list",
+]
+
+PRICE_ROWS = 250
+"""The most recent closes a security's page shows."""
+
+
+@dataclass(frozen=True)
+class Close:
+    """A closing price as it stands (``corrected`` when a correction replaced the first)."""
+
+    day: date
+    close: Decimal
+    transaction: str
+    corrected: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Dividend:
+    """A dividend as it stands (its latest version)."""
+
+    record_date: date | None
+    ex_date: date | None
+    payment_date: date | None
+    amount_per_share: Decimal
+    currency: str
+    version: int
+    status: str
+    reason: str
+    provider: str
+    transaction: str
+
+
+@dataclass
+class Security:
+    """A security of the security master, its closes and its dividends."""
+
+    isin: str
+    index: int
+    local_code: str
+    market: str
+    currency: str
+    name: str
+    registered: Row
+    closes: list[Close] = field(default_factory=list)
+    dividends: list[Dividend] = field(default_factory=list)
+
+
+def _security(row: Row) -> Security:
+    data = row.data
+    return Security(
+        isin=row.key,
+        index=int(data["index"]),
+        local_code=hex_text(data["localCode"]),
+        market=hex_text(data["market"]),
+        currency=hex_text(data["currency"]),
+        name=str(data["name"]),
+        registered=row,
+    )
+
+
+def _closes(rows: list[Row]) -> list[Close]:
+    by_day: dict[date, Close] = {}
+    for row in rows:
+        when = day(row.data["date"])
+        if when is None:
+            continue
+        if row.event == "CloseCorrected":
+            by_day[when] = Close(
+                when,
+                from_units(int(row.data["close"])),
+                row.transaction_hash,
+                corrected=True,
+                reason=str(row.data["reason"]),
+            )
+        elif when not in by_day:
+            by_day[when] = Close(when, from_units(int(row.data["close"])), row.transaction_hash)
+    return [by_day[when] for when in sorted(by_day, reverse=True)]
+
+
+def _status(value: object) -> str:
+    try:
+        return DividendStatus(int(str(value))).name.lower()
+    except ValueError:
+        return str(value)
+
+
+def _dividends(rows: list[Row]) -> list[Dividend]:
+    latest: dict[int, Dividend] = {}
+    for row in rows:
+        data = row.data
+        latest[int(data["recordDate"])] = Dividend(
+            record_date=day(data["recordDate"]),
+            ex_date=day(data["exDate"]),
+            payment_date=day(data["paymentDate"]),
+            amount_per_share=from_units(int(data["amountPerShare"])),
+            currency=hex_text(data["currency"]),
+            version=int(data["version"]),
+            status=_status(data["status"]),
+            reason=str(data["reason"]),
+            provider=str(data["provider"]),
+            transaction=row.transaction_hash,
+        )
+    return [latest[key] for key in sorted(latest, reverse=True)]
+
+
+def load_security(conn: Connection, isin: str) -> Security | None:
+    """The security ``isin`` with its latest closes and its dividends, or None."""
+    rows = rows_of(conn, "security", isin, limit=1)
+    if not rows:
+        return None
+    security = _security(rows[0])
+    recent = rows_of(conn, "price", str(security.index), newest_first=True, limit=PRICE_ROWS)
+    security.closes = _closes(list(reversed(recent)))
+    security.dividends = _dividends(rows_of(conn, "dividend", isin))
+    return security
+
+
+def security_list(conn: Connection, after: str | None, limit: int) -> list[Security]:
+    """The securities in ISIN order from the first after ``after``, at most ``limit``."""
+    found = []
+    for isin in keys_of(conn, "security", after=after, limit=limit):
+        rows = rows_of(conn, "security", isin, limit=1)
+        if rows:
+            found.append(_security(rows[0]))
+    return found
+
+
+def security_by_index(conn: Connection, index: int) -> str | None:
+    """The ISIN of the security with index ``index``."""
+    rows = rows_by_ref(conn, "security", str(index), limit=1)
+    return rows[0].key if rows else None
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    """A market's year as its latest version says: business days and weekday holidays."""
+
+    market: str
+    year: int
+    version: int
+    business_days: int
+    holidays: list[date]
+    changed_days: list[date]
+    row: Row
+
+
+def _days(year: int, bits: int) -> list[date]:
+    first = date(year, 1, 1)
+    length = (date(year + 1, 1, 1) - first).days
+    return [first + timedelta(days=i) for i in range(length) if bits >> i & 1]
+
+
+def calendar_years(conn: Connection, market: str) -> list[CalendarYear]:
+    """Each year of ``market``'s calendar as it stands, newest year first."""
+    latest: dict[int, Row] = {}
+    for row in rows_of(conn, "calendar", market):
+        latest[int(row.data["year"])] = row
+    years = []
+    for year in sorted(latest, reverse=True):
+        row = latest[year]
+        bits = int(row.data["low"]) | int(row.data["high"]) << 256
+        changed = int(row.data["changedLow"]) | int(row.data["changedHigh"]) << 256
+        open_days = set(_days(year, bits))
+        every_day = _days(year, (1 << 366) - 1)
+        years.append(
+            CalendarYear(
+                market=market,
+                year=year,
+                version=int(row.data["version"]),
+                business_days=len(open_days),
+                holidays=[d for d in every_day if d.weekday() < 5 and d not in open_days],
+                changed_days=_days(year, changed),
+                row=row,
+            )
+        )
+    return years
+
+
+def market_list(conn: Connection) -> list[str]:
+    """The markets with a published calendar."""
+    return keys_of(conn, "calendar", limit=1000)

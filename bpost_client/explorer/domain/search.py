@@ -1,0 +1,63 @@
+"""What a search term names among the platform's records: a fund (by platform code, ISIN, ITA
+code or any other linked code), a security (ISIN or local code), an institution (LEI), a lending
+agreement (its id as text or hex), a statement or an SSI (0x-hex keys)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection
+
+from bpost_client.indexer.domain import hex_text
+from bpost_client.indexer.schema import records
+
+__all__ = ["find_domain"]
+
+_HEX32 = re.compile(r"0x[0-9a-fA-F]{64}$")
+_FUND = re.compile(r"BP[0-9A-Z]{9}$")
+_LONGEST = 80
+
+
+def _first(conn: Connection, kinds: tuple[str, ...], key: str) -> tuple[str, str | None] | None:
+    row = conn.execute(
+        select(records.c.kind, records.c.ref)
+        .where(and_(records.c.kind.in_(kinds), records.c.key == key))
+        .limit(1)
+    ).first()
+    return None if row is None else (str(row[0]), row[1])
+
+
+def _path(kind: str, key: str) -> str:
+    return f"/{kind}/{quote(key, safe='')}"
+
+
+def find_domain(conn: Connection, term: str) -> str | None:
+    """The explorer path of the record ``term`` names, or None."""
+    text = term.strip()
+    if not text or len(text) > _LONGEST:
+        return None
+    if _HEX32.match(text):
+        lowered = text.lower()
+        found = _first(conn, ("statement", "ssi", "agreement"), lowered)
+        if found is not None:
+            return _path(found[0], lowered)
+        text = hex_text(lowered) or text  # an agreement id given in hex
+    upper = text.upper()
+    if _FUND.match(upper) and _first(conn, ("fund",), upper) is not None:
+        return _path("fund", upper)
+    for kind in ("institution", "security"):
+        if _first(conn, (kind,), upper) is not None:
+            return _path(kind, upper)
+    for key in dict.fromkeys((text, upper)):
+        if _first(conn, ("agreement",), key) is not None:
+            return _path("agreement", key)
+    linked = _first(conn, ("code",), upper) or _first(conn, ("code",), text)
+    if linked is not None and linked[1]:
+        target = linked[1]
+        if _FUND.match(target):
+            return _path("fund", target)
+        if _first(conn, ("security",), target) is not None:
+            return _path("security", target)
+    return None

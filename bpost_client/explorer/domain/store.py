@@ -1,0 +1,128 @@
+"""Reading the index's ``records`` table: the rows of one thing, the things of one kind, and the
+values the pages show (dates, LEIs, amounts) turned from the chain's encodings into text.
+
+Every query filters on ``(kind, key)`` or ``(kind, ref)``, both indexed, so a page reads only
+the rows it shows however large the index grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection
+
+from bpost_client.indexer.domain import hex_text
+from bpost_client.indexer.schema import blocks, records
+
+__all__ = [
+    "Row",
+    "day",
+    "keys_of",
+    "latest_of",
+    "lei",
+    "rows_by_ref",
+    "rows_of",
+    "when",
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record with where it came from: block, time and transaction."""
+
+    block_number: int
+    log_index: int
+    timestamp: int
+    transaction_hash: str
+    kind: str
+    key: str
+    ref: str | None
+    data: dict[str, Any]
+
+    @property
+    def event(self) -> str:
+        """The name of the event the record came from."""
+        return str(self.data["event"])
+
+    @property
+    def time(self) -> str:
+        """When its block was made, as UTC text."""
+        return when(self.timestamp)
+
+
+_COLUMNS = (
+    records.c.block_number,
+    records.c.log_index,
+    blocks.c.timestamp,
+    records.c.transaction_hash,
+    records.c.kind,
+    records.c.key,
+    records.c.ref,
+    records.c.data,
+)
+_JOINED = records.join(blocks, blocks.c.number == records.c.block_number)
+
+
+def _rows(conn: Connection, where: Any, *, newest_first: bool, limit: int | None) -> list[Row]:
+    order = (records.c.block_number, records.c.log_index, records.c.id)
+    query = select(*_COLUMNS).select_from(_JOINED).where(where)
+    query = query.order_by(*(c.desc() for c in order) if newest_first else order)
+    if limit is not None:
+        query = query.limit(limit)
+    return [Row(*row) for row in conn.execute(query).all()]
+
+
+def rows_of(
+    conn: Connection, kind: str, key: str, *, newest_first: bool = False, limit: int | None = None
+) -> list[Row]:
+    """The records of ``kind`` about ``key``, in chain order (or newest first)."""
+    where = and_(records.c.kind == kind, records.c.key == key)
+    return _rows(conn, where, newest_first=newest_first, limit=limit)
+
+
+def rows_by_ref(conn: Connection, kind: str, ref: str, *, limit: int | None = None) -> list[Row]:
+    """The records of ``kind`` whose second key is ``ref``, in chain order."""
+    where = and_(records.c.kind == kind, records.c.ref == ref)
+    return _rows(conn, where, newest_first=False, limit=limit)
+
+
+def keys_of(
+    conn: Connection, kind: str, *, after: str | None = None, limit: int = 100
+) -> list[str]:
+    """The distinct keys of ``kind`` in order, from the first after ``after``, at most
+    ``limit``."""
+    query = select(records.c.key).where(records.c.kind == kind)
+    if after is not None:
+        query = query.where(records.c.key > after)
+    query = query.group_by(records.c.key).order_by(records.c.key).limit(limit)
+    return [str(key) for key in conn.execute(query).scalars()]
+
+
+def latest_of(conn: Connection, kind: str, key: str) -> Row | None:
+    """The newest record of ``kind`` about ``key``."""
+    found = rows_of(conn, kind, key, newest_first=True, limit=1)
+    return found[0] if found else None
+
+
+def when(timestamp: int) -> str:
+    """A block timestamp as ``YYYY-MM-DD HH:MM:SS UTC``."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def day(value: Any) -> date | None:
+    """A yyyymmdd number as a date (None for 0 or nonsense)."""
+    number = int(value or 0)
+    if number <= 0:
+        return None
+    try:
+        return date(number // 10_000, number // 100 % 100, number % 100)
+    except ValueError:
+        return None
+
+
+def lei(value: Any) -> str:
+    """A bytes20 LEI as its text ('' for none)."""
+    return hex_text(value)

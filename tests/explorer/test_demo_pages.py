@@ -1,0 +1,360 @@
+"""The explorer's pages of the platform's records, over the demo data: the demo runs once against
+the session chain (reverted at the end of the module), is indexed, and the pages are read as an
+observer institution sees them, first as HTML, then in a real browser."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from fastapi.testclient import TestClient
+
+from bpost_client import calendars, codes, funds, navs, notices, prices
+from bpost_client.api.auth import issue_api_token
+from bpost_client.client import Client, connect
+from bpost_client.explorer.app import create_explorer
+from bpost_client.explorer.domain.lending import money
+from bpost_client.identifiers import bytes32_from_ascii
+from bpost_client.indexer import Indexer, open_engine
+from bpost_client.lending import statements as st
+from bpost_client.securities import list_securities
+from bpost_client.types import RecordKind
+from tests.conftest import Node, free_port, rpc
+from tests.explorer.demo_chain import run_demo
+
+OBSERVER = "3538000KASUMIOBS0164"
+MANAGER = "3538000SAKURAAM00151"
+TRUSTEE = "3538000FUJITRUST0138"
+BORROWER = "3538000MINATOSEC0159"
+FUND = "BP000000018"
+FUND_ITA = "0331A01A"
+FUND_ISIN = "JP90C000SK15"
+TOYOTA = "JP3633400001"
+MATCHED = "SBL-2026-001"
+BROKEN = "SBL-2026-002"
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The indexed demo chain and an explorer over it."""
+
+    client: Client
+    app: Any
+    token: str
+    database: str
+
+
+@pytest.fixture(scope="module")
+def demo(node: Node, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    snapshot = rpc(node.url, "evm_snapshot")
+    try:
+        run_demo(node)
+        client = connect(node.url, node.deployments)
+        folder = tmp_path_factory.mktemp("explorer")
+        database = f"sqlite:///{folder / 'index.sqlite'}"
+        engine = open_engine(database)
+        Indexer(client, engine).sync()
+        tokens = folder / "tokens.yaml"
+        token = issue_api_token(tokens, OBSERVER)
+        yield Demo(client, create_explorer(engine, client, tokens), token, database)
+    finally:
+        rpc(node.url, "evm_revert", snapshot)
+
+
+@pytest.fixture
+def web(demo: Demo) -> TestClient:
+    """The explorer, signed in as the observer (an API token in the header)."""
+    return TestClient(demo.app, headers={"Authorization": f"Bearer {demo.token}"})
+
+
+def text_of(html: str) -> str:
+    """What a person reads on a page: the text without tags, spaces collapsed."""
+    body = re.sub(r"<(script|style|title)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def section(html: str, element_id: str) -> str:
+    """The text of the table or list with ``element_id``."""
+    found = re.search(rf'id="{element_id}".*?</(table|dl|ul)>', html, flags=re.S)
+    assert found, f"no #{element_id} on the page"
+    return text_of(found.group(0))
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("term", "path"),
+    [
+        (FUND, f"/fund/{FUND}"),
+        (FUND.lower(), f"/fund/{FUND}"),
+        (FUND_ITA, f"/fund/{FUND}"),
+        (FUND_ISIN, f"/fund/{FUND}"),
+        (TOYOTA, f"/security/{TOYOTA}"),
+        ("7203", f"/security/{TOYOTA}"),
+        (MANAGER, f"/institution/{MANAGER}"),
+        (BROKEN, f"/agreement/{BROKEN}"),
+        ("0x" + BROKEN.encode().ljust(32, b"\0").hex(), f"/agreement/{BROKEN}"),
+    ],
+)
+def test_search__each_kind_of_term__goes_to_its_page(web: TestClient, term: str, path: str) -> None:
+    answer = web.get("/search", params={"q": term}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == path
+
+
+def test_search__statement_and_ssi_ids__go_to_their_pages(web: TestClient, demo: Demo) -> None:
+    statements = demo.client.contract("LendingStatements")
+    committed = statements.events.StatementCommitted.get_logs(from_block=0)
+    statement_id = "0x" + bytes(committed[0]["args"]["statementId"]).hex()
+    answer = web.get("/search", params={"q": "0x" + statement_id[2:].upper()})
+    assert answer.status_code == 200
+    assert answer.url.path == f"/statement/{statement_id}"
+    ssi = demo.client.contract("SsiRegistry").events.SsiPublished.get_logs(from_block=0)[0]
+    ssi_key = "0x" + bytes(ssi["args"]["ssiKey"]).hex()
+    assert web.get("/search", params={"q": ssi_key}).url.path == f"/ssi/{ssi_key}"
+
+
+def test_search__unknown_fund_code__not_found(web: TestClient) -> None:
+    answer = web.get("/search", params={"q": "BP99999999Z"})
+    assert answer.status_code == 404
+    assert "BP99999999Z" in text_of(answer.text)
+
+
+# --- funds --------------------------------------------------------------------------------
+
+
+def test_fund_page__codes_current_record_and_parties(web: TestClient, demo: Demo) -> None:
+    page = web.get(f"/fund/{FUND}")
+    assert page.status_code == 200
+    record = funds.get_fund(demo.client, FUND)
+    assert record.attributes.name_en in text_of(page.text)
+    facts = section(page.text, "fund-record")
+    assert f"Version {record.version}" in facts
+    assert f"Status {record.status.name.lower()}" in facts
+    linked = section(page.text, "fund-codes")
+    linked_on_chain = codes.codes_of(demo.client, RecordKind.FUND, bytes32_from_ascii(FUND))
+    assert (("ITA", FUND_ITA)) in linked_on_chain
+    for namespace, value in linked_on_chain:
+        assert f"{namespace} {value}" in linked
+    parties = section(page.text, "fund-parties")
+    assert {p.lei for p in record.parties} <= set(re.findall(r"3538000\w{13}", parties))
+
+
+def test_fund_page__versions_show_who_proposed_and_who_acknowledged(
+    web: TestClient, demo: Demo
+) -> None:
+    page = web.get(f"/fund/{FUND}").text
+    versions = section(page, "fund-versions")
+    history = funds.fund_history(demo.client, FUND)
+    acknowledged = history[history["event"] == "ChangeAcknowledged"]
+    assert len(acknowledged) > 0
+    for request_id, group in acknowledged.groupby("request_id"):
+        row = re.search(rf"#{request_id} .*?(?=#\d+ |$)", versions)
+        assert row, f"request {request_id} missing"
+        assert MANAGER in row.group(0)  # the proposer
+        for lei in group["lei"]:
+            assert lei in row.group(0)
+    assert "definitive as version" in versions
+
+
+def test_fund_page__nav_chart_has_a_point_per_nav_and_marks_distributions(
+    web: TestClient, demo: Demo
+) -> None:
+    page = web.get(f"/fund/{FUND}").text
+    on_chain = {day: r for (code, day), r in navs.current_navs(demo.client).items() if code == FUND}
+    points = re.findall(r'class="nav-point"[^>]*data-date="([\d-]+)" data-nav="(\d+)"', page)
+    assert {date.fromisoformat(d): int(n) for d, n in points} == {
+        day: r.nav for day, r in on_chain.items()
+    }
+    distributions = {
+        str(change.record.day)
+        for change in notices.notice_changes(demo.client)
+        if isinstance(change.record, notices.DistributionNotice) and change.record.fund == FUND
+    }
+    marked = re.findall(r'class="distribution-marker" data-date="([\d-]+)"', page)
+    assert marked and set(marked) == distributions
+
+
+def test_fund_page__unknown_fund__404(web: TestClient) -> None:
+    answer = web.get("/fund/BP99999999Z")
+    assert answer.status_code == 404
+    assert "No such fund" in text_of(answer.text)
+
+
+# --- institutions and SSIs ----------------------------------------------------------------
+
+
+def test_institution_page__addresses_with_roles_and_corporate_information(
+    web: TestClient,
+) -> None:
+    page = web.get(f"/institution/{MANAGER}")
+    assert page.status_code == 200
+    assert "Sakura Asset Management Co., Ltd." in text_of(page.text)
+    operators = section(page.text, "operators")
+    assert "ASSET_MANAGER_ROLE" in operators
+    listing = text_of(web.get("/institutions").text)
+    assert "Kasumigaseki Supervisory Observer" in listing
+
+
+def test_ssi_pages__terms_readable__account_sealed_never_decrypted(
+    web: TestClient, demo: Demo
+) -> None:
+    logs = demo.client.contract("SsiRegistry").events.SsiPublished.get_logs(from_block=0)
+    assert logs
+    for log in logs:
+        key = "0x" + bytes(log["args"]["ssiKey"]).hex()
+        page = web.get(f"/ssi/{key}").text
+        ciphertext = bytes(log["args"]["account"]["ciphertext"]).hex()
+        assert ciphertext[:64] not in page
+        assert "sealed" in section(page, "ssi-versions")
+        commitment = "0x" + bytes(log["args"]["account"]["commitment"]).hex()
+        assert commitment in page
+    assert "sealed" in text_of(web.get("/ssis").text)
+
+
+# --- reference data -----------------------------------------------------------------------
+
+
+def test_security_page__closes_as_on_chain_and_corrections_marked(
+    web: TestClient, demo: Demo
+) -> None:
+    index = {s.isin: s.index for s in list_securities(demo.client)}
+    page = web.get(f"/security/{TOYOTA}").text
+    closes = section(page, "closes")
+    days = prices.published_dates(demo.client)
+    assert days
+    for day in days:
+        close = prices.close_of(demo.client, index[TOYOTA], day)
+        if close is not None:
+            assert f"{day} {prices.from_units(close)}" in closes
+    corrected = prices.corrections(demo.client)
+    assert corrected
+    fix = corrected[0]
+    isin = next(i for i, n in index.items() if n == fix.index)
+    assert "corrected" in section(web.get(f"/security/{isin}").text, "closes")
+
+
+def test_calendar_page__holidays_as_the_chain_answers(web: TestClient, demo: Demo) -> None:
+    page = web.get("/calendar/XTKS").text
+    calendar = calendars.load_calendar(demo.client, "XTKS")
+    for year in (2025, 2026):
+        shown = re.search(rf'id="year-{year}".*?</section>', page, flags=re.S)
+        assert shown
+        holidays = text_of(shown.group(0))
+        assert all(str(day) in holidays for day in calendar.holidays(year))
+
+
+# --- lending ------------------------------------------------------------------------------
+
+
+def _statement_of(client: Client, agreement: str) -> tuple[str, st.Statement]:
+    logs = client.contract("LendingStatements").events.StatementCommitted.get_logs(from_block=0)
+    for log in logs:
+        key = bytes(log["args"]["input"]["unitKey"]).rstrip(b"\0").decode("ascii", "replace")
+        if key == agreement:
+            found = "0x" + bytes(log["args"]["statementId"]).hex()
+            return found, st.get_statement(client, found)
+    raise AssertionError(f"no statement of {agreement}")
+
+
+def test_agreement_page__break_explained_with_the_differing_amounts(
+    web: TestClient, demo: Demo
+) -> None:
+    page = web.get(f"/agreement/{BROKEN}").text
+    statement_id, statement = _statement_of(demo.client, BROKEN)
+    shown = text_of(page)
+    assert "break" in shown and "resolved" in shown
+    explanation = re.search(r'class="break-explanation">(.*?)</li>', page, flags=re.S)
+    assert explanation
+    said = text_of(explanation.group(1))
+    assert f"against the platform's {money(statement.platform.fee, 'JPY')}" in said
+    assert "beyond the tolerance" in said
+    assert statement_id[:6] in shown
+
+
+def test_agreement_page__matched_statement_and_sealed_terms(web: TestClient, demo: Demo) -> None:
+    page = web.get(f"/agreement/{MATCHED}").text
+    _, statement = _statement_of(demo.client, MATCHED)
+    assert "break-explanation" not in page
+    assert money(statement.platform.fee, "JPY") in text_of(page)
+    assert "sealed" in section(page, "agreement-terms")
+    assert "matched" in text_of(page) or "settled" in text_of(page)
+
+
+# --- in a browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(demo: Demo) -> Iterator[str]:
+    """The explorer served over HTTP on a free port."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(demo.app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{url}/login", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_browser__search_fund_then_its_transaction(
+    served: str, demo: Demo, page: Any, tmp_path: Path
+) -> None:
+    page.goto(f"{served}/funds")
+    assert "/login" in page.url
+    page.fill("#token", demo.token)
+    page.click("#token-form button[type=submit]")
+    page.wait_for_url(f"{served}/funds")
+
+    page.fill("#search", FUND_ITA)
+    page.press("#search", "Enter")
+    page.wait_for_url(f"{served}/fund/{FUND}")
+    record = funds.get_fund(demo.client, FUND)
+    assert record.attributes.name_en in page.inner_text("#fund-title")
+
+    chart = page.locator("svg#nav-chart")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 100
+    nav_count = len([k for k in navs.current_navs(demo.client) if k[0] == FUND])
+    assert page.locator("svg#nav-chart circle.nav-point").count() == nav_count
+    marker = page.locator("svg#nav-chart g.distribution-marker").first
+    assert marker.is_visible()
+    assert "Distribution" in (marker.locator("title").text_content() or "")
+    labels = page.locator("svg#nav-chart text.label").all_text_contents()
+    days = sorted(k[1] for k in navs.current_navs(demo.client) if k[0] == FUND)
+    assert str(days[0]) in labels and str(days[-1]) in labels
+    page.screenshot(path=str(tmp_path / "fund.png"), full_page=True)
+
+    newest = page.locator("#fund-navs tbody tr").first
+    newest.locator("a.tx-link").click()
+    page.wait_for_url(re.compile(rf"{served}/tx/0x[0-9a-f]{{64}}"))
+    called = page.inner_text("#tx-function")
+    assert (
+        "DistributionRegistry.publishNavs" in called or "DistributionRegistry.correctNavs" in called
+    )
+    assert "Success" in page.inner_text("#tx-status")
+    events = page.locator(".event")
+    assert events.count() >= 1
+    assert any("Nav" in events.nth(i).inner_text() for i in range(events.count()))
