@@ -43,7 +43,7 @@ $(SOLC): tools/solc/install.sh tools/solc/solc.js node_modules/.installed $(BIN)
 install: $(BIN)/.installed node_modules/.installed $(SOLC)
 
 $(BUILD): $(CONTRACTS) ape-config.yaml $(SOLC)
-	$(BIN)/ape compile
+	$(BIN)/ape compile --force  # whole builds only: the packaged sources record the build's settings
 	@touch $@
 
 build: install $(BUILD)

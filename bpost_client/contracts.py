@@ -369,7 +369,9 @@ def immutable_references(
         "language": "Solidity",
         "sources": sources,
         "settings": {
-            **first.compiler["settings"],
+            # the sources are keyed by their import names, so no remapping applies; the code
+            # compared is the same, only the metadata trailer (which names the files) differs
+            **{k: v for k, v in first.compiler["settings"].items() if k != "remappings"},
             "outputSelection": {r.source_id: {r.name: wanted} for r in contracts.values()},
         },
     }

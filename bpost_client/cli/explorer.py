@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["explorer_group"]
 
+RETRY_SECONDS = 5.0
+"""The pause before the background indexer tries again after a failure."""
+
 
 @click.group("explorer")
 def explorer_group() -> None:
@@ -115,12 +118,20 @@ def explorer_serve(
 
 
 def _follow(indexer: Indexer, poll: float, stop: threading.Event) -> None:
-    """Keep the index current until ``stop`` is set; a failure is printed and ends the
-    following, the pages stay up showing how far the index got."""
-    try:
-        indexer.follow(poll, stop=stop)
-    except Exception as exc:
-        click.echo(f"explorer: the indexer stopped: {exc}", err=True)
+    """Keep the index current until ``stop`` is set. A node that does not answer or another
+    writer is retried after a pause; a reorganisation deeper than the indexer's depth ends the
+    following, and the pages stay up showing how far the index got."""
+    from bpost_client.indexer import ReorgTooDeepError
+
+    while not stop.is_set():
+        try:
+            indexer.follow(poll, stop=stop)
+        except ReorgTooDeepError as exc:
+            click.echo(f"explorer: the indexer stopped: {exc}", err=True)
+            return
+        except Exception as exc:  # the node or the database, for now: try again
+            click.echo(f"explorer: the indexer will try again: {exc}", err=True)
+            stop.wait(max(poll, RETRY_SECONDS))
 
 
 @explorer_group.command("sign")
@@ -200,13 +211,14 @@ def explorer_start(
     service = _service(data_dir, host, port)
     url = database or default_database_url()
     client = ctx.client()
-    engine = open_engine(url)
-    report = Indexer(client, engine).sync()
-    engine.dispose()
-    click.echo(
-        f"index: {url} up to block {report.indexed_to} "
-        f"({report.transactions} new transactions, {report.events} new events)"
-    )
+    if not status(service).running:  # a running explorer's own indexer keeps the index current
+        engine = open_engine(url)
+        report = Indexer(client, engine).sync()
+        engine.dispose()
+        click.echo(
+            f"index: {url} up to block {report.indexed_to} "
+            f"({report.transactions} new transactions, {report.events} new events)"
+        )
     signed_in = None
     if token_for is not None:
         institution = get_institution(client, token_for)
