@@ -13,7 +13,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import requests
 
+from bpost_client._utils.processes import terminate
 from bpost_client.exceptions import ChainError, ConfigError
 
 __all__ = [
@@ -202,30 +202,9 @@ def start(config: ChainConfig, timeout: float = 30.0) -> ChainStatus:
             block = int(str(_rpc(config.url, "eth_blockNumber")), 16)
             return ChainStatus(True, config.url, process.pid, chain_id, block)
         time.sleep(0.1)
-    _terminate(process.pid)
+    terminate(process.pid)
     config.pid_file.unlink(missing_ok=True)
     raise ChainError(f"anvil did not answer at {config.url} within {timeout:.0f} s")
-
-
-def _terminate(pid: int, grace: float = 15.0) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        if not Path(f"/proc/{pid}").exists() or _zombie(pid):
-            return
-        time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def stop(config: ChainConfig) -> bool:
@@ -238,6 +217,6 @@ def stop(config: ChainConfig) -> bool:
     if pid is None or not _alive(pid, config.state_file.resolve()):
         config.pid_file.unlink(missing_ok=True)
         return False
-    _terminate(pid)
+    terminate(pid)
     config.pid_file.unlink(missing_ok=True)
     return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
@@ -17,3 +19,16 @@ def fresh_account() -> LocalAccount:
     """A new random account holding no ether."""
     account: LocalAccount = Account.create()
     return account
+
+
+class Clock:
+    """An app's clock, moved by the tests."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

@@ -14,6 +14,7 @@ import click
 from eth_account.messages import encode_defunct
 
 from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.cli.index import database_option
 from bpost_client.exceptions import SignerError
 from bpost_client.explorer.service import (
     DEFAULT_DATA_DIR,
@@ -41,12 +42,7 @@ def explorer_group() -> None:
 
 
 @explorer_group.command("serve")
-@click.option(
-    "--database",
-    envvar="BPOST_INDEX_DATABASE",
-    default=None,
-    help="SQLAlchemy URL of the index [default: sqlite:///.bpost/index/index.sqlite].",
-)
+@database_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8600, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
@@ -174,12 +170,7 @@ _data_dir = click.option(
 
 
 @explorer_group.command("start")
-@click.option(
-    "--database",
-    envvar="BPOST_INDEX_DATABASE",
-    default=None,
-    help="SQLAlchemy URL of the index [default: sqlite:///.bpost/index/index.sqlite].",
-)
+@database_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535))
 @click.option(

@@ -10,16 +10,19 @@ from sqlalchemy.engine import make_url
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.indexer import Indexer, SyncReport, default_database_url, open_engine
 
-__all__ = ["index"]
+__all__ = ["database_option", "index"]
 
-
-@click.command("index")
-@click.option(
+database_option = click.option(
     "--database",
     envvar="BPOST_INDEX_DATABASE",
     default=None,
     help="SQLAlchemy URL of the index [default: sqlite:///.bpost/index/index.sqlite].",
 )
+"""The ``--database`` option of the commands that read or write the index."""
+
+
+@click.command("index")
+@database_option
 @click.option("--follow", is_flag=True, help="Keep following the chain until interrupted.")
 @click.option(
     "--poll",

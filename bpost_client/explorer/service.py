@@ -4,11 +4,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +16,7 @@ from pathlib import Path
 
 import requests
 
+from bpost_client._utils.processes import terminate
 from bpost_client.chain import ChainConfig
 from bpost_client.exceptions import BPostError
 
@@ -175,23 +173,9 @@ def start(
         if _answers(service.url):
             return ServiceStatus(True, service.url, process.pid)
         time.sleep(0.2)
-    _terminate(process.pid)
+    terminate(process.pid)
     service.pid_file.unlink(missing_ok=True)
     raise ServiceError(f"the explorer did not answer at {service.url} within {timeout:.0f} s")
-
-
-def _terminate(pid: int, grace: float = 15.0) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        if not Path(f"/proc/{pid}").exists():
-            return
-        time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
 
 
 def stop(service: ExplorerService) -> bool:
@@ -200,6 +184,6 @@ def stop(service: ExplorerService) -> bool:
     if pid is None or not _alive(pid, service):
         service.pid_file.unlink(missing_ok=True)
         return False
-    _terminate(pid)
+    terminate(pid)
     service.pid_file.unlink(missing_ok=True)
     return True

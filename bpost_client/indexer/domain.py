@@ -40,7 +40,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bpost_client.funds import FUND_EVENTS
 from bpost_client.identifiers import fund_code
+from bpost_client.lending.statements import STATEMENT_EVENTS
 from bpost_client.prices import LANES
 from bpost_client.types import Role
 
@@ -229,18 +231,7 @@ _PROJECTORS: dict[tuple[str, str], Projector] = {
     ("CorporateRegistry", "CorporateInfoPublished"): _corporate,
     ("PlatformAccess", "RoleGranted"): _role,
     ("PlatformAccess", "RoleRevoked"): _role,
-    **{
-        ("FundRegistry", name): _fund
-        for name in (
-            "FundRegistered",
-            "ChangeProposed",
-            "ChangeAcknowledged",
-            "ChangeRejected",
-            "ChangeWithdrawn",
-            "FundVersionDefinitive",
-            "FundStatusChanged",
-        )
-    },
+    **{("FundRegistry", name): _fund for name in FUND_EVENTS},
     ("CodeRegistry", "CodeLinked"): _code,
     ("CodeRegistry", "CodeUnlinked"): _code,
     ("DistributionRegistry", "ProfileSet"): _profile,
@@ -274,19 +265,7 @@ _PROJECTORS: dict[tuple[str, str], Projector] = {
             "MovementsConfirmed",
         )
     },
-    **{
-        ("LendingStatements", name): _statement
-        for name in (
-            "StatementCommitted",
-            "StatementConfirmed",
-            "FiguresSubmitted",
-            "StatementCommented",
-            "ResolutionProposed",
-            "ResolutionApproved",
-            "StatementOverdue",
-            "StatementSettled",
-        )
-    },
+    **{("LendingStatements", name): _statement for name in STATEMENT_EVENTS},
     ("LendingStatements", "PairSettingsProposed"): _pair,
     ("LendingStatements", "PairSettingsAccepted"): _pair,
 }

@@ -38,6 +38,7 @@ from bpost_client.participants import get_institution
 from bpost_client.types import Lei
 
 __all__ = [
+    "STATEMENT_EVENTS",
     "Amounts",
     "PairSettings",
     "ResolutionKind",
@@ -504,7 +505,7 @@ def mark_settled(client: Client, statement: str | bytes, reference: bytes) -> Tx
     return _send(client, "markSettled", [_id(statement), reference], "mark statement settled")
 
 
-_HISTORY_EVENTS = (
+STATEMENT_EVENTS = (
     "StatementCommitted",
     "StatementConfirmed",
     "FiguresSubmitted",
@@ -530,7 +531,7 @@ def statement_history(client: Client, statement: str | bytes) -> pd.DataFrame:
     contract = client.contract(CONTRACT)
     filters = {"statementId": _id(statement)}
     frames = []
-    for name in _HISTORY_EVENTS:
+    for name in STATEMENT_EVENTS:
         frame = event_frame(contract, name, client.manifest.start_block, argument_filters=filters)
         if frame.empty:
             continue

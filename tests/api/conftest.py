@@ -11,7 +11,6 @@ after it.
 from __future__ import annotations
 
 import hashlib
-import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from bpost_client.signers import dev_account
 from bpost_client.types import FundStatus
 from tests.client.test_funds import establish, registration
 from tests.conftest import Node, rpc
+from tests.helpers import Clock
 
 with warnings.catch_warnings():
     # Starlette would rather use httpx2, which the project does not pin; httpx 0.28 works.
@@ -131,19 +131,6 @@ def asset_manager(isolated: Node, world: World) -> Client:
 @pytest.fixture
 def operator(isolated: Node, world: World) -> Client:
     return client_of(isolated, OPERATOR)
-
-
-class Clock:
-    """The app's clock, moved by the tests."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

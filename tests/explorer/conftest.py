@@ -10,7 +10,6 @@ with a custom error. Each test gets a fresh app (its own sessions and caches) ov
 from __future__ import annotations
 
 import re
-import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from bpost_client.signers import dev_account
 from bpost_client.types import InstitutionType, Role
 from tests.client.test_funds import registration
 from tests.conftest import Node, rpc
-from tests.helpers import fresh_account, make_lei
+from tests.helpers import Clock, fresh_account, make_lei
 
 with warnings.catch_warnings():
     # Starlette would rather use httpx2, which the project does not pin; httpx 0.28 works.
@@ -139,19 +138,6 @@ def world(node: Node, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worl
         made.engine.dispose()
     finally:
         rpc(node.url, "evm_revert", snapshot)
-
-
-class Clock:
-    """The app's clock, moved by the tests."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
