@@ -124,14 +124,14 @@ CHROMIUM_ARGS = (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless, driven by Playwright for the session.
+    """Debian's chromium, headless, driven by Playwright for one test module.
 
     ``tools/chromium/ensure.sh`` finds it or installs it with apt-get; Playwright downloads no
     browser. Playwright's sync API keeps an asyncio loop marked as running in the main thread
-    while the browser is open, so ``asyncio.run`` fails in any test that runs after the first
-    browser test in the same session: such a test must run its loop in another thread.
+    while the browser is open, so the browser lives only as long as the module that uses it:
+    the tests after it may run ``asyncio.run`` again.
     """
     import subprocess
 

@@ -185,6 +185,15 @@ def test_fund_page__nav_chart_has_a_point_per_nav_and_marks_distributions(
     assert marked and set(marked) == distributions
 
 
+def test_fund_list__every_fund_with_its_current_name(web: TestClient, demo: Demo) -> None:
+    listed = section(web.get("/funds").text, "funds")
+    registered = demo.client.contract("FundRegistry").events.FundRegistered.get_logs(from_block=0)
+    codes_on_chain = [bytes(log["args"]["fundCode"]).rstrip(b"\0").decode() for log in registered]
+    assert FUND in codes_on_chain
+    for code in codes_on_chain:
+        assert f"{code} {funds.get_fund(demo.client, code).attributes.name_en}" in listed
+
+
 def test_fund_page__unknown_fund__404(web: TestClient) -> None:
     answer = web.get("/fund/BP99999999Z")
     assert answer.status_code == 404

@@ -315,19 +315,22 @@ class FundSummary:
 
 
 def fund_list(conn: Connection, after: str | None, limit: int) -> list[FundSummary]:
-    """The funds in code order from the first after ``after``, at most ``limit``."""
+    """The funds in code order from the first after ``after``, at most ``limit``, with the
+    names of their current records."""
     found = []
     for code in keys_of(conn, "fund", after=after, limit=limit):
-        first = rows_of(conn, "fund", code, limit=1)
-        if not first or first[0].event != "FundRegistered":
+        rows = rows_of(conn, "fund", code)
+        if not rows or rows[0].event != "FundRegistered":
             continue
-        data = first[0].data
+        registered = rows[0].data
+        done = [r for r in _requests(rows) if r.definitive is not None]
+        current = done[-1].attributes if done else Attributes.of(registered["attributes"])
         found.append(
             FundSummary(
                 code=code,
-                name_en=str(data["attributes"]["nameEn"]),
-                name_ja=str(data["attributes"]["nameJa"]),
-                asset_manager=lei(data["assetManager"]),
+                name_en=current.name_en,
+                name_ja=current.name_ja,
+                asset_manager=lei(registered["assetManager"]),
             )
         )
     return found
