@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bpost_client.explorer.names import NameBook
+from bpost_client.indexer.domain import hex_text
 from bpost_client.types import Role
 
 __all__ = [
@@ -84,12 +85,7 @@ def utc_time(timestamp: Any) -> str:
 def bytes_text(value: Any) -> str | None:
     """The text a 0x-hex bytes value holds when, its trailing zero bytes dropped, it is
     printable ASCII (LEIs, fund codes, ISINs, markets, currencies); else None."""
-    if not isinstance(value, str) or not _HEX.fullmatch(value) or len(value) <= 2:
-        return None
-    raw = bytes.fromhex(value[2:]).rstrip(b"\0")
-    if not raw or any(b < 0x20 or b > 0x7E for b in raw):
-        return None
-    return raw.decode("ascii")
+    return hex_text(value) or None
 
 
 def _link(href: str, label: str, title: str | None = None, css: str | None = None) -> Markup:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.explorer.domain.store import Row, day, keys_of, lei, rows_by_ref, rows_of
+from bpost_client.explorer.domain.store import Row, day, keys_of, label, lei, rows_by_ref, rows_of
 from bpost_client.indexer.domain import hex_text
 from bpost_client.types import FundStatus, FundType, PartyRole, RequestKind
 
@@ -26,13 +26,6 @@ __all__ = [
     "fund_list",
     "load_fund",
 ]
-
-
-def _name(enum: Any, value: Any) -> str:
-    try:
-        return str(enum(int(value)).name).replace("_", " ").lower()
-    except ValueError:
-        return str(value)
 
 
 @dataclass(frozen=True)
@@ -53,7 +46,7 @@ class Attributes:
             name_ja=str(raw["nameJa"]),
             name_en=str(raw["nameEn"]),
             trustee=lei(raw["trustee"]),
-            fund_type=_name(FundType, raw["fundType"]),
+            fund_type=label(FundType, raw["fundType"]),
             currency=hex_text(raw["currency"]),
             establishment_date=day(raw["establishmentDate"]),
             redemption_date=day(raw["redemptionDate"]),
@@ -173,7 +166,7 @@ def _requests(rows: list[Row]) -> list[Request]:
         if row.event == "ChangeProposed":
             requests[str(data["requestId"])] = Request(
                 request_id=str(data["requestId"]),
-                kind=_name(RequestKind, data["kind"]),
+                kind=label(RequestKind, data["kind"]),
                 proposer=lei(data["proposer"]),
                 attributes=Attributes.of(data["attributes"]),
                 effective_date=day(data["effectiveDate"]),
@@ -271,7 +264,7 @@ def load_fund(conn: Connection, code: str) -> Fund | None:
     data = registered.data
     manager = lei(data["assetManager"])
     parties = [
-        Party(lei(p["lei"]), _name(PartyRole, p["role"]), bool(p["required"]))
+        Party(lei(p["lei"]), label(PartyRole, p["role"]), bool(p["required"]))
         for p in data["otherParties"]
     ]
     fund = Fund(
@@ -285,7 +278,7 @@ def load_fund(conn: Connection, code: str) -> Fund | None:
     fund.requests = _requests(rows)
     for row in rows:
         if row.event == "FundStatusChanged":
-            fund.status = _name(FundStatus, row.data["to"])
+            fund.status = label(FundStatus, row.data["to"])
             fund.version = int(row.data["version"])
         elif row.event == "FundVersionDefinitive":
             fund.version = max(fund.version, int(row.data["version"]))

@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from bpost_client.corporate import AmlStatus, CrsStatus, FatcaStatus
-from bpost_client.explorer.domain.store import Row, day, keys_of, latest_of, rows_by_ref, rows_of
+from bpost_client.explorer.domain.store import (
+    Row,
+    day,
+    keys_of,
+    label,
+    latest_of,
+    rows_by_ref,
+    rows_of,
+)
 from bpost_client.indexer.domain import hex_text
 from bpost_client.types import InstitutionType
 
@@ -22,13 +30,6 @@ __all__ = [
     "load_institution",
     "roles_of",
 ]
-
-
-def _label(enum: Any, value: Any) -> str:
-    try:
-        return str(enum(int(value)).name).replace("_", " ").lower()
-    except ValueError:
-        return str(value)
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,11 @@ def _corporate(row: Row) -> Corporate:
     return Corporate(
         version=int(row.data["version"]),
         registered_address=str(info["registeredAddress"]),
-        aml_status=_label(AmlStatus, info["amlStatus"]),
+        aml_status=label(AmlStatus, info["amlStatus"]),
         next_review_date=day(info["nextReviewDate"]),
-        fatca_status=_label(FatcaStatus, info["fatcaStatus"]),
+        fatca_status=label(FatcaStatus, info["fatcaStatus"]),
         giin=hex_text(info["giin"]),
-        crs_status=_label(CrsStatus, info["crsStatus"]),
+        crs_status=label(CrsStatus, info["crsStatus"]),
         lei_renewal_date=day(info["leiRenewalDate"]),
         kyc_documents=len(info["kycDocumentHashes"]),
         confidential=row.data["confidential"],
@@ -97,8 +98,9 @@ def _corporate(row: Row) -> Corporate:
     )
 
 
-def load_institution(conn: Connection, lei: str) -> Institution | None:
-    """The institution ``lei`` from the index, or None when it was never registered."""
+def load_institution(conn: Connection, lei: str, *, details: bool = True) -> Institution | None:
+    """The institution ``lei`` from the index, or None when it was never registered; without
+    ``details`` its corporate information and SSIs are not read (for lists)."""
     rows = rows_of(conn, "institution", lei)
     registered = next((r for r in rows if r.event == "InstitutionRegistered"), None)
     if registered is None:
@@ -106,7 +108,7 @@ def load_institution(conn: Connection, lei: str) -> Institution | None:
     found = Institution(
         lei=lei,
         legal_name=str(registered.data["legalName"]),
-        kind=_label(InstitutionType, registered.data["kind"]),
+        kind=label(InstitutionType, registered.data["kind"]),
         history=rows,
     )
     operators: dict[str, Row] = {}
@@ -126,6 +128,8 @@ def load_institution(conn: Connection, lei: str) -> Institution | None:
     found.operators = [
         Operator(address, roles_of(conn, address), row) for address, row in operators.items()
     ]
+    if not details:
+        return found
     corporate = latest_of(conn, "corporate", lei)
     found.corporate = None if corporate is None else _corporate(corporate)
     found.ssis = sorted({row.key for row in rows_by_ref(conn, "ssi", lei)})
@@ -136,7 +140,7 @@ def institution_list(conn: Connection, after: str | None, limit: int) -> list[In
     """The institutions in LEI order from the first after ``after``, at most ``limit``."""
     found = []
     for key in keys_of(conn, "institution", after=after, limit=limit):
-        institution = load_institution(conn, key)
+        institution = load_institution(conn, key, details=False)
         if institution is not None:
             found.append(institution)
     return found

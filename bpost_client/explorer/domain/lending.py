@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.explorer.domain.store import Row, day, keys_of, lei, rows_by_ref, rows_of
+from bpost_client.explorer.domain.store import Row, day, keys_of, label, lei, rows_by_ref, rows_of
 from bpost_client.indexer.domain import hex_text
 from bpost_client.lending.statements import ResolutionKind, StatementStatus
 from bpost_client.lending.statements import Role as StatementRole
@@ -36,13 +35,6 @@ AMOUNT_NAMES = {
 """The amounts of a statement, in the order the pages show them, by their field name on chain."""
 
 UNITS = ("agreement", "security", "counterparty")
-
-
-def _label(enum: Any, value: Any) -> str:
-    try:
-        return str(enum(int(value)).name).lower()
-    except ValueError:
-        return str(value)
 
 
 def money(amount: int, currency: str) -> str:
@@ -145,7 +137,7 @@ class Statement:
     def resolution_text(self, row: Row) -> str:
         """A proposed resolution in words."""
         proposal = row.data["proposal"]
-        kind = _label(ResolutionKind, proposal["kind"])
+        kind = label(ResolutionKind, proposal["kind"])
         amounts = ", ".join(
             f"{name} {self.amount(int(proposal['amounts'][field]))}"
             for field, name in AMOUNT_NAMES.items()
@@ -153,7 +145,7 @@ class Statement:
         if kind == "platform":
             what = "settle on the platform's figures"
         elif kind == "party":
-            what = f"settle on the {_label(StatementRole, proposal['party'])}'s figures"
+            what = f"settle on the {label(StatementRole, proposal['party'])}'s figures"
         else:
             what = "settle on adjusted figures"
         return f"{what} ({amounts}), proposed by {lei(proposal['proposedBy'])}"
@@ -199,7 +191,7 @@ def load_statement(conn: Connection, statement_id: str) -> Statement | None:
     for row in rows:
         data = row.data
         if "status" in data:
-            statement.status = _label(StatementStatus, data["status"])
+            statement.status = label(StatementStatus, data["status"])
         elif row.event == "StatementSettled":
             statement.status = "settled"
         if statement.status != statement.history[-1][0]:
@@ -218,7 +210,7 @@ def load_statement(conn: Connection, statement_id: str) -> Statement | None:
             ]
             statement.submissions.append(
                 Submission(
-                    role=_label(StatementRole, data["role"]),
+                    role=label(StatementRole, data["role"]),
                     lei=lei(data["by"]),
                     within_tolerance=bool(data["withinTolerance"]),
                     differences=differences,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy.engine import Connection
 
 from bpost_client.dividends import DividendStatus
-from bpost_client.explorer.domain.store import Row, day, keys_of, rows_by_ref, rows_of
+from bpost_client.explorer.domain.store import Row, day, keys_of, label, rows_by_ref, rows_of
 from bpost_client.indexer.domain import hex_text
 from bpost_client.prices import from_units
 
@@ -103,13 +103,6 @@ def _closes(rows: list[Row]) -> list[Close]:
     return [by_day[when] for when in sorted(by_day, reverse=True)]
 
 
-def _status(value: object) -> str:
-    try:
-        return DividendStatus(int(str(value))).name.lower()
-    except ValueError:
-        return str(value)
-
-
 def _dividends(rows: list[Row]) -> list[Dividend]:
     latest: dict[int, Dividend] = {}
     for row in rows:
@@ -121,7 +114,7 @@ def _dividends(rows: list[Row]) -> list[Dividend]:
             amount_per_share=from_units(int(data["amountPerShare"])),
             currency=hex_text(data["currency"]),
             version=int(data["version"]),
-            status=_status(data["status"]),
+            status=label(DividendStatus, data["status"]),
             reason=str(data["reason"]),
             provider=str(data["provider"]),
             transaction=row.transaction_hash,

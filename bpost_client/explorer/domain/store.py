@@ -8,12 +8,14 @@ the rows it shows however large the index grows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
+from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
+from bpost_client.explorer.render import utc_time
 from bpost_client.indexer.domain import hex_text
 from bpost_client.indexer.schema import blocks, records
 
@@ -21,11 +23,11 @@ __all__ = [
     "Row",
     "day",
     "keys_of",
+    "label",
     "latest_of",
     "lei",
     "rows_by_ref",
     "rows_of",
-    "when",
 ]
 
 
@@ -50,7 +52,7 @@ class Row:
     @property
     def time(self) -> str:
         """When its block was made, as UTC text."""
-        return when(self.timestamp)
+        return utc_time(self.timestamp)
 
 
 _COLUMNS = (
@@ -107,9 +109,13 @@ def latest_of(conn: Connection, kind: str, key: str) -> Row | None:
     return found[0] if found else None
 
 
-def when(timestamp: int) -> str:
-    """A block timestamp as ``YYYY-MM-DD HH:MM:SS UTC``."""
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+def label(enum: type[IntEnum], value: Any) -> str:
+    """The name of ``value`` in a Solidity-mirrored ``enum``, in lower case with spaces
+    (``FundStatus 3`` -> ``active``); the value itself when the enum has no such member."""
+    try:
+        return enum(int(value)).name.replace("_", " ").lower()
+    except ValueError:
+        return str(value)
 
 
 def day(value: Any) -> date | None:
