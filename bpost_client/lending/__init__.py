@@ -2,9 +2,10 @@
 interest and the dividend equivalent of each agreement over a billing period.
 
 Modules: ``terms`` (the agreement's conventions, the currencies' minor units), ``engine`` (the
-vectorised exact calculation; its docstring states the algorithm), ``reference`` (the same by a
-per-day Decimal loop, the oracle of the tests), ``results`` (the result table, missing prices),
-``files`` (the CSV inputs and output of `bpost lending calc`, validated).
+vectorised exact calculation; its docstring states the algorithm), ``kernel`` (its integer
+arithmetic and agreement x day matrices, shared with ``period`` and ``detail``), ``reference``
+(the same by a per-day Decimal loop, the oracle of the tests), ``results`` (the result table,
+missing prices), ``files`` (the CSV inputs and output of `bpost lending calc`, validated).
 """
 
 from __future__ import annotations

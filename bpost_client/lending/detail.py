@@ -28,24 +28,24 @@ from eth_utils.crypto import keccak
 from bpost_client.confidential import SALT_BYTES
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import EXACT, as_decimal, is_missing
-from bpost_client.lending.engine import (
-    _LIMIT,
+from bpost_client.lending.kernel import (
+    INT64_LIMIT,
     Ints,
-    _by_width,
-    _dividend_pairs,
-    _epoch_day,
-    _epoch_days,
-    _factors,
-    _fractions,
-    _in_effect,
-    _magnitude,
-    _mark_prices,
-    _missing,
-    _need,
-    _row_max,
-    _Terms,
-    _terms,
-    _trunc,
+    KernelTerms,
+    by_width,
+    dividend_pairs,
+    epoch_day,
+    epoch_days,
+    factors,
+    fractions,
+    in_effect,
+    kernel_terms,
+    magnitude,
+    mark_prices,
+    missing_prices,
+    need_columns,
+    row_max,
+    trunc,
 )
 from bpost_client.lending.period import Book, Versions, period_segments, split_versions
 from bpost_client.lending.results import MissingPriceError
@@ -132,19 +132,19 @@ def _cells(
     """The detail of each version and day, as columns (versions x days, row-major), only the
     days that are the version's own when ``masked``."""
     valid, ids = versions.valid, versions.ids
-    terms = _terms(versions.agreements)
+    terms = kernel_terms(versions.agreements)
     rows, days = len(terms.frame), (end - start).days + 1
-    first = _epoch_day(start)
-    quantity, collateral, quantity_scale, collateral_scale = _in_effect(
+    first = epoch_day(start)
+    quantity, collateral, quantity_scale, collateral_scale = in_effect(
         terms, versions.positions, first, days
     )
     held = quantity[:, 1:]
     accruing = np.where(terms.both_ends[:, None], np.maximum(held, quantity[:, :-1]), held)
     accrues = accruing > 0
-    close, mark_index, price_scale = _mark_prices(terms, prices, first, days)
+    close, mark_index, price_scale = mark_prices(terms, prices, first, days)
     missing = accrues & (mark_index < 0) & valid
     if missing.any():
-        raise MissingPriceError(versions.missing(_missing(terms, missing, start)))
+        raise MissingPriceError(versions.missing(missing_prices(terms, missing, start)))
     mark_index = np.where(accrues, mark_index, -1)
     fee = _exact(
         accruing,
@@ -192,17 +192,17 @@ def _exact(
 ) -> Ints:
     """Per row and day ``left * right * rate / (10**scale * 100 * basis)`` in units of
     ``10**-EXACT_PLACES``, toward zero: int64 where each row's bound allows, else Python ints."""
-    multiplier, denominator = _fractions(
+    multiplier, denominator = fractions(
         np.full(len(basis), scale + 2 - EXACT_PLACES, dtype=np.int64), basis
     )
-    bound = np.maximum(1.0, _row_max(left)) * np.maximum(1.0, _magnitude(rate))
+    bound = np.maximum(1.0, row_max(left)) * np.maximum(1.0, magnitude(rate))
     if right is not None:
-        bound *= np.maximum(1.0, _row_max(right))
-    bound *= _magnitude(multiplier)
-    result: Ints = np.zeros(left.shape, dtype=np.int64 if (bound < _LIMIT).all() else object)
-    for index, dtype in _by_width(bound):
-        values, factor = _factors(left, right, rate, multiplier, index, dtype)
-        result[index] = _trunc(values * factor[:, None], denominator[index].astype(dtype)[:, None])
+        bound *= np.maximum(1.0, row_max(right))
+    bound *= magnitude(multiplier)
+    result: Ints = np.zeros(left.shape, dtype=np.int64 if (bound < INT64_LIMIT).all() else object)
+    for index, dtype in by_width(bound):
+        values, factor = factors(left, right, rate, multiplier, index, dtype)
+        result[index] = trunc(values * factor[:, None], denominator[index].astype(dtype)[:, None])
     return result
 
 
@@ -220,7 +220,7 @@ def _objects(values: Sequence[object]) -> npt.NDArray[np.object_]:
 
 
 def _dividend_lines(
-    terms: _Terms,
+    terms: KernelTerms,
     quantity: Ints,
     quantity_scale: int,
     dividends: pd.DataFrame | None,
@@ -235,7 +235,7 @@ def _dividend_lines(
         "dividend_rate_pct": np.zeros(0, dtype=object),
         "dividend_equivalent": np.zeros(0, dtype=object),
     }
-    pairs = _dividend_pairs(terms, quantity, quantity_scale, dividends, first, days)
+    pairs = dividend_pairs(terms, quantity, quantity_scale, dividends, first, days)
     if pairs is None:
         return empty
     lines = pd.DataFrame(
@@ -281,9 +281,9 @@ def canonical_detail(detail: pd.DataFrame) -> bytes:
         ValidationError: a column missing, two rows of an agreement and date, or a value that is
             not an exact number (a binary float).
     """
-    _need(detail, DETAIL_COLUMNS, "detail")
+    need_columns(detail, DETAIL_COLUMNS, "detail")
     ids = detail["agreement_id"].astype(str).to_numpy(dtype=object)
-    days = _epoch_days(detail["date"], "detail.date")
+    days = epoch_days(detail["date"], "detail.date")
     codes, distinct = pd.factorize(ids, sort=True)
     order = np.lexsort((days, codes))
     codes, days = codes[order], days[order]

@@ -68,63 +68,27 @@ Amounts come back as :class:`~decimal.Decimal` in major units with the currency'
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from collections.abc import Iterable
+from datetime import date
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from bpost_client.exceptions import ValidationError
-from bpost_client.lending._values import EXACT, as_decimal, is_missing
-from bpost_client.lending.results import MissingPrice, MissingPriceError, result_frame
-from bpost_client.lending.terms import (
-    MINOR_UNITS,
-    Agreement,
-    DayCount,
-    DaysCounted,
-    PriceBasis,
-    Rounding,
-    agreements_frame,
+from bpost_client.lending.kernel import (
+    dividend_equivalents,
+    epoch_day,
+    fractions,
+    in_effect,
+    kernel_terms,
+    mark_prices,
+    missing_prices,
+    rounded,
 )
+from bpost_client.lending.results import MissingPriceError, result_frame
+from bpost_client.lending.terms import Agreement
 
 __all__ = ["calculate"]
-
-Ints = npt.NDArray[Any]
-"""An array of integers: int64, or object holding Python ints where int64 could overflow."""
-
-_LIMIT = 2.0**62
-"""Agreements whose largest intermediate is bounded under this are computed in int64."""
-_CAP = 2**1000
-_PERIOD_TRUNCATE, _DAILY_TRUNCATE, _PERIOD_HALF_UP = 0, 1, 2
-_ROUNDING = {
-    Rounding.PERIOD_TRUNCATE: _PERIOD_TRUNCATE,
-    Rounding.DAILY_TRUNCATE: _DAILY_TRUNCATE,
-    Rounding.PERIOD_HALF_UP: _PERIOD_HALF_UP,
-}
-_KEY_DAYS = 1 << 32
-"""(security, day) sort key: security code * 2**32 + day + 2**31."""
-
-
-@dataclass(frozen=True)
-class _Terms:
-    frame: pd.DataFrame
-    securities: pd.Index
-    security: npt.NDArray[np.int64]
-    basis: npt.NDArray[np.int64]
-    both_ends: npt.NDArray[np.bool_]
-    previous_close: npt.NDArray[np.bool_]
-    rounding: npt.NDArray[np.int64]
-    decimals: npt.NDArray[np.int64]
-    fee_rate: Ints
-    fee_scale: int
-    collateral_rate: Ints
-    collateral_scale: int
-    dividend_rate: Ints
-    dividend_scale: int
-    minimum_fee: list[int | None]
 
 
 def calculate(
@@ -164,34 +128,34 @@ def calculate(
     """
     if end < start:
         raise ValidationError(f"the period ends ({end}) before it starts ({start})")
-    terms = _terms(agreements)
+    terms = kernel_terms(agreements)
     days = (end - start).days + 1
-    first = _epoch_day(start)
-    quantity, collateral, quantity_scale, collateral_scale = _in_effect(
+    first = epoch_day(start)
+    quantity, collateral, quantity_scale, collateral_scale = in_effect(
         terms, positions, first, days
     )
     held = quantity[:, 1:]
     accruing = np.where(terms.both_ends[:, None], np.maximum(held, quantity[:, :-1]), held)
     accrues = accruing > 0
-    close, mark_index, price_scale = _mark_prices(terms, prices, first, days)
+    close, mark_index, price_scale = mark_prices(terms, prices, first, days)
     mark = close[mark_index]
     missing = accrues & (mark_index < 0)
     if missing.any():
-        raise MissingPriceError(_missing(terms, missing, start))
+        raise MissingPriceError(missing_prices(terms, missing, start))
     accrual_days = accrues.sum(axis=1)
 
     fee_scale = quantity_scale + price_scale + terms.fee_scale
-    fee_mul, fee_den = _fractions(fee_scale + 2 - terms.decimals, terms.basis)
-    fee = _rounded(accruing, mark, terms.fee_rate, fee_mul, fee_den, terms.rounding)
+    fee_mul, fee_den = fractions(fee_scale + 2 - terms.decimals, terms.basis)
+    fee = rounded(accruing, mark, terms.fee_rate, fee_mul, fee_den, terms.rounding)
     coll_scale = collateral_scale + terms.collateral_scale
-    coll_mul, coll_den = _fractions(coll_scale + 2 - terms.decimals, terms.basis)
-    interest = _rounded(
+    coll_mul, coll_den = fractions(coll_scale + 2 - terms.decimals, terms.basis)
+    interest = rounded(
         collateral[:, 1:], None, terms.collateral_rate, coll_mul, coll_den, terms.rounding
     )
     for i, minimum in enumerate(terms.minimum_fee):
         if minimum is not None and accrual_days[i] > 0 and fee[i] < minimum:
             fee[i] = minimum
-    equivalent = _dividend_equivalents(terms, quantity, quantity_scale, dividends, first, days)
+    equivalent = dividend_equivalents(terms, quantity, quantity_scale, dividends, first, days)
     return result_frame(
         terms.frame,
         terms.decimals.tolist(),
@@ -200,415 +164,3 @@ def calculate(
         interest.tolist(),
         equivalent.tolist(),
     )
-
-
-# --- the arithmetic ---------------------------------------------------------------------------
-
-
-def _trunc(numerator: Ints, denominator: Ints) -> Ints:
-    """numerator / denominator truncated toward zero (denominator > 0)."""
-    quotient = np.abs(numerator) // denominator
-    return np.where(numerator < 0, -quotient, quotient)
-
-
-def _half_up(numerator: Ints, denominator: Ints) -> Ints:
-    """numerator / denominator rounded half away from zero (denominator > 0)."""
-    quotient = (2 * np.abs(numerator) + denominator) // (2 * denominator)
-    return np.where(numerator < 0, -quotient, quotient)
-
-
-def _magnitude(values: Ints) -> npt.NDArray[np.float64]:
-    """|values| as floats, for bounds only (capped at 2**1000)."""
-    if values.dtype != object:
-        return np.abs(values.astype(np.float64))
-    flat = [float(min(abs(int(v)), _CAP)) for v in values.ravel().tolist()]
-    return np.array(flat, dtype=np.float64).reshape(values.shape)
-
-
-def _row_max(values: Ints) -> npt.NDArray[np.float64]:
-    if values.shape[1] == 0:
-        return np.zeros(values.shape[0])
-    if values.dtype != object:
-        return np.asarray(_magnitude(values).max(axis=1), dtype=np.float64)
-    return _magnitude(np.abs(values).max(axis=1))
-
-
-def _by_width(bound: npt.NDArray[np.float64]) -> Iterator[tuple[npt.NDArray[np.intp], type]]:
-    """The rows whose largest intermediate is bounded under :data:`_LIMIT`, to compute in int64,
-    then the others, in Python integers (dtype object); each with its dtype, empty sets skipped."""
-    fast = bound < _LIMIT
-    for chosen, dtype in ((fast, np.int64), (~fast, object)):
-        index = np.flatnonzero(chosen)
-        if index.size:
-            yield index, dtype
-
-
-def _factors(
-    left: Ints, right: Ints | None, rate: Ints, multiplier: Ints, index: Ints, dtype: type
-) -> tuple[Ints, Ints]:
-    """For rows ``index``: the days' ``left * right`` and the row's ``rate * multiplier``."""
-    values: Ints = left[index].astype(dtype)
-    if right is not None:
-        values = values * right[index].astype(dtype)
-    return values, rate[index].astype(dtype) * multiplier[index].astype(dtype)
-
-
-def _rounded(
-    left: Ints,
-    right: Ints | None,
-    rate: Ints,
-    multiplier: Ints,
-    denominator: Ints,
-    rounding: npt.NDArray[np.int64],
-) -> Ints:
-    """Per row, the days' ``left * right * rate * multiplier / denominator`` rounded by the row's
-    rule (steps 4-5 of the algorithm), as an object array of Python ints."""
-    rows, days = left.shape
-    # every factor, product and sum below is at most this (each factor at least 1 in it)
-    bound = 2.0 * days * np.maximum(1.0, _row_max(left))
-    if right is not None:
-        bound *= np.maximum(1.0, _row_max(right))
-    bound *= np.maximum(1.0, _magnitude(rate) * _magnitude(multiplier))
-    bound += _magnitude(denominator)
-    result = np.zeros(rows, dtype=object)
-    for index, dtype in _by_width(bound):
-        values, factor = _factors(left, right, rate, multiplier, index, dtype)
-        divisor: Ints = denominator[index].astype(dtype)
-        rule = rounding[index]
-        total = values.sum(axis=1) * factor
-        amount = np.where(rule == _PERIOD_HALF_UP, _half_up(total, divisor), _trunc(total, divisor))
-        daily = np.flatnonzero(rule == _DAILY_TRUNCATE)
-        if daily.size:
-            each = values[daily] * factor[daily, None]
-            amount[daily] = _trunc(each, divisor[daily, None]).sum(axis=1)
-        result[index] = amount.tolist()
-    return result
-
-
-# --- the inputs as integer arrays -------------------------------------------------------------
-
-
-def _int_array(values: list[int]) -> Ints:
-    """int64 when every value fits, else an object array of Python ints."""
-    try:
-        return np.array(values, dtype=np.int64)
-    except OverflowError:
-        array = np.empty(len(values), dtype=object)
-        array[:] = values
-        return array
-
-
-def _scaled(column: pd.Series, what: str) -> tuple[Ints, int]:
-    """A column of numbers as integer numerators over 10**k, with the smallest such k."""
-    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_float_dtype(column):
-        raise ValidationError(f"{what}: binary floats are not exact; give Decimal, int or text")
-    if pd.api.types.is_integer_dtype(column) and not column.hasnans:
-        return column.to_numpy(dtype=np.int64), 0
-    values = column.to_numpy(dtype=object)
-    try:  # each distinct value converted once (rates and closes repeat)
-        codes, distinct = pd.factorize(values)
-    except TypeError:  # unhashable
-        codes, distinct = np.arange(len(values)), values
-    if (codes < 0).any():
-        raise ValidationError(f"{what}: a value is missing")
-    numbers = [as_decimal(v, what) for v in distinct]
-    scale = max([0, *(-int(n.as_tuple().exponent) for n in numbers)])
-    array = _int_array([int(n.scaleb(scale, EXACT)) for n in numbers])
-    if array.dtype != object:
-        while scale > 0 and array.size and not (array % 10).any():
-            array //= 10
-            scale -= 1
-    return array[codes], scale
-
-
-def _epoch_day(day: date) -> int:
-    return (day - date(1970, 1, 1)).days
-
-
-def _epoch_days(column: pd.Series, what: str) -> npt.NDArray[np.int64]:
-    """A column of dates as days since 1970-01-01."""
-    try:
-        if pd.api.types.is_datetime64_any_dtype(column):
-            days = column.to_numpy().astype("datetime64[D]")
-        else:
-            days = np.array(column.tolist(), dtype="datetime64[D]")
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{what}: not dates ({exc})") from exc
-    if np.isnat(days).any():
-        raise ValidationError(f"{what}: a date is missing")
-    return days.astype(np.int64)
-
-
-def _need(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValidationError(f"{what}: missing column(s) {', '.join(missing)}")
-
-
-def _codes(
-    column: pd.Series, kind: type[DayCount | DaysCounted | PriceBasis | Rounding]
-) -> npt.NDArray[np.int64]:
-    """Each value's position among the enum's members (the members or their values given)."""
-    mapped = column.map({member.value: n for n, member in enumerate(kind)})
-    if mapped.isna().any():
-        bad = column[mapped.isna()].iloc[0]
-        allowed = ", ".join(m.value for m in kind)
-        raise ValidationError(f"agreements: {bad!r} is not one of {allowed}")
-    return np.asarray(mapped.to_numpy(), dtype=np.int64)
-
-
-def _fractions(exponent: npt.NDArray[np.int64], basis: npt.NDArray[np.int64]) -> tuple[Ints, Ints]:
-    """Per row, the multiplier ``10**max(0, -e)`` and the denominator ``10**max(0, e) * basis``
-    (step 4), computed once per distinct (e, basis)."""
-    keys, inverse = np.unique(exponent * 1024 + basis, return_inverse=True)  # basis < 1024
-    pairs = [divmod(int(k), 1024) for k in keys]
-    multiplier = _int_array([10 ** max(0, -e) for e, _ in pairs])
-    denominator = _int_array([10 ** max(0, e) * b for e, b in pairs])
-    return multiplier[inverse.reshape(-1)], denominator[inverse.reshape(-1)]
-
-
-def _minimum_fee(value: object, places: int) -> int | None:
-    """A minimum fee in minor units, None when there is none."""
-    if is_missing(value):
-        return None
-    units = as_decimal(value, "agreements.minimum_fee").scaleb(places, EXACT)
-    if units != units.to_integral_value():
-        raise ValidationError(f"agreements.minimum_fee: {value} is finer than the minor unit")
-    return int(units)
-
-
-def _terms(agreements: pd.DataFrame | Iterable[Agreement]) -> _Terms:
-    frame = (
-        agreements if isinstance(agreements, pd.DataFrame) else agreements_frame(agreements)
-    ).reset_index(drop=True)
-    _need(
-        frame,
-        (
-            "agreement_id",
-            "security",
-            "currency",
-            "fee_rate_pct",
-            "collateral_rate_pct",
-            "day_count",
-            "days_counted",
-            "price_basis",
-            "rounding",
-            "dividend_rate_pct",
-        ),
-        "agreements",
-    )
-    ids = frame["agreement_id"].astype(str)
-    if ids.duplicated().any():
-        raise ValidationError(f"agreements: agreement id {ids[ids.duplicated()].iloc[0]!r} twice")
-    decimals = frame["currency"].map(MINOR_UNITS)
-    if decimals.isna().any():
-        bad = frame["currency"][decimals.isna()].iloc[0]
-        raise ValidationError(f"agreements: {bad!r} is not a known currency (ISO 4217)")
-    day_count = _codes(frame["day_count"], DayCount)
-    securities, security = pd.factorize(frame["security"].astype(str))
-    fee_rate, fee_scale = _scaled(frame["fee_rate_pct"], "agreements.fee_rate_pct")
-    coll_rate, coll_scale = _scaled(frame["collateral_rate_pct"], "agreements.collateral_rate_pct")
-    div_rate, div_scale = _scaled(frame["dividend_rate_pct"], "agreements.dividend_rate_pct")
-    given = frame["minimum_fee"].tolist() if "minimum_fee" in frame else [None] * len(frame)
-    converted: dict[tuple[Any, int], int | None] = {}
-    minimum: list[int | None] = []
-    for value, places in zip(given, decimals.astype(int).tolist(), strict=True):
-        key = (value, places)
-        if key not in converted:
-            converted[key] = _minimum_fee(value, places)
-        minimum.append(converted[key])
-    rule = np.array([_ROUNDING[r] for r in Rounding], dtype=np.int64)
-    return _Terms(
-        frame=frame,
-        securities=pd.Index(security),
-        security=securities.astype(np.int64),
-        basis=np.array([d.basis for d in DayCount], dtype=np.int64)[day_count],
-        both_ends=_codes(frame["days_counted"], DaysCounted)
-        == list(DaysCounted).index(DaysCounted.BOTH_ENDS),
-        previous_close=_codes(frame["price_basis"], PriceBasis)
-        == list(PriceBasis).index(PriceBasis.PREVIOUS_CLOSE),
-        rounding=rule[_codes(frame["rounding"], Rounding)],
-        decimals=np.asarray(decimals.to_numpy(), dtype=np.int64),
-        fee_rate=fee_rate,
-        fee_scale=fee_scale,
-        collateral_rate=coll_rate,
-        collateral_scale=coll_scale,
-        dividend_rate=div_rate,
-        dividend_scale=div_scale,
-        minimum_fee=minimum,
-    )
-
-
-# --- positions, prices, dividends as matrices -------------------------------------------------
-
-
-def _in_effect(
-    terms: _Terms, positions: pd.DataFrame, first: int, days: int
-) -> tuple[Ints, Ints, int, int]:
-    """Quantity and collateral in effect, agreements x (the day before the period + its days),
-    with the scales of the quantity and the collateral."""
-    _need(positions, ("agreement_id", "date", "quantity", "collateral"), "positions")
-    ids = pd.Index(terms.frame["agreement_id"].astype(str))
-    agreement = ids.get_indexer(pd.Index(positions["agreement_id"].astype(str)))
-    if (agreement < 0).any():
-        bad = positions["agreement_id"][agreement < 0].iloc[0]
-        raise ValidationError(f"positions: agreement {bad!r} is not among the agreements")
-    day = _epoch_days(positions["date"], "positions.date")
-    quantity, quantity_scale = _scaled(positions["quantity"], "positions.quantity")
-    collateral, collateral_scale = _scaled(positions["collateral"], "positions.collateral")
-    if (quantity < 0).any():
-        raise ValidationError("positions.quantity: a quantity is negative")
-    order = np.lexsort((day, agreement))
-    agreement, day = agreement[order], day[order]
-    twice = (agreement[1:] == agreement[:-1]) & (day[1:] == day[:-1])
-    if twice.any():
-        at = int(np.flatnonzero(twice)[0])
-        raise ValidationError(
-            f"positions: two rows of agreement {ids[agreement[at]]!r} on "
-            f"{date(1970, 1, 1) + timedelta(days=int(day[at]))}"
-        )
-    kept = day < first + days
-    order, agreement, day = order[kept], agreement[kept], day[kept]
-    column = np.maximum(day - (first - 1), 0)
-    last = np.ones(len(order), dtype=bool)
-    last[:-1] = (agreement[1:] != agreement[:-1]) | (column[1:] != column[:-1])
-    row = np.full((len(terms.frame), days + 1), -1, dtype=np.int64)
-    row[agreement[last], column[last]] = np.flatnonzero(last)
-    np.maximum.accumulate(row, axis=1, out=row)
-    # index -1 (no row yet) picks the appended 0
-    held = np.append(quantity[order], np.zeros(1, quantity.dtype))[row]
-    cash = np.append(collateral[order], np.zeros(1, collateral.dtype))[row]
-    return held, cash, quantity_scale, collateral_scale
-
-
-def _mark_prices(
-    terms: _Terms, prices: pd.DataFrame, first: int, days: int
-) -> tuple[Ints, npt.NDArray[np.int64], int]:
-    """The closes (with a 0 appended), agreements x days the index of each day's mark price among
-    them (-1, which picks the 0: none), and the closes' scale."""
-    _need(prices, ("security", "date", "close"), "prices")
-    security = terms.securities.get_indexer(pd.Index(prices["security"].astype(str)))
-    wanted = security >= 0
-    chosen = prices[wanted]
-    day = _epoch_days(chosen["date"], "prices.date")
-    close, scale = _scaled(chosen["close"], "prices.close")
-    if (close <= 0).any():
-        raise ValidationError("prices.close: a close is not positive")
-    key = security[wanted].astype(np.int64) * _KEY_DAYS + day + _KEY_DAYS // 2
-    order = np.argsort(key, kind="stable")
-    key, close = key[order], close[order]
-    if (key[1:] == key[:-1]).any():
-        raise ValidationError("prices: two closes of a security on the same day")
-    codes = np.arange(len(terms.securities), dtype=np.int64)
-    wanted_keys = codes[:, None] * _KEY_DAYS + (first + np.arange(days) + _KEY_DAYS // 2)[None, :]
-
-    # the key's security of each sorted close, with -1 for "none" (found index -1 picks it)
-    owner = np.append(key // _KEY_DAYS, -1)
-
-    def latest(found: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        found = found - 1
-        return np.where(owner[found] == codes[:, None], found, -1).astype(np.int64)
-
-    previous = latest(np.searchsorted(key, wanted_keys, side="left"))
-    same_day = latest(np.searchsorted(key, wanted_keys, side="right"))
-    index = np.where(
-        terms.previous_close[:, None], previous[terms.security], same_day[terms.security]
-    )
-    return np.append(close, np.zeros(1, close.dtype)), index, scale
-
-
-def _missing(terms: _Terms, missing: npt.NDArray[np.bool_], start: date) -> list[MissingPrice]:
-    rows, columns = np.nonzero(missing)
-    agreements, first = np.unique(rows, return_index=True)
-    counts = np.bincount(rows)[agreements]
-    ids = terms.frame["agreement_id"].astype(str).tolist()
-    return [
-        MissingPrice(
-            ids[a],
-            str(terms.securities[terms.security[a]]),
-            start + timedelta(days=int(columns[f])),
-            int(n),
-        )
-        for a, f, n in zip(agreements.tolist(), first.tolist(), counts.tolist(), strict=True)
-    ]
-
-
-@dataclass(frozen=True)
-class _DividendPairs:
-    """Each agreement paired with each dividend of its security recorded in the period."""
-
-    agreement: npt.NDArray[np.int64]
-    column: npt.NDArray[np.int64]
-    """The record date's column in the quantity matrix (0 is the day before the period)."""
-    held: Ints
-    per_share: Ints
-    amount_scale: int
-    """The scale of ``per_share`` (numerators over ``10**amount_scale``)."""
-    equivalent: Ints
-    """The truncated equivalent in minor units (step 7)."""
-
-
-def _dividend_pairs(
-    terms: _Terms,
-    quantity: Ints,
-    quantity_scale: int,
-    dividends: pd.DataFrame | None,
-    first: int,
-    days: int,
-) -> _DividendPairs | None:
-    """The agreements' dividends in the period with their equivalents; None when there is none."""
-    if dividends is None or dividends.empty or len(terms.frame) == 0:
-        return None
-    _need(dividends, ("security", "record_date", "amount_per_share"), "dividends")
-    security = terms.securities.get_indexer(pd.Index(dividends["security"].astype(str)))
-    record = _epoch_days(dividends["record_date"], "dividends.record_date")
-    chosen = (security >= 0) & (record >= first) & (record < first + days)
-    if not chosen.any():
-        return None
-    amount, amount_scale = _scaled(
-        dividends["amount_per_share"][chosen], "dividends.amount_per_share"
-    )
-    if (amount < 0).any():
-        raise ValidationError("dividends.amount_per_share: an amount is negative")
-    dividend = pd.DataFrame(
-        {
-            "security": security[chosen],
-            "column": record[chosen] - first + 1,
-            "d": range(chosen.sum()),
-        }
-    )
-    holder = pd.DataFrame({"security": terms.security, "a": np.arange(len(terms.frame))})
-    pairs = holder.merge(dividend, on="security")
-    if pairs.empty:
-        return None
-    agreement = pairs["a"].to_numpy()
-    column = pairs["column"].to_numpy()
-    held = quantity[agreement, column][:, None]
-    per_share = amount[pairs["d"].to_numpy()][:, None]
-    exponent = quantity_scale + amount_scale + terms.dividend_scale + 2 - terms.decimals[agreement]
-    multiplier, denominator = _fractions(exponent, np.ones(len(pairs), dtype=np.int64))
-    equivalent = _rounded(
-        held,
-        per_share,
-        terms.dividend_rate[agreement],
-        multiplier,
-        denominator,
-        np.full(len(pairs), _PERIOD_TRUNCATE, dtype=np.int64),
-    )
-    return _DividendPairs(agreement, column, held[:, 0], per_share[:, 0], amount_scale, equivalent)
-
-
-def _dividend_equivalents(
-    terms: _Terms,
-    quantity: Ints,
-    quantity_scale: int,
-    dividends: pd.DataFrame | None,
-    first: int,
-    days: int,
-) -> Ints:
-    """Per agreement, the sum of its dividends' truncated equivalents (step 7)."""
-    total = np.zeros(len(terms.frame), dtype=object)
-    pairs = _dividend_pairs(terms, quantity, quantity_scale, dividends, first, days)
-    if pairs is not None:
-        np.add.at(total, pairs.agreement, pairs.equivalent)
-    return total

@@ -44,7 +44,7 @@ import pandas as pd
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import as_date, as_decimal, is_missing
 from bpost_client.lending.detail import daily_detail
-from bpost_client.lending.engine import _epoch_days
+from bpost_client.lending.kernel import epoch_days
 from bpost_client.lending.matching import AMOUNTS
 from bpost_client.lending.period import Book, calculate_period
 from bpost_client.lending.results import MissingPriceError
@@ -319,7 +319,7 @@ def _inputs(their_inputs: pd.DataFrame | None) -> pd.DataFrame | None:
 def _effective_days(frame: pd.DataFrame) -> npt.NDArray[np.int64]:
     if "effective_from" not in frame.columns:
         return np.full(len(frame), (_EARLIEST - date(1970, 1, 1)).days, dtype=np.int64)
-    return _epoch_days(frame["effective_from"], "effective_from")
+    return epoch_days(frame["effective_from"], "effective_from")
 
 
 def _nonzero(row: pd.Series) -> bool:

@@ -28,21 +28,21 @@ import pandas as pd
 
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import EXACT
+from bpost_client.lending.engine import calculate
 
 # the engine's own steps, so that the versions of a split period are calculated exactly as the
 # engine calculates a period (one algorithm, one set of integer arithmetic)
-from bpost_client.lending.engine import (
-    _dividend_equivalents,
-    _epoch_day,
-    _epoch_days,
-    _fractions,
-    _in_effect,
-    _mark_prices,
-    _minimum_fee,
-    _missing,
-    _rounded,
-    _terms,
-    calculate,
+from bpost_client.lending.kernel import (
+    dividend_equivalents,
+    epoch_day,
+    epoch_days,
+    fractions,
+    in_effect,
+    kernel_terms,
+    mark_prices,
+    minimum_fee_units,
+    missing_prices,
+    rounded,
 )
 from bpost_client.lending.results import (
     RESULT_COLUMNS,
@@ -105,8 +105,8 @@ class Book:
         each security's closes in the period and its last close before it (the figures of the
         period are the same)."""
         prices = self.prices
-        day = _epoch_days(prices["date"], "prices.date")
-        first, last = _epoch_day(start), _epoch_day(end)
+        day = epoch_days(prices["date"], "prices.date")
+        first, last = epoch_day(start), epoch_day(end)
         before = pd.Series(np.where(day < first, day, np.iinfo(np.int64).min), index=prices.index)
         latest = before.groupby(prices["security"].astype(str)).transform("max").to_numpy()
         kept = (day <= last) & ((day >= first) | (day == latest))
@@ -144,9 +144,9 @@ def period_segments(book: Book, start: date, end: date) -> list[Segment]:
     if "agreement_id" not in frame.columns:
         raise ValidationError("agreements: missing column(s) agreement_id")
     codes, ids = pd.factorize(frame["agreement_id"].astype(str))
-    effective = _epoch_days(frame["effective_from"], "agreements.effective_from")
+    effective = epoch_days(frame["effective_from"], "agreements.effective_from")
     _check_versions(frame, codes, effective)
-    first, last = _epoch_day(start), _epoch_day(end)
+    first, last = epoch_day(start), epoch_day(end)
 
     order = np.lexsort((effective, codes))
     code, day = codes[order], effective[order]
@@ -277,31 +277,31 @@ def _split_amounts(
     each rounded apart, without a minimum fee: the engine's algorithm (steps 1-5 and 7) on the
     whole period with every other day's quantity and collateral taken as 0, which adds nothing
     to any sum and rounds as the version's segment alone would."""
-    terms = _terms(versions.agreements)
-    days, first = (end - start).days + 1, _epoch_day(start)
-    quantity, collateral, quantity_scale, collateral_scale = _in_effect(
+    terms = kernel_terms(versions.agreements)
+    days, first = (end - start).days + 1, epoch_day(start)
+    quantity, collateral, quantity_scale, collateral_scale = in_effect(
         terms, versions.positions, first, days
     )
     held = quantity[:, 1:]
     accruing = np.where(terms.both_ends[:, None], np.maximum(held, quantity[:, :-1]), held)
     accruing = np.where(versions.valid, accruing, 0)
     accrues = accruing > 0
-    close, mark_index, price_scale = _mark_prices(terms, book.prices, first, days)
+    close, mark_index, price_scale = mark_prices(terms, book.prices, first, days)
     missing = accrues & (mark_index < 0)
     if missing.any():
-        raise MissingPriceError(versions.missing(_missing(terms, missing, start)))
-    fee_mul, fee_den = _fractions(
+        raise MissingPriceError(versions.missing(missing_prices(terms, missing, start)))
+    fee_mul, fee_den = fractions(
         quantity_scale + price_scale + terms.fee_scale + 2 - terms.decimals, terms.basis
     )
-    fee = _rounded(accruing, close[mark_index], terms.fee_rate, fee_mul, fee_den, terms.rounding)
+    fee = rounded(accruing, close[mark_index], terms.fee_rate, fee_mul, fee_den, terms.rounding)
     cash = np.where(versions.valid, collateral[:, 1:], 0)
-    coll_mul, coll_den = _fractions(
+    coll_mul, coll_den = fractions(
         collateral_scale + terms.collateral_scale + 2 - terms.decimals, terms.basis
     )
-    interest = _rounded(cash, None, terms.collateral_rate, coll_mul, coll_den, terms.rounding)
+    interest = rounded(cash, None, terms.collateral_rate, coll_mul, coll_den, terms.rounding)
     own = quantity.copy()
     own[:, 1:] = np.where(versions.valid, quantity[:, 1:], 0)
-    equivalent = _dividend_equivalents(terms, own, quantity_scale, book.dividends, first, days)
+    equivalent = dividend_equivalents(terms, own, quantity_scale, book.dividends, first, days)
     return (
         [int(n) for n in accrues.sum(axis=1).tolist()],
         [int(n) for n in fee.tolist()],
@@ -380,7 +380,7 @@ def calculate_period(book: Book, start: date, end: date) -> pd.DataFrame:
     decimals = [MINOR_UNITS[str(c)] for c in last["currency"]]
     given = last["minimum_fee"].tolist() if "minimum_fee" in last else [None] * len(known)
     for i in range(len(known)):
-        minimum = _minimum_fee(given[i], decimals[i]) if is_split[i] and accrued[i] else None
+        minimum = minimum_fee_units(given[i], decimals[i]) if is_split[i] and accrued[i] else None
         if minimum is not None and fees[i] < minimum:
             fees[i] = minimum
     result = result_frame(last, decimals, accrued, fees, interests, equivalents)

@@ -22,7 +22,7 @@ from bpost_client.lending import (
     PriceBasis,
     Rounding,
     calculate,
-    engine,
+    kernel,
     minor_unit,
 )
 from bpost_client.lending.reference import calculate_reference
@@ -113,7 +113,7 @@ def books(draw: st.DrawFn) -> dict[str, Any]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(books(), st.sampled_from([engine._LIMIT, 2.0**40, 0.0]))
+@given(books(), st.sampled_from([kernel.INT64_LIMIT, 2.0**40, 0.0]))
 def test_engine__random_books__exactly_the_per_day_reference(
     book: dict[str, Any], int64_limit: float
 ) -> None:
@@ -125,7 +125,7 @@ def test_engine__random_books__exactly_the_per_day_reference(
             calculate(**book)
         assert caught.value.missing == missing.missing, "different missing prices"
         return
-    with patch.object(engine, "_LIMIT", int64_limit):
+    with patch.object(kernel, "INT64_LIMIT", int64_limit):
         assert as_text(calculate(**book)) == expected
 
 
