@@ -32,7 +32,7 @@ from typing import Any
 
 from fresh_chain import ROOT, deployed_chain, gas_parts, report
 
-from bpost_client import calendars, funds, navs, roster, signers
+from bpost_client import calendars, dates, funds, navs, roster, signers
 from bpost_client.client import Client, connect
 from bpost_client.identifiers import bytes32_from_ascii
 from bpost_client.types import FundStatus, FundType, RequestKind
@@ -126,8 +126,8 @@ def _setup(operator: Client, manager: Client, trustee: Client) -> tuple[list[str
                 bytes32_from_ascii(code),
                 int(RequestKind.ESTABLISH),
                 _attributes(i).to_abi(),
-                funds.int_from_date(ESTABLISHED),
-                funds.int_from_date(DUE),
+                dates.int_from_date(ESTABLISHED),
+                dates.int_from_date(DUE),
             ),
             f"propose establishment of {code}",
         )
@@ -205,7 +205,7 @@ def _run(operator: Client) -> dict[str, Any]:
 
     sample = _day_records(codes[:NAIVE_SAMPLE], NAIVE_DAY, last, rng)
     registry = manager.contract("DistributionRegistry")
-    when = funds.int_from_date(NAIVE_DAY)
+    when = dates.int_from_date(NAIVE_DAY)
     calls = [
         (registry.functions.publishNavs(when, [navs.pack_nav(r)]), f"NAV of {r.fund}")
         for r in sample

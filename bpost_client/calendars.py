@@ -14,9 +14,9 @@ import pandas as pd
 from web3.types import TxReceipt
 
 from bpost_client.client import Client
+from bpost_client.dates import int_from_date
 from bpost_client.events import iter_events
 from bpost_client.exceptions import BPostError, ValidationError
-from bpost_client.funds import int_from_date
 
 __all__ = [
     "MARKETS",

@@ -19,8 +19,8 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
 from bpost_client.confidential import Sealed, open_sealed, seal
+from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.events import iter_events
-from bpost_client.funds import date_from_int, int_from_date
 from bpost_client.identifiers import bytes20_from_lei, check_giin, check_lei, lei_from_bytes20
 from bpost_client.participants import get_institution
 from bpost_client.types import Lei

@@ -33,12 +33,11 @@ from bpost_client.dividends import (
     tokyo_ex_date,
 )
 from bpost_client.exceptions import BPostError, RowError, ValidationError
-from bpost_client.identifiers import check_isin
+from bpost_client.identifiers import check_isin, fixed_code
 from bpost_client.io.cells import Cells
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
 from bpost_client.prices import from_units, to_units
 from bpost_client.securities import Security, list_securities
-from bpost_client.ssi import fixed_code
 
 __all__ = [
     "DIVIDEND_COLUMNS",

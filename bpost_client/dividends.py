@@ -19,11 +19,10 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import sized_batches
 from bpost_client.calendars import Calendar
 from bpost_client.client import Client
+from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.events import iter_events
-from bpost_client.funds import day_from_int, int_from_date
-from bpost_client.identifiers import ascii_from_bytes, check_isin
+from bpost_client.identifiers import ascii_from_bytes, check_isin, fixed_code
 from bpost_client.prices import from_units
-from bpost_client.ssi import fixed_code
 
 __all__ = [
     "ALLOWED",

@@ -23,10 +23,12 @@ from bpost_client._utils.batching import sized_batches
 from bpost_client._utils.reverts import translate
 from bpost_client.client import Client
 from bpost_client.codes import resolve_code
+from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.events import event_frame
 from bpost_client.exceptions import BPostError
 from bpost_client.identifiers import (
     ascii_from_bytes,
+    ascii_from_hex,
     bytes20_from_lei,
     bytes32_from_ascii,
     check_fund_code,
@@ -53,13 +55,10 @@ __all__ = [
     "Party",
     "Request",
     "acknowledge",
-    "date_from_int",
-    "day_from_int",
     "fund_as_of",
     "fund_history",
     "get_fund",
     "get_request",
-    "int_from_date",
     "link_codes",
     "manager_namespace",
     "parties_of",
@@ -85,25 +84,6 @@ FUND_EVENTS = (
 )
 MAX_BATCH = 256
 MAX_CODES_PER_CALL = 8
-
-
-def int_from_date(day: date | None) -> int:
-    """A date as the contracts hold it: yyyymmdd (0 for none)."""
-    return 0 if day is None else day.year * 10_000 + day.month * 100 + day.day
-
-
-def date_from_int(value: int) -> date | None:
-    """A yyyymmdd number as a date (None for 0)."""
-    return None if value == 0 else day_from_int(value)
-
-
-def day_from_int(value: int) -> date:
-    """A yyyymmdd number as a date.
-
-    Raises:
-        ValueError: not a calendar date.
-    """
-    return date(value // 10_000, value // 100 % 100, value % 100)
 
 
 @dataclass(frozen=True)
@@ -448,7 +428,7 @@ def fund_history(client: Client, fund_code: str) -> pd.DataFrame:
 
 def _lei_cell(value: Any) -> str | None:
     if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
-        return bytes.fromhex(value[2:]).decode("ascii")
+        return ascii_from_hex(value)
     return None
 
 

@@ -11,6 +11,7 @@ from bpost_client.types import Address, FundCode, Lei
 __all__ = [
     "ISO_3166_ALPHA2",
     "ascii_from_bytes",
+    "ascii_from_hex",
     "bytes20_from_lei",
     "bytes32_from_ascii",
     "check_address",
@@ -20,6 +21,7 @@ __all__ = [
     "check_isin",
     "check_ita_code",
     "check_lei",
+    "fixed_code",
     "fund_code",
     "isin_is_valid",
     "isin_with_check_digit",
@@ -94,6 +96,26 @@ def bytes32_from_ascii(text: str) -> bytes:
 def ascii_from_bytes(raw: bytes) -> str:
     """The ASCII text of a zero-padded bytes value."""
     return bytes(raw).rstrip(b"\0").decode("ascii")
+
+
+def ascii_from_hex(text: str) -> str:
+    """The ASCII text held in a 0x-hex bytes value, as event frames and the index hold bytes
+    (zero padding stripped).
+
+    Raises:
+        ValueError: not 0x-hex, or bytes that are not ASCII.
+    """
+    if not text.startswith("0x"):
+        raise ValueError(f"{text!r} is not 0x-hex")
+    return bytes.fromhex(text[2:]).rstrip(b"\0").decode("ascii")
+
+
+def fixed_code(text: str, size: int, field: str) -> bytes:
+    """``text`` as a code of 1 to ``size`` printable ASCII characters, zero-padded."""
+    raw = text.encode("ascii")
+    if not raw or len(raw) > size or not text.isprintable() or " " in text:
+        raise ValueError(f"{field} {text!r} is not 1 to {size} ASCII letters or digits")
+    return raw.ljust(size, b"\0")
 
 
 _ISIN = re.compile(r"^[A-Z]{2}[0-9A-Z]{9}[0-9]$")

@@ -20,11 +20,16 @@ from web3.types import TxReceipt
 
 from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
+from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.events import iter_events
-from bpost_client.funds import day_from_int, int_from_date
-from bpost_client.identifiers import bytes32_from_ascii, check_fund_code, check_lei, fund_code
+from bpost_client.identifiers import (
+    bytes32_from_ascii,
+    check_fund_code,
+    check_lei,
+    fixed_code,
+    fund_code,
+)
 from bpost_client.merkle import merkle_proof, nav_leaf
-from bpost_client.ssi import fixed_code
 from bpost_client.types import FundCode
 
 __all__ = [

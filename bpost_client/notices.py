@@ -15,11 +15,10 @@ from web3.types import TxReceipt
 
 from bpost_client.calendars import Calendar
 from bpost_client.client import Client
+from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.events import iter_events
-from bpost_client.funds import day_from_int, int_from_date
-from bpost_client.identifiers import fund_code
+from bpost_client.identifiers import fixed_code, fund_code
 from bpost_client.navs import serial_of
-from bpost_client.ssi import fixed_code
 from bpost_client.types import FundCode
 
 __all__ = [

@@ -15,7 +15,13 @@ from bpost_client._utils.reverts import translate
 from bpost_client.client import Client
 from bpost_client.events import event_frame
 from bpost_client.exceptions import ValidationError
-from bpost_client.identifiers import bytes20_from_lei, check_address, check_lei, lei_from_bytes20
+from bpost_client.identifiers import (
+    ascii_from_hex,
+    bytes20_from_lei,
+    check_address,
+    check_lei,
+    lei_from_bytes20,
+)
 from bpost_client.types import Address, Institution, InstitutionStatus, InstitutionType, Lei
 
 __all__ = [
@@ -246,5 +252,5 @@ def history(client: Client, lei: str | None = None, to_block: int | None = None)
     ]
     frame = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
     if "lei" in frame:
-        frame["lei"] = [bytes.fromhex(v[2:]).decode("ascii") for v in frame["lei"]]
+        frame["lei"] = [ascii_from_hex(v) for v in frame["lei"]]
     return frame.sort_values(["block", "log_index"], ignore_index=True)

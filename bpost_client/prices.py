@@ -17,8 +17,8 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import sized_batches
 from bpost_client._utils.reverts import translate
 from bpost_client.client import Client
+from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.events import iter_events
-from bpost_client.funds import day_from_int, int_from_date
 
 __all__ = [
     "DECIMALS",

@@ -17,6 +17,7 @@ from web3.types import TxReceipt
 
 from bpost_client import navs, notices
 from bpost_client.client import Client
+from bpost_client.dates import int_from_date
 from bpost_client.distribution.records import (
     Dataset,
     Distribution,
@@ -26,7 +27,7 @@ from bpost_client.distribution.records import (
     Record,
 )
 from bpost_client.exceptions import RowError, ValidationError
-from bpost_client.funds import int_from_date, resolve_fund
+from bpost_client.funds import resolve_fund
 from bpost_client.identifiers import check_fund_code
 from bpost_client.types import FundCode
 

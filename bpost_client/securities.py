@@ -13,8 +13,7 @@ from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
 from bpost_client.codes import code_index
 from bpost_client.events import iter_events
-from bpost_client.identifiers import ascii_from_bytes, check_isin
-from bpost_client.ssi import fixed_code
+from bpost_client.identifiers import ascii_from_bytes, check_isin, fixed_code
 
 __all__ = ["Security", "list_securities", "register_securities"]
 

@@ -13,11 +13,10 @@ from web3.types import TxReceipt
 
 from bpost_client.client import Client
 from bpost_client.exceptions import RowError, ValidationError
-from bpost_client.identifiers import check_isin
+from bpost_client.identifiers import check_isin, fixed_code
 from bpost_client.io.cells import Cells
 from bpost_client.io.tables import FIRST_DATA_ROW, read_table
 from bpost_client.securities import Security, list_securities, register_securities
-from bpost_client.ssi import fixed_code
 
 __all__ = [
     "SECURITY_COLUMNS",

@@ -18,14 +18,16 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
 from bpost_client.confidential import Sealed, open_sealed, seal
+from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.events import event_frame, iter_events
-from bpost_client.funds import date_from_int, int_from_date
 from bpost_client.identifiers import (
     ascii_from_bytes,
+    ascii_from_hex,
     bytes20_from_lei,
     bytes32_from_ascii,
     check_bic,
     check_fund_code,
+    fixed_code,
     lei_from_bytes20,
 )
 from bpost_client.participants import get_institution, signer_institution
@@ -35,7 +37,6 @@ __all__ = [
     "Ssi",
     "SsiTerms",
     "applicable_ssis",
-    "fixed_code",
     "list_ssis",
     "notifications",
     "publish_ssis",
@@ -45,14 +46,6 @@ __all__ = [
 
 CONTRACT = "SsiRegistry"
 MAX_BATCH = 128
-
-
-def fixed_code(text: str, size: int, field: str) -> bytes:
-    """``text`` as a code of 1 to ``size`` printable ASCII characters, zero-padded."""
-    raw = text.encode("ascii")
-    if not raw or len(raw) > size or not text.isprintable() or " " in text:
-        raise ValueError(f"{field} {text!r} is not 1 to {size} ASCII letters or digits")
-    return raw.ljust(size, b"\0")
 
 
 @dataclass(frozen=True)
@@ -242,7 +235,7 @@ def notifications(client: Client, counterparty: str) -> pd.DataFrame:
         client.manifest.start_block,
         argument_filters={"counterparty": bytes20_from_lei(counterparty)},
     )
-    frame["owner"] = [bytes.fromhex(v[2:]).decode("ascii") for v in frame["owner"]]
+    frame["owner"] = [ascii_from_hex(v) for v in frame["owner"]]
     frame["effectiveFrom"] = [date_from_int(int(v)) for v in frame["effectiveFrom"]]
     return frame[["block", "time", "owner", "ssiKey", "version", "effectiveFrom"]].rename(
         columns={"ssiKey": "ssi_key", "effectiveFrom": "effective_from"}

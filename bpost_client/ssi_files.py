@@ -23,19 +23,11 @@ from web3.types import TxReceipt
 from bpost_client.client import Client
 from bpost_client.confidential import NotEntitledError
 from bpost_client.exceptions import ContractRevert, RowError, ValidationError
-from bpost_client.identifiers import check_bic, check_fund_code, check_lei
+from bpost_client.identifiers import check_bic, check_fund_code, check_lei, fixed_code
 from bpost_client.io.cells import Cells, split_list
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
 from bpost_client.participants import encryption_key_of, get_institution, signer_institution
-from bpost_client.ssi import (
-    Ssi,
-    SsiTerms,
-    fixed_code,
-    list_ssis,
-    publish_ssis,
-    read_account,
-    ssi_key,
-)
+from bpost_client.ssi import Ssi, SsiTerms, list_ssis, publish_ssis, read_account, ssi_key
 from bpost_client.types import Lei
 
 __all__ = [

@@ -16,6 +16,7 @@ from eth_utils.address import is_address, to_checksum_address
 from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 
+from bpost_client.identifiers import ascii_from_hex
 from bpost_client.indexer.schema import events
 from bpost_client.manifest import Manifest
 from bpost_client.types import InstitutionType, Role
@@ -40,12 +41,10 @@ def lei_text(value: Any) -> str:
     """A LEI as the index stores it (0x-hex of 20 ASCII bytes) turned into its text; text that
     is no such hex is returned as it is."""
     text = str(value)
-    if text.startswith("0x"):
-        try:
-            return bytes.fromhex(text[2:]).rstrip(b"\0").decode("ascii")
-        except (ValueError, UnicodeDecodeError):
-            return text
-    return text
+    try:
+        return ascii_from_hex(text)
+    except ValueError:
+        return text
 
 
 @dataclass(frozen=True)

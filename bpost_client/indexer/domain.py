@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bpost_client.funds import FUND_EVENTS
-from bpost_client.identifiers import fund_code
+from bpost_client.identifiers import ascii_from_hex, fund_code
 from bpost_client.lending.statements import STATEMENT_EVENTS
 from bpost_client.prices import LANES
 from bpost_client.types import Role
@@ -74,8 +74,8 @@ def hex_text(value: Any) -> str:
     if not isinstance(value, str) or not value.startswith("0x"):
         return ""
     try:
-        text = bytes.fromhex(value[2:]).rstrip(b"\0").decode("ascii")
-    except (ValueError, UnicodeDecodeError):
+        text = ascii_from_hex(value)
+    except ValueError:
         return ""
     return text if _PRINTABLE.match(text) else ""
 

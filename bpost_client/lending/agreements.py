@@ -21,9 +21,9 @@ from web3.types import TxReceipt
 
 from bpost_client.client import Client
 from bpost_client.confidential import Sealed, open_sealed_with_salt, seal
+from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.events import iter_events
 from bpost_client.exceptions import BPostError
-from bpost_client.funds import date_from_int, int_from_date
 from bpost_client.identifiers import (
     ascii_from_bytes,
     bytes20_from_lei,

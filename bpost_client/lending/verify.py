@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from bpost_client.client import Client
-from bpost_client.funds import int_from_date
+from bpost_client.dates import int_from_date
 from bpost_client.lending.terms import DayCount, DaysCounted, PriceBasis, Rounding, minor_unit
 
 __all__ = ["SCALE", "calculate_on_chain", "calculator_arguments", "scaled"]
