@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from fresh_chain import deployed_chain, report
 
-from bpost_client import calendars
+from bpost_client.reference import calendars
 
 QUERIES = 10_000
 YEARS = (2025, 2026)

@@ -65,7 +65,6 @@ from sqlalchemy import String, column, func, insert, select, table, type_coerce,
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import TableClause
 
-from bpost_client import roster, signers
 from bpost_client.api.auth import issue_api_token
 from bpost_client.client import connect
 from bpost_client.explorer.app import create_explorer
@@ -73,6 +72,7 @@ from bpost_client.identifiers import fund_code, isin_is_valid, isin_with_check_d
 from bpost_client.indexer import Indexer, open_engine
 from bpost_client.indexer.domain import hex_text
 from bpost_client.indexer.schema import blocks, checkpoint, events, records, transactions
+from bpost_client.platform import roster, signers
 
 sys.path.insert(0, str(ROOT))  # the demo's steps live with the explorer's tests
 from tests.explorer.demo_chain import run_demo

@@ -20,11 +20,12 @@ from typing import Any
 import pandas as pd
 from fresh_chain import ROOT, deployed_chain, gas_parts, report
 
-from bpost_client import fund_files, funds, roster, signers, ssi
 from bpost_client.client import Client
-from bpost_client.fund_table import FUND_COLUMNS
 from bpost_client.identifiers import isin_is_valid
-from bpost_client.participants import list_institutions
+from bpost_client.platform import roster, signers
+from bpost_client.platform.participants import list_institutions
+from bpost_client.registry import fund_files, funds, ssi
+from bpost_client.registry.fund_table import FUND_COLUMNS
 
 FUNDS = 2_000
 NAIVE_FUNDS = 200

@@ -32,9 +32,13 @@ from typing import Any
 
 from fresh_chain import ROOT, deployed_chain, gas_parts, report
 
-from bpost_client import calendars, dates, funds, navs, roster, signers
+from bpost_client import dates
 from bpost_client.client import Client, connect
+from bpost_client.distribution import navs
 from bpost_client.identifiers import bytes32_from_ascii
+from bpost_client.platform import roster, signers
+from bpost_client.reference import calendars
+from bpost_client.registry import funds
 from bpost_client.types import FundStatus, FundType, RequestKind
 
 FUNDS_TARGET = 6_000

@@ -22,10 +22,10 @@ from typing import Any
 
 from fresh_chain import deployed_chain, report
 
-from bpost_client import prices
 from bpost_client.client import Client
 from bpost_client.identifiers import isin_with_check_digit
-from bpost_client.securities import Security, list_securities, register_securities
+from bpost_client.reference import prices
+from bpost_client.reference.securities import Security, list_securities, register_securities
 from bpost_client.types import Role
 
 SECURITIES = 4_000

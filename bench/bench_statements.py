@@ -19,11 +19,12 @@ from pathlib import Path
 
 from fresh_chain import ROOT, deployed_chain, gas_parts, report
 
-from bpost_client import calendars, roster
 from bpost_client.client import Client
 from bpost_client.lending import statements as st
 from bpost_client.lending.matching import MatchUnit
-from bpost_client.signers import dev_account
+from bpost_client.platform import roster
+from bpost_client.platform.signers import dev_account
+from bpost_client.reference import calendars
 
 N = 500
 NAIVE = 50

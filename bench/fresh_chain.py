@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bpost_client import chain, contracts, deployment, signers
+from bpost_client import contracts
 from bpost_client.client import Client, connect, web3_for
+from bpost_client.platform import chain, deployment, signers
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,8 +14,8 @@ from web3.middleware import ExtraDataToPOAMiddleware
 from bpost_client._utils.sender import FeeMode, Sender
 from bpost_client.contracts import DEPLOYED_CONTRACTS, load_abi
 from bpost_client.exceptions import ChainError, ManifestError, SignerError
-from bpost_client.explorer_links import check_explorer_url, explorer_url_from_env
 from bpost_client.manifest import Manifest, manifest_path
+from bpost_client.platform.explorer_links import check_explorer_url, explorer_url_from_env
 
 __all__ = ["Client", "connect", "web3_for"]
 

@@ -19,30 +19,24 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand
 
-from bpost_client import (
-    dividends,
-    fund_files,
-    funds,
-    navs,
-    prices,
-    ssi,
-    subscriptions,
-)
 from bpost_client.cli._context import blank_missing
 from bpost_client.client import Client, connect
-from bpost_client.confidential import NotEntitledError
-from bpost_client.distribution.convert import read
+from bpost_client.distribution import navs, subscriptions
+from bpost_client.distribution.publication import publish_dataset
+from bpost_client.distribution.standard.convert import read
+from bpost_client.distribution.watcher import WatchConfig, Watcher
 from bpost_client.exceptions import BPostError
 from bpost_client.lending import calculate
 from bpost_client.lending.files import read_inputs
 from bpost_client.lending.verify import calculate_on_chain
-from bpost_client.participants import clients_by_institution, signer_institution
-from bpost_client.publication import publish_dataset
-from bpost_client.securities import list_securities
-from bpost_client.signers import dev_account
-from bpost_client.ssi_files import upload_ssis
+from bpost_client.platform.confidential import NotEntitledError
+from bpost_client.platform.participants import clients_by_institution, signer_institution
+from bpost_client.platform.signers import dev_account
+from bpost_client.reference import dividends, prices
+from bpost_client.reference.securities import list_securities
+from bpost_client.registry import fund_files, funds, ssi
+from bpost_client.registry.ssi_files import upload_ssis
 from bpost_client.types import FundStatus, RequestKind
-from bpost_client.watcher import WatchConfig, Watcher
 
 DEMO_FUNDS = Path("config/demo-funds.csv")
 DEMO_SSI = Path("config/demo-ssi.csv")

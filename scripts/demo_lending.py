@@ -25,7 +25,6 @@ import pandas as pd
 from ape.cli import ConnectedProviderCommand
 from web3.exceptions import ContractCustomError
 
-from bpost_client import price_files
 from bpost_client._utils.reverts import translate
 from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError
@@ -44,9 +43,10 @@ from bpost_client.lending.files import read_inputs, read_movements
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.lending.period import Book
 from bpost_client.lending.settlement import net_instructions, statement_references
-from bpost_client.participants import clients_by_institution
-from bpost_client.signers import dev_account
-from bpost_client.ssi_files import upload_ssis
+from bpost_client.platform.participants import clients_by_institution
+from bpost_client.platform.signers import dev_account
+from bpost_client.reference import price_files
+from bpost_client.registry.ssi_files import upload_ssis
 
 LENDING = Path("config/demo-lending")
 OUT = Path(".bpost/demo")

@@ -18,9 +18,9 @@ from ape.cli import ConnectedProviderCommand, account_option
 from bpost_client.cli.deploy import manifest_summary
 from bpost_client.client import web3_for
 from bpost_client.contracts import load_build_artifacts
-from bpost_client.deployment import deploy, existing_deployment, is_current, load_params
 from bpost_client.exceptions import BPostError
-from bpost_client.signers import from_ape_account
+from bpost_client.platform.deployment import deploy, existing_deployment, is_current, load_params
+from bpost_client.platform.signers import from_ape_account
 
 
 def _print(summary: dict[str, object]) -> None:

@@ -14,8 +14,8 @@ from ape.cli import ConnectedProviderCommand, account_option
 
 from bpost_client.client import connect
 from bpost_client.exceptions import BPostError
-from bpost_client.roster import apply_plan, plan_roster, read_roster
-from bpost_client.signers import from_ape_account
+from bpost_client.platform.roster import apply_plan, plan_roster, read_roster
+from bpost_client.platform.signers import from_ape_account
 
 
 @click.command(cls=ConnectedProviderCommand)

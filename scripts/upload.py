@@ -15,11 +15,11 @@ import click
 from ape.cli import ConnectedProviderCommand, account_option
 
 from bpost_client.client import connect
-from bpost_client.corporate_files import upload_corporate
 from bpost_client.exceptions import BPostError
-from bpost_client.fund_files import upload_funds
-from bpost_client.signers import from_ape_account
-from bpost_client.ssi_files import upload_ssis
+from bpost_client.platform.signers import from_ape_account
+from bpost_client.registry.corporate_files import upload_corporate
+from bpost_client.registry.fund_files import upload_funds
+from bpost_client.registry.ssi_files import upload_ssis
 
 
 @click.command(cls=ConnectedProviderCommand)

@@ -1,8 +1,9 @@
 """Fixtures shared by the client and end-to-end tests: one real anvil per test session.
 
-The session chain is started by ``bpost_client.chain`` (the code ``bpost chain start`` runs) on a
-free port, deployed by ``bpost_client.deployment`` and seeded with the demo roster. Each test runs
-between an ``evm_snapshot`` and an ``evm_revert``, so tests see the same seeded state.
+The session chain is started by ``bpost_client.platform.chain`` (the code ``bpost chain start``
+runs) on a free port, deployed by ``bpost_client.platform.deployment`` and seeded with the demo
+roster. Each test runs between an ``evm_snapshot`` and an ``evm_revert``, so tests see the same
+seeded state.
 The contract tests (``ape test tests/contracts``) use none of these fixtures.
 """
 
@@ -19,6 +20,8 @@ import requests
 
 if TYPE_CHECKING:  # Playwright itself is imported by the browser fixture only
     from playwright.sync_api import Browser, Page
+
+    from bpost_client.client import Client
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / ".build" / "__local__.json"
@@ -54,8 +57,9 @@ class Node:
 
 @pytest.fixture(scope="session")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
-    from bpost_client import chain, contracts, deployment, roster, signers
+    from bpost_client import contracts
     from bpost_client.client import connect, web3_for
+    from bpost_client.platform import chain, deployment, roster, signers
 
     data_dir = tmp_path_factory.mktemp("chain")
     config = chain.ChainConfig(data_dir=data_dir, port=free_port())
@@ -164,3 +168,74 @@ def page(browser: Browser) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+# --- actors of the chain tests: clients signing as the demo institutions' dev accounts -------
+
+
+def _client(node: Node, index: int) -> Client:
+    from bpost_client.client import connect
+    from bpost_client.platform.signers import dev_account
+
+    return connect(node.url, node.deployments, dev_account(index))
+
+
+@pytest.fixture
+def operator(isolated: Node) -> Client:
+    """The platform operator: deployer, default admin, OPERATOR and CODE_REGISTRAR."""
+    return _client(isolated, 0)
+
+
+@pytest.fixture
+def asset_manager(isolated: Node) -> Client:
+    return _client(isolated, 1)
+
+
+@pytest.fixture
+def trustee(isolated: Node) -> Client:
+    return _client(isolated, 2)
+
+
+@pytest.fixture
+def outsider(isolated: Node) -> Client:
+    """An address bound to no institution and holding no role."""
+    return _client(isolated, 15)
+
+
+@pytest.fixture
+def reader(isolated: Node) -> Client:
+    """A read-only client."""
+    from bpost_client.client import connect
+
+    return connect(isolated.url, isolated.deployments)
+
+
+@pytest.fixture
+def nav_funds(
+    isolated: Node, operator: Client, asset_manager: Client, trustee: Client
+) -> list[str]:
+    """Three active Sakura funds with a profile (Tokyo NAV days, New York holidays, closing on
+    15 January and July); the 2026 Tokyo and New York calendars published."""
+    from bpost_client.client import connect
+    from bpost_client.distribution import navs
+    from bpost_client.platform.signers import dev_account
+    from bpost_client.reference import calendars
+    from bpost_client.registry import funds
+    from bpost_client.types import FundStatus
+    from tests.registry.test_funds import establish, registration
+
+    calendars.publish_years(
+        operator,
+        [
+            calendars.year_map(m, 2026, calendars.sessions_from_exchange_calendars(m, [2026]))
+            for m in ("XTKS", "XNYS")
+        ],
+    )
+    distributor = connect(isolated.url, isolated.deployments, dev_account(4))
+    codes = funds.register_funds(asset_manager, [registration(f"NAV-{i}") for i in range(3)])
+    for code in codes:
+        establish(asset_manager, trustee, distributor, code)
+        funds.set_status(asset_manager, code, FundStatus.ACTIVE)
+    profile = navs.Profile(closing_months=(1, 7), closing_day=15, holiday_markets=("XNYS",))
+    navs.set_profiles(asset_manager, codes, profile)
+    return codes

@@ -32,7 +32,7 @@ from bpost_client.exceptions import (
     TransactionError,
     TransactionReplaced,
 )
-from bpost_client.explorer_links import TRANSACTIONS_LOGGER, check_explorer_url, tx_link
+from bpost_client.platform.explorer_links import TRANSACTIONS_LOGGER, check_explorer_url, tx_link
 
 __all__ = ["Call", "FeeMode", "PendingTx", "Sender"]
 

@@ -14,7 +14,7 @@ from bpost_client.api.auth import CHALLENGE_SECONDS, SESSION_SECONDS, Clock
 from bpost_client.api.dependencies import Services
 from bpost_client.api.errors import install_handlers
 from bpost_client.client import Client
-from bpost_client.distribution.records import SPEC_VERSION
+from bpost_client.distribution.standard.records import SPEC_VERSION
 
 __all__ = ["TITLE", "create_app", "openapi_document"]
 

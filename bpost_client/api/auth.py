@@ -37,7 +37,7 @@ from eth_account.messages import encode_defunct
 from bpost_client.client import Client
 from bpost_client.exceptions import BPostError, ConfigError
 from bpost_client.identifiers import bytes20_from_lei, check_address, check_lei
-from bpost_client.participants import institution_of
+from bpost_client.platform.participants import institution_of
 from bpost_client.types import Address, InstitutionStatus, Lei
 
 __all__ = [

@@ -14,7 +14,6 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from bpost_client import navs
 from bpost_client.api import models
 from bpost_client.api.dependencies import Caller, Services, caller, services, visible_fund
 from bpost_client.api.errors import ApiError, error_responses
@@ -30,7 +29,8 @@ from bpost_client.api.formats import (
 from bpost_client.api.index import Entry, record_key
 from bpost_client.api.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorError, Page, page_of
 from bpost_client.api.visibility import FundView
-from bpost_client.distribution.records import (
+from bpost_client.distribution import navs
+from bpost_client.distribution.standard.records import (
     SPEC_VERSION,
     Dataset,
     Distribution,
@@ -39,7 +39,7 @@ from bpost_client.distribution.records import (
     NonApplicationDay,
     Record,
 )
-from bpost_client.distribution.standard_json import record_object
+from bpost_client.distribution.standard.standard_json import record_object
 
 __all__ = ["BLOCK_HEADER", "NEXT_CURSOR_HEADER", "router"]
 

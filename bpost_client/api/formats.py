@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from enum import StrEnum
 
-from bpost_client.distribution import fund_xml, ita_csv, vendor_csv
-from bpost_client.distribution.convert import dropped
-from bpost_client.distribution.records import Dataset
+from bpost_client.distribution.standard import fund_xml, ita_csv, vendor_csv
+from bpost_client.distribution.standard.convert import dropped
+from bpost_client.distribution.standard.records import Dataset
 from bpost_client.exceptions import BPostError, ValidationError
 
 __all__ = [

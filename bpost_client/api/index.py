@@ -2,8 +2,8 @@
 
 Built from the chain's events by the functions every reader uses (:func:`navs.nav_batches`,
 :func:`navs.nav_corrections`, :func:`notices.notice_changes`) and converted to the standard's
-records as :mod:`bpost_client.feed` converts them, so the API shows what a watcher delivers.
-Per fund it holds the current version of each NAV, distribution, non-application day and
+records as :mod:`bpost_client.distribution.feed` converts them, so the API shows what a watcher
+delivers. Per fund it holds the current version of each NAV, distribution, non-application day and
 management report (a correction with its version, reason and replaced values) and the
 corrections in chain order, each with its block.
 
@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
-from bpost_client import navs, notices
 from bpost_client.client import Client
-from bpost_client.distribution.records import (
+from bpost_client.distribution import navs, notices
+from bpost_client.distribution.feed import nav_correction_record, nav_record, standard_record
+from bpost_client.distribution.standard.records import (
     Distribution,
     ManagementReport,
     Nav,
     NonApplicationDay,
     Record,
 )
-from bpost_client.feed import nav_correction_record, nav_record, standard_record
 from bpost_client.types import FundCode
 
 __all__ = ["BlockListener", "DistributionIndex", "Entry", "FundRecords", "Shelf"]

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bpost_client.distribution.records import SPEC_VERSION
+from bpost_client.distribution.standard.records import SPEC_VERSION
 
 __all__ = [
     "Challenge",

@@ -1,10 +1,10 @@
 """Which funds an institution sees, and naming a fund by any of its codes.
 
 An institution sees a fund when it is one of the fund's parties on chain: its asset manager,
-trustee, a distributor or a custodian (:func:`bpost_client.funds.get_fund`). What the chain says of
-a fund is cached per fund and forgotten when the fund's definitive version or status changes (the
-index tells of each range of blocks it reads), or all at once when the index read everything
-again. A fund an institution does not see is answered as one that does not exist.
+trustee, a distributor or a custodian (:func:`bpost_client.registry.funds.get_fund`). What the
+chain says of a fund is cached per fund and forgotten when the fund's definitive version or status
+changes (the index tells of each range of blocks it reads), or all at once when the index read
+everything again. A fund an institution does not see is answered as one that does not exist.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from bpost_client import funds
 from bpost_client.client import Client
-from bpost_client.distribution.records import check_fund
-from bpost_client.events import iter_events
+from bpost_client.distribution.standard.records import check_fund
 from bpost_client.exceptions import ContractRevert
 from bpost_client.identifiers import ascii_from_bytes
+from bpost_client.platform.events import iter_events
+from bpost_client.registry import funds
 from bpost_client.types import FundCode, FundStatus, Lei, PartyRole
 
 __all__ = ["FUND_CHANGES", "FundDirectory", "FundView"]

@@ -28,7 +28,11 @@ from bpost_client.cli.reference_data import dividends_group, prices_group, secur
 from bpost_client.cli.roles import roles
 from bpost_client.cli.status import status
 from bpost_client.exceptions import BPostError, ConfigError
-from bpost_client.explorer_links import EXPLORER_URL_ENV, TRANSACTIONS_LOGGER, check_explorer_url
+from bpost_client.platform.explorer_links import (
+    EXPLORER_URL_ENV,
+    TRANSACTIONS_LOGGER,
+    check_explorer_url,
+)
 
 __all__ = ["cli", "main"]
 

@@ -18,9 +18,9 @@ from tqdm import tqdm
 from web3 import Web3
 
 from bpost_client._utils.sender import FeeMode
-from bpost_client.chain import CHAIN_ID
 from bpost_client.client import Client, connect, web3_for
-from bpost_client.signers import dev_account, from_keystore
+from bpost_client.platform.chain import CHAIN_ID
+from bpost_client.platform.signers import dev_account, from_keystore
 
 __all__ = ["Context", "blank_missing", "emit", "pass_context", "progress"]
 

@@ -6,10 +6,10 @@ from datetime import date
 
 import click
 
-from bpost_client import calendars
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.exceptions import ValidationError
 from bpost_client.io.tables import parse_date
+from bpost_client.reference import calendars
 
 __all__ = ["calendar_group"]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from bpost_client import chain as embedded
 from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.platform import chain as embedded
 
 __all__ = ["chain"]
 

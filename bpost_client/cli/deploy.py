@@ -8,10 +8,10 @@ import click
 
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.contracts import load_build_artifacts
-from bpost_client.deployment import deploy as deploy_contracts
-from bpost_client.deployment import existing_deployment, is_current, load_params
 from bpost_client.exceptions import ConfigError, SignerError
 from bpost_client.manifest import Manifest
+from bpost_client.platform.deployment import deploy as deploy_contracts
+from bpost_client.platform.deployment import existing_deployment, is_current, load_params
 
 __all__ = ["deploy", "manifest_summary"]
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from bpost_client import navs, subscriptions
 from bpost_client.cli._context import Context, emit, pass_context
-from bpost_client.distribution.convert import FORMATS, convert, dropped, read
+from bpost_client.distribution import navs, subscriptions
+from bpost_client.distribution.publication import publish_dataset
+from bpost_client.distribution.standard.convert import FORMATS, convert, dropped, read
+from bpost_client.distribution.watcher import WatchConfig, Watcher
 from bpost_client.exceptions import ValidationError
-from bpost_client.funds import resolve_fund
 from bpost_client.identifiers import check_fund_code, check_lei
-from bpost_client.publication import publish_dataset
-from bpost_client.watcher import WatchConfig, Watcher
+from bpost_client.registry.funds import resolve_fund
 
 __all__ = ["distribution_group"]
 

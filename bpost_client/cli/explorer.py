@@ -138,7 +138,7 @@ def explorer_sign(ctx: Context, nonce: str) -> None:
     and print the signature; paste it, with the address printed beside it, into the login
     page."""
     from bpost_client.api.auth import login_message
-    from bpost_client.signers import from_keystore
+    from bpost_client.platform.signers import from_keystore
 
     if ctx.keystore is not None:
         account = from_keystore(ctx.keystore)
@@ -197,7 +197,7 @@ def explorer_start(
     """
     from bpost_client.api.auth import issue_api_token
     from bpost_client.indexer import Indexer, default_database_url, open_engine
-    from bpost_client.participants import get_institution
+    from bpost_client.platform.participants import get_institution
 
     service = _service(data_dir, host, port)
     url = database or default_database_url()

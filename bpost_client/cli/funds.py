@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from bpost_client import fund_files, funds
 from bpost_client.cli._context import Context, blank_missing, emit, pass_context, progress
 from bpost_client.exceptions import ValidationError
-from bpost_client.funds import FundRecord
 from bpost_client.identifiers import check_fund_code, check_lei
 from bpost_client.io.tables import parse_date, write_table
-from bpost_client.participants import signer_institution
+from bpost_client.platform.participants import signer_institution
+from bpost_client.registry import fund_files, funds
+from bpost_client.registry.funds import FundRecord
 from bpost_client.types import FundStatus, RequestKind
 
 __all__ = ["funds_group"]

@@ -11,14 +11,14 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from bpost_client import corporate, corporate_files, ssi, ssi_files
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.client import Client
-from bpost_client.confidential import NotEntitledError
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_lei
 from bpost_client.io.tables import parse_date, write_table
-from bpost_client.participants import institution_of
+from bpost_client.platform.confidential import NotEntitledError
+from bpost_client.platform.participants import institution_of
+from bpost_client.registry import corporate, corporate_files, ssi, ssi_files
 
 __all__ = ["corporate_group", "ssi_group"]
 

@@ -6,10 +6,10 @@ from dataclasses import asdict
 
 import click
 
-from bpost_client import participants as registry
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_address, check_lei
+from bpost_client.platform import participants as registry
 from bpost_client.types import InstitutionType
 
 __all__ = ["participants"]

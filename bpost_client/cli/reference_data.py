@@ -10,13 +10,13 @@ from typing import Any
 import click
 import pandas as pd
 
-from bpost_client import dividend_files, dividends, price_files, prices, security_files
 from bpost_client._utils.reverts import translate
 from bpost_client.cli._context import Context, emit, pass_context, progress
 from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_isin
 from bpost_client.io.tables import parse_date, write_table
+from bpost_client.reference import dividend_files, dividends, price_files, prices, security_files
 
 __all__ = ["dividends_group", "prices_group", "securities_group"]
 

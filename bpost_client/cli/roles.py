@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from bpost_client import roles as access
 from bpost_client.cli._context import Context, emit, pass_context, progress
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_address
-from bpost_client.roster import apply_plan, plan_roster, read_roster
+from bpost_client.platform import roles as access
+from bpost_client.platform.roster import apply_plan, plan_roster, read_roster
 from bpost_client.types import Role
 
 __all__ = ["roles"]

@@ -17,8 +17,8 @@ from pathlib import Path
 import requests
 
 from bpost_client._utils.processes import terminate
-from bpost_client.chain import ChainConfig
 from bpost_client.exceptions import BPostError
+from bpost_client.platform.chain import ChainConfig
 
 __all__ = [
     "DEFAULT_DATA_DIR",

@@ -40,10 +40,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bpost_client.funds import FUND_EVENTS
 from bpost_client.identifiers import ascii_from_hex, fund_code
 from bpost_client.lending.statements import STATEMENT_EVENTS
-from bpost_client.prices import LANES
+from bpost_client.reference.prices import LANES
+from bpost_client.registry.funds import FUND_EVENTS
 from bpost_client.types import Role
 
 __all__ = ["Record", "agreement_key", "hex_text", "project"]

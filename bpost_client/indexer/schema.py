@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 
-from bpost_client.chain import ChainConfig
+from bpost_client.platform.chain import ChainConfig
 
 __all__ = [
     "DEFAULT_DATA_DIR",

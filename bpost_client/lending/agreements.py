@@ -2,8 +2,8 @@
 acknowledges them; a rate change is a new version of the terms with its effective date. The loan
 movements (new loans, returns, recalls, collateral changes) are recorded by the lender or its
 agent as versions of the whole history and confirmed by the borrower. Terms and movements are
-sealed to the parties (:mod:`bpost_client.confidential`): the chain holds ciphertext and salted
-commitments, and a party opens them with its key to calculate on the agreed inputs
+sealed to the parties (:mod:`bpost_client.platform.confidential`): the chain holds ciphertext and
+salted commitments, and a party opens them with its key to calculate on the agreed inputs
 (:func:`agreed_book`) or to have ``calculateCommitted`` verify a figure.
 """
 
@@ -20,9 +20,7 @@ from eth_abi.abi import decode, encode
 from web3.types import TxReceipt
 
 from bpost_client.client import Client
-from bpost_client.confidential import Sealed, open_sealed_with_salt, seal
 from bpost_client.dates import date_from_int, int_from_date
-from bpost_client.events import iter_events
 from bpost_client.exceptions import BPostError
 from bpost_client.identifiers import (
     ascii_from_bytes,
@@ -43,7 +41,9 @@ from bpost_client.lending.terms import (
     Rounding,
 )
 from bpost_client.lending.verify import SCALE, calculator_arguments, scaled
-from bpost_client.participants import get_institution
+from bpost_client.platform.confidential import Sealed, open_sealed_with_salt, seal
+from bpost_client.platform.events import iter_events
+from bpost_client.platform.participants import get_institution
 from bpost_client.types import Lei
 
 __all__ = [

@@ -60,8 +60,8 @@ from bpost_client.lending.statements import (
     submitted_figures,
 )
 from bpost_client.lending.terms import minor_unit
-from bpost_client.participants import get_institution
-from bpost_client.ssi import applicable_ssis, read_account
+from bpost_client.platform.participants import get_institution
+from bpost_client.registry.ssi import applicable_ssis, read_account
 from bpost_client.types import Lei
 
 __all__ = [

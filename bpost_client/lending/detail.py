@@ -25,7 +25,6 @@ import numpy.typing as npt
 import pandas as pd
 from eth_utils.crypto import keccak
 
-from bpost_client.confidential import SALT_BYTES
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import EXACT, as_decimal, is_missing
 from bpost_client.lending.kernel import (
@@ -49,6 +48,7 @@ from bpost_client.lending.kernel import (
 )
 from bpost_client.lending.period import Book, Versions, period_segments, split_versions
 from bpost_client.lending.results import MissingPriceError
+from bpost_client.platform.confidential import SALT_BYTES
 
 __all__ = [
     "DETAIL_COLUMNS",

@@ -22,9 +22,7 @@ from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
 from bpost_client.client import Client
-from bpost_client.confidential import Sealed, open_sealed, seal
 from bpost_client.dates import date_from_int, int_from_date
-from bpost_client.events import event_frame, iter_events
 from bpost_client.exceptions import BPostError
 from bpost_client.identifiers import (
     ascii_from_bytes,
@@ -34,7 +32,9 @@ from bpost_client.identifiers import (
     lei_from_bytes20,
 )
 from bpost_client.lending.matching import MatchUnit
-from bpost_client.participants import get_institution
+from bpost_client.platform.confidential import Sealed, open_sealed, seal
+from bpost_client.platform.events import event_frame, iter_events
+from bpost_client.platform.participants import get_institution
 from bpost_client.types import Lei
 
 __all__ = [

@@ -21,14 +21,16 @@ import pytest
 from eth_account.messages import encode_defunct
 from fastapi import FastAPI
 
-from bpost_client import calendars, funds, navs, notices
 from bpost_client.api.app import create_app
 from bpost_client.client import Client, connect
-from bpost_client.signers import dev_account
+from bpost_client.distribution import navs, notices
+from bpost_client.platform.signers import dev_account
+from bpost_client.reference import calendars
+from bpost_client.registry import funds
 from bpost_client.types import FundStatus
-from tests.client.test_funds import establish, registration
 from tests.conftest import Node, rpc
 from tests.helpers import Clock
+from tests.registry.test_funds import establish, registration
 
 with warnings.catch_warnings():
     # Starlette would rather use httpx2, which the project does not pin; httpx 0.28 works.

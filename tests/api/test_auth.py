@@ -9,9 +9,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bpost_client import participants
 from bpost_client.api.auth import CHALLENGE_SECONDS, SESSION_SECONDS, issue_api_token
 from bpost_client.client import Client
+from bpost_client.platform import participants
 from tests.api.conftest import (
     DISTRIBUTOR,
     KANDA,

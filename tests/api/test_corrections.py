@@ -9,10 +9,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from bpost_client import navs
 from bpost_client.client import Client
-from bpost_client.distribution import standard_json
-from bpost_client.distribution.convert import read
+from bpost_client.distribution import navs
+from bpost_client.distribution.standard import standard_json
+from bpost_client.distribution.standard.convert import read
 from tests.api.conftest import CLOSING, NAV_DAYS, World, nav
 
 

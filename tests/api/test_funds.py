@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from bpost_client import funds
 from bpost_client.client import Client
 from bpost_client.identifiers import fund_code
+from bpost_client.registry import funds
 from bpost_client.types import FundStatus
 from tests.api.conftest import (
     ASSET_MANAGER,
@@ -18,7 +18,7 @@ from tests.api.conftest import (
     Login,
     World,
 )
-from tests.client.test_funds import registration
+from tests.registry.test_funds import registration
 
 NOWHERE = fund_code(999_999)
 """A platform code with a right check character that no fund has."""

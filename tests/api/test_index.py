@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from bpost_client import navs, notices
 from bpost_client.api.index import DistributionIndex
 from bpost_client.client import Client, connect
+from bpost_client.distribution import navs, notices
 from tests.api.conftest import World
 from tests.conftest import Node, rpc
 

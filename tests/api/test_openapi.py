@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from bpost_client.api.openapi import main, openapi_text
-from bpost_client.distribution.records import SPEC_VERSION
+from bpost_client.distribution.standard.records import SPEC_VERSION
 from tests.conftest import ROOT
 
 COMMITTED = ROOT / "docs" / "spec" / "openapi.json"

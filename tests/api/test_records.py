@@ -12,11 +12,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bpost_client import navs, notices
 from bpost_client.client import Client
-from bpost_client.distribution import standard_json
-from bpost_client.distribution.convert import read
-from bpost_client.distribution.records import Dataset
+from bpost_client.distribution import navs, notices
+from bpost_client.distribution.standard import standard_json
+from bpost_client.distribution.standard.convert import read
+from bpost_client.distribution.standard.records import Dataset
 from tests.api.conftest import (
     CLOSING,
     NAV_DAYS,

@@ -218,7 +218,7 @@ def nav_world(
 ) -> dict[str, Any]:
     """Two active funds of Sakura with profiles (Tokyo NAV days, New York holidays, closing on
     15 November) and a draft one; the 2026 Tokyo and New York calendars published."""
-    from bpost_client.calendars import sessions_from_exchange_calendars, year_map
+    from bpost_client.reference.calendars import sessions_from_exchange_calendars, year_map
     from tests.contracts.test_distribution_registry import NOVEMBER, serial_of
     from tests.contracts.test_fund_registry import establish, register, registration
 

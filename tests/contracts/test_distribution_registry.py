@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bpost_client.merkle import merkle_proof, merkle_root, nav_leaf
+from bpost_client.distribution.merkle import merkle_proof, merkle_root, nav_leaf
 from tests.contracts.reverts import reverts
 
 ACTIVE, SUSPENDED = 3, 4

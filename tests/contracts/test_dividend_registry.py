@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bpost_client.calendars import sessions_from_exchange_calendars, year_map
+from bpost_client.reference.calendars import sessions_from_exchange_calendars, year_map
 from tests.contracts.reverts import reverts
 
 TOYOTA, APPLE = b"JP3633400001", b"US0378331005"

@@ -10,8 +10,8 @@ from eth_utils.crypto import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpost_client.funds import ATTRIBUTES_ABI
 from bpost_client.identifiers import fund_code
+from bpost_client.registry.funds import ATTRIBUTES_ABI
 from tests.contracts.reverts import reverts
 
 DRAFT, ESTABLISHED, ACTIVE, SUSPENDED, REDEEMING, REDEEMED = range(1, 7)

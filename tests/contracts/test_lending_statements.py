@@ -12,7 +12,7 @@ import pytest
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
-from bpost_client.calendars import year_map
+from bpost_client.reference.calendars import year_map
 from tests.contracts.conftest import KEY
 from tests.contracts.reverts import reverts
 from tests.helpers import make_lei

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpost_client.calendars import year_map
 from bpost_client.dates import int_from_date
+from bpost_client.reference.calendars import year_map
 from tests.contracts.reverts import reverts
 
 WEEKDAYS_2026 = [

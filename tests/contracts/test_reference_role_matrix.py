@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bpost_client.calendars import sessions_from_exchange_calendars, year_map
+from bpost_client.reference.calendars import sessions_from_exchange_calendars, year_map
 from tests.contracts.reverts import reverts
 
 ACTORS = ["admin", "operator", "registrar", "outsider", "provider"]

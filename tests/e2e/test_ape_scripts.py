@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bpost_client.client import connect
-from bpost_client.participants import list_institutions
+from bpost_client.platform.participants import list_institutions
 from tests.conftest import DEMO_ROSTER, Node
 from tests.e2e.conftest import run_process
 

@@ -6,9 +6,9 @@ import os
 import time
 from pathlib import Path
 
-from bpost_client import chain, participants, roles
-from bpost_client.chain import CHAIN_ID, ChainConfig
 from bpost_client.client import connect, web3_for
+from bpost_client.platform import chain, participants, roles
+from bpost_client.platform.chain import CHAIN_ID, ChainConfig
 from tests.conftest import DEMO_ROSTER, free_port
 from tests.e2e.conftest import run_process
 

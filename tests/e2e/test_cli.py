@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bpost_client.participants import encryption_key_of
+from bpost_client.platform.participants import encryption_key_of
 from tests.conftest import DEMO_ROSTER
 from tests.helpers import fresh_account, make_lei
 

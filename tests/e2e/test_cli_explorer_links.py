@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bpost_client.client import web3_for
-from bpost_client.explorer_links import EXPLORER_URL_ENV, TRANSACTIONS_LOGGER
+from bpost_client.platform.explorer_links import EXPLORER_URL_ENV, TRANSACTIONS_LOGGER
 from tests.conftest import Node
 from tests.helpers import fresh_account
 

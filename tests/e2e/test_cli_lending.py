@@ -8,13 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bpost_client import calendars
 from bpost_client.client import connect
 from bpost_client.lending import Agreement
 from bpost_client.lending import agreements as lending
 from bpost_client.lending import statements as st
 from bpost_client.lending.matching import MatchUnit
-from bpost_client.signers import dev_account
+from bpost_client.platform.signers import dev_account
+from bpost_client.reference import calendars
 from tests.conftest import Node
 
 FUJI, MINATO = "3538000FUJITRUST0138", "3538000MINATOSEC0159"

@@ -23,17 +23,19 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from web3 import Web3
 
-from bpost_client import exceptions, funds, participants, roles, ssi
+from bpost_client import exceptions
 from bpost_client.api.auth import issue_api_token
 from bpost_client.client import Client, connect
 from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.session import COOKIE
 from bpost_client.indexer import Indexer, open_engine
-from bpost_client.signers import dev_account
+from bpost_client.platform import participants, roles
+from bpost_client.platform.signers import dev_account
+from bpost_client.registry import funds, ssi
 from bpost_client.types import InstitutionType, Role
-from tests.client.test_funds import registration
 from tests.conftest import Node, rpc
 from tests.helpers import Clock, fresh_account, make_lei
+from tests.registry.test_funds import registration
 
 with warnings.catch_warnings():
     # Starlette would rather use httpx2, which the project does not pin; httpx 0.28 works.

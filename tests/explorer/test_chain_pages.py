@@ -19,7 +19,7 @@ from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.names import NameBook
 from bpost_client.indexer import open_engine
 from bpost_client.indexer.schema import checkpoint, create_schema
-from bpost_client.signers import dev_account
+from bpost_client.platform.signers import dev_account
 from bpost_client.types import Role
 from tests.conftest import Node
 from tests.explorer.conftest import (

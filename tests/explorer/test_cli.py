@@ -15,10 +15,10 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from fastapi.testclient import TestClient
 
-from bpost_client import roles
 from bpost_client.api.auth import issue_api_token, login_message
 from bpost_client.cli import main
-from bpost_client.signers import dev_account
+from bpost_client.platform import roles
+from bpost_client.platform.signers import dev_account
 from bpost_client.types import Role
 from tests.conftest import Node, free_port
 from tests.explorer.conftest import DISTRIBUTOR, KANDA, OPERATOR, client_of, nonce_of

@@ -18,15 +18,18 @@ import pytest
 import requests
 from fastapi.testclient import TestClient
 
-from bpost_client import calendars, codes, funds, navs, notices, prices
 from bpost_client.api.auth import issue_api_token
 from bpost_client.client import Client, connect
+from bpost_client.distribution import navs, notices
 from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.domain.lending import money
 from bpost_client.identifiers import bytes32_from_ascii
 from bpost_client.indexer import Indexer, open_engine
 from bpost_client.lending import statements as st
-from bpost_client.securities import list_securities
+from bpost_client.platform import codes
+from bpost_client.reference import calendars, prices
+from bpost_client.reference.securities import list_securities
+from bpost_client.registry import funds
 from bpost_client.types import RecordKind
 from tests.conftest import Node, free_port, rpc
 from tests.explorer.demo_chain import run_demo

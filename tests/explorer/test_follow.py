@@ -9,12 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bpost_client import roles
 from bpost_client.cli.explorer import _follow
 from bpost_client.client import connect
 from bpost_client.indexer import Indexer, open_engine
 from bpost_client.indexer.schema import transactions
-from bpost_client.signers import dev_account
+from bpost_client.platform import roles
+from bpost_client.platform.signers import dev_account
 from bpost_client.types import Role
 from tests.conftest import Node
 from tests.helpers import fresh_account

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bpost_client import participants
 from bpost_client.api.auth import issue_api_token
 from bpost_client.explorer.session import COOKIE, local_path
 from bpost_client.explorer.state import HEAD_SECONDS
-from bpost_client.signers import dev_account
+from bpost_client.platform import participants
+from bpost_client.platform.signers import dev_account
 from tests.conftest import Node
 from tests.explorer.conftest import (
     DISTRIBUTOR,

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.corporate import AmlStatus, CrsStatus, FatcaStatus
 from bpost_client.explorer.domain.store import (
     Row,
     day,
@@ -20,6 +19,7 @@ from bpost_client.explorer.domain.store import (
     rows_of,
 )
 from bpost_client.indexer.domain import hex_text
+from bpost_client.registry.corporate import AmlStatus, CrsStatus, FatcaStatus
 from bpost_client.types import InstitutionType
 
 __all__ = [

@@ -1,0 +1,2 @@
+"""The platform core: participants, roles, the roster, codes, confidentiality, signers,
+deployment and the embedded chain."""

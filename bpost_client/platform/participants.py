@@ -1,0 +1,256 @@
+"""Institutions: register, read, rename, rotate keys, bind addresses, suspend and reinstate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import coincurve
+import pandas as pd
+from eth_account.signers.local import LocalAccount
+from web3.types import TxReceipt
+
+from bpost_client._utils.reverts import translate
+from bpost_client.client import Client
+from bpost_client.exceptions import ValidationError
+from bpost_client.identifiers import (
+    ascii_from_hex,
+    bytes20_from_lei,
+    check_address,
+    check_lei,
+    lei_from_bytes20,
+)
+from bpost_client.platform.events import event_frame
+from bpost_client.types import Address, Institution, InstitutionStatus, InstitutionType, Lei
+
+__all__ = [
+    "EVENTS",
+    "MAX_NAME_BYTES",
+    "InstitutionSpec",
+    "add_operator",
+    "check_encryption_key",
+    "clients_by_institution",
+    "encryption_key_of",
+    "get_institution",
+    "history",
+    "institution_of",
+    "institutions_frame",
+    "list_institutions",
+    "register_institution",
+    "reinstate_institution",
+    "remove_operator",
+    "rename_institution",
+    "set_encryption_key",
+    "signer_institution",
+    "suspend_institution",
+]
+
+CONTRACT = "ParticipantRegistry"
+MAX_NAME_BYTES = 200
+EVENTS = (
+    "InstitutionRegistered",
+    "InstitutionRenamed",
+    "EncryptionKeyChanged",
+    "OperatorAdded",
+    "OperatorRemoved",
+    "InstitutionSuspended",
+    "InstitutionReinstated",
+)
+
+
+def check_encryption_key(key: bytes | str) -> bytes:
+    """A compressed secp256k1 public key (33 bytes) that lies on the curve.
+
+    Raises:
+        ValueError: not hex, not 33 bytes with 0x02/0x03 first, or not a point of the curve.
+    """
+    raw = bytes.fromhex(key.removeprefix("0x")) if isinstance(key, str) else bytes(key)
+    if len(raw) != 33 or raw[0] not in (2, 3):
+        raise ValueError(
+            "an encryption key is a compressed secp256k1 public key: 33 bytes, 02/03 first"
+        )
+    try:
+        coincurve.PublicKey(raw)
+    except ValueError as exc:
+        raise ValueError("the encryption key is not a point of secp256k1") from exc
+    return raw
+
+
+def encryption_key_of(account: LocalAccount) -> bytes:
+    """The compressed public key of an account's own secp256k1 key."""
+    return bytes(coincurve.PublicKey.from_secret(bytes(account.key)).format(compressed=True))
+
+
+@dataclass(frozen=True)
+class InstitutionSpec:
+    """An institution to register."""
+
+    lei: Lei
+    legal_name: str
+    kind: InstitutionType
+    encryption_key: bytes
+    operators: tuple[Address, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_lei(self.lei)
+        size = len(self.legal_name.encode("utf-8"))
+        if not 0 < size <= MAX_NAME_BYTES:
+            raise ValueError(f"a legal name takes 1 to {MAX_NAME_BYTES} bytes of UTF-8, not {size}")
+        if self.kind is InstitutionType.NONE:
+            raise ValueError("an institution needs a type")
+        check_encryption_key(self.encryption_key)
+        for operator in self.operators:
+            check_address(operator)
+
+
+def _record(raw: Sequence[Any], operators: Iterable[str]) -> Institution:
+    lei, kind, status, version, registered, updated, name, key = raw
+    return Institution(
+        lei=lei_from_bytes20(bytes(lei)),
+        kind=InstitutionType(kind),
+        status=InstitutionStatus(status),
+        version=int(version),
+        registered_at=int(registered),
+        updated_at=int(updated),
+        legal_name=str(name),
+        encryption_key=bytes(key),
+        operators=tuple(check_address(a) for a in operators),
+    )
+
+
+def get_institution(client: Client, lei: str) -> Institution:
+    """The institution ``lei``.
+
+    Raises:
+        ParticipantRegistryUnknownInstitution: no such institution (a ContractRevert).
+    """
+    registry = client.contract(CONTRACT)
+    key = bytes20_from_lei(lei)
+    try:
+        raw = registry.functions.getInstitution(key).call()
+        operators = registry.functions.operatorsOf(key).call()
+    except Exception as exc:
+        raise translate(exc) from exc
+    return _record(tuple(raw), operators)
+
+
+def list_institutions(client: Client) -> list[Institution]:
+    """Every institution, in registration order."""
+    registry = client.contract(CONTRACT)
+    count = registry.functions.institutionCount().call()
+    leis = [lei_from_bytes20(registry.functions.institutionAt(i).call()) for i in range(count)]
+    return [get_institution(client, lei) for lei in leis]
+
+
+def clients_by_institution(reader: Client, accounts: Iterable[LocalAccount]) -> dict[Lei, Client]:
+    """A client per institution, signing with whichever of ``accounts`` is its first operator
+    (read-only when none is)."""
+    by_address = {account.address: account for account in accounts}
+    clients = {}
+    for institution in list_institutions(reader):
+        first = institution.operators[0] if institution.operators else None
+        clients[institution.lei] = reader.with_account(by_address.get(first) if first else None)
+    return clients
+
+
+def institutions_frame(client: Client) -> pd.DataFrame:
+    """Every institution as a table: lei, legal_name, type, status, version, operators, key."""
+    rows = [
+        {
+            "lei": inst.lei,
+            "legal_name": inst.legal_name,
+            "type": inst.kind.label,
+            "status": inst.status.name.lower(),
+            "version": inst.version,
+            "operators": list(inst.operators),
+            "encryption_key": "0x" + inst.encryption_key.hex(),
+        }
+        for inst in list_institutions(client)
+    ]
+    columns = ["lei", "legal_name", "type", "status", "version", "operators", "encryption_key"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def signer_institution(client: Client, purpose: str = "act") -> Lei:
+    """The institution the client's signer acts for.
+
+    Raises:
+        SignerError: no signer.
+        ValidationError: the signer acts for no institution (it cannot ``purpose``).
+    """
+    lei = institution_of(client, client.address)
+    if lei is None:
+        raise ValidationError(f"{client.address} acts for no institution: it cannot {purpose}")
+    return lei
+
+
+def institution_of(client: Client, account: str) -> Lei | None:
+    """The LEI of the institution ``account`` acts for, or None."""
+    raw = bytes(client.contract(CONTRACT).functions.institutionOf(check_address(account)).call())
+    return None if raw == bytes(20) else lei_from_bytes20(raw)
+
+
+def register_institution(client: Client, spec: InstitutionSpec) -> TxReceipt:
+    """Admit an institution with its operator addresses (needs OPERATOR_ROLE)."""
+    call = client.contract(CONTRACT).functions.registerInstitution(
+        bytes20_from_lei(spec.lei), int(spec.kind), spec.legal_name, spec.encryption_key,
+        list(spec.operators),
+    )  # fmt: skip
+    return client.sender.send(call, f"register {spec.lei}")
+
+
+def rename_institution(client: Client, lei: str, legal_name: str) -> TxReceipt:
+    """Change an institution's legal name (needs OPERATOR_ROLE)."""
+    call = client.contract(CONTRACT).functions.renameInstitution(bytes20_from_lei(lei), legal_name)
+    return client.sender.send(call, f"rename {lei}")
+
+
+def set_encryption_key(client: Client, lei: str, key: bytes) -> TxReceipt:
+    """Replace an institution's public encryption key (the operator or the institution)."""
+    call = client.contract(CONTRACT).functions.setEncryptionKey(
+        bytes20_from_lei(lei), check_encryption_key(key)
+    )
+    return client.sender.send(call, f"set key of {lei}")
+
+
+def add_operator(client: Client, lei: str, account: str) -> TxReceipt:
+    """Bind an address to an institution (needs OPERATOR_ROLE)."""
+    call = client.contract(CONTRACT).functions.addOperator(
+        bytes20_from_lei(lei), check_address(account)
+    )
+    return client.sender.send(call, f"add operator {account} to {lei}")
+
+
+def remove_operator(client: Client, lei: str, account: str) -> TxReceipt:
+    """Unbind an address from an institution (needs OPERATOR_ROLE)."""
+    call = client.contract(CONTRACT).functions.removeOperator(
+        bytes20_from_lei(lei), check_address(account)
+    )
+    return client.sender.send(call, f"remove operator {account} from {lei}")
+
+
+def suspend_institution(client: Client, lei: str, reason: str) -> TxReceipt:
+    """Suspend an institution (needs OPERATOR_ROLE)."""
+    call = client.contract(CONTRACT).functions.suspendInstitution(bytes20_from_lei(lei), reason)
+    return client.sender.send(call, f"suspend {lei}")
+
+
+def reinstate_institution(client: Client, lei: str) -> TxReceipt:
+    """Reinstate a suspended institution (needs OPERATOR_ROLE)."""
+    call = client.contract(CONTRACT).functions.reinstateInstitution(bytes20_from_lei(lei))
+    return client.sender.send(call, f"reinstate {lei}")
+
+
+def history(client: Client, lei: str | None = None, to_block: int | None = None) -> pd.DataFrame:
+    """Every change to institutions since the deployment, in chain order, from events."""
+    registry = client.contract(CONTRACT)
+    filters = {"lei": bytes20_from_lei(lei)} if lei else None
+    frames = [
+        event_frame(registry, name, client.manifest.start_block, to_block, argument_filters=filters)
+        for name in EVENTS
+    ]
+    frame = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
+    if "lei" in frame:
+        frame["lei"] = [ascii_from_hex(v) for v in frame["lei"]]
+    return frame.sort_values(["block", "log_index"], ignore_index=True)

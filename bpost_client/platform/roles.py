@@ -1,0 +1,89 @@
+"""Roles: grant, revoke, ask, list the holders, and hand the default admin over in two steps."""
+
+from __future__ import annotations
+
+import pandas as pd
+from web3.types import TxReceipt
+
+from bpost_client.client import Client
+from bpost_client.identifiers import check_address
+from bpost_client.platform.events import event_frame
+from bpost_client.platform.participants import institution_of
+from bpost_client.types import Role
+
+__all__ = [
+    "accept_admin_transfer",
+    "begin_admin_transfer",
+    "grant_role",
+    "has_role",
+    "revoke_role",
+    "role_holders",
+]
+
+CONTRACT = "PlatformAccess"
+
+
+def has_role(client: Client, role: Role, account: str) -> bool:
+    """Whether ``account`` holds ``role``."""
+    access = client.contract(CONTRACT)
+    return bool(access.functions.hasRole(role.id, check_address(account)).call())
+
+
+def grant_role(client: Client, role: Role, account: str) -> TxReceipt:
+    """Grant ``role`` to ``account`` (the default admin only)."""
+    call = client.contract(CONTRACT).functions.grantRole(role.id, check_address(account))
+    return client.sender.send(call, f"grant {role.name} to {account}")
+
+
+def revoke_role(client: Client, role: Role, account: str) -> TxReceipt:
+    """Revoke ``role`` from ``account`` (the default admin only)."""
+    call = client.contract(CONTRACT).functions.revokeRole(role.id, check_address(account))
+    return client.sender.send(call, f"revoke {role.name} from {account}")
+
+
+def begin_admin_transfer(client: Client, new_admin: str) -> TxReceipt:
+    """Step one of a default-admin handover: propose ``new_admin`` (the current admin only)."""
+    call = client.contract(CONTRACT).functions.beginDefaultAdminTransfer(check_address(new_admin))
+    return client.sender.send(call, f"propose {new_admin} as default admin")
+
+
+def accept_admin_transfer(client: Client) -> TxReceipt:
+    """Step two: the proposed admin accepts, once the delay has passed."""
+    call = client.contract(CONTRACT).functions.acceptDefaultAdminTransfer()
+    return client.sender.send(call, "accept the default admin role")
+
+
+def role_holders(client: Client) -> pd.DataFrame:
+    """Who holds which role now, from the grant and revoke events since the deployment.
+
+    Columns: role, account, institution (LEI or empty), granted_block.
+    """
+    access = client.contract(CONTRACT)
+    start = client.manifest.start_block
+    head = client.w3.eth.block_number
+    granted = event_frame(access, "RoleGranted", start, head)
+    revoked = event_frame(access, "RoleRevoked", start, head)
+    changes = pd.concat(
+        [granted.assign(held=True), revoked.assign(held=False)], ignore_index=True
+    ).sort_values(["block", "log_index"])
+    current: dict[tuple[str, str], int] = {}
+    for row in changes.itertuples():
+        key = (str(row.role), str(row.account))
+        if row.held:
+            current[key] = int(row.block)  # type: ignore[arg-type]
+        else:
+            current.pop(key, None)
+    rows = []
+    for (role_hex, account), block in current.items():
+        role = Role.from_id(bytes.fromhex(role_hex[2:]))
+        lei = institution_of(client, account)
+        rows.append(
+            {
+                "role": role.name,
+                "account": account,
+                "institution": lei or "",
+                "granted_block": block,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["role", "account", "institution", "granted_block"])
+    return frame.sort_values(["role", "account"], ignore_index=True)

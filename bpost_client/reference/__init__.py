@@ -1,0 +1,1 @@
+"""Shared reference data: market calendars, securities, closing prices, dividends."""

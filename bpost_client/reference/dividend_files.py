@@ -1,0 +1,263 @@
+"""Dividends to and from files: the dividend table, its validation, upload and export.
+
+Columns: ``isin``, ``record_date``, ``ex_date`` (may be left empty for a Tokyo security: it is the
+XTKS business day before the record date), ``payment_date``, ``amount_per_share`` (in
+``currency``, at most six decimals; 0 only when cancelled), ``currency``, ``status`` (forecast,
+declared, paid, cancelled), ``reason`` (needed to change a declared or paid dividend's figures).
+Export writes the same columns, so an exported file uploads as "unchanged".
+
+The whole file is checked before anything is sent, against the chain too (the security is in the
+master, the Tokyo ex-date agrees with the calendar, the status change is allowed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+from web3.types import TxReceipt
+
+from bpost_client.client import Client
+from bpost_client.exceptions import BPostError, RowError, ValidationError
+from bpost_client.identifiers import check_isin, fixed_code
+from bpost_client.io.cells import Cells
+from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
+from bpost_client.reference.calendars import Calendar, load_calendar
+from bpost_client.reference.dividends import (
+    TOKYO,
+    Dividend,
+    DividendStatus,
+    change_error,
+    list_dividends,
+    record_dividends,
+    tokyo_ex_date,
+)
+from bpost_client.reference.prices import from_units, to_units
+from bpost_client.reference.securities import Security, list_securities
+
+__all__ = [
+    "DIVIDEND_COLUMNS",
+    "DividendRow",
+    "DividendUpload",
+    "export_dividends",
+    "upload_dividends",
+    "validate_dividend_table",
+]
+
+DIVIDEND_COLUMNS = (
+    "isin",
+    "record_date",
+    "ex_date",
+    "payment_date",
+    "amount_per_share",
+    "currency",
+    "status",
+    "reason",
+)
+REQUIRED = ("isin", "record_date", "payment_date", "amount_per_share", "currency", "status")
+
+
+@dataclass(frozen=True)
+class DividendRow:
+    """A row whose cells are valid; ``ex_date`` is None when left for the calendar to give."""
+
+    row: int
+    isin: str
+    record_date: date
+    ex_date: date | None
+    payment_date: date
+    amount_per_share: int
+    currency: str
+    status: DividendStatus
+    reason: str
+
+
+@dataclass
+class DividendUpload:
+    """What an upload found and did."""
+
+    to_record: list[Dividend] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    transactions: int = 0
+
+
+def _amount(text: str) -> int:
+    try:
+        zero = Decimal(text.replace(",", "")) == 0
+    except InvalidOperation:
+        zero = False
+    return 0 if zero else to_units(text)
+
+
+def _currency(text: str) -> str:
+    if not (len(text) == 3 and text.isascii() and text.isalpha() and text.isupper()):
+        raise ValueError(f"{text!r} is not an ISO 4217 currency code (3 capital letters)")
+    fixed_code(text, 3, "currency")
+    return text
+
+
+def validate_dividend_table(frame: pd.DataFrame) -> tuple[list[DividendRow], list[RowError]]:
+    """The rows of a dividend table whose cells are valid and an error for every bad cell (no
+    chain access)."""
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        return [], [RowError(1, c, "required column missing") for c in missing]
+    rows: list[DividendRow] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, date], int] = {}
+    for offset, record in enumerate(frame.to_dict(orient="records")):
+        cells = Cells(
+            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, DIVIDEND_COLUMNS
+        )
+        isin = cells.get("isin", check_isin)
+        record_date = cells.get("record_date", parse_date)
+        ex_date = cells.get("ex_date", parse_date, required=False)
+        payment_date = cells.get("payment_date", parse_date)
+        amount = cells.get("amount_per_share", _amount)
+        currency = cells.get("currency", _currency)
+        status = cells.get("status", DividendStatus.parse)
+        if amount == 0 and status not in (None, DividendStatus.CANCELLED):
+            cells.fail("amount_per_share", "zero, but the dividend is not cancelled")
+        if record_date is not None and ex_date is not None and ex_date > record_date:
+            cells.fail("ex_date", "after the record date")
+        if record_date is not None and payment_date is not None and payment_date < record_date:
+            cells.fail("payment_date", "before the record date")
+        if isin is not None and record_date is not None:
+            if (isin, record_date) in seen:
+                first = seen[isin, record_date]
+                cells.fail("record_date", f"a second dividend of {isin} on it (row {first})")
+            seen.setdefault((isin, record_date), cells.row)
+        if (
+            cells.errors
+            or isin is None
+            or record_date is None
+            or payment_date is None
+            or amount is None
+            or currency is None
+            or status is None
+        ):
+            errors.extend(cells.errors)
+            continue
+        rows.append(
+            DividendRow(
+                cells.row,
+                isin,
+                record_date,
+                ex_date,
+                payment_date,
+                amount,
+                currency,
+                status,
+                cells.text["reason"],
+            )
+        )
+    return rows, errors
+
+
+def _tokyo_calendar(client: Client, cache: dict[str, Calendar | None]) -> Calendar | None:
+    if TOKYO not in cache:
+        try:
+            cache[TOKYO] = load_calendar(client, TOKYO)
+        except BPostError:
+            cache[TOKYO] = None
+    return cache[TOKYO]
+
+
+def _resolve(
+    client: Client, row: DividendRow, security: Security, cache: dict[str, Calendar | None]
+) -> Dividend | RowError:
+    """The dividend of a row, its ex-date settled, or why it cannot be."""
+    ex_date = row.ex_date
+    if security.market == TOKYO:
+        calendar = _tokyo_calendar(client, cache)
+        try:
+            if calendar is None:
+                raise BPostError("no XTKS calendar is published")
+            expected = tokyo_ex_date(calendar, row.record_date)
+        except BPostError as exc:
+            return RowError(row.row, "record_date", f"cannot give the Tokyo ex-date: {exc}")
+        if ex_date is not None and ex_date != expected:
+            return RowError(
+                row.row, "ex_date", f"the XTKS business day before the record date is {expected}"
+            )
+        ex_date = expected
+    elif ex_date is None:
+        return RowError(row.row, "ex_date", "empty (only Tokyo ex-dates are derived)")
+    return Dividend(
+        row.isin,
+        row.record_date,
+        ex_date,
+        row.payment_date,
+        row.amount_per_share,
+        row.currency,
+        row.status,
+        row.reason,
+    )
+
+
+def upload_dividends(
+    client: Client,
+    source: Path | str | pd.DataFrame,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    on_done: Callable[[TxReceipt], None] | None = None,
+) -> DividendUpload:
+    """Record the dividends of a file (a data provider) that are not on chain as they are.
+    Nothing is sent when a row is bad, unless ``skip_invalid``.
+
+    Raises:
+        ValidationError: bad rows, each with row, column and reason.
+    """
+    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
+    rows, errors = validate_dividend_table(frame)
+    report = DividendUpload(errors=errors)
+    master = {s.isin: s for s in list_securities(client)}
+    latest = {(d.isin, d.record_date): d for d in list_dividends(client)}
+    calendars: dict[str, Calendar | None] = {}
+    for row in rows:
+        security = master.get(row.isin)
+        if security is None:
+            report.errors.append(RowError(row.row, "isin", "not in the security master"))
+            continue
+        resolved = _resolve(client, row, security, calendars)
+        if isinstance(resolved, RowError):
+            report.errors.append(resolved)
+            continue
+        current = latest.get((row.isin, row.record_date))
+        if current is not None and current.same_figures(resolved):
+            report.unchanged.append(row.row)
+        elif current is not None and (why := change_error(current, resolved)):
+            report.errors.append(RowError(row.row, "status", why))
+        else:
+            report.to_record.append(resolved)
+    report.errors.sort(key=lambda e: e.row)
+    if report.errors and not skip_invalid:
+        raise ValidationError("the dividend file has bad rows; nothing was sent", report.errors)
+    if dry_run or not report.to_record:
+        return report
+    report.transactions = len(record_dividends(client, report.to_record, on_done))
+    return report
+
+
+def export_dividends(client: Client, isin: str | None = None) -> pd.DataFrame:
+    """The latest version of every dividend (of ``isin`` if given) as the dividend table."""
+    rows = [
+        {
+            "isin": d.isin,
+            "record_date": d.record_date.isoformat(),
+            "ex_date": d.ex_date.isoformat(),
+            "payment_date": d.payment_date.isoformat(),
+            "amount_per_share": str(from_units(d.amount_per_share)),
+            "currency": d.currency,
+            "status": d.status.label,
+            "reason": d.reason,
+        }
+        for d in list_dividends(client, isin)
+    ]
+    return pd.DataFrame(rows, columns=list(DIVIDEND_COLUMNS))

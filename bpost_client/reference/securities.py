@@ -1,0 +1,90 @@
+"""The security master: securities by ISIN with a serial index (the key of price data), market
+and currency; the ISIN and the local code are codes of the shared code registry, as fund codes
+are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from web3.types import TxReceipt
+
+from bpost_client._utils.batching import sized_batches
+from bpost_client.client import Client
+from bpost_client.identifiers import ascii_from_bytes, check_isin, fixed_code
+from bpost_client.platform.codes import code_index
+from bpost_client.platform.events import iter_events
+
+__all__ = ["Security", "list_securities", "register_securities"]
+
+CONTRACT = "SecurityRegistry"
+MAX_BATCH = 256
+
+
+@dataclass(frozen=True)
+class Security:
+    """A security of the master."""
+
+    isin: str
+    name: str
+    market: str
+    currency: str
+    local_code: str = ""
+    index: int = 0
+
+    def __post_init__(self) -> None:
+        check_isin(self.isin)
+        if not self.name:
+            raise ValueError("a security needs a name")
+        self.to_abi()
+
+    def to_abi(self) -> tuple[bytes, bytes, bytes, bytes, str]:
+        """As the contract's ``SecurityInput`` tuple."""
+        local = fixed_code(self.local_code, 8, "local code") if self.local_code else bytes(8)
+        return (
+            self.isin.encode("ascii"),
+            local,
+            fixed_code(self.market, 4, "market"),
+            fixed_code(self.currency, 3, "currency"),
+            self.name,
+        )
+
+
+def register_securities(
+    client: Client,
+    securities: Sequence[Security],
+    on_done: Callable[[TxReceipt], None] | None = None,
+) -> list[TxReceipt]:
+    """Register the securities whose ISIN is not linked yet (a data provider), batched; a re-run
+    registers nothing again."""
+    linked = code_index(client)
+    missing = [s for s in securities if ("ISIN", s.isin) not in linked]
+    registry = client.contract(CONTRACT)
+    batches = sized_batches(
+        [s.to_abi() for s in missing],
+        lambda chunk: registry.functions.registerSecurities(list(chunk)),
+        client.sender,
+        MAX_BATCH,
+    )
+    return client.sender.send_all(
+        [(b.params, f"register {len(b.items)} securities") for b in batches], on_done
+    )
+
+
+def list_securities(client: Client) -> list[Security]:
+    """Every registered security in index order, from events."""
+    registry = client.contract(CONTRACT)
+    found = []
+    for log in iter_events(registry, "SecurityRegistered", client.manifest.start_block):
+        args = log["args"]
+        found.append(
+            Security(
+                isin=ascii_from_bytes(args["isin"]),
+                name=str(args["name"]),
+                market=ascii_from_bytes(args["market"]),
+                currency=ascii_from_bytes(args["currency"]),
+                local_code=ascii_from_bytes(args["localCode"]),
+                index=int(args["index"]),
+            )
+        )
+    return found

@@ -1,0 +1,138 @@
+"""The security master from files: columns ``isin``, ``local_code``, ``name``, ``market`` (MIC),
+``currency``. An upload registers the securities not yet in the master (by ISIN), so a re-run
+registers nothing; export writes the same columns and ``index``, which upload ignores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from web3.types import TxReceipt
+
+from bpost_client.client import Client
+from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.identifiers import check_isin, fixed_code
+from bpost_client.io.cells import Cells
+from bpost_client.io.tables import FIRST_DATA_ROW, read_table
+from bpost_client.reference.securities import Security, list_securities, register_securities
+
+__all__ = [
+    "SECURITY_COLUMNS",
+    "SecurityUpload",
+    "export_securities",
+    "upload_securities",
+    "validate_security_table",
+]
+
+SECURITY_COLUMNS = ("isin", "local_code", "name", "market", "currency")
+REQUIRED = ("isin", "name", "market", "currency")
+
+
+@dataclass
+class SecurityUpload:
+    """What an upload found and did."""
+
+    to_register: list[Security] = field(default_factory=list)
+    already: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    transactions: int = 0
+
+
+def _code(size: int, name: str, letters_only: bool = False) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if letters_only and not (text.isascii() and text.isalpha() and text.isupper()):
+            raise ValueError(f"{text!r} is not {size} capital letters")
+        fixed_code(text, size, name)
+        return text
+
+    return parse
+
+
+def validate_security_table(
+    frame: pd.DataFrame,
+) -> tuple[list[tuple[int, Security]], list[RowError]]:
+    """The valid rows of a security table (row number, security) and an error per bad cell."""
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        return [], [RowError(1, c, "required column missing") for c in missing]
+    rows: list[tuple[int, Security]] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    local_seen: dict[tuple[str, str], int] = {}
+    for offset, record in enumerate(frame.to_dict(orient="records")):
+        cells = Cells(
+            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, SECURITY_COLUMNS
+        )
+        isin = cells.get("isin", check_isin)
+        name = cells.get("name", str)
+        market = cells.get("market", _code(4, "market"))
+        currency = cells.get("currency", _code(3, "currency", letters_only=True))
+        local = cells.get("local_code", _code(8, "local code"), required=False) or ""
+        if isin is not None:
+            if isin in seen:
+                cells.fail("isin", f"repeats row {seen[isin]}")
+            seen.setdefault(isin, cells.row)
+        if local and market is not None:
+            if (market, local) in local_seen:
+                cells.fail("local_code", f"repeats row {local_seen[market, local]} in {market}")
+            local_seen.setdefault((market, local), cells.row)
+        if cells.errors or isin is None or name is None or market is None or currency is None:
+            errors.extend(cells.errors)
+            continue
+        rows.append((cells.row, Security(isin, name, market, currency, local)))
+    return rows, errors
+
+
+def upload_securities(
+    client: Client,
+    source: Path | str | pd.DataFrame,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    on_done: Callable[[TxReceipt], None] | None = None,
+) -> SecurityUpload:
+    """Register the securities of a file not yet in the master (a data provider). Nothing is
+    sent when a row is bad, unless ``skip_invalid``.
+
+    Raises:
+        ValidationError: bad rows, with row, column and reason.
+    """
+    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
+    rows, errors = validate_security_table(frame)
+    report = SecurityUpload(errors=errors)
+    known = {s.isin: s for s in list_securities(client)}
+    local_codes = {(s.market, s.local_code): s.isin for s in known.values() if s.local_code}
+    for row, security in rows:
+        if security.isin in known:
+            report.already.append(row)
+            continue
+        owner = local_codes.get((security.market, security.local_code))
+        if security.local_code and owner is not None:
+            report.errors.append(RowError(row, "local_code", f"already the local code of {owner}"))
+            continue
+        report.to_register.append(security)
+    report.errors.sort(key=lambda e: e.row)
+    if report.errors and not skip_invalid:
+        raise ValidationError("the security file has bad rows; nothing was sent", report.errors)
+    if dry_run or not report.to_register:
+        return report
+    report.transactions = len(register_securities(client, report.to_register, on_done))
+    return report
+
+
+def export_securities(client: Client) -> pd.DataFrame:
+    """The security master as the security table, with each security's index."""
+    rows = [
+        {
+            "isin": s.isin,
+            "local_code": s.local_code,
+            "name": s.name,
+            "market": s.market,
+            "currency": s.currency,
+            "index": s.index,
+        }
+        for s in list_securities(client)
+    ]
+    return pd.DataFrame(rows, columns=[*SECURITY_COLUMNS, "index"])

@@ -1,0 +1,243 @@
+"""Corporate information to and from files.
+
+Columns (one institution a row; lists separated by ``;``): ``lei``, ``registered_address``,
+``aml_status`` (not_reviewed, under_review, cleared, escalated), ``next_review_date``,
+``fatca_status`` (participating_ffi, reporting_model1_ffi, reporting_model2_ffi,
+registered_deemed_compliant, exempt_beneficial_owner, active_nffe, passive_nffe), ``giin``,
+``crs_status`` (financial_institution, active_nfe, passive_nfe), ``lei_renewal_date``,
+``kyc_document_hashes`` (0x-hex, 32 bytes each), and the confidential ``aml_review_details`` and
+``kyc_references``, sealed to the institution and ``share_with`` (LEIs). Export adds ``version``.
+
+Each institution uploads its own row; the platform operator may upload any. A row whose latest
+published version says the same is not sent again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+
+from bpost_client.client import Client
+from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.identifiers import check_giin, check_lei
+from bpost_client.io.cells import Cells, split_list
+from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
+from bpost_client.platform.confidential import NotEntitledError
+from bpost_client.registry.corporate import (
+    AmlStatus,
+    CorporateConfidential,
+    CorporateInfo,
+    CrsStatus,
+    FatcaStatus,
+    corporate_records,
+    publish_corporate_info,
+    read_confidential,
+)
+from bpost_client.types import Lei
+
+__all__ = [
+    "CORPORATE_COLUMNS",
+    "CorporateRow",
+    "CorporateUpload",
+    "export_corporate",
+    "upload_corporate",
+    "validate_corporate_table",
+]
+
+CORPORATE_COLUMNS = (
+    "lei",
+    "registered_address",
+    "aml_status",
+    "next_review_date",
+    "fatca_status",
+    "giin",
+    "crs_status",
+    "lei_renewal_date",
+    "kyc_document_hashes",
+    "aml_review_details",
+    "kyc_references",
+    "share_with",
+)
+EXPORT_COLUMNS = (*CORPORATE_COLUMNS, "version")
+E = TypeVar("E", bound=IntEnum)
+
+
+@dataclass(frozen=True)
+class CorporateRow:
+    """A valid row."""
+
+    row: int
+    lei: Lei
+    info: CorporateInfo
+    confidential: CorporateConfidential
+    share_with: tuple[Lei, ...]
+
+
+@dataclass
+class CorporateUpload:
+    """What an upload found and did."""
+
+    to_publish: list[CorporateRow] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    transactions: int = 0
+
+
+def _enum(kind: type[E]) -> Callable[[str], E]:
+    def parse(text: str) -> E:
+        try:
+            return kind[text.strip().upper().replace(" ", "_").replace("-", "_")]
+        except KeyError:
+            names = ", ".join(m.name.lower() for m in kind)
+            raise ValueError(f"unknown value {text!r} (one of {names})") from None
+
+    return parse
+
+
+def _hashes(text: str) -> tuple[bytes, ...]:
+    found = []
+    for item in split_list(text):
+        raw = bytes.fromhex(item.removeprefix("0x"))
+        if len(raw) != 32:
+            raise ValueError(f"{item} is not a 32-byte hash")
+        found.append(raw)
+    return tuple(found)
+
+
+def validate_corporate_table(frame: pd.DataFrame) -> tuple[list[CorporateRow], list[RowError]]:
+    """The valid rows and an error for every bad cell (no chain access)."""
+    rows: list[CorporateRow] = []
+    errors: list[RowError] = []
+    if "lei" not in frame.columns:
+        return [], [RowError(1, "lei", "required column missing")]
+    seen: dict[str, int] = {}
+    for offset, record in enumerate(frame.to_dict(orient="records")):
+        cells = Cells(
+            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, EXPORT_COLUMNS
+        )
+        lei = cells.get("lei", check_lei)
+        address = cells.get("registered_address", str)
+        aml = cells.get("aml_status", _enum(AmlStatus))
+        review = cells.get("next_review_date", parse_date)
+        fatca = cells.get("fatca_status", _enum(FatcaStatus))
+        giin = cells.get("giin", check_giin, required=False) or ""
+        crs = cells.get("crs_status", _enum(CrsStatus))
+        renewal = cells.get("lei_renewal_date", parse_date)
+        documents = cells.get("kyc_document_hashes", _hashes, required=False) or ()
+        share = cells.get(
+            "share_with", lambda t: tuple(check_lei(x) for x in split_list(t)), required=False
+        )
+        if lei is not None:
+            if lei in seen:
+                cells.fail("lei", f"repeats row {seen[lei]}")
+            seen.setdefault(lei, cells.row)
+        if (
+            cells.errors or lei is None or address is None or aml is None or review is None
+            or fatca is None or crs is None or renewal is None
+        ):  # fmt: skip
+            errors.extend(cells.errors)
+            continue
+        try:
+            info = CorporateInfo(
+                registered_address=str(address),
+                aml_status=aml,
+                next_review_date=review,
+                fatca_status=fatca,
+                crs_status=crs,
+                lei_renewal_date=renewal,
+                giin=giin,
+                kyc_document_hashes=documents,
+            )
+        except ValueError as exc:
+            errors.append(RowError(cells.row, "giin", str(exc)))
+            continue
+        secret = CorporateConfidential(
+            cells.text["aml_review_details"], tuple(split_list(cells.text["kyc_references"]))
+        )
+        rows.append(CorporateRow(cells.row, Lei(str(lei)), info, secret, tuple(share or ())))
+    return rows, errors
+
+
+def upload_corporate(
+    client: Client,
+    source: Path | str | pd.DataFrame,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    private_key: bytes | None = None,
+) -> CorporateUpload:
+    """Publish the rows whose latest published version differs (public part, recipients, and the
+    confidential part when ``private_key`` opens it for the row's institution).
+
+    Raises:
+        ValidationError: bad rows (and ``skip_invalid`` not set), with row, column and reason.
+    """
+    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
+    rows, errors = validate_corporate_table(frame)
+    report = CorporateUpload(errors=errors)
+    if errors and not skip_invalid:
+        raise ValidationError("the corporate file has bad rows; nothing was sent", errors)
+    latest = corporate_records(client)
+    for row in rows:
+        current = latest.get(row.lei)
+        same = (
+            current is not None
+            and current.info == row.info
+            and set(current.confidential.entitled) == {row.lei, *row.share_with}
+        )
+        if same and current is not None and private_key is not None:
+            with contextlib.suppress(NotEntitledError):
+                same = read_confidential(current, row.lei, private_key) == row.confidential
+        if same:
+            report.unchanged.append(row.row)
+        else:
+            report.to_publish.append(row)
+    if dry_run or not report.to_publish:
+        return report
+    entries = [(row.lei, row.info, row.confidential) for row in report.to_publish]
+    receipts = publish_corporate_info(
+        client, entries, [row.share_with for row in report.to_publish]
+    )
+    report.transactions = len(receipts)
+    return report
+
+
+def export_corporate(
+    client: Client,
+    private_key: bytes | None = None,
+    lei: str | None = None,
+    reader: str | None = None,
+) -> pd.DataFrame:
+    """The latest corporate information as the corporate table; the confidential columns are
+    filled where ``private_key`` opens them for ``reader`` (default: each row's institution)."""
+    rows = []
+    for record in corporate_records(client, lei).values():
+        info = record.info
+        secret = CorporateConfidential()
+        if private_key is not None:
+            with contextlib.suppress(NotEntitledError):
+                secret = read_confidential(record, reader or record.lei, private_key)
+        rows.append(
+            {
+                "lei": record.lei,
+                "registered_address": info.registered_address,
+                "aml_status": info.aml_status.name.lower(),
+                "next_review_date": info.next_review_date.isoformat(),
+                "fatca_status": info.fatca_status.name.lower(),
+                "giin": info.giin,
+                "crs_status": info.crs_status.name.lower(),
+                "lei_renewal_date": info.lei_renewal_date.isoformat(),
+                "kyc_document_hashes": ";".join("0x" + h.hex() for h in info.kyc_document_hashes),
+                "aml_review_details": secret.aml_review_details,
+                "kyc_references": ";".join(secret.kyc_references),
+                "share_with": ";".join(x for x in record.confidential.entitled if x != record.lei),
+                "version": str(record.version),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))

@@ -1,0 +1,457 @@
+"""Funds: registration with the platform fund code, look-up by any code, the lifecycle, the
+acknowledgment workflow, and the history and as-of reads rebuilt from events.
+
+On chain a fund stores what contracts check (status, version, dates, trustee, parties, codes)
+and the hash of its attributes; the attributes themselves travel in the ``FundRegistered`` and
+``ChangeProposed`` events, and every read here checks them against that hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+from web3.logs import DISCARD
+from web3.types import TxReceipt
+
+from bpost_client._utils.batching import sized_batches
+from bpost_client._utils.reverts import translate
+from bpost_client.client import Client
+from bpost_client.dates import date_from_int, int_from_date
+from bpost_client.exceptions import BPostError
+from bpost_client.identifiers import (
+    ascii_from_bytes,
+    ascii_from_hex,
+    bytes20_from_lei,
+    bytes32_from_ascii,
+    check_fund_code,
+    check_lei,
+    lei_from_bytes20,
+)
+from bpost_client.platform.codes import resolve_code
+from bpost_client.platform.events import event_frame
+from bpost_client.types import (
+    FundCode,
+    FundStatus,
+    FundType,
+    Lei,
+    PartyRole,
+    RecordKind,
+    RequestKind,
+    RequestState,
+)
+
+__all__ = [
+    "ATTRIBUTES_ABI",
+    "FUND_EVENTS",
+    "FundAttributes",
+    "FundRecord",
+    "FundRegistration",
+    "Party",
+    "Request",
+    "acknowledge",
+    "fund_as_of",
+    "fund_history",
+    "get_fund",
+    "get_request",
+    "link_codes",
+    "manager_namespace",
+    "parties_of",
+    "pending_for",
+    "propose",
+    "register_funds",
+    "reject",
+    "resolve_fund",
+    "set_status",
+    "withdraw",
+]
+
+CONTRACT = "FundRegistry"
+ATTRIBUTES_ABI = "(string,string,bytes20,uint8,bytes3,uint32,uint32)"
+FUND_EVENTS = (
+    "FundRegistered",
+    "ChangeProposed",
+    "ChangeAcknowledged",
+    "ChangeRejected",
+    "ChangeWithdrawn",
+    "FundVersionDefinitive",
+    "FundStatusChanged",
+)
+MAX_BATCH = 256
+MAX_CODES_PER_CALL = 8
+
+
+@dataclass(frozen=True)
+class FundAttributes:
+    """A fund's attributes, committed on chain by :meth:`hash`."""
+
+    name_ja: str
+    name_en: str
+    trustee: Lei
+    fund_type: FundType
+    currency: str
+    establishment_date: date
+    redemption_date: date | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.name_ja or self.name_en):
+            raise ValueError("a fund needs a Japanese or an English name")
+        check_lei(self.trustee)
+        if len(self.currency) != 3 or not self.currency.isascii() or not self.currency.isupper():
+            raise ValueError(f"{self.currency!r} is not an ISO 4217 currency code")
+        if self.redemption_date is not None and self.redemption_date <= self.establishment_date:
+            raise ValueError("the redemption date must come after the establishment date")
+
+    def to_abi(self) -> tuple[Any, ...]:
+        """The attributes as the contract's ``FundAttributes`` tuple."""
+        return (
+            self.name_ja, self.name_en, bytes20_from_lei(self.trustee), int(self.fund_type),
+            self.currency.encode("ascii"), int_from_date(self.establishment_date),
+            int_from_date(self.redemption_date),
+        )  # fmt: skip
+
+    def hash(self) -> bytes:
+        """keccak256(abi.encode(attributes)), as the contract computes it."""
+        return keccak(encode([ATTRIBUTES_ABI], [self.to_abi()]))
+
+    @classmethod
+    def from_abi(cls, raw: Sequence[Any] | Mapping[str, Any]) -> FundAttributes:
+        """Attributes from a decoded tuple or event dictionary."""
+        values = list(raw.values()) if isinstance(raw, Mapping) else list(raw)
+        name_ja, name_en, trustee, fund_type, currency, established, redeemed = values
+        return cls(
+            str(name_ja), str(name_en), lei_from_bytes20(bytes(trustee)), FundType(fund_type),
+            bytes(currency).decode("ascii"), date_from_int(int(established)) or date.min,
+            date_from_int(int(redeemed)),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Party:
+    """A related party of a fund."""
+
+    lei: Lei
+    role: PartyRole
+    required: bool = True
+
+    def to_abi(self) -> tuple[bytes, int, bool]:
+        return (bytes20_from_lei(self.lei), int(self.role), self.required)
+
+
+@dataclass(frozen=True)
+class FundRegistration:
+    """A fund to register: the asset manager's own code for it is the upload key."""
+
+    manager_code: str
+    attributes: FundAttributes
+    codes: tuple[tuple[str, str], ...] = ()
+    parties: tuple[Party, ...] = ()
+
+    def to_abi(self) -> tuple[Any, ...]:
+        return (
+            bytes32_from_ascii(self.manager_code),
+            self.attributes.to_abi(),
+            [(bytes32_from_ascii(ns), bytes32_from_ascii(value)) for ns, value in self.codes],
+            [p.to_abi() for p in self.parties],
+        )
+
+
+@dataclass(frozen=True)
+class FundRecord:
+    """A fund's latest definitive record: what the chain stores and the attributes it commits."""
+
+    code: FundCode
+    asset_manager: Lei
+    status: FundStatus
+    version: int
+    effective_date: date | None
+    attributes: FundAttributes
+    open_request: int
+    parties: tuple[Party, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Request:
+    """A proposed establishment, change or redemption."""
+
+    request_id: int
+    fund_code: FundCode
+    kind: RequestKind
+    state: RequestState
+    proposer: Lei
+    required: tuple[Lei, ...]
+    acknowledged: tuple[Lei, ...]
+    effective_date: date | None
+    due_date: date | None
+
+
+def manager_namespace(lei: str) -> str:
+    """The code namespace of an asset manager's own fund codes: ``AM/`` and its LEI."""
+    return "AM/" + check_lei(lei)
+
+
+def _code(raw: bytes) -> FundCode:
+    return FundCode(ascii_from_bytes(raw))
+
+
+def register_funds(
+    client: Client,
+    registrations: Sequence[FundRegistration],
+    on_done: Callable[[TxReceipt], None] | None = None,
+    max_batch: int = MAX_BATCH,
+) -> list[FundCode]:
+    """Register funds as drafts of the signer's institution, batched; return their codes in order.
+
+    Each batch is one transaction, sized under the block gas limit and 128 KiB of calldata;
+    ``on_done`` is called with each batch's receipt.
+
+    Raises:
+        ContractRevert: a fund is refused (nothing of its batch is written).
+    """
+    registry = client.contract(CONTRACT)
+    batches = sized_batches(
+        list(registrations),
+        lambda chunk: registry.functions.registerFunds([r.to_abi() for r in chunk]),
+        client.sender,
+        max_batch,
+    )
+    calls = [(b.params, f"register {len(b.items)} funds") for b in batches]
+    receipts = client.sender.send_all(calls, on_done=on_done)
+    codes: list[FundCode] = []
+    for receipt in receipts:
+        for log in registry.events.FundRegistered().process_receipt(receipt, errors=DISCARD):
+            codes.append(_code(log["args"]["fundCode"]))
+    return codes
+
+
+def link_codes(client: Client, fund_code: str, codes: Sequence[tuple[str, str]]) -> list[TxReceipt]:
+    """Link more (namespace, value) codes to a fund (its asset manager), eight per transaction."""
+    code = bytes32_from_ascii(check_fund_code(fund_code))
+    pairs = [(bytes32_from_ascii(ns), bytes32_from_ascii(value)) for ns, value in codes]
+    registry = client.contract(CONTRACT)
+    calls = [
+        (
+            registry.functions.linkCodes(code, pairs[i : i + MAX_CODES_PER_CALL]),
+            f"link codes to {fund_code}",
+        )
+        for i in range(0, len(pairs), MAX_CODES_PER_CALL)
+    ]
+    return client.sender.send_all(calls)
+
+
+def resolve_fund(client: Client, namespace: str, value: str) -> FundCode | None:
+    """The fund a code points to, or None when the code is free or points to another kind."""
+    target = resolve_code(client, namespace, value)
+    if target is None or target.kind is not RecordKind.FUND:
+        return None
+    return _code(target.record_id)
+
+
+def _attributes_by_hash(client: Client, fund_code: str) -> dict[bytes, FundAttributes]:
+    registry = client.contract(CONTRACT)
+    found: dict[bytes, FundAttributes] = {}
+    topic = {"fundCode": bytes32_from_ascii(fund_code)}
+    start = client.manifest.start_block
+    for event in ("FundRegistered", "ChangeProposed"):
+        for log in registry.events[event].get_logs(from_block=start, argument_filters=topic):
+            found[bytes(log["args"]["attributesHash"])] = FundAttributes.from_abi(
+                log["args"]["attributes"]
+            )
+    return found
+
+
+def parties_of(client: Client, fund_code: str) -> tuple[Party, ...]:
+    """A fund's related parties: the asset manager, the trustee, then the others."""
+    raw = client.contract(CONTRACT).functions.partiesOf(bytes32_from_ascii(fund_code)).call()
+    return tuple(Party(lei_from_bytes20(bytes(p[0])), PartyRole(p[1]), bool(p[2])) for p in raw)
+
+
+def get_fund(client: Client, fund_code: str) -> FundRecord:
+    """A fund's latest definitive record, its attributes checked against the on-chain hash.
+
+    Raises:
+        FundRegistryUnknownFund: no such fund (a ContractRevert).
+        BPostError: no event carries attributes with the stored hash.
+    """
+    code = check_fund_code(fund_code)
+    try:
+        raw = client.contract(CONTRACT).functions.getFund(bytes32_from_ascii(code)).call()
+    except Exception as exc:
+        raise translate(exc) from exc
+    manager, status, version, effective, _trustee, _est, _red, open_request, digest = raw
+    attributes = _attributes_by_hash(client, code).get(bytes(digest))
+    if attributes is None:
+        raise BPostError(f"no event carries the attributes of {code} version {version}")
+    return FundRecord(
+        code=code, asset_manager=lei_from_bytes20(bytes(manager)), status=FundStatus(status),
+        version=int(version), effective_date=date_from_int(int(effective)), attributes=attributes,
+        open_request=int(open_request), parties=parties_of(client, code),
+    )  # fmt: skip
+
+
+def propose(
+    client: Client,
+    fund_code: str,
+    kind: RequestKind,
+    attributes: FundAttributes,
+    effective_date: date,
+    due_date: date,
+) -> int:
+    """Propose an establishment, change or redemption; return the request number."""
+    registry = client.contract(CONTRACT)
+    call = registry.functions.propose(
+        bytes32_from_ascii(check_fund_code(fund_code)), int(kind), attributes.to_abi(),
+        int_from_date(effective_date), int_from_date(due_date),
+    )  # fmt: skip
+    receipt = client.sender.send(call, f"propose {kind.name.lower()} of {fund_code}")
+    logs = registry.events.ChangeProposed().process_receipt(receipt, errors=DISCARD)
+    return int(logs[0]["args"]["requestId"])
+
+
+def acknowledge(client: Client, request_id: int) -> TxReceipt:
+    """Acknowledge a request for the signer's institution."""
+    call = client.contract(CONTRACT).functions.acknowledge(request_id)
+    return client.sender.send(call, f"acknowledge request {request_id}")
+
+
+def reject(client: Client, request_id: int, reason: str) -> TxReceipt:
+    """Reject a request for the signer's institution, with a reason."""
+    call = client.contract(CONTRACT).functions.reject(request_id, reason)
+    return client.sender.send(call, f"reject request {request_id}")
+
+
+def withdraw(client: Client, request_id: int) -> TxReceipt:
+    """Withdraw a pending request (the fund's asset manager)."""
+    call = client.contract(CONTRACT).functions.withdraw(request_id)
+    return client.sender.send(call, f"withdraw request {request_id}")
+
+
+def set_status(client: Client, fund_code: str, status: FundStatus) -> TxReceipt:
+    """Activate, suspend, resume, or complete the redemption of a fund."""
+    call = client.contract(CONTRACT).functions.setStatus(
+        bytes32_from_ascii(check_fund_code(fund_code)), int(status)
+    )
+    return client.sender.send(call, f"set {fund_code} to {status.name.lower()}")
+
+
+def get_request(client: Client, request_id: int) -> Request:
+    """A request, with the parties that must and did acknowledge it."""
+    registry = client.contract(CONTRACT)
+    try:
+        raw = registry.functions.getRequest(request_id).call()
+    except Exception as exc:
+        raise translate(exc) from exc
+    code, _digest, proposer, kind, state, required, acked, effective, due = raw[:9]
+    parties = parties_of(client, ascii_from_bytes(code))
+    return Request(
+        request_id=request_id, fund_code=_code(code), kind=RequestKind(kind),
+        state=RequestState(state), proposer=lei_from_bytes20(bytes(proposer)),
+        required=tuple(p.lei for i, p in enumerate(parties[1:]) if required >> i & 1),
+        acknowledged=tuple(p.lei for i, p in enumerate(parties[1:]) if acked >> i & 1),
+        effective_date=date_from_int(int(effective)), due_date=date_from_int(int(due)),
+    )  # fmt: skip
+
+
+def pending_for(client: Client, lei: str, today: date) -> pd.DataFrame:
+    """What ``lei`` still has to acknowledge: one row per pending request, overdue flagged.
+
+    Columns: request_id, fund_code, kind, proposer, effective_date, due_date, overdue.
+    """
+    registry = client.contract(CONTRACT)
+    count = registry.functions.requestCount().call()
+    rows = []
+    for request_id in range(1, count + 1):
+        request = get_request(client, request_id)
+        if request.state is not RequestState.PENDING:
+            continue
+        if lei in request.required and lei not in request.acknowledged:
+            rows.append({
+                "request_id": request_id, "fund_code": request.fund_code,
+                "kind": request.kind.name.lower(), "proposer": request.proposer,
+                "effective_date": request.effective_date, "due_date": request.due_date,
+                "overdue": request.due_date is not None and request.due_date < today,
+            })  # fmt: skip
+    columns = [
+        "request_id",
+        "fund_code",
+        "kind",
+        "proposer",
+        "effective_date",
+        "due_date",
+        "overdue",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def fund_history(client: Client, fund_code: str) -> pd.DataFrame:
+    """Every event of a fund in chain order: who proposed, acknowledged, rejected, what became
+    definitive and when. Columns: block, time, event, request_id, version, status, lei, by,
+    reason, effective_date, attributes_hash, transaction.
+    """
+    registry = client.contract(CONTRACT)
+    code = check_fund_code(fund_code)
+    topic = {"fundCode": bytes32_from_ascii(code)}
+    frames = [
+        event_frame(registry, name, client.manifest.start_block, argument_filters=topic)
+        for name in FUND_EVENTS
+    ]
+    frame = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
+    frame = frame.sort_values(["block", "log_index"], ignore_index=True)
+    columns = [
+        "block", "time", "event", "requestId", "version", "to", "lei", "assetManager", "by",
+        "reason", "effectiveDate", "attributesHash", "transaction",
+    ]  # fmt: skip
+    for column in columns:
+        if column not in frame:
+            frame[column] = None
+    out = frame[columns].rename(columns={
+        "requestId": "request_id", "to": "status", "effectiveDate": "effective_date",
+        "attributesHash": "attributes_hash",
+    })  # fmt: skip
+    out["lei"] = [
+        _lei_cell(lei) or _lei_cell(manager)
+        for lei, manager in zip(out["lei"], frame["assetManager"], strict=True)
+    ]
+    out["status"] = [None if pd.isna(s) else FundStatus(int(s)).name.lower() for s in out["status"]]
+    out["effective_date"] = [
+        None if pd.isna(v) else date_from_int(int(v)) for v in out["effective_date"]
+    ]
+    for column in ("request_id", "version"):
+        out[column] = out[column].astype("Int64")
+    return out.drop(columns=["assetManager"])
+
+
+def _lei_cell(value: Any) -> str | None:
+    if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
+        return ascii_from_hex(value)
+    return None
+
+
+def fund_as_of(client: Client, fund_code: str, day: date) -> FundAttributes | None:
+    """The attributes in force on ``day``: the latest definitive version whose effective date is
+    on or before it (the registered draft when none is), None before the fund existed.
+    """
+    code = check_fund_code(fund_code)
+    attributes = _attributes_by_hash(client, code)
+    registry = client.contract(CONTRACT)
+    topic = {"fundCode": bytes32_from_ascii(code)}
+    start = client.manifest.start_block
+    registered = registry.events.FundRegistered().get_logs(from_block=start, argument_filters=topic)
+    if not registered:
+        return None
+    current = attributes[bytes(registered[0]["args"]["attributesHash"])]
+    versions = registry.events.FundVersionDefinitive().get_logs(
+        from_block=start, argument_filters=topic
+    )
+    in_force = [
+        v for v in versions if (date_from_int(v["args"]["effectiveDate"]) or date.max) <= day
+    ]
+    if in_force:
+        latest = max(in_force, key=lambda v: (v["args"]["effectiveDate"], v["args"]["version"]))
+        current = attributes[bytes(latest["args"]["attributesHash"])]
+    return current

@@ -1,0 +1,242 @@
+"""Standing settlement instructions: publish (the account sealed to the owner and its
+counterparties), look up the SSI that applies on a date, read the account if entitled, and list
+the change notices a counterparty received.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+from web3.types import TxReceipt
+
+from bpost_client._utils.batching import sized_batches
+from bpost_client.client import Client
+from bpost_client.dates import date_from_int, int_from_date
+from bpost_client.identifiers import (
+    ascii_from_bytes,
+    ascii_from_hex,
+    bytes20_from_lei,
+    bytes32_from_ascii,
+    check_bic,
+    check_fund_code,
+    fixed_code,
+    lei_from_bytes20,
+)
+from bpost_client.platform.confidential import Sealed, open_sealed, seal
+from bpost_client.platform.events import event_frame, iter_events
+from bpost_client.platform.participants import get_institution, signer_institution
+from bpost_client.types import FundCode, Lei
+
+__all__ = [
+    "Ssi",
+    "SsiTerms",
+    "applicable_ssis",
+    "list_ssis",
+    "notifications",
+    "publish_ssis",
+    "read_account",
+    "ssi_key",
+]
+
+CONTRACT = "SsiRegistry"
+MAX_BATCH = 128
+
+
+@dataclass(frozen=True)
+class SsiTerms:
+    """What an SSI applies to and where settlement goes; everything but the account is public."""
+
+    market: str
+    security_type: str
+    currency: str
+    settlement_method: str
+    custodian_bic: str
+    effective_from: date
+    place_of_settlement: str = ""
+    effective_to: date | None = None
+    fund_code: FundCode | None = None
+
+    def __post_init__(self) -> None:
+        self.to_abi()
+        check_bic(self.custodian_bic)
+        if self.place_of_settlement:
+            check_bic(self.place_of_settlement)
+        if self.fund_code:
+            check_fund_code(self.fund_code)
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+
+    def to_abi(self) -> tuple[Any, ...]:
+        """As the contract's ``SsiTerms`` tuple."""
+        return (
+            bytes32_from_ascii(self.fund_code) if self.fund_code else bytes(32),
+            fixed_code(self.market, 4, "market"),
+            fixed_code(self.security_type, 8, "security type"),
+            fixed_code(self.currency, 3, "currency"),
+            fixed_code(self.settlement_method, 8, "settlement method"),
+            fixed_code(self.custodian_bic, 11, "custodian BIC"),
+            self.place_of_settlement.encode("ascii").ljust(11, b"\0"),
+            int_from_date(self.effective_from),
+            int_from_date(self.effective_to),
+        )
+
+    @classmethod
+    def from_abi(cls, raw: Sequence[Any] | Mapping[str, Any]) -> SsiTerms:
+        """From a decoded tuple or event dictionary."""
+        values = list(raw.values()) if isinstance(raw, Mapping) else list(raw)
+        fund, market, kind, currency, method, bic, place, start, end = values
+        fund_text = ascii_from_bytes(bytes(fund))
+        return cls(
+            market=ascii_from_bytes(bytes(market)),
+            security_type=ascii_from_bytes(bytes(kind)),
+            currency=ascii_from_bytes(bytes(currency)),
+            settlement_method=ascii_from_bytes(bytes(method)),
+            custodian_bic=ascii_from_bytes(bytes(bic)),
+            effective_from=date_from_int(int(start)) or date.min,
+            place_of_settlement=ascii_from_bytes(bytes(place)),
+            effective_to=date_from_int(int(end)),
+            fund_code=FundCode(fund_text) if fund_text else None,
+        )
+
+
+@dataclass(frozen=True)
+class Ssi:
+    """One published version of an SSI."""
+
+    owner: Lei
+    key: bytes
+    version: int
+    terms: SsiTerms
+    account: Sealed
+    block: int
+
+    def applies_on(self, day: date) -> bool:
+        """Whether ``day`` lies within the version's effective dates."""
+        end = self.terms.effective_to
+        return self.terms.effective_from <= day and (end is None or day <= end)
+
+
+def ssi_key(owner: str, terms: SsiTerms) -> bytes:
+    """The key of an SSI, as the contract computes it."""
+    fund, market, kind, currency, method = terms.to_abi()[:5]
+    types = ["bytes20", "bytes32", "bytes4", "bytes8", "bytes3", "bytes8"]
+    return keccak(encode(types, [bytes20_from_lei(owner), fund, market, kind, currency, method]))
+
+
+def publish_ssis(
+    client: Client,
+    ssis: Sequence[tuple[SsiTerms, str]],
+    counterparties: Sequence[str],
+    on_done: Callable[[TxReceipt], None] | None = None,
+) -> list[TxReceipt]:
+    """Publish SSIs of the signer's institution: each ``(terms, account)`` gets its account sealed
+    to the institution itself and ``counterparties``, who are notified on chain.
+    """
+    owner = signer_institution(client, "publish SSIs")
+    recipients = dict.fromkeys([owner, *(Lei(c) for c in counterparties)])
+    keys = {lei: get_institution(client, lei).encryption_key for lei in recipients}
+    inputs = [
+        (terms.to_abi(), seal(account.encode("utf-8"), keys).to_abi()) for terms, account in ssis
+    ]
+    registry = client.contract(CONTRACT)
+    batches = sized_batches(
+        inputs, lambda chunk: registry.functions.publishSsis(list(chunk)), client.sender, MAX_BATCH
+    )
+    calls = [(b.params, f"publish {len(b.items)} SSIs") for b in batches]
+    return client.sender.send_all(calls, on_done=on_done)
+
+
+def list_ssis(client: Client, owner: str | None = None) -> list[Ssi]:
+    """Every published SSI version (of one owner), in chain order."""
+    registry = client.contract(CONTRACT)
+    filters = {"owner": bytes20_from_lei(owner)} if owner else None
+    found = []
+    for log in iter_events(
+        registry, "SsiPublished", client.manifest.start_block, argument_filters=filters
+    ):
+        args = log["args"]
+        found.append(
+            Ssi(
+                owner=lei_from_bytes20(bytes(args["owner"])),
+                key=bytes(args["ssiKey"]),
+                version=int(args["version"]),
+                terms=SsiTerms.from_abi(args["terms"]),
+                account=Sealed.from_abi(args["account"]),
+                block=int(log["blockNumber"]),
+            )
+        )
+    return found
+
+
+def applicable_ssis(
+    client: Client,
+    owner: str,
+    market: str,
+    currency: str,
+    on: date,
+    *,
+    security_type: str | None = None,
+    settlement_method: str | None = None,
+    fund_code: str | None = None,
+) -> list[Ssi]:
+    """The SSIs of ``owner`` that apply for ``market`` and ``currency`` on ``on``: per key, the
+    latest version in effect that day. With ``fund_code``, a fund-specific SSI wins over the
+    institution-wide one of the same kind.
+    """
+    best: dict[bytes, Ssi] = {}
+    for ssi in list_ssis(client, owner):
+        terms = ssi.terms
+        if terms.market != market or terms.currency != currency or not ssi.applies_on(on):
+            continue
+        if security_type and terms.security_type != security_type:
+            continue
+        if settlement_method and terms.settlement_method != settlement_method:
+            continue
+        if terms.fund_code not in (None, fund_code):
+            continue
+        current = best.get(ssi.key)
+        if current is None or ssi.version > current.version:
+            best[ssi.key] = ssi
+    chosen = list(best.values())
+    if fund_code:
+        specific = {
+            (s.terms.security_type, s.terms.settlement_method) for s in chosen if s.terms.fund_code
+        }
+        chosen = [
+            s
+            for s in chosen
+            if s.terms.fund_code
+            or (s.terms.security_type, s.terms.settlement_method) not in specific
+        ]
+    return sorted(chosen, key=lambda s: (s.terms.security_type, s.terms.settlement_method))
+
+
+def read_account(ssi: Ssi, lei: str, private_key: bytes) -> str:
+    """The SSI's account, for an institution it was sealed to (its commitment checked).
+
+    Raises:
+        NotEntitledError: ``lei`` is not entitled, or the key is not its key.
+    """
+    return open_sealed(ssi.account, lei, private_key).decode("utf-8")
+
+
+def notifications(client: Client, counterparty: str) -> pd.DataFrame:
+    """The SSI change notices sent to ``counterparty``: owner, key, version, effective date."""
+    registry = client.contract(CONTRACT)
+    frame = event_frame(
+        registry,
+        "SsiChangeNotified",
+        client.manifest.start_block,
+        argument_filters={"counterparty": bytes20_from_lei(counterparty)},
+    )
+    frame["owner"] = [ascii_from_hex(v) for v in frame["owner"]]
+    frame["effectiveFrom"] = [date_from_int(int(v)) for v in frame["effectiveFrom"]]
+    return frame[["block", "time", "owner", "ssiKey", "version", "effectiveFrom"]].rename(
+        columns={"ssiKey": "ssi_key", "effectiveFrom": "effective_from"}
+    )

@@ -1,0 +1,265 @@
+"""SSIs to and from files: the SSI table, its validation, upload and export.
+
+Columns (one SSI a row; lists separated by ``;``): ``fund_code`` (empty for every fund),
+``market`` (MIC), ``security_type``, ``currency``, ``settlement_method``, ``custodian_bic``,
+``place_of_settlement``, ``account`` (confidential), ``effective_from``, ``effective_to``,
+``counterparties`` (LEIs the account is shared with and who are notified); export adds
+``owner`` and ``version``, which upload ignores.
+
+An upload publishes the rows of the signer's institution whose latest published version differs
+(terms, counterparties or account), so a re-run publishes nothing new.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from web3.types import TxReceipt
+
+from bpost_client.client import Client
+from bpost_client.exceptions import ContractRevert, RowError, ValidationError
+from bpost_client.identifiers import check_bic, check_fund_code, check_lei, fixed_code
+from bpost_client.io.cells import Cells, split_list
+from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
+from bpost_client.platform.confidential import NotEntitledError
+from bpost_client.platform.participants import (
+    encryption_key_of,
+    get_institution,
+    signer_institution,
+)
+from bpost_client.registry.ssi import Ssi, SsiTerms, list_ssis, publish_ssis, read_account, ssi_key
+from bpost_client.types import Lei
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "SSI_COLUMNS",
+    "SsiRow",
+    "SsiUpload",
+    "export_ssis",
+    "upload_ssis",
+    "validate_ssi_table",
+]
+
+SSI_COLUMNS = (
+    "fund_code",
+    "market",
+    "security_type",
+    "currency",
+    "settlement_method",
+    "custodian_bic",
+    "place_of_settlement",
+    "account",
+    "effective_from",
+    "effective_to",
+    "counterparties",
+)
+EXPORT_COLUMNS = (*SSI_COLUMNS, "owner", "version")
+REQUIRED = (
+    "market",
+    "security_type",
+    "currency",
+    "settlement_method",
+    "custodian_bic",
+    "account",
+    "effective_from",
+)
+
+
+FIXED_SIZES = {"market": 4, "security_type": 8, "currency": 3, "settlement_method": 8}
+
+
+@dataclass(frozen=True)
+class SsiRow:
+    """A valid row."""
+
+    row: int
+    terms: SsiTerms
+    account: str
+    counterparties: tuple[Lei, ...]
+
+
+@dataclass
+class SsiUpload:
+    """What an upload found and did."""
+
+    to_publish: list[SsiRow] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    transactions: int = 0
+
+
+def _leis(text: str) -> tuple[Lei, ...]:
+    leis = tuple(check_lei(item) for item in split_list(text))
+    if len(set(leis)) != len(leis):
+        raise ValueError("an LEI repeats")
+    return leis
+
+
+def validate_ssi_table(frame: pd.DataFrame) -> tuple[list[SsiRow], list[RowError]]:
+    """The valid rows of an SSI table and an error for every bad cell (no chain access)."""
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        return [], [RowError(1, c, "required column missing") for c in missing]
+    rows: list[SsiRow] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for offset, record in enumerate(frame.to_dict(orient="records")):
+        cells = Cells(
+            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, EXPORT_COLUMNS
+        )
+        for column, size in FIXED_SIZES.items():
+            cells.get(column, functools.partial(fixed_code, size=size, field=column))
+        fund = cells.get("fund_code", check_fund_code, required=False)
+        bic = cells.get("custodian_bic", check_bic)
+        place = cells.get("place_of_settlement", check_bic, required=False) or ""
+        start = cells.get("effective_from", parse_date)
+        end = cells.get("effective_to", parse_date, required=False)
+        account = cells.get("account", str)
+        counterparties = cells.get("counterparties", _leis, required=False) or ()
+        text = cells.text
+        key = (
+            text["fund_code"],
+            text["market"],
+            text["security_type"],
+            text["currency"],
+            text["settlement_method"],
+            text["effective_from"],
+        )
+        if key in seen:
+            cells.fail("market", f"the same SSI and effective date as row {seen[key]}")
+        seen.setdefault(key, cells.row)
+        if cells.errors or bic is None or start is None or account is None:
+            errors.extend(cells.errors)
+            continue
+        try:
+            terms = SsiTerms(
+                market=text["market"],
+                security_type=text["security_type"],
+                currency=text["currency"],
+                settlement_method=text["settlement_method"],
+                custodian_bic=bic,
+                effective_from=start,
+                place_of_settlement=place,
+                effective_to=end,
+                fund_code=fund,
+            )
+        except ValueError as exc:
+            errors.append(RowError(cells.row, "effective_to", str(exc)))
+            continue
+        rows.append(SsiRow(cells.row, terms, account, counterparties))
+    return rows, errors
+
+
+def _own_key(client: Client, owner: Lei) -> bytes | None:
+    """The signer's private key when it is the institution's registered encryption key."""
+    account = client.account
+    if (
+        account is None
+        or encryption_key_of(account) != get_institution(client, owner).encryption_key
+    ):
+        return None
+    return bytes(account.key)
+
+
+def _same(ssi: Ssi, row: SsiRow, owner: Lei, key: bytes | None) -> bool:
+    if ssi.terms != row.terms or set(ssi.account.entitled) != {owner, *row.counterparties}:
+        return False
+    if key is None:
+        return True
+    try:
+        return read_account(ssi, owner, key) == row.account
+    except NotEntitledError:
+        return False
+
+
+def upload_ssis(
+    client: Client,
+    source: Path | str | pd.DataFrame,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    on_done: Callable[[TxReceipt], None] | None = None,
+) -> SsiUpload:
+    """Publish the SSIs of a file for the signer's institution, those not already published as
+    they are. The whole file is validated before anything is sent.
+
+    Raises:
+        ValidationError: bad rows (and ``skip_invalid`` not set), with row, column and reason.
+    """
+    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
+    rows, errors = validate_ssi_table(frame)
+    owner = signer_institution(client, "publish SSIs")
+    report = SsiUpload(errors=errors)
+    for row in rows:
+        for lei in row.counterparties:
+            try:
+                get_institution(client, lei)
+            except ContractRevert:
+                report.errors.append(
+                    RowError(row.row, "counterparties", f"{lei} is not on the platform")
+                )
+    if report.errors and not skip_invalid:
+        raise ValidationError("the SSI file has bad rows; nothing was sent", report.errors)
+    bad = {e.row for e in report.errors}
+    latest: dict[bytes, Ssi] = {}
+    for published in list_ssis(client, owner):
+        latest[published.key] = published
+    key = _own_key(client, owner)
+    for row in rows:
+        if row.row in bad:
+            continue
+        current = latest.get(ssi_key(owner, row.terms))
+        if current is not None and _same(current, row, owner, key):
+            report.unchanged.append(row.row)
+        else:
+            report.to_publish.append(row)
+    if dry_run or not report.to_publish:
+        return report
+    by_counterparties: dict[tuple[Lei, ...], list[SsiRow]] = {}
+    for row in report.to_publish:
+        by_counterparties.setdefault(row.counterparties, []).append(row)
+    for counterparties, group in by_counterparties.items():
+        receipts = publish_ssis(
+            client, [(r.terms, r.account) for r in group], counterparties, on_done
+        )
+        report.transactions += len(receipts)
+    return report
+
+
+def export_ssis(client: Client, owner: str, private_key: bytes | None = None) -> pd.DataFrame:
+    """The latest version of every SSI of ``owner`` as the SSI table; the account column is
+    filled when ``private_key`` opens it for the owner, else left empty."""
+    latest: dict[bytes, Ssi] = {}
+    for published in list_ssis(client, owner):
+        latest[published.key] = published
+    rows = []
+    for ssi in latest.values():
+        terms = ssi.terms
+        account = ""
+        if private_key is not None:
+            try:
+                account = read_account(ssi, ssi.owner, private_key)
+            except NotEntitledError:
+                account = ""
+        rows.append(
+            {
+                "fund_code": terms.fund_code or "",
+                "market": terms.market,
+                "security_type": terms.security_type,
+                "currency": terms.currency,
+                "settlement_method": terms.settlement_method,
+                "custodian_bic": terms.custodian_bic,
+                "place_of_settlement": terms.place_of_settlement,
+                "account": account,
+                "effective_from": terms.effective_from.isoformat(),
+                "effective_to": terms.effective_to.isoformat() if terms.effective_to else "",
+                "counterparties": ";".join(lei for lei in ssi.account.entitled if lei != ssi.owner),
+                "owner": ssi.owner,
+                "version": str(ssi.version),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))

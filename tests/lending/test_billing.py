@@ -1,0 +1,333 @@
+"""A billing period end to end over JSON-RPC: Nihonbashi (agent) closes a week of two loans from
+Fuji Trust Bank to Minato Securities; Fuji and Minato recompute and review; one statement
+matches, the other breaks on Minato's rounding, is explained, resolved and settled with the
+parties' SSIs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+import xmlschema
+from eth_utils.crypto import keccak
+
+from bpost_client.client import Client, connect
+from bpost_client.exceptions import BPostError
+from bpost_client.identifiers import bytes20_from_lei
+from bpost_client.lending import Agreement, PriceBasis, Rounding
+from bpost_client.lending import agreements as lending
+from bpost_client.lending import statements as st
+from bpost_client.lending.billing import (
+    close_period,
+    explain_statement,
+    review_statement,
+    settlement_accounts,
+    settlement_files,
+    settlement_items,
+    unit_figures,
+)
+from bpost_client.lending.matching import MatchUnit
+from bpost_client.lending.movements import Movement, MovementKind
+from bpost_client.lending.period import Book
+from bpost_client.lending.settlement import net_instructions, statement_references
+from bpost_client.lending.settlement_xml import schema_path
+from bpost_client.platform.signers import dev_account
+from bpost_client.reference import calendars
+from bpost_client.registry.ssi_files import upload_ssis
+from tests.conftest import Node
+
+FUJI, MINATO, AGENT = "3538000FUJITRUST0138", "3538000MINATOSEC0159", "3538000NIHONLEND0172"
+KEYS = {FUJI: 2, MINATO: 3, AGENT: 5}
+TOYOTA, SONY = "JP3633400001", "JP3435000009"
+PERIOD = (date(2026, 6, 1), date(2026, 6, 7))
+SETTLEMENT = date(2026, 6, 12)
+
+
+def _terms(agreement_id: str, security: str, rounding: Rounding) -> Agreement:
+    return Agreement(
+        agreement_id=agreement_id,
+        lender=FUJI,
+        borrower=MINATO,
+        security=security,
+        currency="JPY",
+        fee_rate_pct=Decimal("0.5"),
+        collateral_rate_pct=Decimal("0.01"),
+        price_basis=PriceBasis.SAME_DAY_CLOSE,
+        rounding=rounding,
+    )
+
+
+AGREEMENTS = [
+    _terms("SBL-M", TOYOTA, Rounding.PERIOD_TRUNCATE),
+    _terms("SBL-B", SONY, Rounding.DAILY_TRUNCATE),
+]
+PRICES = pd.DataFrame(
+    [
+        (security, date(2026, 6, 1) + timedelta(days=i), Decimal(price + 7 * i))
+        for security, price in ((TOYOTA, 2000), (SONY, 3001))
+        for i in range(7)
+    ],
+    columns=["security", "date", "close"],
+)
+DIVIDENDS = pd.DataFrame(
+    [(TOYOTA, date(2026, 6, 5), date(2026, 7, 10), Decimal(50))],
+    columns=["security", "record_date", "payment_date", "amount_per_share"],
+)
+
+
+def _key(lei: str) -> bytes:
+    return bytes(dev_account(KEYS[lei]).key)
+
+
+@pytest.fixture
+def parties(isolated: Node, operator: Client) -> dict[str, Client]:
+    """The three parties' clients; the 2026 Tokyo calendar; the agreements registered by the
+    agent and acknowledged, movements confirmed; the pair's settings; Fuji's and Minato's SSIs."""
+    calendars.publish_years(
+        operator,
+        [
+            calendars.year_map(
+                "XTKS", 2026, calendars.sessions_from_exchange_calendars("XTKS", [2026])
+            )
+        ],
+    )
+    clients = {
+        lei: connect(isolated.url, isolated.deployments, dev_account(index))
+        for lei, index in KEYS.items()
+    }
+    agent, minato = clients[AGENT], clients[MINATO]
+    for terms in AGREEMENTS:
+        i = terms.agreement_id
+        lending.propose(
+            agent, i, terms, effective_from=PERIOD[0], agent=AGENT, tolerance_minor_units=0
+        )
+        lending.acknowledge(minato, i, 1)
+        moves = [
+            Movement(i, MovementKind.NEW_LOAN, date(2026, 6, 1), 10_000, Decimal(20_000_000)),
+            Movement(i, MovementKind.RETURN, date(2026, 6, 6), -4_000, Decimal(-8_000_000)),
+        ]
+        lending.record_movements(agent, i, moves, [FUJI, MINATO, AGENT])
+        lending.confirm_movements(minato, i, 1)
+    st.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
+    st.accept_pair_settings(minato, FUJI, MINATO, 1)
+    for lei, bic, account in ((FUJI, "MHCBJPJT", "0098765432"), (MINATO, "BOTKJPJT", "1234567")):
+        others = ";".join(p for p in KEYS if p != lei)
+        row = {
+            "fund_code": "",
+            "market": "XTKS",
+            "security_type": "SECLEND",
+            "currency": "JPY",
+            "settlement_method": "CASH",
+            "custodian_bic": bic,
+            "place_of_settlement": "",
+            "account": account,
+            "effective_from": "2026-04-01",
+            "effective_to": "",
+            "counterparties": others,
+        }
+        upload_ssis(clients[lei], pd.DataFrame([row], dtype=str))
+    return clients
+
+
+def _opened(clients: dict[str, Client], lei: str) -> list[lending.OpenedAgreement]:
+    return [
+        lending.open_agreement(clients[lei], a.agreement_id, lei, _key(lei)) for a in AGREEMENTS
+    ]
+
+
+def test_period__matched_break_explained_resolved_settled(parties: dict[str, Client]) -> None:
+    agent = parties[AGENT]
+    opened = {lei: _opened(parties, lei) for lei in KEYS}
+    committed = dict(
+        (figures.key, (found, figures))
+        for found, figures in close_period(
+            agent, opened[AGENT], PRICES, DIVIDENDS, *PERIOD, SETTLEMENT
+        )
+    )
+    assert set(committed) == {"SBL-M", "SBL-B"}
+    matched_id, matched = committed["SBL-M"]
+    broken_id, _ = committed["SBL-B"]
+    stored = st.get_statement(agent, matched_id)
+    assert (stored.status, stored.closer, stored.agent) == (st.StatementStatus.OPEN, AGENT, AGENT)
+    assert stored.platform == matched.amounts and matched.amounts.dividend_equivalent == 500_000
+    assert stored.overdue_after > PERIOD[1]
+    again = close_period(agent, opened[AGENT], PRICES, DIVIDENDS, *PERIOD, SETTLEMENT)
+    assert [f for f, _ in again] == [f for f, _ in committed.values()], "not committed twice"
+
+    agreed = lending.agreed_book(opened[MINATO], PRICES, DIVIDENDS)
+    rounding = agreed.agreements["agreement_id"] == "SBL-B"
+    minato_books = agreed.agreements.copy()
+    minato_books.loc[rounding, "rounding"] = Rounding.PERIOD_TRUNCATE.value
+    books = {FUJI: agreed, MINATO: replace(agreed, agreements=minato_books)}
+    actions = {}
+    for found in (matched_id, broken_id):
+        for lei in (FUJI, MINATO):
+            review = review_statement(
+                parties[lei], found, opened[lei], PRICES, DIVIDENDS, books[lei], lei, _key(lei)
+            )
+            actions[(found, lei)] = review.action
+    assert actions == {
+        (matched_id, FUJI): "confirmed",
+        (matched_id, MINATO): "confirmed",
+        (broken_id, FUJI): "confirmed",
+        (broken_id, MINATO): "submitted",
+    }
+    assert st.get_statement(agent, matched_id).status is st.StatementStatus.MATCHED
+    broken = st.get_statement(agent, broken_id)
+    assert broken.status is st.StatementStatus.BREAK and broken.disputed == {st.Role.BORROWER}
+    # The 14th Tokyo business day after Sunday 7 June is 25 June; the chain's today is later.
+    assert broken.overdue_after == date(2026, 6, 25) and not broken.overdue
+    assert st.is_overdue(agent, broken_id)
+    st.flag_overdue(parties[FUJI], broken_id)
+    assert st.get_statement(agent, broken_id).overdue
+    with pytest.raises(BPostError, match="LendingStatementsInvalid"):
+        st.flag_overdue(parties[FUJI], broken_id)  # once
+
+    [(party, table)] = explain_statement(
+        agent, broken_id, opened[AGENT], PRICES, DIVIDENDS, AGENT, _key(AGENT)
+    ).items()
+    first = table.iloc[0]
+    assert party == MINATO
+    assert (first["agreement_id"], first["cause"], first["rank"]) == ("SBL-B", "rounding", 1)
+    assert "period_truncate" in first["change"] and len(first["days"]) > 0
+
+    st.comment(parties[MINATO], broken_id, "our system truncates the period", [FUJI, MINATO, AGENT])
+    assert st.comments(parties[FUJI], broken_id, FUJI, _key(FUJI)) == [
+        (MINATO, "our system truncates the period")
+    ]
+    st.propose_resolution(agent, broken_id, st.ResolutionKind.PLATFORM)
+    st.approve_resolution(parties[FUJI], broken_id, 1)
+    assert st.get_statement(agent, broken_id).status is st.StatementStatus.BREAK
+    st.approve_resolution(parties[MINATO], broken_id, 1)
+    resolved = st.get_statement(agent, broken_id)
+    assert resolved.status is st.StatementStatus.RESOLVED and resolved.settled == broken.platform
+
+    dates = {(s, r): p for s, r, p in DIVIDENDS[["security", "record_date", "payment_date"]].values}
+    items = [
+        item
+        for found, figures in committed.values()
+        for item in settlement_items(st.get_statement(agent, found), figures, dates)
+    ]
+    instructions = net_instructions(items)
+    assert {(i.value_date, i.debtor, i.creditor) for i in instructions} == {
+        (SETTLEMENT, MINATO, FUJI),
+        (date(2026, 7, 10), MINATO, FUJI),
+    }
+    fees = next(i for i in instructions if i.value_date == SETTLEMENT)
+    platform = [st.get_statement(agent, f).settled for f, _ in committed.values()]
+    assert fees.amount_minor == sum(a.fee - a.collateral_interest for a in platform)
+    accounts = settlement_accounts(agent, [FUJI, MINATO], "JPY", SETTLEMENT, AGENT, _key(AGENT))
+    assert accounts[(MINATO, "JPY")].account == "1234567"
+    csv_text, xml = settlement_files(
+        instructions,
+        accounts,
+        accounts[(MINATO, "JPY")],
+        "TEST-2026-06",
+        datetime(2026, 6, 8, tzinfo=UTC),
+    )
+    assert csv_text.splitlines()[1].startswith(f"2026-06-12,JPY,{fees.amount_minor},{MINATO}")
+    xmlschema.XMLSchema(str(schema_path())).validate(xml)
+
+    references = statement_references(instructions)
+    for found, reference in references.items():
+        st.mark_settled(parties[MINATO], found, reference)
+    for found, _ in committed.values():
+        settled = st.get_statement(agent, found)
+        assert settled.status is st.StatementStatus.SETTLED
+        assert settled.settlement_reference == references[found]
+    history = st.statement_history(agent, broken_id)
+    assert history[["event", "by", "status"]].values.tolist() == [
+        ["StatementCommitted", AGENT, "open"],
+        ["StatementConfirmed", FUJI, "open"],
+        ["FiguresSubmitted", MINATO, "break"],
+        ["StatementOverdue", FUJI, "break"],
+        ["StatementCommented", MINATO, ""],
+        ["ResolutionProposed", AGENT, ""],
+        ["ResolutionApproved", FUJI, "break"],
+        ["ResolutionApproved", MINATO, "resolved"],
+        ["StatementSettled", MINATO, "settled"],
+    ]
+
+
+def test_review__refuses_figures_that_are_not_the_agreed_inputs(
+    parties: dict[str, Client],
+) -> None:
+    """A closer that commits other amounts (or another detail) than the agreed inputs give is
+    caught by the other parties' recomputation: nothing is confirmed."""
+    agent, fuji = parties[AGENT], parties[FUJI]
+    opened = _opened(parties, AGENT)
+    book = lending.agreed_book(opened, PRICES, DIVIDENDS)
+    statement = st.StatementInput(
+        FUJI,
+        MINATO,
+        MatchUnit.AGREEMENT,
+        "SBL-M",
+        "JPY",
+        *PERIOD,
+        SETTLEMENT,
+        st.Amounts(1, 0, 0),
+        0,
+    )
+    found, _ = st.commit_statement(agent, statement, b"not the detail", [FUJI, MINATO, AGENT])
+    on_chain = agent.contract("LendingStatements").functions.statementIdOf(
+        bytes20_from_lei(FUJI),
+        bytes20_from_lei(MINATO),
+        0,
+        st.unit_key(MatchUnit.AGREEMENT, "SBL-M"),
+        b"JPY",
+        20260601,
+        20260607,
+    )
+    assert found == "0x" + bytes(on_chain.call()).hex(), "the id derived locally is the contract's"
+    with pytest.raises(BPostError, match="not those of the agreed inputs"):
+        review_statement(
+            fuji, found, _opened(parties, FUJI), PRICES, DIVIDENDS, book, FUJI, _key(FUJI)
+        )
+    assert st.get_statement(agent, found).agreed == {st.Role.AGENT}
+    week = (date(2026, 6, 8), date(2026, 6, 14))
+    [honest] = [
+        u for u in unit_figures(book, *week, {}, {"SBL-B": 0, "SBL-M": 0}) if u.key == "SBL-B"
+    ]
+    widened = replace(
+        statement,
+        key="SBL-B",
+        start=week[0],
+        end=week[1],
+        settlement_date=date(2026, 6, 19),
+        amounts=honest.amounts,
+        tolerance=1_000,
+    )
+    found_wide, _ = st.commit_statement(agent, widened, honest.detail, [FUJI, MINATO, AGENT])
+    with pytest.raises(BPostError, match="tolerance 1000 is not the agreements' \\(0\\)"):
+        review_statement(
+            fuji, found_wide, _opened(parties, FUJI), PRICES, DIVIDENDS, book, FUJI, _key(FUJI)
+        )
+    salt = st.detail_salt(fuji, found, FUJI, _key(FUJI))
+    assert keccak(salt + b"not the detail") == st.get_statement(agent, found).detail_commitment
+
+
+def test_review__agreements_missing_from_own_books__missing_loans(
+    parties: dict[str, Client],
+) -> None:
+    """A party reviewing with a book that lacks the statement's agreements reports them as
+    missing loans in its submission, and the explanation says so."""
+    agent, minato = parties[AGENT], parties[MINATO]
+    opened = _opened(parties, AGENT)
+    [(found, _figures), _] = close_period(agent, opened, PRICES, DIVIDENDS, *PERIOD, SETTLEMENT)
+    empty = Book(
+        pd.DataFrame(columns=list(lending.agreed_book(opened, PRICES, DIVIDENDS).agreements)),
+        pd.DataFrame(columns=["agreement_id", "date", "quantity", "collateral"]),
+        PRICES,
+        DIVIDENDS,
+    )
+    review = review_statement(
+        minato, found, _opened(parties, MINATO), PRICES, DIVIDENDS, empty, MINATO, _key(MINATO)
+    )
+    assert review.action == "submitted"
+    [(party, table)] = explain_statement(
+        agent, found, opened, PRICES, DIVIDENDS, AGENT, _key(AGENT)
+    ).items()
+    assert party == MINATO and table["outcome"].tolist() == ["missing_loan"]

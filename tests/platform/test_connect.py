@@ -1,0 +1,108 @@
+"""connect() and deployment: refusing other chains, other ABIs, stale manifests, overwrites."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from bpost_client import contracts
+from bpost_client.client import connect, web3_for
+from bpost_client.exceptions import ChainError, DeploymentError, ManifestError
+from bpost_client.manifest import Manifest, manifest_path
+from bpost_client.platform import deployment
+from bpost_client.platform.signers import dev_account
+from tests.conftest import BUILD, LOCAL_PARAMS, Node, free_port
+
+
+def test_connect__no_node__raises_chain_error(tmp_path: Path) -> None:
+    with pytest.raises(ChainError, match="no JSON-RPC node"):
+        connect(f"http://127.0.0.1:{free_port()}", tmp_path)
+
+
+def test_connect__no_manifest_for_this_chain__raises(isolated: Node, tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="deploy first"):
+        connect(isolated.url, tmp_path)
+
+
+def test_connect__manifest_of_another_chain__raises(isolated: Node) -> None:
+    manifest = Manifest.load(manifest_path(isolated.deployments, 20201030))
+    other = dataclasses.replace(manifest, chain_id=1)
+    with pytest.raises(ManifestError, match="for chain 1"):
+        connect(isolated.url, other)
+
+
+def test_connect__abi_digest_differs__raises(isolated: Node) -> None:
+    manifest = Manifest.load(manifest_path(isolated.deployments, 20201030))
+    records = dict(manifest.contracts)
+    records["CodeRegistry"] = dataclasses.replace(records["CodeRegistry"], abi_digest="0x00")
+    with pytest.raises(ManifestError, match="CodeRegistry"):
+        connect(isolated.url, dataclasses.replace(manifest, contracts=records))
+
+
+def test_connect__no_code_at_the_addresses__raises(isolated: Node) -> None:
+    manifest = Manifest.load(manifest_path(isolated.deployments, 20201030))
+    records = {
+        name: dataclasses.replace(r, address="0x000000000000000000000000000000000000dEaD")
+        for name, r in manifest.contracts.items()
+    }
+    with pytest.raises(ManifestError, match="no code"):
+        connect(isolated.url, dataclasses.replace(manifest, contracts=records))
+
+
+def test_manifest__malformed_file__raises_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "20201030.json"
+    path.write_text(json.dumps({"format_version": 1, "chain_id": "x"}))
+    with pytest.raises(ManifestError, match=r"20201030\.json"):
+        Manifest.load(path)
+
+
+def test_deploy__live_deployment__refused_without_force(isolated: Node) -> None:
+    w3 = web3_for(isolated.url)
+    artifacts = contracts.load_build_artifacts(BUILD)
+    params = deployment.load_params(LOCAL_PARAMS)
+    before = manifest_path(isolated.deployments, 20201030).read_text()
+    with pytest.raises(DeploymentError, match="--force"):
+        deployment.deploy(w3, dev_account(0), artifacts, params, isolated.deployments)
+    assert manifest_path(isolated.deployments, 20201030).read_text() == before
+
+
+def test_deploy__force__writes_a_new_manifest_with_provenance(
+    isolated: Node, tmp_path: Path
+) -> None:
+    target = tmp_path / "deployments"
+    target.mkdir()
+    (target / "20201030.json").write_text(manifest_path(isolated.deployments, 20201030).read_text())
+    w3 = web3_for(isolated.url)
+    manifest = deployment.deploy(
+        w3, dev_account(0), contracts.load_build_artifacts(BUILD),
+        deployment.load_params(LOCAL_PARAMS), target, force=True, commit="abc123",
+    )  # fmt: skip
+    saved = Manifest.load(target / "20201030.json")
+    assert saved == manifest and saved.git_commit == "abc123"
+    assert saved.deployer == dev_account(0).address
+    for name, record in saved.contracts.items():
+        receipt = w3.eth.get_transaction_receipt(record.transaction)
+        assert receipt["contractAddress"] == record.address, name
+        assert receipt["blockNumber"] == record.block
+        assert record.abi_digest == contracts.abi_digest(contracts.load_abi(name))
+    client = connect(isolated.url, target)
+    namespaces = (
+        client.contract("CodeRegistry").functions.getNamespace(b"ISIN".ljust(32, b"\0")).call()
+    )
+    assert namespaces[0] is True
+
+
+def test_deploy_params__unknown_key__raises_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("admin_delay_seconds: 0\noperaters: []\n")
+    with pytest.raises(Exception, match="operaters"):
+        deployment.load_params(path)
+
+
+def test_deploy_params__consortium_example__parses() -> None:
+    params = deployment.load_params(LOCAL_PARAMS.parent / "consortium.example.yaml")
+    assert params.admin_delay_seconds == 172_800
+    assert [n.name for n in params.namespaces] == ["BPFC", "ITA", "LEI", "BIC", "ISIN"]

@@ -1,0 +1,89 @@
+"""Institutions through the client: register, read, change, suspend, history from events."""
+
+from __future__ import annotations
+
+import pytest
+
+from bpost_client import exceptions
+from bpost_client.client import Client
+from bpost_client.platform import participants
+from bpost_client.platform.events import event_frame
+from bpost_client.types import InstitutionStatus, InstitutionType
+from tests.helpers import fresh_account, make_lei
+
+DEMO_AM = "3538000SAKURAAM00151"
+
+
+def spec(n: int, *operators: str) -> participants.InstitutionSpec:
+    return participants.InstitutionSpec(
+        make_lei(n), f"Test Institution {n}", InstitutionType.DISTRIBUTOR,
+        participants.encryption_key_of(fresh_account()), tuple(operators),
+    )  # fmt: skip
+
+
+def test_list__seeded_chain__has_the_demo_roster(reader: Client) -> None:
+    institutions = participants.list_institutions(reader)
+    assert len(institutions) == 8
+    am = next(i for i in institutions if i.lei == DEMO_AM)
+    assert am.kind is InstitutionType.ASSET_MANAGER and am.status is InstitutionStatus.ACTIVE
+
+
+def test_register__then_get__returns_what_was_registered(operator: Client) -> None:
+    account = fresh_account()
+    new = spec(10, account.address)
+    participants.register_institution(operator, new)
+    got = participants.get_institution(operator, new.lei)
+    assert (got.lei, got.legal_name, got.kind, got.encryption_key, got.operators) == (
+        new.lei, new.legal_name, new.kind, new.encryption_key, (account.address,),
+    )  # fmt: skip
+    assert participants.institution_of(operator, account.address) == new.lei
+
+
+def test_register__by_non_operator__raises_unauthorized(asset_manager: Client) -> None:
+    with pytest.raises(exceptions.PlatformAccessUnauthorized):
+        participants.register_institution(asset_manager, spec(11))
+
+
+def test_spec__key_not_on_the_curve__refused_before_sending() -> None:
+    with pytest.raises(ValueError, match="not a point"):
+        participants.check_encryption_key(b"\x02" + b"\xff" * 32)
+    with pytest.raises(ValueError, match="check digits"):
+        participants.InstitutionSpec(
+            "3538000SAKURAAM00152", "x", InstitutionType.OBSERVER, b"\x02" + b"\x11" * 32
+        )
+
+
+def test_history__lists_every_change_in_chain_order(operator: Client) -> None:
+    participants.rename_institution(operator, DEMO_AM, "Sakura AM")
+    participants.suspend_institution(operator, DEMO_AM, "AML review")
+    participants.reinstate_institution(operator, DEMO_AM)
+    frame = participants.history(operator, DEMO_AM)
+    assert list(frame["event"]) == [
+        "InstitutionRegistered", "OperatorAdded", "InstitutionRenamed",
+        "InstitutionSuspended", "InstitutionReinstated",
+    ]  # fmt: skip
+    assert set(frame["lei"]) == {DEMO_AM}
+    assert frame["block"].is_monotonic_increasing
+    assert frame.loc[frame["event"] == "InstitutionSuspended", "reason"].item() == "AML review"
+    assert participants.get_institution(operator, DEMO_AM).version == 4
+
+
+def test_operators__add_and_remove(operator: Client) -> None:
+    extra = fresh_account().address
+    participants.add_operator(operator, DEMO_AM, extra)
+    assert extra in participants.get_institution(operator, DEMO_AM).operators
+    participants.remove_operator(operator, DEMO_AM, extra)
+    assert extra not in participants.get_institution(operator, DEMO_AM).operators
+    assert participants.institution_of(operator, extra) is None
+
+
+def test_event_frame__one_block_pages__equal_one_large_page(reader: Client) -> None:
+    registry = reader.contract("ParticipantRegistry")
+    start = reader.manifest.start_block
+    small = event_frame(registry, "OperatorAdded", start, page=1)
+    large = event_frame(registry, "OperatorAdded", start, page=10_000)
+    assert len(small) == 8
+    assert small.equals(large)
+    assert list(small.columns[:2]) == ["lei", "account"]
+    assert {"block", "time", "transaction", "log_index"} <= set(small.columns)
+    assert str(small["time"].dtype).startswith("datetime64")

@@ -1,0 +1,153 @@
+"""SSI and corporate information through the client, and the confidentiality property: an
+institution the data was not sealed to, reading the same chain, cannot recover the plaintext."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from eth_utils.crypto import keccak
+
+from bpost_client.client import Client, connect
+from bpost_client.exceptions import BPostError
+from bpost_client.platform.confidential import NotEntitledError, open_sealed, seal
+from bpost_client.platform.participants import encryption_key_of
+from bpost_client.platform.signers import dev_account
+from bpost_client.registry import corporate, ssi
+from tests.conftest import Node
+
+MANAGER, TRUSTEE, MINATO, KANDA = (
+    "3538000SAKURAAM00151",
+    "3538000FUJITRUST0138",
+    "3538000MINATOSEC0159",
+    "3538000KANDABANK0193",
+)
+ACCOUNT = "0012345678"
+TERMS = ssi.SsiTerms(
+    market="XTKS",
+    security_type="EQUITY",
+    currency="JPY",
+    settlement_method="DVP",
+    custodian_bic="MHCBJPJT",
+    place_of_settlement="JASDJPJT",
+    effective_from=date(2026, 4, 1),
+)
+
+
+@pytest.fixture
+def kanda(isolated: Node) -> Client:
+    return connect(isolated.url, isolated.deployments, dev_account(4))
+
+
+@pytest.fixture
+def minato(isolated: Node) -> Client:
+    return connect(isolated.url, isolated.deployments, dev_account(3))
+
+
+def chain_bytes(client: Client, receipts: list[object]) -> bytes:
+    """Every byte of the transactions and logs a node operator sees for ``receipts``."""
+    seen = b""
+    for receipt in receipts:
+        tx_hash = receipt["transactionHash"]  # type: ignore[index]
+        seen += bytes(client.w3.eth.get_transaction(tx_hash)["input"])
+        for log in client.w3.eth.get_transaction_receipt(tx_hash)["logs"]:
+            seen += bytes(log["data"]) + b"".join(bytes(t) for t in log["topics"])
+    return seen
+
+
+def test_ssi__entitled_read_the_account__others_cannot(
+    trustee: Client, asset_manager: Client, minato: Client
+) -> None:
+    receipts = ssi.publish_ssis(trustee, [(TERMS, ACCOUNT)], [MANAGER, KANDA])
+    [found] = ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "JPY", date(2026, 5, 1))
+    assert found.terms == TERMS and found.account.entitled == (TRUSTEE, MANAGER, KANDA)
+    assert ssi.read_account(found, MANAGER, bytes(dev_account(1).key)) == ACCOUNT
+    assert ssi.read_account(found, TRUSTEE, bytes(dev_account(2).key)) == ACCOUNT
+    [seen_by_minato] = ssi.applicable_ssis(minato, TRUSTEE, "XTKS", "JPY", date(2026, 5, 1))
+    with pytest.raises(NotEntitledError):
+        ssi.read_account(seen_by_minato, MINATO, bytes(dev_account(3).key))
+    for lei, _ in seen_by_minato.account.recipients:  # Minato's key opens no copy
+        with pytest.raises(NotEntitledError):
+            open_sealed(seen_by_minato.account, lei, bytes(dev_account(3).key))
+    on_chain = chain_bytes(trustee, receipts)
+    assert ACCOUNT.encode() not in on_chain
+    assert keccak(ACCOUNT.encode()) not in on_chain, "an unsalted hash would give the account away"
+    assert found.account.commitment in on_chain
+
+
+def test_ssi__future_dated_version_replaces_on_its_date_and_notifies(
+    trustee: Client, asset_manager: Client
+) -> None:
+    ssi.publish_ssis(trustee, [(TERMS, ACCOUNT)], [MANAGER])
+    later = replace(TERMS, effective_from=date(2026, 10, 1), custodian_bic="BOTKJPJTXXX")
+    ssi.publish_ssis(trustee, [(later, "0099999999")], [MANAGER])
+    [before] = ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "JPY", date(2026, 9, 30))
+    [after] = ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "JPY", date(2026, 10, 1))
+    assert (before.version, before.terms.custodian_bic) == (1, "MHCBJPJT")
+    assert (after.version, after.terms.custodian_bic) == (2, "BOTKJPJTXXX")
+    assert ssi.read_account(after, MANAGER, bytes(dev_account(1).key)) == "0099999999"
+    assert ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "USD", date(2026, 10, 1)) == []
+    notices = ssi.notifications(asset_manager, MANAGER)
+    assert list(notices["owner"]) == [TRUSTEE, TRUSTEE] and list(notices["version"]) == [1, 2]
+    assert list(notices["effective_from"]) == [date(2026, 4, 1), date(2026, 10, 1)]
+    assert ssi.ssi_key(TRUSTEE, TERMS) == before.key == after.key
+
+
+def test_ssi_terms__bad_bic_country__refused_before_sending() -> None:
+    with pytest.raises(ValueError, match="ISO 3166"):
+        replace(TERMS, custodian_bic="MHCBQQJT")
+
+
+def test_corporate__confidential_part_for_the_entitled_only(
+    trustee: Client, asset_manager: Client, minato: Client
+) -> None:
+    info = corporate.CorporateInfo(
+        registered_address="1-2-3 Marunouchi, Chiyoda-ku, Tokyo",
+        aml_status=corporate.AmlStatus.CLEARED,
+        next_review_date=date(2027, 3, 31),
+        fatca_status=corporate.FatcaStatus.PARTICIPATING_FFI,
+        crs_status=corporate.CrsStatus.FINANCIAL_INSTITUTION,
+        lei_renewal_date=date(2026, 1, 15),
+        giin="98Q96B.00000.LE.392",
+        kyc_document_hashes=(keccak(b"articles of incorporation"),),
+    )
+    secret = corporate.CorporateConfidential(
+        "EDD completed 2026-03; no adverse media", ("vault://kyc/fuji/2026",)
+    )
+    [receipt] = corporate.publish_corporate_info(
+        trustee, [(TRUSTEE, info, secret)], share_with=[MANAGER]
+    )
+    record = corporate.corporate_records(minato, TRUSTEE)[TRUSTEE]
+    assert record.info == info and record.version == 1
+    assert corporate.read_confidential(record, MANAGER, bytes(dev_account(1).key)) == secret
+    with pytest.raises(NotEntitledError):
+        corporate.read_confidential(record, MINATO, bytes(dev_account(3).key))
+    on_chain = chain_bytes(trustee, [receipt])
+    assert b"vault://kyc" not in on_chain and b"adverse media" not in on_chain
+    assert corporate.warnings(record, date(2026, 6, 1)) == [
+        f"{TRUSTEE}: LEI renewal lapsed on 2026-01-15"
+    ]
+
+
+def test_corporate__ffi_without_giin__refused() -> None:
+    with pytest.raises(ValueError, match="GIIN"):
+        corporate.CorporateInfo(
+            "Tokyo",
+            corporate.AmlStatus.CLEARED,
+            date(2027, 1, 1),
+            corporate.FatcaStatus.PARTICIPATING_FFI,
+            corporate.CrsStatus.FINANCIAL_INSTITUTION,
+            date(2027, 1, 1),
+        )
+
+
+def test_sealed__tampered_ciphertext_or_commitment__detected() -> None:
+    key = bytes(dev_account(1).key)
+    sealed = seal(b"secret", {MANAGER: encryption_key_of(dev_account(1))})
+    assert open_sealed(sealed, MANAGER, key) == b"secret"
+    flipped = sealed.ciphertext[:-1] + bytes([sealed.ciphertext[-1] ^ 1])
+    with pytest.raises(BPostError, match="authentication"):
+        open_sealed(replace(sealed, ciphertext=flipped), MANAGER, key)
+    with pytest.raises(BPostError, match="commitment"):
+        open_sealed(replace(sealed, commitment=b"\0" * 32), MANAGER, key)
