@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from requests.exceptions import RequestException
 from web3 import HTTPProvider, Web3
 from web3.contract import Contract
+from web3.contract.contract import ContractFunction
 from web3.middleware import ExtraDataToPOAMiddleware
+from web3.types import BlockIdentifier
 
+from bpost_client._utils.reverts import read_call
 from bpost_client._utils.sender import FeeMode, Sender
 from bpost_client.contracts import DEPLOYED_CONTRACTS, load_abi
 from bpost_client.exceptions import ChainError, ManifestError, SignerError
@@ -75,6 +79,18 @@ class Client:
                 address=self.manifest.address(name), abi=load_abi(name)
             )
         return self._contracts[name]
+
+    def read(self, call: ContractFunction, block: BlockIdentifier = "latest") -> Any:
+        """The result of the view function ``call`` (``contract.functions.f(args)``) at
+        ``block``: every read of the library goes through here, so a revert is the project's
+        exception, never web3's.
+
+        Raises:
+            ContractRevert: the call reverted with a custom error (the subclass named after it,
+                e.g. ``exceptions.FundRegistryUnknownFund``, arguments decoded).
+            TransactionError: it reverted without a custom error.
+        """
+        return read_call(call, block)
 
     @property
     def sender(self) -> Sender:

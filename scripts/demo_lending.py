@@ -23,9 +23,8 @@ from typing import Any
 import click
 import pandas as pd
 from ape.cli import ConnectedProviderCommand
-from web3.exceptions import ContractCustomError
 
-from bpost_client._utils.reverts import translate
+from bpost_client import exceptions
 from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError
 from bpost_client.lending import Agreement
@@ -74,10 +73,8 @@ def _registered(client: Client, agreement_id: str) -> bool:
         agreement_id.encode().ljust(32, b"\0")
     )
     try:
-        call.call()
-    except ContractCustomError as exc:
-        if getattr(translate(exc), "error_name", "") != "LendingAgreementsUnknown":
-            raise
+        client.read(call)
+    except exceptions.LendingAgreementsUnknown:
         return False
     return True
 

@@ -8,12 +8,25 @@ from eth_abi.abi import decode
 from eth_abi.exceptions import DecodingError
 from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
-from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
+from web3.contract.contract import ContractFunction
+from web3.exceptions import (
+    BadFunctionCallOutput,
+    ContractCustomError,
+    ContractLogicError,
+    ContractPanicError,
+)
+from web3.types import BlockIdentifier
 
 from bpost_client.contracts import error_specs
-from bpost_client.exceptions import ContractRevert, TransactionError, UnknownRevert, revert_class
+from bpost_client.exceptions import (
+    ChainError,
+    ContractRevert,
+    TransactionError,
+    UnknownRevert,
+    revert_class,
+)
 
-__all__ = ["decode_revert", "revert_data", "translate"]
+__all__ = ["decode_revert", "read_call", "revert_data", "translate"]
 
 
 def _plain(value: Any) -> Any:
@@ -58,3 +71,17 @@ def translate(exc: BaseException) -> BaseException:
             return decode_revert(data)
         return TransactionError(f"reverted: {exc}")
     return exc
+
+
+def read_call(call: ContractFunction, block: BlockIdentifier = "latest") -> Any:
+    """``call.call(block_identifier=block)``, a revert raised as the project's exception and an
+    empty answer (no code at the address at that block) as a :class:`ChainError`."""
+    try:
+        return call.call(block_identifier=block)
+    except (ContractCustomError, ContractPanicError, ContractLogicError) as exc:
+        raise translate(exc) from exc
+    except BadFunctionCallOutput as exc:
+        raise ChainError(
+            f"{call.fn_name} at {call.address} answered nothing at block {block!r}: no contract "
+            "there at that block (a block before the deployment, or a chain that was reset)"
+        ) from exc

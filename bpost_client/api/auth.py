@@ -273,7 +273,9 @@ class Authenticator:
                 raise AuthError(f"{principal.address} no longer acts for an active {principal.lei}")
         else:
             registry = self._client.contract(REGISTRY)
-            _kind, status = registry.functions.statusOf(bytes20_from_lei(principal.lei)).call()
+            _kind, status = self._client.read(
+                registry.functions.statusOf(bytes20_from_lei(principal.lei))
+            )
             if int(status) != InstitutionStatus.ACTIVE:
                 raise AuthError(f"the institution {principal.lei} is not active")
         with self._lock:
@@ -282,7 +284,9 @@ class Authenticator:
             self._standing[principal] = block
 
     def _active_operator(self, address: str) -> bool:
-        return bool(self._client.contract(REGISTRY).functions.isActiveOperator(address).call())
+        return bool(
+            self._client.read(self._client.contract(REGISTRY).functions.isActiveOperator(address))
+        )
 
 
 def _drop_expired(held: OrderedDict[str, V], now: float, expiry: Callable[[V], float]) -> None:

@@ -72,7 +72,7 @@ def _agreement_parties(client: Client, agreement_id: str) -> list[Lei]:
     stored = client.contract("LendingAgreements").functions.getAgreement(
         bytes32_from_ascii(agreement_id)
     )
-    lender, borrower, agent = stored.call()[:3]
+    lender, borrower, agent = client.read(stored)[:3]
     parties = [lei_from_bytes20(bytes(lender)), lei_from_bytes20(bytes(borrower))]
     return parties + ([lei_from_bytes20(bytes(agent))] if any(bytes(agent)) else [])
 

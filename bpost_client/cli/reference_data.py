@@ -10,7 +10,6 @@ from typing import Any
 import click
 import pandas as pd
 
-from bpost_client._utils.reverts import translate
 from bpost_client.cli._context import Context, emit, pass_context, progress
 from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
@@ -48,10 +47,7 @@ def _write(frame: pd.DataFrame, target: str, ctx: Context) -> None:
 
 def _index_of(client: Client, isin: str) -> int:
     found = client.contract("SecurityRegistry").functions.getSecurity(isin.encode("ascii"))
-    try:
-        return int(found.call()[3])
-    except Exception as exc:
-        raise translate(exc) from exc
+    return int(client.read(found)[3])
 
 
 def _upload_options(command: Any) -> Any:

@@ -19,6 +19,6 @@ def status(ctx: Context) -> None:
     emit(ctx, {
         "url": ctx.url,
         "head_block": client.w3.eth.block_number,
-        "paused": bool(access.functions.paused().call()),
+        "paused": bool(client.read(access.functions.paused())),
         **manifest_summary(client.manifest),
     })  # fmt: skip

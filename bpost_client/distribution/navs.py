@@ -201,7 +201,7 @@ class FundState:
 
 def fund_state(client: Client, code: str) -> FundState:
     """The contract's state of a fund (calendar_id 0: the fund has no profile)."""
-    raw = client.contract(CONTRACT).functions.fundState(serial_of(code)).call()
+    raw = client.read(client.contract(CONTRACT).functions.fundState(serial_of(code)))
     _manager, status, est, red, calendar_id, threshold, last_date, last_nav, confirmed = raw
     return FundState(
         status=int(status),

@@ -260,16 +260,16 @@ def _notice_problem(client: Client, notice: notices.Notice) -> tuple[str, str] |
     ):
         return ("date", "outside the fund's life")
     if isinstance(notice, notices.DistributionNotice):
-        if not registry.isClosingDate(serial, when).call():
+        if not client.read(registry.isClosingDate(serial, when)):
             return ("date", "not a fiscal closing date of the fund")
         return None
-    if not registry.isNavDay(serial, when).call():
+    if not client.read(registry.isNavDay(serial, when)):
         return ("date", "not a NAV day of the fund's calendar")
     if notice.cancelled or notice.reason is notices.Reason.OTHER:
         return (
             None if notice.note or notice.cancelled else ("note", "needed when the reason is other")
         )
-    holidays = bytes(registry.fundProfile(serial).call()[2])
+    holidays = bytes(client.read(registry.fundProfile(serial))[2])
     markets = {holidays[i : i + 4].rstrip(b"\0").decode("ascii") for i in range(0, 12, 4)}
     if notice.market not in markets - {""}:
         return (
@@ -277,9 +277,8 @@ def _notice_problem(client: Client, notice: notices.Notice) -> tuple[str, str] |
             f"not one of the fund's holiday markets ({', '.join(sorted(markets - {''}))})",
         )
     calendar = client.contract("MarketCalendar").functions
-    if (
-        notice.reason is notices.Reason.MARKET_HOLIDAY
-        and calendar.isBusinessDay(notice.market.encode("ascii"), when).call()
+    if notice.reason is notices.Reason.MARKET_HOLIDAY and client.read(
+        calendar.isBusinessDay(notice.market.encode("ascii"), when)
     ):
         return ("date", f"{notice.market} is open that day")
     return None
@@ -326,7 +325,7 @@ def _check_navs(
         for start in range(0, len(entries), navs.MAX_NAVS):
             chunk = entries[start : start + navs.MAX_NAVS]
             words = [navs.pack_nav(r) for _, r in chunk]
-            codes = registry.functions.checkNavs(caller, int_from_date(day), words).call()
+            codes = client.read(registry.functions.checkNavs(caller, int_from_date(day), words))
             for (position, _record), code in zip(chunk, codes, strict=True):
                 if code:
                     problem = NAV_PROBLEMS.get(int(code), f"refused (code {code})")

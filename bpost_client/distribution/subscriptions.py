@@ -85,7 +85,7 @@ def acknowledge_receipt(
 def received_up_to(client: Client, lei: str) -> int:
     """The last block whose records an institution acknowledged (0: none)."""
     contract = client.contract(CONTRACT)
-    return int(contract.functions.receivedUpTo(check_lei(lei).encode("ascii")).call())
+    return int(client.read(contract.functions.receivedUpTo(check_lei(lei).encode("ascii"))))
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,7 @@ def open_agreement(
         BPostError: no acknowledged terms or no confirmed movements on chain.
     """
     stored = client.contract(CONTRACT).functions.getAgreement(bytes32_from_ascii(agreement_id))
-    lender, borrower, agent, _status, _v, acknowledged, _m, confirmed = stored.call()[:8]
+    lender, borrower, agent, _status, _v, acknowledged, _m, confirmed = client.read(stored)[:8]
     if acknowledged == 0 or confirmed == 0:
         raise BPostError(
             f"agreement {agreement_id} has no acknowledged terms or no confirmed movements"
@@ -329,5 +329,5 @@ def calculate_committed(
         int_from_date(start),
         int_from_date(end),
     )
-    fee, interest, dividend, net, days = call.call()
+    fee, interest, dividend, net, days = client.read(call)
     return int(fee), int(interest), int(dividend), int(net), int(days)

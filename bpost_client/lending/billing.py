@@ -26,9 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from eth_utils.crypto import keccak
-from web3.exceptions import ContractCustomError
 
-from bpost_client._utils.reverts import translate
+from bpost_client import exceptions
 from bpost_client.client import Client
 from bpost_client.exceptions import BPostError, ValidationError
 from bpost_client.lending.agreements import OpenedAgreement, agreed_book
@@ -167,10 +166,8 @@ def _parties(opened: Sequence[OpenedAgreement], lender: str, borrower: str) -> l
 def _existing(client: Client, found: str) -> Statement | None:
     try:
         return get_statement(client, found)
-    except ContractCustomError as exc:
-        if getattr(translate(exc), "error_name", "") == "LendingStatementsUnknown":
-            return None
-        raise
+    except exceptions.LendingStatementsUnknown:
+        return None
 
 
 def close_period(

@@ -289,12 +289,10 @@ def accept_pair_settings(client: Client, lender: str, borrower: str, version: in
 
 def pair_settings(client: Client, lender: str, borrower: str) -> PairSettings:
     """The settings in force for a pair (the defaults when none were accepted)."""
-    raw = (
-        client.contract(CONTRACT)
-        .functions.pairSettings(
+    raw = client.read(
+        client.contract(CONTRACT).functions.pairSettings(
             bytes20_from_lei(check_lei(lender)), bytes20_from_lei(check_lei(borrower))
         )
-        .call()
     )
     unit, agent, market, days, version, _by, accepted = raw
     return PairSettings(
@@ -343,7 +341,7 @@ def commit_statement(
 
 def get_statement(client: Client, statement: str | bytes) -> Statement:
     """A statement as stored (reverts through the client's error translation when unknown)."""
-    raw = client.contract(CONTRACT).functions.getStatement(_id(statement)).call()
+    raw = client.read(client.contract(CONTRACT).functions.getStatement(_id(statement)))
     (
         lender,
         borrower,
@@ -494,7 +492,7 @@ def flag_overdue(client: Client, statement: str | bytes) -> TxReceipt:
 
 def is_overdue(client: Client, statement: str | bytes) -> bool:
     """Whether a statement is an unresolved break past its overdue date today."""
-    return bool(client.contract(CONTRACT).functions.isOverdue(_id(statement)).call())
+    return bool(client.read(client.contract(CONTRACT).functions.isOverdue(_id(statement))))
 
 
 def mark_settled(client: Client, statement: str | bytes, reference: bytes) -> TxReceipt:

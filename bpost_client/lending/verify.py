@@ -106,7 +106,7 @@ def calculate_on_chain(
     for record in agreements.to_dict(orient="records"):
         agreement = {str(k): v for k, v in record.items()}
         args = calculator_arguments(agreement, positions, prices, dividends, start, end)
-        fee, interest, dividend, net, days = calculator.calculate(*args).call()
+        fee, interest, dividend, net, days = client.read(calculator.calculate(*args))
         minor = minor_unit(str(agreement["currency"]))
         rows.append(
             {

@@ -4,7 +4,7 @@ a call per code)."""
 
 from __future__ import annotations
 
-from bpost_client._utils.reverts import translate
+from bpost_client import exceptions
 from bpost_client.client import Client
 from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii
 from bpost_client.platform.events import iter_events
@@ -28,12 +28,9 @@ def resolve_code(client: Client, namespace: str, value: str) -> CodeTarget | Non
         bytes32_from_ascii(namespace), bytes32_from_ascii(value)
     )
     try:
-        kind, record = call.call()
-    except Exception as exc:
-        error = translate(exc)
-        if getattr(error, "error_name", "") == "CodeRegistryUnknownCode":
-            return None
-        raise error from exc
+        kind, record = client.read(call)
+    except exceptions.CodeRegistryUnknownCode:
+        return None
     return CodeTarget(RecordKind(kind), bytes(record))
 
 

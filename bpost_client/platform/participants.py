@@ -11,7 +11,6 @@ import pandas as pd
 from eth_account.signers.local import LocalAccount
 from web3.types import TxReceipt
 
-from bpost_client._utils.reverts import translate
 from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import (
@@ -127,19 +126,18 @@ def get_institution(client: Client, lei: str) -> Institution:
     """
     registry = client.contract(CONTRACT)
     key = bytes20_from_lei(lei)
-    try:
-        raw = registry.functions.getInstitution(key).call()
-        operators = registry.functions.operatorsOf(key).call()
-    except Exception as exc:
-        raise translate(exc) from exc
+    raw = client.read(registry.functions.getInstitution(key))
+    operators = client.read(registry.functions.operatorsOf(key))
     return _record(tuple(raw), operators)
 
 
 def list_institutions(client: Client) -> list[Institution]:
     """Every institution, in registration order."""
     registry = client.contract(CONTRACT)
-    count = registry.functions.institutionCount().call()
-    leis = [lei_from_bytes20(registry.functions.institutionAt(i).call()) for i in range(count)]
+    count = client.read(registry.functions.institutionCount())
+    leis = [
+        lei_from_bytes20(client.read(registry.functions.institutionAt(i))) for i in range(count)
+    ]
     return [get_institution(client, lei) for lei in leis]
 
 
@@ -187,7 +185,9 @@ def signer_institution(client: Client, purpose: str = "act") -> Lei:
 
 def institution_of(client: Client, account: str) -> Lei | None:
     """The LEI of the institution ``account`` acts for, or None."""
-    raw = bytes(client.contract(CONTRACT).functions.institutionOf(check_address(account)).call())
+    raw = bytes(
+        client.read(client.contract(CONTRACT).functions.institutionOf(check_address(account)))
+    )
     return None if raw == bytes(20) else lei_from_bytes20(raw)
 
 

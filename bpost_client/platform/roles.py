@@ -26,7 +26,7 @@ CONTRACT = "PlatformAccess"
 def has_role(client: Client, role: Role, account: str) -> bool:
     """Whether ``account`` holds ``role``."""
     access = client.contract(CONTRACT)
-    return bool(access.functions.hasRole(role.id, check_address(account)).call())
+    return bool(client.read(access.functions.hasRole(role.id, check_address(account))))
 
 
 def grant_role(client: Client, role: Role, account: str) -> TxReceipt:

@@ -94,9 +94,9 @@ def publish_years(client: Client, maps: Sequence[YearMap]) -> list[TxReceipt]:
     registry = client.contract(CONTRACT)
     changed = []
     for year_map_ in maps:
-        low, high, version = registry.functions.getYear(
-            year_map_.market.encode(), year_map_.year
-        ).call()
+        low, high, version = client.read(
+            registry.functions.getYear(year_map_.market.encode(), year_map_.year)
+        )
         if version == 0 or (low, high) != (year_map_.low, year_map_.high):
             changed.append(year_map_)
     calls = []
@@ -202,4 +202,4 @@ def on_chain_is_business_day(client: Client, market: str, day: date) -> bool:
     call = client.contract(CONTRACT).functions.isBusinessDay(
         market.encode("ascii"), int_from_date(day)
     )
-    return bool(call.call())
+    return bool(client.read(call))

@@ -14,8 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from web3.types import TxReceipt
 
+from bpost_client import exceptions
 from bpost_client._utils.batching import sized_batches
-from bpost_client._utils.reverts import translate
 from bpost_client.client import Client
 from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.platform.events import iter_events
@@ -178,7 +178,7 @@ def closes_on(client: Client, day: date, count: int) -> dict[int, int]:
     total_words = -(-count // LANES)
     for first in range(0, total_words, MAX_WORDS):
         size = min(MAX_WORDS, total_words - first)
-        words = feed.functions.closeWords(int_from_date(day), first, size).call()
+        words = client.read(feed.functions.closeWords(int_from_date(day), first, size))
         for offset, word in enumerate(words):
             for lane in range(LANES):
                 units = int(word) >> (64 * lane) & _MAX_UNITS
@@ -190,7 +190,7 @@ def closes_on(client: Client, day: date, count: int) -> dict[int, int]:
 def close_of(client: Client, index: int, day: date) -> int | None:
     """The close of security ``index`` on ``day`` in units, or None when there is none."""
     word, lane = divmod(index - 1, LANES)
-    words = client.contract(CONTRACT).functions.closeWords(int_from_date(day), word, 1).call()
+    words = client.read(client.contract(CONTRACT).functions.closeWords(int_from_date(day), word, 1))
     return (int(words[0]) >> (64 * lane) & _MAX_UNITS) or None
 
 
@@ -199,12 +199,9 @@ def latest_close(client: Client, index: int, day: date) -> tuple[date, int] | No
     (date, units), or None."""
     call = client.contract(CONTRACT).functions.latestCloseOnOrBefore(index, int_from_date(day))
     try:
-        when, units = call.call()
-    except Exception as exc:
-        error = translate(exc)
-        if getattr(error, "error_name", "") == "PriceFeedNoClose":
-            return None
-        raise error from exc
+        when, units = client.read(call)
+    except exceptions.PriceFeedNoClose:
+        return None
     return day_from_int(int(when)), int(units)
 
 

@@ -67,14 +67,16 @@ class _Chain:
 
     def institution(self, lei: str) -> tuple[InstitutionType, InstitutionStatus]:
         if lei not in self._status:
-            kind, status = self.participants.functions.statusOf(lei.encode()).call()
+            kind, status = self.client.read(self.participants.functions.statusOf(lei.encode()))
             self._status[lei] = (InstitutionType(kind), InstitutionStatus(status))
         return self._status[lei]
 
     def namespace(self, name: str) -> bool:
         if name not in self._namespaces:
             raw = bytes32_from_ascii(name)
-            self._namespaces[name] = bool(self.code_registry.functions.isNamespace(raw).call())
+            self._namespaces[name] = bool(
+                self.client.read(self.code_registry.functions.isNamespace(raw))
+            )
         return self._namespaces[name]
 
     def fund_of(self, namespace: str, value: str) -> FundCode | None:

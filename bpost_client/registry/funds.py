@@ -20,7 +20,6 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from bpost_client._utils.batching import sized_batches
-from bpost_client._utils.reverts import translate
 from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.exceptions import BPostError
@@ -267,7 +266,7 @@ def _attributes_by_hash(client: Client, fund_code: str) -> dict[bytes, FundAttri
 
 def parties_of(client: Client, fund_code: str) -> tuple[Party, ...]:
     """A fund's related parties: the asset manager, the trustee, then the others."""
-    raw = client.contract(CONTRACT).functions.partiesOf(bytes32_from_ascii(fund_code)).call()
+    raw = client.read(client.contract(CONTRACT).functions.partiesOf(bytes32_from_ascii(fund_code)))
     return tuple(Party(lei_from_bytes20(bytes(p[0])), PartyRole(p[1]), bool(p[2])) for p in raw)
 
 
@@ -279,10 +278,7 @@ def get_fund(client: Client, fund_code: str) -> FundRecord:
         BPostError: no event carries attributes with the stored hash.
     """
     code = check_fund_code(fund_code)
-    try:
-        raw = client.contract(CONTRACT).functions.getFund(bytes32_from_ascii(code)).call()
-    except Exception as exc:
-        raise translate(exc) from exc
+    raw = client.read(client.contract(CONTRACT).functions.getFund(bytes32_from_ascii(code)))
     manager, status, version, effective, _trustee, _est, _red, open_request, digest = raw
     attributes = _attributes_by_hash(client, code).get(bytes(digest))
     if attributes is None:
@@ -342,10 +338,7 @@ def set_status(client: Client, fund_code: str, status: FundStatus) -> TxReceipt:
 def get_request(client: Client, request_id: int) -> Request:
     """A request, with the parties that must and did acknowledge it."""
     registry = client.contract(CONTRACT)
-    try:
-        raw = registry.functions.getRequest(request_id).call()
-    except Exception as exc:
-        raise translate(exc) from exc
+    raw = client.read(registry.functions.getRequest(request_id))
     code, _digest, proposer, kind, state, required, acked, effective, due = raw[:9]
     parties = parties_of(client, ascii_from_bytes(code))
     return Request(
@@ -363,7 +356,7 @@ def pending_for(client: Client, lei: str, today: date) -> pd.DataFrame:
     Columns: request_id, fund_code, kind, proposer, effective_date, due_date, overdue.
     """
     registry = client.contract(CONTRACT)
-    count = registry.functions.requestCount().call()
+    count = client.read(registry.functions.requestCount())
     rows = []
     for request_id in range(1, count + 1):
         request = get_request(client, request_id)

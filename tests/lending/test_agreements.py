@@ -10,10 +10,9 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from web3.exceptions import ContractCustomError
 
 from bpost_client.client import Client, connect
-from bpost_client.exceptions import BPostError
+from bpost_client.exceptions import BPostError, ContractRevert
 from bpost_client.lending import Agreement, DaysCounted, PriceBasis, Rounding
 from bpost_client.lending import agreements as lending
 from bpost_client.lending.movements import Movement, MovementKind
@@ -124,5 +123,7 @@ def test_rate_change__a_new_version_from_its_date__each_part_verified(
     # Each part rounded as a period of its own: 4 days at 0.5 %, 3 days at 0.4 %.
     assert (before[0], after[0]) == (1102, 669)  # 10,000 x 8,050 x 0.5 % / 365; 6,110 x 0.4 %
     assert int(period["fee_minor"]) == before[0] + after[0]
-    with pytest.raises(ContractCustomError):  # version 1 is not in effect on 5 June
+    with pytest.raises(ContractRevert) as refused:  # version 1 is not in effect on 5 June
         lending.calculate_committed(minato, opened, CLOSES, [], *PERIOD, version=first)
+    assert refused.value.error_name == "LendingCalculatorNotCommitted"
+    assert refused.value.arguments["input"] == "period"
