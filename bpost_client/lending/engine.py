@@ -40,11 +40,12 @@ ACT/365F, 360 for ACT/360).
    ``e = kq + ka + kd + 2 - m`` (``q(r)``, not the both-ends quantity); the sum of these.
 8. Net = fee + dividend equivalent - collateral interest. ``accrual_days`` = #{D: a(D) > 0}.
 
-DOMAIN.md's example: 10,000 shares (``kq = 0``), closes 2,000 ... 2,030 (``kp = 0``), 0.50%
-(``Rf = 50``, ``kf = 2``), JPY (``m = 0``), ACT/365F: ``e = 4``, ``d = 10**4 * 365 = 3,650,000``;
-``sum_D F(D) = 10,000 * 14,160 * 50 = 7,080,000,000``, so period_truncate gives
-``7,080,000,000 // 3,650,000 = 1,939`` (exactly 1,939.726...) and daily_truncate
-``3 * 273 + 2 * 280 + 2 * 278 = 1,935`` (``10,000 * 2,000 * 50 // 3,650,000 = 273`` ...).
+The worked example of docs/conventions.md: 10,000 shares (``kq = 0``), closes 2,000 ... 2,030
+(``kp = 0``), 0.50% (``Rf = 50``, ``kf = 2``), JPY (``m = 0``), ACT/365F: ``e = 4``,
+``d = 10**4 * 365 = 3,650,000``; ``sum_D F(D) = 10,000 * 14,160 * 50 = 7,080,000,000``, so
+period_truncate gives ``7,080,000,000 // 3,650,000 = 1,939`` (exactly 1,939.726...) and
+daily_truncate ``3 * 273 + 2 * 280 + 2 * 278 = 1,935`` (``10,000 * 2,000 * 50 // 3,650,000 = 273``
+...).
 
 How it is vectorised
 --------------------

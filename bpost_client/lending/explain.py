@@ -84,10 +84,10 @@ CAUSE_ORDER: tuple[Cause, ...] = (
     Cause.COLLATERAL_RATE,
     Cause.DIVIDEND_RATE,
 )
-"""The causes by how common they are, the commonest first: rounding (DOMAIN.md: daily against
-period truncation is the commonest single cause of a break), then the other conventions (the mark
-price's date, the days counted, the day count), then the quantity, then the rates. A missing
-loan is not ranked: it is found before any recalculation."""
+"""The causes by how common they are, the commonest first: rounding (docs/conventions.md: daily
+against period truncation is the commonest single cause of a break), then the other conventions
+(the mark price's date, the days counted, the day count), then the quantity, then the rates. A
+missing loan is not ranked: it is found before any recalculation."""
 ROUNDING_ORDER: tuple[Rounding, ...] = (
     Rounding.PERIOD_TRUNCATE,
     Rounding.DAILY_TRUNCATE,

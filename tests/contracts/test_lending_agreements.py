@@ -129,7 +129,8 @@ def test_propose_acknowledge_record_confirm__then_calculate_committed(
     with reverts(calculator.LendingCalculatorNotCommitted):
         calculate(calculator)  # recorded, not yet confirmed
     agreements.confirmMovements(AGREEMENT, 1, sender=borrower)
-    assert calculate(calculator).lendingFee == 1939  # DOMAIN.md's example, from committed inputs
+    # docs/conventions.md's worked example, from committed inputs
+    assert calculate(calculator).lendingFee == 1939
     skipped = CLOSES[:3] + CLOSES[4:]  # a close left out: an older one would mark the day
     altered = [*CLOSES[:-1], (CLOSES[-1][0], CLOSES[-1][1] + 1)]
     for closes in (skipped, altered):

@@ -1,5 +1,5 @@
 """LendingCalculator: the lending calculation by eth_call, against hand-worked figures
-(../shared/DOMAIN.md's example and the 365/360 comparison)."""
+(docs/conventions.md's example and the 365/360 comparison)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def terms(
     return (*rates, day_count, days, basis, rounding, minor, minimum is not None, minimum or 0)
 
 
-# DOMAIN.md: 10,000 shares, 0.50 %, ACT/365F, one end, seven days of mark prices.
+# docs/conventions.md: 10,000 shares, 0.50 %, ACT/365F, one end, seven days of mark prices.
 SEVEN_DAYS = [(20260601 + i, p) for i, p in enumerate([2000, 2000, 2000, 2050, 2050, 2030, 2030])]
 CLOSES = [(day, price * M) for day, price in SEVEN_DAYS]
 POSITIONS = [(20260601, 10_000 * M, 0), (20260608, 0, 0)]

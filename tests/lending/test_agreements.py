@@ -74,7 +74,7 @@ def test_agreement__sealed_acknowledged_verified_by_the_borrower(
     fee, interest, _dividend, _net, days = lending.calculate_committed(
         minato, opened, CLOSES, [], *PERIOD
     )
-    assert (fee, days) == (1939, 7)  # DOMAIN.md's example
+    assert (fee, days) == (1939, 7)  # docs/conventions.md's example
     closes = pd.DataFrame(
         [("JP3633400001", d, Decimal(p)) for d, p in CLOSES], columns=["security", "date", "close"]
     )

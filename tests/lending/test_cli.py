@@ -61,9 +61,9 @@ US-1,LENDER-B,BROKER-Y,USD,4,25.00,8.75,0.00,16.25
 US-2,LENDER-B,BROKER-Y,USD,7,0.49,11.20,0.00,-10.71
 JP-3,LENDER-A,BROKER-Z,JPY,0,0,0,0,0
 """
-"""Monday 6 to Sunday 12 April 2026. JP-1 and JP-2: DOMAIN.md's example (previous closes 2,000
-x 3, 2,050 x 2, 2,030 x 2 over the weekend), 60 yen a day on 21.9M of collateral at 0.1%, and 35
-yen of dividend on 10,000 shares at 100% and 84.685% (296,397.5). US-1: both ends, returned on
+"""Monday 6 to Sunday 12 April 2026. JP-1 and JP-2: docs/conventions.md's example (previous closes
+2,000 x 3, 2,050 x 2, 2,030 x 2 over the weekend), 60 yen a day on 21.9M of collateral at 0.1%, and
+35 yen of dividend on 10,000 shares at 100% and 84.685% (296,397.5). US-1: both ends, returned on
 the 9th (4 days, 1.12 raised to the 25.00 minimum), 20,000 at 5.25% for 3 days. US-2: 0.4913...
 of fee against 1.60 a day of interest; the AAPL dividend is after the period. JP-3: nothing."""
 

@@ -36,7 +36,7 @@ from tests.lending.books import (
 )
 
 DOMAIN_MARKS = (2000, 2000, 2000, 2050, 2050, 2030, 2030)
-"""The mark prices of the seven days of ../shared/DOMAIN.md's worked example."""
+"""The mark prices of the seven days of docs/conventions.md's worked example."""
 FLAT = daily_closes("7203", day(-5), [100] * 40)
 """A close of 100 every calendar day: at 3.65% on ACT/365F, 1,000 shares accrue 10 a day."""
 TEN_A_DAY = {"fee_rate_pct": Decimal("3.65")}

@@ -32,7 +32,7 @@ SALT = bytes(range(32))
 
 
 def domain_book(**terms: Any) -> Book:
-    """DOMAIN.md's worked example: 10,000 shares at 0.50%, the seven marks above, and cash
+    """docs/conventions.md's worked example: 10,000 shares at 0.50%, the seven marks above, and cash
     collateral of 36,500,000 at 0.1% (100 a day)."""
     held = positions(("A1", day(0), 10_000, 36_500_000))
     prices = daily_closes("7203", day(-1), DOMAIN_MARKS)

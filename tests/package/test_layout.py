@@ -112,3 +112,19 @@ def test_exception_names_in_the_code__are_the_contracts_custom_errors() -> None:
     assert used, "the scan found no use of exceptions.<Name>"
     unknown = sorted(f"{path}: {name}" for path, name in used if name not in known)
     assert not unknown, f"no such error: {unknown}"
+
+
+def test_code__cites_no_document_outside_the_repository() -> None:
+    """The conventions the code implements are in docs/conventions.md; nothing points at a file
+    beside the repository."""
+    outside = re.compile(r"\.\./shared|\bDOMAIN\.md|\bSTYLE\.md")
+    found = [
+        str(path.relative_to(ROOT))
+        for folder in ("bpost_client", "tests", "scripts", "bench", "contracts", "docs")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in {".py", ".sol", ".md", ".html"}
+        and path != Path(__file__)
+        and outside.search(path.read_text("utf-8"))
+    ]
+    assert not found, f"files citing a document outside the repository: {found}"
+    assert (ROOT / "docs" / "conventions.md").is_file()
