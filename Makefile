@@ -79,7 +79,7 @@ test-contracts: build
 	$(BIN)/ape test tests/contracts
 
 test-client: build
-	$(BIN)/pytest -p no:ape_test tests/toolchain tests/package tests/platform tests/registry tests/reference tests/distribution tests/lending tests/indexer tests/api tests/explorer tests/e2e
+	$(BIN)/pytest -p no:ape_test tests/toolchain tests/package tests/io tests/platform tests/registry tests/reference tests/distribution tests/lending tests/indexer tests/api tests/explorer tests/e2e
 
 test: lint typecheck test-contracts test-client
 

@@ -100,7 +100,7 @@ def _run(operator: Client, tmp: Path) -> dict[str, Any]:
     for client in institutions:
         receipts += ssi.publish_ssis(client, [(_terms("EQUITY"), "0011223344")], [TRUSTEE])
     batched = time.perf_counter() - start
-    records = len(report.registered) + len(institutions)
+    records = len(report.rows("register")) + len(institutions)
     gas = gas_parts(manager, receipts, records)
 
     naive_table = fund_table(FUNDS, NAIVE_FUNDS, "NAIVE")

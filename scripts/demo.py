@@ -69,10 +69,9 @@ def _agree(clients: dict[str, Client], request_id: int) -> None:
 
 def _walk_through(clients: dict[str, Client], manager: Client) -> list[str]:
     report = fund_files.upload_funds(manager, DEMO_FUNDS)
-    click.echo(
-        f"upload: {len(report.registered)} registered, {len(report.existing)} already on chain"
-    )
-    codes = [code for _, _, code in report.registered + report.existing]
+    registered = len(report.rows("register"))
+    click.echo(f"upload: {registered} registered, {len(report.unchanged)} already on chain")
+    codes = [code for _row, code in sorted(report.outcomes.items())]
     for code in codes:
         record = funds.get_fund(manager, code)
         if record.status is FundStatus.DRAFT:
@@ -106,7 +105,7 @@ def _walk_through(clients: dict[str, Client], manager: Client) -> list[str]:
 def _ssi_walk_through(clients: dict[str, Client]) -> None:
     """Fuji Trust Bank publishes its SSIs; Sakura reads the account, Minato cannot."""
     report = upload_ssis(clients[TRUSTEE], DEMO_SSI)
-    counts = f"{len(report.to_publish)} published, {len(report.unchanged)} unchanged"
+    counts = f"{len(report.rows('publish'))} published, {len(report.unchanged)} unchanged"
     click.echo(f"\nSSIs of {TRUSTEE}: {counts}")
     for reader, index in (("3538000SAKURAAM00151", 1), ("3538000MINATOSEC0159", 3)):
         [found] = ssi.applicable_ssis(

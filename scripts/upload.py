@@ -16,10 +16,11 @@ from ape.cli import ConnectedProviderCommand, account_option
 
 from bpost_client.client import connect
 from bpost_client.exceptions import BPostError
+from bpost_client.io.upload import run_upload
 from bpost_client.platform.signers import from_ape_account
-from bpost_client.registry.corporate_files import upload_corporate
-from bpost_client.registry.fund_files import upload_funds
-from bpost_client.registry.ssi_files import upload_ssis
+from bpost_client.registry.corporate_files import corporate_upload
+from bpost_client.registry.fund_files import fund_upload
+from bpost_client.registry.ssi_files import SSI_UPLOAD
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -40,19 +41,15 @@ def cli(provider: Any, kind: str, file: Path, account: Any, deployments: Path, s
     try:
         reader = connect(provider.http_uri, deployments)
         client = reader.with_account(from_ape_account(account, reader.chain_id))
-        if kind == "funds":
-            report = upload_funds(client, file, skip_invalid=skip_invalid, dry_run=dry_run)
-            sent = f"{len(report.registered)} registered in {report.transactions} transaction(s)"
-            summary = f"{sent}, {len(report.existing)} already on chain"
-        elif kind == "ssi":
-            ssis = upload_ssis(client, file, skip_invalid=skip_invalid, dry_run=dry_run)
-            summary = f"{len(ssis.to_publish)} published, {len(ssis.unchanged)} unchanged"
-        else:
-            key = bytes(client.account.key) if client.account else None
-            info = upload_corporate(
-                client, file, skip_invalid=skip_invalid, dry_run=dry_run, private_key=key
-            )
-            summary = f"{len(info.to_publish)} published, {len(info.unchanged)} unchanged"
+        key = bytes(client.account.key) if client.account else None
+        upload = {"funds": fund_upload(), "ssi": SSI_UPLOAD}.get(kind) or corporate_upload(key)
+        report = run_upload(client, upload, file, skip_invalid=skip_invalid, dry_run=dry_run)
+        done = "planned" if dry_run else "sent"
+        planned = report.planned.items()
+        counts = ", ".join(f"{action}: {len(rows)} {done}" for action, rows in planned)
+        summary = (
+            f"{counts}, unchanged: {len(report.unchanged)}, transactions: {report.transactions}"
+        )
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{file}: {summary}")

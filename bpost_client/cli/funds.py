@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from bpost_client.cli._context import Context, blank_missing, emit, pass_context, progress
+from bpost_client.cli._context import Context, blank_missing, emit, pass_context
+from bpost_client.cli._files import FILE, upload_file, upload_options
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_fund_code, check_lei
 from bpost_client.io.tables import parse_date, write_table
@@ -53,27 +54,20 @@ def funds_group() -> None:
 
 
 @funds_group.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--skip-invalid", is_flag=True, help="Upload the good rows; report the bad ones.")
-@click.option("--dry-run", is_flag=True, help="Validate and plan; send nothing.")
+@click.argument("file", type=FILE)
+@upload_options
 @click.option("--batch", "max_batch", default=256, show_default=True, type=click.IntRange(1, 256),
               help="Most funds per transaction (batches are also sized by gas).")  # fmt: skip
 @pass_context
 def upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool, max_batch: int) -> None:
     """Register the funds of a CSV or Excel FILE not on chain yet (keyed by the manager's code)."""
-    client = ctx.client(signing=True)
-    with progress(ctx, None, "fund batches") as advance:
-        report = fund_files.upload_funds(
-            client, file, skip_invalid=skip_invalid, dry_run=dry_run, on_done=advance,
-            max_batch=max_batch,
-        )  # fmt: skip
-    emit(ctx, {
-        "file": str(file), "registered": len(report.registered),
-        "already_on_chain": len(report.existing), "transactions": report.transactions,
-        "planned": len(report.to_register) if dry_run else 0,
-        "bad_rows": [str(e) for e in report.errors],
-        "codes": {m: c for _, m, c in report.registered},
-    })  # fmt: skip
+    upload_file(
+        ctx,
+        lambda _client: fund_files.fund_upload(max_batch),
+        file,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+    )
 
 
 @funds_group.command()

@@ -4,18 +4,20 @@ information, with their confidential fields opened for the signer's institution 
 from __future__ import annotations
 
 import contextlib
-import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
 
 from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.cli._files import FILE, TARGET, upload_file, upload_options, write_frame
 from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_lei
-from bpost_client.io.tables import parse_date, write_table
+from bpost_client.io.tables import parse_date
+from bpost_client.io.upload import Upload
 from bpost_client.platform.confidential import NotEntitledError
 from bpost_client.platform.participants import institution_of
 from bpost_client.registry import corporate, corporate_files, ssi, ssi_files
@@ -50,43 +52,24 @@ def _day(text: str | None) -> date:
         raise ValidationError(str(exc)) from exc
 
 
-def _write(frame: pd.DataFrame, target: str, ctx: Context) -> None:
-    if target == "-":
-        frame.to_csv(sys.stdout, index=False)
-    else:
-        write_table(frame, Path(target))
-        emit(ctx, {"file": target, "rows": len(frame)})
-
-
 @click.group("ssi")
 def ssi_group() -> None:
     """Standing settlement instructions: one golden copy per institution."""
 
 
 @ssi_group.command("upload")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--skip-invalid", is_flag=True, help="Upload the good rows; report the bad ones.")
-@click.option("--dry-run", is_flag=True, help="Validate and plan; send nothing.")
+@click.argument("file", type=FILE)
+@upload_options
 @pass_context
 def ssi_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
     """Publish the signer's institution's SSIs in FILE that differ from what is published."""
-    report = ssi_files.upload_ssis(
-        ctx.client(signing=True), file, skip_invalid=skip_invalid, dry_run=dry_run
-    )
-    emit(
-        ctx,
-        {
-            "file": str(file),
-            "published": 0 if dry_run else len(report.to_publish),
-            "unchanged": len(report.unchanged),
-            "transactions": report.transactions,
-            "bad_rows": [str(e) for e in report.errors],
-        },
+    upload_file(
+        ctx, lambda _client: ssi_files.SSI_UPLOAD, file, skip_invalid=skip_invalid, dry_run=dry_run
     )
 
 
 @ssi_group.command("export")
-@click.argument("target", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("target", type=TARGET)
 @click.option("--owner", help="Whose SSIs (default: the signer's institution).")
 @pass_context
 def ssi_export(ctx: Context, target: str, owner: str | None) -> None:
@@ -95,7 +78,7 @@ def ssi_export(ctx: Context, target: str, owner: str | None) -> None:
     who = check_lei(owner) if owner else lei
     if who is None:
         raise ValidationError("give --owner: the signer acts for no institution")
-    _write(ssi_files.export_ssis(client, who, key if who == lei else None), target, ctx)
+    write_frame(ssi_files.export_ssis(client, who, key if who == lei else None), target, ctx)
 
 
 @ssi_group.command("applicable")
@@ -171,25 +154,17 @@ def corporate_group() -> None:
 
 
 @corporate_group.command("upload")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--skip-invalid", is_flag=True, help="Upload the good rows; report the bad ones.")
-@click.option("--dry-run", is_flag=True, help="Validate and plan; send nothing.")
+@click.argument("file", type=FILE)
+@upload_options
 @pass_context
 def corporate_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
     """Publish corporate information in FILE (own institution, or any as the operator)."""
-    client, _, key = _reader(ctx)
-    report = corporate_files.upload_corporate(
-        client, file, skip_invalid=skip_invalid, dry_run=dry_run, private_key=key
-    )
-    emit(
-        ctx,
-        {
-            "file": str(file),
-            "published": 0 if dry_run else len(report.to_publish),
-            "unchanged": len(report.unchanged),
-            "bad_rows": [str(e) for e in report.errors],
-        },
-    )
+
+    def upload_for(client: Client) -> Upload[Any, Any, Any]:
+        key = None if client.account is None else bytes(client.account.key)
+        return corporate_files.corporate_upload(key)
+
+    upload_file(ctx, upload_for, file, skip_invalid=skip_invalid, dry_run=dry_run)
 
 
 @corporate_group.command("show")
@@ -227,9 +202,9 @@ def corporate_show(ctx: Context, lei: str, today: str | None) -> None:
 
 
 @corporate_group.command("export")
-@click.argument("target", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("target", type=TARGET)
 @pass_context
 def corporate_export(ctx: Context, target: str) -> None:
     """Write every institution's latest corporate information to TARGET (.csv, .xlsx or -)."""
     client, _, key = _reader(ctx)
-    _write(corporate_files.export_corporate(client, key), target, ctx)
+    write_frame(corporate_files.export_corporate(client, key), target, ctx)

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 import pandas as pd
 
-from bpost_client.cli._context import Context, emit, pass_context, progress
+from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.cli._files import FILE, TARGET, upload_file, upload_options, write_frame
 from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_isin
-from bpost_client.io.tables import parse_date, write_table
+from bpost_client.io.tables import parse_date
 from bpost_client.reference import dividend_files, dividends, price_files, prices, security_files
 
 __all__ = ["dividends_group", "prices_group", "securities_group"]
-
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-_TARGET = click.Path(dir_okay=False, allow_dash=True)
 
 
 def _date(text: str | None) -> date | None:
@@ -37,26 +33,9 @@ def _isin(text: str) -> str:
         raise ValidationError(str(exc)) from exc
 
 
-def _write(frame: pd.DataFrame, target: str, ctx: Context) -> None:
-    if target == "-":
-        frame.to_csv(sys.stdout, index=False)
-    else:
-        write_table(frame, Path(target))
-        emit(ctx, {"file": target, "rows": len(frame)})
-
-
 def _index_of(client: Client, isin: str) -> int:
     found = client.contract("SecurityRegistry").functions.getSecurity(isin.encode("ascii"))
     return int(client.read(found)[3])
-
-
-def _upload_options(command: Any) -> Any:
-    command = click.option("--dry-run", is_flag=True, help="Validate and plan; send nothing.")(
-        command
-    )
-    return click.option(
-        "--skip-invalid", is_flag=True, help="Upload the good rows; report the bad ones."
-    )(command)
 
 
 @click.group("securities")
@@ -65,32 +44,26 @@ def securities_group() -> None:
 
 
 @securities_group.command("upload")
-@click.argument("file", type=_FILE)
-@_upload_options
+@click.argument("file", type=FILE)
+@upload_options
 @pass_context
 def securities_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
     """Register the securities of FILE not yet in the master (a data provider)."""
-    report = security_files.upload_securities(
-        ctx.client(signing=True), file, skip_invalid=skip_invalid, dry_run=dry_run
-    )
-    emit(
+    upload_file(
         ctx,
-        {
-            "file": str(file),
-            "registered": 0 if dry_run else len(report.to_register),
-            "already_registered": len(report.already),
-            "transactions": report.transactions,
-            "bad_rows": [str(e) for e in report.errors],
-        },
+        lambda _client: security_files.SECURITY_UPLOAD,
+        file,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
     )
 
 
 @securities_group.command("export")
-@click.argument("target", type=_TARGET)
+@click.argument("target", type=TARGET)
 @pass_context
 def securities_export(ctx: Context, target: str) -> None:
     """Write the security master to TARGET (.csv, .xlsx or -)."""
-    _write(security_files.export_securities(ctx.client()), target, ctx)
+    write_frame(security_files.export_securities(ctx.client()), target, ctx)
 
 
 @click.group("prices")
@@ -99,27 +72,18 @@ def prices_group() -> None:
 
 
 @prices_group.command("upload")
-@click.argument("file", type=_FILE)
-@_upload_options
+@click.argument("file", type=FILE)
+@upload_options
 @pass_context
 def prices_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
     """Publish the closes of FILE (date, isin, close, reason); differing closes with a reason
     are corrections (a data provider)."""
-    client = ctx.client(signing=True)
-    with progress(ctx, None, "price transactions") as advance:
-        report = price_files.upload_prices(
-            client, file, skip_invalid=skip_invalid, dry_run=dry_run, on_done=advance
-        )
-    emit(
+    upload_file(
         ctx,
-        {
-            "file": str(file),
-            "published": 0 if dry_run else len(report.to_publish),
-            "corrected": 0 if dry_run else len(report.to_correct),
-            "unchanged": len(report.unchanged),
-            "transactions": report.transactions,
-            "bad_rows": [str(e) for e in report.errors],
-        },
+        lambda _client: price_files.PRICE_UPLOAD,
+        file,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
     )
 
 
@@ -154,7 +118,7 @@ def prices_get(ctx: Context, isin: str, day: str) -> None:
 
 
 @prices_group.command("export")
-@click.argument("target", type=_TARGET)
+@click.argument("target", type=TARGET)
 @click.option("--from", "start", help="First day (default: the first published).")
 @click.option("--to", "end", help="Last day (default: the last published).")
 @click.option("--isin", "isins", multiple=True, help="Only these securities (repeatable).")
@@ -166,7 +130,7 @@ def prices_export(
     frame = price_files.export_prices(
         ctx.client(), _date(start), _date(end), [_isin(i) for i in isins]
     )
-    _write(frame, target, ctx)
+    write_frame(frame, target, ctx)
 
 
 @click.group("dividends")
@@ -175,24 +139,17 @@ def dividends_group() -> None:
 
 
 @dividends_group.command("upload")
-@click.argument("file", type=_FILE)
-@_upload_options
+@click.argument("file", type=FILE)
+@upload_options
 @pass_context
 def dividends_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
     """Record the dividends of FILE that are not on chain as they are (a data provider)."""
-    client = ctx.client(signing=True)
-    report = dividend_files.upload_dividends(
-        client, file, skip_invalid=skip_invalid, dry_run=dry_run
-    )
-    emit(
+    upload_file(
         ctx,
-        {
-            "file": str(file),
-            "recorded": 0 if dry_run else len(report.to_record),
-            "unchanged": len(report.unchanged),
-            "transactions": report.transactions,
-            "bad_rows": [str(e) for e in report.errors],
-        },
+        lambda _client: dividend_files.DIVIDEND_UPLOAD,
+        file,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
     )
 
 
@@ -229,10 +186,10 @@ def dividends_list(ctx: Context, isin: str | None, history: bool) -> None:
 
 
 @dividends_group.command("export")
-@click.argument("target", type=_TARGET)
+@click.argument("target", type=TARGET)
 @click.option("--isin", help="Only this security.")
 @pass_context
 def dividends_export(ctx: Context, target: str, isin: str | None) -> None:
     """Write the latest version of each dividend to TARGET in the upload's columns."""
     frame = dividend_files.export_dividends(ctx.client(), _isin(isin) if isin else None)
-    _write(frame, target, ctx)
+    write_frame(frame, target, ctx)

@@ -12,20 +12,19 @@ master, the Tokyo ex-date agrees with the calendar, the status change is allowed
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
-from web3.types import TxReceipt
 
 from bpost_client.client import Client
-from bpost_client.exceptions import BPostError, RowError, ValidationError
+from bpost_client.exceptions import BPostError, RowError
 from bpost_client.identifiers import check_isin, fixed_code
 from bpost_client.io.cells import Cells
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
+from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
+from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.reference.calendars import Calendar, load_calendar
 from bpost_client.reference.dividends import (
     TOKYO,
@@ -41,8 +40,8 @@ from bpost_client.reference.securities import Security, list_securities
 
 __all__ = [
     "DIVIDEND_COLUMNS",
+    "DIVIDEND_UPLOAD",
     "DividendRow",
-    "DividendUpload",
     "export_dividends",
     "upload_dividends",
     "validate_dividend_table",
@@ -74,16 +73,6 @@ class DividendRow:
     currency: str
     status: DividendStatus
     reason: str
-
-
-@dataclass
-class DividendUpload:
-    """What an upload found and did."""
-
-    to_record: list[Dividend] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    transactions: int = 0
 
 
 def _amount(text: str) -> int:
@@ -200,23 +189,9 @@ def _resolve(
     )
 
 
-def upload_dividends(
-    client: Client,
-    source: Path | str | pd.DataFrame,
-    *,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
-    on_done: Callable[[TxReceipt], None] | None = None,
-) -> DividendUpload:
-    """Record the dividends of a file (a data provider) that are not on chain as they are.
-    Nothing is sent when a row is bad, unless ``skip_invalid``.
-
-    Raises:
-        ValidationError: bad rows, each with row, column and reason.
-    """
-    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
-    rows, errors = validate_dividend_table(frame)
-    report = DividendUpload(errors=errors)
+def _plan(client: Client, rows: list[DividendRow], report: UploadReport[Dividend]) -> None:
+    """File the dividends not on chain as they are (``record``), their ex-dates settled; a
+    security not in the master or a status change the contract refuses is an error."""
     master = {s.isin: s for s in list_securities(client)}
     latest = {(d.isin, d.record_date): d for d in list_dividends(client)}
     calendars: dict[str, Calendar | None] = {}
@@ -235,14 +210,36 @@ def upload_dividends(
         elif current is not None and (why := change_error(current, resolved)):
             report.errors.append(RowError(row.row, "status", why))
         else:
-            report.to_record.append(resolved)
-    report.errors.sort(key=lambda e: e.row)
-    if report.errors and not skip_invalid:
-        raise ValidationError("the dividend file has bad rows; nothing was sent", report.errors)
-    if dry_run or not report.to_record:
-        return report
-    report.transactions = len(record_dividends(client, report.to_record, on_done))
-    return report
+            report.plan("record", row.row, resolved)
+
+
+def _send(client: Client, report: UploadReport[Dividend], _context: None, on_done: OnDone) -> int:
+    return len(record_dividends(client, report.items("record"), on_done))
+
+
+DIVIDEND_UPLOAD: Upload[DividendRow, Dividend, None] = Upload(
+    "dividend file", ("record",), validate_dividend_table, _plan, _send
+)
+"""The dividends of a file (a data provider), recorded when not on chain as they are."""
+
+
+def upload_dividends(
+    client: Client,
+    source: Path | str | pd.DataFrame,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    on_done: OnDone = None,
+) -> UploadReport[Dividend]:
+    """Record the dividends of a file (a data provider) that are not on chain as they are.
+    Nothing is sent when a row is bad, unless ``skip_invalid``.
+
+    Raises:
+        ValidationError: bad rows, each with row, column and reason.
+    """
+    return run_upload(
+        client, DIVIDEND_UPLOAD, source, skip_invalid=skip_invalid, dry_run=dry_run, on_done=on_done
+    )
 
 
 def export_dividends(client: Client, isin: str | None = None) -> pd.DataFrame:

@@ -12,27 +12,27 @@ publishes nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-from web3.types import TxReceipt
 
 from bpost_client.client import Client
-from bpost_client.exceptions import BPostError, RowError, ValidationError
+from bpost_client.exceptions import BPostError, RowError
 from bpost_client.identifiers import check_isin
 from bpost_client.io.cells import Cells
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
+from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
+from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.reference import prices
 from bpost_client.reference.calendars import Calendar, load_calendar
 from bpost_client.reference.securities import Security, list_securities
 
 __all__ = [
     "PRICE_COLUMNS",
+    "PRICE_UPLOAD",
     "PriceRow",
-    "PriceUpload",
     "export_prices",
     "upload_prices",
     "validate_price_table",
@@ -55,32 +55,25 @@ class PriceRow:
     reason: str = ""
 
 
-@dataclass
-class PriceUpload:
-    """What an upload found and did."""
-
-    to_publish: list[PriceRow] = field(default_factory=list)
-    to_correct: list[PriceRow] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    transactions: int = 0
-
-
 def validate_price_table(frame: pd.DataFrame) -> tuple[list[PriceRow], list[RowError]]:
     """The valid rows of a price table and an error for every bad cell (no chain access)."""
-    rows, errors, _keys = _parse(frame)
-    return rows, errors
+    checked, errors = _parse(frame)
+    return [row for _key, row in checked if row is not None], errors
 
 
-def _parse(frame: pd.DataFrame) -> tuple[list[PriceRow], list[RowError], list[_Key]]:
-    """Valid rows, errors, and the (row, day, ISIN) of every row whose day and ISIN are valid
-    (checked against the chain even when its close is bad, so that a row shows all its errors)."""
+_Checked = tuple[_Key, PriceRow | None]
+"""A row whose day and ISIN are valid, with the row itself when every cell of it is."""
+
+
+def _parse(frame: pd.DataFrame) -> tuple[list[_Checked], list[RowError]]:
+    """The (row, day, ISIN) of every row whose day and ISIN are valid, with its PriceRow when
+    the whole row is (the day and ISIN are checked against the chain even when the close is bad,
+    so that a row shows all its errors), and an error for every bad cell."""
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        return [], [RowError(1, c, "required column missing") for c in missing], []
-    rows: list[PriceRow] = []
+        return [], [RowError(1, c, "required column missing") for c in missing]
+    checked: list[_Checked] = []
     errors: list[RowError] = []
-    keys: list[_Key] = []
     seen: dict[tuple[date, str], int] = {}
     for offset, record in enumerate(frame.to_dict(orient="records")):
         cells = Cells(
@@ -89,18 +82,20 @@ def _parse(frame: pd.DataFrame) -> tuple[list[PriceRow], list[RowError], list[_K
         day = cells.get("date", parse_date)
         isin = cells.get("isin", check_isin)
         close = cells.get("close", prices.to_units)
-        if day is not None and isin is not None:
-            if (day, isin) in seen:
-                cells.fail(
-                    "isin", f"a second close of {isin} on {day} (first in row {seen[day, isin]})"
-                )
-            seen.setdefault((day, isin), cells.row)
-            keys.append((cells.row, day, isin))
-        if cells.errors or day is None or isin is None or close is None:
+        if day is None or isin is None:
             errors.extend(cells.errors)
             continue
-        rows.append(PriceRow(cells.row, day, isin, close, cells.text["reason"]))
-    return rows, errors, keys
+        if (day, isin) in seen:
+            cells.fail(
+                "isin", f"a second close of {isin} on {day} (first in row {seen[day, isin]})"
+            )
+        seen.setdefault((day, isin), cells.row)
+        row = None
+        if close is not None and not cells.errors:
+            row = PriceRow(cells.row, day, isin, close, cells.text["reason"])
+        checked.append(((cells.row, day, isin), row))
+        errors.extend(cells.errors)
+    return checked, errors
 
 
 def _chain_today(client: Client) -> date:
@@ -143,14 +138,69 @@ def _check_against_chain(
     return errors
 
 
+def _plan(
+    client: Client, checked: list[_Checked], report: UploadReport[PriceRow]
+) -> dict[str, Security]:
+    """Check every row's day and ISIN against the chain, then file the closes not published
+    (``publish``), published otherwise with a reason (``correct``) or as they are (unchanged)."""
+    master = {s.isin: s for s in list_securities(client)}
+    report.errors += _check_against_chain(client, [key for key, _row in checked], master)
+    bad = report.bad_rows
+    published: dict[date, dict[int, int]] = {}
+    for _key, row in checked:
+        if row is None or row.row in bad:
+            continue
+        index = master[row.isin].index
+        if row.day not in published:
+            published[row.day] = prices.closes_on(client, row.day, len(master))
+        current = published[row.day].get(index)
+        if current is None:
+            report.plan("publish", row.row, row)
+        elif current == row.close:
+            report.unchanged.append(row.row)
+        elif row.reason:
+            report.plan("correct", row.row, row)
+        else:
+            shown = prices.from_units(current)
+            report.errors.append(
+                RowError(row.row, "close", f"published as {shown}; a correction needs a reason")
+            )
+    return master
+
+
+def _send(
+    client: Client, report: UploadReport[PriceRow], master: dict[str, Security], on_done: OnDone
+) -> int:
+    sent = 0
+    by_day: dict[date, dict[int, int]] = {}
+    for row in report.items("publish"):
+        by_day.setdefault(row.day, {})[master[row.isin].index] = row.close
+    for day, closes in sorted(by_day.items()):
+        sent += len(prices.publish_closes(client, day, closes, on_done))
+    fixes = [
+        prices.CloseCorrection(master[r.isin].index, r.day, r.close, r.reason)
+        for r in report.items("correct")
+    ]
+    if fixes:
+        sent += len(prices.correct_closes(client, fixes, on_done))
+    return sent
+
+
+PRICE_UPLOAD: Upload[_Checked, PriceRow, dict[str, Security]] = Upload(
+    "price file", ("publish", "correct"), _parse, _plan, _send
+)
+"""The closes of a file (a data provider): published when new, corrected where the row differs
+from the published close and gives a reason."""
+
+
 def upload_prices(
     client: Client,
     source: Path | str | pd.DataFrame,
     *,
     skip_invalid: bool = False,
     dry_run: bool = False,
-    on_done: Callable[[TxReceipt], None] | None = None,
-) -> PriceUpload:
+    on_done: OnDone = None,
+) -> UploadReport[PriceRow]:
     """Publish the closes of a file (a data provider) and correct those that differ from the
     published ones where the row gives a reason. Nothing is sent when a row is bad, unless
     ``skip_invalid``.
@@ -158,48 +208,9 @@ def upload_prices(
     Raises:
         ValidationError: bad rows, each with row, column and reason.
     """
-    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
-    rows, errors, keys = _parse(frame)
-    master = {s.isin: s for s in list_securities(client)}
-    errors += _check_against_chain(client, keys, master)
-    report = PriceUpload(errors=errors)
-    bad = {e.row for e in errors}
-    published: dict[date, dict[int, int]] = {}
-    for row in rows:
-        if row.row in bad:
-            continue
-        index = master[row.isin].index
-        if row.day not in published:
-            published[row.day] = prices.closes_on(client, row.day, len(master))
-        current = published[row.day].get(index)
-        if current is None:
-            report.to_publish.append(row)
-        elif current == row.close:
-            report.unchanged.append(row.row)
-        elif row.reason:
-            report.to_correct.append(row)
-        else:
-            shown = prices.from_units(current)
-            report.errors.append(
-                RowError(row.row, "close", f"published as {shown}; a correction needs a reason")
-            )
-    report.errors.sort(key=lambda e: e.row)
-    if report.errors and not skip_invalid:
-        raise ValidationError("the price file has bad rows; nothing was sent", report.errors)
-    if dry_run:
-        return report
-    by_day: dict[date, dict[int, int]] = {}
-    for row in report.to_publish:
-        by_day.setdefault(row.day, {})[master[row.isin].index] = row.close
-    for day, closes in sorted(by_day.items()):
-        report.transactions += len(prices.publish_closes(client, day, closes, on_done))
-    if report.to_correct:
-        fixes = [
-            prices.CloseCorrection(master[r.isin].index, r.day, r.close, r.reason)
-            for r in report.to_correct
-        ]
-        report.transactions += len(prices.correct_closes(client, fixes, on_done))
-    return report
+    return run_upload(
+        client, PRICE_UPLOAD, source, skip_invalid=skip_invalid, dry_run=dry_run, on_done=on_done
+    )
 
 
 def export_prices(

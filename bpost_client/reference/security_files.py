@@ -5,22 +5,21 @@ registers nothing; export writes the same columns and ``index``, which upload ig
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from web3.types import TxReceipt
 
 from bpost_client.client import Client
-from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.exceptions import RowError
 from bpost_client.identifiers import check_isin, fixed_code
 from bpost_client.io.cells import Cells
-from bpost_client.io.tables import FIRST_DATA_ROW, read_table
+from bpost_client.io.tables import FIRST_DATA_ROW
+from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.reference.securities import Security, list_securities, register_securities
 
 __all__ = [
     "SECURITY_COLUMNS",
-    "SecurityUpload",
+    "SECURITY_UPLOAD",
     "export_securities",
     "upload_securities",
     "validate_security_table",
@@ -28,16 +27,6 @@ __all__ = [
 
 SECURITY_COLUMNS = ("isin", "local_code", "name", "market", "currency")
 REQUIRED = ("isin", "name", "market", "currency")
-
-
-@dataclass
-class SecurityUpload:
-    """What an upload found and did."""
-
-    to_register: list[Security] = field(default_factory=list)
-    already: list[int] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    transactions: int = 0
 
 
 def _code(size: int, name: str, letters_only: bool = False) -> Callable[[str], str]:
@@ -85,41 +74,49 @@ def validate_security_table(
     return rows, errors
 
 
+def _plan(client: Client, rows: list[tuple[int, Security]], report: UploadReport[Security]) -> None:
+    """File the securities not in the master (``register``); those in it are unchanged, a local
+    code another security holds is an error."""
+    known = {s.isin: s for s in list_securities(client)}
+    local_codes = {(s.market, s.local_code): s.isin for s in known.values() if s.local_code}
+    for row, security in rows:
+        if security.isin in known:
+            report.unchanged.append(row)
+            continue
+        owner = local_codes.get((security.market, security.local_code))
+        if security.local_code and owner is not None:
+            report.errors.append(RowError(row, "local_code", f"already the local code of {owner}"))
+            continue
+        report.plan("register", row, security)
+
+
+def _send(client: Client, report: UploadReport[Security], _context: None, on_done: OnDone) -> int:
+    return len(register_securities(client, report.items("register"), on_done))
+
+
+SECURITY_UPLOAD: Upload[tuple[int, Security], Security, None] = Upload(
+    "security file", ("register",), validate_security_table, _plan, _send
+)
+"""The securities of a file (a data provider), registered when not yet in the master."""
+
+
 def upload_securities(
     client: Client,
     source: Path | str | pd.DataFrame,
     *,
     skip_invalid: bool = False,
     dry_run: bool = False,
-    on_done: Callable[[TxReceipt], None] | None = None,
-) -> SecurityUpload:
+    on_done: OnDone = None,
+) -> UploadReport[Security]:
     """Register the securities of a file not yet in the master (a data provider). Nothing is
     sent when a row is bad, unless ``skip_invalid``.
 
     Raises:
         ValidationError: bad rows, with row, column and reason.
     """
-    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
-    rows, errors = validate_security_table(frame)
-    report = SecurityUpload(errors=errors)
-    known = {s.isin: s for s in list_securities(client)}
-    local_codes = {(s.market, s.local_code): s.isin for s in known.values() if s.local_code}
-    for row, security in rows:
-        if security.isin in known:
-            report.already.append(row)
-            continue
-        owner = local_codes.get((security.market, security.local_code))
-        if security.local_code and owner is not None:
-            report.errors.append(RowError(row, "local_code", f"already the local code of {owner}"))
-            continue
-        report.to_register.append(security)
-    report.errors.sort(key=lambda e: e.row)
-    if report.errors and not skip_invalid:
-        raise ValidationError("the security file has bad rows; nothing was sent", report.errors)
-    if dry_run or not report.to_register:
-        return report
-    report.transactions = len(register_securities(client, report.to_register, on_done))
-    return report
+    return run_upload(
+        client, SECURITY_UPLOAD, source, skip_invalid=skip_invalid, dry_run=dry_run, on_done=on_done
+    )
 
 
 def export_securities(client: Client) -> pd.DataFrame:

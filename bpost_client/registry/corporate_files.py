@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 from typing import TypeVar
@@ -24,10 +24,11 @@ from typing import TypeVar
 import pandas as pd
 
 from bpost_client.client import Client
-from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.exceptions import RowError
 from bpost_client.identifiers import check_giin, check_lei
 from bpost_client.io.cells import Cells, split_list
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
+from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
+from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.platform.confidential import NotEntitledError
 from bpost_client.registry.corporate import (
     AmlStatus,
@@ -44,7 +45,7 @@ from bpost_client.types import Lei
 __all__ = [
     "CORPORATE_COLUMNS",
     "CorporateRow",
-    "CorporateUpload",
+    "corporate_upload",
     "export_corporate",
     "upload_corporate",
     "validate_corporate_table",
@@ -77,16 +78,6 @@ class CorporateRow:
     info: CorporateInfo
     confidential: CorporateConfidential
     share_with: tuple[Lei, ...]
-
-
-@dataclass
-class CorporateUpload:
-    """What an upload found and did."""
-
-    to_publish: list[CorporateRow] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    transactions: int = 0
 
 
 def _enum(kind: type[E]) -> Callable[[str], E]:
@@ -164,6 +155,38 @@ def validate_corporate_table(frame: pd.DataFrame) -> tuple[list[CorporateRow], l
     return rows, errors
 
 
+def corporate_upload(private_key: bytes | None = None) -> Upload[CorporateRow, CorporateRow, None]:
+    """The corporate information of a file, published where the latest version differs: the
+    public part, the recipients, and the confidential part when ``private_key`` opens it for the
+    row's institution."""
+
+    def plan(client: Client, rows: list[CorporateRow], report: UploadReport[CorporateRow]) -> None:
+        latest = corporate_records(client)
+        for row in rows:
+            current = latest.get(row.lei)
+            same = (
+                current is not None
+                and current.info == row.info
+                and set(current.confidential.entitled) == {row.lei, *row.share_with}
+            )
+            if same and current is not None and private_key is not None:
+                with contextlib.suppress(NotEntitledError):
+                    same = read_confidential(current, row.lei, private_key) == row.confidential
+            if same:
+                report.unchanged.append(row.row)
+            else:
+                report.plan("publish", row.row, row)
+
+    def send(
+        client: Client, report: UploadReport[CorporateRow], _context: None, on_done: OnDone
+    ) -> int:
+        rows = report.items("publish")
+        entries = [(row.lei, row.info, row.confidential) for row in rows]
+        return len(publish_corporate_info(client, entries, [row.share_with for row in rows]))
+
+    return Upload("corporate file", ("publish",), validate_corporate_table, plan, send)
+
+
 def upload_corporate(
     client: Client,
     source: Path | str | pd.DataFrame,
@@ -171,41 +194,15 @@ def upload_corporate(
     skip_invalid: bool = False,
     dry_run: bool = False,
     private_key: bytes | None = None,
-) -> CorporateUpload:
+) -> UploadReport[CorporateRow]:
     """Publish the rows whose latest published version differs (public part, recipients, and the
     confidential part when ``private_key`` opens it for the row's institution).
 
     Raises:
         ValidationError: bad rows (and ``skip_invalid`` not set), with row, column and reason.
     """
-    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
-    rows, errors = validate_corporate_table(frame)
-    report = CorporateUpload(errors=errors)
-    if errors and not skip_invalid:
-        raise ValidationError("the corporate file has bad rows; nothing was sent", errors)
-    latest = corporate_records(client)
-    for row in rows:
-        current = latest.get(row.lei)
-        same = (
-            current is not None
-            and current.info == row.info
-            and set(current.confidential.entitled) == {row.lei, *row.share_with}
-        )
-        if same and current is not None and private_key is not None:
-            with contextlib.suppress(NotEntitledError):
-                same = read_confidential(current, row.lei, private_key) == row.confidential
-        if same:
-            report.unchanged.append(row.row)
-        else:
-            report.to_publish.append(row)
-    if dry_run or not report.to_publish:
-        return report
-    entries = [(row.lei, row.info, row.confidential) for row in report.to_publish]
-    receipts = publish_corporate_info(
-        client, entries, [row.share_with for row in report.to_publish]
-    )
-    report.transactions = len(receipts)
-    return report
+    upload = corporate_upload(private_key)
+    return run_upload(client, upload, source, skip_invalid=skip_invalid, dry_run=dry_run)
 
 
 def export_corporate(

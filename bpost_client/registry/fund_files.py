@@ -7,7 +7,6 @@ writes the same columns upload reads, rebuilt from events in block pages (no cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,14 +15,15 @@ import pandas as pd
 from web3.types import TxReceipt
 
 from bpost_client.client import Client
-from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.exceptions import RowError
 from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii, lei_from_bytes20
-from bpost_client.io.tables import read_table
+from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.platform.codes import code_index
 from bpost_client.platform.events import iter_events
 from bpost_client.platform.participants import signer_institution
 from bpost_client.registry.fund_table import FundRow, registration_row, table, validate_fund_table
 from bpost_client.registry.funds import (
+    MAX_BATCH,
     FundAttributes,
     FundRegistration,
     Party,
@@ -40,18 +40,7 @@ from bpost_client.types import (
     RecordKind,
 )
 
-__all__ = ["FundUpload", "export_funds", "plan_fund_upload", "upload_funds"]
-
-
-@dataclass
-class FundUpload:
-    """What an upload found and did."""
-
-    to_register: list[FundRow] = field(default_factory=list)
-    existing: list[tuple[int, str, FundCode]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    registered: list[tuple[int, str, FundCode]] = field(default_factory=list)
-    transactions: int = 0
+__all__ = ["export_funds", "fund_upload", "upload_funds"]
 
 
 class _Chain:
@@ -107,34 +96,55 @@ def _check_on_chain(chain: _Chain, fund_row: FundRow) -> list[RowError]:
     return errors
 
 
-def plan_fund_upload(client: Client, rows: list[FundRow], manager: Lei) -> FundUpload:
-    """Split valid rows into funds already on chain (by the manager's code) and funds to
-    register, and find what the chain refuses (trustee, parties, codes taken) before sending.
-    """
+def _plan(client: Client, rows: list[FundRow], report: UploadReport[FundRow]) -> None:
+    """File the funds not on chain yet (``register``) once the chain accepts their trustee,
+    parties and codes; a fund already registered under the manager's code is unchanged, its
+    platform code its outcome."""
+    manager = signer_institution(client, "upload funds")
     chain = _Chain(client)
-    plan = FundUpload()
     namespace = manager_namespace(manager)
     for fund_row in rows:
         manager_code = fund_row.registration.manager_code
         existing = chain.fund_of(namespace, manager_code)
         if existing is not None:
             if fund_row.fund_code and fund_row.fund_code != existing:
-                plan.errors.append(RowError(fund_row.row, "fund_code",
-                                            f"{manager_code} is {existing} on chain"))  # fmt: skip
+                message = f"{manager_code} is {existing} on chain"
+                report.errors.append(RowError(fund_row.row, "fund_code", message))
             else:
-                plan.existing.append((fund_row.row, manager_code, existing))
+                report.unchanged.append(fund_row.row)
+                report.outcomes[fund_row.row] = existing
             continue
         if fund_row.fund_code:
-            plan.errors.append(
+            report.errors.append(
                 RowError(fund_row.row, "fund_code", "no fund on chain has this code")
             )
             continue
         errors = _check_on_chain(chain, fund_row)
         if errors:
-            plan.errors.extend(errors)
+            report.errors.extend(errors)
         else:
-            plan.to_register.append(fund_row)
-    return plan
+            report.plan("register", fund_row.row, fund_row)
+
+
+def fund_upload(max_batch: int = MAX_BATCH) -> Upload[FundRow, FundRow, None]:
+    """The funds of a file, registered by the signer (their asset manager) when not on chain
+    yet, ``max_batch`` funds a transaction at most."""
+
+    def send(client: Client, report: UploadReport[FundRow], _context: None, on_done: OnDone) -> int:
+        receipts: list[TxReceipt] = []
+
+        def done(receipt: TxReceipt) -> None:
+            receipts.append(receipt)
+            if on_done is not None:
+                on_done(receipt)
+
+        rows = report.items("register")
+        codes = register_funds(client, [r.registration for r in rows], done, max_batch)
+        for row, code in zip(rows, codes, strict=True):
+            report.outcomes[row.row] = code
+        return len(receipts)
+
+    return Upload("fund file", ("register",), validate_fund_table, _plan, send)
 
 
 def upload_funds(
@@ -143,10 +153,11 @@ def upload_funds(
     *,
     skip_invalid: bool = False,
     dry_run: bool = False,
-    on_done: Callable[[TxReceipt], None] | None = None,
-    max_batch: int = 256,
-) -> FundUpload:
-    """Register the funds of a CSV or Excel file (or a DataFrame) that are not on chain yet.
+    on_done: OnDone = None,
+    max_batch: int = MAX_BATCH,
+) -> UploadReport[FundRow]:
+    """Register the funds of a CSV or Excel file (or a DataFrame) that are not on chain yet; the
+    report's outcomes give each row's platform fund code.
 
     The whole file is validated first, against the table's rules and then against the chain;
     with any bad row nothing is sent unless ``skip_invalid`` is set, which uploads the good rows
@@ -155,30 +166,14 @@ def upload_funds(
     Raises:
         ValidationError: bad rows (and ``skip_invalid`` not set), listing row, column and reason.
     """
-    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
-    rows, errors = validate_fund_table(frame)
-    bad_rows = {e.row for e in errors}
-    manager = signer_institution(client, "upload funds")
-    plan = plan_fund_upload(client, [r for r in rows if r.row not in bad_rows], manager)
-    plan.errors = sorted(errors + plan.errors, key=lambda e: (e.row, e.column))
-    if plan.errors and not skip_invalid:
-        raise ValidationError("the fund file has bad rows; nothing was sent", plan.errors)
-    if dry_run or not plan.to_register:
-        return plan
-    receipts: list[TxReceipt] = []
-
-    def done(receipt: TxReceipt) -> None:
-        receipts.append(receipt)
-        if on_done is not None:
-            on_done(receipt)
-
-    codes = register_funds(client, [r.registration for r in plan.to_register], done, max_batch)
-    plan.registered = [
-        (r.row, r.registration.manager_code, code)
-        for r, code in zip(plan.to_register, codes, strict=True)
-    ]
-    plan.transactions = len(receipts)
-    return plan
+    return run_upload(
+        client,
+        fund_upload(max_batch),
+        source,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        on_done=on_done,
+    )
 
 
 @dataclass

@@ -13,18 +13,17 @@ An upload publishes the rows of the signer's institution whose latest published 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from web3.types import TxReceipt
 
 from bpost_client.client import Client
-from bpost_client.exceptions import ContractRevert, RowError, ValidationError
+from bpost_client.exceptions import ContractRevert, RowError
 from bpost_client.identifiers import check_bic, check_fund_code, check_lei, fixed_code
 from bpost_client.io.cells import Cells, split_list
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
+from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
+from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.platform.confidential import NotEntitledError
 from bpost_client.platform.participants import (
     encryption_key_of,
@@ -37,8 +36,8 @@ from bpost_client.types import Lei
 __all__ = [
     "EXPORT_COLUMNS",
     "SSI_COLUMNS",
+    "SSI_UPLOAD",
     "SsiRow",
-    "SsiUpload",
     "export_ssis",
     "upload_ssis",
     "validate_ssi_table",
@@ -80,16 +79,6 @@ class SsiRow:
     terms: SsiTerms
     account: str
     counterparties: tuple[Lei, ...]
-
-
-@dataclass
-class SsiUpload:
-    """What an upload found and did."""
-
-    to_publish: list[SsiRow] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    transactions: int = 0
 
 
 def _leis(text: str) -> tuple[Lei, ...]:
@@ -176,24 +165,10 @@ def _same(ssi: Ssi, row: SsiRow, owner: Lei, key: bytes | None) -> bool:
         return False
 
 
-def upload_ssis(
-    client: Client,
-    source: Path | str | pd.DataFrame,
-    *,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
-    on_done: Callable[[TxReceipt], None] | None = None,
-) -> SsiUpload:
-    """Publish the SSIs of a file for the signer's institution, those not already published as
-    they are. The whole file is validated before anything is sent.
-
-    Raises:
-        ValidationError: bad rows (and ``skip_invalid`` not set), with row, column and reason.
-    """
-    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
-    rows, errors = validate_ssi_table(frame)
+def _plan(client: Client, rows: list[SsiRow], report: UploadReport[SsiRow]) -> Lei:
+    """File the SSIs not published as they are (``publish``) for the signer's institution; a
+    counterparty not on the platform is an error."""
     owner = signer_institution(client, "publish SSIs")
-    report = SsiUpload(errors=errors)
     for row in rows:
         for lei in row.counterparties:
             try:
@@ -202,12 +177,8 @@ def upload_ssis(
                 report.errors.append(
                     RowError(row.row, "counterparties", f"{lei} is not on the platform")
                 )
-    if report.errors and not skip_invalid:
-        raise ValidationError("the SSI file has bad rows; nothing was sent", report.errors)
-    bad = {e.row for e in report.errors}
-    latest: dict[bytes, Ssi] = {}
-    for published in list_ssis(client, owner):
-        latest[published.key] = published
+    bad = report.bad_rows
+    latest = {published.key: published for published in list_ssis(client, owner)}
     key = _own_key(client, owner)
     for row in rows:
         if row.row in bad:
@@ -216,18 +187,45 @@ def upload_ssis(
         if current is not None and _same(current, row, owner, key):
             report.unchanged.append(row.row)
         else:
-            report.to_publish.append(row)
-    if dry_run or not report.to_publish:
-        return report
+            report.plan("publish", row.row, row)
+    return owner
+
+
+def _send(client: Client, report: UploadReport[SsiRow], _owner: Lei, on_done: OnDone) -> int:
     by_counterparties: dict[tuple[Lei, ...], list[SsiRow]] = {}
-    for row in report.to_publish:
+    for row in report.items("publish"):
         by_counterparties.setdefault(row.counterparties, []).append(row)
+    sent = 0
     for counterparties, group in by_counterparties.items():
-        receipts = publish_ssis(
-            client, [(r.terms, r.account) for r in group], counterparties, on_done
+        sent += len(
+            publish_ssis(client, [(r.terms, r.account) for r in group], counterparties, on_done)
         )
-        report.transactions += len(receipts)
-    return report
+    return sent
+
+
+SSI_UPLOAD: Upload[SsiRow, SsiRow, Lei] = Upload(
+    "SSI file", ("publish",), validate_ssi_table, _plan, _send
+)
+"""The SSIs of a file for the signer's institution, published when not on chain as they are."""
+
+
+def upload_ssis(
+    client: Client,
+    source: Path | str | pd.DataFrame,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    on_done: OnDone = None,
+) -> UploadReport[SsiRow]:
+    """Publish the SSIs of a file for the signer's institution, those not already published as
+    they are. The whole file is validated before anything is sent.
+
+    Raises:
+        ValidationError: bad rows (and ``skip_invalid`` not set), with row, column and reason.
+    """
+    return run_upload(
+        client, SSI_UPLOAD, source, skip_invalid=skip_invalid, dry_run=dry_run, on_done=on_done
+    )
 
 
 def export_ssis(client: Client, owner: str, private_key: bytes | None = None) -> pd.DataFrame:

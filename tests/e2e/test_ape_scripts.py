@@ -47,6 +47,6 @@ def test_ape_run_upload__funds_twice__registers_once(isolated: Node) -> None:
             "--account", "TEST::1"]  # fmt: skip
     first = run_process("ape", "run", "upload", "funds", "config/demo-funds.csv", *args)
     assert first.code == 0, first.err
-    assert "5 registered" in first.out
+    assert "register: 5 sent, unchanged: 0" in first.out
     again = run_process("ape", "run", "upload", "funds", "config/demo-funds.csv", *args)
-    assert "0 registered" in again.out and "5 already on chain" in again.out
+    assert "register: 0 sent, unchanged: 5, transactions: 0" in again.out

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from bpost_client.platform.participants import encryption_key_of
-from tests.conftest import DEMO_ROSTER
+from tests.conftest import DEMO_ROSTER, ROOT
 from tests.helpers import fresh_account, make_lei
 
 OPERATOR = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
@@ -123,7 +125,8 @@ def test_funds__upload_workflow_and_export_through_the_cli(bpost: Any, tmp_path:
         "--dev-account", "4"), ("--dev-account", "3")  # fmt: skip
     uploaded = bpost(*manager, "--json", "funds", "upload", "config/demo-funds.csv")
     assert uploaded.code == 0, uploaded.err
-    codes = uploaded.json()["codes"]
+    rows = pd.read_csv(ROOT / "config" / "demo-funds.csv", dtype=str)["manager_code"].tolist()
+    codes = {rows[int(row) - 2]: code for row, code in uploaded.json()["outcomes"].items()}
     code = codes["SAKURA-GBD"]
     shown = bpost("--json", "funds", "show", "--namespace", "ITA", "0331A02B").json()
     assert shown["fund_code"] == code and shown["status"] == "draft"
@@ -167,7 +170,7 @@ def test_ssi_and_corporate__through_the_cli(bpost: Any, tmp_path: Path) -> None:
         "XTKS,EQUITY,JPY,DVP,MHCBJPJT,JASDJPJT,0012345678,2026-04-01,3538000SAKURAAM00151\n"
     )
     published = bpost(*fuji, "--json", "ssi", "upload", str(table)).json()
-    assert published["published"] == 1
+    assert (published["publish"], published["dry_run"]) == (1, False)
     assert bpost(*fuji, "--json", "ssi", "upload", str(table)).json()["unchanged"] == 1
     query = ["ssi", "applicable", "3538000FUJITRUST0138", "--market", "XTKS", "--currency", "JPY",
              "--on", "2026-05-01"]  # fmt: skip

@@ -18,14 +18,27 @@ def _reference_data(bpost: Any) -> None:
         assert bpost("calendar", "publish", "--market", market, "--year", "2026").code == 0
     loaded = bpost("--json", *PROVIDER, "securities", "upload", str(CONFIG / "demo-securities.csv"))
     assert loaded.code == 0, loaded.err
-    assert loaded.json()["registered"] == 7
+    assert loaded.json()["register"] == 7
 
 
 def test_prices__upload_get_export(bpost: Any, tmp_path: Path) -> None:
     _reference_data(bpost)
+    planned = bpost(
+        "--json", *PROVIDER, "prices", "upload", "--dry-run", str(CONFIG / "demo-prices.csv")
+    )
+    assert planned.code == 0, planned.err
+    shown = planned.json()
+    assert (shown["dry_run"], shown["publish"], shown["correct"], shown["transactions"]) == (
+        True,
+        45,
+        0,
+        0,
+    ), "a dry run shows what it would send and sends nothing"
     upload = bpost("--json", *PROVIDER, "prices", "upload", str(CONFIG / "demo-prices.csv"))
     assert upload.code == 0, upload.err
-    assert (upload.json()["published"], upload.json()["bad_rows"]) == (45, [])
+    sent = upload.json()
+    assert (sent["dry_run"], sent["publish"], sent["bad_rows"]) == (False, 45, [])
+    assert sent["transactions"] > 0
     holiday = bpost("--json", "prices", "get", "JP3633400001", "2026-11-23").json()
     expected = pd.read_csv(CONFIG / "demo-prices.csv", dtype=str)
     friday = expected[(expected["isin"] == "JP3633400001") & (expected["date"] == "2026-11-20")]
@@ -36,7 +49,7 @@ def test_prices__upload_get_export(bpost: Any, tmp_path: Path) -> None:
     exported = pd.read_csv(target, dtype=str, keep_default_na=False)
     assert set(exported["date"]) == {"2026-11-20", "2026-11-23", "2026-11-24"}
     again = bpost("--json", *PROVIDER, "prices", "upload", str(target)).json()
-    assert (again["published"], again["unchanged"]) == (0, len(exported))
+    assert (again["publish"], again["unchanged"]) == (0, len(exported))
 
 
 def test_prices__bad_file__rows_reported_exit_one(bpost: Any, tmp_path: Path) -> None:
@@ -53,7 +66,7 @@ def test_dividends__upload_list_export(bpost: Any, tmp_path: Path) -> None:
     _reference_data(bpost)
     upload = bpost("--json", *PROVIDER, "dividends", "upload", str(CONFIG / "demo-dividends.csv"))
     assert upload.code == 0, upload.err
-    assert upload.json()["recorded"] == 7
+    assert upload.json()["record"] == 7
     listed = bpost("--json", "dividends", "list", "--isin", "JP3633400001").json()
     assert [(d["record_date"], d["ex_date"], d["status"]) for d in listed] == [
         ("2026-03-31", "2026-03-30", "paid"),
@@ -62,4 +75,4 @@ def test_dividends__upload_list_export(bpost: Any, tmp_path: Path) -> None:
     target = tmp_path / "dividends.xlsx"
     assert bpost("dividends", "export", str(target)).code == 0
     again = bpost("--json", *PROVIDER, "dividends", "upload", str(target)).json()
-    assert (again["recorded"], again["unchanged"]) == (0, 7)
+    assert (again["record"], again["unchanged"]) == (0, 7)

@@ -53,7 +53,7 @@ def table(*rows: dict[str, str]) -> pd.DataFrame:
 
 def test_demo_file__tokyo_ex_dates_derived__again_unchanged(provider: Client) -> None:
     report = dividend_files.upload_dividends(provider, DEMO)
-    assert len(report.to_record) == 7 and report.transactions == 1
+    assert len(report.items("record")) == 7 and report.transactions == 1
     recorded = {(d.isin, d.record_date): d for d in dividends.list_dividends(provider)}
     toyota = recorded[TOYOTA, date(2026, 9, 30)]
     assert (toyota.ex_date, toyota.amount_per_share, toyota.status) == (
@@ -64,7 +64,7 @@ def test_demo_file__tokyo_ex_dates_derived__again_unchanged(provider: Client) ->
     assert recorded[TOYOTA, date(2026, 3, 31)].ex_date == date(2026, 3, 30)
     assert recorded[IBM, date(2026, 11, 10)].ex_date == date(2026, 11, 10)  # as given
     again = dividend_files.upload_dividends(provider, DEMO)
-    assert (again.to_record, len(again.unchanged), again.transactions) == ([], 7, 0)
+    assert (again.items("record"), len(again.unchanged), again.transactions) == ([], 7, 0)
 
 
 def test_tokyo_ex_date__skips_the_september_holidays(provider: Client) -> None:
@@ -159,4 +159,4 @@ def test_export__cp932_round_trip(provider: Client, tmp_path: Path) -> None:
     target = tmp_path / "dividends.csv"
     dividend_files.export_dividends(provider).to_csv(target, index=False, encoding="cp932")
     again = dividend_files.upload_dividends(provider, target)
-    assert again.to_record == [] and len(again.unchanged) == 7
+    assert again.items("record") == [] and len(again.unchanged) == 7

@@ -50,7 +50,7 @@ def index_of(client: Client, isin: str) -> int:
 
 def test_demo_file__published_then_read_and_latest_across_holiday(provider: Client) -> None:
     report = price_files.upload_prices(provider, ROOT / "config" / "demo-prices.csv")
-    assert len(report.to_publish) == 45 and not report.errors
+    assert len(report.items("publish")) == 45 and not report.errors
     toyota, ibm = index_of(provider, TOYOTA), index_of(provider, IBM)
     friday = prices.close_of(provider, toyota, FRI)
     assert friday is not None and prices.close_of(provider, toyota, MON_HOLIDAY) is None
@@ -72,14 +72,14 @@ def test_upload__again__unchanged_and_nothing_sent(provider: Client) -> None:
     source = ROOT / "config" / "demo-prices.csv"
     price_files.upload_prices(provider, source)
     again = price_files.upload_prices(provider, source)
-    assert (len(again.to_publish), len(again.unchanged), again.transactions) == (0, 45, 0)
+    assert (len(again.items("publish")), len(again.unchanged), again.transactions) == (0, 45, 0)
 
 
 def test_upload__resumed_after_a_partial_run__publishes_only_the_rest(provider: Client) -> None:
     frame = read_table(ROOT / "config" / "demo-prices.csv")
     price_files.upload_prices(provider, frame.iloc[:20])
     resumed = price_files.upload_prices(provider, frame)
-    assert (len(resumed.unchanged), len(resumed.to_publish)) == (20, 25)
+    assert (len(resumed.unchanged), len(resumed.items("publish"))) == (20, 25)
     exported = price_files.export_prices(provider)
     assert len(exported) == 45 and not exported.duplicated(["date", "isin"]).any()
 
@@ -97,7 +97,7 @@ def test_correction__needs_a_reason__keeps_the_replaced_value(provider: Client) 
             columns=("date", "isin", "close", "reason"),
         ),
     )
-    assert len(report.to_correct) == 1
+    assert len(report.items("correct")) == 1
     index = index_of(provider, TOYOTA)
     assert prices.close_of(provider, index, FRI) == prices.to_units("2905")
     [fix] = prices.corrections(provider, [index])
@@ -162,7 +162,7 @@ def test_skip_invalid__publishes_the_good_rows(provider: Client) -> None:
         table(("2026-11-20", SONY, "3700"), ("2026-11-21", TOYOTA, "1")),
         skip_invalid=True,
     )
-    assert len(report.to_publish) == 1 and [e.row for e in report.errors] == [3]
+    assert len(report.items("publish")) == 1 and [e.row for e in report.errors] == [3]
     assert prices.close_of(provider, index_of(provider, SONY), FRI) == prices.to_units("3700")
 
 
@@ -174,7 +174,7 @@ def test_cp932_file_and_export_round_trip(provider: Client, tmp_path: Path) -> N
     exported = tmp_path / "export.csv"
     price_files.export_prices(provider).to_csv(exported, index=False)
     again = price_files.upload_prices(provider, exported)
-    assert again.to_publish == [] and len(again.unchanged) == len(pd.read_csv(exported))
+    assert again.items("publish") == [] and len(again.unchanged) == len(pd.read_csv(exported))
 
 
 def test_publish_closes__many_securities__packed_and_read_back(provider: Client) -> None:

@@ -49,9 +49,9 @@ COLUMNS = list(security_files.SECURITY_COLUMNS)
 
 def test_table__demo_file__registered_once_and_exported(provider: Client) -> None:
     report = security_files.upload_securities(provider, DEMO)
-    assert len(report.to_register) == 7 and report.transactions == 1
+    assert len(report.items("register")) == 7 and report.transactions == 1
     again = security_files.upload_securities(provider, DEMO)
-    assert (again.to_register, len(again.already)) == ([], 7)
+    assert (again.items("register"), len(again.unchanged)) == ([], 7)
     exported = security_files.export_securities(provider)
     assert exported[COLUMNS].astype(str).values.tolist() == read_table(DEMO).values.tolist()
     assert exported["index"].tolist() == list(range(1, 8))

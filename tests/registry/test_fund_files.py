@@ -91,7 +91,10 @@ def test_upload__skip_invalid__sends_the_good_rows_and_reports_the_rest(
         frame(row("GOOD-1"), row("BAD", currency="yen"), row("GOOD-2")),
         skip_invalid=True,
     )
-    assert [(r, m) for r, m, _ in report.registered] == [(2, "GOOD-1"), (4, "GOOD-2")]
+    assert [(r.row, r.registration.manager_code) for r in report.items("register")] == [
+        (2, "GOOD-1"),
+        (4, "GOOD-2"),
+    ]
     assert [(e.row, e.column) for e in report.errors] == [(3, "currency")]
     assert fund_count(asset_manager) == before + 2
 
@@ -113,10 +116,10 @@ def test_upload__killed_half_way__resumes_without_duplicates(asset_manager: Clie
     written = fund_count(asset_manager) - before
     assert written == 16, "two batches of eight"
     resumed = fund_files.upload_funds(asset_manager, rows, max_batch=8)
-    assert len(resumed.existing) == written and len(resumed.registered) == 40 - written
+    assert len(resumed.unchanged) == written and len(resumed.rows("register")) == 40 - written
     assert fund_count(asset_manager) == before + 40
     again = fund_files.upload_funds(asset_manager, rows)
-    assert again.registered == [] and len(again.existing) == 40
+    assert again.rows("register") == [] and len(again.unchanged) == 40
 
 
 def test_export__round_trip_through_excel_is_lossless(
@@ -136,11 +139,11 @@ def test_export__round_trip_through_excel_is_lossless(
     exported = fund_files.export_funds(asset_manager, "3538000SAKURAAM00151")
     mine = exported[exported["manager_code"].isin(["RT-1", "RT-2"])].reset_index(drop=True)
     assert mine[list(FUND_COLUMNS)].equals(source)
-    assert list(mine["fund_code"]) == [code for _, _, code in report.registered]
+    assert list(mine["fund_code"]) == [report.outcomes[r] for r in report.rows("register")]
     assert list(mine["status"]) == ["draft", "draft"] and list(mine["version"]) == ["1", "1"]
     write_table(mine, tmp_path / "export.xlsx")
     again = fund_files.upload_funds(asset_manager, tmp_path / "export.xlsx")
-    assert again.registered == [] and len(again.existing) == 2
+    assert again.rows("register") == [] and len(again.unchanged) == 2
 
 
 def test_upload__cp932_csv__names_survive(asset_manager: Client, tmp_path: Path) -> None:
@@ -148,17 +151,17 @@ def test_upload__cp932_csv__names_survive(asset_manager: Client, tmp_path: Path)
     frame(row("SJIS-1", name_ja="日本株式オープン")).to_csv(path, index=False, encoding="cp932")
     assert read_table(path).loc[0, "name_ja"] == "日本株式オープン"
     report = fund_files.upload_funds(asset_manager, path)
-    [(_, _, code)] = report.registered
+    [code] = report.outcomes.values()
     exported = fund_files.export_funds(asset_manager)
     assert exported.set_index("fund_code").loc[code, "name_ja"] == "日本株式オープン"
 
 
 def test_upload__fund_code_column_must_match_the_chain(asset_manager: Client) -> None:
-    [(_, _, code)] = fund_files.upload_funds(asset_manager, frame(row("FC-1"))).registered
+    [code] = fund_files.upload_funds(asset_manager, frame(row("FC-1"))).outcomes.values()
     wrong = fund_code(int(code[2:10], 36) + 999)
     with pytest.raises(ValidationError, match="row 2, column fund_code"):
         fund_files.upload_funds(asset_manager, pd.DataFrame([{**row("FC-1"), "fund_code": wrong}]))
     same = fund_files.upload_funds(
         asset_manager, pd.DataFrame([{**row("FC-1"), "fund_code": code}])
     )
-    assert same.existing == [(2, "FC-1", code)]
+    assert (same.unchanged, same.outcomes) == ([2], {2: code})

@@ -86,11 +86,11 @@ def test_ssi_upload__twice_then_export__idempotent_and_lossless(
         [ssi_row(), ssi_row(security_type="BOND", account="0099", effective_to="2030-12-31")]
     )
     first = ssi_files.upload_ssis(trustee, frame)
-    assert len(first.to_publish) == 2 and first.transactions == 1
+    assert len(first.items("publish")) == 2 and first.transactions == 1
     again = ssi_files.upload_ssis(trustee, frame)
-    assert again.to_publish == [] and again.unchanged == [2, 3]
+    assert again.items("publish") == [] and again.unchanged == [2, 3]
     changed = ssi_files.upload_ssis(trustee, pd.DataFrame([ssi_row(account="0012345679")]))
-    assert [r.row for r in changed.to_publish] == [2]
+    assert changed.rows("publish") == [2]
     exported = ssi_files.export_ssis(trustee, TRUSTEE, bytes(dev_account(2).key))
     expected = pd.DataFrame([ssi_row(account="0012345679"), frame.iloc[1].to_dict()])
     assert exported[list(ssi_files.SSI_COLUMNS)].equals(expected[list(ssi_files.SSI_COLUMNS)])
@@ -98,7 +98,7 @@ def test_ssi_upload__twice_then_export__idempotent_and_lossless(
     stranger = ssi_files.export_ssis(trustee, TRUSTEE, bytes(dev_account(3).key))
     assert set(stranger["account"]) == {""}
     path = write_table(exported, tmp_path / "ssi.xlsx")
-    assert ssi_files.upload_ssis(trustee, path).to_publish == []
+    assert ssi_files.upload_ssis(trustee, path).items("publish") == []
 
 
 def test_corporate_upload__bad_rows__named(trustee: Client) -> None:
@@ -124,7 +124,7 @@ def test_corporate_upload__round_trip_and_idempotent(
     key = bytes(dev_account(2).key)
     frame = pd.DataFrame([corporate_row()])
     report = corporate_files.upload_corporate(trustee, frame, private_key=key)
-    assert [r.row for r in report.to_publish] == [2]
+    assert report.rows("publish") == [2]
     assert corporate_files.upload_corporate(trustee, frame, private_key=key).unchanged == [2]
     exported = corporate_files.export_corporate(trustee, key, TRUSTEE)
     columns = list(corporate_files.CORPORATE_COLUMNS)
@@ -147,4 +147,4 @@ def test_corporate_upload__operator_for_several__one_transaction(operator: Clien
         [corporate_row(), corporate_row(lei=KANDA, giin="", fatca_status="active_nffe")]
     )
     report = corporate_files.upload_corporate(operator, frame)
-    assert len(report.to_publish) == 2 and report.transactions == 1
+    assert len(report.items("publish")) == 2 and report.transactions == 1
