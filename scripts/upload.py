@@ -43,7 +43,7 @@ def cli(provider: Any, kind: str, file: Path, account: Any, deployments: Path, s
         client = reader.with_account(from_ape_account(account, reader.chain_id))
         key = bytes(client.account.key) if client.account else None
         upload = {"funds": fund_upload(), "ssi": SSI_UPLOAD}.get(kind) or corporate_upload(key)
-        report = run_upload(client, upload, file, skip_invalid=skip_invalid, dry_run=dry_run)
+        report = run_upload(upload, client, file, skip_invalid=skip_invalid, dry_run=dry_run)
         done = "planned" if dry_run else "sent"
         planned = report.planned.items()
         counts = ", ".join(f"{action}: {len(rows)} {done}" for action, rows in planned)

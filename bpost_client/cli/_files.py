@@ -53,7 +53,7 @@ def upload_file(
     upload = upload_for(client)
     with progress(ctx, None, f"{upload.what} transactions") as advance:
         report = run_upload(
-            client, upload, file, skip_invalid=skip_invalid, dry_run=dry_run, on_done=advance
+            upload, client, file, skip_invalid=skip_invalid, dry_run=dry_run, on_done=advance
         )
     emit(ctx, report.summary())
 

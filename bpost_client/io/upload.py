@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 import pandas as pd
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from bpost_client.client import Client
 
-__all__ = ["OnDone", "Upload", "UploadReport", "run_upload"]
+__all__ = ["OnDone", "Upload", "UploadOptions", "UploadReport", "run_upload"]
 
 Row = TypeVar("Row")
 Item = TypeVar("Item")
@@ -121,9 +121,17 @@ class Upload(Generic[Row, Item, Context]):
     send: Callable[[Client, UploadReport[Item], Context, OnDone], int]
 
 
+class UploadOptions(TypedDict, total=False):
+    """The options of every upload (see :func:`run_upload`)."""
+
+    skip_invalid: bool
+    dry_run: bool
+    on_done: OnDone
+
+
 def run_upload(
-    client: Client,
     upload: Upload[Row, Item, Context],
+    client: Client,
     source: Path | str | pd.DataFrame,
     *,
     skip_invalid: bool = False,
@@ -131,7 +139,8 @@ def run_upload(
     on_done: OnDone = None,
 ) -> UploadReport[Item]:
     """Read ``source`` (a CSV or .xlsx file, or a DataFrame), validate it, plan it against the
-    chain and send what the plan holds.
+    chain and send what the plan holds. ``partial(run_upload, upload)`` is an upload function:
+    the domains' ``upload_prices(client, source, dry_run=True)`` ... are made so.
 
     Raises:
         ValidationError: bad rows (and ``skip_invalid`` not set), each with row, column and

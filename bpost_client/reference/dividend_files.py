@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from functools import partial
 
 import pandas as pd
 
@@ -223,23 +223,9 @@ DIVIDEND_UPLOAD: Upload[DividendRow, Dividend, None] = Upload(
 """The dividends of a file (a data provider), recorded when not on chain as they are."""
 
 
-def upload_dividends(
-    client: Client,
-    source: Path | str | pd.DataFrame,
-    *,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
-    on_done: OnDone = None,
-) -> UploadReport[Dividend]:
-    """Record the dividends of a file (a data provider) that are not on chain as they are.
-    Nothing is sent when a row is bad, unless ``skip_invalid``.
-
-    Raises:
-        ValidationError: bad rows, each with row, column and reason.
-    """
-    return run_upload(
-        client, DIVIDEND_UPLOAD, source, skip_invalid=skip_invalid, dry_run=dry_run, on_done=on_done
-    )
+upload_dividends = partial(run_upload, DIVIDEND_UPLOAD)
+"""``upload_dividends(client, source, skip_invalid=, dry_run=, on_done=)``: record the dividends
+of a file (a data provider) that are not on chain as they are."""
 
 
 def export_dividends(client: Client, isin: str | None = None) -> pd.DataFrame:

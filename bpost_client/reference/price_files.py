@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from functools import partial
 
 import pandas as pd
 
@@ -193,24 +193,11 @@ PRICE_UPLOAD: Upload[_Checked, PriceRow, dict[str, Security]] = Upload(
 from the published close and gives a reason."""
 
 
-def upload_prices(
-    client: Client,
-    source: Path | str | pd.DataFrame,
-    *,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
-    on_done: OnDone = None,
-) -> UploadReport[PriceRow]:
-    """Publish the closes of a file (a data provider) and correct those that differ from the
-    published ones where the row gives a reason. Nothing is sent when a row is bad, unless
-    ``skip_invalid``.
-
-    Raises:
-        ValidationError: bad rows, each with row, column and reason.
-    """
-    return run_upload(
-        client, PRICE_UPLOAD, source, skip_invalid=skip_invalid, dry_run=dry_run, on_done=on_done
-    )
+upload_prices = partial(run_upload, PRICE_UPLOAD)
+"""``upload_prices(client, source, skip_invalid=, dry_run=, on_done=)``: publish the closes of a
+file (a data provider) and correct those that differ from the published ones where the row gives
+a reason; nothing is sent when a row is bad, unless ``skip_invalid``. Raises ValidationError with
+every bad row."""
 
 
 def export_prices(

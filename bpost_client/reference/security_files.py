@@ -5,7 +5,7 @@ registers nothing; export writes the same columns and ``index``, which upload ig
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from functools import partial
 
 import pandas as pd
 
@@ -100,23 +100,9 @@ SECURITY_UPLOAD: Upload[tuple[int, Security], Security, None] = Upload(
 """The securities of a file (a data provider), registered when not yet in the master."""
 
 
-def upload_securities(
-    client: Client,
-    source: Path | str | pd.DataFrame,
-    *,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
-    on_done: OnDone = None,
-) -> UploadReport[Security]:
-    """Register the securities of a file not yet in the master (a data provider). Nothing is
-    sent when a row is bad, unless ``skip_invalid``.
-
-    Raises:
-        ValidationError: bad rows, with row, column and reason.
-    """
-    return run_upload(
-        client, SECURITY_UPLOAD, source, skip_invalid=skip_invalid, dry_run=dry_run, on_done=on_done
-    )
+upload_securities = partial(run_upload, SECURITY_UPLOAD)
+"""``upload_securities(client, source, skip_invalid=, dry_run=, on_done=)``: register the
+securities of a file not yet in the master (a data provider)."""
 
 
 def export_securities(client: Client) -> pd.DataFrame:

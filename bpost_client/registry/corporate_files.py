@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, Unpack
 
 import pandas as pd
 
@@ -28,7 +28,7 @@ from bpost_client.exceptions import RowError
 from bpost_client.identifiers import check_giin, check_lei
 from bpost_client.io.cells import Cells, split_list
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
-from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
+from bpost_client.io.upload import OnDone, Upload, UploadOptions, UploadReport, run_upload
 from bpost_client.platform.confidential import NotEntitledError
 from bpost_client.registry.corporate import (
     AmlStatus,
@@ -191,18 +191,16 @@ def upload_corporate(
     client: Client,
     source: Path | str | pd.DataFrame,
     *,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
     private_key: bytes | None = None,
+    **options: Unpack[UploadOptions],
 ) -> UploadReport[CorporateRow]:
-    """Publish the rows whose latest published version differs (public part, recipients, and the
-    confidential part when ``private_key`` opens it for the row's institution).
+    """Publish the rows whose latest published version differs (:func:`corporate_upload`
+    through the upload pipeline).
 
     Raises:
         ValidationError: bad rows (and ``skip_invalid`` not set), with row, column and reason.
     """
-    upload = corporate_upload(private_key)
-    return run_upload(client, upload, source, skip_invalid=skip_invalid, dry_run=dry_run)
+    return run_upload(corporate_upload(private_key), client, source, **options)
 
 
 def export_corporate(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pandas as pd
 from web3.types import TxReceipt
@@ -17,7 +17,7 @@ from web3.types import TxReceipt
 from bpost_client.client import Client
 from bpost_client.exceptions import RowError
 from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii, lei_from_bytes20
-from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
+from bpost_client.io.upload import OnDone, Upload, UploadOptions, UploadReport, run_upload
 from bpost_client.platform.codes import code_index
 from bpost_client.platform.events import iter_events
 from bpost_client.platform.participants import signer_institution
@@ -151,29 +151,17 @@ def upload_funds(
     client: Client,
     source: Path | str | pd.DataFrame,
     *,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
-    on_done: OnDone = None,
     max_batch: int = MAX_BATCH,
+    **options: Unpack[UploadOptions],
 ) -> UploadReport[FundRow]:
-    """Register the funds of a CSV or Excel file (or a DataFrame) that are not on chain yet; the
-    report's outcomes give each row's platform fund code.
-
-    The whole file is validated first, against the table's rules and then against the chain;
-    with any bad row nothing is sent unless ``skip_invalid`` is set, which uploads the good rows
-    and reports the bad ones.
+    """Register the funds of a CSV or Excel file (or a DataFrame) that are not on chain yet
+    (:func:`fund_upload` through the upload pipeline); the report's outcomes give each row's
+    platform fund code.
 
     Raises:
         ValidationError: bad rows (and ``skip_invalid`` not set), listing row, column and reason.
     """
-    return run_upload(
-        client,
-        fund_upload(max_batch),
-        source,
-        skip_invalid=skip_invalid,
-        dry_run=dry_run,
-        on_done=on_done,
-    )
+    return run_upload(fund_upload(max_batch), client, source, **options)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
+from functools import partial
 
 import pandas as pd
 
@@ -209,23 +209,9 @@ SSI_UPLOAD: Upload[SsiRow, SsiRow, Lei] = Upload(
 """The SSIs of a file for the signer's institution, published when not on chain as they are."""
 
 
-def upload_ssis(
-    client: Client,
-    source: Path | str | pd.DataFrame,
-    *,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
-    on_done: OnDone = None,
-) -> UploadReport[SsiRow]:
-    """Publish the SSIs of a file for the signer's institution, those not already published as
-    they are. The whole file is validated before anything is sent.
-
-    Raises:
-        ValidationError: bad rows (and ``skip_invalid`` not set), with row, column and reason.
-    """
-    return run_upload(
-        client, SSI_UPLOAD, source, skip_invalid=skip_invalid, dry_run=dry_run, on_done=on_done
-    )
+upload_ssis = partial(run_upload, SSI_UPLOAD)
+"""``upload_ssis(client, source, skip_invalid=, dry_run=, on_done=)``: publish the SSIs of a file
+for the signer's institution, those not already published as they are."""
 
 
 def export_ssis(client: Client, owner: str, private_key: bytes | None = None) -> pd.DataFrame:

@@ -58,7 +58,7 @@ def _frame(*rows: tuple[str, str]) -> pd.DataFrame:
 
 def _run(frame: pd.DataFrame, **options: Any) -> UploadReport[str]:
     SENT.clear()
-    return run_upload(None, UPLOAD, frame, **options)  # type: ignore[arg-type]
+    return run_upload(UPLOAD, None, frame, **options)  # type: ignore[arg-type]
 
 
 def test_good_file__planned_rows_sent__report_by_action() -> None:
