@@ -70,9 +70,9 @@ from bpost_client.client import connect
 from bpost_client.explorer.app import create_explorer
 from bpost_client.identifiers import fund_code, isin_is_valid, isin_with_check_digit
 from bpost_client.indexer import Indexer, open_engine
-from bpost_client.indexer.domain import hex_text
 from bpost_client.indexer.schema import blocks, checkpoint, events, records, transactions
 from bpost_client.platform import roster, signers
+from bpost_client.platform.projection import hex_text
 
 sys.path.insert(0, str(ROOT))  # the demo's steps live with the explorer's tests
 from tests.explorer.demo_chain import run_demo

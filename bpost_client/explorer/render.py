@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bpost_client.explorer.names import NameBook
-from bpost_client.indexer.domain import hex_text
+from bpost_client.platform.projection import hex_text
 from bpost_client.types import Role
 
 __all__ = [

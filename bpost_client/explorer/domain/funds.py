@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.domain.store import Row, day, keys_of, label, lei, rows_by_ref, rows_of
-from bpost_client.indexer.domain import hex_text
+from bpost_client.platform.projection import hex_text
 from bpost_client.types import FundStatus, FundType, PartyRole, RequestKind
 
 __all__ = [

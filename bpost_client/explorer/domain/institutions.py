@@ -18,7 +18,7 @@ from bpost_client.explorer.domain.store import (
     rows_by_ref,
     rows_of,
 )
-from bpost_client.indexer.domain import hex_text
+from bpost_client.platform.projection import hex_text
 from bpost_client.registry.corporate import AmlStatus, CrsStatus, FatcaStatus
 from bpost_client.types import InstitutionType
 

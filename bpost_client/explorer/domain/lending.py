@@ -11,10 +11,10 @@ from datetime import date
 from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.domain.store import Row, day, keys_of, label, lei, rows_by_ref, rows_of
-from bpost_client.indexer.domain import hex_text
 from bpost_client.lending.statements import ResolutionKind, StatementStatus
 from bpost_client.lending.statements import Role as StatementRole
 from bpost_client.lending.terms import MINOR_UNITS, format_minor
+from bpost_client.platform.projection import hex_text
 
 __all__ = [
     "AMOUNT_NAMES",

@@ -13,7 +13,7 @@ from bpost_client.explorer.domain.chart import nav_chart
 from bpost_client.explorer.domain.store import day
 from bpost_client.explorer.render import environment, render
 from bpost_client.explorer.state import Db
-from bpost_client.indexer.domain import hex_text
+from bpost_client.platform.projection import hex_text
 
 __all__ = ["PAGE_SIZE", "router"]
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.domain.store import Row, day, keys_of, label, rows_by_ref, rows_of
-from bpost_client.indexer.domain import hex_text
+from bpost_client.platform.projection import hex_text
 from bpost_client.reference.dividends import DividendStatus
 from bpost_client.reference.prices import from_units
 

@@ -10,8 +10,8 @@ from urllib.parse import quote
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
-from bpost_client.indexer.domain import hex_text
 from bpost_client.indexer.schema import records
+from bpost_client.platform.projection import hex_text
 
 __all__ = ["find_domain"]
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.domain.store import Row, day, keys_of, lei, rows_of
-from bpost_client.indexer.domain import hex_text
+from bpost_client.platform.projection import hex_text
 
 __all__ = ["Ssi", "SsiVersion", "load_ssi", "ssi_list"]
 

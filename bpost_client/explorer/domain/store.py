@@ -16,8 +16,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.render import utc_time
-from bpost_client.indexer.domain import hex_text
 from bpost_client.indexer.schema import blocks, records
+from bpost_client.platform.projection import hex_text
 
 __all__ = [
     "Row",

@@ -1,0 +1,130 @@
+"""Contract events as records: what each event of the platform is about.
+
+Each domain has one projection module (this one for the platform's own contracts, then
+``registry.projection``, ``reference.projection``, ``distribution.projection`` and
+``lending.projection``) that maps each of its contracts' events to the :class:`Record` s it
+yields: ``kind`` (what it is), ``key`` (what it is about), ``ref`` (a second key) and the data
+(the event's decoded arguments with ``event`` and ``sender`` added). An event that makes no
+record is listed in the module's ``NOT_PROJECTED`` with the reason; a test checks that every
+event of every contract has exactly one place. The index and the explorer read the records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bpost_client.identifiers import ascii_from_hex
+from bpost_client.types import Role
+
+__all__ = [
+    "MAX_PROJECTED_WORDS",
+    "NOT_PROJECTED",
+    "PROJECTORS",
+    "Projector",
+    "Record",
+    "hex_text",
+    "with_event",
+]
+
+MAX_PROJECTED_WORDS = 4096
+"""The most packed words of one call or event expanded into records (a call the chain accepted
+holds fewer)."""
+
+_ROLE_NAMES = {"0x" + role.id.hex(): role.value for role in Role}
+_PRINTABLE = re.compile(r"[\x20-\x7e]*$")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One projected row: what it is (``kind``), what it is about (``key``), a second key
+    (``ref``) and the data."""
+
+    kind: str
+    key: str
+    ref: str | None
+    data: dict[str, Any]
+
+
+Projector = Callable[[str, Mapping[str, Any], str, Mapping[str, Any] | None], Iterator[Record]]
+"""``(event name, decoded arguments, transaction sender, the call's decoded arguments when the
+transaction called the event's contract itself) -> records``."""
+
+
+def hex_text(value: Any) -> str:
+    """A 0x-hex bytes value as the ASCII text it holds (zero padding stripped); '' for anything
+    that is not printable ASCII."""
+    if not isinstance(value, str) or not value.startswith("0x"):
+        return ""
+    try:
+        text = ascii_from_hex(value)
+    except ValueError:
+        return ""
+    return text if _PRINTABLE.match(text) else ""
+
+
+def with_event(args: Mapping[str, Any], event: str, sender: str, **extra: Any) -> dict[str, Any]:
+    """A record's data: the event's arguments with its name and the transaction's sender."""
+    return {"event": event, "sender": sender, **args, **extra}
+
+
+def _institution(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
+    yield Record("institution", hex_text(args["lei"]), None, with_event(args, event, sender))
+
+
+def _role(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
+    name = _ROLE_NAMES.get(str(args["role"]).lower(), str(args["role"]))
+    data = with_event(args, event, sender, roleName=name)
+    yield Record("role", str(args["account"]), None, data)
+
+
+def _code(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
+    data = with_event(
+        args,
+        event,
+        sender,
+        namespaceText=hex_text(args["namespace"]),
+        valueText=hex_text(args["value"]),
+        recordText=hex_text(args["recordId"]) or str(args["recordId"]),
+    )
+    yield Record("code", data["valueText"], data["recordText"], data)
+
+
+PROJECTORS: dict[tuple[str, str], Projector] = {
+    **{
+        ("ParticipantRegistry", name): _institution
+        for name in (
+            "InstitutionRegistered",
+            "InstitutionRenamed",
+            "InstitutionSuspended",
+            "InstitutionReinstated",
+            "EncryptionKeyChanged",
+            "OperatorAdded",
+            "OperatorRemoved",
+        )
+    },
+    ("PlatformAccess", "RoleGranted"): _role,
+    ("PlatformAccess", "RoleRevoked"): _role,
+    ("CodeRegistry", "CodeLinked"): _code,
+    ("CodeRegistry", "CodeUnlinked"): _code,
+}
+"""institution (by LEI), role (by account), code (by the code; ref: the record it points to)."""
+
+_CONTROL = "platform control: its transaction's page shows it; no record is about it"
+NOT_PROJECTED: dict[tuple[str, str], str] = {
+    **{
+        ("PlatformAccess", name): _CONTROL
+        for name in (
+            "DefaultAdminDelayChangeCanceled",
+            "DefaultAdminDelayChangeScheduled",
+            "DefaultAdminTransferCanceled",
+            "DefaultAdminTransferScheduled",
+            "Paused",
+            "Unpaused",
+            "RoleAdminChanged",
+        )
+    },
+    ("CodeRegistry", "NamespaceRegistered"): _CONTROL,
+}
