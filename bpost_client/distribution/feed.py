@@ -62,7 +62,7 @@ def _nav_values(record: navs.NavRecord) -> dict[str, Value]:
     }
 
 
-def _non_application(day: notices.NonApplicationDay) -> dict[str, Value]:
+def _non_application(day: notices.NonApplicationNotice) -> dict[str, Value]:
     return {
         "reason": NonApplicationReason(day.reason.label),
         "market": day.market or None,
@@ -74,7 +74,7 @@ def _non_application(day: notices.NonApplicationDay) -> dict[str, Value]:
 def _notice_values(notice: notices.Notice) -> dict[str, Value]:
     if isinstance(notice, notices.DistributionNotice):
         return {"period": notice.period, "amount_per_10000_units": notice.amount_per_10000_units}
-    if isinstance(notice, notices.NonApplicationDay):
+    if isinstance(notice, notices.NonApplicationNotice):
         return _non_application(notice)
     return {
         "date": notice.day,
@@ -88,8 +88,8 @@ def _replaced(notice: notices.Notice, previous: notices.Notice) -> dict[str, Val
     """The values a correction replaced: all of them, but ``cancelled`` only where it changed."""
     values = _notice_values(previous)
     if (
-        isinstance(notice, notices.NonApplicationDay)
-        and isinstance(previous, notices.NonApplicationDay)
+        isinstance(notice, notices.NonApplicationNotice)
+        and isinstance(previous, notices.NonApplicationNotice)
         and notice.cancelled == previous.cancelled
     ):
         del values["cancelled"]
@@ -113,7 +113,7 @@ def standard_record(
             correction_reason=why,
             previous=replaced,
         )
-    if isinstance(notice, notices.NonApplicationDay):
+    if isinstance(notice, notices.NonApplicationNotice):
         return NonApplicationDay(
             fund=notice.fund,
             date=notice.day,

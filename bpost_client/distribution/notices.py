@@ -23,7 +23,7 @@ from bpost_client.types import FundCode
 
 __all__ = [
     "DistributionNotice",
-    "NonApplicationDay",
+    "NonApplicationNotice",
     "NoticeChange",
     "Reason",
     "ReportNotice",
@@ -70,7 +70,7 @@ class DistributionNotice:
 
 
 @dataclass(frozen=True)
-class NonApplicationDay:
+class NonApplicationNotice:
     """A NAV day on which the fund takes no subscriptions or redemptions."""
 
     fund: FundCode
@@ -120,11 +120,11 @@ class ReportNotice:
         )
 
 
-Notice = DistributionNotice | NonApplicationDay | ReportNotice
+Notice = DistributionNotice | NonApplicationNotice | ReportNotice
 
 _FUNCTIONS = {
     DistributionNotice: ("publishDistributions", "correctDistribution"),
-    NonApplicationDay: ("publishNonApplicationDays", "correctNonApplicationDay"),
+    NonApplicationNotice: ("publishNonApplicationDays", "correctNonApplicationDay"),
     ReportNotice: ("publishReports", "correctReport"),
 }
 
@@ -169,7 +169,7 @@ def non_application_days_from_calendars(
     holiday_calendars: Iterable[Calendar],
     start: date,
     end: date,
-) -> list[NonApplicationDay]:
+) -> list[NonApplicationNotice]:
     """The NAV days from ``start`` to ``end`` on which one of the holiday markets is closed, one
     record per day (the first closed market named)."""
     found = []
@@ -180,7 +180,7 @@ def non_application_days_from_calendars(
             closed = [c.market for c in markets if not c.is_business_day(day)]
             if closed:
                 found.append(
-                    NonApplicationDay(FundCode(fund), day, Reason.MARKET_HOLIDAY, closed[0])
+                    NonApplicationNotice(FundCode(fund), day, Reason.MARKET_HOLIDAY, closed[0])
                 )
         day += timedelta(days=1)
     return found
@@ -208,8 +208,8 @@ def _distribution(raw: Any) -> DistributionNotice:
     )
 
 
-def _non_application_day(raw: Any) -> NonApplicationDay:
-    return NonApplicationDay(
+def _non_application_day(raw: Any) -> NonApplicationNotice:
+    return NonApplicationNotice(
         fund=fund_code(int(raw["serial"])),
         day=day_from_int(int(raw["date"])),
         reason=Reason(int(raw["reason"])),

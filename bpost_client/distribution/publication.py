@@ -84,7 +84,7 @@ def _notice(record: Record, fund: FundCode) -> notices.Notice:
             fund, record.date, record.period, record.amount_per_10000_units, record.version
         )
     if isinstance(record, NonApplicationDay):
-        return notices.NonApplicationDay(
+        return notices.NonApplicationNotice(
             fund,
             record.date,
             notices.Reason[record.reason.name],
@@ -106,7 +106,7 @@ def _notice(record: Record, fund: FundCode) -> notices.Notice:
     raise TypeError(f"not a notice: {type(record).__name__}")
 
 
-_NOTICE_TYPES = (notices.DistributionNotice, notices.NonApplicationDay, notices.ReportNotice)
+_NOTICE_TYPES = (notices.DistributionNotice, notices.NonApplicationNotice, notices.ReportNotice)
 
 
 def _key(notice: notices.Notice) -> tuple[str, str, object]:

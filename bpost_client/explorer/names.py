@@ -21,7 +21,7 @@ from bpost_client.indexer.schema import events
 from bpost_client.manifest import Manifest
 from bpost_client.types import InstitutionType, Role
 
-__all__ = ["Institution", "NameBook", "Registration", "lei_text"]
+__all__ = ["ActingInstitution", "NameBook", "Registration", "lei_text"]
 
 REGISTRY = "ParticipantRegistry"
 ACCESS = "PlatformAccess"
@@ -48,7 +48,7 @@ def lei_text(value: Any) -> str:
 
 
 @dataclass(frozen=True)
-class Institution:
+class ActingInstitution:
     """The institution an address acts for, as the index knows it now.
 
     Attributes:
@@ -168,7 +168,7 @@ class NameBook:
         )
         return cls(members, operator_of, roles, contracts, block)
 
-    def institution_of_address(self, address: str) -> Institution | None:
+    def institution_of_address(self, address: str) -> ActingInstitution | None:
         """The institution ``address`` acts (or acted) for, with the roles it holds; None for an
         address no institution ever bound."""
         lei = self._operator_of.get(address) or self._operator_of.get(_checksummed(address))
@@ -176,7 +176,7 @@ class NameBook:
             return None
         member = self._members[lei]
         key = address if address in member.operators else _checksummed(address)
-        return Institution(
+        return ActingInstitution(
             lei=member.lei,
             legal_name=member.legal_name,
             kind=member.kind,
@@ -190,12 +190,12 @@ class NameBook:
         member = self._members.get(lei.strip().upper())
         return None if member is None else member.legal_name
 
-    def institution(self, lei: str) -> Institution | None:
+    def institution(self, lei: str) -> ActingInstitution | None:
         """The institution ``lei`` (no address, so no roles), or None."""
         member = self._members.get(lei.strip().upper())
         if member is None:
             return None
-        return Institution(member.lei, member.legal_name, member.kind, member.active, ())
+        return ActingInstitution(member.lei, member.legal_name, member.kind, member.active, ())
 
     def operators(self, lei: str) -> list[str]:
         """The addresses bound to the institution ``lei`` now."""

@@ -16,7 +16,7 @@ from bpost_client.indexer.schema import blocks, events, transactions
 __all__ = [
     "BlockRow",
     "EventRow",
-    "Page",
+    "TransactionPage",
     "TxRow",
     "address_transactions",
     "block",
@@ -87,7 +87,7 @@ class EventRow:
 
 
 @dataclass(frozen=True)
-class Page:
+class TransactionPage:
     """One page of a keyset-paged list: the rows, and the key of the next page (None: last)."""
 
     rows: list[TxRow]
@@ -244,7 +244,7 @@ def _older(before: tuple[int, int | None] | None) -> list[ColumnElement[bool]]:
 
 def address_transactions(
     conn: Connection, address: str, before: tuple[int, int | None] | None = None, limit: int = 50
-) -> Page:
+) -> TransactionPage:
     """The transactions ``address`` sent or received, newest first, older than ``before``,
     at most ``limit``; each side read through its own index and the two merged."""
     found: dict[str, TxRow] = {}
@@ -263,4 +263,6 @@ def address_transactions(
     stamps = timestamps(conn, (t.block_number for t in shown))
     rows = [replace(t, timestamp=stamps.get(t.block_number)) for t in shown]
     more = len(ordered) > limit
-    return Page(rows, (rows[-1].block_number, rows[-1].position) if more and rows else None)
+    return TransactionPage(
+        rows, (rows[-1].block_number, rows[-1].position) if more and rows else None
+    )

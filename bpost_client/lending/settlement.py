@@ -41,7 +41,7 @@ __all__ = [
     "Instruction",
     "Kind",
     "MissingAccountError",
-    "Party",
+    "PaymentParty",
     "SettlementAccount",
     "SettlementItem",
     "instructions_csv",
@@ -240,7 +240,7 @@ def statement_references(instructions: Iterable[Instruction]) -> dict[str, bytes
 
 
 @dataclass(frozen=True)
-class Party:
+class PaymentParty:
     """An institution as a payment message names it: its LEI and its name."""
 
     lei: str
@@ -255,7 +255,7 @@ class Party:
 
 
 @dataclass(frozen=True)
-class SettlementAccount(Party):
+class SettlementAccount(PaymentParty):
     """Where an institution pays and is paid in one currency: its custodian's BIC and the
     account there (from its SSI)."""
 

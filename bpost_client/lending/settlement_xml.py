@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from bpost_client.exceptions import ConfigError, ValidationError
 from bpost_client.lending.settlement import (
     Instruction,
-    Party,
+    PaymentParty,
     SettlementAccount,
     resolve_accounts,
 )
@@ -145,7 +145,7 @@ def _add(parent: ET.Element, path: str, text: str | None = None, **attributes: s
     return element
 
 
-def _party(parent: ET.Element, name: str, party: Party) -> None:
+def _party(parent: ET.Element, name: str, party: PaymentParty) -> None:
     holder = _add(parent, name)
     _add(holder, "Nm", party.name)
     _add(holder, "Id/OrgId/LEI", party.lei)
@@ -168,7 +168,7 @@ def pain001_xml(
     instructions: Sequence[Instruction],
     accounts: Mapping[tuple[str, str], SettlementAccount],
     *,
-    initiating_party: Party,
+    initiating_party: PaymentParty,
     message_id: str,
     created: datetime,
 ) -> bytes:
@@ -176,7 +176,7 @@ def pain001_xml(
     UTF-8, validated against the XSD before it is returned.
 
     ``accounts`` maps ``(lei, currency)`` to the account each debtor pays from and each creditor
-    is paid to; ``initiating_party`` is named in the group header (a :class:`Party` or a
+    is paid to; ``initiating_party`` is named in the group header (a :class:`PaymentParty` or a
     :class:`SettlementAccount`); ``message_id`` (1 to 35 characters) must be unique for the
     debtor's bank; ``created`` is written to the second, with its offset when it has one. To give
     each institution its own file, pass only the instructions it pays.

@@ -42,9 +42,9 @@ __all__ = [
     "Amounts",
     "PairSettings",
     "ResolutionKind",
-    "Role",
     "Statement",
     "StatementInput",
+    "StatementRole",
     "StatementStatus",
     "accept_pair_settings",
     "approve_resolution",
@@ -84,7 +84,7 @@ class StatementStatus(IntEnum):
     SETTLED = 5
 
 
-class Role(IntEnum):
+class StatementRole(IntEnum):
     """A party of a statement (the contract's ``Role``)."""
 
     LENDER = 0
@@ -154,8 +154,8 @@ class Statement:
     settlement_date: date
     overdue_after: date
     overdue: bool
-    agreed: frozenset[Role]
-    disputed: frozenset[Role]
+    agreed: frozenset[StatementRole]
+    disputed: frozenset[StatementRole]
     resolutions: int
     tolerance: int
     platform: Amounts
@@ -165,14 +165,14 @@ class Statement:
     settlement_reference: bytes
 
     @property
-    def parties(self) -> dict[Role, Lei]:
+    def parties(self) -> dict[StatementRole, Lei]:
         """The statement's parties by role."""
-        found = {Role.LENDER: self.lender, Role.BORROWER: self.borrower}
+        found = {StatementRole.LENDER: self.lender, StatementRole.BORROWER: self.borrower}
         if self.agent:
-            found[Role.AGENT] = self.agent
+            found[StatementRole.AGENT] = self.agent
         return found
 
-    def role_of(self, lei: str) -> Role:
+    def role_of(self, lei: str) -> StatementRole:
         """The role of institution ``lei``.
 
         Raises:
@@ -188,8 +188,8 @@ def _lei(raw: bytes) -> Lei | None:
     return lei_from_bytes20(bytes(raw)) if any(bytes(raw)) else None
 
 
-def _roles(mask: int) -> frozenset[Role]:
-    return frozenset(r for r in Role if mask & (1 << r))
+def _roles(mask: int) -> frozenset[StatementRole]:
+    return frozenset(r for r in StatementRole if mask & (1 << r))
 
 
 def _id(statement_id: str | bytes) -> bytes:
@@ -467,7 +467,7 @@ def propose_resolution(
     statement: str | bytes,
     kind: ResolutionKind,
     *,
-    party: Role = Role.LENDER,
+    party: StatementRole = StatementRole.LENDER,
     adjusted: Amounts | None = None,
 ) -> TxReceipt:
     """Propose a resolution of a break: the platform's figures, ``party``'s submitted figures,

@@ -98,7 +98,9 @@ def _publish_world(node: Node) -> World:
         manager,
         [
             paid,
-            notices.NonApplicationDay(first, THANKSGIVING, notices.Reason.MARKET_HOLIDAY, "XNYS"),
+            notices.NonApplicationNotice(
+                first, THANKSGIVING, notices.Reason.MARKET_HOLIDAY, "XNYS"
+            ),
             notices.ReportNotice(
                 first, 12, date(2026, 8, 20), REPORT_HASH, "https://x.example/12.pdf", "pdf"
             ),

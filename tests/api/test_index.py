@@ -73,7 +73,7 @@ def test_index__refreshed_step_by_step__same_as_read_at_once(
     stepwise.refresh()
     fix = navs.NavCorrection(world.funds[2], MON, 10_290, 10**10, 10**10, "late trade")
     navs.correct_navs(asset_manager, [fix])
-    year_end = notices.NonApplicationDay(
+    year_end = notices.NonApplicationNotice(
         world.funds[1], date(2026, 12, 25), notices.Reason.OTHER, note="year end"
     )
     notices.publish(asset_manager, [year_end])

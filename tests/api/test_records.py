@@ -165,7 +165,7 @@ def test_non_application_day__withdrawn__cancelled_true_with_previous_false(
     http: TestClient, kanda: dict[str, str], world: World, asset_manager: Client
 ) -> None:
     fund = world.funds[0]
-    day = notices.NonApplicationDay(fund, THANKSGIVING, notices.Reason.MARKET_HOLIDAY, "XNYS")
+    day = notices.NonApplicationNotice(fund, THANKSGIVING, notices.Reason.MARKET_HOLIDAY, "XNYS")
     notices.correct(asset_manager, day, replace(day, cancelled=True), "published in error")
     path = f"/funds/{fund}/non-application-days"
     answer = http.get(path, headers=kanda)

@@ -30,8 +30,8 @@ def distributor(isolated: Node, nav_funds: list[str]) -> Client:
     return client
 
 
-def thanksgiving(fund: str) -> notices.NonApplicationDay:
-    return notices.NonApplicationDay(fund, THANKSGIVING, notices.Reason.MARKET_HOLIDAY, "XNYS")
+def thanksgiving(fund: str) -> notices.NonApplicationNotice:
+    return notices.NonApplicationNotice(fund, THANKSGIVING, notices.Reason.MARKET_HOLIDAY, "XNYS")
 
 
 def test_cancel__published_day__delivered_as_cancelled_version_2(

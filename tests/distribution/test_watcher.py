@@ -63,7 +63,7 @@ def test_watch__new_then_corrected__as_json_with_receipts(
     fix = navs.NavCorrection(nav_funds[1], DAY1, 10_009, 10_009 * 10**6, 10**10 + 1, "stale")
     navs.correct_navs(asset_manager, [fix])
     navs.publish_navs(asset_manager, records(nav_funds, DAY2, 10_100))
-    day = notices.NonApplicationDay(
+    day = notices.NonApplicationNotice(
         nav_funds[0], THANKSGIVING, notices.Reason.MARKET_HOLIDAY, "XNYS"
     )
     notices.publish(asset_manager, [day])

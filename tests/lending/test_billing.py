@@ -177,7 +177,9 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
     }
     assert st.get_statement(agent, matched_id).status is st.StatementStatus.MATCHED
     broken = st.get_statement(agent, broken_id)
-    assert broken.status is st.StatementStatus.BREAK and broken.disputed == {st.Role.BORROWER}
+    assert broken.status is st.StatementStatus.BREAK and broken.disputed == {
+        st.StatementRole.BORROWER
+    }
     # The 14th Tokyo business day after Sunday 7 June is 25 June; the chain's today is later.
     assert broken.overdue_after == date(2026, 6, 25) and not broken.overdue
     assert st.is_overdue(agent, broken_id)
@@ -286,7 +288,7 @@ def test_review__refuses_figures_that_are_not_the_agreed_inputs(
         review_statement(
             fuji, found, _opened(parties, FUJI), PRICES, DIVIDENDS, book, FUJI, _key(FUJI)
         )
-    assert st.get_statement(agent, found).agreed == {st.Role.AGENT}
+    assert st.get_statement(agent, found).agreed == {st.StatementRole.AGENT}
     week = (date(2026, 6, 8), date(2026, 6, 14))
     [honest] = [
         u for u in unit_figures(book, *week, {}, {"SBL-B": 0, "SBL-M": 0}) if u.key == "SBL-B"

@@ -18,7 +18,7 @@ from bpost_client.lending.settlement import (
     CSV_COLUMNS,
     Instruction,
     MissingAccountError,
-    Party,
+    PaymentParty,
     SettlementAccount,
     SettlementItem,
     instructions_csv,
@@ -72,7 +72,7 @@ def statement(
 
 def xml_of(instructions: list[Instruction], **changes: object) -> bytes:
     arguments: dict[str, object] = {
-        "initiating_party": Party(BORROWER, "Borrower Securities"),
+        "initiating_party": PaymentParty(BORROWER, "Borrower Securities"),
         "message_id": "BPOST-SBL-202609",
         "created": CREATED,
     }

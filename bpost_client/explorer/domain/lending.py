@@ -11,8 +11,7 @@ from datetime import date
 from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.domain.store import Row, day, keys_of, label, lei, rows_by_ref, rows_of
-from bpost_client.lending.statements import ResolutionKind, StatementStatus
-from bpost_client.lending.statements import Role as StatementRole
+from bpost_client.lending.statements import ResolutionKind, StatementRole, StatementStatus
 from bpost_client.lending.terms import MINOR_UNITS, format_minor
 from bpost_client.platform.projection import hex_text
 
