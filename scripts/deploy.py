@@ -15,7 +15,7 @@ import click
 from ape import project
 from ape.cli import ConnectedProviderCommand, account_option
 
-from bpost_client.cli.deploy import manifest_summary
+from bpost_client.cli.platform.deploy import manifest_summary
 from bpost_client.client import web3_for
 from bpost_client.contracts import load_build_artifacts
 from bpost_client.exceptions import BPostError

@@ -29,22 +29,22 @@ __all__ = ["COMMANDS", "cli", "main"]
 COMMANDS: Mapping[str, tuple[str, str, str]] = {
     "api": ("api", "api_group", "The HTTP interface of the distribution data (use case 2)."),
     "calendar": (
-        "calendar",
+        "reference.calendar",
         "calendar_group",
         "Business days per market (MIC), per year, on chain.",
     ),
     "chain": (
-        "chain",
+        "platform.chain",
         "chain",
         "Run the embedded private chain (anvil, chain id 20201030, paris rules).",
     ),
     "corporate": (
-        "institution_data",
+        "registry.institution_data",
         "corporate_group",
         "Basic corporate information: AML/CFT, FATCA, CRS, LEI renewal, KYC documents.",
     ),
     "deploy": (
-        "deploy",
+        "platform.deploy",
         "deploy",
         "Deploy the contracts in order, wire them together and write the manifest.",
     ),
@@ -54,7 +54,7 @@ COMMANDS: Mapping[str, tuple[str, str, str]] = {
         "Use case 2: investment-trust distribution data.",
     ),
     "dividends": (
-        "reference_data",
+        "reference.securities",
         "dividends_group",
         "Dividends per security and record date, versioned; Tokyo ex-dates from the calendar.",
     ),
@@ -64,7 +64,7 @@ COMMANDS: Mapping[str, tuple[str, str, str]] = {
         "The block explorer: web pages over the chain index for the platform's institutions.",
     ),
     "funds": (
-        "funds",
+        "registry.funds",
         "funds_group",
         "Funds: the platform fund code, linked codes, parties and the acknowledgment workflow.",
     ),
@@ -75,29 +75,33 @@ COMMANDS: Mapping[str, tuple[str, str, str]] = {
         "first block to the head (or --to-block), resuming where the last run stopped.",
     ),
     "lending": ("lending", "lending_group", "Use case 3: securities lending."),
-    "participants": ("participants", "participants", "Institutions taking part in B-POST."),
+    "participants": (
+        "platform.participants",
+        "participants",
+        "Institutions taking part in B-POST.",
+    ),
     "prices": (
-        "reference_data",
+        "reference.securities",
         "prices_group",
         "Daily closing prices: four per storage slot, corrections keep the replaced value.",
     ),
     "roles": (
-        "roles",
+        "platform.roles",
         "roles",
         "Roles of addresses (granted and revoked by the platform's default admin only).",
     ),
     "securities": (
-        "reference_data",
+        "reference.securities",
         "securities_group",
         "The security master: ISIN, local code, name, market, currency.",
     ),
     "ssi": (
-        "institution_data",
+        "registry.institution_data",
         "ssi_group",
         "Standing settlement instructions: one golden copy per institution.",
     ),
     "status": (
-        "status",
+        "platform.status",
         "status",
         "Chain id, head block, pause state and the contracts of the deployment.",
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bpost_client.cli._context import Context, emit, pass_context
-from bpost_client.cli.deploy import manifest_summary
+from bpost_client.cli.platform.deploy import manifest_summary
 
 __all__ = ["status"]
 

@@ -1,0 +1,1 @@
+"""`bpost` commands of the reference data: calendars, securities, prices, dividends."""
