@@ -38,6 +38,7 @@ from bpost_client.lending.engine import calculate
 from bpost_client.lending.movements import Movement, MovementKind, positions_from_movements
 from bpost_client.lending.results import RESULT_COLUMNS, MissingPrice, MissingPriceError
 from bpost_client.lending.terms import (
+    AGREEMENT_COLUMNS,
     DayCount,
     DaysCounted,
     PriceBasis,
@@ -58,21 +59,8 @@ __all__ = [
     "write_result",
 ]
 
-AGREEMENT_FILE_COLUMNS = (
-    "agreement_id",
-    "lender",
-    "borrower",
-    "security",
-    "currency",
-    "fee_rate_pct",
-    "collateral_rate_pct",
-    "day_count",
-    "days_counted",
-    "price_basis",
-    "rounding",
-    "dividend_rate_pct",
-    "minimum_fee",
-)
+AGREEMENT_FILE_COLUMNS = AGREEMENT_COLUMNS
+"""The agreements file's columns: the fields of an agreement, in their order."""
 POSITION_FILE_COLUMNS = ("agreement_id", "date", "quantity", "collateral")
 MOVEMENT_FILE_COLUMNS = ("agreement_id", "date", "kind", "quantity", "collateral")
 PRICE_FILE_COLUMNS = ("security", "date", "close")

@@ -22,6 +22,7 @@ from bpost_client.lending._values import EXACT, as_decimal, is_missing
 from bpost_client.lending.results import MissingPrice
 from bpost_client.lending.terms import (
     MINOR_UNITS,
+    REQUIRED_AGREEMENT_COLUMNS,
     Agreement,
     DayCount,
     DaysCounted,
@@ -269,22 +270,7 @@ def kernel_terms(agreements: pd.DataFrame | Iterable[Agreement]) -> KernelTerms:
     frame = (
         agreements if isinstance(agreements, pd.DataFrame) else agreements_frame(agreements)
     ).reset_index(drop=True)
-    need_columns(
-        frame,
-        (
-            "agreement_id",
-            "security",
-            "currency",
-            "fee_rate_pct",
-            "collateral_rate_pct",
-            "day_count",
-            "days_counted",
-            "price_basis",
-            "rounding",
-            "dividend_rate_pct",
-        ),
-        "agreements",
-    )
+    need_columns(frame, REQUIRED_AGREEMENT_COLUMNS, "agreements")
     ids = frame["agreement_id"].astype(str)
     if ids.duplicated().any():
         raise ValidationError(f"agreements: agreement id {ids[ids.duplicated()].iloc[0]!r} twice")

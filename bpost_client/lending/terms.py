@@ -17,6 +17,7 @@ import pandas as pd
 __all__ = [
     "AGREEMENT_COLUMNS",
     "MINOR_UNITS",
+    "REQUIRED_AGREEMENT_COLUMNS",
     "Agreement",
     "DayCount",
     "DaysCounted",
@@ -129,6 +130,11 @@ class Agreement:
 
 AGREEMENT_COLUMNS = tuple(f.name for f in fields(Agreement))
 """The columns of an agreements table, in the order of :class:`Agreement`'s fields."""
+
+REQUIRED_AGREEMENT_COLUMNS = tuple(
+    c for c in AGREEMENT_COLUMNS if c not in ("lender", "borrower", "minimum_fee")
+)
+"""The columns a calculation needs (the parties and the minimum fee may be left out)."""
 
 
 def agreements_frame(agreements: Iterable[Agreement]) -> pd.DataFrame:
