@@ -157,7 +157,9 @@ def _reference_walk_through(clients: dict[str, Client]) -> None:
 def _watch(kanda: Client) -> list[Path]:
     """Kanda's watchers, one per format, catch up with the chain; returns the new files."""
     head = kanda.w3.eth.block_number
-    tag = kanda.manifest.address("DistributionRegistry")[2:10].lower()
+    # The deployment block's hash, not an address: anvil gives every fresh chain the same
+    # addresses, and a checkpoint of another chain would make the watchers skip its blocks.
+    tag = bytes(kanda.w3.eth.get_block(kanda.manifest.start_block)["hash"])[:4].hex()
     before = set((INBOX / tag).rglob("*.*"))
     for fmt in ("ita-csv", "csv", "xml"):
         config = WatchConfig(
