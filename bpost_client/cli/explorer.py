@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from bpost_client.indexer import Indexer
 
-__all__ = ["explorer_group"]
+__all__ = ["explorer_group", "follow_index"]
 
 RETRY_SECONDS = 5.0
 """The pause before the background indexer tries again after a failure."""
@@ -94,7 +94,7 @@ def explorer_serve(
         follower = None
         if indexer is not None:
             follower = threading.Thread(
-                target=_follow, args=(indexer, poll, stop), name="bpost-explorer-indexer"
+                target=follow_index, args=(indexer, poll, stop), name="bpost-explorer-indexer"
             )
             follower.start()
         try:
@@ -113,7 +113,7 @@ def explorer_serve(
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-def _follow(indexer: Indexer, poll: float, stop: threading.Event) -> None:
+def follow_index(indexer: Indexer, poll: float, stop: threading.Event) -> None:
     """Keep the index current until ``stop`` is set. A node that does not answer or another
     writer is retried after a pause; a reorganisation deeper than the indexer's depth ends the
     following, and the pages stay up showing how far the index got."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bpost_client.cli.explorer import _follow
+from bpost_client.cli.explorer import follow_index
 from bpost_client.client import connect
 from bpost_client.indexer import Indexer, open_engine
 from bpost_client.indexer.schema import transactions
@@ -28,7 +28,7 @@ def test_follow__two_followers_on_one_database__both_keep_going_every_row_once(
     engine = open_engine(f"sqlite:///{tmp_path / 'index.sqlite'}")
     stop = threading.Event()
     followers = [
-        threading.Thread(target=_follow, args=(Indexer(reader, engine), 0.05, stop))
+        threading.Thread(target=follow_index, args=(Indexer(reader, engine), 0.05, stop))
         for _ in range(2)
     ]
     for follower in followers:

@@ -39,7 +39,7 @@ def test_no_module__imports_a_private_name_of_another_module() -> None:
     """``from m import _x`` where ``_x`` is a name defined in ``m``; a private *module* (such as
     ``_utils.sender``, or ``standard._csv``) may be imported inside the package."""
     found = []
-    for path in _python_files("bpost_client", "scripts", "bench"):
+    for path in _python_files("bpost_client", "scripts", "bench", "tests"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if not isinstance(node, ast.ImportFrom) or not node.module:
                 continue
