@@ -9,7 +9,6 @@ duplicate, and following reorganisations up to a set depth.
 
 from __future__ import annotations
 
-from bpost_client.indexer.decode import Decoder
 from bpost_client.indexer.indexer import (
     Indexer,
     IndexerError,
@@ -18,6 +17,7 @@ from bpost_client.indexer.indexer import (
     SyncReport,
 )
 from bpost_client.indexer.schema import DEFAULT_DATA_DIR, default_database_url, open_engine
+from bpost_client.platform.decode import Decoder
 
 __all__ = [
     "DEFAULT_DATA_DIR",

@@ -30,7 +30,6 @@ from web3.types import TxParams, Wei
 from bpost_client.client import Client
 from bpost_client.exceptions import BPostError, ConfigError
 from bpost_client.indexer._rpc import BlockReader, RawBlock
-from bpost_client.indexer.decode import Call, Decoder
 from bpost_client.indexer.domain import project
 from bpost_client.indexer.schema import (
     blocks,
@@ -40,6 +39,7 @@ from bpost_client.indexer.schema import (
     records,
     transactions,
 )
+from bpost_client.platform.decode import Call, Decoder
 
 __all__ = [
     "IndexStatus",

@@ -5,6 +5,9 @@ failed.
 Values become JSON-ready: integers of at most 48 bits (enums, days, timestamps) stay numbers,
 wider ones (wei, uint256) become decimal strings so no reader loses precision; bytes become
 0x-hex, addresses checksummed text, structs objects keyed by field name, arrays lists.
+
+The indexer decodes every transaction with it. It sits in the platform, below the domains, so
+that a domain's reads can decode events exactly as the index holds them.
 """
 
 from __future__ import annotations
