@@ -12,7 +12,7 @@ from bpost_client.platform.projection import (
     MAX_PROJECTED_WORDS,
     Projector,
     Record,
-    hex_text,
+    keyed_by,
     with_event,
 )
 
@@ -51,12 +51,8 @@ def _notice(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Ite
     yield Record("notice", _serial_fund(args["serial"]), None, with_event(args, event, sender))
 
 
-def _profile(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
-    yield Record("fund", hex_text(args["fundCode"]), None, with_event(args, event, sender))
-
-
 PROJECTORS: dict[tuple[str, str], Projector] = {
-    ("DistributionRegistry", "ProfileSet"): _profile,
+    ("DistributionRegistry", "ProfileSet"): keyed_by("fund", "fundCode"),
     ("DistributionRegistry", "NavsPublished"): _navs,
     ("DistributionRegistry", "NavCorrected"): _navs,
     ("DistributionRegistry", "NavConfirmed"): _navs,

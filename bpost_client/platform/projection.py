@@ -26,6 +26,7 @@ __all__ = [
     "Projector",
     "Record",
     "hex_text",
+    "keyed_by",
     "with_event",
 ]
 
@@ -70,8 +71,14 @@ def with_event(args: Mapping[str, Any], event: str, sender: str, **extra: Any) -
     return {"event": event, "sender": sender, **args, **extra}
 
 
-def _institution(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
-    yield Record("institution", hex_text(args["lei"]), None, with_event(args, event, sender))
+def keyed_by(kind: str, argument: str) -> Projector:
+    """The projector of an event that makes one record of ``kind``, about the text its argument
+    ``argument`` holds (a LEI, a fund code, an ISIN, a market)."""
+
+    def project(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
+        yield Record(kind, hex_text(args[argument]), None, with_event(args, event, sender))
+
+    return project
 
 
 def _role(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
@@ -94,7 +101,7 @@ def _code(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Itera
 
 PROJECTORS: dict[tuple[str, str], Projector] = {
     **{
-        ("ParticipantRegistry", name): _institution
+        ("ParticipantRegistry", name): keyed_by("institution", "lei")
         for name in (
             "InstitutionRegistered",
             "InstitutionRenamed",

@@ -12,6 +12,7 @@ from bpost_client.platform.projection import (
     Projector,
     Record,
     hex_text,
+    keyed_by,
     with_event,
 )
 from bpost_client.reference.prices import LANES
@@ -45,20 +46,12 @@ def _closes(
                 yield Record("price", str(index), None, {**data, "close": str(close)})
 
 
-def _dividend(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
-    yield Record("dividend", hex_text(args["isin"]), None, with_event(args, event, sender))
-
-
-def _calendar(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
-    yield Record("calendar", hex_text(args["market"]), None, with_event(args, event, sender))
-
-
 PROJECTORS: dict[tuple[str, str], Projector] = {
     ("SecurityRegistry", "SecurityRegistered"): _security,
     ("PriceFeed", "ClosesPublished"): _closes,
     ("PriceFeed", "CloseCorrected"): _closes,
-    ("DividendRegistry", "DividendRecorded"): _dividend,
-    ("MarketCalendar", "CalendarPublished"): _calendar,
+    ("DividendRegistry", "DividendRecorded"): keyed_by("dividend", "isin"),
+    ("MarketCalendar", "CalendarPublished"): keyed_by("calendar", "market"),
 }
 
 NOT_PROJECTED: dict[tuple[str, str], str] = {}

@@ -6,18 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from bpost_client.platform.projection import Projector, Record, hex_text, with_event
+from bpost_client.platform.projection import Projector, Record, hex_text, keyed_by, with_event
 from bpost_client.registry.funds import FUND_EVENTS
 
 __all__ = ["NOT_PROJECTED", "PROJECTORS"]
-
-
-def _fund(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
-    yield Record("fund", hex_text(args["fundCode"]), None, with_event(args, event, sender))
-
-
-def _corporate(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
-    yield Record("corporate", hex_text(args["lei"]), None, with_event(args, event, sender))
 
 
 def _ssi(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
@@ -26,8 +18,8 @@ def _ssi(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterat
 
 
 PROJECTORS: dict[tuple[str, str], Projector] = {
-    **{("FundRegistry", name): _fund for name in FUND_EVENTS},
-    ("CorporateRegistry", "CorporateInfoPublished"): _corporate,
+    **{("FundRegistry", name): keyed_by("fund", "fundCode") for name in FUND_EVENTS},
+    ("CorporateRegistry", "CorporateInfoPublished"): keyed_by("corporate", "lei"),
     ("SsiRegistry", "SsiPublished"): _ssi,
     ("SsiRegistry", "SsiChangeNotified"): _ssi,
 }
