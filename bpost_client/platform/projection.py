@@ -12,21 +12,27 @@ event of every contract has exactly one place. The index and the explorer read t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bpost_client.identifiers import ascii_from_hex
 from bpost_client.types import Role
+
+if TYPE_CHECKING:
+    from bpost_client.client import Client
 
 __all__ = [
     "MAX_PROJECTED_WORDS",
     "NOT_PROJECTED",
     "PROJECTORS",
+    "Entry",
     "Projector",
     "Record",
+    "Recorded",
     "hex_text",
     "keyed_by",
+    "records_of",
     "with_event",
 ]
 
@@ -47,6 +53,40 @@ class Record:
     key: str
     ref: str | None
     data: dict[str, Any]
+
+
+class Recorded(Protocol):
+    """What a domain's fold reads: a record's data (with its ``event``) and the transaction
+    that made it. The explorer's rows of the index and :class:`Entry` both are."""
+
+    @property
+    def event(self) -> str: ...
+
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+    @property
+    def transaction_hash(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A record as read from a node by :func:`records_of`, with where the chain holds it."""
+
+    block_number: int
+    log_index: int
+    transaction_hash: str
+    record: Record
+
+    @property
+    def event(self) -> str:
+        """The name of the event it came from."""
+        return str(self.record.data["event"])
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The record's data: the event's arguments as the index holds them."""
+        return self.record.data
 
 
 Projector = Callable[[str, Mapping[str, Any], str, Mapping[str, Any] | None], Iterator[Record]]
@@ -135,3 +175,60 @@ NOT_PROJECTED: dict[tuple[str, str], str] = {
     },
     ("CodeRegistry", "NamespaceRegistered"): _CONTROL,
 }
+
+
+def records_of(
+    client: Client,
+    contract: str,
+    projectors: Mapping[tuple[str, str], Projector],
+    events: Iterable[str],
+    where: Mapping[str, Any] | None = None,
+) -> list[Entry]:
+    """The records of ``contract``'s ``events`` in chain order, read from the node and decoded
+    and projected exactly as the index does (the transaction's sender is not read: ``sender``
+    is empty). ``where`` keeps the logs whose indexed arguments have these values (an event
+    that does not index one of them is an error).
+
+    Raises:
+        ValueError: an event of ``where`` does not index one of its arguments.
+    """
+    from eth_abi.abi import encode
+    from eth_utils.abi import event_abi_to_log_topic
+
+    from bpost_client.contracts import load_abi
+    from bpost_client.platform.decode import Decoder
+
+    decoder = Decoder(client.manifest)
+    address = client.manifest.address(contract)
+    abis = {item["name"]: item for item in load_abi(contract) if item.get("type") == "event"}
+    found: list[Entry] = []
+    for name in events:
+        abi = abis[name]
+        indexed = {str(p["name"]): str(p["type"]) for p in abi["inputs"] if p.get("indexed")}
+        topics: list[Any] = ["0x" + event_abi_to_log_topic(abi).hex()]  # type: ignore[arg-type]
+        wanted = dict(where or {})
+        if missing := set(wanted) - set(indexed):
+            raise ValueError(f"{contract}.{name} does not index {', '.join(sorted(missing))}")
+        for argument, kind in indexed.items():
+            value = wanted.get(argument)
+            topics.append(None if value is None else "0x" + encode([kind], [value]).hex())
+        while topics and topics[-1] is None:
+            topics.pop()
+        logs = client.w3.eth.get_logs(
+            {"address": address, "fromBlock": client.manifest.start_block, "topics": topics}
+        )
+        for log in logs:
+            decoded = decoder.log(address, list(log["topics"]), bytes(log["data"]))
+            projector = projectors.get((contract, decoded.event or ""))
+            if projector is None:
+                continue
+            for record in projector(decoded.event or "", decoded.arguments, "", None):
+                found.append(
+                    Entry(
+                        int(log["blockNumber"]),
+                        int(log["logIndex"]),
+                        "0x" + bytes(log["transactionHash"]).hex(),
+                        record,
+                    )
+                )
+    return sorted(found, key=lambda e: (e.block_number, e.log_index))

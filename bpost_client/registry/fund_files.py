@@ -7,35 +7,33 @@ writes the same columns upload reads, rebuilt from events in block pages (no cal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Unpack
+from typing import Unpack
 
 import pandas as pd
 from web3.types import TxReceipt
 
 from bpost_client.client import Client
 from bpost_client.exceptions import RowError
-from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii, lei_from_bytes20
+from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii
 from bpost_client.io.upload import OnDone, Upload, UploadOptions, UploadReport, run_upload
+from bpost_client.platform import projection as platform_projection
 from bpost_client.platform.codes import code_index
-from bpost_client.platform.events import iter_events
 from bpost_client.platform.participants import signer_institution
+from bpost_client.platform.projection import Entry, records_of
+from bpost_client.registry import projection as registry_projection
 from bpost_client.registry.fund_table import FundRow, registration_row, table, validate_fund_table
 from bpost_client.registry.funds import (
+    FUND_EVENTS,
     MAX_BATCH,
-    FundAttributes,
     FundRegistration,
-    Party,
     manager_namespace,
     register_funds,
 )
 from bpost_client.types import (
     FundCode,
-    FundStatus,
     InstitutionStatus,
     InstitutionType,
-    Lei,
     PartyRole,
     RecordKind,
 )
@@ -164,81 +162,41 @@ def upload_funds(
     return run_upload(fund_upload(max_batch), client, source, **options)
 
 
-@dataclass
-class _Snapshot:
-    manager: Lei
-    manager_code: str
-    parties: list[Party]
-    attributes: FundAttributes
-    status: FundStatus = FundStatus.DRAFT
-    version: int = 1
-    version_hash: tuple[int, bytes] = (0, b"")
-    codes: dict[tuple[str, str], None] = field(default_factory=dict)
-
-
-def _logs(client: Client, contract: str, event: str) -> Any:
-    return iter_events(client.contract(contract), event, client.manifest.start_block)
-
-
 def export_funds(client: Client, manager: str | None = None) -> pd.DataFrame:
-    """Every fund (or one asset manager's) as the fund table, from events: latest definitive
-    attributes, status, version, codes and parties.
+    """Every fund (or one asset manager's) as the fund table, folded from its records (see
+    :func:`bpost_client.registry.projection.fold_fund`): latest definitive attributes, status,
+    version, linked codes and parties.
     """
-    by_hash: dict[bytes, FundAttributes] = {}
-    funds: dict[str, _Snapshot] = {}
-    for log in _logs(client, "FundRegistry", "FundRegistered"):
-        args = log["args"]
-        attributes = FundAttributes.from_abi(args["attributes"])
-        by_hash[bytes(args["attributesHash"])] = attributes
-        parties = [
-            Party(lei_from_bytes20(bytes(p["lei"])), PartyRole(p["role"]), bool(p["required"]))
-            for p in args["otherParties"]
-        ]
-        funds[ascii_from_bytes(args["fundCode"])] = _Snapshot(
-            lei_from_bytes20(bytes(args["assetManager"])), ascii_from_bytes(args["managerCode"]),
-            parties, attributes,
-        )  # fmt: skip
-    for log in _logs(client, "FundRegistry", "ChangeProposed"):
-        by_hash[bytes(log["args"]["attributesHash"])] = FundAttributes.from_abi(
-            log["args"]["attributes"]
-        )
-    for log in _logs(client, "FundRegistry", "FundVersionDefinitive"):
-        snap = funds[ascii_from_bytes(log["args"]["fundCode"])]
-        version = int(log["args"]["version"])
-        snap.version = max(snap.version, version)
-        if version > snap.version_hash[0]:
-            snap.version_hash = (version, bytes(log["args"]["attributesHash"]))
-    for log in _logs(client, "FundRegistry", "FundStatusChanged"):
-        snap = funds[ascii_from_bytes(log["args"]["fundCode"])]
-        snap.version = max(snap.version, int(log["args"]["version"]))
-        snap.status = FundStatus(log["args"]["to"])
-    for event, linked in (("CodeLinked", True), ("CodeUnlinked", False)):
-        for log in _logs(client, "CodeRegistry", event):
-            if log["args"]["kind"] != 2:
-                continue
-            target = funds.get(ascii_from_bytes(log["args"]["recordId"]))
-            key = (
-                ascii_from_bytes(log["args"]["namespace"]),
-                ascii_from_bytes(log["args"]["value"]),
-            )
-            if target is not None and linked:
-                target.codes[key] = None
-            elif target is not None:
-                target.codes.pop(key, None)
-    rows = []
-    for code, snap in funds.items():
-        if manager is not None and snap.manager != manager:
+    by_fund: dict[str, list[Entry]] = {}
+    for entry in records_of(client, "FundRegistry", registry_projection.PROJECTORS, FUND_EVENTS):
+        by_fund.setdefault(entry.record.key, []).append(entry)
+    codes: dict[str, dict[tuple[str, str], None]] = {}
+    links = records_of(
+        client, "CodeRegistry", platform_projection.PROJECTORS, ("CodeLinked", "CodeUnlinked")
+    )
+    for entry in links:
+        if int(entry.data["kind"]) != RecordKind.FUND:
             continue
-        if snap.version_hash[1]:
-            snap.attributes = by_hash[snap.version_hash[1]]
+        linked = codes.setdefault(str(entry.record.ref), {})
+        key = (str(entry.data["namespaceText"]), str(entry.data["valueText"]))
+        if entry.event == "CodeLinked":
+            linked[key] = None
+        else:
+            linked.pop(key, None)
+    rows = []
+    for code, entries in by_fund.items():
+        fund = registry_projection.fold_fund(code, entries)
+        if fund is None or (manager is not None and fund.asset_manager != manager):
+            continue
         others = [
-            (ns, v) for ns, v in snap.codes if ns not in ("BPFC",) and not ns.startswith("AM/")
+            (ns, v)
+            for ns, v in codes.get(code, {})
+            if ns not in ("BPFC",) and not ns.startswith("AM/")
         ]
-        parties = snap.parties
         registration = FundRegistration(
-            snap.manager_code, snap.attributes, tuple(others), tuple(parties)
+            fund.manager_code, fund.attributes, tuple(others), tuple(fund.other_parties)
         )
         rows.append(
-            registration_row(registration, code, snap.status.name.lower(), str(snap.version))
+            registration_row(registration, code, fund.status.name.lower(), str(fund.version))
         )
     return table(rows)

@@ -34,6 +34,7 @@ from bpost_client.identifiers import (
 )
 from bpost_client.platform.codes import resolve_code
 from bpost_client.platform.events import event_frame
+from bpost_client.platform.projection import Entry, records_of
 from bpost_client.types import (
     FundCode,
     FundStatus,
@@ -56,6 +57,7 @@ __all__ = [
     "acknowledge",
     "fund_as_of",
     "fund_history",
+    "fund_records",
     "get_fund",
     "get_request",
     "link_codes",
@@ -425,26 +427,22 @@ def _lei_cell(value: Any) -> str | None:
     return None
 
 
+def fund_records(client: Client, fund_code: str) -> list[Entry]:
+    """The ``fund`` records of a fund in chain order, read from the node as the index holds
+    them (see :mod:`bpost_client.registry.projection`)."""
+    from bpost_client.registry.projection import PROJECTORS  # it builds on this module
+
+    code = check_fund_code(fund_code)
+    where = {"fundCode": bytes32_from_ascii(code)}
+    return records_of(client, CONTRACT, PROJECTORS, FUND_EVENTS, where)
+
+
 def fund_as_of(client: Client, fund_code: str, day: date) -> FundAttributes | None:
     """The attributes in force on ``day``: the latest definitive version whose effective date is
     on or before it (the registered draft when none is), None before the fund existed.
     """
+    from bpost_client.registry.projection import fold_fund
+
     code = check_fund_code(fund_code)
-    attributes = _attributes_by_hash(client, code)
-    registry = client.contract(CONTRACT)
-    topic = {"fundCode": bytes32_from_ascii(code)}
-    start = client.manifest.start_block
-    registered = registry.events.FundRegistered().get_logs(from_block=start, argument_filters=topic)
-    if not registered:
-        return None
-    current = attributes[bytes(registered[0]["args"]["attributesHash"])]
-    versions = registry.events.FundVersionDefinitive().get_logs(
-        from_block=start, argument_filters=topic
-    )
-    in_force = [
-        v for v in versions if (date_from_int(v["args"]["effectiveDate"]) or date.max) <= day
-    ]
-    if in_force:
-        latest = max(in_force, key=lambda v: (v["args"]["effectiveDate"], v["args"]["version"]))
-        current = attributes[bytes(latest["args"]["attributesHash"])]
-    return current
+    fund = fold_fund(code, fund_records(client, code))
+    return None if fund is None else fund.attributes_on(day)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from web3 import Web3
 
 from bpost_client import exceptions
-from bpost_client.client import Client
+from bpost_client.client import Client, connect
 from bpost_client.indexer import Indexer, ReorgTooDeepError, SyncReport, open_engine
 from bpost_client.indexer.schema import (
     blocks,
@@ -368,3 +368,39 @@ def test_index_made_before_records__opened__its_stored_events_projected(
 
     Indexer(reader, engine)
     assert record_rows(engine, registered["transactionHash"]) == expected
+
+
+def test_fund_records__read_from_the_node__the_index_records_and_one_fold(
+    asset_manager: Client, trustee: Client, reader: Client, isolated: Node, engine: Engine
+) -> None:
+    """A fund's records as the client reads them from the node are the index's (but for the
+    transaction's sender, which the node read leaves empty), so the client and the explorer
+    fold the same records into the same fund."""
+    from bpost_client.platform.signers import dev_account
+    from bpost_client.registry import funds
+    from bpost_client.registry.projection import fold_fund
+    from bpost_client.types import FundStatus
+    from tests.registry.test_funds import establish, registration
+
+    distributor = connect(isolated.url, isolated.deployments, dev_account(4))
+    [code] = funds.register_funds(asset_manager, [registration("FOLD-1")])
+    establish(asset_manager, trustee, distributor, code)
+    funds.set_status(asset_manager, code, FundStatus.ACTIVE)
+    Indexer(reader, engine).sync()
+    with engine.connect() as conn:
+        query = select(records.c.data, records.c.transaction_hash).where(
+            records.c.kind == "fund", records.c.key == code
+        )
+        indexed = conn.execute(query.order_by(records.c.block_number, records.c.log_index)).all()
+    read = funds.fund_records(reader, code)
+    without_sender = [({**dict(d), "sender": ""}, str(h)) for d, h in indexed]
+    assert [(e.data, e.transaction_hash) for e in read] == without_sender
+    # Established when its establishment became definitive, then active.
+    assert [e.event for e in read] == [
+        "FundRegistered", "ChangeProposed", "ChangeAcknowledged", "ChangeAcknowledged",
+        "FundVersionDefinitive", "FundStatusChanged", "FundStatusChanged",
+    ]  # fmt: skip
+    fund = fold_fund(code, read)
+    assert fund is not None and fund.status is FundStatus.ACTIVE
+    assert fund.attributes == funds.get_fund(reader, code).attributes
+    assert [r.outcome for r in fund.requests] == ["definitive as version 2"]

@@ -4,62 +4,16 @@ days and management reports, each with the transaction that put it on chain."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.explorer.domain.store import Row, day, keys_of, label, lei, rows_by_ref, rows_of
-from bpost_client.platform.projection import hex_text
-from bpost_client.types import FundStatus, FundType, PartyRole, RequestKind
+from bpost_client.explorer.domain.store import Row, day, keys_of, lei, rows_by_ref, rows_of
+from bpost_client.registry.projection import FundState, fold_fund
 
-__all__ = [
-    "Attributes",
-    "Code",
-    "Fund",
-    "FundSummary",
-    "Nav",
-    "Notice",
-    "Party",
-    "Request",
-    "fund_list",
-    "load_fund",
-]
-
-
-@dataclass(frozen=True)
-class Attributes:
-    """A fund record's attributes, as text."""
-
-    name_ja: str
-    name_en: str
-    trustee: str
-    fund_type: str
-    currency: str
-    establishment_date: date | None
-    redemption_date: date | None
-
-    @classmethod
-    def of(cls, raw: dict[str, Any]) -> Attributes:
-        return cls(
-            name_ja=str(raw["nameJa"]),
-            name_en=str(raw["nameEn"]),
-            trustee=lei(raw["trustee"]),
-            fund_type=label(FundType, raw["fundType"]),
-            currency=hex_text(raw["currency"]),
-            establishment_date=day(raw["establishmentDate"]),
-            redemption_date=day(raw["redemptionDate"]),
-        )
-
-
-@dataclass(frozen=True)
-class Party:
-    """An institution with a role in the fund."""
-
-    lei: str
-    role: str
-    required: bool
+__all__ = ["Code", "Fund", "FundSummary", "Nav", "Notice", "fund_list", "load_fund"]
 
 
 @dataclass(frozen=True)
@@ -70,34 +24,6 @@ class Code:
     value: str
     transaction: str
     unlinked: bool = False
-
-
-@dataclass
-class Request:
-    """A proposed establishment, change or redemption and what became of it."""
-
-    request_id: str
-    kind: str
-    proposer: str
-    attributes: Attributes
-    effective_date: date | None
-    due_date: date | None
-    proposed: Row
-    acknowledgements: list[Row] = field(default_factory=list)
-    rejections: list[Row] = field(default_factory=list)
-    withdrawn: Row | None = None
-    definitive: Row | None = None
-
-    @property
-    def outcome(self) -> str:
-        """What became of it: definitive (with its version), rejected, withdrawn or pending."""
-        if self.definitive is not None:
-            return f"definitive as version {self.definitive.data['version']}"
-        if self.rejections:
-            return "rejected"
-        if self.withdrawn is not None:
-            return "withdrawn"
-        return "awaiting acknowledgement"
 
 
 @dataclass(frozen=True)
@@ -126,66 +52,15 @@ class Notice:
 
 
 @dataclass
-class Fund:
-    """Everything the explorer shows of one fund."""
+class Fund(FundState[Row]):
+    """Everything the explorer shows of one fund: the fund as its records tell it (the same
+    fold as the client's reads), its codes, NAVs and notices."""
 
-    code: str
-    asset_manager: str
-    manager_code: str
-    registered: Row
-    registered_attributes: Attributes
-    other_parties: list[Party]
-    status: str = "draft"
-    version: int = 1
     codes: list[Code] = field(default_factory=list)
-    requests: list[Request] = field(default_factory=list)
     navs: list[Nav] = field(default_factory=list)
     distributions: list[Notice] = field(default_factory=list)
     non_application_days: list[Notice] = field(default_factory=list)
     reports: list[Notice] = field(default_factory=list)
-    profile: Row | None = None
-
-    @property
-    def attributes(self) -> Attributes:
-        """The current record: the latest definitive request's attributes, else those
-        registered."""
-        done = [r for r in self.requests if r.definitive is not None]
-        return done[-1].attributes if done else self.registered_attributes
-
-    @property
-    def parties(self) -> list[Party]:
-        """Its parties now: the asset manager, the current record's trustee, the others."""
-        manager = Party(self.asset_manager, "asset manager", True)
-        return [manager, Party(self.attributes.trustee, "trustee", True), *self.other_parties]
-
-
-def _requests(rows: list[Row]) -> list[Request]:
-    requests: dict[str, Request] = {}
-    for row in rows:
-        data = row.data
-        if row.event == "ChangeProposed":
-            requests[str(data["requestId"])] = Request(
-                request_id=str(data["requestId"]),
-                kind=label(RequestKind, data["kind"]),
-                proposer=lei(data["proposer"]),
-                attributes=Attributes.of(data["attributes"]),
-                effective_date=day(data["effectiveDate"]),
-                due_date=day(data["dueDate"]),
-                proposed=row,
-            )
-            continue
-        request = requests.get(str(data.get("requestId")))
-        if request is None:
-            continue
-        if row.event == "ChangeAcknowledged":
-            request.acknowledgements.append(row)
-        elif row.event == "ChangeRejected":
-            request.rejections.append(row)
-        elif row.event == "ChangeWithdrawn":
-            request.withdrawn = row
-        elif row.event == "FundVersionDefinitive":
-            request.definitive = row
-    return list(requests.values())
 
 
 def _navs(rows: list[Row]) -> list[Nav]:
@@ -257,33 +132,10 @@ def _notices(rows: list[Row]) -> dict[str, list[Notice]]:
 def load_fund(conn: Connection, code: str) -> Fund | None:
     """The fund ``code`` (a platform fund code) from the index, or None when it was never
     registered."""
-    rows = rows_of(conn, "fund", code)
-    registered = next((r for r in rows if r.event == "FundRegistered"), None)
-    if registered is None:
+    state = fold_fund(code, rows_of(conn, "fund", code))
+    if state is None:
         return None
-    data = registered.data
-    manager = lei(data["assetManager"])
-    parties = [
-        Party(lei(p["lei"]), label(PartyRole, p["role"]), bool(p["required"]))
-        for p in data["otherParties"]
-    ]
-    fund = Fund(
-        code=code,
-        asset_manager=manager,
-        manager_code=hex_text(data["managerCode"]),
-        registered=registered,
-        registered_attributes=Attributes.of(data["attributes"]),
-        other_parties=parties,
-    )
-    fund.requests = _requests(rows)
-    for row in rows:
-        if row.event == "FundStatusChanged":
-            fund.status = label(FundStatus, row.data["to"])
-            fund.version = int(row.data["version"])
-        elif row.event == "FundVersionDefinitive":
-            fund.version = max(fund.version, int(row.data["version"]))
-        elif row.event == "ProfileSet":
-            fund.profile = row
+    fund = Fund(**{f.name: getattr(state, f.name) for f in fields(state)})
     codes: dict[tuple[str, str], Code] = {}
     for row in rows_by_ref(conn, "code", code):
         name = (str(row.data["namespaceText"]), str(row.data["valueText"]))
@@ -312,18 +164,9 @@ def fund_list(conn: Connection, after: str | None, limit: int) -> list[FundSumma
     names of their current records."""
     found = []
     for code in keys_of(conn, "fund", after=after, limit=limit):
-        rows = rows_of(conn, "fund", code)
-        if not rows or rows[0].event != "FundRegistered":
+        fund = fold_fund(code, rows_of(conn, "fund", code))
+        if fund is None:
             continue
-        registered = rows[0].data
-        done = [r for r in _requests(rows) if r.definitive is not None]
-        current = done[-1].attributes if done else Attributes.of(registered["attributes"])
-        found.append(
-            FundSummary(
-                code=code,
-                name_en=current.name_en,
-                name_ja=current.name_ja,
-                asset_manager=lei(registered["assetManager"]),
-            )
-        )
+        current = fund.attributes
+        found.append(FundSummary(code, current.name_en, current.name_ja, fund.asset_manager))
     return found

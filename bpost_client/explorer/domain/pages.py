@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bpost_client.explorer.domain import funds, institutions, lending, reference, ssis
 from bpost_client.explorer.domain.chart import nav_chart
-from bpost_client.explorer.domain.store import day
+from bpost_client.explorer.domain.store import day, member_label
 from bpost_client.explorer.render import environment, render
 from bpost_client.explorer.state import Db
 from bpost_client.platform.projection import hex_text
@@ -23,6 +23,7 @@ PAGE_SIZE = 50
 router = APIRouter(default_response_class=HTMLResponse)
 
 environment.filters["lei_text"] = hex_text
+environment.filters["label"] = member_label
 environment.filters["yyyymmdd"] = day
 environment.globals["amount_names"] = lending.AMOUNT_NAMES
 

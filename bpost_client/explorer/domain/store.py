@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -26,6 +26,7 @@ __all__ = [
     "label",
     "latest_of",
     "lei",
+    "member_label",
     "rows_by_ref",
     "rows_of",
 ]
@@ -116,6 +117,12 @@ def label(enum: type[IntEnum], value: Any) -> str:
         return enum(int(value)).name.replace("_", " ").lower()
     except ValueError:
         return str(value)
+
+
+def member_label(member: Enum) -> str:
+    """An enum member in lower case with spaces, as :func:`label` names values
+    (``FundStatus.ACTIVE`` -> ``active``)."""
+    return member.name.replace("_", " ").lower()
 
 
 def day(value: Any) -> date | None:
