@@ -25,7 +25,6 @@ from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.exceptions import BPostError
 from bpost_client.identifiers import (
     ascii_from_bytes,
-    ascii_from_hex,
     bytes20_from_lei,
     bytes32_from_ascii,
     check_fund_code,
@@ -33,8 +32,7 @@ from bpost_client.identifiers import (
     lei_from_bytes20,
 )
 from bpost_client.platform.codes import resolve_code
-from bpost_client.platform.events import event_frame
-from bpost_client.platform.projection import Entry, records_of
+from bpost_client.platform.projection import Entry, hex_text, records_of
 from bpost_client.types import (
     FundCode,
     FundStatus,
@@ -49,6 +47,7 @@ from bpost_client.types import (
 __all__ = [
     "ATTRIBUTES_ABI",
     "FUND_EVENTS",
+    "HISTORY_COLUMNS",
     "FundAttributes",
     "FundRecord",
     "FundRegistration",
@@ -253,19 +252,6 @@ def resolve_fund(client: Client, namespace: str, value: str) -> FundCode | None:
     return _code(target.record_id)
 
 
-def _attributes_by_hash(client: Client, fund_code: str) -> dict[bytes, FundAttributes]:
-    registry = client.contract(CONTRACT)
-    found: dict[bytes, FundAttributes] = {}
-    topic = {"fundCode": bytes32_from_ascii(fund_code)}
-    start = client.manifest.start_block
-    for event in ("FundRegistered", "ChangeProposed"):
-        for log in registry.events[event].get_logs(from_block=start, argument_filters=topic):
-            found[bytes(log["args"]["attributesHash"])] = FundAttributes.from_abi(
-                log["args"]["attributes"]
-            )
-    return found
-
-
 def parties_of(client: Client, fund_code: str) -> tuple[Party, ...]:
     """A fund's related parties: the asset manager, the trustee, then the others."""
     raw = client.read(client.contract(CONTRACT).functions.partiesOf(bytes32_from_ascii(fund_code)))
@@ -279,10 +265,13 @@ def get_fund(client: Client, fund_code: str) -> FundRecord:
         FundRegistryUnknownFund: no such fund (a ContractRevert).
         BPostError: no event carries attributes with the stored hash.
     """
+    from bpost_client.registry.projection import fold_fund  # it builds on this module
+
     code = check_fund_code(fund_code)
     raw = client.read(client.contract(CONTRACT).functions.getFund(bytes32_from_ascii(code)))
     manager, status, version, effective, _trustee, _est, _red, open_request, digest = raw
-    attributes = _attributes_by_hash(client, code).get(bytes(digest))
+    fund = fold_fund(code, fund_records(client, code))
+    attributes = None if fund is None else fund.attributes_hashed(bytes(digest))
     if attributes is None:
         raise BPostError(f"no event carries the attributes of {code} version {version}")
     return FundRecord(
@@ -383,48 +372,45 @@ def pending_for(client: Client, lei: str, today: date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+HISTORY_COLUMNS = (
+    "block", "time", "event", "request_id", "version", "status", "lei", "by", "reason",
+    "effective_date", "attributes_hash", "transaction",
+)  # fmt: skip
+
+
 def fund_history(client: Client, fund_code: str) -> pd.DataFrame:
-    """Every event of a fund in chain order: who proposed, acknowledged, rejected, what became
-    definitive and when. Columns: block, time, event, request_id, version, status, lei, by,
-    reason, effective_date, attributes_hash, transaction.
+    """Every event of a fund in chain order, from its records: who proposed, acknowledged,
+    rejected, what became definitive and when. Columns: :data:`HISTORY_COLUMNS` (``lei`` is the
+    acknowledging or rejecting institution, or the asset manager of the registration).
     """
-    registry = client.contract(CONTRACT)
-    code = check_fund_code(fund_code)
-    topic = {"fundCode": bytes32_from_ascii(code)}
-    frames = [
-        event_frame(registry, name, client.manifest.start_block, argument_filters=topic)
-        for name in FUND_EVENTS
-    ]
-    frame = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
-    frame = frame.sort_values(["block", "log_index"], ignore_index=True)
-    columns = [
-        "block", "time", "event", "requestId", "version", "to", "lei", "assetManager", "by",
-        "reason", "effectiveDate", "attributesHash", "transaction",
-    ]  # fmt: skip
-    for column in columns:
-        if column not in frame:
-            frame[column] = None
-    out = frame[columns].rename(columns={
-        "requestId": "request_id", "to": "status", "effectiveDate": "effective_date",
-        "attributesHash": "attributes_hash",
-    })  # fmt: skip
-    out["lei"] = [
-        _lei_cell(lei) or _lei_cell(manager)
-        for lei, manager in zip(out["lei"], frame["assetManager"], strict=True)
-    ]
-    out["status"] = [None if pd.isna(s) else FundStatus(int(s)).name.lower() for s in out["status"]]
-    out["effective_date"] = [
-        None if pd.isna(v) else date_from_int(int(v)) for v in out["effective_date"]
-    ]
+    entries = fund_records(client, fund_code)
+    times = {
+        number: int(client.w3.eth.get_block(number)["timestamp"])
+        for number in {e.block_number for e in entries}
+    }
+
+    def number(data: dict[str, Any], name: str) -> int | None:
+        return int(data[name]) if name in data else None
+
+    rows = []
+    for entry in entries:
+        data = entry.data
+        status = number(data, "to")
+        effective = number(data, "effectiveDate")
+        rows.append({
+            "block": entry.block_number, "time": times[entry.block_number], "event": entry.event,
+            "request_id": number(data, "requestId"), "version": number(data, "version"),
+            "status": None if status is None else FundStatus(status).name.lower(),
+            "lei": hex_text(data.get("lei") or data.get("assetManager")) or None,
+            "by": data.get("by"), "reason": data.get("reason"),
+            "effective_date": None if effective is None else date_from_int(effective),
+            "attributes_hash": data.get("attributesHash"), "transaction": entry.transaction_hash,
+        })  # fmt: skip
+    frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
+    frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
     for column in ("request_id", "version"):
-        out[column] = out[column].astype("Int64")
-    return out.drop(columns=["assetManager"])
-
-
-def _lei_cell(value: Any) -> str | None:
-    if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
-        return ascii_from_hex(value)
-    return None
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def fund_records(client: Client, fund_code: str) -> list[Entry]:

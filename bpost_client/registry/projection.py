@@ -139,6 +139,17 @@ class FundState(Generic[R]):
             *self.other_parties,
         ]
 
+    def attributes_hashed(self, digest: bytes) -> FundAttributes | None:
+        """The attributes registered or proposed whose hash is ``digest`` (the contract keeps
+        only the hash of a version's attributes), or None."""
+        wanted = "0x" + bytes(digest).hex()
+        if str(self.registered.data["attributesHash"]).lower() == wanted:
+            return self.registered_attributes
+        for request in self.requests:
+            if str(request.proposed.data["attributesHash"]).lower() == wanted:
+                return request.attributes
+        return None
+
     def attributes_on(self, day: date) -> FundAttributes:
         """The attributes in force on ``day``: the definitive version with the latest effective
         date on or before it (the higher version on a tie), else those registered."""
