@@ -30,6 +30,7 @@ __all__ = [
     "Projector",
     "Record",
     "Recorded",
+    "abi_form",
     "hex_text",
     "keyed_by",
     "records_of",
@@ -67,6 +68,22 @@ class Recorded(Protocol):
 
     @property
     def transaction_hash(self) -> str: ...
+
+    @property
+    def block_number(self) -> int: ...
+
+
+def abi_form(value: Any) -> Any:
+    """A record's JSON-ready value in the form web3 decodes it to, for the domains' ``from_abi``
+    constructors: 0x-hex text as bytes, through lists and objects (not for address fields,
+    which are 0x-text too)."""
+    if isinstance(value, str) and value.startswith("0x"):
+        return bytes.fromhex(value[2:])
+    if isinstance(value, list):
+        return [abi_form(v) for v in value]
+    if isinstance(value, dict):
+        return {k: abi_form(v) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)

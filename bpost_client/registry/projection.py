@@ -12,15 +12,18 @@ from typing import Any, Generic, TypeVar
 
 from bpost_client.dates import date_from_int
 from bpost_client.identifiers import check_lei
+from bpost_client.platform.confidential import Sealed
 from bpost_client.platform.projection import (
     Projector,
     Record,
     Recorded,
+    abi_form,
     hex_text,
     keyed_by,
     with_event,
 )
 from bpost_client.registry.funds import FUND_EVENTS, FundAttributes, Party
+from bpost_client.registry.ssi import Ssi, SsiTerms
 from bpost_client.types import FundStatus, FundType, Lei, PartyRole, RequestKind
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "FundState",
     "attributes_of",
     "fold_fund",
+    "ssi_of",
 ]
 
 
@@ -218,3 +222,20 @@ def fold_fund(code: str, rows: Iterable[R]) -> FundState[R] | None:
                 found.definitive = row
                 fund.version = max(fund.version, int(data["version"]))
     return fund
+
+
+# --- SSIs ------------------------------------------------------------------------------------
+
+
+def ssi_of(row: Recorded) -> Ssi:
+    """The SSI version an ``SsiPublished`` record tells: owner, key, version, terms and the
+    sealed account."""
+    data = row.data
+    return Ssi(
+        owner=Lei(hex_text(data["owner"])),
+        key=abi_form(data["ssiKey"]),
+        version=int(data["version"]),
+        terms=SsiTerms.from_abi(abi_form(data["terms"])),
+        account=Sealed.from_abi(abi_form(data["account"])),
+        block=row.block_number,
+    )

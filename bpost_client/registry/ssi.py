@@ -26,11 +26,11 @@ from bpost_client.identifiers import (
     check_bic,
     check_fund_code,
     fixed_code,
-    lei_from_bytes20,
 )
 from bpost_client.platform.confidential import Sealed, open_sealed, seal
-from bpost_client.platform.events import event_frame, iter_events
+from bpost_client.platform.events import event_frame
 from bpost_client.platform.participants import get_institution, signer_institution
+from bpost_client.platform.projection import records_of
 from bpost_client.types import FundCode, Lei
 
 __all__ = [
@@ -153,25 +153,12 @@ def publish_ssis(
 
 
 def list_ssis(client: Client, owner: str | None = None) -> list[Ssi]:
-    """Every published SSI version (of one owner), in chain order."""
-    registry = client.contract(CONTRACT)
-    filters = {"owner": bytes20_from_lei(owner)} if owner else None
-    found = []
-    for log in iter_events(
-        registry, "SsiPublished", client.manifest.start_block, argument_filters=filters
-    ):
-        args = log["args"]
-        found.append(
-            Ssi(
-                owner=lei_from_bytes20(bytes(args["owner"])),
-                key=bytes(args["ssiKey"]),
-                version=int(args["version"]),
-                terms=SsiTerms.from_abi(args["terms"]),
-                account=Sealed.from_abi(args["account"]),
-                block=int(log["blockNumber"]),
-            )
-        )
-    return found
+    """Every published SSI version (of one owner), in chain order, from the records the index
+    holds (see :func:`bpost_client.registry.projection.ssi_of`)."""
+    from bpost_client.registry.projection import PROJECTORS, ssi_of  # it builds on this module
+
+    where = {"owner": bytes20_from_lei(owner)} if owner else None
+    return [ssi_of(e) for e in records_of(client, CONTRACT, PROJECTORS, ["SsiPublished"], where)]
 
 
 def applicable_ssis(

@@ -4,33 +4,35 @@ read, and the account details sealed to the parties (shown as sealed, never decr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.explorer.domain.store import Row, day, keys_of, lei, rows_of
-from bpost_client.platform.projection import hex_text
+from bpost_client.explorer.domain.store import Row, keys_of, lei, rows_of
+from bpost_client.registry import ssi as registry_ssi
+from bpost_client.registry.projection import ssi_of
 
 __all__ = ["Ssi", "SsiVersion", "load_ssi", "ssi_list"]
 
 
 @dataclass(frozen=True)
 class SsiVersion:
-    """One published version of an SSI."""
+    """One published version of an SSI: what the registry's fold reads of its record (the same
+    as the client's), its sealed account as the chain holds it, and its row."""
 
-    version: int
-    fund: str
-    market: str
-    security_type: str
-    currency: str
-    settlement_method: str
-    custodian_bic: str
-    place_of_settlement: str
-    effective_from: date | None
-    effective_to: date | None
+    published: registry_ssi.Ssi
     account: dict[str, Any]
     row: Row
+
+    @property
+    def version(self) -> int:
+        """The version number."""
+        return self.published.version
+
+    @property
+    def terms(self) -> registry_ssi.SsiTerms:
+        """The terms everyone may read."""
+        return self.published.terms
 
 
 @dataclass(frozen=True)
@@ -49,21 +51,7 @@ class Ssi:
 
 
 def _version(row: Row) -> SsiVersion:
-    terms = row.data["terms"]
-    return SsiVersion(
-        version=int(row.data["version"]),
-        fund=hex_text(terms["fundCode"]),
-        market=hex_text(terms["market"]),
-        security_type=hex_text(terms["securityType"]),
-        currency=hex_text(terms["currency"]),
-        settlement_method=hex_text(terms["settlementMethod"]),
-        custodian_bic=hex_text(terms["custodianBic"]),
-        place_of_settlement=hex_text(terms["placeOfSettlement"]),
-        effective_from=day(terms["effectiveFrom"]),
-        effective_to=day(terms["effectiveTo"]),
-        account=row.data["account"],
-        row=row,
-    )
+    return SsiVersion(ssi_of(row), row.data["account"], row)
 
 
 def load_ssi(conn: Connection, key: str) -> Ssi | None:
