@@ -18,9 +18,9 @@ from web3.types import TxReceipt
 
 from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
-from bpost_client.dates import day_from_int, int_from_date
-from bpost_client.identifiers import ascii_from_bytes, check_isin, fixed_code
-from bpost_client.platform.events import iter_events
+from bpost_client.dates import int_from_date
+from bpost_client.identifiers import check_isin, fixed_code
+from bpost_client.platform.projection import records_of
 from bpost_client.reference.calendars import Calendar
 from bpost_client.reference.prices import from_units
 
@@ -187,29 +187,13 @@ def record_dividends(
 
 
 def dividend_history(client: Client, isin: str | None = None) -> list[Dividend]:
-    """Every version of every dividend (of ``isin`` if given), oldest first, from events."""
-    registry = client.contract(CONTRACT)
-    filters = None if isin is None else {"isin": check_isin(isin).encode("ascii")}
-    found = []
-    for log in iter_events(
-        registry, "DividendRecorded", client.manifest.start_block, argument_filters=filters
-    ):
-        args = log["args"]
-        found.append(
-            Dividend(
-                isin=ascii_from_bytes(args["isin"]),
-                record_date=day_from_int(int(args["recordDate"])),
-                ex_date=day_from_int(int(args["exDate"])),
-                payment_date=day_from_int(int(args["paymentDate"])),
-                amount_per_share=int(args["amountPerShare"]),
-                currency=ascii_from_bytes(args["currency"]),
-                status=DividendStatus(int(args["status"])),
-                reason=str(args["reason"]),
-                version=int(args["version"]),
-                block=int(log["blockNumber"]),
-            )
-        )
-    return found
+    """Every version of every dividend (of ``isin`` if given), oldest first, from the records
+    the index holds (see :func:`bpost_client.reference.projection.dividend_of`)."""
+    from bpost_client.reference.projection import PROJECTORS, dividend_of  # builds on this
+
+    where = None if isin is None else {"isin": check_isin(isin).encode("ascii")}
+    entries = records_of(client, CONTRACT, PROJECTORS, ["DividendRecorded"], where)
+    return [dividend_of(entry) for entry in entries]
 
 
 def list_dividends(client: Client, isin: str | None = None) -> list[Dividend]:

@@ -1,23 +1,29 @@
 """The events of the reference-data contracts as records (see
 :mod:`bpost_client.platform.projection`): security (by ISIN; ref: its index), price (by security
-index, one record per close), dividend (by ISIN), calendar (by market)."""
+index, one record per close), dividend (by ISIN), calendar (by market); and the security and
+dividend each record holds (:func:`security_of`, :func:`dividend_of`), which the client's reads
+and the explorer share."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bpost_client.dates import day_from_int
 from bpost_client.platform.projection import (
     MAX_PROJECTED_WORDS,
     Projector,
     Record,
+    Recorded,
     hex_text,
     keyed_by,
     with_event,
 )
+from bpost_client.reference.dividends import Dividend, DividendStatus
 from bpost_client.reference.prices import LANES
+from bpost_client.reference.securities import Security
 
-__all__ = ["NOT_PROJECTED", "PROJECTORS"]
+__all__ = ["NOT_PROJECTED", "PROJECTORS", "dividend_of", "security_of"]
 
 _U64 = (1 << 64) - 1
 
@@ -55,3 +61,33 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
 }
 
 NOT_PROJECTED: dict[tuple[str, str], str] = {}
+
+
+def security_of(row: Recorded) -> Security:
+    """The security a ``SecurityRegistered`` record registers."""
+    data = row.data
+    return Security(
+        isin=hex_text(data["isin"]),
+        name=str(data["name"]),
+        market=hex_text(data["market"]),
+        currency=hex_text(data["currency"]),
+        local_code=hex_text(data["localCode"]),
+        index=int(data["index"]),
+    )
+
+
+def dividend_of(row: Recorded) -> Dividend:
+    """The dividend version a ``DividendRecorded`` record holds."""
+    data = row.data
+    return Dividend(
+        isin=hex_text(data["isin"]),
+        record_date=day_from_int(int(data["recordDate"])),
+        ex_date=day_from_int(int(data["exDate"])),
+        payment_date=day_from_int(int(data["paymentDate"])),
+        amount_per_share=int(data["amountPerShare"]),
+        currency=hex_text(data["currency"]),
+        status=DividendStatus(int(data["status"])),
+        reason=str(data["reason"]),
+        version=int(data["version"]),
+        block=row.block_number,
+    )

@@ -11,9 +11,9 @@ from web3.types import TxReceipt
 
 from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
-from bpost_client.identifiers import ascii_from_bytes, check_isin, fixed_code
+from bpost_client.identifiers import check_isin, fixed_code
 from bpost_client.platform.codes import code_index
-from bpost_client.platform.events import iter_events
+from bpost_client.platform.projection import records_of
 
 __all__ = ["Security", "list_securities", "register_securities"]
 
@@ -72,19 +72,11 @@ def register_securities(
 
 
 def list_securities(client: Client) -> list[Security]:
-    """Every registered security in index order, from events."""
-    registry = client.contract(CONTRACT)
-    found = []
-    for log in iter_events(registry, "SecurityRegistered", client.manifest.start_block):
-        args = log["args"]
-        found.append(
-            Security(
-                isin=ascii_from_bytes(args["isin"]),
-                name=str(args["name"]),
-                market=ascii_from_bytes(args["market"]),
-                currency=ascii_from_bytes(args["currency"]),
-                local_code=ascii_from_bytes(args["localCode"]),
-                index=int(args["index"]),
-            )
-        )
-    return found
+    """Every registered security in index order, from the records the index holds (see
+    :func:`bpost_client.reference.projection.security_of`)."""
+    from bpost_client.reference.projection import PROJECTORS, security_of  # builds on this
+
+    return [
+        security_of(entry)
+        for entry in records_of(client, CONTRACT, PROJECTORS, ["SecurityRegistered"])
+    ]

@@ -9,10 +9,16 @@ from decimal import Decimal
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.explorer.domain.store import Row, day, keys_of, label, rows_by_ref, rows_of
-from bpost_client.platform.projection import hex_text
-from bpost_client.reference.dividends import DividendStatus
+from bpost_client.explorer.domain.store import (
+    Row,
+    day,
+    keys_of,
+    member_label,
+    rows_by_ref,
+    rows_of,
+)
 from bpost_client.reference.prices import from_units
+from bpost_client.reference.projection import dividend_of, security_of
 
 __all__ = [
     "CalendarYear",
@@ -72,14 +78,14 @@ class Security:
 
 
 def _security(row: Row) -> Security:
-    data = row.data
+    registered = security_of(row)
     return Security(
-        isin=row.key,
-        index=int(data["index"]),
-        local_code=hex_text(data["localCode"]),
-        market=hex_text(data["market"]),
-        currency=hex_text(data["currency"]),
-        name=str(data["name"]),
+        isin=registered.isin,
+        index=registered.index,
+        local_code=registered.local_code,
+        market=registered.market,
+        currency=registered.currency,
+        name=registered.name,
         registered=row,
     )
 
@@ -104,19 +110,19 @@ def _closes(rows: list[Row]) -> list[Close]:
 
 
 def _dividends(rows: list[Row]) -> list[Dividend]:
-    latest: dict[int, Dividend] = {}
+    latest: dict[date, Dividend] = {}
     for row in rows:
-        data = row.data
-        latest[int(data["recordDate"])] = Dividend(
-            record_date=day(data["recordDate"]),
-            ex_date=day(data["exDate"]),
-            payment_date=day(data["paymentDate"]),
-            amount_per_share=from_units(int(data["amountPerShare"])),
-            currency=hex_text(data["currency"]),
-            version=int(data["version"]),
-            status=label(DividendStatus, data["status"]),
-            reason=str(data["reason"]),
-            provider=str(data["provider"]),
+        recorded = dividend_of(row)
+        latest[recorded.record_date] = Dividend(
+            record_date=recorded.record_date,
+            ex_date=recorded.ex_date,
+            payment_date=recorded.payment_date,
+            amount_per_share=from_units(recorded.amount_per_share),
+            currency=recorded.currency,
+            version=recorded.version,
+            status=member_label(recorded.status),
+            reason=recorded.reason,
+            provider=str(row.data["provider"]),
             transaction=row.transaction_hash,
         )
     return [latest[key] for key in sorted(latest, reverse=True)]
