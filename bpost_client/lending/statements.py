@@ -33,8 +33,9 @@ from bpost_client.identifiers import (
 )
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.platform.confidential import Sealed, open_sealed, seal
-from bpost_client.platform.events import event_frame, iter_events
+from bpost_client.platform.events import iter_events
 from bpost_client.platform.participants import get_institution
+from bpost_client.platform.projection import records_of
 from bpost_client.types import Lei
 
 __all__ = [
@@ -524,44 +525,27 @@ _IMPLIED_STATUS = {
 
 
 def statement_history(client: Client, statement: str | bytes) -> pd.DataFrame:
-    """Who did what to a statement, in chain order: ``block``, ``event``, ``by`` (LEI) and
-    ``status`` after the event where the event says it."""
-    contract = client.contract(CONTRACT)
-    filters = {"statementId": _id(statement)}
-    frames = []
-    for name in STATEMENT_EVENTS:
-        frame = event_frame(contract, name, client.manifest.start_block, argument_filters=filters)
-        if frame.empty:
-            continue
-        by_column = next((c for c in ("by", "closer", "flaggedBy") if c in frame.columns), None)
-        if by_column is None and name == "ResolutionProposed":
-            frame["by"] = [_proposer(p) for p in frame["proposal"]]
-            by_column = "by"
-        by = frame[by_column] if by_column else pd.Series([""] * len(frame))
-        implied = _IMPLIED_STATUS.get(name)
-        status = frame["status"] if "status" in frame.columns else [implied] * len(frame)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "block": frame["block"].to_numpy(),
-                    "log_index": frame["log_index"].to_numpy(),
-                    "event": name,
-                    "by": [_hex_lei(v) for v in by],
-                    "status": [
-                        StatementStatus(int(s)).name.lower() if s is not None else ""
-                        for s in status
-                    ],
-                }
-            )
+    """Who did what to a statement, in chain order, from the records the index holds:
+    ``block``, ``event``, ``by`` (LEI) and ``status`` after the event where the event says it."""
+    from bpost_client.lending.projection import PROJECTORS  # it builds on this module
+
+    where = {"statementId": _id(statement)}
+    rows = []
+    for entry in records_of(client, CONTRACT, PROJECTORS, STATEMENT_EVENTS, where):
+        data = entry.data
+        by = data.get("by") or data.get("closer") or data.get("flaggedBy")
+        if by is None and entry.event == "ResolutionProposed":
+            by = data["proposal"]["proposedBy"]
+        status = data.get("status", _IMPLIED_STATUS.get(entry.event))
+        rows.append(
+            {
+                "block": entry.block_number,
+                "event": entry.event,
+                "by": _hex_lei(by or ""),
+                "status": "" if status is None else StatementStatus(int(status)).name.lower(),
+            }
         )
-    if not frames:
-        return pd.DataFrame(columns=["block", "event", "by", "status"])
-    history = pd.concat(frames).sort_values(["block", "log_index"]).reset_index(drop=True)
-    return history[["block", "event", "by", "status"]]
-
-
-def _proposer(proposal: Any) -> Any:
-    return proposal["proposedBy"] if isinstance(proposal, Mapping) else list(proposal)[3]
+    return pd.DataFrame(rows, columns=["block", "event", "by", "status"])
 
 
 def _hex_lei(value: Any) -> str:
