@@ -217,6 +217,7 @@ def records_of(
 
     decoder = Decoder(client.manifest)
     address = client.manifest.address(contract)
+    head = client.w3.eth.block_number
     abis = {item["name"]: item for item in load_abi(contract) if item.get("type") == "event"}
     found: list[Entry] = []
     for name in events:
@@ -231,10 +232,7 @@ def records_of(
             topics.append(None if value is None else "0x" + encode([kind], [value]).hex())
         while topics and topics[-1] is None:
             topics.pop()
-        logs = client.w3.eth.get_logs(
-            {"address": address, "fromBlock": client.manifest.start_block, "topics": topics}
-        )
-        for log in logs:
+        for log in _paged_logs(client, address, topics, head):
             decoded = decoder.log(address, list(log["topics"]), bytes(log["data"]))
             projector = projectors.get((contract, decoded.event or ""))
             if projector is None:
@@ -249,3 +247,16 @@ def records_of(
                     )
                 )
     return sorted(found, key=lambda e: (e.block_number, e.log_index))
+
+
+def _paged_logs(client: Client, address: str, topics: list[Any], head: int) -> Iterator[Any]:
+    """The logs from the deployment's first block to ``head``, ``DEFAULT_PAGE`` blocks an
+    ``eth_getLogs`` request, so each answer stays within what nodes allow."""
+    from bpost_client.platform.events import DEFAULT_PAGE
+
+    start = client.manifest.start_block
+    while start <= head:
+        end = min(start + DEFAULT_PAGE - 1, head)
+        query = {"address": address, "fromBlock": start, "toBlock": end, "topics": topics}
+        yield from client.w3.eth.get_logs(query)  # type: ignore[arg-type]
+        start = end + 1

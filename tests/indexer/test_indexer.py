@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from sqlalchemy import select
@@ -393,6 +394,8 @@ def test_fund_records__read_from_the_node__the_index_records_and_one_fold(
         )
         indexed = conn.execute(query.order_by(records.c.block_number, records.c.log_index)).all()
     read = funds.fund_records(reader, code)
+    with patch("bpost_client.platform.events.DEFAULT_PAGE", 1):  # one block an eth_getLogs
+        assert funds.fund_records(reader, code) == read, "paged reads give the same records"
     without_sender = [({**dict(d), "sender": ""}, str(h)) for d, h in indexed]
     assert [(e.data, e.transaction_hash) for e in read] == without_sender
     # Established when its establishment became definitive, then active.
