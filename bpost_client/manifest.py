@@ -8,12 +8,11 @@ client whose packaged ABI differs from the deployed one, is an error rather than
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bpost_client._utils import files
 from bpost_client.contracts import DEPLOYED_CONTRACTS, abi_digest, load_abi
 from bpost_client.exceptions import ManifestError
 from bpost_client.identifiers import check_address
@@ -84,13 +83,8 @@ class Manifest:
 
     def save(self, directory: Path) -> Path:
         """Write ``<directory>/<chain_id>.json`` atomically; return its path."""
-        directory.mkdir(parents=True, exist_ok=True)
         path = manifest_path(directory, self.chain_id)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{self.chain_id}.", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(self.to_json())
-        os.replace(tmp, path)
-        return path
+        return files.write_atomic(path, self.to_json().encode("utf-8"), parents=True)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "manifest") -> Manifest:

@@ -19,9 +19,7 @@ token when its institution is suspended.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +32,7 @@ import yaml
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
+from bpost_client._utils import files
 from bpost_client.client import Client
 from bpost_client.exceptions import BPostError, ConfigError
 from bpost_client.identifiers import bytes20_from_lei, check_address, check_lei
@@ -132,14 +131,8 @@ def issue_api_token(path: Path, lei: str) -> str:
     token = "bpost_" + secrets.token_urlsafe(32)
     tokens[token_hash(token)] = owner
     text = yaml.safe_dump(dict(sorted(tokens.items())), default_flow_style=False)
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
+        files.write_atomic(path, text.encode("utf-8"), 0o600, parents=True)
     except OSError as exc:
         raise ConfigError(f"cannot write the API tokens {path}: {exc}") from exc
     return token

@@ -20,8 +20,6 @@ all (non-application days and reports in CSV, units in ita-csv) goes, with the r
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -29,6 +27,7 @@ from pathlib import Path
 
 from eth_utils.crypto import keccak
 
+from bpost_client._utils import files
 from bpost_client.client import Client
 from bpost_client.distribution import subscriptions
 from bpost_client.distribution.feed import Delivery, collect
@@ -87,21 +86,8 @@ class Checkpoint:
 
     def save(self, path: Path) -> None:
         """Write the checkpoint whole (a temporary file renamed over it)."""
-        _write_atomic(path, (json.dumps(asdict(self), indent=2) + "\n").encode("utf-8"))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        data = (json.dumps(asdict(self), indent=2) + "\n").encode("utf-8")
+        files.write_atomic(path, data, parents=True)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,8 @@ file renamed into place, so a failed run leaves no output (and an earlier one as
 from __future__ import annotations
 
 import csv
-import os
+import io
 import re
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,6 +31,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from bpost_client._utils import files
+from bpost_client._utils.files import SHARED
 from bpost_client.exceptions import RowError, ValidationError
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
 from bpost_client.lending.engine import calculate
@@ -509,19 +510,9 @@ def _missing_price(
 
 def write_result(result: pd.DataFrame, path: Path | str) -> Path:
     """Write the result as CSV (UTF-8), through a temporary file renamed into place."""
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else "."
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerow(RESULT_COLUMNS)
-            for row in result[list(RESULT_COLUMNS)].itertuples(index=False):
-                writer.writerow(str(value) for value in row)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    stream = io.StringIO(newline="")
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    for row in result[list(RESULT_COLUMNS)].itertuples(index=False):
+        writer.writerow(str(value) for value in row)
+    return files.write_atomic(path, stream.getvalue().encode("utf-8"), SHARED)

@@ -3,14 +3,11 @@ and turning a refused record into the row errors of a file."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+from bpost_client._utils import files
 from bpost_client.distribution.standard.records import (
     Dataset,
     Distribution,
@@ -72,29 +69,10 @@ def write_atomic(target: Path, data: bytes) -> Path:
     Raises:
         ValidationError: the target's directory cannot be written.
     """
-    path = Path(target)
-    directory = path.parent
     try:
-        # An existing target keeps its permissions; a new one gets rw-r--r-- (mkstemp's 0600
-        # would hide the file from the other users a shared directory is meant for).
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        return files.write_atomic(target, data)
     except OSError as exc:
-        raise ValidationError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise ValidationError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        raise
-    return path
+        raise ValidationError(f"cannot write {target}: {exc.strerror or exc}") from exc
 
 
 def fund_argument(fund: str) -> str:
