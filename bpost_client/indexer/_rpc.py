@@ -65,11 +65,6 @@ class BlockReader:
         # a provider or node that takes no batches: one request each
         return _results(method, [provider.make_request(endpoint, p) for p in params])
 
-    def hash_of(self, number: int) -> str | None:
-        """The hash of the chain's block ``number``, None past the head."""
-        [block] = self._batch("eth_getBlockByNumber", [[hex(number), False]])
-        return None if block is None else str(block["hash"])
-
     def read(self, first: int, last: int) -> list[RawBlock]:
         """Blocks ``first`` to ``last`` with their receipts, cut short where the chain changed
         while they were read (a block gone, or one not the child of the block before)."""

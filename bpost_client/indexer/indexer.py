@@ -5,11 +5,11 @@ Each batch of blocks is written in one database transaction together with the ch
 last block written and its hash), so an indexer killed at any point resumes at the checkpoint
 having lost nothing and written nothing twice.
 
-A reorganisation is found two ways: on each sync the checkpoint's hash is compared with the
-chain's block of that number, and before a batch is appended its first block's parent hash is
-compared with the checkpoint's. On a difference the indexer walks back, at most ``reorg_depth``
-blocks, to the newest block whose stored hash is still the chain's, deletes everything above it
-(in one transaction with the checkpoint moving back there) and goes on from there.
+The chain is followed by :class:`~bpost_client.platform.follower.Follower`, the trail being the
+indexed blocks within the reorganisation depth of the checkpoint. When the chain replaced indexed
+blocks, everything above the newest block still on the chain is deleted (in one transaction with
+the checkpoint moving back there) and indexing goes on from there; a batch whose first block is
+not the child of the checkpoint's (the chain changed while it was read) is not written.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from bpost_client.indexer.schema import (
     transactions,
 )
 from bpost_client.platform.decode import Call, Decoder
+from bpost_client.platform.follower import Block, Follower, ReorgTooDeepError, Rollback
 
 __all__ = [
     "IndexStatus",
@@ -55,10 +56,6 @@ _ROW = 1
 
 class IndexerError(BPostError, RuntimeError):
     """The index cannot go on: another indexer writes to it, or the chain left it behind."""
-
-
-class ReorgTooDeepError(IndexerError):
-    """The chain replaced more indexed blocks than the indexer's reorganisation depth."""
 
 
 @dataclass(frozen=True)
@@ -94,12 +91,6 @@ class IndexStatus:
 
 
 @dataclass(frozen=True)
-class _Position:
-    number: int
-    hash: str
-
-
-@dataclass(frozen=True)
 class _Rows:
     blocks: list[dict[str, Any]]
     transactions: list[dict[str, Any]]
@@ -132,6 +123,9 @@ class Indexer:
         self.start_block = client.manifest.start_block
         self.decoder = Decoder(client.manifest)
         self._reader = BlockReader(client.w3)
+        self.follower = Follower(
+            client.w3, self.start_block, reorg_depth=reorg_depth, max_blocks=batch_blocks
+        )
         had_records = inspect(engine).has_table(records.name)
         create_schema(engine)
         self._check_owner()
@@ -178,14 +172,14 @@ class Indexer:
                 "use another database"
             )
 
-    def _position(self, conn: Connection | None = None) -> _Position | None:
+    def _position(self, conn: Connection | None = None) -> Block | None:
         query = select(checkpoint.c.block_number, checkpoint.c.block_hash)
         if conn is None:
             with self.engine.connect() as own:
                 row = own.execute(query).first()
         else:
             row = conn.execute(query).first()
-        return None if row is None else _Position(int(row[0]), str(row[1]))
+        return None if row is None else Block(int(row[0]), str(row[1]))
 
     def status(self) -> IndexStatus:
         """The database's row counts and checkpoint."""
@@ -211,28 +205,45 @@ class Indexer:
             ReorgTooDeepError: the chain replaced more than ``reorg_depth`` indexed blocks.
             IndexerError: another indexer wrote to the database meanwhile.
         """
-        head = self.client.w3.eth.block_number
+        head = self.follower.head()
         target = head if to_block is None else min(to_block, head)
-        report = SyncReport(reorged_blocks=self._verify_checkpoint())
+        report = SyncReport()
         while True:
-            position = self._position()
-            first = self.start_block if position is None else position.number + 1
-            if first > target:
+            trail = self._trail()
+            try:
+                step = self.follower.step(trail, target)
+            except ReorgTooDeepError as exc:
+                raise ReorgTooDeepError(
+                    f"{exc}: rebuild the index, or index with a larger reorganisation depth"
+                ) from None
+            if step is None:
                 break
-            fetched = self._reader.read(first, min(target, first + self.batch_blocks - 1))
-            if position is not None and fetched and fetched[0].block["parentHash"] != position.hash:
-                dropped = self._rewind(position)
-                report = replace(report, reorged_blocks=report.reorged_blocks + dropped)
-                if dropped:
-                    continue
+            if isinstance(step, Rollback):
+                self._rewind(trail[0], step)
+                report = replace(report, reorged_blocks=report.reorged_blocks + step.dropped)
+                continue
+            fetched = self._reader.read(step.first, step.last.number)
+            if not fetched or (trail and fetched[0].block["parentHash"] != trail[0].hash):
                 break  # the chain is changing as it is read: the next sync goes on
-            if not fetched:
-                break  # the blocks went away while being read: the next sync goes on
             rows = self._rows(fetched)
-            self._write(rows, position)
+            self._write(rows, trail[0] if trail else None)
             report += SyncReport(len(rows.blocks), len(rows.transactions), len(rows.events))
         position = self._position()
         return replace(report, indexed_to=None if position is None else position.number)
+
+    def _trail(self) -> list[Block]:
+        """The indexed blocks within the reorganisation depth of the checkpoint, newest first."""
+        with self.engine.connect() as conn:
+            position = self._position(conn)
+            if position is None:
+                return []
+            rows = conn.execute(
+                select(blocks.c.number, blocks.c.hash)
+                .where(blocks.c.number >= position.number - self.reorg_depth)
+                .where(blocks.c.number <= position.number)
+                .order_by(blocks.c.number.desc())
+            ).all()
+        return [Block(int(number), str(hash_)) for number, hash_ in rows]
 
     def follow(
         self,
@@ -254,36 +265,10 @@ class Indexer:
                 stop.wait(poll_seconds)
         return total
 
-    def _verify_checkpoint(self) -> int:
-        """Rewind when the checkpoint's block is no longer the chain's; the blocks dropped."""
-        position = self._position()
-        if position is None or self._reader.hash_of(position.number) == position.hash:
-            return 0
-        return self._rewind(position)
-
-    def _rewind(self, position: _Position) -> int:
-        """Delete the indexed blocks the chain replaced, back to the newest still on the chain
-        (at most ``reorg_depth`` blocks); returns how many were deleted."""
-        lowest = position.number - self.reorg_depth
-        with self.engine.connect() as conn:
-            stored = dict(
-                conn.execute(
-                    select(blocks.c.number, blocks.c.hash).where(blocks.c.number >= lowest)
-                ).all()
-            )
-        ancestor: int | None = None
-        for number in range(position.number, lowest - 1, -1):
-            if number < self.start_block or (
-                number in stored and self._reader.hash_of(number) == stored[number]
-            ):
-                ancestor = number
-                break
-        if ancestor is None:
-            raise ReorgTooDeepError(
-                f"the chain replaced more than {self.reorg_depth} of the indexed blocks below "
-                f"block {position.number} ({position.hash}): rebuild the index, or index with a "
-                "larger reorganisation depth"
-            )
+    def _rewind(self, position: Block, rollback: Rollback) -> None:
+        """Delete the indexed blocks above the rollback's block, and move the checkpoint back
+        there (or delete it when nothing is left), in one transaction."""
+        ancestor = self.start_block - 1 if rollback.to is None else rollback.to.number
         with self.engine.begin() as conn:
             for column in (
                 records.c.block_number,
@@ -292,16 +277,15 @@ class Indexer:
                 blocks.c.number,
             ):
                 conn.execute(delete(column.table).where(column > ancestor))
-            if ancestor < self.start_block:
+            if rollback.to is None:
                 conn.execute(delete(checkpoint))
             else:
                 moved = conn.execute(
                     update(checkpoint)
                     .where(checkpoint.c.block_number == position.number)
-                    .values(block_number=ancestor, block_hash=stored[ancestor])
+                    .values(block_number=ancestor, block_hash=rollback.to.hash)
                 )
                 _check_moved(moved.rowcount)
-        return position.number - ancestor
 
     def _rows(self, fetched: Sequence[RawBlock]) -> _Rows:
         rows = _Rows([], [], [], [])
@@ -378,7 +362,7 @@ class Indexer:
             "error_arguments": None if failure is None else failure.arguments,
         }
 
-    def _write(self, rows: _Rows, position: _Position | None) -> None:
+    def _write(self, rows: _Rows, position: Block | None) -> None:
         """Append a batch and move the checkpoint to its last block, in one transaction."""
         last = rows.blocks[-1]
         moved_to = {"block_number": last["number"], "block_hash": last["hash"]}
