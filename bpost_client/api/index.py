@@ -7,9 +7,10 @@ delivers. Per fund it holds the current version of each NAV, distribution, non-a
 management report (a correction with its version, reason and replaced values) and the
 corrections in chain order, each with its block.
 
-:meth:`DistributionIndex.refresh` reads only the blocks after the last it read. A head that went
-back, or a last block whose hash changed (a reorganisation, a reverted test chain), makes it read
-everything again.
+:meth:`DistributionIndex.refresh` follows the chain with
+:class:`~bpost_client.platform.follower.Follower` and reads only the blocks after the last it
+read. The index cannot take a record's version back, so when the follower finds blocks replaced
+(a reorganisation, a reverted test chain), however deep, it reads everything again.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bpost_client.distribution.standard.records import (
     NonApplicationDay,
     Record,
 )
+from bpost_client.platform.follower import Block, Follower, ReorgTooDeepError, Rollback, extend
 from bpost_client.types import FundCode
 
 __all__ = ["BlockListener", "DistributionIndex", "Entry", "FundRecords", "Shelf"]
@@ -102,43 +104,44 @@ class DistributionIndex:
     def __init__(self, client: Client, on_blocks: BlockListener | None = None) -> None:
         self._client = client
         self._on_blocks = on_blocks
+        self._follower = Follower(client.w3, client.manifest.start_block)
         self._lock = threading.RLock()
         self._reset()
 
     def _reset(self) -> None:
         self._funds: dict[FundCode, FundRecords] = {}
         self._corrections: list[Entry[Record]] = []
-        self._synced_to = self._client.manifest.start_block - 1
-        self._synced_hash: bytes | None = None
+        self._trail: list[Block] = []
 
     @property
     def synced_to(self) -> int:
         """The last block read."""
-        return self._synced_to
+        return self._trail[0].number if self._trail else self._follower.start_block - 1
 
     def refresh(self) -> int:
         """Read the blocks added since the last refresh; return the head now reflected."""
         with self._lock:
-            latest = self._client.w3.eth.get_block("latest")
-            head, head_hash = int(latest["number"]), bytes(latest["hash"])
-            if head == self._synced_to and head_hash == self._synced_hash:
-                return head
-            rebuilt = head < self._synced_to or not self._last_block_unchanged()
-            if rebuilt:
-                self._reset()
-            start = self._synced_to + 1
-            found = self._read(start, head)
-            if self._on_blocks is not None:  # first: if it fails, the range is read again
-                self._on_blocks(start, head, rebuilt)
-            self._apply(found)
-            self._synced_to, self._synced_hash = head, head_hash
-            return head
-
-    def _last_block_unchanged(self) -> bool:
-        if self._synced_hash is None:
-            return True
-        block = self._client.w3.eth.get_block(self._synced_to)
-        return bytes(block["hash"]) == self._synced_hash
+            head = self._follower.head()
+            rebuilt = False
+            while True:
+                try:
+                    step = self._follower.step(self._trail, head)
+                except ReorgTooDeepError:
+                    step = Rollback(None, self.synced_to)
+                if step is None:
+                    return self.synced_to
+                if isinstance(step, Rollback):
+                    self._reset()
+                    rebuilt = True
+                    continue
+                found = self._read(step.first, step.last.number)
+                if not self._follower.unchanged(step):
+                    continue  # replaced while read: the next step rolls back
+                if self._on_blocks is not None:  # first: if it fails, the range is read again
+                    self._on_blocks(step.first, step.last.number, rebuilt)
+                self._apply(found)
+                self._trail = extend(self._trail, step.last, self._follower.reorg_depth)
+                rebuilt = False
 
     def _read(self, start: int, end: int) -> list[tuple[int, int, Record]]:
         """The records of a block range, in chain order (read whole before anything changes)."""
