@@ -111,12 +111,12 @@ class DistributionIndex:
     def _reset(self) -> None:
         self._funds: dict[FundCode, FundRecords] = {}
         self._corrections: list[Entry[Record]] = []
-        self._trail: list[Block] = []
+        self._trail: list[Block] = [self._follower.origin()]
 
     @property
     def synced_to(self) -> int:
         """The last block read."""
-        return self._trail[0].number if self._trail else self._follower.start_block - 1
+        return self._trail[0].number
 
     def refresh(self) -> int:
         """Read the blocks added since the last refresh; return the head now reflected."""

@@ -17,8 +17,9 @@ A reader that reads a span by event logs asks :meth:`Follower.unchanged` before 
 span whose last block changed while it was read is read again at the next step.
 
 The trail of a reader that keeps every block's hash (the indexer) is exact; one that keeps only
-the ends of the spans it took in (:func:`extend`) rolls back to the end of a span, which may be
-further back than the reorganisation went: it reads more again, and loses nothing.
+the ends of the spans it took in (:func:`extend`, starting from :meth:`Follower.origin`) rolls
+back to the end of a span, which may be further back than the reorganisation went: it reads
+more again, and loses nothing.
 """
 
 from __future__ import annotations
@@ -166,13 +167,14 @@ class Follower:
             ReorgTooDeepError: the chain replaced more than ``reorg_depth`` blocks below the
                 position (nothing is to be dropped then).
         """
-        if not trail or self.hash_of(trail[0].number) == trail[0].hash:
+        if not trail or self._kept(trail[0]):
             return None
         position = trail[0]
         floor = position.number - self.reorg_depth
         for older in trail[1:]:
-            if self.hash_of(older.number) == older.hash:
-                return Rollback(older, position.number - older.number)
+            if self._kept(older):
+                before = older.number < self.start_block
+                return Rollback(None if before else older, position.number - older.number)
             if older.number < floor:
                 break
         if floor < self.start_block:
@@ -181,6 +183,17 @@ class Follower:
             f"the chain replaced more than {self.reorg_depth} of the blocks read below "
             f"{position.number} ({position.hash})"
         )
+
+    def origin(self) -> Block:
+        """The trail of a reader that has read nothing: the block before the first followed.
+        A reader that keeps only the ends of its spans starts from it, so that a rollback of
+        its first spans goes back to the start."""
+        return Block(self.start_block - 1, "")
+
+    def _kept(self, block: Block) -> bool:
+        """Whether the chain still has ``block`` (a block before the first followed counts as
+        kept: nothing was read from it)."""
+        return block.number < self.start_block or self.hash_of(block.number) == block.hash
 
     def next_span(self, trail: Sequence[Block], to_block: int | None = None) -> Span | None:
         """The next blocks to read, up to ``to_block`` at most; None when there are none yet."""

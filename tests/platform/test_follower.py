@@ -101,12 +101,26 @@ def test_step__coarse_trail__rolls_back_to_the_end_of_an_earlier_span(
     mine(isolated, 30)
     head = reader.w3.eth.block_number
     follower = Follower(reader.w3, head - 29, reorg_depth=5, max_blocks=10)
-    trail: list[Block] = []
+    trail = [follower.origin()]
     while (span := follower.next_span(trail)) is not None:
         trail = extend(trail, span.last, follower.reorg_depth)
     assert [b.number for b in trail] == [head, head - 10], "the position and one end below"
     rpc(isolated.url, "anvil_reorg", 3, [])
     assert follower.step(trail) == Rollback(trail[1], 10)
+
+
+def test_step__coarse_trail_first_span_replaced__rolls_back_to_the_start(
+    isolated: Node, reader: Client
+) -> None:
+    mine(isolated, 20)
+    head = reader.w3.eth.block_number
+    follower = Follower(reader.w3, head - 19, reorg_depth=5)
+    first = follower.next_span([follower.origin()])
+    assert first is not None and first.last.number == head
+    trail = extend([follower.origin()], first.last, follower.reorg_depth)
+    assert follower.step(trail) is None
+    rpc(isolated.url, "anvil_reorg", 2, [])
+    assert follower.step(trail) == Rollback(None, 20)
 
 
 def test_extend__keeps_the_depth_and_one_block_below() -> None:
