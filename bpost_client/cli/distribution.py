@@ -104,6 +104,13 @@ def distribution_subscribe(ctx: Context, funds: tuple[str, ...], stop: bool) -> 
 @click.option("--confirmations", type=click.IntRange(0, 1000), default=1, show_default=True)
 @click.option("--poll", type=click.FloatRange(0.05, 3600), default=2.0, show_default=True)
 @click.option("--max-blocks", type=click.IntRange(1, 100_000), default=5_000, show_default=True)
+@click.option(
+    "--reorg-depth",
+    type=click.IntRange(0, 10_000),
+    default=12,
+    show_default=True,
+    help="The most delivered blocks a reorganisation may replace; deeper stops the watcher.",
+)
 @click.option("--no-ack", is_flag=True, help="Do not acknowledge receipt on chain.")
 @click.option("--until-head", is_flag=True, help="Stop once caught up with the chain.")
 @pass_context
@@ -115,6 +122,7 @@ def distribution_watch(
     confirmations: int,
     poll: float,
     max_blocks: int,
+    reorg_depth: int,
     no_ack: bool,
     until_head: bool,
 ) -> None:
@@ -128,6 +136,7 @@ def distribution_watch(
         confirmations=confirmations,
         max_blocks=max_blocks,
         acknowledge=not no_ack,
+        reorg_depth=reorg_depth,
     )
     watcher = Watcher(client, config)
     until = client.w3.eth.block_number - confirmations if until_head else None

@@ -4,6 +4,7 @@ duplicate."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -19,8 +20,10 @@ from bpost_client.distribution.feed import Delivery
 from bpost_client.distribution.standard import standard_json
 from bpost_client.distribution.standard.convert import read
 from bpost_client.distribution.watcher import WatchConfig, Watcher
+from bpost_client.exceptions import ConfigError
+from bpost_client.platform.follower import ReorgTooDeepError, Rollback
 from bpost_client.platform.signers import dev_account
-from tests.conftest import Node
+from tests.conftest import Node, rpc
 from tests.distribution.test_navs import records
 
 DISTRIBUTOR = "3538000KANDABANK0193"
@@ -130,6 +133,87 @@ def test_watch__dies_after_writing__resumes_the_same_range_once(
     assert sorted((r.fund, r.date) for r in got) == sorted(
         (f, d) for f in nav_funds[:2] for d in (DAY1, DAY2)
     )
+
+
+def test_watch__delivered_blocks_replaced__files_set_aside_and_delivered_anew(
+    isolated: Node, asset_manager: Client, distributor: Client, nav_funds: list[str], tmp_path: Path
+) -> None:
+    navs.publish_navs(asset_manager, records(nav_funds, DAY1))
+    rollbacks: list[Rollback] = []
+    config = WatchConfig(tmp_path / "cp.json", tmp_path / "out", "json", confirmations=0)
+    first = Watcher(distributor, config, on_rollback=rollbacks.append)
+    assert first.step() is not None
+    kept_files = sorted(p.name for p in (tmp_path / "out").glob("*.json"))
+    fork = rpc(isolated.url, "evm_snapshot")
+    navs.publish_navs(asset_manager, records(nav_funds, DAY2, 10_100))
+    assert first.step() is not None
+    replaced_to = first.checkpoint.processed_to
+    [replaced_file] = sorted({p.name for p in (tmp_path / "out").glob("*.json")} - set(kept_files))
+
+    rpc(isolated.url, "evm_revert", fork)  # the second range and its receipt are gone
+    for client in (asset_manager, distributor):
+        client.sender.resync_nonce()
+    navs.publish_navs(asset_manager, records(nav_funds, DAY2, 10_200))
+    navs.publish_navs(asset_manager, records(nav_funds, THANKSGIVING, 10_300))
+    resumed = Watcher(distributor, config, on_rollback=rollbacks.append)  # from the checkpoint
+    resumed.run(poll_seconds=0.01, until_block=distributor.w3.eth.block_number)
+
+    [rollback] = rollbacks
+    assert rollback.to is not None and rollback.to.number < replaced_to
+    assert (tmp_path / "out" / "replaced" / replaced_file).exists()
+    assert not (tmp_path / "out" / replaced_file).exists()
+    got = delivered(tmp_path / "out")
+    assert sorted((r.fund, r.date, r.nav_per_10000_units) for r in got) == sorted(
+        (f, day, base + i)
+        for day, base in ((DAY1, 10_000), (DAY2, 10_200), (THANKSGIVING, 10_300))
+        for i, f in enumerate(nav_funds[:2])
+    ), "the replaced NAVs are not delivered; their replacements are, once"
+    receipts = subscriptions.receipts(distributor, DISTRIBUTOR)
+    assert [r.records for r in receipts] == [2, 4]
+    assert receipts[1].from_block == rollback.to.number + 1
+    assert subscriptions.received_up_to(distributor, DISTRIBUTOR) == resumed.checkpoint.processed_to
+
+
+def test_watch__replaced_deeper_than_the_depth__refused_and_checkpoint_kept(
+    isolated: Node, asset_manager: Client, distributor: Client, nav_funds: list[str], tmp_path: Path
+) -> None:
+    fork = rpc(isolated.url, "evm_snapshot")
+    navs.publish_navs(asset_manager, records(nav_funds, DAY1))
+    navs.publish_navs(asset_manager, records(nav_funds, DAY2))
+    config = WatchConfig(  # a trail of the last range and the one below
+        tmp_path / "cp.json", tmp_path / "out", confirmations=0, max_blocks=1, reorg_depth=0
+    )
+    follower = Watcher(distributor, config)
+    follower.run(poll_seconds=0.01, until_block=distributor.w3.eth.block_number)
+    saved = config.checkpoint.read_bytes()
+    rpc(isolated.url, "evm_revert", fork)
+    rpc(isolated.url, "anvil_mine", "0x5")
+    with pytest.raises(ReorgTooDeepError, match="start from a new checkpoint file"):
+        Watcher(distributor, config).step()
+    assert config.checkpoint.read_bytes() == saved
+
+
+def test_watch__checkpoint_of_another_chain__refused_in_words(
+    distributor: Client, tmp_path: Path
+) -> None:
+    checkpoint = tmp_path / "cp.json"
+    head = distributor.w3.eth.block_number
+    checkpoint.write_text(
+        json.dumps(
+            {
+                "chain_id": distributor.chain_id,
+                "lei": DISTRIBUTOR,
+                "processed_to": head + 1_000,
+                "acknowledged_to": head + 1_000,
+            }
+        )
+    )
+    config = WatchConfig(checkpoint, tmp_path / "out", "json", confirmations=0)
+    with pytest.raises(ConfigError, match="past the chain's head: it is of another chain"):
+        Watcher(distributor, config)
+    checkpoint.write_text(checkpoint.read_text().replace("}", ', "trail": [[1, "0x01"]]}'))
+    with pytest.raises(ConfigError, match="its trail ends at block 1"):
+        Watcher(distributor, config)
 
 
 def test_watch_process__killed_mid_stream__restarted__every_record_once(
