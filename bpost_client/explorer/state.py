@@ -11,18 +11,16 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from bpost_client.api.auth import Authenticator, Clock
 from bpost_client.client import Client
 from bpost_client.contracts import load_sources, masked_code_hash
 from bpost_client.explorer.names import NameBook
-from bpost_client.indexer.schema import checkpoint
+from bpost_client.indexer.schema import IndexCheckpoint, read_checkpoint
 
 __all__ = [
     "HEAD_SECONDS",
-    "Checkpoint",
     "CodeCheck",
     "Db",
     "Explorer",
@@ -33,15 +31,6 @@ __all__ = [
 
 HEAD_SECONDS = 2.0
 """How long the chain's head block number is reused before the node is asked again."""
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """The index's position: the last block indexed, and the deployment's first block."""
-
-    block_number: int
-    block_hash: str
-    start_block: int
 
 
 @dataclass(frozen=True)
@@ -91,12 +80,9 @@ class Explorer:
         return number
 
     @staticmethod
-    def checkpoint(conn: Connection) -> Checkpoint | None:
+    def checkpoint(conn: Connection) -> IndexCheckpoint | None:
         """The index's checkpoint, or None while the index is empty."""
-        row = conn.execute(
-            select(checkpoint.c.block_number, checkpoint.c.block_hash, checkpoint.c.start_block)
-        ).first()
-        return None if row is None else Checkpoint(int(row[0]), str(row[1]), int(row[2]))
+        return read_checkpoint(conn)
 
     def names(self, conn: Connection | None = None) -> NameBook:
         """The name book at the index's checkpoint, loaded again only when the checkpoint

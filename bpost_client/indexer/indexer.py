@@ -36,6 +36,7 @@ from bpost_client.indexer.schema import (
     checkpoint,
     create_schema,
     events,
+    read_checkpoint,
     records,
     transactions,
 )
@@ -164,22 +165,23 @@ class Indexer:
 
     def _check_owner(self) -> None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(checkpoint.c.chain_id, checkpoint.c.start_block)).first()
-        if row is not None and tuple(row) != (self.client.chain_id, self.start_block):
+            found = read_checkpoint(conn)
+        if found is not None and (found.chain_id, found.start_block) != (
+            self.client.chain_id,
+            self.start_block,
+        ):
             raise ConfigError(
-                f"the database {self.engine.url.render_as_string()} indexes chain {row[0]} from "
-                f"block {row[1]}, not chain {self.client.chain_id} from block {self.start_block}: "
-                "use another database"
+                f"the database {self.engine.url.render_as_string()} indexes chain "
+                f"{found.chain_id} from block {found.start_block}, not chain "
+                f"{self.client.chain_id} from block {self.start_block}: use another database"
             )
 
     def _position(self, conn: Connection | None = None) -> Block | None:
-        query = select(checkpoint.c.block_number, checkpoint.c.block_hash)
         if conn is None:
             with self.engine.connect() as own:
-                row = own.execute(query).first()
-        else:
-            row = conn.execute(query).first()
-        return None if row is None else Block(int(row[0]), str(row[1]))
+                return self._position(own)
+        found = read_checkpoint(conn)
+        return None if found is None else Block(found.block_number, found.block_hash)
 
     def status(self) -> IndexStatus:
         """The database's row counts and checkpoint."""

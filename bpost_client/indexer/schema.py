@@ -11,6 +11,7 @@ hashes and addresses are 0x-hex text; arguments are JSON objects whose integers 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,15 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    select,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from bpost_client.platform.chain import ChainConfig
 
 __all__ = [
     "DEFAULT_DATA_DIR",
+    "IndexCheckpoint",
     "blocks",
     "checkpoint",
     "create_schema",
@@ -42,6 +45,7 @@ __all__ = [
     "events",
     "metadata",
     "open_engine",
+    "read_checkpoint",
     "records",
     "transactions",
 ]
@@ -142,6 +146,32 @@ checkpoint = Table(
     Column("block_number", BigInteger, nullable=False),
     Column("block_hash", HASH, nullable=False),
 )
+
+
+@dataclass(frozen=True)
+class IndexCheckpoint:
+    """The index's checkpoint: the chain and first block it belongs to, the last block indexed
+    and its hash."""
+
+    chain_id: int
+    start_block: int
+    block_number: int
+    block_hash: str
+
+
+def read_checkpoint(conn: Connection) -> IndexCheckpoint | None:
+    """The index's checkpoint, or None while the index is empty."""
+    row = conn.execute(
+        select(
+            checkpoint.c.chain_id,
+            checkpoint.c.start_block,
+            checkpoint.c.block_number,
+            checkpoint.c.block_hash,
+        )
+    ).first()
+    if row is None:
+        return None
+    return IndexCheckpoint(int(row[0]), int(row[1]), int(row[2]), str(row[3]))
 
 
 def default_database_url(data_dir: Path = DEFAULT_DATA_DIR) -> str:
