@@ -22,6 +22,7 @@ from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
 from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.distribution.merkle import merkle_proof, nav_leaf
+from bpost_client.distribution.projection import U40, U64, NavWord, nav_word
 from bpost_client.identifiers import (
     bytes32_from_ascii,
     check_fund_code,
@@ -56,8 +57,6 @@ CONTRACT = "DistributionRegistry"
 MAX_NAVS = 8192
 MAX_PROFILES = 128
 MAX_CORRECTIONS = 64
-_JUMP = 1 << 200
-_U40, _U64 = 2**40 - 1, 2**64 - 1
 
 
 def serial_of(code: str) -> int:
@@ -110,10 +109,10 @@ class NavRecord:
 
     def __post_init__(self) -> None:
         check_fund_code(self.fund)
-        if not 0 < self.nav <= _U40:
+        if not 0 < self.nav <= U40:
             raise ValueError(f"{self.fund} {self.day}: the NAV must be 1 to 2^40-1 yen")
         for name, value in (("net assets", self.net_assets), ("units", self.units)):
-            if not 0 <= value <= _U64:
+            if not 0 <= value <= U64:
                 raise ValueError(f"{self.fund} {self.day}: {name} must be 0 to 2^64-1")
 
     @property
@@ -145,23 +144,19 @@ class NavRecord:
 
 def pack_nav(record: NavRecord) -> int:
     """A record as one word of ``publishNavs``."""
-    return (
-        record.serial
-        | record.nav << 32
-        | record.net_assets << 72
-        | record.units << 136
-        | (_JUMP if record.confirm_jump else 0)
-    )
+    fields = (record.serial, record.nav, record.net_assets, record.units, record.confirm_jump)
+    return NavWord(*fields).packed()
 
 
 def _unpack(word: int, day: date) -> NavRecord:
+    fields = nav_word(word)
     return NavRecord(
-        fund=fund_code(word & 0xFFFFFFFF),
+        fund=fund_code(fields.serial),
         day=day,
-        nav=word >> 32 & _U40,
-        net_assets=word >> 72 & _U64,
-        units=word >> 136 & _U64,
-        confirm_jump=bool(word & _JUMP),
+        nav=fields.nav,
+        net_assets=fields.net_assets,
+        units=fields.units,
+        confirm_jump=fields.confirm_jump,
     )
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.explorer.domain.store import Row, day, keys_of, lei, rows_by_ref, rows_of
+from bpost_client.distribution.projection import fold_navs
+from bpost_client.explorer.domain.store import Row, day, keys_of, rows_by_ref, rows_of
 from bpost_client.registry.projection import FundState, fold_fund
 
 __all__ = ["Code", "Fund", "FundSummary", "Nav", "Notice", "fund_list", "load_fund"]
@@ -64,31 +65,17 @@ class Fund(FundState[Row]):
 
 
 def _navs(rows: list[Row]) -> list[Nav]:
-    by_day: dict[date, Nav] = {}
-    confirmed: dict[date, str] = {}
-    for row in rows:
-        data = row.data
-        when = day(data["date"])
-        if when is None:
-            continue
-        if row.event == "NavsPublished":
-            record = data
-        elif row.event == "NavCorrected":
-            record = data["current"]
-        else:  # NavConfirmed
-            confirmed[when] = lei(data["trustee"])
-            continue
-        by_day[when] = Nav(
-            day=when,
-            nav=int(record["nav"]),
-            net_assets=int(record["netAssets"]),
-            units=int(record["units"]),
-            version=int(record["version"]),
-            transaction=row.transaction_hash,
-        )
     return [
-        Nav(**{**nav.__dict__, "confirmed_by": confirmed.get(when, "")})
-        for when, nav in sorted(by_day.items())
+        Nav(
+            s.day,
+            s.nav,
+            s.net_assets,
+            s.units,
+            s.version,
+            s.record.transaction_hash,
+            s.confirmed_by,
+        )
+        for s in fold_navs(rows)
     ]
 
 
