@@ -37,9 +37,10 @@ __all__ = [
     "with_event",
 ]
 
-MAX_PROJECTED_WORDS = 4096
-"""The most packed words of one call or event expanded into records (a call the chain accepted
-holds fewer)."""
+MAX_PROJECTED_WORDS = 8192
+"""The most packed words of one call or event expanded into records: the most any contract
+accepts in one call (``DistributionRegistry.MAX_NAVS``; ``PriceFeed.MAX_WORDS`` is 1,024), so
+no accepted batch is cut short."""
 
 _ROLE_NAMES = {"0x" + role.id.hex(): role.value for role in Role}
 _PRINTABLE = re.compile(r"[\x20-\x7e]*$")
@@ -200,11 +201,14 @@ def records_of(
     projectors: Mapping[tuple[str, str], Projector],
     events: Iterable[str],
     where: Mapping[str, Any] | None = None,
+    from_block: int | None = None,
+    to_block: int | None = None,
 ) -> list[Entry]:
     """The records of ``contract``'s ``events`` in chain order, read from the node and decoded
     and projected exactly as the index does (the transaction's sender is not read: ``sender``
     is empty). ``where`` keeps the logs whose indexed arguments have these values (an event
-    that does not index one of them is an error).
+    that does not index one of them is an error). The blocks read are ``from_block`` (default:
+    the deployment's first) to ``to_block`` (default: the head).
 
     Raises:
         ValueError: an event of ``where`` does not index one of its arguments.
@@ -217,7 +221,8 @@ def records_of(
 
     decoder = Decoder(client.manifest)
     address = client.manifest.address(contract)
-    head = client.w3.eth.block_number
+    first = client.manifest.start_block if from_block is None else from_block
+    last = client.w3.eth.block_number if to_block is None else to_block
     abis = {item["name"]: item for item in load_abi(contract) if item.get("type") == "event"}
     found: list[Entry] = []
     for name in events:
@@ -232,7 +237,7 @@ def records_of(
             topics.append(None if value is None else "0x" + encode([kind], [value]).hex())
         while topics and topics[-1] is None:
             topics.pop()
-        for log in _paged_logs(client, address, topics, head):
+        for log in _paged_logs(client, address, topics, first, last):
             decoded = decoder.log(address, list(log["topics"]), bytes(log["data"]))
             projector = projectors.get((contract, decoded.event or ""))
             if projector is None:
@@ -249,14 +254,16 @@ def records_of(
     return sorted(found, key=lambda e: (e.block_number, e.log_index))
 
 
-def _paged_logs(client: Client, address: str, topics: list[Any], head: int) -> Iterator[Any]:
-    """The logs from the deployment's first block to ``head``, ``DEFAULT_PAGE`` blocks an
-    ``eth_getLogs`` request, so each answer stays within what nodes allow."""
+def _paged_logs(
+    client: Client, address: str, topics: list[Any], first: int, last: int
+) -> Iterator[Any]:
+    """The logs from block ``first`` to ``last``, ``DEFAULT_PAGE`` blocks an ``eth_getLogs``
+    request, so each answer stays within what nodes allow."""
     from bpost_client.platform.events import DEFAULT_PAGE
 
-    start = client.manifest.start_block
-    while start <= head:
-        end = min(start + DEFAULT_PAGE - 1, head)
+    start = first
+    while start <= last:
+        end = min(start + DEFAULT_PAGE - 1, last)
         query = {"address": address, "fromBlock": start, "toBlock": end, "topics": topics}
         yield from client.w3.eth.get_logs(query)  # type: ignore[arg-type]
         start = end + 1
