@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 from web3.contract import Contract
@@ -22,7 +23,7 @@ from bpost_client._utils.batching import sized_batches
 from bpost_client.client import Client
 from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.distribution.merkle import merkle_proof, nav_leaf
-from bpost_client.distribution.projection import U40, U64, NavWord, nav_word
+from bpost_client.distribution.projection import PROJECTORS, U40, U64, NavWord
 from bpost_client.identifiers import (
     bytes32_from_ascii,
     check_fund_code,
@@ -30,7 +31,7 @@ from bpost_client.identifiers import (
     fixed_code,
     fund_code,
 )
-from bpost_client.platform.events import iter_events
+from bpost_client.platform.projection import Entry, hex_text, records_of
 from bpost_client.types import FundCode
 
 __all__ = [
@@ -148,18 +149,6 @@ def pack_nav(record: NavRecord) -> int:
     return NavWord(*fields).packed()
 
 
-def _unpack(word: int, day: date) -> NavRecord:
-    fields = nav_word(word)
-    return NavRecord(
-        fund=fund_code(fields.serial),
-        day=day,
-        nav=fields.nav,
-        net_assets=fields.net_assets,
-        units=fields.units,
-        confirm_jump=fields.confirm_jump,
-    )
-
-
 def set_profiles(client: Client, codes: Sequence[str], profile: Profile) -> list[TxReceipt]:
     """Give funds of the signer's asset manager the same distribution profile."""
     registry = client.contract(CONTRACT)
@@ -271,24 +260,38 @@ def nav_batches(
     client: Client, from_block: int | None = None, to_block: int | None = None
 ) -> list[NavBatch]:
     """The NAV batches published in a block range (default: since deployment), in order."""
-    registry = client.contract(CONTRACT)
-    start = client.manifest.start_block if from_block is None else from_block
+    entries = records_of(
+        client, CONTRACT, PROJECTORS, ["NavsPublished"], None, from_block, to_block
+    )
     found = []
-    for log in iter_events(registry, "NavsPublished", start, to_block):
-        args = log["args"]
-        day = day_from_int(int(args["date"]))
+    for (block, log_index), group in groupby(entries, key=lambda e: (e.block_number, e.log_index)):
+        rows = list(group)
+        first = rows[0].data
+        day = day_from_int(int(first["date"]))
         found.append(
             NavBatch(
-                batch_id=int(args["batchId"]),
+                batch_id=int(first["batchId"]),
                 day=day,
-                root=bytes(args["root"]),
-                publisher=bytes(args["publisher"]).decode("ascii"),
-                records=tuple(_unpack(int(w), day) for w in args["records"]),
-                block=int(log["blockNumber"]),
-                log_index=int(log["logIndex"]),
+                root=bytes.fromhex(str(first["root"])[2:]),
+                publisher=hex_text(first["publisher"]),
+                records=tuple(_published(row, day) for row in rows),
+                block=block,
+                log_index=log_index,
             )
         )
     return found
+
+
+def _published(entry: Entry, day: date) -> NavRecord:
+    """A NAV of a batch as its record holds it."""
+    return NavRecord(
+        fund=FundCode(entry.record.key),
+        day=day,
+        nav=int(entry.data["nav"]),
+        net_assets=int(entry.data["netAssets"]),
+        units=int(entry.data["units"]),
+        confirm_jump=bool(entry.data["confirmJump"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -331,18 +334,17 @@ def nav_corrections(
     client: Client, from_block: int | None = None, to_block: int | None = None
 ) -> list[NavChange]:
     """The NAV corrections of a block range (default: since deployment), in chain order."""
-    registry = client.contract(CONTRACT)
-    start = client.manifest.start_block if from_block is None else from_block
+    entries = records_of(client, CONTRACT, PROJECTORS, ["NavCorrected"], None, from_block, to_block)
     return [
         NavChange(
-            previous=_record(log["args"]["previous"]),
-            current=_record(log["args"]["current"]),
-            reason=str(log["args"]["reason"]),
-            publisher=bytes(log["args"]["publisher"]).decode("ascii"),
-            block=int(log["blockNumber"]),
-            log_index=int(log["logIndex"]),
+            previous=_record(entry.data["previous"]),
+            current=_record(entry.data["current"]),
+            reason=str(entry.data["reason"]),
+            publisher=hex_text(entry.data["publisher"]),
+            block=entry.block_number,
+            log_index=entry.log_index,
         )
-        for log in iter_events(registry, "NavCorrected", start, to_block)
+        for entry in entries
     ]
 
 

@@ -16,8 +16,9 @@ from web3.types import TxReceipt
 from bpost_client.client import Client
 from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.distribution.navs import serial_of
+from bpost_client.distribution.projection import PROJECTORS
 from bpost_client.identifiers import fixed_code, fund_code
-from bpost_client.platform.events import iter_events
+from bpost_client.platform.projection import hex_text, records_of
 from bpost_client.reference.calendars import Calendar
 from bpost_client.types import FundCode
 
@@ -213,7 +214,7 @@ def _non_application_day(raw: Any) -> NonApplicationNotice:
         fund=fund_code(int(raw["serial"])),
         day=day_from_int(int(raw["date"])),
         reason=Reason(int(raw["reason"])),
-        market=bytes(raw["market"]).rstrip(b"\0").decode("ascii"),
+        market=hex_text(raw["market"]),
         note=str(raw["note"]),
         cancelled=bool(raw["cancelled"]),
         version=int(raw["version"]),
@@ -225,7 +226,7 @@ def _report(raw: Any) -> ReportNotice:
         fund=fund_code(int(raw["serial"])),
         period=int(raw["period"]),
         day=day_from_int(int(raw["date"])),
-        content_hash=bytes(raw["contentHash"]),
+        content_hash=bytes.fromhex(str(raw["contentHash"]).removeprefix("0x")),
         location=str(raw["location"]),
         format=str(raw["format"]),
         version=int(raw["version"]),
@@ -243,31 +244,20 @@ def notice_changes(
     client: Client, from_block: int | None = None, to_block: int | None = None
 ) -> list[NoticeChange]:
     """Every record published or corrected in a block range, in chain order."""
-    contract = client.contract(CONTRACT)
-    start = client.manifest.start_block if from_block is None else from_block
-    last = client.w3.eth.block_number if to_block is None else to_block
+    events = [f"{name}{change}" for name in _EVENTS for change in ("Published", "Corrected")]
     changes = []
-    for name, parse in _EVENTS.items():
-        for log in iter_events(contract, f"{name}Published", start, last):
-            args = log["args"]
-            changes.append(
-                NoticeChange(
-                    parse(args["record"]),
-                    int(log["blockNumber"]),
-                    int(log["logIndex"]),
-                    bytes(args["publisher"]).decode("ascii"),
-                )
+    for entry in records_of(client, CONTRACT, PROJECTORS, events, None, from_block, to_block):
+        data = entry.data
+        parse = _EVENTS[entry.event.removesuffix("Published").removesuffix("Corrected")]
+        corrected = entry.event.endswith("Corrected")
+        changes.append(
+            NoticeChange(
+                parse(data["current" if corrected else "record"]),
+                entry.block_number,
+                entry.log_index,
+                hex_text(data["publisher"]),
+                previous=parse(data["previous"]) if corrected else None,
+                reason=str(data["reason"]) if corrected else "",
             )
-        for log in iter_events(contract, f"{name}Corrected", start, last):
-            args = log["args"]
-            changes.append(
-                NoticeChange(
-                    parse(args["current"]),
-                    int(log["blockNumber"]),
-                    int(log["logIndex"]),
-                    bytes(args["publisher"]).decode("ascii"),
-                    previous=parse(args["previous"]),
-                    reason=str(args["reason"]),
-                )
-            )
-    return sorted(changes, key=lambda c: (c.block, c.log_index))
+        )
+    return changes

@@ -79,6 +79,8 @@ def _navs(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Itera
                 "units": str(word.units),
                 "version": 1,
                 "publisher": args["publisher"],
+                "root": args["root"],
+                "confirmJump": word.confirm_jump,
             }
             yield Record("nav", _serial_fund(word.serial), None, data)
         return

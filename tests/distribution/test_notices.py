@@ -52,6 +52,17 @@ def test_distribution_and_report__published_then_corrected(
     assert correction.record == notices.DistributionNotice(fund, date(2026, 7, 15), 12, 160, 2)
 
 
+def test_notice_changes__text_that_looks_like_hex__read_back_as_written(
+    asset_manager: Client, nav_funds: list[str]
+) -> None:
+    day = notices.NonApplicationNotice(
+        nav_funds[0], date(2026, 12, 25), notices.Reason.OTHER, note="0x1f closure"
+    )
+    report = notices.ReportNotice(nav_funds[0], 12, date(2026, 8, 20), REPORT, "0xdead", "0x")
+    notices.publish(asset_manager, [day, report])
+    assert [c.record for c in notices.notice_changes(asset_manager)] == [day, report]
+
+
 def test_distribution__not_a_closing_date__refused(
     asset_manager: Client, nav_funds: list[str]
 ) -> None:
