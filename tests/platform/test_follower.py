@@ -4,6 +4,8 @@ depth, and the trails kept by readers that store only the ends of their spans.""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bpost_client.client import Client
@@ -25,7 +27,11 @@ def mine(node: Node, blocks: int) -> None:
     """``blocks`` blocks of a transfer each (so a block replaced by an empty one is another)."""
     first, second = rpc(node.url, "eth_accounts")[:2]
     for _ in range(blocks):
-        rpc(node.url, "eth_sendTransaction", {"from": first, "to": second, "value": "0x1"})
+        sent = rpc(node.url, "eth_sendTransaction", {"from": first, "to": second, "value": "0x1"})
+        deadline = time.monotonic() + 10
+        while rpc(node.url, "eth_getTransactionReceipt", sent) is None:  # mined: the head moved
+            assert time.monotonic() < deadline, f"{sent} was not mined"
+            time.sleep(0.01)
 
 
 def trail_to(follower: Follower, last: int, first: int) -> list[Block]:
