@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from bpost_client.exceptions import RowError
+from bpost_client.io.tables import FIRST_DATA_ROW
 
-__all__ = ["Cells", "split_list"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Cells", "parse_rows", "split_list"]
 
 T = TypeVar("T")
 
@@ -48,3 +52,28 @@ class Cells:
     def fail(self, column: str, reason: str) -> None:
         """Record a refusal of ``column``."""
         self.errors.append(RowError(self.row, column, reason))
+
+
+def parse_rows(
+    frame: pd.DataFrame,
+    required: Iterable[str],
+    columns: Sequence[str],
+    parse: Callable[[Cells], T | None],
+) -> tuple[list[T], list[RowError]]:
+    """What ``parse`` makes of the cells of ``columns`` in each record of ``frame`` (numbered as
+    spreadsheet rows: the header is row 1) where it makes something, and every error the cells
+    collected; only an error per column of ``required`` that ``frame`` lacks, if any."""
+    missing = [
+        RowError(1, c, "required column missing") for c in required if c not in frame.columns
+    ]
+    if missing:
+        return [], missing
+    found: list[T] = []
+    errors: list[RowError] = []
+    for offset, record in enumerate(frame.to_dict(orient="records")):
+        cells = Cells(offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, columns)
+        value = parse(cells)
+        errors.extend(cells.errors)
+        if value is not None:
+            found.append(value)
+    return found, errors

@@ -22,8 +22,8 @@ import pandas as pd
 from bpost_client.client import Client
 from bpost_client.exceptions import BPostError, RowError
 from bpost_client.identifiers import check_isin, fixed_code
-from bpost_client.io.cells import Cells
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
+from bpost_client.io.cells import Cells, parse_rows
+from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.reference.calendars import Calendar, load_calendar
 from bpost_client.reference.dividends import (
@@ -93,16 +93,9 @@ def _currency(text: str) -> str:
 def validate_dividend_table(frame: pd.DataFrame) -> tuple[list[DividendRow], list[RowError]]:
     """The rows of a dividend table whose cells are valid and an error for every bad cell (no
     chain access)."""
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        return [], [RowError(1, c, "required column missing") for c in missing]
-    rows: list[DividendRow] = []
-    errors: list[RowError] = []
     seen: dict[tuple[str, date], int] = {}
-    for offset, record in enumerate(frame.to_dict(orient="records")):
-        cells = Cells(
-            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, DIVIDEND_COLUMNS
-        )
+
+    def row(cells: Cells) -> DividendRow | None:
         isin = cells.get("isin", check_isin)
         record_date = cells.get("record_date", parse_date)
         ex_date = cells.get("ex_date", parse_date, required=False)
@@ -130,22 +123,20 @@ def validate_dividend_table(frame: pd.DataFrame) -> tuple[list[DividendRow], lis
             or currency is None
             or status is None
         ):
-            errors.extend(cells.errors)
-            continue
-        rows.append(
-            DividendRow(
-                cells.row,
-                isin,
-                record_date,
-                ex_date,
-                payment_date,
-                amount,
-                currency,
-                status,
-                cells.text["reason"],
-            )
+            return None
+        return DividendRow(
+            cells.row,
+            isin,
+            record_date,
+            ex_date,
+            payment_date,
+            amount,
+            currency,
+            status,
+            cells.text["reason"],
         )
-    return rows, errors
+
+    return parse_rows(frame, REQUIRED, DIVIDEND_COLUMNS, row)
 
 
 def _tokyo_calendar(client: Client, cache: dict[str, Calendar | None]) -> Calendar | None:

@@ -22,8 +22,8 @@ import pandas as pd
 from bpost_client.client import Client
 from bpost_client.exceptions import BPostError, RowError
 from bpost_client.identifiers import check_isin
-from bpost_client.io.cells import Cells
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
+from bpost_client.io.cells import Cells, parse_rows
+from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.reference import prices
 from bpost_client.reference.calendars import Calendar, load_calendar
@@ -69,22 +69,14 @@ def _parse(frame: pd.DataFrame) -> tuple[list[_Checked], list[RowError]]:
     """The (row, day, ISIN) of every row whose day and ISIN are valid, with its PriceRow when
     the whole row is (the day and ISIN are checked against the chain even when the close is bad,
     so that a row shows all its errors), and an error for every bad cell."""
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        return [], [RowError(1, c, "required column missing") for c in missing]
-    checked: list[_Checked] = []
-    errors: list[RowError] = []
     seen: dict[tuple[date, str], int] = {}
-    for offset, record in enumerate(frame.to_dict(orient="records")):
-        cells = Cells(
-            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, PRICE_COLUMNS
-        )
+
+    def check(cells: Cells) -> _Checked | None:
         day = cells.get("date", parse_date)
         isin = cells.get("isin", check_isin)
         close = cells.get("close", prices.to_units)
         if day is None or isin is None:
-            errors.extend(cells.errors)
-            continue
+            return None
         if (day, isin) in seen:
             cells.fail(
                 "isin", f"a second close of {isin} on {day} (first in row {seen[day, isin]})"
@@ -93,9 +85,9 @@ def _parse(frame: pd.DataFrame) -> tuple[list[_Checked], list[RowError]]:
         row = None
         if close is not None and not cells.errors:
             row = PriceRow(cells.row, day, isin, close, cells.text["reason"])
-        checked.append(((cells.row, day, isin), row))
-        errors.extend(cells.errors)
-    return checked, errors
+        return (cells.row, day, isin), row
+
+    return parse_rows(frame, REQUIRED, PRICE_COLUMNS, check)
 
 
 def _chain_today(client: Client) -> date:

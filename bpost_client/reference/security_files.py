@@ -12,8 +12,7 @@ import pandas as pd
 from bpost_client.client import Client
 from bpost_client.exceptions import RowError
 from bpost_client.identifiers import check_isin, fixed_code
-from bpost_client.io.cells import Cells
-from bpost_client.io.tables import FIRST_DATA_ROW
+from bpost_client.io.cells import Cells, parse_rows
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.reference.securities import Security, list_securities, register_securities
 
@@ -43,17 +42,10 @@ def validate_security_table(
     frame: pd.DataFrame,
 ) -> tuple[list[tuple[int, Security]], list[RowError]]:
     """The valid rows of a security table (row number, security) and an error per bad cell."""
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        return [], [RowError(1, c, "required column missing") for c in missing]
-    rows: list[tuple[int, Security]] = []
-    errors: list[RowError] = []
     seen: dict[str, int] = {}
     local_seen: dict[tuple[str, str], int] = {}
-    for offset, record in enumerate(frame.to_dict(orient="records")):
-        cells = Cells(
-            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, SECURITY_COLUMNS
-        )
+
+    def row(cells: Cells) -> tuple[int, Security] | None:
         isin = cells.get("isin", check_isin)
         name = cells.get("name", str)
         market = cells.get("market", _code(4, "market"))
@@ -68,10 +60,10 @@ def validate_security_table(
                 cells.fail("local_code", f"repeats row {local_seen[market, local]} in {market}")
             local_seen.setdefault((market, local), cells.row)
         if cells.errors or isin is None or name is None or market is None or currency is None:
-            errors.extend(cells.errors)
-            continue
-        rows.append((cells.row, Security(isin, name, market, currency, local)))
-    return rows, errors
+            return None
+        return cells.row, Security(isin, name, market, currency, local)
+
+    return parse_rows(frame, REQUIRED, SECURITY_COLUMNS, row)
 
 
 def _plan(client: Client, rows: list[tuple[int, Security]], report: UploadReport[Security]) -> None:

@@ -26,8 +26,8 @@ import pandas as pd
 from bpost_client.client import Client
 from bpost_client.exceptions import RowError
 from bpost_client.identifiers import check_giin, check_lei
-from bpost_client.io.cells import Cells, split_list
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
+from bpost_client.io.cells import Cells, parse_rows, split_list
+from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadOptions, UploadReport, run_upload
 from bpost_client.platform.confidential import NotEntitledError
 from bpost_client.registry.corporate import (
@@ -103,15 +103,9 @@ def _hashes(text: str) -> tuple[bytes, ...]:
 
 def validate_corporate_table(frame: pd.DataFrame) -> tuple[list[CorporateRow], list[RowError]]:
     """The valid rows and an error for every bad cell (no chain access)."""
-    rows: list[CorporateRow] = []
-    errors: list[RowError] = []
-    if "lei" not in frame.columns:
-        return [], [RowError(1, "lei", "required column missing")]
     seen: dict[str, int] = {}
-    for offset, record in enumerate(frame.to_dict(orient="records")):
-        cells = Cells(
-            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, EXPORT_COLUMNS
-        )
+
+    def row(cells: Cells) -> CorporateRow | None:
         lei = cells.get("lei", check_lei)
         address = cells.get("registered_address", str)
         aml = cells.get("aml_status", _enum(AmlStatus))
@@ -132,8 +126,7 @@ def validate_corporate_table(frame: pd.DataFrame) -> tuple[list[CorporateRow], l
             cells.errors or lei is None or address is None or aml is None or review is None
             or fatca is None or crs is None or renewal is None
         ):  # fmt: skip
-            errors.extend(cells.errors)
-            continue
+            return None
         try:
             info = CorporateInfo(
                 registered_address=str(address),
@@ -146,13 +139,14 @@ def validate_corporate_table(frame: pd.DataFrame) -> tuple[list[CorporateRow], l
                 kyc_document_hashes=documents,
             )
         except ValueError as exc:
-            errors.append(RowError(cells.row, "giin", str(exc)))
-            continue
+            cells.fail("giin", str(exc))
+            return None
         secret = CorporateConfidential(
             cells.text["aml_review_details"], tuple(split_list(cells.text["kyc_references"]))
         )
-        rows.append(CorporateRow(cells.row, Lei(str(lei)), info, secret, tuple(share or ())))
-    return rows, errors
+        return CorporateRow(cells.row, Lei(str(lei)), info, secret, tuple(share or ()))
+
+    return parse_rows(frame, ["lei"], EXPORT_COLUMNS, row)
 
 
 def corporate_upload(private_key: bytes | None = None) -> Upload[CorporateRow, CorporateRow, None]:

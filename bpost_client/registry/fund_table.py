@@ -36,8 +36,8 @@ from bpost_client.identifiers import (
     check_ita_code,
     check_lei,
 )
-from bpost_client.io.cells import Cells, split_list
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
+from bpost_client.io.cells import Cells, parse_rows, split_list
+from bpost_client.io.tables import parse_date
 from bpost_client.registry.funds import FundAttributes, FundRegistration, Party
 from bpost_client.types import FundCode, FundType, Lei, PartyRole
 
@@ -182,21 +182,8 @@ def validate_fund_table(frame: pd.DataFrame) -> tuple[list[FundRow], list[RowErr
 
     Row numbers are spreadsheet rows: the header is row 1.
     """
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        return [], [RowError(1, c, "required column missing") for c in missing]
-    rows: list[FundRow] = []
-    errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}
-    for offset, record in enumerate(frame.to_dict(orient="records")):
-        cells = Cells(
-            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, EXPORT_COLUMNS
-        )
-        parsed = _row(cells, seen)
-        errors.extend(cells.errors)
-        if parsed is not None:
-            rows.append(parsed)
-    return rows, errors
+    return parse_rows(frame, REQUIRED_COLUMNS, EXPORT_COLUMNS, lambda cells: _row(cells, seen))
 
 
 def registration_row(

@@ -21,8 +21,8 @@ import pandas as pd
 from bpost_client.client import Client
 from bpost_client.exceptions import ContractRevert, RowError
 from bpost_client.identifiers import check_bic, check_fund_code, check_lei, fixed_code
-from bpost_client.io.cells import Cells, split_list
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date
+from bpost_client.io.cells import Cells, parse_rows, split_list
+from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.platform.confidential import NotEntitledError
 from bpost_client.platform.participants import (
@@ -90,16 +90,9 @@ def _leis(text: str) -> tuple[Lei, ...]:
 
 def validate_ssi_table(frame: pd.DataFrame) -> tuple[list[SsiRow], list[RowError]]:
     """The valid rows of an SSI table and an error for every bad cell (no chain access)."""
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        return [], [RowError(1, c, "required column missing") for c in missing]
-    rows: list[SsiRow] = []
-    errors: list[RowError] = []
     seen: dict[tuple[str, ...], int] = {}
-    for offset, record in enumerate(frame.to_dict(orient="records")):
-        cells = Cells(
-            offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, EXPORT_COLUMNS
-        )
+
+    def row(cells: Cells) -> SsiRow | None:
         for column, size in FIXED_SIZES.items():
             cells.get(column, functools.partial(fixed_code, size=size, field=column))
         fund = cells.get("fund_code", check_fund_code, required=False)
@@ -122,8 +115,7 @@ def validate_ssi_table(frame: pd.DataFrame) -> tuple[list[SsiRow], list[RowError
             cells.fail("market", f"the same SSI and effective date as row {seen[key]}")
         seen.setdefault(key, cells.row)
         if cells.errors or bic is None or start is None or account is None:
-            errors.extend(cells.errors)
-            continue
+            return None
         try:
             terms = SsiTerms(
                 market=text["market"],
@@ -137,10 +129,11 @@ def validate_ssi_table(frame: pd.DataFrame) -> tuple[list[SsiRow], list[RowError
                 fund_code=fund,
             )
         except ValueError as exc:
-            errors.append(RowError(cells.row, "effective_to", str(exc)))
-            continue
-        rows.append(SsiRow(cells.row, terms, account, counterparties))
-    return rows, errors
+            cells.fail("effective_to", str(exc))
+            return None
+        return SsiRow(cells.row, terms, account, counterparties)
+
+    return parse_rows(frame, REQUIRED, EXPORT_COLUMNS, row)
 
 
 def _own_key(client: Client, owner: Lei) -> bytes | None:
