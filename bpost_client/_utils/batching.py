@@ -8,12 +8,12 @@ from typing import Generic, TypeVar
 
 from web3.contract.contract import ContractFunction
 from web3.exceptions import Web3RPCError
-from web3.types import TxParams
+from web3.types import TxParams, TxReceipt
 
 from bpost_client._utils.sender import Sender
 from bpost_client.exceptions import TransactionError
 
-__all__ = ["GAS_SHARE", "MAX_CALLDATA_BYTES", "Batch", "sized_batches"]
+__all__ = ["GAS_SHARE", "MAX_CALLDATA_BYTES", "Batch", "send_batched", "sized_batches"]
 
 T = TypeVar("T")
 
@@ -71,6 +71,26 @@ def sized_batches(
             per_item = gas / size
             start += size
             break
+
+
+def send_batched(
+    sender: Sender,
+    function: Callable[[list[T]], ContractFunction],
+    items: Sequence[T],
+    max_items: int,
+    label: str,
+    on_done: Callable[[TxReceipt], None] | None = None,
+) -> list[TxReceipt]:
+    """Send ``items`` to the contract function that takes a list of them, in the batches of
+    :func:`sized_batches`, pipelined, each transaction named by ``label`` with ``{}`` for its
+    number of records; return the receipts in order.
+
+    Raises:
+        ContractRevert: a record would revert (nothing is sent then).
+    """
+    batches = sized_batches(items, lambda chunk: function(list(chunk)), sender, max_items)
+    calls = [(b.params, label.format(len(b.items))) for b in batches]
+    return sender.send_all(calls, on_done)
 
 
 def _params(call: ContractFunction) -> TxParams:

@@ -16,7 +16,7 @@ from enum import IntEnum
 
 from web3.types import TxReceipt
 
-from bpost_client._utils.batching import sized_batches
+from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.dates import int_from_date
 from bpost_client.identifiers import check_isin, fixed_code
@@ -174,16 +174,9 @@ def record_dividends(
         ContractRevert: e.g. ``DividendRegistryExDateMismatch`` or
             ``DividendRegistryInvalidTransition``.
     """
-    registry = client.contract(CONTRACT)
-    batches = sized_batches(
-        [d.to_abi() for d in dividends],
-        lambda chunk: registry.functions.recordDividends(list(chunk)),
-        client.sender,
-        MAX_BATCH,
-    )
-    return client.sender.send_all(
-        [(b.params, f"record {len(b.items)} dividends") for b in batches], on_done
-    )
+    record = client.contract(CONTRACT).functions.recordDividends
+    items = [d.to_abi() for d in dividends]
+    return send_batched(client.sender, record, items, MAX_BATCH, "record {} dividends", on_done)
 
 
 def dividend_history(client: Client, isin: str | None = None) -> list[Dividend]:

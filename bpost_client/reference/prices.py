@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from web3.types import TxReceipt
 
 from bpost_client import exceptions
-from bpost_client._utils.batching import sized_batches
+from bpost_client._utils.batching import send_batched, sized_batches
 from bpost_client.client import Client
 from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.platform.events import iter_events
@@ -159,16 +159,9 @@ def correct_closes(
     on_done: Callable[[TxReceipt], None] | None = None,
 ) -> list[TxReceipt]:
     """Replace published closes (a data provider), each with its reason."""
-    feed = client.contract(CONTRACT)
-    batches = sized_batches(
-        [f.to_abi() for f in fixes],
-        lambda chunk: feed.functions.correctCloses(list(chunk)),
-        client.sender,
-        MAX_CORRECTIONS,
-    )
-    return client.sender.send_all(
-        [(b.params, f"correct {len(b.items)} closes") for b in batches], on_done
-    )
+    correct = client.contract(CONTRACT).functions.correctCloses
+    abi = [f.to_abi() for f in fixes]
+    return send_batched(client.sender, correct, abi, MAX_CORRECTIONS, "correct {} closes", on_done)
 
 
 def closes_on(client: Client, day: date, count: int) -> dict[int, int]:

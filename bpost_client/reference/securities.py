@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from web3.types import TxReceipt
 
-from bpost_client._utils.batching import sized_batches
+from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.identifiers import check_isin, fixed_code
 from bpost_client.platform.codes import code_index
@@ -59,16 +59,9 @@ def register_securities(
     registers nothing again."""
     linked = code_index(client)
     missing = [s for s in securities if ("ISIN", s.isin) not in linked]
-    registry = client.contract(CONTRACT)
-    batches = sized_batches(
-        [s.to_abi() for s in missing],
-        lambda chunk: registry.functions.registerSecurities(list(chunk)),
-        client.sender,
-        MAX_BATCH,
-    )
-    return client.sender.send_all(
-        [(b.params, f"register {len(b.items)} securities") for b in batches], on_done
-    )
+    register = client.contract(CONTRACT).functions.registerSecurities
+    new = [s.to_abi() for s in missing]
+    return send_batched(client.sender, register, new, MAX_BATCH, "register {} securities", on_done)
 
 
 def list_securities(client: Client) -> list[Security]:

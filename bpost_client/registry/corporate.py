@@ -16,7 +16,7 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
-from bpost_client._utils.batching import sized_batches
+from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.identifiers import bytes20_from_lei, check_giin, check_lei, lei_from_bytes20
@@ -187,18 +187,9 @@ def publish_corporate_info(
                 keys[recipient] = get_institution(client, recipient).encryption_key
         sealed = seal(secret.to_bytes(), {r: keys[r] for r in recipients})
         inputs.append((bytes20_from_lei(lei), info.to_abi(), sealed.to_abi()))
-    registry = client.contract(CONTRACT)
-    batches = sized_batches(
-        inputs,
-        lambda chunk: registry.functions.publishCorporateInfo(list(chunk)),
-        client.sender,
-        MAX_BATCH,
-    )
-    calls = [
-        (b.params, f"publish corporate information of {len(b.items)} institution(s)")
-        for b in batches
-    ]
-    return client.sender.send_all(calls)
+    publish = client.contract(CONTRACT).functions.publishCorporateInfo
+    label = "publish corporate information of {} institution(s)"
+    return send_batched(client.sender, publish, inputs, MAX_BATCH, label)
 
 
 def corporate_records(client: Client, lei: str | None = None) -> dict[Lei, CorporateRecord]:

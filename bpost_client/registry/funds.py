@@ -19,7 +19,7 @@ from eth_utils.crypto import keccak
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from bpost_client._utils.batching import sized_batches
+from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.exceptions import BPostError
@@ -214,14 +214,9 @@ def register_funds(
         ContractRevert: a fund is refused (nothing of its batch is written).
     """
     registry = client.contract(CONTRACT)
-    batches = sized_batches(
-        list(registrations),
-        lambda chunk: registry.functions.registerFunds([r.to_abi() for r in chunk]),
-        client.sender,
-        max_batch,
-    )
-    calls = [(b.params, f"register {len(b.items)} funds") for b in batches]
-    receipts = client.sender.send_all(calls, on_done=on_done)
+    register = registry.functions.registerFunds
+    items = [r.to_abi() for r in registrations]
+    receipts = send_batched(client.sender, register, items, max_batch, "register {} funds", on_done)
     codes: list[FundCode] = []
     for receipt in receipts:
         for log in registry.events.FundRegistered().process_receipt(receipt, errors=DISCARD):

@@ -15,7 +15,7 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
-from bpost_client._utils.batching import sized_batches
+from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.identifiers import (
@@ -144,12 +144,8 @@ def publish_ssis(
     inputs = [
         (terms.to_abi(), seal(account.encode("utf-8"), keys).to_abi()) for terms, account in ssis
     ]
-    registry = client.contract(CONTRACT)
-    batches = sized_batches(
-        inputs, lambda chunk: registry.functions.publishSsis(list(chunk)), client.sender, MAX_BATCH
-    )
-    calls = [(b.params, f"publish {len(b.items)} SSIs") for b in batches]
-    return client.sender.send_all(calls, on_done=on_done)
+    publish = client.contract(CONTRACT).functions.publishSsis
+    return send_batched(client.sender, publish, inputs, MAX_BATCH, "publish {} SSIs", on_done)
 
 
 def list_ssis(client: Client, owner: str | None = None) -> list[Ssi]:
