@@ -140,15 +140,23 @@ class _Table:
     errors: list[RowError] = field(default_factory=list)
     complete: bool = True
     """Every required column is there (else its rows are not read)."""
+    columns: Sequence[str] = ()
 
     @classmethod
     def read(cls, path: Path, columns: Sequence[str]) -> _Table:
-        table = cls(path.name, read_table(path))
+        table = cls(path.name, read_table(path), columns=columns)
         for column in columns:
             if column not in table.frame.columns:
                 table.errors.append(RowError(1, table.where(column), "missing column"))
                 table.complete = False
         return table
+
+    def rows(self, read: Callable[[_Table], pd.DataFrame]) -> pd.DataFrame:
+        """What ``read`` makes of the table, or an empty frame of its columns when one of them
+        is missing (its rows are not read then)."""
+        if not self.complete:
+            return pd.DataFrame(columns=list(self.columns))
+        return read(self)
 
     def where(self, column: str) -> str:
         return f"{self.label}:{column}"
@@ -158,6 +166,23 @@ class _Table:
 
     def fail(self, index: int, column: str, reason: str) -> None:
         self.errors.append(RowError(self.row(index), self.where(column), reason))
+
+    def refuse_repeats(
+        self,
+        keys: Sequence[str | None],
+        days: Sequence[date | None],
+        what: Callable[[str, date], str],
+    ) -> None:
+        """Refuse the date of each row whose key and date an earlier row holds, as ``what`` of
+        them says, naming that first row."""
+        first: dict[tuple[str, date], int] = {}
+        for index, (key, day) in enumerate(zip(keys, days, strict=True)):
+            if key is None or day is None:
+                continue
+            if (key, day) in first:
+                repeat = what(key, day)
+                self.fail(index, "date", f"{repeat} (first in row {self.row(first[key, day])})")
+            first.setdefault((key, day), index)
 
     def parse(
         self, column: str, parse: Callable[[str], T], *, required: bool = True
@@ -199,8 +224,6 @@ class LendingInputs:
 
 
 def _agreements(table: _Table) -> pd.DataFrame:
-    if not table.complete:
-        return pd.DataFrame(columns=list(AGREEMENT_FILE_COLUMNS))
     ids = table.parse("agreement_id", _text)
     currencies = table.parse("currency", _currency)
     minimum = table.parse("minimum_fee", _amount("minimum fee"), required=False)
@@ -244,31 +267,16 @@ def _agreements(table: _Table) -> pd.DataFrame:
 
 
 def _positions(table: _Table, known: set[str] | None, agreements_label: str) -> pd.DataFrame:
-    if not table.complete:
-        return pd.DataFrame(columns=list(POSITION_FILE_COLUMNS))
     ids = table.parse("agreement_id", _text)
     days = table.parse("date", _day)
-    first: dict[tuple[str, date], int] = {}
-    for index, (agreement_id, day) in enumerate(zip(ids, days, strict=True)):
-        if agreement_id is None:
-            continue
-        if known is not None and agreement_id not in known:
+    for index, agreement_id in enumerate(ids):
+        if agreement_id is not None and known is not None and agreement_id not in known:
             table.fail(
                 index,
                 "agreement_id",
                 f"unknown agreement {agreement_id!r} (not in {agreements_label})",
             )
-        if day is None:
-            continue
-        key = (agreement_id, day)
-        if key in first:
-            table.fail(
-                index,
-                "date",
-                f"duplicate position date {day.isoformat()} of {agreement_id!r} "
-                f"(first in row {table.row(first[key])})",
-            )
-        first.setdefault(key, index)
+    table.refuse_repeats(ids, days, lambda a, d: f"duplicate position date {d} of {a!r}")
     return pd.DataFrame(
         {
             "agreement_id": ids,
@@ -281,23 +289,9 @@ def _positions(table: _Table, known: set[str] | None, agreements_label: str) -> 
 
 
 def _prices(table: _Table) -> pd.DataFrame:
-    if not table.complete:
-        return pd.DataFrame(columns=list(PRICE_FILE_COLUMNS))
     securities = table.parse("security", _text)
     days = table.parse("date", _day)
-    first: dict[tuple[str, date], int] = {}
-    for index, (security, day) in enumerate(zip(securities, days, strict=True)):
-        if security is None or day is None:
-            continue
-        key = (security, day)
-        if key in first:
-            table.fail(
-                index,
-                "date",
-                f"duplicate close of {security!r} on {day.isoformat()} "
-                f"(first in row {table.row(first[key])})",
-            )
-        first.setdefault(key, index)
+    table.refuse_repeats(securities, days, lambda s, d: f"duplicate close of {s!r} on {d}")
     return pd.DataFrame(
         {
             "security": securities,
@@ -309,8 +303,6 @@ def _prices(table: _Table) -> pd.DataFrame:
 
 
 def _dividends(table: _Table) -> pd.DataFrame:
-    if not table.complete:
-        return pd.DataFrame(columns=list(DIVIDEND_FILE_COLUMNS))
     record = table.parse("record_date", _day)
     payment = table.parse("payment_date", _day)
     for index, (recorded, paid) in enumerate(zip(record, payment, strict=True)):
@@ -400,7 +392,7 @@ def read_inputs(
         if dividends is not None
         else _Table("dividends", pd.DataFrame(columns=list(DIVIDEND_FILE_COLUMNS)))
     )
-    agreement_frame = _agreements(agreement_table)
+    agreement_frame = agreement_table.rows(_agreements)
     known = (
         {a for a in agreement_frame["agreement_id"] if a is not None}
         if agreement_table.complete
@@ -408,9 +400,9 @@ def read_inputs(
     )
     inputs = LendingInputs(
         agreements=agreement_frame,
-        positions=_positions(position_table, known, agreement_table.label),
-        prices=_prices(price_table),
-        dividends=_dividends(dividend_table),
+        positions=position_table.rows(lambda t: _positions(t, known, agreement_table.label)),
+        prices=price_table.rows(_prices),
+        dividends=dividend_table.rows(_dividends),
         positions_label=position_table.label,
         prices_label=price_table.label,
         position_rows=[position_table.row(i) for i in range(len(position_table.frame))],
