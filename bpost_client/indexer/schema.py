@@ -60,6 +60,15 @@ ARGUMENTS = JSON(none_as_null=True)
 
 metadata = MetaData()
 
+
+def _block_number(**options: Any) -> Column[int]:
+    """The column of the block a row belongs to; the row goes with the block (a reorganisation
+    deletes the blocks it replaces)."""
+    return Column(
+        "block_number", BigInteger, ForeignKey("blocks.number", ondelete="CASCADE"), **options
+    )
+
+
 blocks = Table(
     "blocks",
     metadata,
@@ -73,12 +82,7 @@ transactions = Table(
     "transactions",
     metadata,
     Column("hash", HASH, primary_key=True),
-    Column(
-        "block_number",
-        BigInteger,
-        ForeignKey("blocks.number", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _block_number(nullable=False),
     Column("position", Integer, nullable=False),
     Column("sender", ADDRESS, nullable=False),
     Column("to", ADDRESS, comment="NULL for a contract creation"),
@@ -99,13 +103,7 @@ transactions = Table(
 events = Table(
     "events",
     metadata,
-    Column(
-        "block_number",
-        BigInteger,
-        ForeignKey("blocks.number", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    _block_number(primary_key=True, autoincrement=False),
     Column("log_index", Integer, primary_key=True, autoincrement=False),
     Column("transaction_hash", HASH, nullable=False),
     Column("address", ADDRESS, nullable=False),
@@ -120,12 +118,7 @@ records = Table(
     "records",
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
-    Column(
-        "block_number",
-        BigInteger,
-        ForeignKey("blocks.number", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _block_number(nullable=False),
     Column("log_index", Integer, nullable=False),
     Column("transaction_hash", HASH, nullable=False),
     Column("kind", String(16), nullable=False, comment="what the record is: fund, nav, ssi, ..."),
