@@ -11,7 +11,7 @@ chain is the standard's ``cancelled`` day, with the reason, market and note the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bpost_client.client import Client
 from bpost_client.distribution import navs, notices, subscriptions
@@ -140,14 +140,9 @@ def standard_record(
 
 def nav_correction_record(change: navs.NavChange) -> Nav:
     """A NAV correction as a record of the standard: its version, reason and replaced values."""
-    current = change.current
-    return Nav(
-        fund=current.fund,
-        date=current.day,
-        nav_per_10000_units=current.nav,
-        net_assets=current.net_assets,
-        units_outstanding=current.units or None,
-        version=current.version,
+    return replace(
+        nav_record(change.current),
+        version=change.current.version,
         correction_reason=change.reason,
         previous=_nav_values(change.previous),
     )
