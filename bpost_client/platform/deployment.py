@@ -138,56 +138,38 @@ def is_current(manifest: Manifest, artifacts: dict[str, Artifact]) -> bool:
     )
 
 
+_LINKS: dict[str, tuple[str, ...]] = {
+    "FundRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
+    "SsiRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
+    "CorporateRegistry": ("PlatformAccess", "ParticipantRegistry"),
+    "SecurityRegistry": ("PlatformAccess", "CodeRegistry"),
+    "PriceFeed": ("PlatformAccess", "SecurityRegistry"),
+    "DistributionRegistry": (
+        "PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar",
+    ),
+    "LendingCalculator": (  # no state, no roles
+        "LendingAgreements", "SecurityRegistry", "PriceFeed", "DividendRegistry",
+    ),
+    "LendingAgreements": ("PlatformAccess", "ParticipantRegistry"),
+    "LendingStatements": (
+        "PlatformAccess", "ParticipantRegistry", "LendingAgreements", "MarketCalendar",
+    ),
+    "Subscriptions": ("PlatformAccess", "ParticipantRegistry", "FundRegistry"),
+    "FundNotices": (
+        "PlatformAccess", "ParticipantRegistry", "DistributionRegistry", "MarketCalendar",
+    ),
+    "DividendRegistry": ("PlatformAccess", "SecurityRegistry", "MarketCalendar"),
+}  # fmt: skip
+"""The contracts whose addresses a contract's constructor takes, in order; a contract not named
+here takes PlatformAccess's alone (PlatformAccess itself takes its admin delay and admin)."""
+
+
 def _constructor_args(
     name: str, addresses: dict[str, ChecksumAddress], params: DeployParams, admin: str
 ) -> list[Any]:
     if name == "PlatformAccess":
         return [params.admin_delay_seconds, admin]
-    if name in ("FundRegistry", "SsiRegistry"):
-        return [addresses[n] for n in ("PlatformAccess", "ParticipantRegistry", "CodeRegistry")]
-    if name == "CorporateRegistry":
-        return [addresses["PlatformAccess"], addresses["ParticipantRegistry"]]
-    if name == "SecurityRegistry":
-        return [addresses["PlatformAccess"], addresses["CodeRegistry"]]
-    if name == "PriceFeed":
-        return [addresses["PlatformAccess"], addresses["SecurityRegistry"]]
-    if name == "DistributionRegistry":
-        return [
-            addresses[n]
-            for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar")
-        ]
-    if name == "LendingCalculator":
-        return [  # no state, no roles
-            addresses[n]
-            for n in ("LendingAgreements", "SecurityRegistry", "PriceFeed", "DividendRegistry")
-        ]
-    if name == "LendingAgreements":
-        return [addresses["PlatformAccess"], addresses["ParticipantRegistry"]]
-    if name == "LendingStatements":
-        return [
-            addresses[n]
-            for n in (
-                "PlatformAccess",
-                "ParticipantRegistry",
-                "LendingAgreements",
-                "MarketCalendar",
-            )
-        ]
-    if name == "Subscriptions":
-        return [addresses[n] for n in ("PlatformAccess", "ParticipantRegistry", "FundRegistry")]
-    if name == "FundNotices":
-        return [
-            addresses[n]
-            for n in (
-                "PlatformAccess",
-                "ParticipantRegistry",
-                "DistributionRegistry",
-                "MarketCalendar",
-            )
-        ]
-    if name == "DividendRegistry":
-        return [addresses[n] for n in ("PlatformAccess", "SecurityRegistry", "MarketCalendar")]
-    return [addresses["PlatformAccess"]]
+    return [addresses[n] for n in _LINKS.get(name, ("PlatformAccess",))]
 
 
 def deploy(
