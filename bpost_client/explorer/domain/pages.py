@@ -3,10 +3,12 @@ lending agreements, each a list and a page, all read from the index's ``records`
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import Connection
 
 from bpost_client.explorer.domain import funds, institutions, lending, reference, ssis
 from bpost_client.explorer.domain.chart import nav_chart
@@ -38,28 +40,50 @@ def _next(keys: list[str]) -> str | None:
     return keys[-1] if len(keys) == PAGE_SIZE else None
 
 
-@router.get("/institutions")
-def institution_list(request: Request, conn: Db, after: After = None) -> Response:
-    found = institutions.institution_list(conn, after, PAGE_SIZE)
-    following = _next([i.lei for i in found])
-    return render(request, "domain/institutions.html", {"institutions": found, "after": following})
+def _list_route(
+    path: str, name: str, load: Callable[[Connection, str | None, int], Sequence[Any]], key: str
+) -> None:
+    """Serve at ``path`` the list ``load`` reads, a page of :data:`PAGE_SIZE` lines after the
+    query's ``after``, by the template ``domain/<name>.html``; ``key`` is the attribute of a line
+    the list is ordered by. The route is named as ``load``."""
+
+    def route(request: Request, conn: Db, after: After = None) -> Response:
+        found = load(conn, after, PAGE_SIZE)
+        following = _next([getattr(line, key) for line in found])
+        return render(request, f"domain/{name}.html", {name: found, "after": following})
+
+    router.add_api_route(path, route, methods=["GET"], name=load.__name__)
+
+
+def _record_page(request: Request, name: str, what: str, key: str, found: object) -> Response:
+    """The page of the record ``found`` by the template ``domain/<name>.html``, or a 404 page
+    saying there is no ``what`` ``key`` when ``found`` is None."""
+    if found is None:
+        return _missing(request, what, key)
+    return render(request, f"domain/{name}.html", {name: found})
+
+
+def _code_page(
+    request: Request,
+    conn: Connection,
+    code: str,
+    name: str,
+    load: Callable[[Connection, str], object],
+) -> Response:
+    """The page of the ``name`` whose code (a LEI, an ISIN) is ``code``, read in capitals."""
+    key = code.strip().upper()
+    return _record_page(request, name, name, key, load(conn, key))
+
+
+_list_route("/institutions", "institutions", institutions.institution_list, "lei")
 
 
 @router.get("/institution/{lei}")
 def institution_page(request: Request, conn: Db, lei: str) -> Response:
-    key = lei.strip().upper()
-    found = institutions.load_institution(conn, key)
-    if found is None:
-        return _missing(request, "institution", key)
-    return render(request, "domain/institution.html", {"institution": found})
+    return _code_page(request, conn, lei, "institution", institutions.load_institution)
 
 
-@router.get("/funds")
-def fund_list(request: Request, conn: Db, after: After = None) -> Response:
-    found = funds.fund_list(conn, after, PAGE_SIZE)
-    return render(
-        request, "domain/funds.html", {"funds": found, "after": _next([f.code for f in found])}
-    )
+_list_route("/funds", "funds", funds.fund_list, "code")
 
 
 @router.get("/fund/{code}")
@@ -72,36 +96,20 @@ def fund_page(request: Request, conn: Db, code: str) -> Response:
     return render(request, "domain/fund.html", {"fund": found, "chart": chart})
 
 
-@router.get("/ssis")
-def ssi_list(request: Request, conn: Db, after: After = None) -> Response:
-    found = ssis.ssi_list(conn, after, PAGE_SIZE)
-    return render(
-        request, "domain/ssis.html", {"ssis": found, "after": _next([s.key for s in found])}
-    )
+_list_route("/ssis", "ssis", ssis.ssi_list, "key")
 
 
 @router.get("/ssi/{key}")
 def ssi_page(request: Request, conn: Db, key: str) -> Response:
-    found = ssis.load_ssi(conn, key.strip())
-    if found is None:
-        return _missing(request, "SSI", key)
-    return render(request, "domain/ssi.html", {"ssi": found})
+    return _record_page(request, "ssi", "SSI", key, ssis.load_ssi(conn, key.strip()))
 
 
-@router.get("/securities")
-def security_list(request: Request, conn: Db, after: After = None) -> Response:
-    found = reference.security_list(conn, after, PAGE_SIZE)
-    following = _next([s.isin for s in found])
-    return render(request, "domain/securities.html", {"securities": found, "after": following})
+_list_route("/securities", "securities", reference.security_list, "isin")
 
 
 @router.get("/security/{isin}")
 def security_page(request: Request, conn: Db, isin: str) -> Response:
-    key = isin.strip().upper()
-    found = reference.load_security(conn, key)
-    if found is None:
-        return _missing(request, "security", key)
-    return render(request, "domain/security.html", {"security": found})
+    return _code_page(request, conn, isin, "security", reference.load_security)
 
 
 @router.get("/calendars")
@@ -118,24 +126,16 @@ def calendar_page(request: Request, conn: Db, market: str) -> Response:
     return render(request, "domain/calendar.html", {"market": key, "years": years})
 
 
-@router.get("/agreements")
-def agreement_list(request: Request, conn: Db, after: After = None) -> Response:
-    found = lending.agreement_list(conn, after, PAGE_SIZE)
-    following = _next([a.agreement_id for a in found])
-    return render(request, "domain/agreements.html", {"agreements": found, "after": following})
+_list_route("/agreements", "agreements", lending.agreement_list, "agreement_id")
 
 
 @router.get("/agreement/{key}")
 def agreement_page(request: Request, conn: Db, key: str) -> Response:
     found = lending.load_agreement(conn, key.strip())
-    if found is None:
-        return _missing(request, "lending agreement", key)
-    return render(request, "domain/agreement.html", {"agreement": found})
+    return _record_page(request, "agreement", "lending agreement", key, found)
 
 
 @router.get("/statement/{statement_id}")
 def statement_page(request: Request, conn: Db, statement_id: str) -> Response:
     found = lending.load_statement(conn, statement_id.strip())
-    if found is None:
-        return _missing(request, "statement", statement_id)
-    return render(request, "domain/statement.html", {"statement": found})
+    return _record_page(request, "statement", "statement", statement_id, found)
