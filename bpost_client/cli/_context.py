@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # loaded when a command connects or prints a table, not for `
     from bpost_client._utils.sender import FeeMode
     from bpost_client.client import Client
 
-__all__ = ["Context", "blank_missing", "emit", "pass_context", "progress"]
+__all__ = ["Context", "blank_missing", "emit", "pass_context", "progress", "serve_options"]
 
 DEFAULT_URL = "http://127.0.0.1:8545"
 PROGRESS_THRESHOLD = 5
@@ -145,3 +145,29 @@ def env_int(name: str) -> int | None:
     """An integer environment variable, or None when unset."""
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else None
+
+
+def serve_options(port: int, tokens_note: str = "") -> Callable[[Any], Any]:
+    """The options of a command that serves HTTP: --host, --port (``port`` by default) and
+    --tokens, the API token file it accepts (``tokens_note`` ends that option's help)."""
+    options = [
+        click.option(
+            "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+        ),
+        click.option("--port", default=port, show_default=True, type=click.IntRange(1, 65535)),
+        click.option(
+            "--tokens",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="API tokens, a YAML file {sha256 hex: LEI} (read again when it changes)"
+            + tokens_note
+            + ".",
+        ),
+    ]
+
+    def decorate(command: Any) -> Any:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.cli._context import Context, emit, pass_context, serve_options
 
 __all__ = ["api_group"]
 
@@ -17,14 +17,7 @@ def api_group() -> None:
 
 
 @api_group.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "--tokens",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="API tokens, a YAML file {sha256 hex: LEI} (read again when it changes).",
-)
+@serve_options(8000)
 @pass_context
 def api_serve(ctx: Context, host: str, port: int, tokens: Path | None) -> None:
     """Serve the HTTP interface over the deployment of the node at --url (read-only).

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from eth_account.messages import encode_defunct
 
-from bpost_client.cli._context import Context, emit, pass_context
-from bpost_client.cli.index import database_option
+from bpost_client.cli._context import Context, emit, pass_context, serve_options
+from bpost_client.cli.index import database_option, poll_option
 from bpost_client.exceptions import SignerError
 from bpost_client.explorer.service import (
     DEFAULT_DATA_DIR,
@@ -43,15 +43,7 @@ def explorer_group() -> None:
 
 @explorer_group.command("serve")
 @database_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8600, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "--tokens",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="API tokens, a YAML file {sha256 hex: LEI} (read again when it changes), as for "
-    "'bpost api serve'.",
-)
+@serve_options(DEFAULT_PORT, ", as for 'bpost api serve'")
 @click.option(
     "--index/--no-index",
     "follow",
@@ -59,13 +51,7 @@ def explorer_group() -> None:
     show_default=True,
     help="Keep the index current while serving (an indexer follows the chain in the background).",
 )
-@click.option(
-    "--poll",
-    type=click.FloatRange(0.05, 3600),
-    default=2.0,
-    show_default=True,
-    help="Seconds between the background indexer's looks at the chain.",
-)
+@poll_option("Seconds between the background indexer's looks at the chain.")
 @pass_context
 def explorer_serve(
     ctx: Context, database: str | None, host: str, port: int, tokens: Path | None, follow: bool,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
@@ -10,7 +12,7 @@ from sqlalchemy.engine import make_url
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.indexer import Indexer, SyncReport, default_database_url, open_engine
 
-__all__ = ["database_option", "index"]
+__all__ = ["database_option", "index", "poll_option"]
 
 database_option = click.option(
     "--database",
@@ -21,16 +23,18 @@ database_option = click.option(
 """The ``--database`` option of the commands that read or write the index."""
 
 
+def poll_option(help: str) -> Callable[[Any], Any]:
+    """The ``--poll`` option of the commands that follow the chain: seconds between two looks at
+    it, described by ``help``."""
+    return click.option(
+        "--poll", type=click.FloatRange(0.05, 3600), default=2.0, show_default=True, help=help
+    )
+
+
 @click.command("index")
 @database_option
 @click.option("--follow", is_flag=True, help="Keep following the chain until interrupted.")
-@click.option(
-    "--poll",
-    type=click.FloatRange(0.05, 3600),
-    default=2.0,
-    show_default=True,
-    help="Seconds between looks at the chain with --follow.",
-)
+@poll_option("Seconds between looks at the chain with --follow.")
 @click.option(
     "--reorg-depth",
     type=click.IntRange(0, 10_000),
