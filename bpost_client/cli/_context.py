@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from bpost_client.exceptions import ValidationError
 
 if TYPE_CHECKING:  # loaded when a command connects or prints a table, not for `bpost --help`
     import pandas as pd
@@ -21,7 +23,17 @@ if TYPE_CHECKING:  # loaded when a command connects or prints a table, not for `
     from bpost_client._utils.sender import FeeMode
     from bpost_client.client import Client
 
-__all__ = ["Context", "blank_missing", "emit", "pass_context", "progress", "serve_options"]
+__all__ = [
+    "Context",
+    "as_user_error",
+    "blank_missing",
+    "emit",
+    "pass_context",
+    "progress",
+    "serve_options",
+]
+
+T = TypeVar("T")
 
 DEFAULT_URL = "http://127.0.0.1:8545"
 PROGRESS_THRESHOLD = 5
@@ -171,3 +183,16 @@ def serve_options(port: int, tokens_note: str = "") -> Callable[[Any], Any]:
         return command
 
     return decorate
+
+
+def as_user_error(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """``parse`` raising a ValidationError (which `bpost` prints as one line) where it raises a
+    ValueError."""
+
+    def checked(text: str) -> T:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    return checked

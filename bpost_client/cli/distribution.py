@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.cli._context import Context, as_user_error, emit, pass_context
 from bpost_client.distribution import navs, subscriptions
 from bpost_client.distribution.publication import publish_dataset
 from bpost_client.distribution.standard.convert import FORMATS, convert, dropped, read
@@ -67,11 +67,7 @@ def distribution_convert(
     )
 
 
-def _fund(text: str) -> str:
-    try:
-        return check_fund_code(text)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+_fund = as_user_error(check_fund_code)
 
 
 @distribution_group.command("subscribe")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bpost_client.cli._context import Context, emit, pass_context, progress
+from bpost_client.cli._context import Context, as_user_error, emit, pass_context, progress
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_address
 from bpost_client.platform import roles as access
@@ -24,11 +24,7 @@ def _role(text: str) -> Role:
         raise ValidationError(f"unknown role {text!r} (one of {names})") from None
 
 
-def _address(text: str) -> str:
-    try:
-        return check_address(text)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+_address = as_user_error(check_address)
 
 
 @click.group()

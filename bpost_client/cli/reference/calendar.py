@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
-from bpost_client.cli._context import Context, emit, pass_context
-from bpost_client.exceptions import ValidationError
+from bpost_client.cli._context import Context, as_user_error, emit, pass_context
 from bpost_client.io.tables import parse_date
 from bpost_client.reference import calendars
 
 __all__ = ["calendar_group"]
 
 
-def _date(text: str) -> date:
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+_date = as_user_error(parse_date)
 
 
 @click.group("calendar")

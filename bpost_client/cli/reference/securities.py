@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.cli._context import Context, as_user_error, emit, pass_context
 from bpost_client.cli._files import FILE, TARGET, upload_file, upload_options, write_frame
 from bpost_client.client import Client
-from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_isin
 from bpost_client.io.tables import parse_date
 from bpost_client.reference import dividend_files, dividends, price_files, prices, security_files
@@ -19,18 +18,14 @@ from bpost_client.reference import dividend_files, dividends, price_files, price
 __all__ = ["dividends_group", "prices_group", "securities_group"]
 
 
+_day = as_user_error(parse_date)
+
+
 def _date(text: str | None) -> date | None:
-    try:
-        return parse_date(text) if text else None
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+    return _day(text) if text else None
 
 
-def _isin(text: str) -> str:
-    try:
-        return check_isin(text)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+_isin = as_user_error(check_isin)
 
 
 def _index_of(client: Client, isin: str) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bpost_client.cli._context import Context, blank_missing, emit, pass_context
+from bpost_client.cli._context import Context, as_user_error, blank_missing, emit, pass_context
 from bpost_client.cli._files import FILE, upload_file, upload_options
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_fund_code, check_lei
@@ -24,11 +24,7 @@ __all__ = ["funds_group"]
 LIST_COLUMNS = ["fund_code", "manager_code", "name_en", "status", "version", "trustee_lei"]
 
 
-def _date(text: str) -> date:
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+_date = as_user_error(parse_date)
 
 
 def _record(record: FundRecord) -> dict[str, object]:

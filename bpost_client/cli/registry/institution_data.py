@@ -11,7 +11,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.cli._context import Context, as_user_error, emit, pass_context
 from bpost_client.cli._files import FILE, TARGET, upload_file, upload_options, write_frame
 from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
@@ -45,11 +45,11 @@ def _reader(ctx: Context) -> tuple[Client, str | None, bytes | None]:
     return client, institution_of(client, client.address), bytes(client.account.key)
 
 
+_parse_date = as_user_error(parse_date)
+
+
 def _day(text: str | None) -> date:
-    try:
-        return parse_date(text) if text else date.today()
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+    return _parse_date(text) if text else date.today()
 
 
 @click.group("ssi")
