@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -71,6 +72,18 @@ FormatParam = Annotated[
         "Shift_JIS). A format that cannot express the answer is refused with 400.",
     ),
 ]
+
+
+@dataclass
+class ListQuery:
+    """The paging and format of a list: ``page_size``, ``cursor`` and ``format``."""
+
+    page_size: PageSize = DEFAULT_PAGE_SIZE
+    cursor: Cursor = None
+    fmt: FormatParam = Format.JSON
+
+
+Listing = Annotated[ListQuery, Depends()]
 
 _FILES = {
     "application/xml": {"schema": {"type": "string"}},
@@ -167,6 +180,27 @@ def _dataset_page(
     }
 
 
+def _fund_list(
+    kind: str,
+    listing: str,
+    entries: Sequence[Entry[R]],
+    key: Callable[[Entry[R]], str],
+    dataset_of: Callable[[list[R]], Dataset],
+    fund: FundView,
+    who: Caller,
+    query: ListQuery,
+) -> Response | dict[str, Any]:
+    """A page of a fund's records of one ``kind``: the standard's JSON with the paging fields,
+    or the file ``dataset_of`` the page's records makes (400 for a format that cannot carry
+    them)."""
+    _check(query.fmt, [kind])
+    page = _page(entries, key, f"{listing}/{fund.code}", query.cursor, query.page_size)
+    records = _records(page)
+    if query.fmt is Format.JSON:
+        return _dataset_page(kind, records, page, who)
+    return _file(dataset_of(records), query.fmt, fund.code, page.next_cursor, who.block)
+
+
 @router.get(
     "/funds",
     tags=["funds"],
@@ -179,18 +213,12 @@ def _dataset_page(
     response_model_exclude_unset=True,
     responses=error_responses(400, 401, 422),
 )
-def list_funds(
-    who: Who,
-    app: App,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
-    fmt: FormatParam = Format.JSON,
-) -> dict[str, Any]:
-    if fmt is not Format.JSON:
-        message = f"the list of funds is JSON only ({fmt.value} carries records, not funds)"
+def list_funds(who: Who, app: App, query: Listing) -> dict[str, Any]:
+    if query.fmt is not Format.JSON:
+        message = f"the list of funds is JSON only ({query.fmt.value} carries records, not funds)"
         raise ApiError(400, message, [("query.format", message)], "unsupported_format")
     seen = [v for code in app.index.funds() if (v := app.directory.visible(who.lei, code))]
-    page = _page(seen, lambda v: v.code, "funds", cursor, page_size)
+    page = _page(seen, lambda v: v.code, "funds", query.cursor, query.page_size)
     funds = []
     for view in page.items:
         latest = app.index.latest_nav(view.code)
@@ -251,25 +279,23 @@ def list_navs(
     end: Annotated[
         dt.date | None, Query(alias="to", description="The last day (YYYY-MM-DD).")
     ] = None,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
-    fmt: FormatParam = Format.JSON,
+    *,
+    query: Listing,
 ) -> Response | dict[str, Any]:
     if start is not None and end is not None and start > end:
         message = f"from ({start}) is after to ({end})"
         raise ApiError(422, message, [("query.from", message)])
-    _check(fmt, ["navs"])
-    entries = app.index.navs(fund.code, start, end)
-    page = _page(entries, _by_date, f"navs/{fund.code}", cursor, page_size)
-    records = _records(page)
-    if fmt is Format.JSON:
-        return _dataset_page("navs", records, page, who)
-    paid: list[Distribution] = []
-    if fmt in (Format.CSV, Format.ITA_CSV):
+
+    def with_distributions(records: list[Nav]) -> Dataset:
+        """In the CSV formats a NAV row carries its day's distribution."""
+        if query.fmt not in (Format.CSV, Format.ITA_CSV):
+            return Dataset(navs=records)
         days = {n.date for n in records}
         paid = [e.record for e in app.index.distributions(fund.code) if e.record.date in days]
-    dataset = Dataset(navs=records, distributions=paid)
-    return _file(dataset, fmt, fund.code, page.next_cursor, who.block)
+        return Dataset(navs=records, distributions=paid)
+
+    entries = app.index.navs(fund.code, start, end)
+    return _fund_list("navs", "navs", entries, _by_date, with_distributions, fund, who, query)
 
 
 @router.get(
@@ -284,25 +310,21 @@ def list_navs(
     responses=_list_responses(400, 401, 404, 422),
 )
 def list_distributions(
-    fund: VisibleFund,
-    who: Who,
-    app: App,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
-    fmt: FormatParam = Format.JSON,
+    fund: VisibleFund, who: Who, app: App, query: Listing
 ) -> Response | dict[str, Any]:
-    _check(fmt, ["distributions"])
-    listing = f"distributions/{fund.code}"
-    page = _page(app.index.distributions(fund.code), _by_date, listing, cursor, page_size)
-    records = _records(page)
-    if fmt is Format.JSON:
-        return _dataset_page("distributions", records, page, who)
-    navs: list[Nav] = []
-    if fmt in (Format.CSV, Format.ITA_CSV):
+
+    def with_navs(records: list[Distribution]) -> Dataset:
+        """In the CSV formats a distribution is written on its day's NAV row."""
+        if query.fmt not in (Format.CSV, Format.ITA_CSV):
+            return Dataset(distributions=records)
         days = {d.date for d in records}
         navs = [e.record for e in app.index.navs(fund.code) if e.record.date in days]
-    dataset = Dataset(navs=navs, distributions=records)
-    return _file(dataset, fmt, fund.code, page.next_cursor, who.block)
+        return Dataset(navs=navs, distributions=records)
+
+    entries = app.index.distributions(fund.code)
+    return _fund_list(
+        "distributions", "distributions", entries, _by_date, with_navs, fund, who, query
+    )
 
 
 @router.get(
@@ -316,22 +338,19 @@ def list_distributions(
     responses=_list_responses(400, 401, 404, 422),
 )
 def list_non_application_days(
-    fund: VisibleFund,
-    who: Who,
-    app: App,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
-    fmt: FormatParam = Format.JSON,
+    fund: VisibleFund, who: Who, app: App, query: Listing
 ) -> Response | dict[str, Any]:
-    _check(fmt, ["non_application_days"])
-    listing = f"non-application-days/{fund.code}"
     entries = app.index.non_application_days(fund.code)
-    page = _page(entries, _by_date, listing, cursor, page_size)
-    records = _records(page)
-    if fmt is Format.JSON:
-        return _dataset_page("non_application_days", records, page, who)
-    dataset = Dataset(non_application_days=records)
-    return _file(dataset, fmt, fund.code, page.next_cursor, who.block)
+    return _fund_list(
+        "non_application_days",
+        "non-application-days",
+        entries,
+        _by_date,
+        lambda records: Dataset(non_application_days=records),
+        fund,
+        who,
+        query,
+    )
 
 
 def _by_period(entry: Entry[ManagementReport]) -> str:
@@ -350,21 +369,19 @@ def _by_period(entry: Entry[ManagementReport]) -> str:
     responses=_list_responses(400, 401, 404, 422),
 )
 def list_reports(
-    fund: VisibleFund,
-    who: Who,
-    app: App,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
-    fmt: FormatParam = Format.JSON,
+    fund: VisibleFund, who: Who, app: App, query: Listing
 ) -> Response | dict[str, Any]:
-    _check(fmt, ["management_reports"])
-    listing = f"reports/{fund.code}"
-    page = _page(app.index.reports(fund.code), _by_period, listing, cursor, page_size)
-    records = _records(page)
-    if fmt is Format.JSON:
-        return _dataset_page("management_reports", records, page, who)
-    dataset = Dataset(management_reports=records)
-    return _file(dataset, fmt, fund.code, page.next_cursor, who.block)
+    entries = app.index.reports(fund.code)
+    return _fund_list(
+        "management_reports",
+        "reports",
+        entries,
+        _by_period,
+        lambda records: Dataset(management_reports=records),
+        fund,
+        who,
+        query,
+    )
 
 
 def _by_position(entry: Entry[Record]) -> str:
@@ -405,12 +422,11 @@ def list_corrections(
     since_block: Annotated[
         int, Query(ge=0, description="The first block to include (0: every correction).")
     ] = 0,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
-    fmt: FormatParam = Format.JSON,
+    *,
+    query: Listing,
 ) -> Response | dict[str, Any]:
     lists = ["navs", "distributions", "non_application_days", "management_reports"]
-    _check(fmt, [*lists, "corrections"], one_fund=False)
+    _check(query.fmt, [*lists, "corrections"], one_fund=False)
     seen: dict[str, bool] = {}
 
     def visible(code: str) -> bool:
@@ -419,10 +435,10 @@ def list_corrections(
         return seen[code]
 
     entries = app.index.corrections(visible, since_block)
-    page = _page(entries, _by_position, "corrections", cursor, page_size, _record_key)
+    page = _page(entries, _by_position, "corrections", query.cursor, query.page_size, _record_key)
     dataset = Dataset.of(e.record for e in page.items)
-    if fmt is not Format.JSON:
-        return _file(dataset, fmt, None, page.next_cursor, who.block)
+    if query.fmt is not Format.JSON:
+        return _file(dataset, query.fmt, None, page.next_cursor, who.block)
     body: dict[str, Any] = {"spec_version": SPEC_VERSION}
     for name in lists:
         body[name] = [record_object(r) for r in getattr(dataset, name)]
