@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from bpost_client.exceptions import ValidationError
+from bpost_client.platform.follower import DEFAULT_REORG_DEPTH
 
 if TYPE_CHECKING:  # loaded when a command connects or prints a table, not for `bpost --help`
     import pandas as pd
@@ -29,7 +30,9 @@ __all__ = [
     "blank_missing",
     "emit",
     "pass_context",
+    "poll_option",
     "progress",
+    "reorg_depth_option",
     "serve_options",
 ]
 
@@ -157,6 +160,26 @@ def env_int(name: str) -> int | None:
     """An integer environment variable, or None when unset."""
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else None
+
+
+def poll_option(help: str) -> Callable[[Any], Any]:
+    """The ``--poll`` option of the commands that follow the chain: seconds between two looks at
+    it, described by ``help``."""
+    return click.option(
+        "--poll", type=click.FloatRange(0.05, 3600), default=2.0, show_default=True, help=help
+    )
+
+
+def reorg_depth_option(help: str) -> Callable[[Any], Any]:
+    """The ``--reorg-depth`` option of the commands that follow the chain, described by
+    ``help``."""
+    return click.option(
+        "--reorg-depth",
+        type=click.IntRange(0, 10_000),
+        default=DEFAULT_REORG_DEPTH,
+        show_default=True,
+        help=help,
+    )
 
 
 def serve_options(port: int, tokens_note: str = "") -> Callable[[Any], Any]:

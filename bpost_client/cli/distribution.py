@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from bpost_client.cli._context import Context, as_user_error, emit, pass_context
+from bpost_client.cli._context import (
+    Context,
+    as_user_error,
+    emit,
+    pass_context,
+    poll_option,
+    reorg_depth_option,
+)
 from bpost_client.distribution import navs, subscriptions
 from bpost_client.distribution.publication import publish_dataset
 from bpost_client.distribution.standard.convert import FORMATS, convert, dropped, read
@@ -98,14 +105,10 @@ def distribution_subscribe(ctx: Context, funds: tuple[str, ...], stop: bool) -> 
     help="File holding the last block delivered; a restart resumes from it.",
 )
 @click.option("--confirmations", type=click.IntRange(0, 1000), default=1, show_default=True)
-@click.option("--poll", type=click.FloatRange(0.05, 3600), default=2.0, show_default=True)
+@poll_option("Seconds between looks at the chain when there is nothing new.")
 @click.option("--max-blocks", type=click.IntRange(1, 100_000), default=5_000, show_default=True)
-@click.option(
-    "--reorg-depth",
-    type=click.IntRange(0, 10_000),
-    default=12,
-    show_default=True,
-    help="The most delivered blocks a reorganisation may replace; deeper stops the watcher.",
+@reorg_depth_option(
+    "The most delivered blocks a reorganisation may replace; deeper stops the watcher."
 )
 @click.option("--no-ack", is_flag=True, help="Do not acknowledge receipt on chain.")
 @click.option("--until-head", is_flag=True, help="Stop once caught up with the chain.")

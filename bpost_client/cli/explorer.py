@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from eth_account.messages import encode_defunct
 
-from bpost_client.cli._context import Context, emit, pass_context, serve_options
-from bpost_client.cli.index import database_option, poll_option
+from bpost_client.cli._context import Context, emit, pass_context, poll_option, serve_options
+from bpost_client.cli.index import database_option
 from bpost_client.exceptions import SignerError
 from bpost_client.explorer.service import (
     DEFAULT_DATA_DIR,

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
 
-from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.cli._context import (
+    Context,
+    emit,
+    pass_context,
+    poll_option,
+    reorg_depth_option,
+)
 from bpost_client.indexer import Indexer, SyncReport, default_database_url, open_engine
 
-__all__ = ["database_option", "index", "poll_option"]
+__all__ = ["database_option", "index"]
 
 database_option = click.option(
     "--database",
@@ -23,24 +27,12 @@ database_option = click.option(
 """The ``--database`` option of the commands that read or write the index."""
 
 
-def poll_option(help: str) -> Callable[[Any], Any]:
-    """The ``--poll`` option of the commands that follow the chain: seconds between two looks at
-    it, described by ``help``."""
-    return click.option(
-        "--poll", type=click.FloatRange(0.05, 3600), default=2.0, show_default=True, help=help
-    )
-
-
 @click.command("index")
 @database_option
 @click.option("--follow", is_flag=True, help="Keep following the chain until interrupted.")
 @poll_option("Seconds between looks at the chain with --follow.")
-@click.option(
-    "--reorg-depth",
-    type=click.IntRange(0, 10_000),
-    default=12,
-    show_default=True,
-    help="The most indexed blocks a reorganisation may replace; deeper stops with an error.",
+@reorg_depth_option(
+    "The most indexed blocks a reorganisation may replace; deeper stops with an error."
 )
 @click.option(
     "--batch-blocks",

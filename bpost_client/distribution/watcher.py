@@ -44,6 +44,7 @@ from bpost_client.distribution.standard.convert import dropped, write
 from bpost_client.distribution.standard.records import Dataset
 from bpost_client.exceptions import BPostError, ConfigError
 from bpost_client.platform.follower import (
+    DEFAULT_REORG_DEPTH,
     Block,
     Follower,
     ReorgTooDeepError,
@@ -138,7 +139,7 @@ class WatchConfig:
     confirmations: int = 1
     max_blocks: int = 5_000
     acknowledge: bool = True
-    reorg_depth: int = 12
+    reorg_depth: int = DEFAULT_REORG_DEPTH
 
     def __post_init__(self) -> None:
         if self.format not in EXTENSIONS:

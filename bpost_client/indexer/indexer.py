@@ -41,7 +41,13 @@ from bpost_client.indexer.schema import (
     transactions,
 )
 from bpost_client.platform.decode import Call, Decoder
-from bpost_client.platform.follower import Block, Follower, ReorgTooDeepError, Rollback
+from bpost_client.platform.follower import (
+    DEFAULT_REORG_DEPTH,
+    Block,
+    Follower,
+    ReorgTooDeepError,
+    Rollback,
+)
 
 __all__ = [
     "IndexStatus",
@@ -113,7 +119,12 @@ class Indexer:
     """
 
     def __init__(
-        self, client: Client, engine: Engine, *, reorg_depth: int = 12, batch_blocks: int = 200
+        self,
+        client: Client,
+        engine: Engine,
+        *,
+        reorg_depth: int = DEFAULT_REORG_DEPTH,
+        batch_blocks: int = 200,
     ) -> None:
         if reorg_depth < 0 or batch_blocks < 1:
             raise ConfigError("reorg_depth must be 0 or more and batch_blocks 1 or more")

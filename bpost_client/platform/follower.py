@@ -27,14 +27,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
-
-from web3 import Web3
-from web3.exceptions import BlockNotFound
+from typing import TYPE_CHECKING, Any
 
 from bpost_client.exceptions import ChainError, ConfigError
 
+if TYPE_CHECKING:  # web3 loads when a follower reads, not when the CLI names a default
+    from web3 import Web3
+
 __all__ = [
+    "DEFAULT_REORG_DEPTH",
     "Block",
     "Follower",
     "ReorgTooDeepError",
@@ -44,6 +45,10 @@ __all__ = [
     "trail_from_json",
     "trail_to_json",
 ]
+
+
+DEFAULT_REORG_DEPTH = 12
+"""How many blocks below its position a reader rolls back unless told otherwise."""
 
 
 class ReorgTooDeepError(ChainError):
@@ -133,7 +138,7 @@ class Follower:
         start_block: int,
         *,
         confirmations: int = 0,
-        reorg_depth: int = 12,
+        reorg_depth: int = DEFAULT_REORG_DEPTH,
         max_blocks: int = 2_000,
     ) -> None:
         if confirmations < 0 or reorg_depth < 0 or max_blocks < 1:
@@ -149,6 +154,8 @@ class Follower:
 
     def hash_of(self, number: int) -> str | None:
         """The hash of the chain's block ``number`` (0x-hex), None past the head."""
+        from web3.exceptions import BlockNotFound
+
         try:
             block = self.w3.eth.get_block(number)
         except BlockNotFound:
