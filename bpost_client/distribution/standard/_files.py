@@ -4,6 +4,7 @@ and turning a refused record into the row errors of a file."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,6 +29,7 @@ __all__ = [
     "fund_argument",
     "limit_to_fund",
     "load",
+    "nav_row_orphans",
     "record_errors",
     "write_atomic",
 ]
@@ -73,6 +75,13 @@ def write_atomic(target: Path, data: bytes) -> Path:
         return files.write_atomic(target, data)
     except OSError as exc:
         raise ValidationError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def nav_row_orphans(dataset: Dataset) -> list[tuple[str, date]]:
+    """The funds and days of the distributions with no NAV of their fund that day, sorted: a
+    CSV format writes a distribution on its day's NAV row, so it cannot write these."""
+    days = {(n.fund, n.date) for n in dataset.navs}
+    return sorted({(d.fund, d.date) for d in dataset.distributions} - days)
 
 
 def fund_argument(fund: str) -> str:

@@ -38,6 +38,7 @@ from bpost_client.distribution.standard._files import (
     fund_argument,
     limit_to_fund,
     load,
+    nav_row_orphans,
     write_atomic,
 )
 from bpost_client.distribution.standard.records import Dataset, Distribution, Nav
@@ -158,14 +159,12 @@ def to_bytes(dataset: Dataset, fund: str | None = None) -> bytes:
             ``fund``, or has a distribution on a day without a NAV.
     """
     data = _one_fund(dataset, fund)
-    paid = {d.date: d for d in data.distributions}
-    days = {n.date for n in data.navs}
-    orphans = sorted(day.isoformat() for day in paid if day not in days)
-    if orphans:
+    if orphans := nav_row_orphans(data):
         raise ValidationError(
             "the ITA CSV writes a distribution on its day's NAV row, and there is no NAV on "
-            + ", ".join(orphans)
+            + ", ".join(day.isoformat() for _, day in orphans)
         )
+    paid = {d.date: d for d in data.distributions}
     rows = []
     for nav in data.navs:
         distribution = paid.get(nav.date)

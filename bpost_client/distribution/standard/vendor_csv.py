@@ -31,6 +31,7 @@ from bpost_client.distribution.standard._files import (
     checked,
     limit_to_fund,
     load,
+    nav_row_orphans,
     write_atomic,
 )
 from bpost_client.distribution.standard.records import (
@@ -135,14 +136,12 @@ def to_bytes(dataset: Dataset, fund: str | None = None) -> bytes:
             ``fund``.
     """
     data = limit_to_fund(dataset, fund, "the dataset")
-    paid = {(d.fund, d.date): d for d in data.distributions}
-    days = {(n.fund, n.date) for n in data.navs}
-    orphans = [f"{f} on {d.isoformat()}" for f, d in sorted(paid) if (f, d) not in days]
-    if orphans:
+    if orphans := nav_row_orphans(data):
         raise ValidationError(
             "the vendor CSV writes a distribution on its day's NAV row, and there is no NAV of "
-            + ", ".join(orphans)
+            + ", ".join(f"{fund} on {day.isoformat()}" for fund, day in orphans)
         )
+    paid = {(d.fund, d.date): d for d in data.distributions}
     rows = []
     for nav in data.navs:
         distribution = paid.get((nav.fund, nav.date))
