@@ -124,12 +124,8 @@ class Manifest:
         Raises:
             ManifestError: missing, unreadable or malformed.
         """
-        try:
-            data = json.loads(Path(path).read_text("utf-8"))
-        except FileNotFoundError:
-            raise ManifestError(f"no deployment manifest at {path}: deploy first") from None
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ManifestError(f"cannot read the manifest {path}: {exc}") from exc
+        missing = f"no deployment manifest at {path}: deploy first"
+        data = files.read_json(path, ManifestError, "the manifest", missing)
         if not isinstance(data, dict):
             raise ManifestError(f"{path} is not a valid deployment manifest: not an object")
         return cls.from_dict(data, str(path))

@@ -1,14 +1,18 @@
-"""Files written whole: a temporary file beside the target, synced, then renamed over it."""
+"""Files written whole (a temporary file beside the target, synced, then renamed over it) and
+JSON files read with an error in words."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-__all__ = ["write_atomic"]
+__all__ = ["read_json", "write_atomic"]
 
 SHARED = 0o644
 """rw-r--r--: what a new file gets unless told otherwise (mkstemp's 0600 would hide it from the
@@ -46,3 +50,18 @@ def write_atomic(
             os.unlink(temporary)
         raise
     return path
+
+
+def read_json(path: Path | str, error: Callable[[str], Exception], what: str, missing: str) -> Any:
+    """The JSON value in ``path``.
+
+    Raises:
+        Exception: made by ``error`` with ``missing`` when there is no such file, or with
+            "cannot read <what> <path>: <reason>" when it cannot be read or is not JSON.
+    """
+    try:
+        return json.loads(Path(path).read_text("utf-8"))
+    except FileNotFoundError:
+        raise error(missing) from None
+    except (OSError, ValueError) as exc:
+        raise error(f"cannot read {what} {path}: {exc}") from exc

@@ -11,6 +11,7 @@ from pathlib import Path
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
+from bpost_client._utils import files
 from bpost_client.exceptions import SignerError
 from bpost_client.platform.chain import CHAIN_ID, DEV_MNEMONIC
 
@@ -51,12 +52,7 @@ def from_keystore(path: Path | str, passphrase: str | None = None) -> LocalAccou
     Raises:
         SignerError: the file is missing or malformed, no passphrase, or the passphrase is wrong.
     """
-    try:
-        keyfile = json.loads(Path(path).read_text("utf-8"))
-    except FileNotFoundError:
-        raise SignerError(f"no keystore at {path}") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SignerError(f"cannot read the keystore {path}: {exc}") from exc
+    keyfile = files.read_json(path, SignerError, "the keystore", f"no keystore at {path}")
     if passphrase is None:
         passphrase = os.environ.get(PASSPHRASE_ENV)
     if passphrase is None:

@@ -27,6 +27,12 @@ def test_connect__no_manifest_for_this_chain__raises(isolated: Node, tmp_path: P
         connect(isolated.url, tmp_path)
 
 
+def test_connect__manifest_not_json__raises_in_words(isolated: Node, tmp_path: Path) -> None:
+    (tmp_path / "20201030.json").write_text("{")
+    with pytest.raises(ManifestError, match=r"cannot read the manifest .*20201030\.json"):
+        connect(isolated.url, tmp_path)
+
+
 def test_connect__manifest_of_another_chain__raises(isolated: Node) -> None:
     manifest = Manifest.load(manifest_path(isolated.deployments, 20201030))
     other = dataclasses.replace(manifest, chain_id=1)

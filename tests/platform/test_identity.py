@@ -83,6 +83,14 @@ def test_keystore__round_trip_with_the_environment_passphrase(
         signers.from_keystore(path)
 
 
+def test_keystore__missing_or_not_json__refused_in_words(tmp_path: Path) -> None:
+    with pytest.raises(SignerError, match=r"no keystore at .*missing\.json"):
+        signers.from_keystore(tmp_path / "missing.json", "x")
+    (tmp_path / "cut.json").write_text('{"crypto": ')
+    with pytest.raises(SignerError, match=r"cannot read the keystore .*cut\.json: Expecting value"):
+        signers.from_keystore(tmp_path / "cut.json", "x")
+
+
 def test_keystore__no_passphrase_and_no_terminal__refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
