@@ -1,13 +1,13 @@
 """The code registry read from the client: one code, the codes of a record, or every link at
-once (rebuilt from ``CodeLinked`` and ``CodeUnlinked`` events, for planning large uploads without
-a call per code)."""
+once (rebuilt from the ``CodeLinked`` and ``CodeUnlinked`` records, for planning large uploads
+without a call per code)."""
 
 from __future__ import annotations
 
 from bpost_client import exceptions
 from bpost_client.client import Client
-from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii
-from bpost_client.platform.events import iter_events
+from bpost_client.identifiers import bytes32_from_ascii
+from bpost_client.platform.projection import PROJECTORS, records_of
 from bpost_client.types import CodeTarget, RecordKind
 
 __all__ = ["CodeIndex", "code_index", "codes_of", "resolve_code"]
@@ -16,10 +16,6 @@ CONTRACT = "CodeRegistry"
 
 CodeIndex = dict[tuple[str, str], CodeTarget]
 """(namespace, value) as text -> the record the code points to."""
-
-
-def _text(raw: bytes) -> str:
-    return ascii_from_bytes(bytes(raw))
 
 
 def resolve_code(client: Client, namespace: str, value: str) -> CodeTarget | None:
@@ -35,19 +31,14 @@ def resolve_code(client: Client, namespace: str, value: str) -> CodeTarget | Non
 
 
 def code_index(client: Client) -> CodeIndex:
-    """Every code linked now, from the registry's events since the deployment."""
-    registry = client.contract(CONTRACT)
-    start = client.manifest.start_block
-    head = client.w3.eth.block_number
-    changes = []
-    for event, linked in (("CodeLinked", True), ("CodeUnlinked", False)):
-        for log in iter_events(registry, event, start, head):
-            changes.append((log["blockNumber"], log["logIndex"], linked, log["args"]))
+    """Every code linked now, from the registry's records since the deployment."""
     index: CodeIndex = {}
-    for _, _, linked, args in sorted(changes, key=lambda c: (c[0], c[1])):
-        key = (_text(args["namespace"]), _text(args["value"]))
-        if linked:
-            index[key] = CodeTarget(RecordKind(args["kind"]), bytes(args["recordId"]))
+    for entry in records_of(client, CONTRACT, PROJECTORS, ["CodeLinked", "CodeUnlinked"]):
+        data = entry.data
+        key = (str(data["namespaceText"]), str(data["valueText"]))
+        if entry.event == "CodeLinked":
+            record = bytes.fromhex(str(data["recordId"]).removeprefix("0x"))
+            index[key] = CodeTarget(RecordKind(int(data["kind"])), record)
         else:
             index.pop(key, None)
     return index

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bpost_client.identifiers import ascii_from_hex
 from bpost_client.types import Role
@@ -34,6 +34,7 @@ __all__ = [
     "hex_text",
     "keyed_by",
     "records_of",
+    "roles_held",
     "with_event",
 ]
 
@@ -193,6 +194,22 @@ NOT_PROJECTED: dict[tuple[str, str], str] = {
     },
     ("CodeRegistry", "NamespaceRegistered"): _CONTROL,
 }
+
+
+R = TypeVar("R", bound=Recorded)
+
+
+def roles_held(rows: Iterable[R]) -> dict[tuple[str, str], R]:
+    """The roles held now, from role records in chain order: (role name, account) -> the record
+    that granted it."""
+    held: dict[tuple[str, str], R] = {}
+    for row in rows:
+        key = (str(row.data["roleName"]), str(row.data["account"]))
+        if row.event == "RoleGranted":
+            held[key] = row
+        else:
+            held.pop(key, None)
+    return held
 
 
 def records_of(

@@ -7,8 +7,8 @@ from web3.types import TxReceipt
 
 from bpost_client.client import Client
 from bpost_client.identifiers import check_address
-from bpost_client.platform.events import event_frame
 from bpost_client.platform.participants import institution_of
+from bpost_client.platform.projection import PROJECTORS, records_of, roles_held
 from bpost_client.types import Role
 
 __all__ = [
@@ -54,35 +54,22 @@ def accept_admin_transfer(client: Client) -> TxReceipt:
 
 
 def role_holders(client: Client) -> pd.DataFrame:
-    """Who holds which role now, from the grant and revoke events since the deployment.
+    """Who holds which role now, from the grant and revoke records since the deployment.
 
     Columns: role, account, institution (LEI or empty), granted_block.
     """
-    access = client.contract(CONTRACT)
-    start = client.manifest.start_block
-    head = client.w3.eth.block_number
-    granted = event_frame(access, "RoleGranted", start, head)
-    revoked = event_frame(access, "RoleRevoked", start, head)
-    changes = pd.concat(
-        [granted.assign(held=True), revoked.assign(held=False)], ignore_index=True
-    ).sort_values(["block", "log_index"])
-    current: dict[tuple[str, str], int] = {}
-    for row in changes.itertuples():
-        key = (str(row.role), str(row.account))
-        if row.held:
-            current[key] = int(row.block)  # type: ignore[arg-type]
-        else:
-            current.pop(key, None)
     rows = []
-    for (role_hex, account), block in current.items():
-        role = Role.from_id(bytes.fromhex(role_hex[2:]))
+    for (_, account), granted in roles_held(
+        records_of(client, CONTRACT, PROJECTORS, ["RoleGranted", "RoleRevoked"])
+    ).items():
+        role = Role.from_id(bytes.fromhex(str(granted.data["role"]).removeprefix("0x")))
         lei = institution_of(client, account)
         rows.append(
             {
                 "role": role.name,
                 "account": account,
                 "institution": lei or "",
-                "granted_block": block,
+                "granted_block": granted.block_number,
             }
         )
     frame = pd.DataFrame(rows, columns=["role", "account", "institution", "granted_block"])

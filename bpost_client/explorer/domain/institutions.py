@@ -18,7 +18,7 @@ from bpost_client.explorer.domain.store import (
     rows_by_ref,
     rows_of,
 )
-from bpost_client.platform.projection import hex_text
+from bpost_client.platform.projection import hex_text, roles_held
 from bpost_client.registry.corporate import AmlStatus, CrsStatus, FatcaStatus
 from bpost_client.types import InstitutionType
 
@@ -75,10 +75,7 @@ class Institution:
 
 def roles_of(conn: Connection, address: str) -> list[str]:
     """The platform roles ``address`` holds now (granted and not revoked since)."""
-    held: dict[str, bool] = {}
-    for row in rows_of(conn, "role", address):
-        held[str(row.data["roleName"])] = row.event == "RoleGranted"
-    return sorted(name for name, on in held.items() if on)
+    return sorted(name for name, _ in roles_held(rows_of(conn, "role", address)))
 
 
 def _corporate(row: Row) -> Corporate:
