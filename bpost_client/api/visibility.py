@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from bpost_client.client import Client
 from bpost_client.distribution.standard.records import check_fund
 from bpost_client.exceptions import ContractRevert
-from bpost_client.identifiers import ascii_from_bytes
-from bpost_client.platform.events import iter_events
+from bpost_client.platform.projection import records_of
 from bpost_client.registry import funds
+from bpost_client.registry.projection import PROJECTORS
 from bpost_client.types import FundCode, FundStatus, Lei, PartyRole
 
 __all__ = ["FUND_CHANGES", "FundDirectory", "FundView"]
@@ -107,12 +107,10 @@ class FundDirectory:
                 self._views.clear()
                 self._ita.clear()
             return
-        registry = self._client.contract("FundRegistry")
-        changed = {
-            ascii_from_bytes(bytes(log["args"]["fundCode"]))
-            for event in FUND_CHANGES
-            for log in iter_events(registry, event, start, end)
-        }
+        entries = records_of(
+            self._client, funds.CONTRACT, PROJECTORS, FUND_CHANGES, None, start, end
+        )
+        changed = {entry.record.key for entry in entries}
         with self._lock:
             for code in changed:
                 self._views.pop(code, None)
