@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 import pandas as pd
@@ -10,7 +10,7 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.types import EventData
 
-__all__ = ["DEFAULT_PAGE", "event_frame", "iter_events"]
+__all__ = ["DEFAULT_PAGE", "block_times", "event_frame", "iter_events"]
 
 DEFAULT_PAGE = 2_000
 """Blocks per ``eth_getLogs`` request: well under the limits public nodes set."""
@@ -52,6 +52,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def block_times(w3: Web3, numbers: Iterable[int]) -> dict[int, pd.Timestamp]:
+    """The time (UTC) of each block of ``numbers``, each asked of the node once."""
+    return {
+        number: pd.Timestamp(int(w3.eth.get_block(number)["timestamp"]), unit="s", tz="UTC")
+        for number in set(numbers)
+    }
+
+
 def event_frame(
     contract: Contract,
     event: str,
@@ -75,12 +83,11 @@ def event_frame(
     if abi is None:
         raise ValueError(f"{contract.address} has no event {event}")
     arg_columns = [i["name"] for i in abi["inputs"]]
-    times: dict[int, int] = {}
+    logs = list(iter_events(contract, event, from_block, to_block, page, argument_filters))
+    times = block_times(contract.w3, (log["blockNumber"] for log in logs))
     rows = []
-    for log in iter_events(contract, event, from_block, to_block, page, argument_filters):
+    for log in logs:
         number = log["blockNumber"]
-        if number not in times:
-            times[number] = int(contract.w3.eth.get_block(number)["timestamp"])
         row = {name: _cell(log["args"][name]) for name in arg_columns}
         row.update(
             event=event,
@@ -92,5 +99,5 @@ def event_frame(
         )
         rows.append(row)
     frame = pd.DataFrame(rows, columns=[*arg_columns, *META_COLUMNS])
-    frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
     return frame

@@ -20,7 +20,6 @@ from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.identifiers import (
     ascii_from_bytes,
-    ascii_from_hex,
     bytes20_from_lei,
     bytes32_from_ascii,
     check_bic,
@@ -28,7 +27,7 @@ from bpost_client.identifiers import (
     fixed_code,
 )
 from bpost_client.platform.confidential import Sealed, open_sealed, seal
-from bpost_client.platform.events import event_frame
+from bpost_client.platform.events import block_times
 from bpost_client.platform.participants import get_institution, signer_institution
 from bpost_client.platform.projection import records_of
 from bpost_client.types import FundCode, Lei
@@ -211,15 +210,23 @@ def read_account(ssi: Ssi, lei: str, private_key: bytes) -> str:
 
 def notifications(client: Client, counterparty: str) -> pd.DataFrame:
     """The SSI change notices sent to ``counterparty``: owner, key, version, effective date."""
-    registry = client.contract(CONTRACT)
-    frame = event_frame(
-        registry,
-        "SsiChangeNotified",
-        client.manifest.start_block,
-        argument_filters={"counterparty": bytes20_from_lei(counterparty)},
-    )
-    frame["owner"] = [ascii_from_hex(v) for v in frame["owner"]]
-    frame["effectiveFrom"] = [date_from_int(int(v)) for v in frame["effectiveFrom"]]
-    return frame[["block", "time", "owner", "ssiKey", "version", "effectiveFrom"]].rename(
-        columns={"ssiKey": "ssi_key", "effectiveFrom": "effective_from"}
-    )
+    from bpost_client.registry.projection import PROJECTORS  # it builds on this module
+
+    where = {"counterparty": bytes20_from_lei(counterparty)}
+    entries = records_of(client, CONTRACT, PROJECTORS, ["SsiChangeNotified"], where)
+    times = block_times(client.w3, (e.block_number for e in entries))
+    rows = [
+        {
+            "block": entry.block_number,
+            "time": times[entry.block_number],
+            "owner": entry.record.ref,
+            "ssi_key": entry.data["ssiKey"],
+            "version": int(entry.data["version"]),
+            "effective_from": date_from_int(int(entry.data["effectiveFrom"])),
+        }
+        for entry in entries
+    ]
+    columns = ["block", "time", "owner", "ssi_key", "version", "effective_from"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame

@@ -91,6 +91,16 @@ def test_ssi__future_dated_version_replaces_on_its_date_and_notifies(
     notices = ssi.notifications(asset_manager, MANAGER)
     assert list(notices["owner"]) == [TRUSTEE, TRUSTEE] and list(notices["version"]) == [1, 2]
     assert list(notices["effective_from"]) == [date(2026, 4, 1), date(2026, 10, 1)]
+    assert list(notices["ssi_key"]) == ["0x" + before.key.hex()] * 2
+    assert list(notices.columns) == [
+        "block",
+        "time",
+        "owner",
+        "ssi_key",
+        "version",
+        "effective_from",
+    ]
+    assert str(notices["time"].dt.tz) == "UTC" and notices["block"].is_monotonic_increasing
     assert ssi.ssi_key(TRUSTEE, TERMS) == before.key == after.key
 
 
