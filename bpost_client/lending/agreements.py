@@ -9,7 +9,7 @@ salted commitments, and a party opens them with its key to calculate on the agre
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,9 +41,9 @@ from bpost_client.lending.terms import (
     Rounding,
 )
 from bpost_client.lending.verify import SCALE, calculator_arguments, scaled
-from bpost_client.platform.confidential import Sealed, open_sealed_with_salt, seal
-from bpost_client.platform.events import iter_events
+from bpost_client.platform.confidential import open_sealed_with_salt, seal
 from bpost_client.platform.participants import get_institution
+from bpost_client.platform.projection import Entry, records_of
 from bpost_client.types import Lei
 
 __all__ = [
@@ -199,11 +199,13 @@ class OpenedAgreement:
         return self.versions[-1]
 
 
-def _events(client: Client, event: str, agreement_id: str) -> list[Mapping[str, Any]]:
-    contract = client.contract(CONTRACT)
-    filters = {"agreementId": bytes32_from_ascii(agreement_id)}
-    logs = iter_events(contract, event, client.manifest.start_block, argument_filters=filters)
-    return [log["args"] for log in logs]
+def _records(client: Client, event: str, agreement_id: str) -> list[Entry]:
+    """The records of an agreement's ``event`` in chain order, read from the node as the index
+    holds them (see :mod:`bpost_client.lending.projection`)."""
+    from bpost_client.lending.projection import PROJECTORS  # it builds on this module
+
+    where = {"agreementId": bytes32_from_ascii(agreement_id)}
+    return records_of(client, CONTRACT, PROJECTORS, [event], where)
 
 
 def open_agreement(
@@ -216,6 +218,8 @@ def open_agreement(
         NotEntitledError: ``lei`` is not a party the payloads were sealed to.
         BPostError: no acknowledged terms or no confirmed movements on chain.
     """
+    from bpost_client.lending.projection import movements_version, terms_version  # builds on this
+
     stored = client.contract(CONTRACT).functions.getAgreement(bytes32_from_ascii(agreement_id))
     lender, borrower, agent, _status, _v, acknowledged, _m, confirmed = client.read(stored)[:8]
     if acknowledged == 0 or confirmed == 0:
@@ -223,22 +227,20 @@ def open_agreement(
             f"agreement {agreement_id} has no acknowledged terms or no confirmed movements"
         )
     versions = []
-    for args in _events(client, "AgreementProposed", agreement_id):
-        version = int(args["version"])
-        if version > acknowledged:
+    for entry in _records(client, "AgreementProposed", agreement_id):
+        proposed = terms_version(entry)
+        if proposed.version > acknowledged:
             continue
-        salt, plain = open_sealed_with_salt(Sealed.from_abi(args["terms"]), lei, private_key)
+        salt, plain = open_sealed_with_salt(proposed.terms, lei, private_key)
         [terms] = decode([TERMS_TYPE], plain)
-        effective = date_from_int(int(args["effectiveFrom"])) or date.min
-        versions.append(OpenedTerms(version, effective, tuple(terms), salt))
+        effective = proposed.effective_from or date.min
+        versions.append(OpenedTerms(proposed.version, effective, tuple(terms), salt))
     recorded = [
-        args
-        for args in _events(client, "MovementsRecorded", agreement_id)
-        if int(args["movementsVersion"]) == confirmed
+        movements
+        for movements in map(movements_version, _records(client, "MovementsRecorded", agreement_id))
+        if movements.version == confirmed
     ]
-    salt, plain = open_sealed_with_salt(
-        Sealed.from_abi(recorded[-1]["movements"]), lei, private_key
-    )
+    salt, plain = open_sealed_with_salt(recorded[-1].movements, lei, private_key)
     [movements] = decode([MOVEMENTS_TYPE], plain)
     agent_lei = lei_from_bytes20(bytes(agent)) if any(bytes(agent)) else None
     return OpenedAgreement(

@@ -1,16 +1,57 @@
 """The events of use case 3's contracts as records (see
 :mod:`bpost_client.platform.projection`): agreement (by agreement id), statement (by statement
-id; ref: the key of its unit of matching), pair (``LENDER/BORROWER``)."""
+id; ref: the key of its unit of matching), pair (``LENDER/BORROWER``); and an agreement and a
+statement folded from their records (:func:`agreement_of`, :func:`statement_of`, and the parse of
+each record they fold), which the client's reads and the explorer share."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Generic, TypeVar
 
-from bpost_client.lending.statements import STATEMENT_EVENTS
-from bpost_client.platform.projection import Projector, Record, hex_text, with_event
+from bpost_client.dates import date_from_int
+from bpost_client.lending.matching import MatchUnit
+from bpost_client.lending.statements import (
+    STATEMENT_EVENTS,
+    UNITS,
+    StatementRole,
+    StatementStatus,
+)
+from bpost_client.platform.confidential import Sealed
+from bpost_client.platform.projection import (
+    Projector,
+    Record,
+    Recorded,
+    abi_form,
+    hex_text,
+    with_event,
+)
+from bpost_client.types import Lei
 
-__all__ = ["NOT_PROJECTED", "PROJECTORS", "agreement_key"]
+__all__ = [
+    "AMOUNT_FIELDS",
+    "NOT_PROJECTED",
+    "PROJECTORS",
+    "AgreementState",
+    "MovementsVersion",
+    "StatementComment",
+    "StatementState",
+    "Submission",
+    "TermsVersion",
+    "agreement_key",
+    "agreement_of",
+    "comment_of",
+    "movements_version",
+    "statement_of",
+    "status_after",
+    "submission_of",
+    "terms_version",
+]
+
+AMOUNT_FIELDS = ("fee", "collateralInterest", "dividendEquivalent")
+"""The amounts of a statement by their field name on chain, in the contract's order."""
 
 
 def agreement_key(raw: Any) -> str:
@@ -19,22 +60,25 @@ def agreement_key(raw: Any) -> str:
     return hex_text(raw) or str(raw).lower()
 
 
+def _unit_key(args: Mapping[str, Any]) -> str:
+    """The key of a ``StatementCommitted``'s unit of matching: the agreement's key, the ISIN, or
+    ``LENDER/BORROWER`` for the counterparty pair."""
+    given = args["input"]
+    unit = int(given["unit"])
+    if unit == 0:
+        return agreement_key(given["unitKey"])
+    if unit == 1:
+        return hex_text(given["unitKey"])
+    return f"{hex_text(args['lender'])}/{hex_text(args['borrower'])}"
+
+
 def _agreement(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
     data = with_event(args, event, sender)
     yield Record("agreement", agreement_key(args["agreementId"]), None, data)
 
 
 def _statement(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
-    ref = None
-    if event == "StatementCommitted":
-        statement = args["input"]
-        unit = int(statement["unit"])
-        if unit == 0:
-            ref = agreement_key(statement["unitKey"])
-        elif unit == 1:
-            ref = hex_text(statement["unitKey"])
-        else:
-            ref = f"{hex_text(args['lender'])}/{hex_text(args['borrower'])}"
+    ref = _unit_key(args) if event == "StatementCommitted" else None
     data = with_event(args, event, sender)
     yield Record("statement", str(args["statementId"]).lower(), ref, data)
 
@@ -60,3 +104,268 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
 }
 
 NOT_PROJECTED: dict[tuple[str, str], str] = {}
+
+
+# --- the agreement, folded from its records ---------------------------------------------------
+
+R = TypeVar("R", bound=Recorded)
+
+
+def _sealed(value: Any) -> Sealed:
+    """A sealed payload as a record holds it."""
+    return Sealed.from_abi(abi_form(value))
+
+
+@dataclass(frozen=True)
+class TermsVersion(Generic[R]):
+    """A version of an agreement's terms as its ``AgreementProposed`` record tells it: the
+    number, the day it takes effect (None for none) and the record; the terms are sealed to the
+    parties."""
+
+    version: int
+    effective_from: date | None
+    proposed: R
+
+    @property
+    def terms(self) -> Sealed:
+        """The sealed terms."""
+        return _sealed(self.proposed.data["terms"])
+
+
+def terms_version(row: R) -> TermsVersion[R]:
+    """The terms version an ``AgreementProposed`` record proposes."""
+    data = row.data
+    return TermsVersion(int(data["version"]), date_from_int(int(data["effectiveFrom"])), row)
+
+
+@dataclass(frozen=True)
+class MovementsVersion(Generic[R]):
+    """A version of an agreement's movements as its ``MovementsRecorded`` record tells it: the
+    number, who recorded it and the record; the movements are sealed to the parties."""
+
+    version: int
+    by: Lei
+    recorded: R
+
+    @property
+    def movements(self) -> Sealed:
+        """The sealed movements."""
+        return _sealed(self.recorded.data["movements"])
+
+
+def movements_version(row: R) -> MovementsVersion[R]:
+    """The movements version a ``MovementsRecorded`` record records."""
+    data = row.data
+    return MovementsVersion(int(data["movementsVersion"]), Lei(hex_text(data["by"])), row)
+
+
+@dataclass
+class AgreementState(Generic[R]):
+    """A lending agreement as its records tell it: its parties (``agent`` is '' for none), its
+    terms versions with the borrower's acknowledgements by version, its movements versions with
+    the borrower's confirmations by version.
+
+    The client's reads (:func:`bpost_client.lending.agreements.open_agreement`) parse the records
+    they read from a node, and the explorer folds the records of its index, with the functions of
+    this module.
+    """
+
+    agreement_id: str
+    lender: str
+    borrower: str
+    agent: str
+    terms: list[TermsVersion[R]] = field(default_factory=list)
+    acknowledged: dict[int, R] = field(default_factory=dict)
+    movements: list[MovementsVersion[R]] = field(default_factory=list)
+    confirmed: dict[int, R] = field(default_factory=dict)
+
+    def pair(self) -> str:
+        """The pair's key: ``LENDER/BORROWER``."""
+        return f"{self.lender}/{self.borrower}"
+
+
+def agreement_of(key: str, rows: Iterable[R]) -> AgreementState[R] | None:
+    """The agreement ``key`` from its ``agreement`` records in chain order, None before its
+    terms were first proposed."""
+    rows = list(rows)
+    first = next((r for r in rows if r.event == "AgreementProposed"), None)
+    if first is None:
+        return None
+    data = first.data
+    agreement: AgreementState[R] = AgreementState(
+        key, hex_text(data["lender"]), hex_text(data["borrower"]), hex_text(data["agent"])
+    )
+    for row in rows:
+        if row.event == "AgreementProposed":
+            agreement.terms.append(terms_version(row))
+        elif row.event == "AgreementAcknowledged":
+            agreement.acknowledged[int(row.data["version"])] = row
+        elif row.event == "MovementsRecorded":
+            agreement.movements.append(movements_version(row))
+        elif row.event == "MovementsConfirmed":
+            agreement.confirmed[int(row.data["movementsVersion"])] = row
+    return agreement
+
+
+# --- the statement, folded from its records ---------------------------------------------------
+
+_IMPLIED_STATUS = {
+    "StatementCommitted": StatementStatus.OPEN,
+    "StatementOverdue": StatementStatus.BREAK,
+    "StatementSettled": StatementStatus.SETTLED,
+}
+"""The status after an event that does not carry it."""
+
+
+def status_after(row: Recorded) -> StatementStatus | None:
+    """The status a ``statement`` record says its statement is in after its event (the one the
+    event carries, or the one it implies), None when it does not say."""
+    if "status" in row.data:
+        return StatementStatus(int(row.data["status"]))
+    return _IMPLIED_STATUS.get(row.event)
+
+
+@dataclass(frozen=True)
+class Submission(Generic[R]):
+    """A party's own figures for a statement as its ``FiguresSubmitted`` record tells them: the
+    party's role and LEI, its amounts in minor units by their field name on chain, whether the
+    contract found each within the tolerance, and the record; the figures' detail is sealed to
+    the parties."""
+
+    role: StatementRole
+    by: Lei
+    amounts: dict[str, int]
+    within_tolerance: bool
+    record: R
+
+    @property
+    def figures(self) -> Sealed:
+        """The sealed detail of the figures."""
+        return _sealed(self.record.data["figures"])
+
+
+def submission_of(row: R) -> Submission[R]:
+    """The figures a ``FiguresSubmitted`` record submits."""
+    data = row.data
+    return Submission(
+        role=StatementRole(int(data["role"])),
+        by=Lei(hex_text(data["by"])),
+        amounts={name: int(data["amounts"][name]) for name in AMOUNT_FIELDS},
+        within_tolerance=bool(data["withinTolerance"]),
+        record=row,
+    )
+
+
+@dataclass(frozen=True)
+class StatementComment(Generic[R]):
+    """A comment on a statement as its ``StatementCommented`` record tells it: its author and
+    the record; the text is sealed to the parties."""
+
+    by: Lei
+    record: R
+
+    @property
+    def comment(self) -> Sealed:
+        """The sealed text."""
+        return _sealed(self.record.data["comment"])
+
+
+def comment_of(row: R) -> StatementComment[R]:
+    """The comment a ``StatementCommented`` record makes."""
+    return StatementComment(Lei(hex_text(row.data["by"])), row)
+
+
+@dataclass
+class StatementState(Generic[R]):
+    """A statement of one unit of matching over one period as its records tell it: what the
+    closing party committed (the platform's amounts in minor units by their field name on chain),
+    the status it is in with each status it entered and the record that moved it there, and
+    what each party did.
+
+    The client's reads (:mod:`bpost_client.lending.statements`) parse the records they read
+    from a node, and the explorer folds the records of its index, with the functions of this
+    module.
+    """
+
+    statement_id: str
+    lender: str
+    borrower: str
+    agent: str
+    unit: MatchUnit
+    unit_key: str
+    currency: str
+    start: date | None
+    end: date | None
+    settlement_date: date | None
+    platform: dict[str, int]
+    tolerance: int
+    overdue_after: date | None
+    committed: R
+    status: StatementStatus = StatementStatus.OPEN
+    history: list[tuple[StatementStatus, R]] = field(default_factory=list)
+    confirmations: list[R] = field(default_factory=list)
+    submissions: list[Submission[R]] = field(default_factory=list)
+    comments: list[StatementComment[R]] = field(default_factory=list)
+    resolutions: list[R] = field(default_factory=list)
+    approvals: list[R] = field(default_factory=list)
+    overdue: R | None = None
+    settled: R | None = None
+
+    @property
+    def detail_salt(self) -> Sealed:
+        """The salt of the detail commitment, sealed to the parties."""
+        return _sealed(self.committed.data["detailSalt"])
+
+
+def _opened(row: R) -> StatementState[R]:
+    """The statement a ``StatementCommitted`` record opens."""
+    data = row.data
+    given = data["input"]
+    return StatementState(
+        statement_id=str(data["statementId"]).lower(),
+        lender=hex_text(data["lender"]),
+        borrower=hex_text(data["borrower"]),
+        agent=hex_text(data["agent"]),
+        unit=UNITS[int(given["unit"])],
+        unit_key=_unit_key(data),
+        currency=hex_text(given["currency"]),
+        start=date_from_int(int(given["start"])),
+        end=date_from_int(int(given["end"])),
+        settlement_date=date_from_int(int(given["settlementDate"])),
+        platform={name: int(given["amounts"][name]) for name in AMOUNT_FIELDS},
+        tolerance=int(given["tolerance"]),
+        overdue_after=date_from_int(int(data["overdueAfter"])),
+        committed=row,
+        history=[(StatementStatus.OPEN, row)],
+    )
+
+
+def statement_of(rows: Iterable[R]) -> StatementState[R] | None:
+    """A statement from its ``statement`` records in chain order, None before it was
+    committed."""
+    rows = list(rows)
+    committed = next((r for r in rows if r.event == "StatementCommitted"), None)
+    if committed is None:
+        return None
+    statement = _opened(committed)
+    for row in rows:
+        after = status_after(row)
+        if after is not None:
+            statement.status = after
+        if statement.status != statement.history[-1][0]:
+            statement.history.append((statement.status, row))
+        if row.event == "StatementConfirmed":
+            statement.confirmations.append(row)
+        elif row.event == "FiguresSubmitted":
+            statement.submissions.append(submission_of(row))
+        elif row.event == "StatementCommented":
+            statement.comments.append(comment_of(row))
+        elif row.event == "ResolutionProposed":
+            statement.resolutions.append(row)
+        elif row.event == "ResolutionApproved":
+            statement.approvals.append(row)
+        elif row.event == "StatementOverdue":
+            statement.overdue = row
+        elif row.event == "StatementSettled":
+            statement.settled = row
+    return statement

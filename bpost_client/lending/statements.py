@@ -10,7 +10,7 @@ check that the detail it recomputed from the agreed inputs is the platform's.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -32,14 +32,14 @@ from bpost_client.identifiers import (
     lei_from_bytes20,
 )
 from bpost_client.lending.matching import MatchUnit
-from bpost_client.platform.confidential import Sealed, open_sealed, seal
-from bpost_client.platform.events import iter_events
+from bpost_client.platform.confidential import open_sealed, seal
 from bpost_client.platform.participants import get_institution
-from bpost_client.platform.projection import records_of
+from bpost_client.platform.projection import Entry, records_of
 from bpost_client.types import Lei
 
 __all__ = [
     "STATEMENT_EVENTS",
+    "UNITS",
     "Amounts",
     "PairSettings",
     "ResolutionKind",
@@ -70,7 +70,7 @@ __all__ = [
 ]
 
 CONTRACT = "LendingStatements"
-_UNITS = [MatchUnit.AGREEMENT, MatchUnit.SECURITY, MatchUnit.COUNTERPARTY]
+UNITS = [MatchUnit.AGREEMENT, MatchUnit.SECURITY, MatchUnit.COUNTERPARTY]
 """The contract's ``Unit`` values, in order."""
 
 
@@ -236,7 +236,7 @@ def _identity(statement: StatementInput) -> tuple[Any, ...]:
     return (
         bytes20_from_lei(check_lei(statement.lender)),
         bytes20_from_lei(check_lei(statement.borrower)),
-        _UNITS.index(statement.unit),
+        UNITS.index(statement.unit),
         unit_key(statement.unit, statement.key),
         statement.currency.encode("ascii"),
         int_from_date(statement.start),
@@ -274,7 +274,7 @@ def propose_pair_settings(
     args = [
         bytes20_from_lei(check_lei(lender)),
         bytes20_from_lei(check_lei(borrower)),
-        _UNITS.index(unit),
+        UNITS.index(unit),
         bytes20_from_lei(check_lei(agent)) if agent else bytes(20),
         market.encode("ascii"),
         overdue_business_days,
@@ -297,7 +297,7 @@ def pair_settings(client: Client, lender: str, borrower: str) -> PairSettings:
     )
     unit, agent, market, days, version, _by, accepted = raw
     return PairSettings(
-        _UNITS[int(unit)], _lei(agent), ascii_from_bytes(market), int(days), int(version), accepted
+        UNITS[int(unit)], _lei(agent), ascii_from_bytes(market), int(days), int(version), accepted
     )
 
 
@@ -372,7 +372,7 @@ def get_statement(client: Client, statement: str | bytes) -> Statement:
         borrower=lei_from_bytes20(bytes(borrower)),
         agent=_lei(agent),
         closer=lei_from_bytes20(bytes(closer)),
-        unit=_UNITS[int(unit)],
+        unit=UNITS[int(unit)],
         status=StatementStatus(int(status)),
         currency=ascii_from_bytes(currency),
         start=date_from_int(int(start)) or date.min,
@@ -392,18 +392,12 @@ def get_statement(client: Client, statement: str | bytes) -> Statement:
     )
 
 
-def _logs(client: Client, event: str, statement: str | bytes) -> Iterator[Mapping[str, Any]]:
-    """The arguments of a statement's ``event`` logs, in chain order."""
-    contract = client.contract(CONTRACT)
-    filters = {"statementId": _id(statement)}
-    for log in iter_events(contract, event, client.manifest.start_block, argument_filters=filters):
-        yield log["args"]
+def _records(client: Client, events: Sequence[str], statement: str | bytes) -> list[Entry]:
+    """The records of a statement's ``events`` in chain order, read from the node as the index
+    holds them (see :mod:`bpost_client.lending.projection`)."""
+    from bpost_client.lending.projection import PROJECTORS  # it builds on this module
 
-
-def _committed(client: Client, statement: str | bytes) -> Mapping[str, Any]:
-    for args in _logs(client, "StatementCommitted", statement):
-        return args
-    raise BPostError(f"statement 0x{_id(statement).hex()} is not on chain")
+    return records_of(client, CONTRACT, PROJECTORS, events, {"statementId": _id(statement)})
 
 
 def detail_salt(client: Client, statement: str | bytes, lei: str, private_key: bytes) -> bytes:
@@ -411,9 +405,14 @@ def detail_salt(client: Client, statement: str | bytes, lei: str, private_key: b
 
     Raises:
         NotEntitledError: ``lei`` is not a party the salt was sealed to.
+        BPostError: the statement is not on chain.
     """
-    sealed = Sealed.from_abi(_committed(client, statement)["detailSalt"])
-    return open_sealed(sealed, lei, private_key)
+    from bpost_client.lending.projection import statement_of
+
+    committed = statement_of(_records(client, ["StatementCommitted"], statement))
+    if committed is None:
+        raise BPostError(f"statement 0x{_id(statement).hex()} is not on chain")
+    return open_sealed(committed.detail_salt, lei, private_key)
 
 
 def confirm(client: Client, statement: str | bytes) -> TxReceipt:
@@ -439,10 +438,12 @@ def submitted_figures(
     client: Client, statement: str | bytes, lei: str, private_key: bytes
 ) -> dict[Lei, bytes]:
     """The latest figures each party submitted, opened by a party: institution -> plaintext."""
+    from bpost_client.lending.projection import submission_of
+
     found: dict[Lei, bytes] = {}
-    for args in _logs(client, "FiguresSubmitted", statement):
-        sealed = Sealed.from_abi(args["figures"])
-        found[lei_from_bytes20(bytes(args["by"]))] = open_sealed(sealed, lei, private_key)
+    for entry in _records(client, ["FiguresSubmitted"], statement):
+        submitted = submission_of(entry)
+        found[submitted.by] = open_sealed(submitted.figures, lei, private_key)
     return found
 
 
@@ -456,10 +457,12 @@ def comments(
     client: Client, statement: str | bytes, lei: str, private_key: bytes
 ) -> list[tuple[Lei, str]]:
     """A statement's comments in chain order, opened by a party: (author, text)."""
+    from bpost_client.lending.projection import comment_of
+
     found = []
-    for args in _logs(client, "StatementCommented", statement):
-        text = open_sealed(Sealed.from_abi(args["comment"]), lei, private_key).decode("utf-8")
-        found.append((lei_from_bytes20(bytes(args["by"])), text))
+    for entry in _records(client, ["StatementCommented"], statement):
+        made = comment_of(entry)
+        found.append((made.by, open_sealed(made.comment, lei, private_key).decode("utf-8")))
     return found
 
 
@@ -516,33 +519,24 @@ STATEMENT_EVENTS = (
 )
 
 
-_IMPLIED_STATUS = {
-    "StatementCommitted": int(StatementStatus.OPEN),
-    "StatementOverdue": int(StatementStatus.BREAK),
-    "StatementSettled": int(StatementStatus.SETTLED),
-}
-"""The status after an event that does not carry it."""
-
-
 def statement_history(client: Client, statement: str | bytes) -> pd.DataFrame:
     """Who did what to a statement, in chain order, from the records the index holds:
     ``block``, ``event``, ``by`` (LEI) and ``status`` after the event where the event says it."""
-    from bpost_client.lending.projection import PROJECTORS  # it builds on this module
+    from bpost_client.lending.projection import status_after
 
-    where = {"statementId": _id(statement)}
     rows = []
-    for entry in records_of(client, CONTRACT, PROJECTORS, STATEMENT_EVENTS, where):
+    for entry in _records(client, STATEMENT_EVENTS, statement):
         data = entry.data
         by = data.get("by") or data.get("closer") or data.get("flaggedBy")
         if by is None and entry.event == "ResolutionProposed":
             by = data["proposal"]["proposedBy"]
-        status = data.get("status", _IMPLIED_STATUS.get(entry.event))
+        status = status_after(entry)
         rows.append(
             {
                 "block": entry.block_number,
                 "event": entry.event,
                 "by": _hex_lei(by or ""),
-                "status": "" if status is None else StatementStatus(int(status)).name.lower(),
+                "status": "" if status is None else status.name.lower(),
             }
         )
     return pd.DataFrame(rows, columns=["block", "event", "by", "status"])

@@ -22,11 +22,21 @@ from bpost_client.api.auth import issue_api_token
 from bpost_client.client import Client, connect
 from bpost_client.distribution import navs, notices
 from bpost_client.explorer.app import create_explorer
+from bpost_client.explorer.domain import lending as explorer_lending
 from bpost_client.explorer.domain.lending import money
-from bpost_client.identifiers import bytes32_from_ascii
+from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.indexer import Indexer, open_engine
 from bpost_client.lending import statements as st
+from bpost_client.lending.projection import (
+    PROJECTORS,
+    AgreementState,
+    StatementState,
+    agreement_of,
+    statement_of,
+)
+from bpost_client.lending.statements import STATEMENT_EVENTS
 from bpost_client.platform import codes
+from bpost_client.platform.projection import records_of
 from bpost_client.reference import calendars, prices
 from bpost_client.reference.securities import list_securities
 from bpost_client.registry import funds
@@ -301,6 +311,80 @@ def test_agreement_page__matched_statement_and_sealed_terms(web: TestClient, dem
     assert money(statement.platform.fee, "JPY") in text_of(page)
     assert "sealed" in section(page, "agreement-terms")
     assert "matched" in text_of(page) or "settled" in text_of(page)
+
+
+def _plain_statement(statement: StatementState[Any]) -> tuple[Any, ...]:
+    """What a folded statement says, without the records' own types."""
+    return (
+        statement.statement_id, statement.lender, statement.borrower, statement.agent,
+        statement.unit, statement.unit_key, statement.currency, statement.start, statement.end,
+        statement.settlement_date, statement.overdue_after, statement.platform,
+        statement.tolerance, statement.status,
+        [(status, row.transaction_hash) for status, row in statement.history],
+        [(s.role, s.by, s.amounts, s.within_tolerance) for s in statement.submissions],
+        [c.by for c in statement.comments],
+        len(statement.confirmations), len(statement.resolutions), len(statement.approvals),
+    )  # fmt: skip
+
+
+def test_statement__node_records_and_index_rows__one_fold_one_statement(demo: Demo) -> None:
+    statement_id, stored = _statement_of(demo.client, BROKEN)
+    where = {"statementId": bytes.fromhex(statement_id[2:])}
+    entries = records_of(demo.client, "LendingStatements", PROJECTORS, STATEMENT_EVENTS, where)
+    read = statement_of(entries)
+    with open_engine(demo.database).connect() as conn:
+        shown = explorer_lending.load_statement(conn, statement_id)
+    assert read is not None and shown is not None
+    assert _plain_statement(read) == _plain_statement(shown)
+    assert shown.status is stored.status and shown.submissions
+    logs = []
+    for name in STATEMENT_EVENTS:
+        event = getattr(demo.client.contract("LendingStatements").events, name)
+        logs += event.get_logs(from_block=0, argument_filters=where)
+    said = [st.StatementStatus.OPEN]
+    for log in sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"])):
+        status = log["args"].get("status")
+        if log["event"] == "StatementSettled":
+            status = st.StatementStatus.SETTLED
+        if status is not None and status != said[-1]:
+            said.append(st.StatementStatus(status))
+    assert [status for status, _ in shown.history] == said
+    assert st.StatementStatus.BREAK in said
+    history = st.statement_history(demo.client, statement_id)
+    assert [s for s in history["status"] if s][-1] == stored.status.name.lower()
+
+
+def test_agreement__node_records_and_index_rows__one_fold_one_agreement(demo: Demo) -> None:
+    where = {"agreementId": bytes32_from_ascii(BROKEN)}
+    events = (
+        "AgreementProposed",
+        "AgreementAcknowledged",
+        "MovementsRecorded",
+        "MovementsConfirmed",
+    )
+    read = agreement_of(
+        BROKEN, records_of(demo.client, "LendingAgreements", PROJECTORS, events, where)
+    )
+    with open_engine(demo.database).connect() as conn:
+        shown = explorer_lending.load_agreement(conn, BROKEN)
+    assert read is not None and shown is not None
+
+    def plain(agreement: AgreementState[Any]) -> tuple[Any, ...]:
+        return (
+            agreement.agreement_id, agreement.lender, agreement.borrower, agreement.agent,
+            [(t.version, t.effective_from, t.proposed.transaction_hash) for t in agreement.terms],
+            [(m.version, m.by, m.recorded.transaction_hash) for m in agreement.movements],
+            {v: r.transaction_hash for v, r in agreement.acknowledged.items()},
+            {v: r.transaction_hash for v, r in agreement.confirmed.items()},
+        )  # fmt: skip
+
+    assert plain(read) == plain(shown)
+    stored = demo.client.contract("LendingAgreements").functions.getAgreement(
+        bytes32_from_ascii(BROKEN)
+    )
+    lender, borrower, *_, acknowledged, _movements, confirmed = demo.client.read(stored)[:8]
+    assert (shown.lender, shown.borrower) == (lei_from_bytes20(lender), lei_from_bytes20(borrower))
+    assert (max(shown.acknowledged), max(shown.confirmed)) == (acknowledged, confirmed)
 
 
 # --- in a browser -------------------------------------------------------------------------

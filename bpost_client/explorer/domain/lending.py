@@ -5,22 +5,35 @@ much, then how the break was resolved and settled."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.explorer.domain.store import Row, day, keys_of, label, lei, rows_by_ref, rows_of
-from bpost_client.lending.statements import ResolutionKind, StatementRole, StatementStatus
+from bpost_client.explorer.domain.store import (
+    Row,
+    keys_of,
+    label,
+    lei,
+    member_label,
+    rows_by_ref,
+    rows_of,
+)
+from bpost_client.lending.projection import (
+    AgreementState,
+    StatementState,
+    Submission,
+    agreement_of,
+    statement_of,
+)
+from bpost_client.lending.statements import ResolutionKind, StatementRole
 from bpost_client.lending.terms import MINOR_UNITS, format_minor
-from bpost_client.platform.projection import hex_text
 
 __all__ = [
     "AMOUNT_NAMES",
     "Agreement",
     "Difference",
     "Statement",
-    "Submission",
     "agreement_list",
     "load_agreement",
     "load_statement",
@@ -32,8 +45,6 @@ AMOUNT_NAMES = {
     "dividendEquivalent": "dividend equivalent",
 }
 """The amounts of a statement, in the order the pages show them, by their field name on chain."""
-
-UNITS = ("agreement", "security", "counterparty")
 
 
 def money(amount: int, currency: str) -> str:
@@ -66,70 +77,47 @@ class Difference:
         return abs(self.delta) > self.tolerance
 
 
-@dataclass(frozen=True)
-class Submission:
-    """Figures a party submitted for a statement (their detail sealed to the parties)."""
-
-    role: str
-    lei: str
-    within_tolerance: bool
-    differences: list[Difference]
-    row: Row
-
-    def explanation(self, currency: str) -> str:
-        """The break in words: which amounts differ, by how much, against which tolerance."""
-        parts = [
-            f"{d.name} {money(d.submitted, currency)} against the platform's "
-            f"{money(d.platform, currency)} ({'+' if d.delta > 0 else ''}"
-            f"{money(d.delta, currency)})"
-            for d in self.differences
-            if d.delta
-        ]
-        if not parts:
-            return f"The {self.role}'s figures equal the platform's."
-        tolerance = money(self.differences[0].tolerance, currency)
-        verdict = "within" if self.within_tolerance else "beyond"
-        return (
-            f"The {self.role} submitted " + "; ".join(parts) + f": {verdict} the tolerance of "
-            f"{tolerance} per amount."
-        )
-
-
 @dataclass
-class Statement:
-    """A statement of one unit of matching over one period."""
-
-    statement_id: str
-    lender: str
-    borrower: str
-    agent: str
-    unit: str
-    unit_key: str
-    currency: str
-    start: date | None
-    end: date | None
-    settlement_date: date | None
-    platform: dict[str, int]
-    tolerance: int
-    overdue_after: date | None
-    committed: Row
-    status: str = "open"
-    confirmations: list[Row] = field(default_factory=list)
-    submissions: list[Submission] = field(default_factory=list)
-    comments: list[Row] = field(default_factory=list)
-    resolutions: list[Row] = field(default_factory=list)
-    approvals: list[Row] = field(default_factory=list)
-    overdue: Row | None = None
-    settled: Row | None = None
-    history: list[tuple[str, Row]] = field(default_factory=list)
-    """Each matching state the statement entered, with the record that moved it there."""
+class Statement(StatementState[Row]):
+    """A statement of one unit of matching over one period as the explorer shows it: the
+    statement as its records tell it (the same fold as the client's reads), its amounts as
+    money and its breaks explained."""
 
     def amount(self, value: int) -> str:
         """``value`` (minor units) in the statement's currency."""
         return money(value, self.currency)
 
+    def differences(self, submission: Submission[Row]) -> list[Difference]:
+        """Each amount of ``submission`` against the platform's, in the order of
+        ``AMOUNT_NAMES``."""
+        return [
+            Difference(name, self.platform[field], submission.amounts[field], self.tolerance)
+            for field, name in AMOUNT_NAMES.items()
+        ]
+
+    def explanation(self, submission: Submission[Row]) -> str:
+        """The break in words: which amounts of ``submission`` differ, by how much, against
+        which tolerance."""
+        differences = self.differences(submission)
+        parts = [
+            f"{d.name} {self.amount(d.submitted)} against the platform's "
+            f"{self.amount(d.platform)} ({'+' if d.delta > 0 else ''}"
+            f"{self.amount(d.delta)})"
+            for d in differences
+            if d.delta
+        ]
+        role = member_label(submission.role)
+        if not parts:
+            return f"The {role}'s figures equal the platform's."
+        tolerance = self.amount(differences[0].tolerance)
+        verdict = "within" if submission.within_tolerance else "beyond"
+        return (
+            f"The {role} submitted " + "; ".join(parts) + f": {verdict} the tolerance of "
+            f"{tolerance} per amount."
+        )
+
     @property
-    def breaks(self) -> list[Submission]:
+    def breaks(self) -> list[Submission[Row]]:
         """The submissions beyond the tolerance."""
         return [s for s in self.submissions if not s.within_tolerance]
 
@@ -150,120 +138,28 @@ class Statement:
         return f"{what} ({amounts}), proposed by {lei(proposal['proposedBy'])}"
 
 
-def _statement(committed: Row) -> Statement:
-    data = committed.data
-    given = data["input"]
-    unit = UNITS[int(given["unit"])] if int(given["unit"]) < len(UNITS) else str(given["unit"])
-    currency = hex_text(given["currency"])
-    if unit == "agreement":
-        unit_key = hex_text(given["unitKey"]) or str(given["unitKey"])
-    elif unit == "security":
-        unit_key = hex_text(given["unitKey"])
-    else:
-        unit_key = f"{lei(data['lender'])}/{lei(data['borrower'])}"
-    return Statement(
-        statement_id=committed.key,
-        lender=lei(data["lender"]),
-        borrower=lei(data["borrower"]),
-        agent=lei(data["agent"]),
-        unit=unit,
-        unit_key=unit_key,
-        currency=currency,
-        start=day(given["start"]),
-        end=day(given["end"]),
-        settlement_date=day(given["settlementDate"]),
-        platform={name: int(given["amounts"][name]) for name in AMOUNT_NAMES},
-        tolerance=int(given["tolerance"]),
-        overdue_after=day(data["overdueAfter"]),
-        committed=committed,
-    )
-
-
 def load_statement(conn: Connection, statement_id: str) -> Statement | None:
     """The statement ``statement_id`` (0x-hex) with everything that happened to it, or None."""
-    rows = rows_of(conn, "statement", statement_id.lower())
-    committed = next((r for r in rows if r.event == "StatementCommitted"), None)
-    if committed is None:
+    state = statement_of(rows_of(conn, "statement", statement_id.lower()))
+    if state is None:
         return None
-    statement = _statement(committed)
-    statement.history.append(("open", committed))
-    for row in rows:
-        data = row.data
-        if "status" in data:
-            statement.status = label(StatementStatus, data["status"])
-        elif row.event == "StatementSettled":
-            statement.status = "settled"
-        if statement.status != statement.history[-1][0]:
-            statement.history.append((statement.status, row))
-        if row.event == "StatementConfirmed":
-            statement.confirmations.append(row)
-        elif row.event == "FiguresSubmitted":
-            differences = [
-                Difference(
-                    name,
-                    statement.platform[field],
-                    int(data["amounts"][field]),
-                    statement.tolerance,
-                )
-                for field, name in AMOUNT_NAMES.items()
-            ]
-            statement.submissions.append(
-                Submission(
-                    role=label(StatementRole, data["role"]),
-                    lei=lei(data["by"]),
-                    within_tolerance=bool(data["withinTolerance"]),
-                    differences=differences,
-                    row=row,
-                )
-            )
-        elif row.event == "StatementCommented":
-            statement.comments.append(row)
-        elif row.event == "ResolutionProposed":
-            statement.resolutions.append(row)
-        elif row.event == "ResolutionApproved":
-            statement.approvals.append(row)
-        elif row.event == "StatementOverdue":
-            statement.overdue = row
-        elif row.event == "StatementSettled":
-            statement.settled = row
-    return statement
+    return Statement(**{f.name: getattr(state, f.name) for f in fields(state)})
 
 
 @dataclass
-class Agreement:
-    """A lending agreement: parties, terms and movements versions, and its statements."""
+class Agreement(AgreementState[Row]):
+    """A lending agreement as the explorer shows it: the agreement as its records tell it (the
+    same fold as the client's reads) and its statements."""
 
-    agreement_id: str
-    lender: str
-    borrower: str
-    agent: str
-    terms: list[Row] = field(default_factory=list)
-    acknowledged: dict[int, Row] = field(default_factory=dict)
-    movements: list[Row] = field(default_factory=list)
-    confirmed: dict[int, Row] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
-
-    def pair(self) -> str:
-        """The pair's key: ``LENDER/BORROWER``."""
-        return f"{self.lender}/{self.borrower}"
 
 
 def load_agreement(conn: Connection, key: str) -> Agreement | None:
     """The agreement ``key`` (its id as text, or 0x-hex) and its statements, or None."""
-    rows = rows_of(conn, "agreement", key)
-    proposals = [r for r in rows if r.event == "AgreementProposed"]
-    if not proposals:
+    state = agreement_of(key, rows_of(conn, "agreement", key))
+    if state is None:
         return None
-    first = proposals[0].data
-    agreement = Agreement(key, lei(first["lender"]), lei(first["borrower"]), lei(first["agent"]))
-    agreement.terms = proposals
-    for row in rows:
-        if row.event == "AgreementAcknowledged":
-            agreement.acknowledged[int(row.data["version"])] = row
-        elif row.event == "MovementsRecorded":
-            agreement.movements.append(row)
-        elif row.event == "MovementsConfirmed":
-            agreement.confirmed[int(row.data["movementsVersion"])] = row
+    agreement = Agreement(**{f.name: getattr(state, f.name) for f in fields(state)})
     ids = [r.key for r in rows_by_ref(conn, "statement", key)]
     ids += [r.key for r in rows_by_ref(conn, "statement", agreement.pair())]
     for statement_id in dict.fromkeys(ids):
@@ -274,15 +170,12 @@ def load_agreement(conn: Connection, key: str) -> Agreement | None:
     return agreement
 
 
-def agreement_list(conn: Connection, after: str | None, limit: int) -> list[Agreement]:
-    """The agreements in id order from the first after ``after``, at most ``limit`` (without
-    their statements)."""
+def agreement_list(conn: Connection, after: str | None, limit: int) -> list[AgreementState[Row]]:
+    """The agreements in id order from the first after ``after``, at most ``limit`` (as their
+    first record tells them: parties and first terms)."""
     found = []
     for key in keys_of(conn, "agreement", after=after, limit=limit):
-        rows = rows_of(conn, "agreement", key, limit=1)
-        if rows and rows[0].event == "AgreementProposed":
-            data = rows[0].data
-            found.append(
-                Agreement(key, lei(data["lender"]), lei(data["borrower"]), lei(data["agent"]))
-            )
+        first = agreement_of(key, rows_of(conn, "agreement", key, limit=1))
+        if first is not None:
+            found.append(first)
     return found
