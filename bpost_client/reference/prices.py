@@ -19,6 +19,7 @@ from bpost_client._utils.batching import send_batched, sized_batches
 from bpost_client.client import Client
 from bpost_client.dates import day_from_int, int_from_date
 from bpost_client.platform.events import iter_events
+from bpost_client.platform.projection import records_of
 
 __all__ = [
     "DECIMALS",
@@ -211,22 +212,14 @@ def published_dates(
 
 
 def corrections(client: Client, indexes: Iterable[int] | None = None) -> list[CloseCorrection]:
-    """Every correction, oldest first, with the value it replaced (of ``indexes`` if given)."""
-    feed = client.contract(CONTRACT)
+    """Every correction, oldest first, with the value it replaced (of ``indexes`` if given),
+    from the records the index holds (see
+    :func:`bpost_client.reference.projection.correction_of`)."""
+    from bpost_client.reference.projection import PROJECTORS, correction_of  # builds on this
+
     wanted = None if indexes is None else set(indexes)
-    found = []
-    for log in iter_events(feed, "CloseCorrected", client.manifest.start_block):
-        args = log["args"]
-        if wanted is not None and int(args["index"]) not in wanted:
-            continue
-        found.append(
-            CloseCorrection(
-                index=int(args["index"]),
-                day=day_from_int(int(args["date"])),
-                close=int(args["close"]),
-                reason=str(args["reason"]),
-                previous=int(args["previous"]),
-                block=int(log["blockNumber"]),
-            )
-        )
-    return found
+    found = [
+        correction_of(entry)
+        for entry in records_of(client, CONTRACT, PROJECTORS, ["CloseCorrected"])
+    ]
+    return [fix for fix in found if wanted is None or fix.index in wanted]

@@ -1,13 +1,17 @@
 """The events of the reference-data contracts as records (see
 :mod:`bpost_client.platform.projection`): security (by ISIN; ref: its index), price (by security
-index, one record per close), dividend (by ISIN), calendar (by market); and the security and
-dividend each record holds (:func:`security_of`, :func:`dividend_of`), which the client's reads
-and the explorer share."""
+index, one record per close), dividend (by ISIN), calendar (by market); and the security,
+dividend and close correction each record holds (:func:`security_of`, :func:`dividend_of`,
+:func:`correction_of`) and a security's closes folded from its records (:func:`fold_closes`),
+which the client's reads and the explorer share."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
 from bpost_client.dates import day_from_int
 from bpost_client.platform.projection import (
@@ -20,10 +24,18 @@ from bpost_client.platform.projection import (
     with_event,
 )
 from bpost_client.reference.dividends import Dividend, DividendStatus
-from bpost_client.reference.prices import LANES
+from bpost_client.reference.prices import LANES, CloseCorrection, from_units
 from bpost_client.reference.securities import Security
 
-__all__ = ["NOT_PROJECTED", "PROJECTORS", "dividend_of", "security_of"]
+__all__ = [
+    "NOT_PROJECTED",
+    "PROJECTORS",
+    "DayClose",
+    "correction_of",
+    "dividend_of",
+    "fold_closes",
+    "security_of",
+]
 
 _U64 = (1 << 64) - 1
 
@@ -91,3 +103,52 @@ def dividend_of(row: Recorded) -> Dividend:
         version=int(data["version"]),
         block=row.block_number,
     )
+
+
+def correction_of(row: Recorded) -> CloseCorrection:
+    """The correction a ``CloseCorrected`` record makes, with the close it replaced."""
+    data = row.data
+    return CloseCorrection(
+        index=int(data["index"]),
+        day=day_from_int(int(data["date"])),
+        close=int(data["close"]),
+        reason=str(data["reason"]),
+        previous=int(data["previous"]),
+        block=row.block_number,
+    )
+
+
+R = TypeVar("R", bound=Recorded)
+
+
+@dataclass(frozen=True)
+class DayClose(Generic[R]):
+    """A security's close of a day as it stands, in units: the one published or, once
+    corrected, the latest correction's (with its reason); and the record that put it there."""
+
+    day: date
+    close: int
+    record: R
+    corrected: bool = False
+    reason: str = ""
+
+    @property
+    def price(self) -> Decimal:
+        """The close as a Decimal in the security's currency."""
+        return from_units(self.close)
+
+
+def fold_closes(rows: Iterable[R]) -> list[DayClose[R]]:
+    """A security's closes as they stand from its ``price`` records in chain order, newest day
+    first: a correction replaces the close of its day, a close published again keeps the
+    first."""
+    by_day: dict[date, DayClose[R]] = {}
+    for row in rows:
+        if row.event == "CloseCorrected":
+            fix = correction_of(row)
+            by_day[fix.day] = DayClose(fix.day, fix.close, row, corrected=True, reason=fix.reason)
+            continue
+        when = day_from_int(int(row.data["date"]))
+        if when not in by_day:
+            by_day[when] = DayClose(when, int(row.data["close"]), row)
+    return [by_day[when] for when in sorted(by_day, reverse=True)]

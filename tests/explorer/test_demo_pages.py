@@ -23,6 +23,7 @@ from bpost_client.client import Client, connect
 from bpost_client.distribution import navs, notices
 from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.domain import lending as explorer_lending
+from bpost_client.explorer.domain import reference as explorer_reference
 from bpost_client.explorer.domain.lending import money
 from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.indexer import Indexer, open_engine
@@ -264,6 +265,20 @@ def test_security_page__closes_as_on_chain_and_corrections_marked(
     fix = corrected[0]
     isin = next(i for i, n in index.items() if n == fix.index)
     assert "corrected" in section(web.get(f"/security/{isin}").text, "closes")
+
+
+def test_closes__corrections_read_from_the_node__as_the_explorer_folds_them(demo: Demo) -> None:
+    isins = {s.index: s.isin for s in list_securities(demo.client)}
+    corrected = prices.corrections(demo.client)
+    assert corrected
+    with open_engine(demo.database).connect() as conn:
+        for fix in corrected:
+            shown = explorer_reference.load_security(conn, isins[fix.index])
+            assert shown is not None
+            [close] = [c for c in shown.closes if c.day == fix.day]
+            assert close.corrected and (close.close, close.reason) == (fix.close, fix.reason)
+            assert close.close == prices.close_of(demo.client, fix.index, fix.day)
+            assert close.record.block_number == fix.block and fix.previous != fix.close
 
 
 def test_calendar_page__holidays_as_the_chain_answers(web: TestClient, demo: Demo) -> None:

@@ -11,18 +11,16 @@ from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.domain.store import (
     Row,
-    day,
     keys_of,
     member_label,
     rows_by_ref,
     rows_of,
 )
 from bpost_client.reference.prices import from_units
-from bpost_client.reference.projection import dividend_of, security_of
+from bpost_client.reference.projection import DayClose, dividend_of, fold_closes, security_of
 
 __all__ = [
     "CalendarYear",
-    "Close",
     "Dividend",
     "Security",
     "calendar_years",
@@ -33,17 +31,6 @@ __all__ = [
 
 PRICE_ROWS = 250
 """The most recent closes a security's page shows."""
-
-
-@dataclass(frozen=True)
-class Close:
-    """A closing price as it stands (``corrected`` when a correction replaced the first)."""
-
-    day: date
-    close: Decimal
-    transaction: str
-    corrected: bool = False
-    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +60,7 @@ class Security:
     currency: str
     name: str
     registered: Row
-    closes: list[Close] = field(default_factory=list)
+    closes: list[DayClose[Row]] = field(default_factory=list)
     dividends: list[Dividend] = field(default_factory=list)
 
 
@@ -88,25 +75,6 @@ def _security(row: Row) -> Security:
         name=registered.name,
         registered=row,
     )
-
-
-def _closes(rows: list[Row]) -> list[Close]:
-    by_day: dict[date, Close] = {}
-    for row in rows:
-        when = day(row.data["date"])
-        if when is None:
-            continue
-        if row.event == "CloseCorrected":
-            by_day[when] = Close(
-                when,
-                from_units(int(row.data["close"])),
-                row.transaction_hash,
-                corrected=True,
-                reason=str(row.data["reason"]),
-            )
-        elif when not in by_day:
-            by_day[when] = Close(when, from_units(int(row.data["close"])), row.transaction_hash)
-    return [by_day[when] for when in sorted(by_day, reverse=True)]
 
 
 def _dividends(rows: list[Row]) -> list[Dividend]:
@@ -135,7 +103,7 @@ def load_security(conn: Connection, isin: str) -> Security | None:
         return None
     security = _security(rows[0])
     recent = rows_of(conn, "price", str(security.index), newest_first=True, limit=PRICE_ROWS)
-    security.closes = _closes(list(reversed(recent)))
+    security.closes = fold_closes(reversed(recent))
     security.dividends = _dividends(rows_of(conn, "dividend", isin))
     return security
 
