@@ -31,9 +31,9 @@ from bpost_client.lending.terms import MINOR_UNITS, format_minor
 
 __all__ = [
     "AMOUNT_NAMES",
-    "Agreement",
+    "AgreementPage",
     "Difference",
-    "Statement",
+    "StatementPage",
     "agreement_list",
     "load_agreement",
     "load_statement",
@@ -78,7 +78,7 @@ class Difference:
 
 
 @dataclass
-class Statement(StatementState[Row]):
+class StatementPage(StatementState[Row]):
     """A statement of one unit of matching over one period as the explorer shows it: the
     statement as its records tell it (the same fold as the client's reads), its amounts as
     money and its breaks explained."""
@@ -138,28 +138,28 @@ class Statement(StatementState[Row]):
         return f"{what} ({amounts}), proposed by {lei(proposal['proposedBy'])}"
 
 
-def load_statement(conn: Connection, statement_id: str) -> Statement | None:
+def load_statement(conn: Connection, statement_id: str) -> StatementPage | None:
     """The statement ``statement_id`` (0x-hex) with everything that happened to it, or None."""
     state = statement_of(rows_of(conn, "statement", statement_id.lower()))
     if state is None:
         return None
-    return Statement(**{f.name: getattr(state, f.name) for f in fields(state)})
+    return StatementPage(**{f.name: getattr(state, f.name) for f in fields(state)})
 
 
 @dataclass
-class Agreement(AgreementState[Row]):
+class AgreementPage(AgreementState[Row]):
     """A lending agreement as the explorer shows it: the agreement as its records tell it (the
     same fold as the client's reads) and its statements."""
 
-    statements: list[Statement] = field(default_factory=list)
+    statements: list[StatementPage] = field(default_factory=list)
 
 
-def load_agreement(conn: Connection, key: str) -> Agreement | None:
+def load_agreement(conn: Connection, key: str) -> AgreementPage | None:
     """The agreement ``key`` (its id as text, or 0x-hex) and its statements, or None."""
     state = agreement_of(key, rows_of(conn, "agreement", key))
     if state is None:
         return None
-    agreement = Agreement(**{f.name: getattr(state, f.name) for f in fields(state)})
+    agreement = AgreementPage(**{f.name: getattr(state, f.name) for f in fields(state)})
     ids = [r.key for r in rows_by_ref(conn, "statement", key)]
     ids += [r.key for r in rows_by_ref(conn, "statement", agreement.pair())]
     for statement_id in dict.fromkeys(ids):

@@ -21,8 +21,8 @@ from bpost_client.reference.projection import DayClose, dividend_of, fold_closes
 
 __all__ = [
     "CalendarYear",
-    "Dividend",
-    "Security",
+    "DividendLine",
+    "SecurityPage",
     "calendar_years",
     "load_security",
     "market_list",
@@ -34,7 +34,7 @@ PRICE_ROWS = 250
 
 
 @dataclass(frozen=True)
-class Dividend:
+class DividendLine:
     """A dividend as it stands (its latest version)."""
 
     record_date: date | None
@@ -50,7 +50,7 @@ class Dividend:
 
 
 @dataclass
-class Security:
+class SecurityPage:
     """A security of the security master, its closes and its dividends."""
 
     isin: str
@@ -61,12 +61,12 @@ class Security:
     name: str
     registered: Row
     closes: list[DayClose[Row]] = field(default_factory=list)
-    dividends: list[Dividend] = field(default_factory=list)
+    dividends: list[DividendLine] = field(default_factory=list)
 
 
-def _security(row: Row) -> Security:
+def _security(row: Row) -> SecurityPage:
     registered = security_of(row)
-    return Security(
+    return SecurityPage(
         isin=registered.isin,
         index=registered.index,
         local_code=registered.local_code,
@@ -77,11 +77,11 @@ def _security(row: Row) -> Security:
     )
 
 
-def _dividends(rows: list[Row]) -> list[Dividend]:
-    latest: dict[date, Dividend] = {}
+def _dividends(rows: list[Row]) -> list[DividendLine]:
+    latest: dict[date, DividendLine] = {}
     for row in rows:
         recorded = dividend_of(row)
-        latest[recorded.record_date] = Dividend(
+        latest[recorded.record_date] = DividendLine(
             record_date=recorded.record_date,
             ex_date=recorded.ex_date,
             payment_date=recorded.payment_date,
@@ -96,7 +96,7 @@ def _dividends(rows: list[Row]) -> list[Dividend]:
     return [latest[key] for key in sorted(latest, reverse=True)]
 
 
-def load_security(conn: Connection, isin: str) -> Security | None:
+def load_security(conn: Connection, isin: str) -> SecurityPage | None:
     """The security ``isin`` with its latest closes and its dividends, or None."""
     rows = rows_of(conn, "security", isin, limit=1)
     if not rows:
@@ -108,7 +108,7 @@ def load_security(conn: Connection, isin: str) -> Security | None:
     return security
 
 
-def security_list(conn: Connection, after: str | None, limit: int) -> list[Security]:
+def security_list(conn: Connection, after: str | None, limit: int) -> list[SecurityPage]:
     """The securities in ISIN order from the first after ``after``, at most ``limit``."""
     found = []
     for isin in keys_of(conn, "security", after=after, limit=limit):
