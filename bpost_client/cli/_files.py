@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bpost_client.cli._context import Context, emit, progress
+from bpost_client.cli._context import Context, emit, pass_context, progress
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from bpost_client.client import Client
     from bpost_client.io.upload import Upload
 
-__all__ = ["FILE", "TARGET", "upload_file", "upload_options", "write_frame"]
+__all__ = [
+    "FILE",
+    "TARGET",
+    "add_upload_command",
+    "upload_file",
+    "upload_options",
+    "write_frame",
+]
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 """An existing file to read."""
@@ -56,6 +63,22 @@ def upload_file(
             upload, client, file, skip_invalid=skip_invalid, dry_run=dry_run, on_done=advance
         )
     emit(ctx, report.summary())
+
+
+def add_upload_command(
+    group: click.Group, help: str, upload_for: Callable[[Client], Upload[Any, Any, Any]]
+) -> click.Command:
+    """Add to ``group`` the command ``upload FILE [--dry-run] [--skip-invalid]``, described by
+    ``help``, that runs the upload ``upload_for`` gives for the signer's client."""
+
+    @group.command("upload", help=help)
+    @click.argument("file", type=FILE)
+    @upload_options
+    @pass_context
+    def upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
+        upload_file(ctx, upload_for, file, skip_invalid=skip_invalid, dry_run=dry_run)
+
+    return upload
 
 
 def write_frame(frame: pd.DataFrame, target: str, ctx: Context) -> None:

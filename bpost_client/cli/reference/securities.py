@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 import pandas as pd
 
 from bpost_client.cli._context import Context, as_user_error, emit, pass_context
-from bpost_client.cli._files import FILE, TARGET, upload_file, upload_options, write_frame
+from bpost_client.cli._files import TARGET, add_upload_command, write_frame
 from bpost_client.client import Client
 from bpost_client.identifiers import check_isin
 from bpost_client.io.tables import parse_date
@@ -38,19 +37,11 @@ def securities_group() -> None:
     """The security master: ISIN, local code, name, market, currency."""
 
 
-@securities_group.command("upload")
-@click.argument("file", type=FILE)
-@upload_options
-@pass_context
-def securities_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
-    """Register the securities of FILE not yet in the master (a data provider)."""
-    upload_file(
-        ctx,
-        lambda _client: security_files.SECURITY_UPLOAD,
-        file,
-        skip_invalid=skip_invalid,
-        dry_run=dry_run,
-    )
+add_upload_command(
+    securities_group,
+    "Register the securities of FILE not yet in the master (a data provider).",
+    lambda _client: security_files.SECURITY_UPLOAD,
+)
 
 
 @securities_group.command("export")
@@ -66,20 +57,12 @@ def prices_group() -> None:
     """Daily closing prices: four per storage slot, corrections keep the replaced value."""
 
 
-@prices_group.command("upload")
-@click.argument("file", type=FILE)
-@upload_options
-@pass_context
-def prices_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
-    """Publish the closes of FILE (date, isin, close, reason); differing closes with a reason
-    are corrections (a data provider)."""
-    upload_file(
-        ctx,
-        lambda _client: price_files.PRICE_UPLOAD,
-        file,
-        skip_invalid=skip_invalid,
-        dry_run=dry_run,
-    )
+add_upload_command(
+    prices_group,
+    "Publish the closes of FILE (date, isin, close, reason); differing closes with a reason "
+    "are corrections (a data provider).",
+    lambda _client: price_files.PRICE_UPLOAD,
+)
 
 
 @prices_group.command("get")
@@ -133,19 +116,11 @@ def dividends_group() -> None:
     """Dividends per security and record date, versioned; Tokyo ex-dates from the calendar."""
 
 
-@dividends_group.command("upload")
-@click.argument("file", type=FILE)
-@upload_options
-@pass_context
-def dividends_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
-    """Record the dividends of FILE that are not on chain as they are (a data provider)."""
-    upload_file(
-        ctx,
-        lambda _client: dividend_files.DIVIDEND_UPLOAD,
-        file,
-        skip_invalid=skip_invalid,
-        dry_run=dry_run,
-    )
+add_upload_command(
+    dividends_group,
+    "Record the dividends of FILE that are not on chain as they are (a data provider).",
+    lambda _client: dividend_files.DIVIDEND_UPLOAD,
+)
 
 
 @dividends_group.command("list")

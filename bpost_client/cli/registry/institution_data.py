@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
 from bpost_client.cli._context import Context, as_user_error, emit, pass_context
-from bpost_client.cli._files import FILE, TARGET, upload_file, upload_options, write_frame
+from bpost_client.cli._files import TARGET, add_upload_command, write_frame
 from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_lei
@@ -57,15 +56,11 @@ def ssi_group() -> None:
     """Standing settlement instructions: one golden copy per institution."""
 
 
-@ssi_group.command("upload")
-@click.argument("file", type=FILE)
-@upload_options
-@pass_context
-def ssi_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
-    """Publish the signer's institution's SSIs in FILE that differ from what is published."""
-    upload_file(
-        ctx, lambda _client: ssi_files.SSI_UPLOAD, file, skip_invalid=skip_invalid, dry_run=dry_run
-    )
+add_upload_command(
+    ssi_group,
+    "Publish the signer's institution's SSIs in FILE that differ from what is published.",
+    lambda _client: ssi_files.SSI_UPLOAD,
+)
 
 
 @ssi_group.command("export")
@@ -153,18 +148,17 @@ def corporate_group() -> None:
     """Basic corporate information: AML/CFT, FATCA, CRS, LEI renewal, KYC documents."""
 
 
-@corporate_group.command("upload")
-@click.argument("file", type=FILE)
-@upload_options
-@pass_context
-def corporate_upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool) -> None:
-    """Publish corporate information in FILE (own institution, or any as the operator)."""
+def _corporate_upload(client: Client) -> Upload[Any, Any, Any]:
+    """The corporate upload, sealing the confidential part with the signer's key."""
+    key = None if client.account is None else bytes(client.account.key)
+    return corporate_files.corporate_upload(key)
 
-    def upload_for(client: Client) -> Upload[Any, Any, Any]:
-        key = None if client.account is None else bytes(client.account.key)
-        return corporate_files.corporate_upload(key)
 
-    upload_file(ctx, upload_for, file, skip_invalid=skip_invalid, dry_run=dry_run)
+add_upload_command(
+    corporate_group,
+    "Publish corporate information in FILE (own institution, or any as the operator).",
+    _corporate_upload,
+)
 
 
 @corporate_group.command("show")
