@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from eth_utils.address import is_address, is_checksum_address, to_checksum_address
 
@@ -37,6 +38,22 @@ def _mod97(text: str) -> int:
     return int("".join(str(int(c, 36)) for c in text)) % 97
 
 
+def _checked(
+    text: str, pattern: re.Pattern[str], valid: Callable[[str], bool], form: str, wrong: str
+) -> str:
+    """``text`` stripped and upper-cased, when it has the ``pattern`` and is ``valid``.
+
+    Raises:
+        ValueError: "<text> is not <form>", or "<text> has <wrong>" for a bad check digit.
+    """
+    code = text.strip().upper()
+    if not pattern.match(code):
+        raise ValueError(f"{text!r} is not {form}")
+    if not valid(code):
+        raise ValueError(f"{text!r} has {wrong}")
+    return code
+
+
 def lei_is_valid(text: str) -> bool:
     """Whether ``text`` is an ISO 17442 LEI: 18 letters or digits, two check digits, mod 97 == 1."""
     return bool(_LEI.match(text)) and _mod97(text) == 1
@@ -48,12 +65,8 @@ def check_lei(text: str) -> Lei:
     Raises:
         ValueError: the format or the check digits are wrong.
     """
-    lei = text.strip().upper()
-    if not _LEI.match(lei):
-        raise ValueError(f"{text!r} is not a LEI (18 letters or digits and 2 check digits)")
-    if _mod97(lei) != 1:
-        raise ValueError(f"{text!r} has wrong LEI check digits")
-    return Lei(lei)
+    form = "a LEI (18 letters or digits and 2 check digits)"
+    return Lei(_checked(text, _LEI, lei_is_valid, form, "wrong LEI check digits"))
 
 
 def check_address(text: str) -> Address:
@@ -140,12 +153,8 @@ def check_isin(text: str) -> str:
     Raises:
         ValueError: the format or the check digit is wrong.
     """
-    isin = text.strip().upper()
-    if not _ISIN.match(isin):
-        raise ValueError(f"{text!r} is not an ISIN (2 letters, 9 letters or digits, 1 digit)")
-    if not isin_is_valid(isin):
-        raise ValueError(f"{text!r} has a wrong ISIN check digit")
-    return isin
+    form = "an ISIN (2 letters, 9 letters or digits, 1 digit)"
+    return _checked(text, _ISIN, isin_is_valid, form, "a wrong ISIN check digit")
 
 
 def isin_with_check_digit(body: str) -> str:
