@@ -123,6 +123,14 @@ def _list_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+_FUND_LIST: dict[str, Any] = {
+    "tags": ["records"],
+    "response_model_exclude_unset": True,
+    "responses": _list_responses(400, 401, 404, 422),
+}
+"""What the routes of a fund's records share."""
+
+
 def _page(
     items: Sequence[T],
     key: Callable[[T], str],
@@ -260,14 +268,12 @@ def latest_nav(fund: VisibleFund, who: Who, app: App, response: Response) -> dic
 
 @router.get(
     "/funds/{code}/navs",
-    tags=["records"],
     summary="A fund's NAVs",
     description="The current version of each of the fund's NAVs by date, from `from` to `to` "
     "(both included). In csv and ita-csv a row is a NAV day and carries the distribution of "
     "that day, if any." + _FILE_NOTE,
     response_model=models.NavPage,
-    response_model_exclude_unset=True,
-    responses=_list_responses(400, 401, 404, 422),
+    **_FUND_LIST,
 )
 def list_navs(
     fund: VisibleFund,
@@ -300,14 +306,12 @@ def list_navs(
 
 @router.get(
     "/funds/{code}/distributions",
-    tags=["records"],
     summary="A fund's distributions",
     description="The current version of each of the fund's distributions by closing date. In "
     "csv and ita-csv a distribution is written on its day's NAV row, so the NAV of each day is "
     "written too (400 when a day has no NAV)." + _FILE_NOTE,
     response_model=models.DistributionPage,
-    response_model_exclude_unset=True,
-    responses=_list_responses(400, 401, 404, 422),
+    **_FUND_LIST,
 )
 def list_distributions(
     fund: VisibleFund, who: Who, app: App, query: Listing
@@ -329,13 +333,11 @@ def list_distributions(
 
 @router.get(
     "/funds/{code}/non-application-days",
-    tags=["records"],
     summary="A fund's non-application days",
     description="The current version of each day on which the fund takes no subscription or "
     "redemption, by date. json or xml: the CSV formats do not carry them." + _FILE_NOTE,
     response_model=models.NonApplicationDayPage,
-    response_model_exclude_unset=True,
-    responses=_list_responses(400, 401, 404, 422),
+    **_FUND_LIST,
 )
 def list_non_application_days(
     fund: VisibleFund, who: Who, app: App, query: Listing
@@ -359,14 +361,12 @@ def _by_period(entry: Entry[ManagementReport]) -> str:
 
 @router.get(
     "/funds/{code}/reports",
-    tags=["records"],
     summary="A fund's management reports",
     description="The current version of each of the fund's management reports (hash, location "
     "and format of the document), by fiscal period. json or xml: the CSV formats do not carry "
     "them." + _FILE_NOTE,
     response_model=models.ReportPage,
-    response_model_exclude_unset=True,
-    responses=_list_responses(400, 401, 404, 422),
+    **_FUND_LIST,
 )
 def list_reports(
     fund: VisibleFund, who: Who, app: App, query: Listing
