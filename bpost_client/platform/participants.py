@@ -14,13 +14,12 @@ from web3.types import TxReceipt
 from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import (
-    ascii_from_hex,
     bytes20_from_lei,
     check_address,
     check_lei,
     lei_from_bytes20,
 )
-from bpost_client.platform.events import event_frame
+from bpost_client.platform.events import block_times
 from bpost_client.types import Address, Institution, InstitutionStatus, InstitutionType, Lei
 
 __all__ = [
@@ -243,14 +242,34 @@ def reinstate_institution(client: Client, lei: str) -> TxReceipt:
 
 
 def history(client: Client, lei: str | None = None, to_block: int | None = None) -> pd.DataFrame:
-    """Every change to institutions since the deployment, in chain order, from events."""
-    registry = client.contract(CONTRACT)
-    filters = {"lei": bytes20_from_lei(lei)} if lei else None
-    frames = [
-        event_frame(registry, name, client.manifest.start_block, to_block, argument_filters=filters)
-        for name in EVENTS
+    """Every change to institutions since the deployment, in chain order, from the institution
+    records: one column per event argument (bytes as 0x-hex, the LEI as text), then ``event``,
+    ``block``, ``time`` (UTC), ``transaction``, ``log_index`` and ``contract``."""
+    from bpost_client.contracts import load_abi
+    from bpost_client.platform.projection import PROJECTORS, records_of
+
+    where = {"lei": bytes20_from_lei(lei)} if lei else None
+    entries = records_of(client, CONTRACT, PROJECTORS, EVENTS, where, None, to_block)
+    times = block_times(client.w3, (e.block_number for e in entries))
+    address = client.manifest.address(CONTRACT)
+    abis = {i["name"]: i for i in load_abi(CONTRACT) if i.get("type") == "event"}
+    present = {e.event for e in entries} or {EVENTS[0]}  # the columns of the events found
+    shown = [e for e in EVENTS if e in present]
+    arguments = list(dict.fromkeys(i["name"] for e in shown for i in abis[e]["inputs"]))
+    rows = [
+        {
+            **{name: entry.data[name] for name in arguments if name in entry.data},
+            "lei": entry.record.key,
+            "event": entry.event,
+            "block": entry.block_number,
+            "time": times[entry.block_number],
+            "transaction": entry.transaction_hash,
+            "log_index": entry.log_index,
+            "contract": address,
+        }
+        for entry in entries
     ]
-    frame = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
-    if "lei" in frame:
-        frame["lei"] = [ascii_from_hex(v) for v in frame["lei"]]
-    return frame.sort_values(["block", "log_index"], ignore_index=True)
+    meta = ["event", "block", "time", "transaction", "log_index", "contract"]
+    frame = pd.DataFrame(rows, columns=[*arguments, *meta])
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame

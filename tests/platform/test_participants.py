@@ -7,7 +7,7 @@ import pytest
 from bpost_client import exceptions
 from bpost_client.client import Client
 from bpost_client.platform import participants
-from bpost_client.platform.events import event_frame
+from bpost_client.platform.events import iter_events
 from bpost_client.types import InstitutionStatus, InstitutionType
 from tests.helpers import fresh_account, make_lei
 
@@ -77,13 +77,21 @@ def test_operators__add_and_remove(operator: Client) -> None:
     assert participants.institution_of(operator, extra) is None
 
 
-def test_event_frame__one_block_pages__equal_one_large_page(reader: Client) -> None:
+def test_iter_events__one_block_pages__equal_one_large_page(reader: Client) -> None:
     registry = reader.contract("ParticipantRegistry")
     start = reader.manifest.start_block
-    small = event_frame(registry, "OperatorAdded", start, page=1)
-    large = event_frame(registry, "OperatorAdded", start, page=10_000)
+    small = list(iter_events(registry, "OperatorAdded", start, page=1))
+    large = list(iter_events(registry, "OperatorAdded", start, page=10_000))
     assert len(small) == 8
-    assert small.equals(large)
-    assert list(small.columns[:2]) == ["lei", "account"]
-    assert {"block", "time", "transaction", "log_index"} <= set(small.columns)
-    assert str(small["time"].dtype).startswith("datetime64")
+    assert small == large
+
+
+def test_history__arguments_then_where_and_when(reader: Client) -> None:
+    frame = participants.history(reader)
+    assert list(frame.columns) == [
+        "lei", "kind", "legalName", "encryptionKey", "account",
+        "event", "block", "time", "transaction", "log_index", "contract",
+    ]  # fmt: skip
+    assert str(frame["time"].dt.tz) == "UTC" and frame["block"].is_monotonic_increasing
+    assert set(frame["contract"]) == {reader.manifest.address("ParticipantRegistry")}
+    assert all(t.startswith("0x") and len(t) == 66 for t in frame["transaction"])
