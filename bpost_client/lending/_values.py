@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
+from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded, localcontext
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from bpost_client.exceptions import ValidationError
 
-__all__ = ["EXACT", "as_date", "as_decimal", "is_missing"]
+__all__ = ["EXACT", "as_date", "as_decimal", "exactly", "is_missing"]
 
 EXACT = Context(prec=1000, Emax=10**6, Emin=-(10**6), traps=[Inexact, Rounded, InvalidOperation])
 """Decimal arithmetic that raises rather than round: products, sums and scalings of inputs stay
 exact (up to 1,000 digits)."""
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def exactly(function: Callable[P, T]) -> Callable[P, T]:
+    """``function`` run in the :data:`EXACT` context, whatever the caller's."""
+
+    @wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with localcontext(EXACT):
+            return function(*args, **kwargs)
+
+    return run
 
 
 def is_missing(value: object) -> bool:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 import pandas as pd
 
 from bpost_client.exceptions import ValidationError
-from bpost_client.lending._values import EXACT, as_date, as_decimal, is_missing
+from bpost_client.lending._values import as_date, as_decimal, exactly, is_missing
 from bpost_client.lending.results import MissingPrice, MissingPriceError, result_frame
 from bpost_client.lending.terms import (
     Agreement,
@@ -31,17 +31,18 @@ from bpost_client.lending.terms import (
 __all__ = ["calculate_reference", "divide"]
 
 
+@exactly
 def divide(numerator: Decimal, denominator: Decimal, rounding: Rounding) -> Decimal:
     """numerator / denominator as an integer: truncated toward zero, or rounded half up (away
     from zero) for ``PERIOD_HALF_UP``."""
-    with localcontext(EXACT):  # whatever the caller's context: never rounded
-        quotient = numerator // denominator  # truncates toward zero
-        remainder = numerator % denominator  # has the sign of the numerator
-        if rounding is Rounding.PERIOD_HALF_UP and 2 * abs(remainder) >= denominator:
-            quotient += 1 if numerator > 0 else -1
-        return quotient
+    quotient = numerator // denominator  # truncates toward zero
+    remainder = numerator % denominator  # has the sign of the numerator
+    if rounding is Rounding.PERIOD_HALF_UP and 2 * abs(remainder) >= denominator:
+        quotient += 1 if numerator > 0 else -1
+    return quotient
 
 
+@exactly
 def calculate_reference(
     agreements: pd.DataFrame | Iterable[Agreement],
     positions: pd.DataFrame,
@@ -55,18 +56,6 @@ def calculate_reference(
     frame = (
         agreements if isinstance(agreements, pd.DataFrame) else agreements_frame(agreements)
     ).reset_index(drop=True)
-    with localcontext(EXACT):
-        return _calculate(frame, positions, prices, dividends, start, end)
-
-
-def _calculate(
-    frame: pd.DataFrame,
-    positions: pd.DataFrame,
-    prices: pd.DataFrame,
-    dividends: pd.DataFrame | None,
-    start: date,
-    end: date,
-) -> pd.DataFrame:
     if end < start:
         raise ValidationError(f"the period ends ({end}) before it starts ({start})")
     rows_of: dict[str, list[tuple[date, Decimal, Decimal]]] = {}
