@@ -45,22 +45,23 @@ def _change(ctx: Context, role: str, address: str, grant: bool) -> None:
                "block": receipt["blockNumber"]})  # fmt: skip
 
 
-@roles.command()
-@click.argument("role")
-@click.argument("address")
-@pass_context
-def grant(ctx: Context, role: str, address: str) -> None:
-    """Grant ROLE to ADDRESS (nothing is sent when it already holds it)."""
-    _change(ctx, role, address, grant=True)
+def _change_command(name: str, grant: bool, help: str) -> click.Command:
+    """The command ``NAME ROLE ADDRESS`` that grants (or revokes) a role."""
+
+    @roles.command(name, help=help)
+    @click.argument("role")
+    @click.argument("address")
+    @pass_context
+    def change(ctx: Context, role: str, address: str) -> None:
+        _change(ctx, role, address, grant=grant)
+
+    return change
 
 
-@roles.command()
-@click.argument("role")
-@click.argument("address")
-@pass_context
-def revoke(ctx: Context, role: str, address: str) -> None:
-    """Revoke ROLE from ADDRESS (nothing is sent when it does not hold it)."""
-    _change(ctx, role, address, grant=False)
+_change_command("grant", True, "Grant ROLE to ADDRESS (nothing is sent when it already holds it).")
+_change_command(
+    "revoke", False, "Revoke ROLE from ADDRESS (nothing is sent when it does not hold it)."
+)
 
 
 @roles.command("list")
