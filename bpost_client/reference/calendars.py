@@ -16,7 +16,7 @@ from web3.types import TxReceipt
 from bpost_client.client import Client
 from bpost_client.dates import int_from_date
 from bpost_client.exceptions import BPostError, ValidationError
-from bpost_client.platform.events import iter_events
+from bpost_client.platform.projection import records_of
 
 __all__ = [
     "MARKETS",
@@ -152,17 +152,20 @@ class Calendar:
         ]
 
 
+def _published(client: Client, market: str) -> list[tuple[YearMap, int]]:
+    """Every published version of ``market``'s years, in chain order, with the days each
+    changed."""
+    from bpost_client.reference.projection import PROJECTORS, year_of  # it builds on this module
+
+    where = {"market": market.encode("ascii")}
+    return [
+        year_of(e) for e in records_of(client, CONTRACT, PROJECTORS, ["CalendarPublished"], where)
+    ]
+
+
 def load_calendar(client: Client, market: str) -> Calendar:
-    """The latest version of every published year of ``market``, from the chain's events."""
-    registry = client.contract(CONTRACT)
-    filters = {"market": market.encode("ascii")}
-    years: dict[int, YearMap] = {}
-    for log in iter_events(
-        registry, "CalendarPublished", client.manifest.start_block, argument_filters=filters
-    ):
-        args = log["args"]
-        bits = int(args["low"]) | int(args["high"]) << 256
-        years[int(args["year"])] = YearMap(market, int(args["year"]), bits, int(args["version"]))
+    """The latest version of every published year of ``market``, from the calendar records."""
+    years = {year.year: year for year, _ in _published(client, market)}
     if not years:
         raise BPostError(f"no calendar of {market} is published")
     return Calendar(market, years)
@@ -171,27 +174,20 @@ def load_calendar(client: Client, market: str) -> Calendar:
 def calendar_changes(client: Client, market: str) -> pd.DataFrame:
     """The days each new version of a market-year changed: market, year, version, date, now
     (True: became a business day; False: became a holiday)."""
-    registry = client.contract(CONTRACT)
     rows = []
-    filters = {"market": market.encode("ascii")}
-    for log in iter_events(
-        registry, "CalendarPublished", client.manifest.start_block, argument_filters=filters
-    ):
-        args = log["args"]
-        if int(args["version"]) == 1:
+    for year, changed in _published(client, market):
+        if year.version == 1:
             continue
-        changed = int(args["changedLow"]) | int(args["changedHigh"]) << 256
-        bits = int(args["low"]) | int(args["high"]) << 256
-        first = date(int(args["year"]), 1, 1)
+        first = date(year.year, 1, 1)
         for i in range(366):
             if changed >> i & 1:
                 rows.append(
                     {
                         "market": market,
-                        "year": int(args["year"]),
-                        "version": int(args["version"]),
+                        "year": year.year,
+                        "version": year.version,
                         "date": first + timedelta(days=i),
-                        "business_day": bool(bits >> i & 1),
+                        "business_day": bool(year.bits >> i & 1),
                     }
                 )
     return pd.DataFrame(rows, columns=["market", "year", "version", "date", "business_day"])

@@ -2,8 +2,9 @@
 :mod:`bpost_client.platform.projection`): security (by ISIN; ref: its index), price (by security
 index, one record per close), dividend (by ISIN), calendar (by market); and the security,
 dividend and close correction each record holds (:func:`security_of`, :func:`dividend_of`,
-:func:`correction_of`) and a security's closes folded from its records (:func:`fold_closes`),
-which the client's reads and the explorer share."""
+:func:`correction_of`), the market-year a calendar record publishes (:func:`year_of`) and a
+security's closes folded from its records (:func:`fold_closes`), which the client's reads and
+the explorer share."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bpost_client.platform.projection import (
     keyed_by,
     with_event,
 )
+from bpost_client.reference.calendars import YearMap
 from bpost_client.reference.dividends import Dividend, DividendStatus
 from bpost_client.reference.prices import LANES, CloseCorrection, from_units
 from bpost_client.reference.securities import Security
@@ -35,6 +37,7 @@ __all__ = [
     "dividend_of",
     "fold_closes",
     "security_of",
+    "year_of",
 ]
 
 _U64 = (1 << 64) - 1
@@ -152,3 +155,13 @@ def fold_closes(rows: Iterable[R]) -> list[DayClose[R]]:
         if when not in by_day:
             by_day[when] = DayClose(when, int(row.data["close"]), row)
     return [by_day[when] for when in sorted(by_day, reverse=True)]
+
+
+def year_of(row: Recorded) -> tuple[YearMap, int]:
+    """The market-year a calendar record publishes, and the days this version changed (bit i:
+    day i + 1 of the year, as in the map)."""
+    data = row.data
+    bits = int(data["low"]) | int(data["high"]) << 256
+    changed = int(data["changedLow"]) | int(data["changedHigh"]) << 256
+    year = YearMap(hex_text(data["market"]), int(data["year"]), bits, int(data["version"]))
+    return year, changed

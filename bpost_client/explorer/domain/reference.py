@@ -17,7 +17,13 @@ from bpost_client.explorer.domain.store import (
     rows_of,
 )
 from bpost_client.reference.prices import from_units
-from bpost_client.reference.projection import DayClose, dividend_of, fold_closes, security_of
+from bpost_client.reference.projection import (
+    DayClose,
+    dividend_of,
+    fold_closes,
+    security_of,
+    year_of,
+)
 
 __all__ = [
     "CalendarYear",
@@ -145,24 +151,21 @@ def _days(year: int, bits: int) -> list[date]:
 
 def calendar_years(conn: Connection, market: str) -> list[CalendarYear]:
     """Each year of ``market``'s calendar as it stands, newest year first."""
-    latest: dict[int, Row] = {}
-    for row in rows_of(conn, "calendar", market):
-        latest[int(row.data["year"])] = row
+    latest = {year_of(row)[0].year: row for row in rows_of(conn, "calendar", market)}
     years = []
-    for year in sorted(latest, reverse=True):
-        row = latest[year]
-        bits = int(row.data["low"]) | int(row.data["high"]) << 256
-        changed = int(row.data["changedLow"]) | int(row.data["changedHigh"]) << 256
-        open_days = set(_days(year, bits))
-        every_day = _days(year, (1 << 366) - 1)
+    for number in sorted(latest, reverse=True):
+        row = latest[number]
+        year, changed = year_of(row)
+        open_days = set(_days(number, year.bits))
+        every_day = _days(number, (1 << 366) - 1)
         years.append(
             CalendarYear(
                 market=market,
-                year=year,
-                version=int(row.data["version"]),
+                year=number,
+                version=year.version,
                 business_days=len(open_days),
                 holidays=[d for d in every_day if d.weekday() < 5 and d not in open_days],
-                changed_days=_days(year, changed),
+                changed_days=_days(number, changed),
                 row=row,
             )
         )
