@@ -27,7 +27,7 @@ from bpost_client.api.formats import (
     dropped_header,
     render,
 )
-from bpost_client.api.index import Entry, record_key
+from bpost_client.api.index import Indexed, record_key
 from bpost_client.api.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorError, Page, page_of
 from bpost_client.api.visibility import FundView
 from bpost_client.distribution import navs
@@ -168,12 +168,12 @@ def _file(
     return Response(content, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-def _by_date(entry: Entry[Any]) -> str:
+def _by_date(entry: Indexed[Any]) -> str:
     day: dt.date = entry.record.date
     return day.isoformat()
 
 
-def _records(page: Page[Entry[R]]) -> list[R]:
+def _records(page: Page[Indexed[R]]) -> list[R]:
     return [e.record for e in page.items]
 
 
@@ -191,8 +191,8 @@ def _dataset_page(
 def _fund_list(
     kind: str,
     listing: str,
-    entries: Sequence[Entry[R]],
-    key: Callable[[Entry[R]], str],
+    entries: Sequence[Indexed[R]],
+    key: Callable[[Indexed[R]], str],
     dataset_of: Callable[[list[R]], Dataset],
     fund: FundView,
     who: Caller,
@@ -355,7 +355,7 @@ def list_non_application_days(
     )
 
 
-def _by_period(entry: Entry[ManagementReport]) -> str:
+def _by_period(entry: Indexed[ManagementReport]) -> str:
     return f"{entry.record.period:010d}"
 
 
@@ -384,15 +384,15 @@ def list_reports(
     )
 
 
-def _by_position(entry: Entry[Record]) -> str:
+def _by_position(entry: Indexed[Record]) -> str:
     return f"{entry.block:012d}.{entry.log_index:06d}"
 
 
-def _record_key(entry: Entry[Record]) -> object:
+def _record_key(entry: Indexed[Record]) -> object:
     return record_key(entry.record)
 
 
-def _correction(entry: Entry[Record]) -> dict[str, Any]:
+def _correction(entry: Indexed[Record]) -> dict[str, Any]:
     record = entry.record
     found: dict[str, Any] = {"kind": record.KIND, "fund": record.fund}
     if isinstance(record, ManagementReport):

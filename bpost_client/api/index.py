@@ -35,7 +35,7 @@ from bpost_client.distribution.standard.records import (
 from bpost_client.platform.follower import Block, Follower, ReorgTooDeepError, Rollback, extend
 from bpost_client.types import FundCode
 
-__all__ = ["BlockListener", "DistributionIndex", "Entry", "FundRecords", "Shelf"]
+__all__ = ["BlockListener", "DistributionIndex", "FundRecords", "Indexed", "Shelf"]
 
 R = TypeVar("R", bound=Record)
 K = TypeVar("K", date, int)
@@ -45,7 +45,7 @@ BlockListener = Callable[[int, int, bool], None]
 
 
 @dataclass(frozen=True)
-class Entry(Generic[R]):
+class Indexed(Generic[R]):
     """A record as the chain recorded it: the current version, its block and log position."""
 
     record: R
@@ -58,19 +58,19 @@ class Shelf(Generic[K, R]):
     kept sorted."""
 
     def __init__(self) -> None:
-        self._by_key: dict[K, Entry[R]] = {}
+        self._by_key: dict[K, Indexed[R]] = {}
         self._keys: list[K] = []
 
-    def put(self, key: K, entry: Entry[R]) -> None:
+    def put(self, key: K, entry: Indexed[R]) -> None:
         if key not in self._by_key:
             insort(self._keys, key)
         self._by_key[key] = entry
 
-    def entries(self) -> list[Entry[R]]:
+    def entries(self) -> list[Indexed[R]]:
         """Every entry, by key."""
         return [self._by_key[k] for k in self._keys]
 
-    def last(self) -> Entry[R] | None:
+    def last(self) -> Indexed[R] | None:
         return self._by_key[self._keys[-1]] if self._keys else None
 
     def __len__(self) -> int:
@@ -85,7 +85,7 @@ class FundRecords:
     distributions: Shelf[date, Distribution] = field(default_factory=Shelf)
     non_application_days: Shelf[date, NonApplicationDay] = field(default_factory=Shelf)
     reports: Shelf[int, ManagementReport] = field(default_factory=Shelf)
-    corrections: list[Entry[Record]] = field(default_factory=list)
+    corrections: list[Indexed[Record]] = field(default_factory=list)
 
 
 def record_key(record: Record) -> Hashable:
@@ -110,7 +110,7 @@ class DistributionIndex:
 
     def _reset(self) -> None:
         self._funds: dict[FundCode, FundRecords] = {}
-        self._corrections: list[Entry[Record]] = []
+        self._corrections: list[Indexed[Record]] = []
         self._trail: list[Block] = [self._follower.origin()]
 
     @property
@@ -162,15 +162,15 @@ class DistributionIndex:
         for block, log_index, record in found:
             held = self._funds.setdefault(FundCode(record.fund), FundRecords())
             if isinstance(record, Nav):
-                held.navs.put(record.date, Entry(record, block, log_index))
+                held.navs.put(record.date, Indexed(record, block, log_index))
             elif isinstance(record, Distribution):
-                held.distributions.put(record.date, Entry(record, block, log_index))
+                held.distributions.put(record.date, Indexed(record, block, log_index))
             elif isinstance(record, NonApplicationDay):
-                held.non_application_days.put(record.date, Entry(record, block, log_index))
+                held.non_application_days.put(record.date, Indexed(record, block, log_index))
             else:
-                held.reports.put(record.period, Entry(record, block, log_index))
+                held.reports.put(record.period, Indexed(record, block, log_index))
             if record.version > 1:
-                entry: Entry[Record] = Entry(record, block, log_index)
+                entry: Indexed[Record] = Indexed(record, block, log_index)
                 held.corrections.append(entry)
                 self._corrections.append(entry)
 
@@ -181,7 +181,7 @@ class DistributionIndex:
 
     def navs(
         self, code: str, start: date | None = None, end: date | None = None
-    ) -> list[Entry[Nav]]:
+    ) -> list[Indexed[Nav]]:
         """A fund's current NAVs by date, from ``start`` to ``end`` (both included) when given."""
         with self._lock:
             held = self._funds.get(FundCode(code))
@@ -192,25 +192,25 @@ class DistributionIndex:
             if (start is None or e.record.date >= start) and (end is None or e.record.date <= end)
         ]
 
-    def latest_nav(self, code: str) -> Entry[Nav] | None:
+    def latest_nav(self, code: str) -> Indexed[Nav] | None:
         """A fund's NAV of its last day, or None."""
         with self._lock:
             held = self._funds.get(FundCode(code))
             return held.navs.last() if held else None
 
-    def distributions(self, code: str) -> list[Entry[Distribution]]:
+    def distributions(self, code: str) -> list[Indexed[Distribution]]:
         """A fund's current distributions by date."""
         with self._lock:
             held = self._funds.get(FundCode(code))
             return held.distributions.entries() if held else []
 
-    def non_application_days(self, code: str) -> list[Entry[NonApplicationDay]]:
+    def non_application_days(self, code: str) -> list[Indexed[NonApplicationDay]]:
         """A fund's current non-application days by date."""
         with self._lock:
             held = self._funds.get(FundCode(code))
             return held.non_application_days.entries() if held else []
 
-    def reports(self, code: str) -> list[Entry[ManagementReport]]:
+    def reports(self, code: str) -> list[Indexed[ManagementReport]]:
         """A fund's current management reports by period."""
         with self._lock:
             held = self._funds.get(FundCode(code))
@@ -218,7 +218,7 @@ class DistributionIndex:
 
     def corrections(
         self, codes: Callable[[str], bool] | None = None, since_block: int = 0
-    ) -> list[Entry[Record]]:
+    ) -> list[Indexed[Record]]:
         """The corrections from ``since_block`` on, of the funds ``codes`` accepts (all when
         None), in chain order."""
         with self._lock:

@@ -30,7 +30,7 @@ __all__ = [
     "NOT_PROJECTED",
     "PROJECTORS",
     "FundRequest",
-    "FundState",
+    "RegisteredFund",
     "attributes_of",
     "fold_fund",
     "ssi_of",
@@ -102,7 +102,7 @@ class FundRequest(Generic[R]):
 
 
 @dataclass
-class FundState(Generic[R]):
+class RegisteredFund(Generic[R]):
     """A fund as its records tell it: registration, requests, versions and status.
 
     The client's reads (:func:`bpost_client.registry.funds.fund_as_of`, the fund export) fold
@@ -173,15 +173,15 @@ class FundState(Generic[R]):
         return max(in_force, key=order).attributes
 
 
-def fold_fund(code: str, rows: Iterable[R]) -> FundState[R] | None:
+def fold_fund(code: str, rows: Iterable[R]) -> RegisteredFund[R] | None:
     """The fund ``code`` from its ``fund`` records in chain order, None before it was
     registered."""
-    fund: FundState[R] | None = None
+    fund: RegisteredFund[R] | None = None
     requests: dict[int, FundRequest[R]] = {}
     for row in rows:
         data, event = row.data, row.event
         if event == "FundRegistered":
-            fund = FundState(
+            fund = RegisteredFund(
                 code=code,
                 asset_manager=Lei(hex_text(data["assetManager"])),
                 manager_code=hex_text(data["managerCode"]),

@@ -10,7 +10,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from bpost_client.explorer.domain.funds import Nav, Notice
+from bpost_client.explorer.domain.funds import NavLine, NoticeLine
 
 __all__ = ["ChartGeometry", "nav_chart"]
 
@@ -46,7 +46,9 @@ def _yen(value: int) -> str:
 
 
 def nav_chart(
-    navs: Sequence[Nav], distributions: Sequence[Notice], geometry: ChartGeometry | None = None
+    navs: Sequence[NavLine],
+    distributions: Sequence[NoticeLine],
+    geometry: ChartGeometry | None = None,
 ) -> Markup:
     """The chart of ``navs`` (in day order) with ``distributions`` marked; an empty Markup when
     there is no NAV."""

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Connection
 
 from bpost_client.distribution.projection import fold_navs
 from bpost_client.explorer.domain.store import Row, day, keys_of, rows_by_ref, rows_of
-from bpost_client.registry.projection import FundState, fold_fund
+from bpost_client.registry.projection import RegisteredFund, fold_fund
 
-__all__ = ["Code", "Fund", "FundSummary", "Nav", "Notice", "fund_list", "load_fund"]
+__all__ = ["Code", "FundDetail", "FundSummary", "NavLine", "NoticeLine", "fund_list", "load_fund"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Code:
 
 
 @dataclass(frozen=True)
-class Nav:
+class NavLine:
     """The NAV of a day as it stands (the latest version), per 10,000 units in yen."""
 
     day: date
@@ -41,7 +41,7 @@ class Nav:
 
 
 @dataclass(frozen=True)
-class Notice:
+class NoticeLine:
     """A distribution, non-application day or management report as it stands."""
 
     kind: str
@@ -53,20 +53,20 @@ class Notice:
 
 
 @dataclass
-class Fund(FundState[Row]):
+class FundDetail(RegisteredFund[Row]):
     """Everything the explorer shows of one fund: the fund as its records tell it (the same
     fold as the client's reads), its codes, NAVs and notices."""
 
     codes: list[Code] = field(default_factory=list)
-    navs: list[Nav] = field(default_factory=list)
-    distributions: list[Notice] = field(default_factory=list)
-    non_application_days: list[Notice] = field(default_factory=list)
-    reports: list[Notice] = field(default_factory=list)
+    navs: list[NavLine] = field(default_factory=list)
+    distributions: list[NoticeLine] = field(default_factory=list)
+    non_application_days: list[NoticeLine] = field(default_factory=list)
+    reports: list[NoticeLine] = field(default_factory=list)
 
 
-def _navs(rows: list[Row]) -> list[Nav]:
+def _navs(rows: list[Row]) -> list[NavLine]:
     return [
-        Nav(
+        NavLine(
             s.day,
             s.nav,
             s.net_assets,
@@ -86,8 +86,8 @@ _NOTICE_KINDS = {
 }
 
 
-def _notices(rows: list[Row]) -> dict[str, list[Notice]]:
-    current: dict[tuple[str, int], Notice] = {}
+def _notices(rows: list[Row]) -> dict[str, list[NoticeLine]]:
+    current: dict[tuple[str, int], NoticeLine] = {}
     for row in rows:
         event = row.event
         stem = event.removesuffix("Published").removesuffix("Corrected")
@@ -101,7 +101,7 @@ def _notices(rows: list[Row]) -> dict[str, list[Notice]]:
         }
         if "period" in record:
             details["period"] = record["period"]
-        current[(kind, slot)] = Notice(
+        current[(kind, slot)] = NoticeLine(
             kind=kind,
             day=day(record.get("date", 0)),
             version=int(record["version"]),
@@ -109,20 +109,20 @@ def _notices(rows: list[Row]) -> dict[str, list[Notice]]:
             transaction=row.transaction_hash,
             reason=str(row.data.get("reason", "")),
         )
-    grouped: dict[str, list[Notice]] = {kind: [] for kind in _NOTICE_KINDS.values()}
+    grouped: dict[str, list[NoticeLine]] = {kind: [] for kind in _NOTICE_KINDS.values()}
     for (kind, slot), notice in sorted(current.items(), key=lambda item: item[0]):
         del slot
         grouped[kind].append(notice)
     return grouped
 
 
-def load_fund(conn: Connection, code: str) -> Fund | None:
+def load_fund(conn: Connection, code: str) -> FundDetail | None:
     """The fund ``code`` (a platform fund code) from the index, or None when it was never
     registered."""
     state = fold_fund(code, rows_of(conn, "fund", code))
     if state is None:
         return None
-    fund = Fund(**{f.name: getattr(state, f.name) for f in fields(state)})
+    fund = FundDetail(**{f.name: getattr(state, f.name) for f in fields(state)})
     codes: dict[tuple[str, str], Code] = {}
     for row in rows_by_ref(conn, "code", code):
         name = (str(row.data["namespaceText"]), str(row.data["valueText"]))

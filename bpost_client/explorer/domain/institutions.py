@@ -24,7 +24,7 @@ from bpost_client.types import InstitutionType
 
 __all__ = [
     "Corporate",
-    "Institution",
+    "InstitutionPage",
     "Operator",
     "institution_list",
     "load_institution",
@@ -59,7 +59,7 @@ class Corporate:
 
 
 @dataclass
-class Institution:
+class InstitutionPage:
     """Everything the explorer shows of one institution."""
 
     lei: str
@@ -95,14 +95,14 @@ def _corporate(row: Row) -> Corporate:
     )
 
 
-def load_institution(conn: Connection, lei: str, *, details: bool = True) -> Institution | None:
+def load_institution(conn: Connection, lei: str, *, details: bool = True) -> InstitutionPage | None:
     """The institution ``lei`` from the index, or None when it was never registered; without
     ``details`` its corporate information and SSIs are not read (for lists)."""
     rows = rows_of(conn, "institution", lei)
     registered = next((r for r in rows if r.event == "InstitutionRegistered"), None)
     if registered is None:
         return None
-    found = Institution(
+    found = InstitutionPage(
         lei=lei,
         legal_name=str(registered.data["legalName"]),
         kind=label(InstitutionType, registered.data["kind"]),
@@ -133,7 +133,7 @@ def load_institution(conn: Connection, lei: str, *, details: bool = True) -> Ins
     return found
 
 
-def institution_list(conn: Connection, after: str | None, limit: int) -> list[Institution]:
+def institution_list(conn: Connection, after: str | None, limit: int) -> list[InstitutionPage]:
     """The institutions in LEI order from the first after ``after``, at most ``limit``."""
     found = []
     for key in keys_of(conn, "institution", after=after, limit=limit):

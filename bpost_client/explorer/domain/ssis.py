@@ -12,7 +12,7 @@ from bpost_client.explorer.domain.store import Row, keys_of, lei, rows_of
 from bpost_client.registry import ssi as registry_ssi
 from bpost_client.registry.projection import ssi_of
 
-__all__ = ["Ssi", "SsiVersion", "load_ssi", "ssi_list"]
+__all__ = ["SsiPage", "SsiVersion", "load_ssi", "ssi_list"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class SsiVersion:
 
 
 @dataclass(frozen=True)
-class Ssi:
+class SsiPage:
     """An SSI: its key, owner, versions (newest last) and the counterparties notified."""
 
     key: str
@@ -54,17 +54,19 @@ def _version(row: Row) -> SsiVersion:
     return SsiVersion(ssi_of(row), row.data["account"], row)
 
 
-def load_ssi(conn: Connection, key: str) -> Ssi | None:
+def load_ssi(conn: Connection, key: str) -> SsiPage | None:
     """The SSI ``key`` (0x-hex), or None."""
     rows = rows_of(conn, "ssi", key.lower())
     versions = [_version(r) for r in rows if r.event == "SsiPublished"]
     if not versions:
         return None
     owner = lei(rows[0].data["owner"])
-    return Ssi(key.lower(), owner, versions, [r for r in rows if r.event == "SsiChangeNotified"])
+    return SsiPage(
+        key.lower(), owner, versions, [r for r in rows if r.event == "SsiChangeNotified"]
+    )
 
 
-def ssi_list(conn: Connection, after: str | None, limit: int) -> list[Ssi]:
+def ssi_list(conn: Connection, after: str | None, limit: int) -> list[SsiPage]:
     """The SSIs in key order from the first after ``after``, at most ``limit``."""
     found = []
     for key in keys_of(conn, "ssi", after=after, limit=limit):
