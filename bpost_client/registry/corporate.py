@@ -19,10 +19,10 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
-from bpost_client.identifiers import bytes20_from_lei, check_giin, check_lei, lei_from_bytes20
+from bpost_client.identifiers import bytes20_from_lei, check_giin, check_lei
 from bpost_client.platform.confidential import Sealed, open_sealed, seal
-from bpost_client.platform.events import iter_events
 from bpost_client.platform.participants import get_institution
+from bpost_client.platform.projection import records_of
 from bpost_client.types import Lei
 
 __all__ = [
@@ -193,23 +193,12 @@ def publish_corporate_info(
 
 
 def corporate_records(client: Client, lei: str | None = None) -> dict[Lei, CorporateRecord]:
-    """The latest published version per institution (or of one), from events."""
-    registry = client.contract(CONTRACT)
-    filters = {"lei": bytes20_from_lei(lei)} if lei else None
-    latest: dict[Lei, CorporateRecord] = {}
-    for log in iter_events(
-        registry, "CorporateInfoPublished", client.manifest.start_block, argument_filters=filters
-    ):
-        args = log["args"]
-        record = CorporateRecord(
-            lei=lei_from_bytes20(bytes(args["lei"])),
-            version=int(args["version"]),
-            info=CorporateInfo.from_abi(args["info"]),
-            confidential=Sealed.from_abi(args["confidential"]),
-            block=int(log["blockNumber"]),
-        )
-        latest[record.lei] = record
-    return latest
+    """The latest published version per institution (or of one), from the corporate records."""
+    from bpost_client.registry.projection import PROJECTORS, corporate_of  # it builds on this
+
+    where = {"lei": bytes20_from_lei(lei)} if lei else None
+    entries = records_of(client, CONTRACT, PROJECTORS, ["CorporateInfoPublished"], where)
+    return {record.lei: record for record in map(corporate_of, entries)}
 
 
 def read_confidential(

@@ -1,7 +1,7 @@
 """The events of use case 1's contracts as records (see :mod:`bpost_client.platform.projection`):
 fund (by platform fund code), corporate (by LEI), ssi (by SSI key; ref: the owner's LEI); and a
-fund folded from its records (:func:`fold_fund`), which the client's reads and the explorer
-share."""
+fund folded from its records (:func:`fold_fund`), the corporate information and the SSI a record
+holds (:func:`corporate_of`, :func:`ssi_of`), which the client's reads and the explorer share."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ from bpost_client.platform.projection import (
     keyed_by,
     with_event,
 )
+from bpost_client.registry.corporate import (
+    AmlStatus,
+    CorporateInfo,
+    CorporateRecord,
+    CrsStatus,
+    FatcaStatus,
+)
 from bpost_client.registry.funds import FUND_EVENTS, FundAttributes, Party
 from bpost_client.registry.ssi import Ssi, SsiTerms
 from bpost_client.types import FundStatus, FundType, Lei, PartyRole, RequestKind
@@ -32,6 +39,7 @@ __all__ = [
     "FundRequest",
     "RegisteredFund",
     "attributes_of",
+    "corporate_of",
     "fold_fund",
     "ssi_of",
 ]
@@ -222,6 +230,31 @@ def fold_fund(code: str, rows: Iterable[R]) -> RegisteredFund[R] | None:
                 found.definitive = row
                 fund.version = max(fund.version, int(data["version"]))
     return fund
+
+
+# --- corporate information -------------------------------------------------------------------
+
+
+def corporate_of(row: Recorded) -> CorporateRecord:
+    """The version of an institution's corporate information a ``CorporateInfoPublished``
+    record holds (the text fields as written, the confidential part sealed)."""
+    data, info = row.data, row.data["info"]
+    return CorporateRecord(
+        lei=check_lei(hex_text(data["lei"])),
+        version=int(data["version"]),
+        info=CorporateInfo(
+            registered_address=str(info["registeredAddress"]),
+            aml_status=AmlStatus(int(info["amlStatus"])),
+            next_review_date=date_from_int(int(info["nextReviewDate"])) or date.min,
+            fatca_status=FatcaStatus(int(info["fatcaStatus"])),
+            crs_status=CrsStatus(int(info["crsStatus"])),
+            lei_renewal_date=date_from_int(int(info["leiRenewalDate"])) or date.min,
+            giin=hex_text(info["giin"]),
+            kyc_document_hashes=tuple(abi_form(h) for h in info["kycDocumentHashes"]),
+        ),
+        confidential=Sealed.from_abi(abi_form(data["confidential"])),
+        block=row.block_number,
+    )
 
 
 # --- SSIs ------------------------------------------------------------------------------------

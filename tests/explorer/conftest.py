@@ -31,7 +31,7 @@ from bpost_client.explorer.session import COOKIE
 from bpost_client.indexer import Indexer, open_engine
 from bpost_client.platform import participants, roles
 from bpost_client.platform.signers import dev_account
-from bpost_client.registry import funds, ssi
+from bpost_client.registry import corporate, funds, ssi
 from bpost_client.types import InstitutionType, Role
 from tests.conftest import Node, rpc
 from tests.helpers import Clock, fresh_account, make_lei
@@ -60,6 +60,16 @@ SSI_TERMS = ssi.SsiTerms(
     effective_from=date(2026, 4, 1),
 )
 SSI_ACCOUNT = "0012345678"
+CORPORATE = corporate.CorporateInfo(
+    registered_address="0x1 Marunouchi, Chiyoda-ku, Tokyo",  # text that looks like hex stays text
+    aml_status=corporate.AmlStatus.UNDER_REVIEW,
+    next_review_date=date(2027, 3, 31),
+    fatca_status=corporate.FatcaStatus.PARTICIPATING_FFI,
+    crs_status=corporate.CrsStatus.FINANCIAL_INSTITUTION,
+    lei_renewal_date=date(2027, 6, 30),
+    giin="98Q96B.00000.LE.392",
+    kyc_document_hashes=(b"\x11" * 32, b"\x22" * 32),
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,8 @@ def _make_world(node: Node, database: Path) -> World:
     registered = participants.register_institution(operator, spec)["transactionHash"]
     granted = roles.grant_role(operator, Role.OBSERVER, member)["transactionHash"]
     [sealed] = ssi.publish_ssis(trustee, [(SSI_TERMS, SSI_ACCOUNT)], [SAKURA, KANDA])
+    secret = corporate.CorporateConfidential("reviewed 2026-09", ("KYC-1",))
+    corporate.publish_corporate_info(manager, [(SAKURA, CORPORATE, secret)])
     count = manager.contract("FundRegistry").functions.fundCount().call()
     [code] = funds.register_funds(manager, [registration("EXPLORER-1")])
     assert int(count) >= 0

@@ -20,10 +20,12 @@ from bpost_client.explorer.names import NameBook
 from bpost_client.indexer import open_engine
 from bpost_client.indexer.schema import checkpoint, create_schema
 from bpost_client.platform.signers import dev_account
+from bpost_client.registry import corporate
 from bpost_client.types import Role
 from tests.conftest import Node
 from tests.explorer.conftest import (
     ASSET_MANAGER,
+    CORPORATE,
     FUJI,
     KANDA,
     NEW_NAME,
@@ -288,6 +290,26 @@ def test_error_pages__html_in_the_layout(
     assert "text/html" in answer.headers["content-type"]
     assert words in html.unescape(answer.text), f"{path} says {words!r}"
     assert 'id="search"' in answer.text and KANDA in answer.text, "within the signed-in layout"
+
+
+def test_institution_page__corporate_information_as_the_client_reads_it(
+    signed_in: TestClient, world: World, isolated: Node
+) -> None:
+    client = connect(isolated.url, isolated.deployments)
+    record = corporate.corporate_records(client, SAKURA)[SAKURA]
+    assert record.info == CORPORATE, "the client reads back what was published"
+    page = signed_in.get(f"/institution/{SAKURA}")
+    assert page.status_code == 200
+    shown = text_of(section(page.text, "corporate"))
+    for expected in (
+        "0x1 Marunouchi, Chiyoda-ku, Tokyo",
+        "under review; next review 2027-03-31",
+        "participating ffi; GIIN 98Q96B.00000.LE.392",
+        "financial institution",
+        "2027-06-30",
+        "2 (hashes on chain)",
+    ):
+        assert expected in shown, f"{expected!r} not in {shown!r}"
 
 
 def test_name_book__institutions_operators_roles_and_contracts(app: object, world: World) -> None:

@@ -11,15 +11,15 @@ from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.domain.store import (
     Row,
-    day,
     keys_of,
     label,
     latest_of,
+    member_label,
     rows_by_ref,
     rows_of,
 )
-from bpost_client.platform.projection import hex_text, roles_held
-from bpost_client.registry.corporate import AmlStatus, CrsStatus, FatcaStatus
+from bpost_client.platform.projection import roles_held
+from bpost_client.registry.projection import corporate_of
 from bpost_client.types import InstitutionType
 
 __all__ = [
@@ -79,17 +79,18 @@ def roles_of(conn: Connection, address: str) -> list[str]:
 
 
 def _corporate(row: Row) -> Corporate:
-    info = row.data["info"]
+    record = corporate_of(row)
+    info = record.info
     return Corporate(
-        version=int(row.data["version"]),
-        registered_address=str(info["registeredAddress"]),
-        aml_status=label(AmlStatus, info["amlStatus"]),
-        next_review_date=day(info["nextReviewDate"]),
-        fatca_status=label(FatcaStatus, info["fatcaStatus"]),
-        giin=hex_text(info["giin"]),
-        crs_status=label(CrsStatus, info["crsStatus"]),
-        lei_renewal_date=day(info["leiRenewalDate"]),
-        kyc_documents=len(info["kycDocumentHashes"]),
+        version=record.version,
+        registered_address=info.registered_address,
+        aml_status=member_label(info.aml_status),
+        next_review_date=info.next_review_date,
+        fatca_status=member_label(info.fatca_status),
+        giin=info.giin,
+        crs_status=member_label(info.crs_status),
+        lei_renewal_date=info.lei_renewal_date,
+        kyc_documents=len(info.kyc_document_hashes),
         confidential=row.data["confidential"],
         row=row,
     )
