@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -98,17 +100,49 @@ pass_context = click.make_pass_decorator(Context)
 
 
 def _jsonable(value: Any) -> Any:
+    """``value`` as strict JSON takes it: a missing value (NaN, NaT, NA) as null, numpy and
+    pandas scalars as numbers, dates as ISO 8601, bytes as 0x-hex, a whole float as an integer
+    (a pandas column with a gap holds its integers as floats); Decimals stay text, exact."""
+    import numpy as np
     import pandas as pd
 
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
-    return value
+    if isinstance(value, set | frozenset):
+        return sorted(_jsonable(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return int(value) if value.is_integer() else value
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return value.isoformat()
+    if isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def _readable(value: Any) -> str:
+    """A value as people read it in a summary: none for nothing, lists joined, mappings as
+    ``key value`` pairs, dates in ISO 8601, bytes as 0x-hex."""
+    if value is None or (isinstance(value, list | tuple | dict | set) and not value):
+        return "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_readable(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return ", ".join(_readable(v) for v in value)
+    if isinstance(value, date | bytes):
+        return str(_jsonable(value))
+    return str(value)
 
 
 def emit(ctx: Context, data: pd.DataFrame | dict[str, Any] | list[Any] | str) -> None:
@@ -120,17 +154,17 @@ def emit(ctx: Context, data: pd.DataFrame | dict[str, Any] | list[Any] | str) ->
             payload: Any = [_jsonable(r) for r in data.to_dict(orient="records")]
         else:
             payload = _jsonable(data)
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False))
         return
     if isinstance(data, pd.DataFrame):
         click.echo("(none)" if data.empty else data.to_string(index=False))
     elif isinstance(data, dict):
         width = max((len(str(k)) for k in data), default=0)
         for key, value in data.items():
-            click.echo(f"{str(key).ljust(width)}  {value}")
+            click.echo(f"{str(key).ljust(width)}  {_readable(value)}")
     elif isinstance(data, list):
         for item in data:
-            click.echo(str(item))
+            click.echo(_readable(item))
     else:
         click.echo(data)
 

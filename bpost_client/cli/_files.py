@@ -81,12 +81,16 @@ def add_upload_command(
     return upload
 
 
-def write_frame(frame: pd.DataFrame, target: str, ctx: Context) -> None:
-    """Write ``frame`` to ``target`` (.csv, .xlsx, or - for standard output as CSV)."""
+def write_frame(frame: pd.DataFrame, target: str, ctx: Context, counted: str = "rows") -> None:
+    """Write ``frame`` to ``target`` (.csv, .xlsx, or - for standard output: CSV, or JSON
+    records with ``--json``) and say how many ``counted`` it wrote to a file."""
     from bpost_client.io.tables import write_table
 
     if target == "-":
-        frame.to_csv(sys.stdout, index=False)
+        if ctx.as_json:
+            emit(ctx, frame)
+        else:
+            frame.to_csv(sys.stdout, index=False)
     else:
         write_table(frame, Path(target))
-        emit(ctx, {"file": target, "rows": len(frame)})
+        emit(ctx, {"file": target, counted: len(frame)})

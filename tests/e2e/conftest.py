@@ -25,7 +25,17 @@ class Result:
     err: str
 
     def json(self) -> Any:
-        return json.loads(self.out)
+        """The output parsed as strict JSON (NaN and Infinity refused, as other parsers do)."""
+        return strict_json(self.out)
+
+
+def strict_json(text: str) -> Any:
+    """``text`` parsed as strict JSON: NaN, Infinity and -Infinity are not JSON."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
 
 
 @pytest.fixture

@@ -42,8 +42,11 @@ def test_prices__upload_get_export(bpost: Any, tmp_path: Path) -> None:
     holiday = bpost("--json", "prices", "get", "JP3633400001", "2026-11-23").json()
     expected = pd.read_csv(CONFIG / "demo-prices.csv", dtype=str)
     friday = expected[(expected["isin"] == "JP3633400001") & (expected["date"] == "2026-11-20")]
-    assert holiday["close"] == "none"
-    assert holiday["latest_on_or_before"] == f"{friday['close'].iloc[0]} on 2026-11-20"
+    close = friday["close"].iloc[0]
+    assert holiday["close"] is None and holiday["date"] == "2026-11-23"
+    assert holiday["latest_on_or_before"] == {"date": "2026-11-20", "close": close}
+    shown = bpost("prices", "get", "JP3633400001", "2026-11-23").out
+    assert f"date 2026-11-20; close {close}" in shown and "[" not in shown
     target = tmp_path / "closes.csv"
     assert bpost("prices", "export", str(target), "--from", "2026-11-20").code == 0
     exported = pd.read_csv(target, dtype=str, keep_default_na=False)

@@ -56,7 +56,7 @@ def show(ctx: Context, market: str, year: int) -> None:
             "market": market,
             "year": year,
             "version": calendar.years[year].version,
-            "holidays": ", ".join(d.isoformat() for d in holidays),
+            "holidays": holidays,
         },
     )
 
@@ -67,8 +67,9 @@ def show(ctx: Context, market: str, year: int) -> None:
 @pass_context
 def is_business_day(ctx: Context, market: str, day: str) -> None:
     """Whether DAY is a business day in MARKET."""
-    answer = calendars.load_calendar(ctx.client(), market).is_business_day(_date(day))
-    emit(ctx, {"market": market, "date": day, "business_day": answer})
+    when = _date(day)
+    answer = calendars.load_calendar(ctx.client(), market).is_business_day(when)
+    emit(ctx, {"market": market, "date": when, "business_day": answer})
 
 
 @calendar_group.command("add-business-days")
@@ -78,8 +79,9 @@ def is_business_day(ctx: Context, market: str, day: str) -> None:
 @pass_context
 def add_business_days(ctx: Context, market: str, day: str, count: int) -> None:
     """The COUNT-th business day after DAY in MARKET (T+2: count 2)."""
-    result = calendars.load_calendar(ctx.client(), market).add_business_days(_date(day), count)
-    emit(ctx, {"market": market, "from": day, "count": count, "date": result.isoformat()})
+    start = _date(day)
+    result = calendars.load_calendar(ctx.client(), market).add_business_days(start, count)
+    emit(ctx, {"market": market, "from": start, "count": count, "date": result})
 
 
 @calendar_group.command()

@@ -82,13 +82,17 @@ def prices_get(ctx: Context, isin: str, day: str) -> None:
         ctx,
         {
             "isin": code,
-            "date": when.isoformat(),
-            "close": str(prices.from_units(close)) if close else "none",
+            "date": when,
+            "close": prices.from_units(close) if close else None,
             "latest_on_or_before": (
-                f"{prices.from_units(latest[1])} on {latest[0]}" if latest else "none"
+                {"date": latest[0], "close": prices.from_units(latest[1])} if latest else None
             ),
             "corrections": [
-                f"{prices.from_units(c.previous)} -> {prices.from_units(c.close)}: {c.reason}"
+                {
+                    "previous": prices.from_units(c.previous),
+                    "close": prices.from_units(c.close),
+                    "reason": c.reason,
+                }
                 for c in fixes
             ],
         },

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
 from bpost_client.cli._context import Context, as_user_error, blank_missing, emit, pass_context
-from bpost_client.cli._files import FILE, upload_file, upload_options
+from bpost_client.cli._files import FILE, upload_file, upload_options, write_frame
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_fund_code, check_lei
-from bpost_client.io.tables import parse_date, write_table
+from bpost_client.io.tables import parse_date
 from bpost_client.platform.participants import signer_institution
 from bpost_client.registry import fund_files, funds
 from bpost_client.registry.funds import FundRecord
@@ -73,11 +72,7 @@ def upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool, max_batc
 def export(ctx: Context, target: str, manager: str | None) -> None:
     """Write every fund to TARGET (.csv or .xlsx; - for CSV on standard output)."""
     frame = fund_files.export_funds(ctx.client(), check_lei(manager) if manager else None)
-    if target == "-":
-        frame.to_csv(sys.stdout, index=False)
-        return
-    write_table(frame, Path(target))
-    emit(ctx, {"file": target, "funds": len(frame)})
+    write_frame(frame, target, ctx, "funds")
 
 
 @funds_group.command("list")
