@@ -268,6 +268,10 @@ def cli(
         _print_transaction_links(ctx)
 
 
+INTERRUPTED = 130
+"""The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run `bpost`; a failure prints one line (the traceback too with --debug) and exits 1."""
     args = sys.argv[1:] if argv is None else argv
@@ -278,9 +282,15 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            click.echo("interrupted", err=True)
+            return INTERRUPTED
         click.echo("aborted", err=True)
         return 1
+    except KeyboardInterrupt:  # before click runs (Ctrl-C while the command loads)
+        click.echo("interrupted", err=True)
+        return INTERRUPTED
     except ModuleNotFoundError as exc:
         extra = EXTRAS.get((exc.name or "").split(".")[0])
         if "--debug" in args:
@@ -292,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"error: this needs {exc.name}: pip install 'bpost-client[{extra}]'", err=True
             )
         return 1
-    except BPostError as exc:
+    except (BPostError, ValueError) as exc:  # ValueError: an argument refused by a check
         if "--debug" in args:
             traceback.print_exc()
         click.echo(f"error: {exc}", err=True)

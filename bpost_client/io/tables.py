@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -35,7 +36,10 @@ def read_table(path: Path | str) -> pd.DataFrame:
             text = _decode(raw, source)
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         elif suffix == ".xlsx":
-            frame = pd.read_excel(source, dtype=str, keep_default_na=False, engine="openpyxl")
+            try:
+                frame = pd.read_excel(source, dtype=str, keep_default_na=False, engine="openpyxl")
+            except (zipfile.BadZipFile, KeyError) as exc:  # not an Office Open XML package
+                raise ValidationError(f"{source} is not an Excel (.xlsx) workbook: {exc}") from exc
         else:
             raise ValidationError(f"{source}: a table is a .csv or .xlsx file")
     except (OSError, ValueError, pd.errors.ParserError) as exc:

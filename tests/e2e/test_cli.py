@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from bpost_client.platform.participants import encryption_key_of
 from tests.conftest import DEMO_ROSTER, ROOT
@@ -243,3 +244,30 @@ def test_calendar__publish_and_ask_through_the_cli(bpost: Any) -> None:
     assert "2026-01-02" in shown["holidays"] and shown["version"] == 1
     unpublished = bpost("calendar", "is-business-day", "XTKS", "2027-01-04")
     assert unpublished.code == 1 and "not published" in unpublished.err
+
+
+def test_funds_show__wrong_check_character__one_line_in_words(bpost: Any) -> None:
+    result = bpost("funds", "show", "BP000000019")
+    assert result.code == 1 and result.err.startswith("error: ")
+    assert "ValueError" not in result.err and "BP000000019" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_upload__xlsx_that_is_not_excel__file_named(bpost: Any, tmp_path: Path) -> None:
+    fake = tmp_path / "securities.xlsx"
+    fake.write_text("isin,local_code,name,market,currency\n")
+    result = bpost("--dev-account", "6", "securities", "upload", "--dry-run", str(fake))
+    assert result.code == 1
+    assert f"{fake} is not an Excel (.xlsx) workbook" in result.err
+    assert "BadZipFile" not in result.err
+
+
+def test_interrupted__exit_130_in_one_line(bpost: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bpost_client.cli._context import Context
+
+    def interrupt(self: Context, signing: bool = False) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Context, "client", interrupt)
+    result = bpost("status")
+    assert (result.code, result.err.strip()) == (130, "interrupted")
