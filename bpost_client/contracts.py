@@ -93,6 +93,8 @@ class ErrorSpec:
     name: str
     names: tuple[str, ...]
     types: tuple[str, ...]
+    internal_types: tuple[str, ...] = ()
+    """The Solidity types (``enum IFundRegistry.RequestState``), for showing values by name."""
 
 
 @cache
@@ -127,7 +129,8 @@ def error_specs() -> dict[bytes, ErrorSpec]:
             types = tuple(_type_string(i) for i in item["inputs"])
             selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
             names = tuple(i["name"] or f"arg{n}" for n, i in enumerate(item["inputs"]))
-            specs[selector] = ErrorSpec(item["name"], names, types)
+            internal = tuple(str(i.get("internalType", "")) for i in item["inputs"])
+            specs[selector] = ErrorSpec(item["name"], names, types, internal)
     return specs
 
 

@@ -9,6 +9,8 @@ attributes of this module (``exceptions.ParticipantRegistryUnknownInstitution``)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "TransactionReplaced",
     "UnknownRevert",
     "ValidationError",
+    "name_contract_values",
     "revert_class",
 ]
 
@@ -89,10 +92,13 @@ class ContractRevert(BPostError, RuntimeError):
 
     error_name = "ContractRevert"
 
-    def __init__(self, arguments: dict[str, Any], data: bytes = b"") -> None:
+    def __init__(
+        self, arguments: dict[str, Any], data: bytes = b"", kinds: Mapping[str, str] | None = None
+    ) -> None:
         self.arguments = arguments
         self.data = data
-        shown = ", ".join(f"{k}={_show(v)}" for k, v in arguments.items())
+        types = kinds or {}
+        shown = ", ".join(f"{k}={_show(v, types.get(k, ''))}" for k, v in arguments.items())
         super().__init__(f"{self.error_name}({shown})")
 
     def __getattr__(self, name: str) -> Any:
@@ -108,7 +114,29 @@ class UnknownRevert(ContractRevert):
     error_name = "UnknownRevert"
 
 
-def _show(value: Any) -> str:
+_ENUMS: dict[str, type[Enum]] = {}
+_NAMED_WORDS: dict[bytes, str] = {}
+
+
+def name_contract_values(
+    enums: Mapping[str, type[Enum]] | None = None, words: Mapping[bytes, str] | None = None
+) -> None:
+    """Show a revert's arguments in words: a value of a contract enum (named as the ABI's
+    ``internalType`` without ``enum``, e.g. ``IFundRegistry.RequestState``) by the name of its
+    member in ``enums``, and a 32-byte value of ``words`` (a role's identifier) by its name. The
+    modules that mirror the contracts' enums and roles call it."""
+    _ENUMS.update(enums or {})
+    _NAMED_WORDS.update(words or {})
+
+
+def _show(value: Any, kind: str = "") -> str:
+    if kind.startswith("enum ") and kind[5:] in _ENUMS and isinstance(value, int):
+        try:
+            return _ENUMS[kind[5:]](value).name.lower()
+        except ValueError:
+            return repr(value)
+    if isinstance(value, bytes) and value in _NAMED_WORDS:
+        return _NAMED_WORDS[value]
     if isinstance(value, bytes):
         stripped = value.rstrip(b"\0")
         if stripped and all(32 <= b < 127 for b in stripped):

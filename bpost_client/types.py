@@ -9,6 +9,8 @@ from typing import NewType
 from eth_typing import ChecksumAddress
 from eth_utils.crypto import keccak
 
+from bpost_client.exceptions import name_contract_values
+
 __all__ = [
     "Address",
     "CodeTarget",
@@ -206,3 +208,17 @@ class FundType(IntEnum):
     REIT = 5
     ETF = 6
     OTHER = 7
+
+
+name_contract_values(
+    {
+        "ICodeRegistry.RecordKind": RecordKind,
+        "IFundRegistry.FundStatus": FundStatus,
+        "IFundRegistry.PartyRole": PartyRole,
+        "IFundRegistry.RequestKind": RequestKind,
+        "IFundRegistry.RequestState": RequestState,
+        "IParticipantRegistry.InstitutionStatus": InstitutionStatus,
+        "IParticipantRegistry.InstitutionType": InstitutionType,
+    },
+    {role.id: role.name for role in Role if role is not Role.DEFAULT_ADMIN},
+)

@@ -50,7 +50,8 @@ def decode_revert(data: bytes) -> ContractRevert:
         name: to_checksum_address(v) if kind == "address" else _plain(v)
         for name, kind, v in zip(spec.names, spec.types, values, strict=True)
     }
-    return revert_class(spec.name)(arguments, bytes(data))
+    kinds = dict(zip(spec.names, spec.internal_types, strict=False))
+    return revert_class(spec.name)(arguments, bytes(data), kinds)
 
 
 def revert_data(exc: BaseException) -> bytes | None:

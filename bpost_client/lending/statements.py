@@ -23,7 +23,7 @@ from web3.types import TxReceipt
 
 from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
-from bpost_client.exceptions import BPostError
+from bpost_client.exceptions import BPostError, name_contract_values
 from bpost_client.identifiers import (
     ascii_from_bytes,
     bytes20_from_lei,
@@ -99,6 +99,15 @@ class ResolutionKind(IntEnum):
     PLATFORM = 0
     PARTY = 1
     ADJUSTED = 2
+
+
+name_contract_values(
+    {
+        "ILendingStatements.Status": StatementStatus,
+        "ILendingStatements.Role": StatementRole,
+        "ILendingStatements.ResolutionKind": ResolutionKind,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.dates import int_from_date
+from bpost_client.exceptions import name_contract_values
 from bpost_client.identifiers import check_isin, fixed_code
 from bpost_client.platform.projection import records_of
 from bpost_client.reference.calendars import Calendar
@@ -60,6 +61,9 @@ class DividendStatus(IntEnum):
         except KeyError:
             labels = ", ".join(s.label for s in cls)
             raise ValueError(f"{text!r} is not a status ({labels})") from None
+
+
+name_contract_values({"IDividendRegistry.Status": DividendStatus})
 
 
 @dataclass(frozen=True)

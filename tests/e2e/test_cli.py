@@ -56,6 +56,7 @@ def test_participants_add__not_an_operator__names_the_custom_error(bpost: Any) -
     result = bpost("--dev-account", "5", "participants", "add", "--lei", make_lei(22),
                    "--name", "X", "--type", "custodian", "--encryption-key", key)  # fmt: skip
     assert result.code == 1 and "PlatformAccessUnauthorized" in result.err
+    assert "role=OPERATOR" in result.err, "a role by its name, not its hash"
 
 
 def test_debug__shows_the_traceback(bpost: Any) -> None:
@@ -143,6 +144,9 @@ def test_funds__upload_workflow_and_export_through_the_cli(bpost: Any, tmp_path:
     assert bpost(*manager, "funds", "status", code, "active").code == 0
     refused = bpost(*manager, "funds", "status", code, "redeemed")
     assert refused.code == 1 and "FundRegistryInvalidTransition" in refused.err
+    assert "from=active, to=redeemed" in refused.err, "contract enums by name"
+    closed = bpost(*trustee, "funds", "ack", request)
+    assert "FundRegistryRequestClosed" in closed.err and "state=definitive" in closed.err
     history = bpost("--json", "funds", "history", code).json()
     assert [h["event"] for h in history][-2:] == ["FundStatusChanged", "FundStatusChanged"]
     target = tmp_path / "funds.csv"
