@@ -131,7 +131,7 @@ def _resolve_manifest(manifest: Manifest | Path | str, chain_id: int) -> Manifes
     if isinstance(manifest, Manifest):
         return manifest
     path = Path(manifest)
-    if path.is_dir():
+    if path.is_dir() or (not path.exists() and path.suffix != ".json"):  # a deployments directory
         path = manifest_path(path, chain_id)
     return Manifest.load(path)
 

@@ -124,7 +124,10 @@ class Manifest:
         Raises:
             ManifestError: missing, unreadable or malformed.
         """
-        missing = f"no deployment manifest at {path}: deploy first"
+        missing = (
+            f"no deployment manifest at {Path(path).absolute()}: deploy first, or point at the "
+            "directory of the manifests (bpost --deployments DIR, or $BPOST_DEPLOYMENTS)"
+        )
         data = files.read_json(path, ManifestError, "the manifest", missing)
         if not isinstance(data, dict):
             raise ManifestError(f"{path} is not a valid deployment manifest: not an object")

@@ -268,6 +268,17 @@ def cli(
         _print_transaction_links(ctx)
 
 
+def _global_options() -> dict[str, click.Option]:
+    """The options `bpost` itself takes (before the command), by their names."""
+    return {
+        name: param
+        for param in cli.params
+        if isinstance(param, click.Option)
+        for name in param.opts
+        if name.startswith("--")
+    }
+
+
 INTERRUPTED = 130
 """The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it."""
 
@@ -279,6 +290,20 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=args, prog_name="bpost", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except click.NoSuchOption as exc:
+        if exc.option_name not in _global_options():
+            exc.show()
+            return exc.exit_code
+        moved = _global_options()[exc.option_name]
+        start = args.index(exc.option_name) if exc.option_name in args else len(args)
+        taken = args[start : start + (1 if moved.is_flag else 2)]
+        rest = args[:start] + args[start + len(taken) :]
+        click.echo(
+            f"error: {exc.option_name} is an option of bpost itself: give it before the command "
+            f"(bpost {' '.join([*taken, *rest])})",
+            err=True,
+        )
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

@@ -3,6 +3,7 @@ between formats (no chain needed), subscribing, watching the chain, receipts."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from bpost_client.cli._context import (
 )
 from bpost_client.distribution import navs, subscriptions
 from bpost_client.distribution.publication import publish_dataset
-from bpost_client.distribution.standard.convert import FORMATS, convert, dropped, read
+from bpost_client.distribution.standard.convert import FORMATS, convert, dropped, read, to_bytes
 from bpost_client.distribution.watcher import WatchConfig, Watcher
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_fund_code, check_lei
@@ -27,7 +28,7 @@ from bpost_client.registry.funds import resolve_fund
 __all__ = ["distribution_group"]
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-_TARGET = click.Path(dir_okay=False, path_type=Path)
+_TARGET = click.Path(dir_okay=False, allow_dash=True, path_type=Path)
 _FORMAT_HELP = "ita-csv (public daily-NAV CSV, one fund), csv (vendor CSV), xml or json."
 
 
@@ -50,7 +51,7 @@ def distribution_group() -> None:
 def distribution_convert(
     ctx: Context, from_format: str, to_format: str, fund: str | None, source: Path, target: Path
 ) -> None:
-    """Convert IN to OUT: ita-csv, csv, xml, json.
+    """Convert IN to OUT (- for standard output): ita-csv, csv, xml, json.
 
     The whole of IN is checked first: a bad row stops the conversion, every bad row is listed,
     and OUT is not written (an existing OUT is left as it was).
@@ -59,6 +60,10 @@ def distribution_convert(
         raise click.UsageError(
             "--fund is required with --from ita-csv: the format does not carry the fund"
         )
+    if str(target) == "-":
+        sys.stdout.buffer.write(to_bytes(read(source, from_format, fund), to_format, fund))
+        sys.stdout.flush()
+        return
     dataset = convert(source, target, from_format, to_format, fund)
     lost = dropped(dataset, to_format)
     summary = ", ".join(f"{n} {name}" for name, n in lost.items()) or "nothing"

@@ -15,6 +15,7 @@ from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.io.tables import parse_date
 from bpost_client.lending import agreements, files, statements
+from bpost_client.lending.results import RESULT_COLUMNS
 from bpost_client.types import Lei
 
 __all__ = ["lending_group"]
@@ -41,7 +42,12 @@ def lending_group() -> None:
 @click.option("--dividends", type=_FILE, help="Dividends by record date (CSV).")
 @click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="First day.")
 @click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Last day (inclusive).")
-@click.option("--out", type=_FILE, required=True, help="Result CSV, one row per agreement.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    required=True,
+    help="Result CSV, one row per agreement (- for standard output).",
+)
 @pass_context
 def lending_calc(
     ctx: Context,
@@ -63,6 +69,12 @@ def lending_calc(
     if last < first:
         raise ValidationError(f"--to {last} is before --from {first}")
     result = files.calculate_files(agreements, positions, prices, dividends, first, last)
+    if str(out) == "-":
+        if ctx.as_json:
+            emit(ctx, result[list(RESULT_COLUMNS)])
+        else:
+            click.echo(files.result_csv(result), nl=False)
+        return
     files.write_result(result, out)
     emit(ctx, {"file": str(out), "agreements": len(result)})
 

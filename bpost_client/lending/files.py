@@ -57,6 +57,7 @@ __all__ = [
     "calculate_files",
     "read_inputs",
     "read_movements",
+    "result_csv",
     "write_result",
 ]
 
@@ -500,11 +501,16 @@ def _missing_price(
     )
 
 
-def write_result(result: pd.DataFrame, path: Path | str) -> Path:
-    """Write the result as CSV (UTF-8), through a temporary file renamed into place."""
+def result_csv(result: pd.DataFrame) -> str:
+    """The result as CSV text: a header, then a row per agreement, amounts exact."""
     stream = io.StringIO(newline="")
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(RESULT_COLUMNS)
     for row in result[list(RESULT_COLUMNS)].itertuples(index=False):
         writer.writerow(str(value) for value in row)
-    return files.write_atomic(path, stream.getvalue().encode("utf-8"), SHARED)
+    return stream.getvalue()
+
+
+def write_result(result: pd.DataFrame, path: Path | str) -> Path:
+    """Write the result as CSV (UTF-8), through a temporary file renamed into place."""
+    return files.write_atomic(path, result_csv(result).encode("utf-8"), SHARED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from bpost_client.platform.participants import encryption_key_of
-from tests.conftest import DEMO_ROSTER, ROOT
+from tests.conftest import DEMO_ROSTER, ROOT, Node
 from tests.helpers import fresh_account, make_lei
 
 OPERATOR = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
@@ -275,3 +276,42 @@ def test_interrupted__exit_130_in_one_line(bpost: Any, monkeypatch: pytest.Monke
     monkeypatch.setattr(Context, "client", interrupt)
     result = bpost("status")
     assert (result.code, result.err.strip()) == (130, "interrupted")
+
+
+def test_run_from_another_folder__says_where_it_looked_and_how_to_point(
+    isolated: Node, tmp_path: Path
+) -> None:
+    from tests.e2e.conftest import run_process
+
+    result = run_process("bpost", "--url", isolated.url, "status", cwd=tmp_path)
+    assert result.code == 1
+    assert str(tmp_path / "deployments") in result.err, "the path searched, in full"
+    assert "--deployments DIR" in result.err and "BPOST_DEPLOYMENTS" in result.err
+
+
+def test_global_option_after_the_command__told_where_it_goes(bpost: Any) -> None:
+    result = bpost("funds", "list", "--json")
+    assert result.code == 2
+    assert "--json is an option of bpost itself" in result.err
+    assert "(bpost --json --url " in result.err and result.err.endswith(" funds list)\n")
+
+
+def test_dash_as_out__standard_output_not_a_file_named_dash(
+    bpost: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = str(ROOT / "config" / "demo-distribution" / "sakura-funds.xml")
+    converted = bpost("distribution", "convert", "--from", "xml", "--to", "json", source, "-")
+    assert converted.code == 0, converted.err
+    assert json.loads(converted.out)["navs"], "the standard's JSON on standard output"
+    lending = ROOT / "config" / "demo-lending"
+    inputs = ["--agreements", str(lending / "agreements.csv"), "--positions",
+              str(lending / "positions.csv"), "--prices", str(lending / "prices.csv"),
+              "--dividends", str(lending / "dividends.csv"), "--from", "2026-09-01",
+              "--to", "2026-09-30", "--out", "-"]  # fmt: skip
+    calculated = bpost("lending", "calc", *inputs)
+    assert calculated.code == 0, calculated.err
+    assert calculated.out.startswith("agreement_id,lender,borrower,")
+    rows = bpost("--json", "lending", "calc", *inputs).json()
+    assert rows and rows[0]["agreement_id"] == "SBL-2026-001"
+    assert not (tmp_path / "-").exists()

@@ -20,7 +20,7 @@ from bpost_client.distribution.standard import fund_xml, ita_csv, standard_json,
 from bpost_client.distribution.standard.records import Dataset
 from bpost_client.exceptions import ValidationError
 
-__all__ = ["FORMATS", "convert", "dropped", "read", "write"]
+__all__ = ["FORMATS", "carries", "convert", "dropped", "read", "to_bytes", "write"]
 
 FORMATS = ("ita-csv", "csv", "xml", "json")
 """The formats :func:`convert` reads and writes."""
@@ -29,14 +29,17 @@ FORMATS = ("ita-csv", "csv", "xml", "json")
 class _Adapter(NamedTuple):
     read: Callable[[Path | bytes, str | None], Dataset]
     write: Callable[[Dataset, Path, str | None], Path]
+    to_bytes: Callable[[Dataset, str | None], bytes]
     carries: frozenset[str]
 
 
 _ADAPTERS = {
-    "ita-csv": _Adapter(ita_csv.read, ita_csv.write, ita_csv.CARRIES),
-    "csv": _Adapter(vendor_csv.read, vendor_csv.write, vendor_csv.CARRIES),
-    "xml": _Adapter(fund_xml.read, fund_xml.write, fund_xml.CARRIES),
-    "json": _Adapter(standard_json.read, standard_json.write, standard_json.CARRIES),
+    "ita-csv": _Adapter(ita_csv.read, ita_csv.write, ita_csv.to_bytes, ita_csv.CARRIES),
+    "csv": _Adapter(vendor_csv.read, vendor_csv.write, vendor_csv.to_bytes, vendor_csv.CARRIES),
+    "xml": _Adapter(fund_xml.read, fund_xml.write, fund_xml.to_bytes, fund_xml.CARRIES),
+    "json": _Adapter(
+        standard_json.read, standard_json.write, standard_json.to_bytes, standard_json.CARRIES
+    ),
 }
 
 
@@ -65,6 +68,24 @@ def write(dataset: Dataset, target: Path, fmt: str, fund: str | None = None) -> 
         ValidationError: an unknown format, or something essential the format cannot express.
     """
     return _adapter(fmt).write(dataset, target, fund)
+
+
+def to_bytes(dataset: Dataset, fmt: str, fund: str | None = None) -> bytes:
+    """``dataset`` (its records of ``fund`` alone when given) as the bytes of a file in ``fmt``.
+
+    Raises:
+        ValidationError: an unknown format, or something essential the format cannot express.
+    """
+    return _adapter(fmt).to_bytes(dataset, fund)
+
+
+def carries(fmt: str) -> frozenset[str]:
+    """The lists of a dataset (and ``units_outstanding``, ``corrections``) ``fmt`` can hold.
+
+    Raises:
+        ValidationError: an unknown format.
+    """
+    return _adapter(fmt).carries
 
 
 def dropped(dataset: Dataset, fmt: str) -> dict[str, int]:
