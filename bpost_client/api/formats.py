@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from enum import StrEnum
 
-from bpost_client.distribution.standard import fund_xml, ita_csv, vendor_csv
-from bpost_client.distribution.standard.convert import dropped
+from bpost_client.distribution.standard.convert import carries, dropped, to_bytes
 from bpost_client.distribution.standard.records import Dataset
 from bpost_client.exceptions import BPostError, ValidationError
 
@@ -48,17 +47,6 @@ MEDIA_TYPES = {
     Format.ITA_CSV: "text/csv; charset=shift_jis",
 }
 
-_CARRIES = {
-    Format.XML: fund_xml.CARRIES,
-    Format.CSV: vendor_csv.CARRIES,
-    Format.ITA_CSV: ita_csv.CARRIES,
-}
-_WRITERS = {
-    Format.XML: fund_xml.to_bytes,
-    Format.CSV: vendor_csv.to_bytes,
-    Format.ITA_CSV: ita_csv.to_bytes,
-}
-
 
 class FormatError(BPostError, ValueError):
     """A format that cannot express what was asked for."""
@@ -73,9 +61,9 @@ def check_format(fmt: Format, lists: Collection[str], one_fund: bool) -> None:
     """
     if fmt is Format.JSON:
         return
-    missing = [name for name in lists if name not in _CARRIES[fmt]]
+    missing = [name for name in lists if name not in carries(fmt.value)]
     if missing:
-        able = [f.value for f in Format if f is Format.JSON or set(lists) <= _CARRIES[f]]
+        able = [f.value for f in Format if f is Format.JSON or set(lists) <= carries(f.value)]
         raise FormatError(
             f"the {fmt.value} format cannot express {', '.join(missing)}: "
             f"ask for {' or '.join(able)}"
@@ -94,7 +82,7 @@ def render(dataset: Dataset, fmt: Format, fund: str | None = None) -> bytes:
     if fmt is Format.JSON:
         raise ValueError("the JSON answers are made from the response models")
     try:
-        return _WRITERS[fmt](dataset, fund)
+        return to_bytes(dataset, fmt.value, fund)
     except ValidationError as exc:
         raise FormatError(f"the {fmt.value} format cannot express the answer: {exc}") from exc
 
