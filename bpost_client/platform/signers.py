@@ -6,6 +6,7 @@ import getpass
 import json
 import os
 import sys
+from functools import cache
 from pathlib import Path
 
 from eth_account import Account
@@ -15,7 +16,15 @@ from bpost_client._utils import files
 from bpost_client.exceptions import SignerError
 from bpost_client.platform.chain import CHAIN_ID, DEV_MNEMONIC
 
-__all__ = ["PASSPHRASE_ENV", "dev_account", "from_ape_account", "from_keystore", "write_keystore"]
+__all__ = [
+    "DEV_ACCOUNTS_SHOWN",
+    "PASSPHRASE_ENV",
+    "dev_account",
+    "dev_account_index",
+    "from_ape_account",
+    "from_keystore",
+    "write_keystore",
+]
 
 PASSPHRASE_ENV = "BPOST_KEYSTORE_PASSPHRASE"
 """The environment variable a keystore's passphrase is read from before prompting."""
@@ -24,6 +33,21 @@ DEV_CHAIN_IDS = frozenset({CHAIN_ID, 31337})
 """Chains on which the well-known dev accounts may sign: the embedded chain and Ape's test chain."""
 
 Account.enable_unaudited_hdwallet_features()
+
+
+DEV_ACCOUNTS_SHOWN = 20
+"""The dev accounts the embedded chain funds (anvil's default), which `--dev-account` names."""
+
+
+@cache
+def _dev_addresses() -> dict[str, int]:
+    return {dev_account(i).address.lower(): i for i in range(DEV_ACCOUNTS_SHOWN)}
+
+
+def dev_account_index(address: str) -> int | None:
+    """The ``--dev-account`` number of ``address`` when it is one of the embedded chain's funded
+    dev accounts, else None."""
+    return _dev_addresses().get(address.lower())
 
 
 def dev_account(index: int, chain_id: int | None = None) -> LocalAccount:

@@ -315,3 +315,18 @@ def test_dash_as_out__standard_output_not_a_file_named_dash(
     rows = bpost("--json", "lending", "calc", *inputs).json()
     assert rows and rows[0]["agreement_id"] == "SBL-2026-001"
     assert not (tmp_path / "-").exists()
+
+
+def test_participants_list__dev_accounts__as_the_readme_lists_them(bpost: Any) -> None:
+    rows = bpost("--json", "participants", "list").json()
+    listed = {(r["dev_account"], r["lei"], r["legal_name"]) for r in rows}
+    readme = (ROOT / "README.md").read_text("utf-8")
+    table = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in readme.splitlines()
+        if line.startswith("| ") and line.count("|") == 5 and line[2:3].isdigit()
+    ]
+    assert len(table) == 8
+    assert {(int(n), lei, name) for n, name, lei, _ in table} == listed
+    shown = bpost("participants", "list").out
+    assert "dev_account" in shown and "None" not in shown

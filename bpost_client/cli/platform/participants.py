@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import click
+import pandas as pd
 
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_address, check_lei
 from bpost_client.platform import participants as registry
+from bpost_client.platform.signers import DEV_CHAIN_IDS, dev_account_index
 from bpost_client.types import InstitutionType
 
 __all__ = ["participants"]
@@ -56,8 +58,17 @@ def add(
 @participants.command("list")
 @pass_context
 def list_(ctx: Context) -> None:
-    """Every institution with its type, status and operators."""
-    frame = registry.institutions_frame(ctx.client())
+    """Every institution with its type, status and operators; on a local development chain,
+    the --dev-account number that signs for it."""
+    client = ctx.client()
+    frame = registry.institutions_frame(client)
+    if client.chain_id in DEV_CHAIN_IDS:
+        numbers = [
+            next((n for a in ops if (n := dev_account_index(a)) is not None), None)
+            for ops in frame["operators"]
+        ]
+        shown = numbers if ctx.as_json else ["" if n is None else str(n) for n in numbers]
+        frame["dev_account"] = pd.Series(shown, index=frame.index, dtype=object)
     if not ctx.as_json:
         frame = frame.drop(columns=["encryption_key"])
         frame["operators"] = [", ".join(ops) for ops in frame["operators"]]
