@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -146,33 +147,42 @@ def _statement_id(text: str) -> str:
 @click.option("--history", is_flag=True, help="Also list who did what, in chain order.")
 @pass_context
 def statement_show(ctx: Context, statement_id: str, history: bool) -> None:
-    """STATEMENT_ID's status, parties, period, amounts (minor units) and overdue date."""
+    """STATEMENT_ID's status, parties, period, amounts (minor units) and overdue date; with
+    --history, who did what too."""
     client = ctx.client()
     found = statements.get_statement(client, _statement_id(statement_id))
-    shown = {
+    shown: dict[str, Any] = {
         "statement": found.statement_id,
         "status": found.status.name.lower(),
         "unit": found.unit.value,
         "key": found.unit_key.rstrip(b"\0").decode("ascii"),
         "lender": found.lender,
         "borrower": found.borrower,
-        "agent": found.agent or "",
+        "agent": found.agent,
         "closer": found.closer,
-        "period": f"{found.start}..{found.end}",
+        "start": found.start,
+        "end": found.end,
         "currency": found.currency,
         "fee": found.platform.fee,
         "collateral_interest": found.platform.collateral_interest,
         "dividend_equivalent": found.platform.dividend_equivalent,
         "net": found.platform.net,
-        "agreed": ",".join(sorted(r.name.lower() for r in found.agreed)),
-        "disputed": ",".join(sorted(r.name.lower() for r in found.disputed)),
-        "overdue_after": found.overdue_after.isoformat(),
-        "overdue": found.overdue or statements.is_overdue(client, found.statement_id),
+        "agreed": sorted(r.name.lower() for r in found.agreed),
+        "disputed": sorted(r.name.lower() for r in found.disputed),
+        "overdue_after": found.overdue_after,
+        "overdue": statements.is_overdue(client, found.statement_id),
+        "flagged_overdue": found.overdue,
     }
     if not history:
         emit(ctx, shown)
         return
-    emit(ctx, statements.statement_history(client, found.statement_id))
+    steps = statements.statement_history(client, found.statement_id)
+    if ctx.as_json:
+        emit(ctx, {**shown, "history": steps.to_dict(orient="records")})
+        return
+    emit(ctx, shown)
+    click.echo()
+    emit(ctx, steps)
 
 
 @statement_group.command("flag-overdue")

@@ -41,6 +41,10 @@ def test_participants_add__then_show(bpost: Any) -> None:
     shown = bpost("--json", "participants", "show", lei).json()
     assert shown["legal_name"] == "Cli Bank" and shown["kind"] == "custodian"
     assert shown["operators"] == [account.address] and shown["encryption_key"] == key
+    assert shown["registered_at"].endswith("+00:00"), "a time, not a Unix timestamp"
+    text = bpost("participants", "show", lei).out
+    assert key in text and account.address in text
+    assert "b'" not in text and "('" not in text, "no Python reprs for people"
 
 
 def test_participants_add__bad_lei__one_line_error_no_traceback(bpost: Any) -> None:

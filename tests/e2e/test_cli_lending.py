@@ -90,13 +90,17 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
         "break",
         "SBL-CLI",
         27,
-        "borrower",
+        ["borrower"],
     )
+    assert (shown["start"], shown["end"], shown["agent"]) == ("2026-06-01", "2026-06-30", None)
     # the 14th Tokyo business day after 30 June (Marine Day, 20 July, is a holiday)
     assert shown["overdue_after"] == "2026-07-21" and shown["overdue"] is True
+    assert shown["flagged_overdue"] is False
     flagged = bpost("--dev-account", "2", "lending", "statement", "flag-overdue", found)
     assert flagged.code == 0, flagged.err
-    history = bpost("--json", "lending", "statement", "show", found, "--history").json()
+    both = bpost("--json", "lending", "statement", "show", found, "--history").json()
+    assert both["statement"] == found and both["flagged_overdue"] is True, "the statement kept"
+    history = both["history"]
     assert [(h["event"], h["by"]) for h in history] == [
         ("StatementCommitted", FUJI),
         ("FiguresSubmitted", MINATO),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC, datetime
 
 import click
 import pandas as pd
@@ -84,6 +85,9 @@ def show(ctx: Context, lei: str) -> None:
     record = asdict(institution)
     record["kind"] = institution.kind.label
     record["status"] = institution.status.name.lower()
+    record["operators"] = list(institution.operators)
+    for when in ("registered_at", "updated_at"):  # block timestamps, UTC
+        record[when] = datetime.fromtimestamp(record[when], UTC).isoformat()
     emit(ctx, record)
 
 
