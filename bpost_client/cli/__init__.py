@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 import click
 from click.utils import make_default_short_help
 
+from bpost_client import __version__
 from bpost_client.cli._context import DEFAULT_URL, Context
 from bpost_client.exceptions import BPostError, ConfigError
 from bpost_client.platform.explorer_links import (
@@ -198,6 +199,7 @@ def _print_transaction_links(ctx: click.Context) -> None:
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS)
+@click.version_option(__version__, prog_name="bpost", message="%(prog)s %(version)s")
 @click.option(
     "--url",
     envvar="BPOST_RPC_URL",

@@ -130,14 +130,15 @@ class Calendar:
         return bool(self._year(day.year).bits >> (day - date(day.year, 1, 1)).days & 1)
 
     def add_business_days(self, day: date, count: int) -> date:
-        """The ``count``-th business day after ``day`` (0: ``day`` itself or the next one)."""
-        if count < 0:
-            raise ValueError("count must not be negative")
-        while not self.is_business_day(day):
-            day += timedelta(days=1)
+        """The ``count``-th business day after ``day`` (0: ``day`` itself or the next one), or
+        before it for a negative ``count`` (-1: T-1, the business day before ``day``)."""
+        step = timedelta(days=1 if count >= 0 else -1)
+        if count >= 0:
+            while not self.is_business_day(day):
+                day += step
         found = 0
-        while found < count:
-            day += timedelta(days=1)
+        while found < abs(count):
+            day += step
             found += self.is_business_day(day)
         return day
 
@@ -164,7 +165,9 @@ def _published(client: Client, market: str) -> list[tuple[YearMap, int]]:
 
 
 def load_calendar(client: Client, market: str) -> Calendar:
-    """The latest version of every published year of ``market``, from the calendar records."""
+    """The latest version of every published year of ``market`` (a MIC, in any case), from the
+    calendar records."""
+    market = market.strip().upper()
     years = {year.year: year for year, _ in _published(client, market)}
     if not years:
         raise BPostError(f"no calendar of {market} is published")
@@ -174,6 +177,7 @@ def load_calendar(client: Client, market: str) -> Calendar:
 def calendar_changes(client: Client, market: str) -> pd.DataFrame:
     """The days each new version of a market-year changed: market, year, version, date, now
     (True: became a business day; False: became a holiday)."""
+    market = market.strip().upper()
     rows = []
     for year, changed in _published(client, market):
         if year.version == 1:

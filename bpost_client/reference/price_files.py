@@ -20,7 +20,7 @@ from functools import partial
 import pandas as pd
 
 from bpost_client.client import Client
-from bpost_client.exceptions import BPostError, RowError
+from bpost_client.exceptions import BPostError, RowError, ValidationError
 from bpost_client.identifiers import check_isin
 from bpost_client.io.cells import Cells, parse_rows
 from bpost_client.io.tables import parse_date
@@ -199,7 +199,13 @@ def export_prices(
     isins: Iterable[str] = (),
 ) -> pd.DataFrame:
     """The published closes from ``start`` to ``end`` (of ``isins``, or all) as the price
-    table, by date and security index."""
+    table, by date and security index.
+
+    Raises:
+        ValidationError: ``end`` is before ``start``.
+    """
+    if start is not None and end is not None and end < start:
+        raise ValidationError(f"the period ends ({end}) before it starts ({start})")
     securities = list_securities(client)
     by_index = {s.index: s.isin for s in securities}
     wanted = {check_isin(i) for i in isins}

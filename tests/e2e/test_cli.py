@@ -334,3 +334,25 @@ def test_participants_list__dev_accounts__as_the_readme_lists_them(bpost: Any) -
     assert {(int(n), lei, name) for n, name, lei, _ in table} == listed
     shown = bpost("participants", "list").out
     assert "dev_account" in shown and "None" not in shown
+
+
+def test_version__the_package_version(bpost: Any) -> None:
+    from bpost_client import __version__
+
+    result = bpost("--version")
+    assert (result.code, result.out.strip()) == (0, f"bpost {__version__}")
+
+
+def test_calendar__lower_case_mic_and_t_minus_one(bpost: Any, nav_funds: list[str]) -> None:
+    shown = bpost("--json", "calendar", "show", "xtks", "--year", "2026").json()
+    assert shown["market"] == "XTKS" and "2026-11-23" in shown["holidays"]
+    before = bpost("--json", "calendar", "add-business-days", "xtks", "2026-11-24", "-1").json()
+    assert before["date"] == "2026-11-20", "T-1 of the day after a holiday is the Friday"
+    after = bpost("--json", "calendar", "add-business-days", "XTKS", "2026-11-20", "2").json()
+    assert after["date"] == "2026-11-25"
+
+
+def test_prices_export__to_before_from__refused_in_words(bpost: Any) -> None:
+    result = bpost("prices", "export", "-", "--from", "2026-11-24", "--to", "2026-11-20")
+    assert result.code == 1
+    assert "ends (2026-11-20) before it starts (2026-11-24)" in result.err

@@ -14,6 +14,11 @@ __all__ = ["calendar_group"]
 _date = as_user_error(parse_date)
 
 
+def _mic(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """A market's MIC as the chain holds it: upper case (``xtks`` is XTKS)."""
+    return value.strip().upper()
+
+
 @click.group("calendar")
 def calendar_group() -> None:
     """Business days per market (MIC), per year, on chain."""
@@ -43,7 +48,7 @@ def publish(ctx: Context, markets: tuple[str, ...], years: tuple[int, ...]) -> N
 
 
 @calendar_group.command()
-@click.argument("market")
+@click.argument("market", callback=_mic)
 @click.option("--year", type=click.IntRange(1970, 9999), required=True)
 @pass_context
 def show(ctx: Context, market: str, year: int) -> None:
@@ -62,7 +67,7 @@ def show(ctx: Context, market: str, year: int) -> None:
 
 
 @calendar_group.command("is-business-day")
-@click.argument("market")
+@click.argument("market", callback=_mic)
 @click.argument("day")
 @pass_context
 def is_business_day(ctx: Context, market: str, day: str) -> None:
@@ -72,20 +77,23 @@ def is_business_day(ctx: Context, market: str, day: str) -> None:
     emit(ctx, {"market": market, "date": when, "business_day": answer})
 
 
-@calendar_group.command("add-business-days")
-@click.argument("market")
+@calendar_group.command(
+    "add-business-days", context_settings={"ignore_unknown_options": True}
+)  # a negative COUNT is a number, not an option
+@click.argument("market", callback=_mic)
 @click.argument("day")
-@click.argument("count", type=click.IntRange(0, 1000))
+@click.argument("count", type=click.IntRange(-1000, 1000))
 @pass_context
 def add_business_days(ctx: Context, market: str, day: str, count: int) -> None:
-    """The COUNT-th business day after DAY in MARKET (T+2: count 2)."""
+    """The COUNT-th business day after DAY in MARKET (T+2: count 2), or before it for a
+    negative COUNT (T-1: count -1)."""
     start = _date(day)
     result = calendars.load_calendar(ctx.client(), market).add_business_days(start, count)
     emit(ctx, {"market": market, "from": start, "count": count, "date": result})
 
 
 @calendar_group.command()
-@click.argument("market")
+@click.argument("market", callback=_mic)
 @pass_context
 def changes(ctx: Context, market: str) -> None:
     """The days later versions of MARKET's calendar changed."""
