@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -62,12 +63,20 @@ def parse_rows(
 ) -> tuple[list[T], list[RowError]]:
     """What ``parse`` makes of the cells of ``columns`` in each record of ``frame`` (numbered as
     spreadsheet rows: the header is row 1) where it makes something, and every error the cells
-    collected; only an error per column of ``required`` that ``frame`` lacks, if any."""
-    missing = [
-        RowError(1, c, "required column missing") for c in required if c not in frame.columns
-    ]
-    if missing:
-        return [], missing
+    collected; only the header's errors when a column of ``required`` is missing or a column is
+    not one of ``columns`` (a misspelt column would otherwise be read as empty)."""
+    header = [RowError(1, c, "required column missing") for c in required if c not in frame.columns]
+    for name in frame.columns:
+        if str(name) not in columns:
+            close = difflib.get_close_matches(str(name), columns, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            header.append(
+                RowError(
+                    1, str(name), f"unknown column: {hint}the columns are {', '.join(columns)}"
+                )
+            )
+    if header:
+        return [], header
     found: list[T] = []
     errors: list[RowError] = []
     for offset, record in enumerate(frame.to_dict(orient="records")):

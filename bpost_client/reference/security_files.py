@@ -63,7 +63,7 @@ def validate_security_table(
             return None
         return cells.row, Security(isin, name, market, currency, local)
 
-    return parse_rows(frame, REQUIRED, SECURITY_COLUMNS, row)
+    return parse_rows(frame, REQUIRED, (*SECURITY_COLUMNS, "index"), row)  # as exported
 
 
 def _plan(client: Client, rows: list[tuple[int, Security]], report: UploadReport[Security]) -> None:

@@ -356,3 +356,14 @@ def test_prices_export__to_before_from__refused_in_words(bpost: Any) -> None:
     result = bpost("prices", "export", "-", "--from", "2026-11-24", "--to", "2026-11-20")
     assert result.code == 1
     assert "ends (2026-11-20) before it starts (2026-11-24)" in result.err
+
+
+def test_funds_upload__misspelt_column__refused_with_the_right_name(
+    bpost: Any, tmp_path: Path
+) -> None:
+    text = (ROOT / "config" / "demo-funds.csv").read_text("utf-8")
+    misspelt = tmp_path / "funds.csv"
+    misspelt.write_text(text.replace(",distributors,", ",distributers,", 1), "utf-8")
+    result = bpost("--dev-account", "1", "funds", "upload", "--dry-run", str(misspelt))
+    assert result.code == 1, "a misspelt column is not read as an empty one"
+    assert "row 1, column distributers: unknown column: did you mean distributors?" in result.err
