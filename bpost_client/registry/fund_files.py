@@ -24,6 +24,7 @@ from bpost_client.platform.projection import Entry, records_of
 from bpost_client.registry import projection as registry_projection
 from bpost_client.registry.fund_table import FundRow, registration_row, table, validate_fund_table
 from bpost_client.registry.funds import (
+    FUND_CODE_NAMESPACE,
     FUND_EVENTS,
     MAX_BATCH,
     FundRegistration,
@@ -191,7 +192,7 @@ def export_funds(client: Client, manager: str | None = None) -> pd.DataFrame:
         others = [
             (ns, v)
             for ns, v in codes.get(code, {})
-            if ns not in ("BPFC",) and not ns.startswith("AM/")
+            if ns != FUND_CODE_NAMESPACE and not ns.startswith("AM/")
         ]
         registration = FundRegistration(
             fund.manager_code, fund.attributes, tuple(others), tuple(fund.other_parties)

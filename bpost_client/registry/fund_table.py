@@ -38,7 +38,12 @@ from bpost_client.identifiers import (
 )
 from bpost_client.io.cells import Cells, parse_rows, split_list
 from bpost_client.io.tables import parse_date
-from bpost_client.registry.funds import FundAttributes, FundRegistration, Party
+from bpost_client.registry.funds import (
+    FUND_CODE_NAMESPACE,
+    FundAttributes,
+    FundRegistration,
+    Party,
+)
 from bpost_client.types import FundCode, FundType, Lei, PartyRole
 
 __all__ = [
@@ -58,7 +63,7 @@ FUND_COLUMNS = (
 )  # fmt: skip
 EXPORT_COLUMNS = (*FUND_COLUMNS, "fund_code", "status", "version")
 REQUIRED_COLUMNS = ("manager_code", "trustee_lei", "fund_type", "currency", "establishment_date")
-RESERVED_NAMESPACES = ("BPFC",)
+RESERVED_NAMESPACES = (FUND_CODE_NAMESPACE,)
 MAX_NAME_BYTES = 200
 MAX_CODES = 8
 MAX_OTHER_PARTIES = 14

@@ -46,6 +46,7 @@ from bpost_client.types import (
 
 __all__ = [
     "ATTRIBUTES_ABI",
+    "FUND_CODE_NAMESPACE",
     "FUND_EVENTS",
     "HISTORY_COLUMNS",
     "FundAttributes",
@@ -72,6 +73,8 @@ __all__ = [
 ]
 
 CONTRACT = "FundRegistry"
+FUND_CODE_NAMESPACE = "BPFC"
+"""The code namespace under which the platform fund codes are linked (the contracts' own)."""
 ATTRIBUTES_ABI = "(string,string,bytes20,uint8,bytes3,uint32,uint32)"
 FUND_EVENTS = (
     "FundRegistered",

@@ -30,6 +30,7 @@ from bpost_client.platform.participants import (
     get_institution,
     signer_institution,
 )
+from bpost_client.registry.funds import FUND_CODE_NAMESPACE, resolve_fund
 from bpost_client.registry.ssi import Ssi, SsiTerms, list_ssis, publish_ssis, read_account, ssi_key
 from bpost_client.types import Lei
 
@@ -160,9 +161,12 @@ def _same(ssi: Ssi, row: SsiRow, owner: Lei, key: bytes | None) -> bool:
 
 def _plan(client: Client, rows: list[SsiRow], report: UploadReport[SsiRow]) -> Lei:
     """File the SSIs not published as they are (``publish``) for the signer's institution; a
-    counterparty not on the platform is an error."""
+    fund that is not registered and a counterparty not on the platform are errors."""
     owner = signer_institution(client, "publish SSIs")
     for row in rows:
+        code = row.terms.fund_code
+        if code and resolve_fund(client, FUND_CODE_NAMESPACE, code) != code:
+            report.errors.append(RowError(row.row, "fund_code", f"{code} is not a registered fund"))
         for lei in row.counterparties:
             try:
                 get_institution(client, lei)

@@ -367,3 +367,13 @@ def test_funds_upload__misspelt_column__refused_with_the_right_name(
     result = bpost("--dev-account", "1", "funds", "upload", "--dry-run", str(misspelt))
     assert result.code == 1, "a misspelt column is not read as an empty one"
     assert "row 1, column distributers: unknown column: did you mean distributors?" in result.err
+
+
+def test_ssi_upload__unknown_fund__named_by_the_dry_run(bpost: Any, tmp_path: Path) -> None:
+    text = (ROOT / "config" / "demo-ssi.csv").read_text("utf-8").splitlines()
+    header, first = text[0], text[1]
+    rows = tmp_path / "ssis.csv"
+    rows.write_text(f"{header}\nBP000000018{first}\n", "utf-8")  # well formed, not registered
+    result = bpost("--dev-account", "2", "ssi", "upload", "--dry-run", str(rows))
+    assert result.code == 1, "found by the dry run, not at send time"
+    assert "row 2, column fund_code: BP000000018 is not a registered fund" in result.err
