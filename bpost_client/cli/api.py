@@ -41,10 +41,13 @@ def api_serve(ctx: Context, host: str, port: int, tokens: Path | None) -> None:
 )
 @pass_context
 def api_token(ctx: Context, lei: str, tokens: Path) -> None:
-    """Issue an API token to the institution LEI: its SHA-256 is added to the token file and the
-    token is printed, once (it is stored nowhere)."""
+    """Issue an API token to the institution LEI, registered on the chain: its SHA-256 is added
+    to the token file and the token is printed, once (it is stored nowhere)."""
     from bpost_client.api.auth import issue_api_token
+    from bpost_client.identifiers import check_lei
+    from bpost_client.platform.participants import get_institution
 
+    get_institution(ctx.client(), check_lei(lei))  # raises when no such institution is on chain
     token = issue_api_token(tokens, lei)
     if ctx.as_json:
         emit(ctx, {"lei": lei.strip().upper(), "token": token, "tokens": str(tokens)})

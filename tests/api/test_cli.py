@@ -19,14 +19,23 @@ from bpost_client.api.auth import issue_api_token, load_api_tokens, token_hash
 from bpost_client.cli import main
 from tests.api.conftest import KANDA, SAKURA, World
 from tests.conftest import Node, free_port
+from tests.helpers import make_lei
 
 BPOST = Path(sys.executable).parent / "bpost"
 
 
+def on(node: Node, *args: str) -> list[str]:
+    """``bpost`` arguments against the session chain."""
+    return ["--url", node.url, "--deployments", str(node.deployments), *args]
+
+
 def test_token__printed_once__its_hash_stored_and_accepted(
-    http: TestClient, tokens_file: Path, capsys: pytest.CaptureFixture[str]
+    http: TestClient, isolated: Node, tokens_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["api", "token", "--lei", KANDA.lower(), "--tokens", str(tokens_file)]) == 0
+    assert (
+        main(on(isolated, "api", "token", "--lei", KANDA.lower(), "--tokens", str(tokens_file)))
+        == 0
+    )
     captured = capsys.readouterr()
     token = captured.out.strip()
     assert "not shown again" in captured.err
@@ -38,22 +47,34 @@ def test_token__printed_once__its_hash_stored_and_accepted(
 
 
 def test_token__issued_to_two_institutions__both_kept(
-    tokens_file: Path, capsys: pytest.CaptureFixture[str]
+    isolated: Node, tokens_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     issued = {}
     for lei in (KANDA, SAKURA):
-        assert main(["--json", "api", "token", "--lei", lei, "--tokens", str(tokens_file)]) == 0
+        args = on(isolated, "--json", "api", "token", "--lei", lei, "--tokens", str(tokens_file))
+        assert main(args) == 0
         issued[lei] = json.loads(capsys.readouterr().out)["token"]
     assert load_api_tokens(tokens_file) == {token_hash(t): lei for lei, t in issued.items()}
 
 
 def test_token__bad_lei__refused_nothing_written(
-    tokens_file: Path, capsys: pytest.CaptureFixture[str]
+    isolated: Node, tokens_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(["api", "token", "--lei", "3538000KANDABANK0194", "--tokens", str(tokens_file)]) == 1
+    bad = on(
+        isolated, "api", "token", "--lei", "3538000KANDABANK0194", "--tokens", str(tokens_file)
     )
+    assert main(bad) == 1
     assert "check digits" in capsys.readouterr().err and not tokens_file.exists()
+
+
+def test_token__lei_not_on_the_chain__refused_nothing_written(
+    isolated: Node, tokens_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stranger = make_lei(55)
+    args = on(isolated, "api", "token", "--lei", stranger, "--tokens", str(tokens_file))
+    assert main(args) == 1
+    assert "ParticipantRegistryUnknownInstitution" in capsys.readouterr().err
+    assert not tokens_file.exists()
 
 
 @pytest.fixture
