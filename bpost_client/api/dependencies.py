@@ -9,6 +9,7 @@ from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Security
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bpost_client.api.auth import ApiTokens, Authenticator, AuthError, Clock
@@ -18,7 +19,15 @@ from bpost_client.api.visibility import FundDirectory, FundView
 from bpost_client.client import Client
 from bpost_client.types import Lei
 
-__all__ = ["Caller", "Services", "bearer", "caller", "services", "visible_fund"]
+__all__ = [
+    "Caller",
+    "Services",
+    "bearer",
+    "caller",
+    "known_query",
+    "services",
+    "visible_fund",
+]
 
 
 @dataclass(frozen=True)
@@ -106,3 +115,32 @@ def visible_fund(
     if view is None:
         raise ApiError(404, f"no fund {code.strip().upper()}")
     return view
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters of a route's function and of its dependencies."""
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def known_query(request: Request) -> None:
+    """Refuse a query parameter the route does not take (``format`` where there is no choice,
+    a misspelt ``page_sise``): it would otherwise be ignored and the answer taken for what was
+    asked.
+
+    Raises:
+        ApiError: 400 naming the parameter and those the route takes.
+    """
+    from fastapi.routing import APIRoute
+
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names(route.dependant)
+    for name in request.query_params:
+        if name not in known:
+            takes = ", ".join(sorted(known)) or "none"
+            message = f"unknown query parameter {name!r} (this path takes: {takes})"
+            raise ApiError(400, message, [(f"query.{name}", message)], "unknown_parameter")

@@ -14,9 +14,17 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BeforeValidator
 
 from bpost_client.api import models
-from bpost_client.api.dependencies import Caller, Services, caller, services, visible_fund
+from bpost_client.api.dependencies import (
+    Caller,
+    Services,
+    caller,
+    known_query,
+    services,
+    visible_fund,
+)
 from bpost_client.api.errors import ApiError, error_responses
 from bpost_client.api.formats import (
     DROPPED_HEADER,
@@ -50,7 +58,7 @@ NEXT_CURSOR_HEADER = "X-BPOST-Next-Cursor"
 T = TypeVar("T")
 R = TypeVar("R", Nav, Distribution, NonApplicationDay, ManagementReport)
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_query)])
 
 Who = Annotated[Caller, Depends(caller)]
 App = Annotated[Services, Depends(services)]
@@ -168,6 +176,17 @@ def _file(
     return Response(content, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
+def _query_day(value: Any) -> Any:
+    """A day of a query as people write it: 2026-11-17, or 20261117 (read as that day, never as
+    a Unix time); any other number is refused."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and text.isdigit():
+        if len(text) != 8:
+            raise ValueError("a day is YYYY-MM-DD (or YYYYMMDD), not a number")
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    return value
+
+
 def _by_date(entry: Indexed[Any]) -> str:
     day: dt.date = entry.record.date
     return day.isoformat()
@@ -280,10 +299,14 @@ def list_navs(
     who: Who,
     app: App,
     start: Annotated[
-        dt.date | None, Query(alias="from", description="The first day (YYYY-MM-DD).")
+        dt.date | None,
+        BeforeValidator(_query_day),
+        Query(alias="from", description="The first day (YYYY-MM-DD)."),
     ] = None,
     end: Annotated[
-        dt.date | None, Query(alias="to", description="The last day (YYYY-MM-DD).")
+        dt.date | None,
+        BeforeValidator(_query_day),
+        Query(alias="to", description="The last day (YYYY-MM-DD)."),
     ] = None,
     *,
     query: Listing,

@@ -333,3 +333,27 @@ def test_records__xml__read_back(
     assert answer.headers["content-type"] == "application/xml"
     got = read(answer.content, "xml", fund)
     assert len(got) == 1 and got.records().__next__().version == 1
+
+
+def test_navs__from_as_yyyymmdd__read_as_that_day_not_a_unix_time(
+    http: TestClient, kanda: dict[str, str], world: World
+) -> None:
+    path = f"/funds/{world.funds[0]}/navs"
+    every = http.get(path, headers=kanda).json()["navs"]
+    last = every[-1]["date"]
+    compact = last.replace("-", "")
+    answer = http.get(path, params={"from": compact}, headers=kanda)
+    assert answer.status_code == 200
+    assert [n["date"] for n in answer.json()["navs"]] == [last]
+    refused = http.get(path, params={"from": "1731801600"}, headers=kanda)
+    assert refused.status_code == 422 and "YYYY-MM-DD" in refused.text
+
+
+def test_unknown_query_parameter__refused_not_ignored(
+    http: TestClient, kanda: dict[str, str], world: World
+) -> None:
+    answer = http.get(f"/funds/{world.funds[0]}/nav/latest?format=csv", headers=kanda)
+    assert answer.status_code == 400
+    assert "unknown query parameter 'format'" in answer.json()["message"]
+    misspelt = http.get(f"/funds/{world.funds[0]}/navs?page_sise=2", headers=kanda)
+    assert misspelt.status_code == 400 and "page_size" in misspelt.json()["message"]
