@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from bpost_client import dates
 from bpost_client.exceptions import ValidationError
 
 __all__ = ["ENCODINGS", "FIRST_DATA_ROW", "parse_date", "read_table", "write_table"]
@@ -76,15 +77,16 @@ def write_table(frame: pd.DataFrame, path: Path | str) -> Path:
 
 
 def parse_date(text: str) -> date:
-    """A date written as 2026-04-01, 2026/04/01, 20260401 or as Excel gives it (with a time).
+    """A date in any form people write one (:func:`bpost_client.dates.parse_date`: 2026-04-01,
+    2026/4/1, 20260401, 令和8年4月1日, full-width digits...), or as Excel gives it (with a time).
 
     Raises:
         ValueError: none of those, or not a calendar date.
     """
-    value = text.strip().split(" ")[0].split("T")[0]
-    for layout in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"):
-        try:
-            return datetime.strptime(value, layout).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
+    try:
+        return dates.parse_date(text)
+    except ValueError:
+        day_part = text.strip().split(" ")[0].split("T")[0]  # Excel's "2026-04-01 00:00:00"
+        if day_part == text.strip():
+            raise
+        return dates.parse_date(day_part)

@@ -377,3 +377,22 @@ def test_ssi_upload__unknown_fund__named_by_the_dry_run(bpost: Any, tmp_path: Pa
     result = bpost("--dev-account", "2", "ssi", "upload", "--dry-run", str(rows))
     assert result.code == 1, "found by the dry run, not at send time"
     assert "row 2, column fund_code: BP000000018 is not a registered fund" in result.err
+
+
+def test_dates_as_people_write_them__command_line_and_uploads(
+    bpost: Any, nav_funds: list[str], tmp_path: Path
+) -> None:
+    forms = ("2026-11-20", "2026/11/20", "20261120", "令和8年11月20日", "２０２６／１１／２０")
+    for written in forms:
+        answer = bpost("--json", "calendar", "is-business-day", "XTKS", written).json()
+        assert answer["date"] == "2026-11-20", written
+    securities = tmp_path / "securities.csv"
+    securities.write_text(
+        "isin,local_code,name,market,currency\nJP3633400001,7203,Toyota,XTKS,JPY\n"
+    )
+    assert bpost("--dev-account", "6", "securities", "upload", str(securities)).code == 0
+    closes = tmp_path / "closes.csv"
+    closes.write_text("date,isin,close,reason\n令和8年11月20日,JP3633400001,2825,\n", "utf-8")
+    planned = bpost("--json", "--dev-account", "6", "prices", "upload", "--dry-run", str(closes))
+    assert planned.code == 0, planned.err
+    assert planned.json()["publish"] == 1

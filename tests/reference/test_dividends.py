@@ -101,7 +101,7 @@ def test_lifecycle_and_correction__versions_keep_replaced_values(provider: Clien
 BAD_ROWS = [
     (row(isin="JP3633400002"), "isin", "check digit"),
     (row(isin=isin_with_check_digit("JP999999999")), "isin", "not in the security master"),
-    (row(record_date="2026-02-30"), "record_date", "not a date"),
+    (row(record_date="2026-02-30"), "record_date", "not a calendar date"),
     (row(payment_date=""), "payment_date", "empty"),
     (row(payment_date="2026-09-01"), "payment_date", "before the record date"),
     (row(ex_date="2026-10-01"), "ex_date", "after the record date"),

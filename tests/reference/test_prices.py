@@ -110,7 +110,7 @@ def test_correction__needs_a_reason__keeps_the_replaced_value(provider: Client) 
 
 
 BAD_ROWS = [
-    (("2026-13-01", TOYOTA, "1"), "date", "not a date"),
+    (("2026-13-01", TOYOTA, "1"), "date", "not a calendar date"),
     (("", TOYOTA, "1"), "date", "empty"),
     (("2026-11-20", "JP3633400002", "1"), "isin", "check digit"),
     (("2026-11-20", "TOYOTA", "1"), "isin", "not an ISIN"),
