@@ -24,6 +24,7 @@ __all__ = [
     "YearMap",
     "calendar_changes",
     "load_calendar",
+    "not_published",
     "on_chain_is_business_day",
     "publish_years",
     "sessions_from_exchange_calendars",
@@ -112,6 +113,16 @@ def publish_years(client: Client, maps: Sequence[YearMap]) -> list[TxReceipt]:
     return client.sender.send_all(calls)
 
 
+def not_published(market: str, year: int | None = None) -> str:
+    """Why a calendar cannot be used, and the command that publishes it (the operator's)."""
+    which = f"the {market} calendar of {year}" if year else f"no calendar of {market}"
+    verb = "is not published" if year else "is published"
+    return (
+        f"{which} {verb}: the platform operator publishes it with "
+        f"bpost calendar publish --market {market} --year {year or 'YEAR'}"
+    )
+
+
 class Calendar:
     """A market's business days, read once from the chain, answered in Python."""
 
@@ -122,7 +133,7 @@ class Calendar:
     def _year(self, year: int) -> YearMap:
         found = self.years.get(year)
         if found is None:
-            raise BPostError(f"the {self.market} calendar of {year} is not published")
+            raise BPostError(not_published(self.market, year))
         return found
 
     def is_business_day(self, day: date) -> bool:
@@ -170,7 +181,7 @@ def load_calendar(client: Client, market: str) -> Calendar:
     market = market.strip().upper()
     years = {year.year: year for year, _ in _published(client, market)}
     if not years:
-        raise BPostError(f"no calendar of {market} is published")
+        raise BPostError(not_published(market))
     return Calendar(market, years)
 
 

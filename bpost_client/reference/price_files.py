@@ -26,7 +26,7 @@ from bpost_client.io.cells import Cells, parse_rows
 from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.reference import prices
-from bpost_client.reference.calendars import Calendar, load_calendar
+from bpost_client.reference.calendars import Calendar, load_calendar, not_published
 from bpost_client.reference.securities import Security, list_securities
 
 __all__ = [
@@ -106,7 +106,7 @@ def _calendar_error(
             calendars[market] = None
     calendar = calendars[market]
     if calendar is None or day.year not in calendar.years:
-        return f"the {market} calendar of {day.year} is not published"
+        return not_published(market, day.year)
     if not calendar.is_business_day(day):
         return f"not a business day in {market}"
     return ""

@@ -253,6 +253,7 @@ def test_calendar__publish_and_ask_through_the_cli(bpost: Any) -> None:
     assert "2026-01-02" in shown["holidays"] and shown["version"] == 1
     unpublished = bpost("calendar", "is-business-day", "XTKS", "2027-01-04")
     assert unpublished.code == 1 and "not published" in unpublished.err
+    assert "bpost calendar publish --market XTKS --year 2027" in unpublished.err
 
 
 def test_funds_show__wrong_check_character__one_line_in_words(bpost: Any) -> None:
