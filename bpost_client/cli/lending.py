@@ -185,6 +185,14 @@ def statement_show(ctx: Context, statement_id: str, history: bool) -> None:
     emit(ctx, steps)
 
 
+@statement_group.command("list")
+@click.option("--lei", help="Only the statements of this institution (lender, borrower or agent).")
+@pass_context
+def statement_list(ctx: Context, lei: str | None) -> None:
+    """Every statement on chain, or an institution's, with its period and status now."""
+    emit(ctx, statements.statement_list(ctx.client(), lei))
+
+
 @statement_group.command("flag-overdue")
 @click.argument("statement_id")
 @pass_context

@@ -39,6 +39,7 @@ from bpost_client.types import Lei
 
 __all__ = [
     "STATEMENT_EVENTS",
+    "STATEMENT_LIST_COLUMNS",
     "UNITS",
     "Amounts",
     "PairSettings",
@@ -64,6 +65,7 @@ __all__ = [
     "propose_resolution",
     "statement_history",
     "statement_id",
+    "statement_list",
     "submit_figures",
     "submitted_figures",
     "unit_key",
@@ -549,6 +551,52 @@ def statement_history(client: Client, statement: str | bytes) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["block", "event", "by", "status"])
+
+
+STATEMENT_LIST_COLUMNS = (
+    "statement",
+    "lender",
+    "borrower",
+    "agent",
+    "unit",
+    "key",
+    "currency",
+    "start",
+    "end",
+    "status",
+)
+
+
+def statement_list(client: Client, lei: str | None = None) -> pd.DataFrame:
+    """Every statement on chain, or those ``lei`` is the lender, borrower or agent of, by the end
+    of its period then its id, with its status now (from the statement records)."""
+    from bpost_client.lending.projection import PROJECTORS, statement_of
+
+    party = check_lei(lei) if lei else None
+    by_id: dict[str, list[Entry]] = {}
+    for entry in records_of(client, CONTRACT, PROJECTORS, STATEMENT_EVENTS):
+        by_id.setdefault(entry.record.key, []).append(entry)
+    rows = []
+    for group in by_id.values():
+        state = statement_of(group)
+        if state is None or (party and party not in (state.lender, state.borrower, state.agent)):
+            continue
+        rows.append(
+            {
+                "statement": state.statement_id,
+                "lender": state.lender,
+                "borrower": state.borrower,
+                "agent": state.agent,
+                "unit": state.unit.value,
+                "key": state.unit_key,
+                "currency": state.currency,
+                "start": state.start,
+                "end": state.end,
+                "status": state.status.name.lower(),
+            }
+        )
+    rows.sort(key=lambda r: (r["end"] or date.min, r["statement"]))
+    return pd.DataFrame(rows, columns=list(STATEMENT_LIST_COLUMNS))
 
 
 def _hex_lei(value: Any) -> str:

@@ -18,6 +18,7 @@ from bpost_client.reference import calendars
 from tests.conftest import Node
 
 FUJI, MINATO = "3538000FUJITRUST0138", "3538000MINATOSEC0159"
+KANDA_LEI = "3538000KANDABANK0193"
 TERMS = Agreement(
     agreement_id="SBL-CLI",
     lender=FUJI,
@@ -106,5 +107,10 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
         ("FiguresSubmitted", MINATO),
         ("StatementOverdue", FUJI),
     ]
+    listed = bpost("--json", "lending", "statement", "list", "--lei", MINATO).json()
+    assert [(s["statement"], s["status"], s["end"]) for s in listed] == [
+        (found, "break", "2026-06-30")
+    ]
+    assert bpost("--json", "lending", "statement", "list", "--lei", KANDA_LEI).json() == []
     bad_id = bpost("lending", "statement", "show", "0x1234")
     assert bad_id.code == 1 and "not 32 bytes of hex" in bad_id.err

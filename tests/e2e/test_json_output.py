@@ -115,6 +115,8 @@ def walked(nav_funds: list[str], scratch: Path = ROOT) -> dict[str, list[list[st
         "dividends upload": [["--dry-run", str(ROOT / "config/demo-dividends.csv")]],
         "ssi export": [["-", "--owner", FUJI]],
         "ssi notices": [["--lei", SAKURA]],
+        "ssi list": [["--owner", FUJI], []],
+        "lending statement list": [[], ["--lei", FUJI]],
         "ssi applicable": [[FUJI, "--market", "XTKS", "--currency", "JPY", "--on", "2026-11-20"]],
         "corporate show": [[FUJI], [FUJI, "--today", "2027-06-01"]],
         "corporate export": [["-"]],

@@ -76,6 +76,18 @@ def ssi_export(ctx: Context, target: str, owner: str | None) -> None:
     write_frame(ssi_files.export_ssis(client, who, key if who == lei else None), target, ctx)
 
 
+@ssi_group.command("list")
+@click.option("--owner", help="Whose SSIs (default: the signer's institution).")
+@pass_context
+def ssi_list(ctx: Context, owner: str | None) -> None:
+    """The latest version of each SSI of an institution (the account shown to its owner)."""
+    client, lei, key = _reader(ctx)
+    who = check_lei(owner) if owner else lei
+    if who is None:
+        raise ValidationError("give --owner: the signer acts for no institution")
+    emit(ctx, ssi_files.export_ssis(client, who, key if who == lei else None))
+
+
 @ssi_group.command("applicable")
 @click.argument("owner")
 @click.option("--market", required=True, help="MIC, e.g. XTKS.")
