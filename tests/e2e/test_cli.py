@@ -397,3 +397,14 @@ def test_dates_as_people_write_them__command_line_and_uploads(
     planned = bpost("--json", "--dev-account", "6", "prices", "upload", "--dry-run", str(closes))
     assert planned.code == 0, planned.err
     assert planned.json()["publish"] == 1
+
+
+def test_upload_summary__for_people__no_python_reprs(bpost: Any, tmp_path: Path) -> None:
+    securities = tmp_path / "securities.csv"
+    securities.write_text(
+        "isin,local_code,name,market,currency\nJP3633400001,7203,Toyota,XTKS,JPY\n"
+    )
+    shown = bpost("--dev-account", "6", "securities", "upload", "--dry-run", str(securities)).out
+    lines = {line.split()[0]: line.split(None, 1)[1] for line in shown.splitlines() if line.split()}
+    assert lines["bad_rows"] == "none" and lines["dry_run"] == "True"
+    assert "[]" not in shown and "{}" not in shown
