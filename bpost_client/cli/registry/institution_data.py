@@ -44,6 +44,16 @@ def _reader(ctx: Context) -> tuple[Client, str | None, bytes | None]:
     return client, institution_of(client, client.address), bytes(client.account.key)
 
 
+def _owned_ssis(ctx: Context, owner: str | None) -> pd.DataFrame:
+    """The latest SSIs of ``owner`` (default: the signer's institution), the account opened
+    when the signer is the owner."""
+    client, lei, key = _reader(ctx)
+    who = check_lei(owner) if owner else lei
+    if who is None:
+        raise ValidationError("give --owner: the signer acts for no institution")
+    return ssi_files.export_ssis(client, who, key if who == lei else None)
+
+
 _parse_date = as_user_error(parse_date)
 
 
@@ -69,11 +79,7 @@ add_upload_command(
 @pass_context
 def ssi_export(ctx: Context, target: str, owner: str | None) -> None:
     """Write the latest version of each SSI to TARGET (.csv, .xlsx or -)."""
-    client, lei, key = _reader(ctx)
-    who = check_lei(owner) if owner else lei
-    if who is None:
-        raise ValidationError("give --owner: the signer acts for no institution")
-    write_frame(ssi_files.export_ssis(client, who, key if who == lei else None), target, ctx)
+    write_frame(_owned_ssis(ctx, owner), target, ctx)
 
 
 @ssi_group.command("list")
@@ -81,11 +87,7 @@ def ssi_export(ctx: Context, target: str, owner: str | None) -> None:
 @pass_context
 def ssi_list(ctx: Context, owner: str | None) -> None:
     """The latest version of each SSI of an institution (the account shown to its owner)."""
-    client, lei, key = _reader(ctx)
-    who = check_lei(owner) if owner else lei
-    if who is None:
-        raise ValidationError("give --owner: the signer acts for no institution")
-    emit(ctx, ssi_files.export_ssis(client, who, key if who == lei else None))
+    emit(ctx, _owned_ssis(ctx, owner))
 
 
 @ssi_group.command("applicable")
