@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -13,6 +15,15 @@ def make_lei(n: int) -> str:
     prefix = f"3538000TEST{n:07d}"
     number = int("".join(str(int(c, 36)) for c in prefix + "00"))
     return f"{prefix}{98 - number % 97:02d}"
+
+
+def strict_json(text: str) -> Any:
+    """``text`` parsed as strict JSON: NaN, Infinity and -Infinity are not JSON."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
 
 
 def fresh_account() -> LocalAccount:

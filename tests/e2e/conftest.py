@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from bpost_client.cli import main
 from tests.conftest import ROOT, Node
+from tests.helpers import strict_json
 
 BIN = Path(sys.executable).parent
 
@@ -27,15 +27,6 @@ class Result:
     def json(self) -> Any:
         """The output parsed as strict JSON (NaN and Infinity refused, as other parsers do)."""
         return strict_json(self.out)
-
-
-def strict_json(text: str) -> Any:
-    """``text`` parsed as strict JSON: NaN, Infinity and -Infinity are not JSON."""
-
-    def refuse(constant: str) -> Any:
-        raise ValueError(f"{constant} is not JSON")
-
-    return json.loads(text, parse_constant=refuse)
 
 
 @pytest.fixture
