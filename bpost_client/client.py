@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,12 @@ class Client:
                 address=self.manifest.address(name), abi=load_abi(name)
             )
         return self._contracts[name]
+
+    def today(self) -> date:
+        """The chain's date: its latest block's time, in UTC (what "today" and "in the past"
+        mean for every participant alike, whatever its own clock or time zone)."""
+        stamp = int(self.w3.eth.get_block("latest")["timestamp"])
+        return datetime.fromtimestamp(stamp, UTC).date()
 
     def read(self, call: ContractFunction, block: BlockIdentifier = "latest") -> Any:
         """The result of the view function ``call`` (``contract.functions.f(args)``) at

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import partial
 
 import pandas as pd
@@ -90,11 +90,6 @@ def _parse(frame: pd.DataFrame) -> tuple[list[_Checked], list[RowError]]:
     return parse_rows(frame, REQUIRED, PRICE_COLUMNS, check)
 
 
-def _chain_today(client: Client) -> date:
-    stamp = int(client.w3.eth.get_block("latest")["timestamp"])
-    return datetime.fromtimestamp(stamp, UTC).date()
-
-
 def _calendar_error(
     calendars: dict[str, Calendar | None], client: Client, market: str, day: date
 ) -> str:
@@ -116,7 +111,7 @@ def _check_against_chain(
     client: Client, keys: Iterable[_Key], master: dict[str, Security]
 ) -> list[RowError]:
     errors = []
-    today = _chain_today(client)
+    today = client.today()
     calendars: dict[str, Calendar | None] = {}
     for row, day, isin in keys:
         security = master.get(isin)
