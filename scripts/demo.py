@@ -82,7 +82,7 @@ def _walk_through(clients: dict[str, Client], manager: Client) -> list[str]:
                 RequestKind.ESTABLISH,
                 record.attributes,
                 effective,
-                effective - timedelta(days=7),
+                max(effective - timedelta(days=7), manager.today()),
             )
             click.echo(f"{code}: establishment proposed (request {request})")
             _agree(clients, request)
@@ -94,8 +94,9 @@ def _walk_through(clients: dict[str, Client], manager: Client) -> list[str]:
     record = funds.get_fund(manager, changed)
     if record.attributes.name_en != NEW_NAME:
         renamed = record.attributes.__class__(**{**record.attributes.__dict__, "name_en": NEW_NAME})
+        due = max(date(2026, 11, 24), manager.today())
         request = funds.propose(
-            manager, changed, RequestKind.CHANGE, renamed, date(2026, 12, 1), date(2026, 11, 24)
+            manager, changed, RequestKind.CHANGE, renamed, date(2026, 12, 1), due
         )
         click.echo(f"{changed}: name change proposed (request {request}), effective 2026-12-01")
         _agree(clients, request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date, timedelta
 from typing import Any
 
 from eth_account import Account
@@ -24,6 +25,12 @@ def strict_json(text: str) -> Any:
         raise ValueError(f"{constant} is not JSON")
 
     return json.loads(text, parse_constant=refuse)
+
+
+def due_in(days: int = 30) -> date:
+    """A due date ``days`` after today: a proposal's due date may not be in the chain's past
+    (the test chain keeps the host's clock)."""
+    return date.today() + timedelta(days=days)
 
 
 def fresh_account() -> LocalAccount:

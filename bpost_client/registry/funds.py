@@ -22,7 +22,7 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
-from bpost_client.exceptions import BPostError
+from bpost_client.exceptions import BPostError, ValidationError
 from bpost_client.identifiers import (
     ascii_from_bytes,
     bytes20_from_lei,
@@ -287,7 +287,18 @@ def propose(
     effective_date: date,
     due_date: date,
 ) -> int:
-    """Propose an establishment, change or redemption; return the request number."""
+    """Propose an establishment, change or redemption; return the request number.
+
+    Raises:
+        ValidationError: ``due_date`` is before the chain's today: the parties could never
+            acknowledge in time.
+    """
+    today = client.today()
+    if due_date < today:
+        raise ValidationError(
+            f"due date {due_date.isoformat()} is in the past (the chain's today is "
+            f"{today.isoformat()}): give the parties a date to acknowledge by"
+        )
     registry = client.contract(CONTRACT)
     call = registry.functions.propose(
         bytes32_from_ascii(check_fund_code(fund_code)), int(kind), attributes.to_abi(),

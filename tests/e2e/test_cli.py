@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from bpost_client.platform.participants import encryption_key_of
 from tests.conftest import DEMO_ROSTER, ROOT, Node
-from tests.helpers import fresh_account, make_lei
+from tests.helpers import due_in, fresh_account, make_lei
 
 OPERATOR = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 
@@ -137,10 +138,15 @@ def test_funds__upload_workflow_and_export_through_the_cli(bpost: Any, tmp_path:
     code = codes["SAKURA-GBD"]
     shown = bpost("--json", "funds", "show", "--namespace", "ITA", "0331A02B").json()
     assert shown["fund_code"] == code and shown["status"] == "draft"
+    late = bpost(*manager, "funds", "propose", code, "--kind", "establish",
+                 "--effective", "2026-04-01", "--due", "2026-03-25")  # fmt: skip
+    assert late.code == 1 and "due date 2026-03-25 is in the past" in late.err
+    due = due_in()
     proposed = bpost(*manager, "--json", "funds", "propose", code, "--kind", "establish",
-                     "--effective", "2026-04-01", "--due", "2026-03-25").json()  # fmt: skip
+                     "--effective", "2026-04-01", "--due", f"{due:%Y/%m/%d}").json()  # fmt: skip
     request = str(proposed["request_id"])
-    pending = bpost(*trustee, "--json", "funds", "pending", "--today", "2026-03-26").json()
+    after = (due + timedelta(days=1)).isoformat()
+    pending = bpost(*trustee, "--json", "funds", "pending", "--today", after).json()
     assert [(p["request_id"], p["overdue"]) for p in pending] == [(int(request), True)]
     assert bpost(*trustee, "funds", "ack", request).code == 0
     assert bpost(*minato, "funds", "ack", request).code == 1  # not a party of this fund

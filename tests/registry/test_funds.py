@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from bpost_client.client import Client
 from bpost_client.identifiers import fund_code
 from bpost_client.registry import funds
 from bpost_client.types import FundStatus, FundType, PartyRole, RequestKind, RequestState
+from tests.helpers import due_in
 
 TRUSTEE = "3538000FUJITRUST0138"
 DISTRIBUTOR = "3538000KANDABANK0193"
@@ -34,7 +35,7 @@ def registration(manager_code: str, *codes: tuple[str, str]) -> funds.FundRegist
 
 def establish(manager: Client, trustee: Client, distributor: Client, code: str) -> int:
     request = funds.propose(
-        manager, code, RequestKind.ESTABLISH, attributes(), date(2026, 4, 1), date(2026, 3, 25)
+        manager, code, RequestKind.ESTABLISH, attributes(), date(2026, 4, 1), due_in()
     )
     funds.acknowledge(trustee, request)
     funds.acknowledge(distributor, request)
@@ -96,14 +97,15 @@ def test_workflow__pending_list_then_definitive(
         RequestKind.ESTABLISH,
         attributes(),
         date(2026, 4, 1),
-        date(2026, 3, 25),
+        due := due_in(),
     )
-    pending = funds.pending_for(trustee, TRUSTEE, today=date(2026, 3, 26))
+    after = due + timedelta(days=1)
+    pending = funds.pending_for(trustee, TRUSTEE, today=after)
     row = pending[pending["request_id"] == request].iloc[0]
     assert row["fund_code"] == code and row["kind"] == "establish" and bool(row["overdue"])
-    assert not funds.pending_for(trustee, TRUSTEE, today=date(2026, 3, 20)).iloc[-1]["overdue"]
+    assert not funds.pending_for(trustee, TRUSTEE, today=due).iloc[-1]["overdue"]
     funds.acknowledge(trustee, request)
-    assert request not in set(funds.pending_for(trustee, TRUSTEE, date(2026, 3, 26))["request_id"])
+    assert request not in set(funds.pending_for(trustee, TRUSTEE, after)["request_id"])
     assert funds.get_request(asset_manager, request).acknowledged == (TRUSTEE,)
     funds.acknowledge(distributor, request)
     assert funds.get_request(asset_manager, request).state is RequestState.DEFINITIVE
@@ -134,7 +136,7 @@ def test_as_of__a_change_agreed_now_takes_effect_later(
     establish(asset_manager, trustee, distributor, code)
     renamed = attributes("Sakura Japan Equity Plus")
     request = funds.propose(
-        asset_manager, code, RequestKind.CHANGE, renamed, date(2026, 10, 1), date(2026, 9, 15)
+        asset_manager, code, RequestKind.CHANGE, renamed, date(2026, 10, 1), due_in()
     )
     funds.acknowledge(trustee, request)
     funds.acknowledge(distributor, request)
@@ -154,7 +156,7 @@ def test_reject__by_a_party__leaves_the_fund_as_it_was(
         RequestKind.ESTABLISH,
         attributes(),
         date(2026, 4, 1),
-        date(2026, 3, 25),
+        due_in(),
     )
     funds.reject(trustee, request, "trust deed not signed")
     assert funds.get_request(asset_manager, request).state is RequestState.REJECTED
@@ -184,3 +186,22 @@ def test_link_codes__more_than_eight__resolve_and_export(asset_manager: Client) 
     row = export_funds(asset_manager).set_index("fund_code").loc[code]
     assert row["ita_code"] == "L0000000"
     assert row["other_codes"] == ";".join(f"ITA:L{i:07d}" for i in range(1, 10))
+
+
+def test_propose__due_date_in_the_past__refused_before_sending(asset_manager: Client) -> None:
+    [code] = funds.register_funds(asset_manager, [registration("LATE")])
+    yesterday = asset_manager.today() - timedelta(days=1)
+    with pytest.raises(exceptions.ValidationError, match=f"due date {yesterday} is in the past"):
+        funds.propose(
+            asset_manager, code, RequestKind.ESTABLISH, attributes(), date(2026, 4, 1), yesterday
+        )
+    assert funds.get_fund(asset_manager, code).open_request == 0, "nothing proposed"
+    today = funds.propose(
+        asset_manager,
+        code,
+        RequestKind.ESTABLISH,
+        attributes(),
+        date(2026, 4, 1),
+        yesterday + timedelta(days=1),
+    )
+    assert funds.get_request(asset_manager, today).due_date == asset_manager.today()
