@@ -40,8 +40,8 @@ def publish(ctx: Context, markets: tuple[str, ...], years: tuple[int, ...]) -> N
     emit(
         ctx,
         {
-            "markets": ", ".join(chosen),
-            "years": ", ".join(map(str, years)),
+            "markets": list(chosen),
+            "years": list(years),
             "transactions": len(receipts),
         },
     )

@@ -34,8 +34,8 @@ def _record(record: FundRecord) -> dict[str, object]:
         "name_ja": attributes.name_ja, "name_en": attributes.name_en,
         "trustee": attributes.trustee, "fund_type": attributes.fund_type.name.lower(),
         "currency": attributes.currency, "establishment_date": attributes.establishment_date,
-        "redemption_date": attributes.redemption_date or "", "open_request": record.open_request,
-        "parties": ", ".join(f"{p.lei} ({p.role.name.lower()})" for p in record.parties),
+        "redemption_date": attributes.redemption_date, "open_request": record.open_request,
+        "parties": [f"{p.lei} ({p.role.name.lower()})" for p in record.parties],
     }  # fmt: skip
 
 
@@ -179,7 +179,7 @@ def ack(ctx: Context, request_id: int) -> None:
     funds.acknowledge(client, request_id)
     request = funds.get_request(client, request_id)
     emit(ctx, {"request_id": request_id, "state": request.state.name.lower(),
-               "acknowledged": ", ".join(request.acknowledged)})  # fmt: skip
+               "acknowledged": list(request.acknowledged)})  # fmt: skip
 
 
 @funds_group.command()
