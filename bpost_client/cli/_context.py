@@ -169,6 +169,15 @@ def emit(ctx: Context, data: pd.DataFrame | dict[str, Any] | list[Any] | str) ->
         click.echo(data)
 
 
+def announce_serving(ctx: Context, service: str, url: str) -> None:
+    """The one line a server prints as it starts, before its log: ``service: url``, or with
+    --json a JSON object on one line (``{"serving": service, "url": url}``) a program reads."""
+    if ctx.as_json:
+        click.echo(json.dumps({"serving": service, "url": url}))
+    else:
+        click.echo(f"{service}: {url}")
+
+
 def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with missing cells shown as blanks, for a table people read."""
     cells = frame.astype(object)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bpost_client.cli._context import Context, emit, pass_context, serve_options
+from bpost_client.cli._context import Context, announce_serving, emit, pass_context, serve_options
 
 __all__ = ["api_group"]
 
@@ -28,7 +28,9 @@ def api_serve(ctx: Context, host: str, port: int, tokens: Path | None) -> None:
 
     from bpost_client.api.app import create_app
 
-    uvicorn.run(create_app(ctx.client(), tokens), host=host, port=port)
+    app = create_app(ctx.client(), tokens)
+    announce_serving(ctx, "api", f"http://{host}:{port}/")
+    uvicorn.run(app, host=host, port=port)
 
 
 @api_group.command("token")

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 import click
 from eth_account.messages import encode_defunct
 
-from bpost_client.cli._context import Context, emit, pass_context, poll_option, serve_options
+from bpost_client.cli._context import (
+    Context,
+    announce_serving,
+    emit,
+    pass_context,
+    poll_option,
+    serve_options,
+)
 from bpost_client.cli.index import database_option
 from bpost_client.exceptions import SignerError
 from bpost_client.explorer.service import (
@@ -95,7 +102,7 @@ def explorer_serve(
 
     app.router.lifespan_context = lifespan
     gc.freeze()  # what start-up made lives for ever: later full collections skip it (page p95)
-    click.echo(f"explorer: http://{host}:{port}/")
+    announce_serving(ctx, "explorer", f"http://{host}:{port}/")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -181,6 +188,8 @@ def explorer_start(
 
     The background explorer keeps its pid, log and API tokens in --data-dir.
     """
+    from sqlalchemy.engine import make_url
+
     from bpost_client.api.auth import issue_api_token
     from bpost_client.indexer import Indexer, default_database_url, open_engine
     from bpost_client.platform.participants import get_institution
@@ -188,22 +197,34 @@ def explorer_start(
     service = _service(data_dir, host, port)
     url = database or default_database_url()
     client = ctx.client()
+    result: dict[str, object] = {"index": None}
     if not status(service).running:  # a running explorer's own indexer keeps the index current
         engine = open_engine(url)
         report = Indexer(client, engine).sync()
         engine.dispose()
-        click.echo(
-            f"index: {url} up to block {report.indexed_to} "
-            f"({report.transactions} new transactions, {report.events} new events)"
-        )
+        result["index"] = {
+            "database": make_url(url).render_as_string(hide_password=True),
+            "indexed_to": report.indexed_to,
+            "transactions": report.transactions,
+            "events": report.events,
+        }
+        if not ctx.as_json:
+            click.echo(
+                f"index: {url} up to block {report.indexed_to} "
+                f"({report.transactions} new transactions, {report.events} new events)"
+            )
     signed_in = None
     if token_for is not None:
         institution = get_institution(client, token_for)
         token = issue_api_token(service.tokens_file, institution.lei)
         signed_in = f"{institution.lei} ({institution.legal_name}): {token}"
+        result.update(token_for=institution.lei, token=token)
     options = ["--url", ctx.url, "--deployments", str(ctx.deployments)]
     with _database_env(database):
         running = start(service, options)
+    if ctx.as_json:
+        emit(ctx, {**result, "url": running.url, "pid": running.pid})
+        return
     click.echo(f"explorer: {running.url} (process {running.pid}; 'bpost explorer stop' ends it)")
     if signed_in is not None:
         click.echo(f"sign in with the API token of {signed_in}")
@@ -231,10 +252,14 @@ def _database_env(database: str | None) -> Iterator[None]:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535))
 @_data_dir
-def explorer_stop(host: str, port: int, data_dir: Path) -> None:
+@pass_context
+def explorer_stop(ctx: Context, host: str, port: int, data_dir: Path) -> None:
     """Stop the background explorer that 'bpost explorer start' began."""
     stopped = stop(_service(data_dir, host, port))
-    click.echo("explorer: stopped" if stopped else "explorer: was not running")
+    if ctx.as_json:
+        emit(ctx, {"stopped": stopped})
+    else:
+        click.echo("explorer: stopped" if stopped else "explorer: was not running")
 
 
 @explorer_group.command("status")

@@ -19,7 +19,7 @@ from bpost_client.api.auth import issue_api_token, load_api_tokens, token_hash
 from bpost_client.cli import main
 from tests.api.conftest import KANDA, SAKURA, World
 from tests.conftest import Node, free_port
-from tests.helpers import make_lei
+from tests.helpers import make_lei, strict_json
 
 BPOST = Path(sys.executable).parent / "bpost"
 
@@ -78,7 +78,7 @@ def test_token__lei_not_on_the_chain__refused_nothing_written(
 
 
 @pytest.fixture
-def served(isolated: Node, world: World, tokens_file: Path) -> Iterator[str]:
+def served(isolated: Node, world: World, tokens_file: Path, tmp_path: Path) -> Iterator[str]:
     """`bpost api serve` as a process on a free port, reading ``tokens_file``; its base URL."""
     port = free_port()
     command = [
@@ -87,6 +87,7 @@ def served(isolated: Node, world: World, tokens_file: Path) -> Iterator[str]:
         isolated.url,
         "--deployments",
         str(isolated.deployments),
+        "--json",
         "api",
         "serve",
         "--port",
@@ -94,9 +95,11 @@ def served(isolated: Node, world: World, tokens_file: Path) -> Iterator[str]:
         "--tokens",
         str(tokens_file),
     ]
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    out = tmp_path / "api.out"  # a file, not a pipe: the access log must never block the server
+    with out.open("w") as stdout:
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.DEVNULL
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -108,6 +111,8 @@ def served(isolated: Node, world: World, tokens_file: Path) -> Iterator[str]:
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
+        first = strict_json(out.read_text().splitlines()[0])
+        assert first == {"serving": "api", "url": f"{base}/"}, "with --json, its line is JSON"
         yield base
     finally:
         process.send_signal(signal.SIGTERM)

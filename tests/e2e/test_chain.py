@@ -11,6 +11,7 @@ from bpost_client.platform import chain, participants, roles
 from bpost_client.platform.chain import CHAIN_ID, ChainConfig
 from tests.conftest import DEMO_ROSTER, free_port
 from tests.e2e.conftest import run_process
+from tests.helpers import strict_json
 
 
 def test_restart__keeps_participants_roles_and_events(tmp_path: Path) -> None:
@@ -20,7 +21,8 @@ def test_restart__keeps_participants_roles_and_events(tmp_path: Path) -> None:
     common = ["--url", f"http://127.0.0.1:{port}", "--deployments", str(deployments)]
     chain_args = ["--data-dir", data, "--port", port]
     try:
-        assert run_process("bpost", "chain", "start", *chain_args).code == 0
+        started = run_process("bpost", "--json", "chain", "start", *chain_args)
+        assert strict_json(started.out)["running"] is True, started.err
         deployed = run_process("bpost", *common, "deploy")
         assert deployed.code == 0, deployed.err
         applied = run_process("bpost", *common, "roles", "apply", str(DEMO_ROSTER))
@@ -33,7 +35,7 @@ def test_restart__keeps_participants_roles_and_events(tmp_path: Path) -> None:
 
         pid = int(Path(data, "anvil.pid").read_text().split('"pid": ')[1].split(",")[0])
         stopped = run_process("bpost", "--json", "chain", "stop", *chain_args)
-        assert stopped.code == 0 and '"stopped": true' in stopped.out
+        assert stopped.code == 0 and strict_json(stopped.out)["stopped"] is True
         assert not Path(f"/proc/{pid}").exists() or _zombie(pid), "the chain process ended"
         assert (
             '"running": false' in run_process("bpost", "--json", "chain", "status", *chain_args).out

@@ -22,7 +22,7 @@ from bpost_client.platform.signers import dev_account
 from bpost_client.types import Role
 from tests.conftest import Node, free_port
 from tests.explorer.conftest import DISTRIBUTOR, KANDA, OPERATOR, client_of, nonce_of
-from tests.helpers import fresh_account
+from tests.helpers import fresh_account, strict_json
 
 BPOST = Path(sys.executable).parent / "bpost"
 
@@ -54,7 +54,7 @@ def test_serve__pages_over_http__index_follows_the_chain__stops_on_sigterm(
     token = issue_api_token(tokens, KANDA)
     port = free_port()
     command = [
-        str(BPOST), "--url", isolated.url, "--deployments", str(isolated.deployments),
+        str(BPOST), "--url", isolated.url, "--deployments", str(isolated.deployments), "--json",
         "explorer", "serve", "--database", f"sqlite:///{tmp_path / 'index.sqlite'}",
         "--port", str(port), "--tokens", str(tokens), "--poll", "0.2",
     ]  # fmt: skip
@@ -65,7 +65,8 @@ def test_serve__pages_over_http__index_follows_the_chain__stops_on_sigterm(
     headers = {"Authorization": f"Bearer {token}"}
     try:
         assert process.stdout is not None
-        assert process.stdout.readline().strip() == f"explorer: {base}/"
+        first = strict_json(process.stdout.readline())
+        assert first == {"serving": "explorer", "url": f"{base}/"}, "with --json, its line is JSON"
         deadline = time.monotonic() + 30
         while True:
             assert process.poll() is None, "bpost explorer serve exited"

@@ -10,6 +10,7 @@ import httpx
 
 from tests.conftest import Node, free_port
 from tests.e2e.conftest import run_process
+from tests.helpers import strict_json
 
 OBSERVER = "3538000KASUMIOBS0164"
 
@@ -36,13 +37,18 @@ def test_start_status_stop__background_explorer_serves_the_index_with_the_printe
 
         running = run_process("bpost", "explorer", "status", *where)
         assert "running (process" in running.out
-        again = run_process("bpost", *chain, "explorer", "start", *database, *where)
-        assert again.code == 0 and f"explorer: {url}" in again.out, "a second start reuses it"
+        again = run_process("bpost", "--json", *chain, "explorer", "start", *database, *where)
+        assert again.code == 0, again.err
+        reused = strict_json(again.out)
+        assert (reused["url"], reused["index"]) == (url, None), "a second start reuses it"
     finally:
         stopped = run_process("bpost", "explorer", "stop", *where)
     assert "explorer: stopped" in stopped.out
     assert "not running" in run_process("bpost", "explorer", "status", *where).out
     assert "was not running" in run_process("bpost", "explorer", "stop", *where).out
+    assert strict_json(run_process("bpost", "--json", "explorer", "stop", *where).out) == {
+        "stopped": False
+    }
 
 
 def test_start__port_taken_by_something_else__refused(isolated: Node, tmp_path: Path) -> None:
