@@ -61,6 +61,10 @@ def distribution_convert(
             "--fund is required with --from ita-csv: the format does not carry the fund"
         )
     if str(target) == "-":
+        if ctx.as_json and to_format != "json":
+            raise click.UsageError(
+                f"--json prints JSON, and OUT - would print {to_format}: give --to json, or a file"
+            )
         sys.stdout.buffer.write(to_bytes(read(source, from_format, fund), to_format, fund))
         sys.stdout.flush()
         return
