@@ -42,13 +42,13 @@ import numpy as np
 import pandas as pd
 from fresh_chain import report
 
+from bpost_client.currencies import MINOR_UNITS
 from bpost_client.lending import Rounding
 from bpost_client.lending.detail import canonical_detail, daily_detail, detail_commitment
 from bpost_client.lending.explain import CAUSE_ORDER, Cause, explain
 from bpost_client.lending.matching import MatchUnit, compare
 from bpost_client.lending.period import Book, calculate_period
 from bpost_client.lending.reference import calculate_reference
-from bpost_client.lending.terms import MINOR_UNITS
 
 AGREEMENTS = 10_000
 SECURITIES = 500

@@ -1,11 +1,12 @@
 """Use case 3, securities lending: the calculation of the lending fee, the cash-collateral
 interest and the dividend equivalent of each agreement over a billing period.
 
-Modules: ``terms`` (the agreement's conventions, the currencies' minor units), ``engine`` (the
-vectorised exact calculation; its docstring states the algorithm), ``kernel`` (its integer
-arithmetic and agreement x day matrices, shared with ``period`` and ``detail``), ``reference``
-(the same by a per-day Decimal loop, the oracle of the tests), ``results`` (the result table,
-missing prices), ``files`` (the CSV inputs and output of `bpost lending calc`, validated).
+Modules: ``terms`` (the agreement's conventions; the currencies' minor units are in
+``bpost_client.currencies``), ``engine`` (the vectorised exact calculation; its docstring states
+the algorithm), ``kernel`` (its integer arithmetic and agreement x day matrices, shared with
+``period`` and ``detail``), ``reference`` (the same by a per-day Decimal loop, the oracle of the
+tests), ``results`` (the result table, missing prices), ``files`` (the CSV inputs and output of
+`bpost lending calc`, validated).
 """
 
 from __future__ import annotations
@@ -16,18 +17,9 @@ from bpost_client.lending.results import (
     MissingPrice,
     MissingPriceError,
 )
-from bpost_client.lending.terms import (
-    MINOR_UNITS,
-    Agreement,
-    DayCount,
-    DaysCounted,
-    PriceBasis,
-    Rounding,
-    minor_unit,
-)
+from bpost_client.lending.terms import Agreement, DayCount, DaysCounted, PriceBasis, Rounding
 
 __all__ = [
-    "MINOR_UNITS",
     "RESULT_COLUMNS",
     "Agreement",
     "DayCount",
@@ -37,5 +29,4 @@ __all__ = [
     "PriceBasis",
     "Rounding",
     "calculate",
-    "minor_unit",
 ]

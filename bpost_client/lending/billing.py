@@ -29,6 +29,7 @@ from eth_utils.crypto import keccak
 
 from bpost_client import exceptions
 from bpost_client.client import Client
+from bpost_client.currencies import minor_unit
 from bpost_client.exceptions import BPostError, ValidationError
 from bpost_client.lending.agreements import OpenedAgreement, agreed_book
 from bpost_client.lending.detail import canonical_detail, daily_detail
@@ -58,7 +59,6 @@ from bpost_client.lending.statements import (
     submit_figures,
     submitted_figures,
 )
-from bpost_client.lending.terms import minor_unit
 from bpost_client.platform.participants import get_institution
 from bpost_client.registry.ssi import applicable_ssis, read_account
 from bpost_client.types import Lei

@@ -41,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from bpost_client.currencies import MINOR_UNITS
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import as_date, as_decimal, is_missing
 from bpost_client.lending.detail import daily_detail
@@ -48,7 +49,7 @@ from bpost_client.lending.kernel import epoch_days
 from bpost_client.lending.matching import AMOUNTS
 from bpost_client.lending.period import Book, calculate_period
 from bpost_client.lending.results import MissingPriceError
-from bpost_client.lending.terms import MINOR_UNITS, DayCount, DaysCounted, PriceBasis, Rounding
+from bpost_client.lending.terms import DayCount, DaysCounted, PriceBasis, Rounding
 
 __all__ = [
     "CAUSE_ORDER",

@@ -33,6 +33,7 @@ import pandas as pd
 
 from bpost_client._utils import files
 from bpost_client._utils.files import SHARED
+from bpost_client.currencies import minor_unit
 from bpost_client.exceptions import RowError, ValidationError
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
 from bpost_client.lending.engine import calculate
@@ -44,7 +45,6 @@ from bpost_client.lending.terms import (
     DaysCounted,
     PriceBasis,
     Rounding,
-    minor_unit,
 )
 
 __all__ = [

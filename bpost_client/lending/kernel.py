@@ -17,11 +17,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from bpost_client.currencies import MINOR_UNITS
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import EXACT, as_decimal, is_missing
 from bpost_client.lending.results import MissingPrice
 from bpost_client.lending.terms import (
-    MINOR_UNITS,
     REQUIRED_AGREEMENT_COLUMNS,
     Agreement,
     DayCount,

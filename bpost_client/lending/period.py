@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from bpost_client.currencies import MINOR_UNITS
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import EXACT
 from bpost_client.lending.engine import calculate
@@ -50,7 +51,6 @@ from bpost_client.lending.results import (
     MissingPriceError,
     result_frame,
 )
-from bpost_client.lending.terms import MINOR_UNITS
 
 __all__ = [
     "MINOR_COLUMNS",

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from bpost_client.currencies import minor_unit
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import as_date, as_decimal, exactly, is_missing
 from bpost_client.lending.results import MissingPrice, MissingPriceError, result_frame
@@ -25,7 +26,6 @@ from bpost_client.lending.terms import (
     PriceBasis,
     Rounding,
     agreements_frame,
-    minor_unit,
 )
 
 __all__ = ["calculate_reference", "divide"]

@@ -32,9 +32,10 @@ from typing import Literal, get_args
 
 from eth_utils.crypto import keccak
 
+from bpost_client.currencies import MINOR_UNITS
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_bic, lei_is_valid
-from bpost_client.lending.terms import MINOR_UNITS, format_minor
+from bpost_client.lending.terms import format_minor
 
 __all__ = [
     "CSV_COLUMNS",

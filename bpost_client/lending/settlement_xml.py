@@ -33,6 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bpost_client.currencies import MINOR_UNITS
 from bpost_client.exceptions import ConfigError, ValidationError
 from bpost_client.lending.settlement import (
     Instruction,
@@ -40,7 +41,7 @@ from bpost_client.lending.settlement import (
     SettlementAccount,
     resolve_accounts,
 )
-from bpost_client.lending.terms import MINOR_UNITS, format_minor
+from bpost_client.lending.terms import format_minor
 
 if TYPE_CHECKING:
     from xmlschema import XMLSchema

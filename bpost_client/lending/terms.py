@@ -1,4 +1,4 @@
-"""The terms of a securities lending agreement: conventions, currencies' minor units, the record.
+"""The terms of a securities lending agreement: its conventions and the record.
 
 The enums' values are the words of the `bpost lending calc` files (``ACT/365F``, ``one_end``...).
 Money is in the agreement's currency, in major units, as :class:`~decimal.Decimal`; rates are in
@@ -16,7 +16,6 @@ import pandas as pd
 
 __all__ = [
     "AGREEMENT_COLUMNS",
-    "MINOR_UNITS",
     "REQUIRED_AGREEMENT_COLUMNS",
     "Agreement",
     "DayCount",
@@ -25,7 +24,6 @@ __all__ = [
     "Rounding",
     "agreements_frame",
     "format_minor",
-    "minor_unit",
 ]
 
 
@@ -64,41 +62,6 @@ class Rounding(StrEnum):
     """Truncate each day's exact amount toward zero, then sum."""
     PERIOD_HALF_UP = "period_half_up"
     """Round the period's exact sum half up (a half away from zero)."""
-
-
-def _minor_units() -> dict[str, int]:
-    zero = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
-    three = "BHD IQD JOD KWD LYD OMR TND"
-    four = "CLF UYW"
-    two = (
-        "AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP BYN "
-        "BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP "
-        "GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT "
-        "LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN "
-        "NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE "
-        "SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VES WST "
-        "XCD YER ZAR ZMW ZWG"
-    )
-    units: dict[str, int] = {}
-    for digits, codes in ((0, zero), (2, two), (3, three), (4, four)):
-        units.update(dict.fromkeys(codes.split(), digits))
-    return units
-
-
-MINOR_UNITS: dict[str, int] = _minor_units()
-"""ISO 4217 currency code -> number of decimals of its minor unit (JPY 0, USD 2, KWD 3...)."""
-
-
-def minor_unit(currency: str) -> int:
-    """The decimals of ``currency``'s minor unit (ISO 4217).
-
-    Raises:
-        ValueError: not an ISO 4217 currency code with a minor unit.
-    """
-    try:
-        return MINOR_UNITS[currency]
-    except KeyError:
-        raise ValueError(f"unknown currency {currency!r} (not in ISO 4217)") from None
 
 
 def format_minor(amount: int, decimals: int) -> str:

@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 
 from bpost_client.client import Client
+from bpost_client.currencies import minor_unit
 from bpost_client.dates import int_from_date
-from bpost_client.lending.terms import DayCount, DaysCounted, PriceBasis, Rounding, minor_unit
+from bpost_client.lending.terms import DayCount, DaysCounted, PriceBasis, Rounding
 
 __all__ = ["SCALE", "calculate_on_chain", "calculator_arguments", "scaled"]
 

@@ -13,8 +13,9 @@ import pytest
 from eth_utils.crypto import keccak
 from hypothesis import HealthCheck, given, settings
 
+from bpost_client.currencies import minor_unit
 from bpost_client.exceptions import ValidationError
-from bpost_client.lending import DaysCounted, MissingPriceError, Rounding, calculate, minor_unit
+from bpost_client.lending import DaysCounted, MissingPriceError, Rounding, calculate
 from bpost_client.lending.detail import (
     DETAIL_COLUMNS,
     canonical_detail,

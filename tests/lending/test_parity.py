@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bpost_client.currencies import minor_unit
 from bpost_client.lending import (
     Agreement,
     DayCount,
@@ -23,7 +24,6 @@ from bpost_client.lending import (
     Rounding,
     calculate,
     kernel,
-    minor_unit,
 )
 from bpost_client.lending.reference import calculate_reference
 from tests.lending.books import agreement, as_text, daily_closes, day, dividends, positions

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from bpost_client.currencies import minor_unit
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending import (
     RESULT_COLUMNS,
@@ -22,7 +23,6 @@ from bpost_client.lending import (
     PriceBasis,
     Rounding,
     calculate,
-    minor_unit,
 )
 from bpost_client.lending.period import (
     MINOR_COLUMNS,

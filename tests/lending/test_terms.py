@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bpost_client.lending import MINOR_UNITS, DayCount, DaysCounted, PriceBasis, Rounding
+from bpost_client.currencies import MINOR_UNITS, minor_unit
+from bpost_client.lending import DayCount, DaysCounted, PriceBasis, Rounding
 from bpost_client.lending.reference import divide
-from bpost_client.lending.terms import agreements_frame, format_minor, minor_unit
+from bpost_client.lending.terms import agreements_frame, format_minor
 from tests.lending.books import agreement
 
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy.engine import Connection
 
+from bpost_client.currencies import MINOR_UNITS
 from bpost_client.explorer.domain.store import (
     Row,
     keys_of,
@@ -27,7 +28,7 @@ from bpost_client.lending.projection import (
     statement_of,
 )
 from bpost_client.lending.statements import ResolutionKind, StatementRole
-from bpost_client.lending.terms import MINOR_UNITS, format_minor
+from bpost_client.lending.terms import format_minor
 
 __all__ = [
     "AMOUNT_NAMES",
