@@ -3,7 +3,7 @@ which every amount in minor units is counted in."""
 
 from __future__ import annotations
 
-__all__ = ["MINOR_UNITS", "minor_unit"]
+__all__ = ["MINOR_UNITS", "check_currency", "minor_unit"]
 
 
 def _minor_units() -> dict[str, int]:
@@ -39,3 +39,15 @@ def minor_unit(currency: str) -> int:
         return MINOR_UNITS[currency]
     except KeyError:
         raise ValueError(f"unknown currency {currency!r} (not in ISO 4217)") from None
+
+
+def check_currency(text: str) -> str:
+    """``text`` as an ISO 4217 currency code, stripped and upper-cased (``jpy`` is ``JPY``).
+
+    Raises:
+        ValueError: not a code ISO 4217 lists with a minor unit (``JPN`` is a country).
+    """
+    code = text.strip().upper()
+    if code not in MINOR_UNITS:
+        raise ValueError(f"{text.strip()!r} is not an ISO 4217 currency code (JPY, USD, EUR...)")
+    return code

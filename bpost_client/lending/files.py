@@ -33,7 +33,7 @@ import pandas as pd
 
 from bpost_client._utils import files
 from bpost_client._utils.files import SHARED
-from bpost_client.currencies import minor_unit
+from bpost_client.currencies import check_currency, minor_unit
 from bpost_client.exceptions import RowError, ValidationError
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
 from bpost_client.lending.engine import calculate
@@ -121,11 +121,6 @@ def _choice_of(what: str, allowed: Sequence[str]) -> Callable[[str], str]:
         return text
 
     return parse
-
-
-def _currency(text: str) -> str:
-    minor_unit(text)
-    return text
 
 
 def _text(text: str) -> str:
@@ -226,7 +221,7 @@ class LendingInputs:
 
 def _agreements(table: _Table) -> pd.DataFrame:
     ids = table.parse("agreement_id", _text)
-    currencies = table.parse("currency", _currency)
+    currencies = table.parse("currency", check_currency)
     minimum = table.parse("minimum_fee", _amount("minimum fee"), required=False)
     columns: dict[str, list[Any]] = {
         "agreement_id": ids,

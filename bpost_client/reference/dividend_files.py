@@ -20,8 +20,9 @@ from functools import partial
 import pandas as pd
 
 from bpost_client.client import Client
+from bpost_client.currencies import check_currency
 from bpost_client.exceptions import BPostError, RowError
-from bpost_client.identifiers import check_isin, fixed_code
+from bpost_client.identifiers import check_isin
 from bpost_client.io.cells import Cells, parse_rows
 from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
@@ -83,13 +84,6 @@ def _amount(text: str) -> int:
     return 0 if zero else to_units(text)
 
 
-def _currency(text: str) -> str:
-    if not (len(text) == 3 and text.isascii() and text.isalpha() and text.isupper()):
-        raise ValueError(f"{text!r} is not an ISO 4217 currency code (3 capital letters)")
-    fixed_code(text, 3, "currency")
-    return text
-
-
 def validate_dividend_table(frame: pd.DataFrame) -> tuple[list[DividendRow], list[RowError]]:
     """The rows of a dividend table whose cells are valid and an error for every bad cell (no
     chain access)."""
@@ -101,7 +95,7 @@ def validate_dividend_table(frame: pd.DataFrame) -> tuple[list[DividendRow], lis
         ex_date = cells.get("ex_date", parse_date, required=False)
         payment_date = cells.get("payment_date", parse_date)
         amount = cells.get("amount_per_share", _amount)
-        currency = cells.get("currency", _currency)
+        currency = cells.get("currency", check_currency)
         status = cells.get("status", DividendStatus.parse)
         if amount == 0 and status not in (None, DividendStatus.CANCELLED):
             cells.fail("amount_per_share", "zero, but the dividend is not cancelled")

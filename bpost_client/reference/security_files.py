@@ -10,10 +10,12 @@ from functools import partial
 import pandas as pd
 
 from bpost_client.client import Client
+from bpost_client.currencies import check_currency
 from bpost_client.exceptions import RowError
 from bpost_client.identifiers import check_isin, fixed_code
 from bpost_client.io.cells import Cells, parse_rows
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
+from bpost_client.markets import check_mic
 from bpost_client.reference.securities import Security, list_securities, register_securities
 
 __all__ = [
@@ -48,8 +50,8 @@ def validate_security_table(
     def row(cells: Cells) -> tuple[int, Security] | None:
         isin = cells.get("isin", check_isin)
         name = cells.get("name", str)
-        market = cells.get("market", _code(4, "market"))
-        currency = cells.get("currency", _code(3, "currency", letters_only=True))
+        market = cells.get("market", check_mic)
+        currency = cells.get("currency", check_currency)
         local = cells.get("local_code", _code(8, "local code"), required=False) or ""
         if isin is not None:
             if isin in seen:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bpost_client.currencies import check_currency
 from bpost_client.exceptions import RowError
 from bpost_client.identifiers import (
     bytes32_from_ascii,
@@ -95,12 +96,6 @@ def _fund_type(text: str) -> FundType:
         raise ValueError(f"unknown fund type {text!r} (one of {names})") from None
 
 
-def _currency(text: str) -> str:
-    if len(text) != 3 or not text.isascii() or not text.isalpha() or not text.isupper():
-        raise ValueError(f"{text!r} is not an ISO 4217 currency code (3 capital letters)")
-    return text
-
-
 def _other_codes(text: str) -> list[tuple[str, str]]:
     """``NS:VALUE;NS:VALUE`` as pairs, each part a code of at most 32 ASCII characters; a second
     ISIN or ITA code goes here too (checked as in its own column)."""
@@ -138,7 +133,7 @@ def _row(cells: Cells, seen: dict[tuple[str, str], int]) -> FundRow | None:
         cells.fail("name_ja", "a fund needs a Japanese or an English name")
     trustee = cells.get("trustee_lei", check_lei)
     fund_type = cells.get("fund_type", _fund_type)
-    currency = cells.get("currency", _currency)
+    currency = cells.get("currency", check_currency)
     established = cells.get("establishment_date", parse_date)
     redeemed = cells.get("redemption_date", parse_date, required=False)
     if established and redeemed and redeemed <= established:

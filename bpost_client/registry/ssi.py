@@ -6,7 +6,7 @@ the change notices a counterparty received.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from web3.types import TxReceipt
 
 from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
+from bpost_client.currencies import check_currency
 from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.identifiers import (
     ascii_from_bytes,
@@ -26,6 +27,7 @@ from bpost_client.identifiers import (
     check_fund_code,
     fixed_code,
 )
+from bpost_client.markets import check_mic
 from bpost_client.platform.confidential import Sealed, open_sealed, seal
 from bpost_client.platform.events import block_times
 from bpost_client.platform.participants import get_institution, signer_institution
@@ -33,9 +35,13 @@ from bpost_client.platform.projection import records_of
 from bpost_client.types import FundCode, Lei
 
 __all__ = [
+    "SECURITY_TYPES",
+    "SETTLEMENT_METHODS",
     "Ssi",
     "SsiTerms",
     "applicable_ssis",
+    "check_security_type",
+    "check_settlement_method",
     "list_ssis",
     "notifications",
     "publish_ssis",
@@ -45,6 +51,41 @@ __all__ = [
 
 CONTRACT = "SsiRegistry"
 MAX_BATCH = 128
+
+SECURITY_TYPES = (
+    "EQUITY", "BOND", "FUND", "ETF", "REIT", "MMI", "WARRANT", "OPTION", "FUTURE", "SECLEND",
+)  # fmt: skip
+"""What an SSI may apply to: shares, bonds, investment trusts, exchange-traded funds, REITs,
+money-market instruments (CP, CDs, T-bills), warrants and rights, options, futures, and the cash
+of securities lending (fees, collateral interest, dividend equivalents)."""
+SETTLEMENT_METHODS = ("DVP", "FOP", "CASH")
+"""Delivery versus payment, free of payment (securities move without cash), or cash alone (a
+payment with no securities, as lending fees are settled)."""
+
+
+def _one_of(text: str, allowed: Sequence[str], what: str) -> str:
+    code = text.strip().upper()
+    if code not in allowed:
+        raise ValueError(f"{text.strip()!r} is not a {what} (one of {', '.join(allowed)})")
+    return code
+
+
+def check_security_type(text: str) -> str:
+    """``text`` as an SSI security type, upper-cased (``equity`` is ``EQUITY``).
+
+    Raises:
+        ValueError: not one of :data:`SECURITY_TYPES`.
+    """
+    return _one_of(text, SECURITY_TYPES, "security type")
+
+
+def check_settlement_method(text: str) -> str:
+    """``text`` as an SSI settlement method, upper-cased (``dvp`` is ``DVP``).
+
+    Raises:
+        ValueError: not one of :data:`SETTLEMENT_METHODS`.
+    """
+    return _one_of(text, SETTLEMENT_METHODS, "settlement method")
 
 
 @dataclass(frozen=True)
@@ -70,6 +111,21 @@ class SsiTerms:
             check_fund_code(self.fund_code)
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError("effective_to is before effective_from")
+
+    def checked(self) -> SsiTerms:
+        """These terms with market, security type, currency and settlement method checked
+        against their vocabularies and upper-cased (a record read back is taken as published).
+
+        Raises:
+            ValueError: a code outside its vocabulary, naming the accepted ones.
+        """
+        return replace(
+            self,
+            market=check_mic(self.market),
+            security_type=check_security_type(self.security_type),
+            currency=check_currency(self.currency),
+            settlement_method=check_settlement_method(self.settlement_method),
+        )
 
     def to_abi(self) -> tuple[Any, ...]:
         """As the contract's ``SsiTerms`` tuple."""
@@ -136,12 +192,17 @@ def publish_ssis(
 ) -> list[TxReceipt]:
     """Publish SSIs of the signer's institution: each ``(terms, account)`` gets its account sealed
     to the institution itself and ``counterparties``, who are notified on chain.
+
+    Raises:
+        ValueError: terms with a code outside its vocabulary (see :meth:`SsiTerms.checked`);
+            nothing is sent.
     """
     owner = signer_institution(client, "publish SSIs")
     recipients = dict.fromkeys([owner, *(Lei(c) for c in counterparties)])
     keys = {lei: get_institution(client, lei).encryption_key for lei in recipients}
     inputs = [
-        (terms.to_abi(), seal(account.encode("utf-8"), keys).to_abi()) for terms, account in ssis
+        (terms.checked().to_abi(), seal(account.encode("utf-8"), keys).to_abi())
+        for terms, account in ssis
     ]
     publish = client.contract(CONTRACT).functions.publishSsis
     return send_batched(client.sender, publish, inputs, MAX_BATCH, "publish {} SSIs", on_done)
@@ -169,8 +230,14 @@ def applicable_ssis(
 ) -> list[Ssi]:
     """The SSIs of ``owner`` that apply for ``market`` and ``currency`` on ``on``: per key, the
     latest version in effect that day. With ``fund_code``, a fund-specific SSI wins over the
-    institution-wide one of the same kind.
+    institution-wide one of the same kind. Codes are taken in any case (``xtks``, ``jpy``).
+
+    Raises:
+        ValueError: a code outside its vocabulary (an unknown MIC, not an ISO 4217 currency...).
     """
+    market, currency = check_mic(market), check_currency(currency)
+    security_type = check_security_type(security_type) if security_type else None
+    settlement_method = check_settlement_method(settlement_method) if settlement_method else None
     best: dict[bytes, Ssi] = {}
     for ssi in list_ssis(client, owner):
         terms = ssi.terms

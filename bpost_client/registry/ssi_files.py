@@ -12,18 +12,19 @@ An upload publishes the rows of the signer's institution whose latest published 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from functools import partial
 
 import pandas as pd
 
 from bpost_client.client import Client
+from bpost_client.currencies import check_currency
 from bpost_client.exceptions import ContractRevert, RowError
-from bpost_client.identifiers import check_bic, check_fund_code, check_lei, fixed_code
+from bpost_client.identifiers import check_bic, check_fund_code, check_lei
 from bpost_client.io.cells import Cells, parse_rows, split_list
 from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
+from bpost_client.markets import check_mic
 from bpost_client.platform.confidential import NotEntitledError
 from bpost_client.platform.participants import (
     encryption_key_of,
@@ -31,7 +32,16 @@ from bpost_client.platform.participants import (
     signer_institution,
 )
 from bpost_client.registry.funds import FUND_CODE_NAMESPACE, resolve_fund
-from bpost_client.registry.ssi import Ssi, SsiTerms, list_ssis, publish_ssis, read_account, ssi_key
+from bpost_client.registry.ssi import (
+    Ssi,
+    SsiTerms,
+    check_security_type,
+    check_settlement_method,
+    list_ssis,
+    publish_ssis,
+    read_account,
+    ssi_key,
+)
 from bpost_client.types import Lei
 
 __all__ = [
@@ -69,9 +79,6 @@ REQUIRED = (
 )
 
 
-FIXED_SIZES = {"market": 4, "security_type": 8, "currency": 3, "settlement_method": 8}
-
-
 @dataclass(frozen=True)
 class SsiRow:
     """A valid row."""
@@ -91,11 +98,13 @@ def _leis(text: str) -> tuple[Lei, ...]:
 
 def validate_ssi_table(frame: pd.DataFrame) -> tuple[list[SsiRow], list[RowError]]:
     """The valid rows of an SSI table and an error for every bad cell (no chain access)."""
-    seen: dict[tuple[str, ...], int] = {}
+    seen: dict[tuple[object, ...], int] = {}
 
     def row(cells: Cells) -> SsiRow | None:
-        for column, size in FIXED_SIZES.items():
-            cells.get(column, functools.partial(fixed_code, size=size, field=column))
+        market = cells.get("market", check_mic)
+        kind = cells.get("security_type", check_security_type)
+        currency = cells.get("currency", check_currency)
+        method = cells.get("settlement_method", check_settlement_method)
         fund = cells.get("fund_code", check_fund_code, required=False)
         bic = cells.get("custodian_bic", check_bic)
         place = cells.get("place_of_settlement", check_bic, required=False) or ""
@@ -103,26 +112,21 @@ def validate_ssi_table(frame: pd.DataFrame) -> tuple[list[SsiRow], list[RowError
         end = cells.get("effective_to", parse_date, required=False)
         account = cells.get("account", str)
         counterparties = cells.get("counterparties", _leis, required=False) or ()
-        text = cells.text
-        key = (
-            text["fund_code"],
-            text["market"],
-            text["security_type"],
-            text["currency"],
-            text["settlement_method"],
-            text["effective_from"],
-        )
+        if cells.errors or not (market and kind and currency and method and bic and start):
+            return None
+        key = (fund, market, kind, currency, method, start)
         if key in seen:
             cells.fail("market", f"the same SSI and effective date as row {seen[key]}")
-        seen.setdefault(key, cells.row)
-        if cells.errors or bic is None or start is None or account is None:
+            return None
+        seen[key] = cells.row
+        if account is None:
             return None
         try:
             terms = SsiTerms(
-                market=text["market"],
-                security_type=text["security_type"],
-                currency=text["currency"],
-                settlement_method=text["settlement_method"],
+                market=market,
+                security_type=kind,
+                currency=currency,
+                settlement_method=method,
                 custodian_bic=bic,
                 effective_from=start,
                 place_of_settlement=place,

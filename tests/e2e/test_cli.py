@@ -386,6 +386,40 @@ def test_ssi_upload__unknown_fund__named_by_the_dry_run(bpost: Any, tmp_path: Pa
     assert "row 2, column fund_code: BP000000018 is not a registered fund" in result.err
 
 
+def test_ssi_upload__codes_outside_their_vocabulary__each_named(bpost: Any, tmp_path: Path) -> None:
+    header = (ROOT / "config" / "demo-ssi.csv").read_text("utf-8").splitlines()[0]
+    rows = tmp_path / "ssis.csv"
+    rows.write_text(
+        f"{header}\n"
+        ",XXXX,EQUITY,JPY,DVP,MHCBJPJT,JASDJPJT,1,2026-04-01,,\n"
+        ",XTKS,EQUTY,JPY,DVP,MHCBJPJT,JASDJPJT,2,2026-04-01,,\n"
+        ",XTKS,EQUITY,JPN,DVP,MHCBJPJT,JASDJPJT,3,2026-04-01,,\n"
+        ",XTKS,EQUITY,JPY,DVPP,MHCBJPJT,JASDJPJT,4,2026-04-01,,\n"
+        ",xtks,bond,jpy,dvp,MHCBJPJT,JASDJPJT,5,2026-04-01,,\n",
+        "utf-8",
+    )
+    result = bpost("--dev-account", "2", "ssi", "upload", "--dry-run", str(rows))
+    assert result.code == 1
+    for line in (
+        "row 2, column market: XXXX is not a market the platform knows",
+        "row 3, column security_type: 'EQUTY' is not a security type (one of EQUITY,",
+        "row 4, column currency: 'JPN' is not an ISO 4217 currency code",
+        "row 5, column settlement_method: 'DVPP' is not a settlement method (one of DVP,",
+    ):
+        assert line in result.err, result.err
+    assert "row 6" not in result.err, "lower case is read as upper case"
+
+
+def test_ssi_applicable__codes_in_lower_case(bpost: Any) -> None:
+    assert bpost("--dev-account", "2", "ssi", "upload", "config/demo-ssi.csv").code == 0
+    query = ["ssi", "applicable", "3538000FUJITRUST0138", "--on", "2026-05-01"]
+    upper = bpost("--json", *query, "--market", "XTKS", "--currency", "JPY").json()
+    lower = bpost("--json", *query, "--market", "xtks", "--currency", "jpy").json()
+    assert len(upper) == 2 and lower == upper
+    refused = bpost(*query, "--market", "XTKS", "--currency", "JPN")
+    assert refused.code == 1 and "'JPN' is not an ISO 4217 currency code" in refused.err
+
+
 def test_dates_as_people_write_them__command_line_and_uploads(
     bpost: Any, nav_funds: list[str], tmp_path: Path
 ) -> None:

@@ -247,7 +247,7 @@ BAD = {
         cell("agreements", 2, "currency", "JPN"),
         2,
         "agreements.csv:currency",
-        "unknown currency 'JPN'",
+        "'JPN' is not an ISO 4217 currency code",
     ),
     "duplicate agreement id": (
         cell("agreements", 6, "agreement_id", "JP-1"),

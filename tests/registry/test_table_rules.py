@@ -87,7 +87,11 @@ def test_fund_table__required_column_missing__reported_on_the_header() -> None:
 
 SSI_RULES = [
     ("market", {"market": ""}, "empty"),
-    ("market", {"market": "TOKYO"}, "market"),
+    ("market", {"market": "TOKYO"}, "not a MIC"),
+    ("market", {"market": "XXXX"}, "not a market the platform knows"),
+    ("security_type", {"security_type": "EQUTY"}, "one of EQUITY, BOND"),
+    ("currency", {"currency": "JPN"}, "not an ISO 4217 currency code"),
+    ("settlement_method", {"settlement_method": "DVPP"}, "one of DVP, FOP, CASH"),
     ("custodian_bic", {"custodian_bic": "MHCB"}, "not a BIC"),
     ("custodian_bic", {"custodian_bic": "MHCBQQJT"}, "ISO 3166"),
     ("place_of_settlement", {"place_of_settlement": "JASD"}, "not a BIC"),
@@ -95,7 +99,7 @@ SSI_RULES = [
     ("effective_from", {"effective_from": "2026-04-31"}, "not a calendar date"),
     ("effective_to", {"effective_to": "20260"}, "not a date"),
     ("effective_to", {"effective_to": "2026-03-31"}, "before"),
-    ("currency", {"currency": "JAPANYEN"}, "1 to 3"),
+    ("currency", {"currency": "JAPANYEN"}, "not an ISO 4217 currency code"),
     ("settlement_method", {"settlement_method": ""}, "empty"),
     ("fund_code", {"fund_code": "BP000000019"}, "check character"),
     ("counterparties", {"counterparties": "3538000SAKURAAM00152"}, "check digits"),
@@ -113,6 +117,16 @@ def test_ssi_table__each_rule__names_row_column_reason(
     assert len(rows) == 1
     assert [(e.row, e.column) for e in errors] == [(3, column)], errors
     assert reason in errors[0].reason
+
+
+def test_ssi_table__codes_in_lower_case__read_as_their_upper_case() -> None:
+    typed = ssi_row(market=" xtks", security_type="equity", currency="jpy", settlement_method="dvp")
+    rows, errors = validate_ssi_table(pd.DataFrame([typed]))
+    assert errors == []
+    terms = rows[0].terms
+    assert (terms.market, terms.security_type, terms.currency, terms.settlement_method) == (
+        "XTKS", "EQUITY", "JPY", "DVP"
+    )  # fmt: skip
 
 
 CORPORATE_RULES = [
