@@ -191,8 +191,6 @@ def calendar_changes(client: Client, market: str) -> pd.DataFrame:
     market = market.strip().upper()
     rows = []
     for year, changed in _published(client, market):
-        if year.version == 1:
-            continue
         first = date(year.year, 1, 1)
         for i in range(366):
             if changed >> i & 1:

@@ -158,10 +158,12 @@ def fold_closes(rows: Iterable[R]) -> list[DayClose[R]]:
 
 
 def year_of(row: Recorded) -> tuple[YearMap, int]:
-    """The market-year a calendar record publishes, and the days this version changed (bit i:
-    day i + 1 of the year, as in the map)."""
+    """The market-year a calendar record publishes, and the days this version changed against
+    the version before (bit i: day i + 1 of the year, as in the map); none for a first version,
+    which has no version before (the event's changed bits of it are every business day)."""
     data = row.data
     bits = int(data["low"]) | int(data["high"]) << 256
-    changed = int(data["changedLow"]) | int(data["changedHigh"]) << 256
     year = YearMap(hex_text(data["market"]), int(data["year"]), bits, int(data["version"]))
-    return year, changed
+    if year.version == 1:
+        return year, 0
+    return year, int(data["changedLow"]) | int(data["changedHigh"]) << 256

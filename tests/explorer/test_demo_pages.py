@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from bpost_client.reference.securities import list_securities
 from bpost_client.registry import funds
 from bpost_client.types import RecordKind
 from tests.conftest import Node, free_port, rpc
+from tests.explorer.conftest import OPERATOR, client_of
 from tests.explorer.demo_chain import run_demo
 
 OBSERVER = "3538000KASUMIOBS0164"
@@ -53,6 +54,8 @@ FUND = "BP000000018"
 FUND_ITA = "0331A01A"
 FUND_ISIN = "JP90C000SK15"
 TOYOTA = "JP3633400001"
+SECOND_MARKET = "XOSE"
+"""A market the demo publishes no calendar of."""
 MATCHED = "SBL-2026-001"
 BROKEN = "SBL-2026-002"
 
@@ -289,6 +292,26 @@ def test_calendar_page__holidays_as_the_chain_answers(web: TestClient, demo: Dem
         assert shown
         holidays = text_of(shown.group(0))
         assert all(str(day) in holidays for day in calendar.holidays(year))
+
+
+def test_calendar_page__changes_listed_against_the_version_before_only(
+    web: TestClient, demo: Demo, node: Node
+) -> None:
+    assert calendars.calendar_changes(demo.client, "XTKS").empty, "the demo's years are firsts"
+    assert "Changed from the version before" not in text_of(web.get("/calendar/XTKS").text)
+    operator = client_of(node, OPERATOR)
+    year = date(2026, 1, 1)
+    weekdays = [d for d in (year + timedelta(days=i) for i in range(365)) if d.weekday() < 5]
+    calendars.publish_years(operator, [calendars.year_map(SECOND_MARKET, 2026, weekdays)])
+    holiday = weekdays[100]
+    later = [d for d in weekdays if d != holiday]
+    calendars.publish_years(operator, [calendars.year_map(SECOND_MARKET, 2026, later)])
+    Indexer(demo.client, open_engine(demo.database)).sync()
+    changed = calendars.calendar_changes(demo.client, SECOND_MARKET)
+    assert list(changed["date"]) == [holiday] and list(changed["version"]) == [2]
+    shown = text_of(web.get(f"/calendar/{SECOND_MARKET}").text)
+    assert "Version 2, published" in shown
+    assert f"Changed from the version before: {holiday}." in shown
 
 
 # --- lending ------------------------------------------------------------------------------
