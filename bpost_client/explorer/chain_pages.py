@@ -109,7 +109,9 @@ def block_page(
     number: Annotated[int, Path(ge=0, le=2**62, description="a block number")],
     after: Annotated[int | None, Query(ge=0, le=2**31)] = None,
 ) -> Response:
-    """A block's header fields and its transactions (paged by position)."""
+    """A block's header fields and its transactions (paged by position); the parent and the
+    neighbours are linked when the index holds them (it starts at the deployment's first block,
+    so that block's parent is shown unlinked)."""
     found = queries.block(conn, number)
     if found is None:
         raise HTTPException(404, f"The index holds no block {number}.")

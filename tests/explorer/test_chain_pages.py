@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
+from web3 import Web3
 
 from bpost_client.client import connect
 from bpost_client.contracts import DEPLOYED_CONTRACTS
@@ -81,6 +82,20 @@ def test_block__header_fields_transactions_and_neighbours(
     assert "UTC" in page
     first = signed_in.get("/block/1").text
     assert 'id="block-previous"' not in first and 'href="/block/2"' in section(first, "block-next")
+
+
+def test_block__first_indexed__parent_hash_shown_and_every_block_link_leads_to_a_page(
+    signed_in: TestClient, isolated: Node
+) -> None:
+    client = connect(isolated.url, isolated.deployments)
+    first = client.manifest.start_block
+    for number in (first, first + 1):
+        page = signed_in.get(f"/block/{number}").text
+        for link in sorted(set(re.findall(r'href="(/block/\d+)"', page))):
+            assert signed_in.get(link).status_code == 200, f"block {number} links {link}"
+        parent = Web3.to_hex(client.w3.eth.get_block(number)["parentHash"])
+        assert parent in text_of(section(page, "block-parent"))
+    assert f'href="/block/{first}"' in section(page, "block-parent"), "an indexed parent is linked"
 
 
 def test_tx__call_decoded_with_legal_name_and_lei(signed_in: TestClient, world: World) -> None:
