@@ -1,6 +1,6 @@
 """The chain pages: home, blocks, transactions, addresses, the deployed contracts, and the one
-search box that leads to them (and, through :func:`~bpost_client.explorer.domain.find_domain`,
-to the records' pages)."""
+search box that leads to them (and, through :func:`~bpost_client.explorer.domain.find_domain`
+and :func:`~bpost_client.explorer.domain.find_named`, to the records' pages)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from typing import Annotated, Any
 from eth_utils.address import to_checksum_address
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.engine import Connection
 
 from bpost_client.contracts import DEPLOYED_CONTRACTS, load_abi, load_sources
 from bpost_client.explorer import queries
-from bpost_client.explorer.domain import find_domain
+from bpost_client.explorer.domain import find_domain, find_named
 from bpost_client.explorer.render import render
 from bpost_client.explorer.state import Db, State
 from bpost_client.identifiers import check_address
@@ -31,6 +32,8 @@ BLOCK_ROWS = 100
 ADDRESS_ROWS = 50
 _TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}")
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_BARE_HEX = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+"""A hash or an address typed without its ``0x``."""
 _BEFORE = re.compile(r"(\d{1,18})(?::(\d{1,9}))?")
 ABI_KINDS = ("function", "event", "error")
 
@@ -226,24 +229,37 @@ def contract_page(request: Request, app: State, name: str) -> Response:
     )
 
 
+def _chain_target(conn: Connection, term: str) -> str | None:
+    """The page of the transaction or block whose hash, the block whose number, or the address
+    ``term`` is, or None."""
+    if _TX_HASH.fullmatch(term):
+        if queries.transaction_exists(conn, term.lower()):
+            return f"/tx/{term.lower()}"
+        number = queries.block_number_of(conn, term.lower())
+        return None if number is None else f"/block/{number}"
+    if term.isascii() and term.isdigit() and len(term) <= 18:
+        return f"/block/{int(term)}" if queries.block(conn, int(term)) is not None else None
+    if _ADDRESS.fullmatch(term):
+        return f"/address/{to_checksum_address(term)}"
+    return None
+
+
 @router.get("/search", include_in_schema=False)
 def search(request: Request, conn: Db, q: str = "") -> Response:
-    """Where the search box leads: a transaction, a block, an address, or a record the domain
-    pages know (fund code, ISIN, LEI, agreement id, ...); a page saying so when nothing is
-    found."""
+    """Where the search box leads: a transaction, a block, an address, a record the domain
+    pages know (fund code, ISIN, LEI, MIC, agreement id, ...), or the one record whose name
+    holds the term; the list of the records whose names hold it when several do; a page saying
+    so when nothing is found."""
     term = q.strip()
     if not term:
         return render(request, "chain/search.html", {"query": q, "empty": True}, 422)
-    target: str | None = None
-    if _TX_HASH.fullmatch(term) and queries.transaction_exists(conn, term.lower()):
-        target = f"/tx/{term.lower()}"
-    elif term.isascii() and term.isdigit() and len(term) <= 18:
-        if queries.block(conn, int(term)) is not None:
-            target = f"/block/{int(term)}"
-    elif _ADDRESS.fullmatch(term):
-        target = f"/address/{to_checksum_address(term)}"
+    hexed = "0x" + term if _BARE_HEX.fullmatch(term) else term  # a hash typed without 0x
+    target = _chain_target(conn, hexed) or find_domain(conn, hexed)
     if target is None:
-        target = find_domain(conn, term)
+        named = find_named(conn, term)
+        if len(named) > 1:
+            return render(request, "chain/search.html", {"query": term, "named": named})
+        target = named[0].path if named else None
     if target is None or not target.startswith("/") or target.startswith("//"):
         return render(request, "chain/search.html", {"query": term, "empty": False}, 404)
     return RedirectResponse(target, status_code=303)

@@ -20,6 +20,7 @@ __all__ = [
     "TxRow",
     "address_transactions",
     "block",
+    "block_number_of",
     "block_transactions",
     "recent_blocks",
     "recent_transactions",
@@ -164,6 +165,14 @@ def block(conn: Connection, number: int) -> BlockRow | None:
     if row is None:
         return None
     return BlockRow(int(row.number), row.hash, row.parent_hash, int(row.timestamp))
+
+
+def block_number_of(conn: Connection, block_hash: str) -> int | None:
+    """The number of the block whose hash is ``block_hash`` (lowercase 0x-hex), or None when
+    the index holds no such block."""
+    query = select(blocks.c.number).where(blocks.c.hash == block_hash)
+    number = conn.execute(query).scalar()
+    return None if number is None else int(number)
 
 
 def block_transactions(

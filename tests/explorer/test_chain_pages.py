@@ -253,6 +253,26 @@ def test_search__each_kind_of_term__redirected_to_its_page(
         assert answer.headers["location"] == target, f"{term!r} leads to {target}"
 
 
+def test_search__hashes_and_addresses_without_0x__and_block_hashes(
+    signed_in: TestClient, world: World, isolated: Node
+) -> None:
+    client = connect(isolated.url, isolated.deployments)
+    block_hash = Web3.to_hex(client.w3.eth.get_block(world.indexed_to)["hash"])
+    address = dev_account(ASSET_MANAGER).address
+    expected = {
+        world.registered[2:]: f"/tx/{world.registered}",
+        world.registered[2:].upper(): f"/tx/{world.registered}",
+        block_hash: f"/block/{world.indexed_to}",
+        block_hash[2:].upper(): f"/block/{world.indexed_to}",
+        address[2:]: f"/address/{address}",
+        address[2:].lower(): f"/address/{address}",
+    }
+    for term, target in expected.items():
+        answer = signed_in.get("/search", params={"q": term})
+        assert answer.status_code == 303, f"{term!r}: {answer.status_code}"
+        assert answer.headers["location"] == target, f"{term!r} leads to {target}"
+
+
 def test_search__other_terms__asked_of_the_domain_pages(
     signed_in: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,7 +36,7 @@ from bpost_client.lending.projection import (
     statement_of,
 )
 from bpost_client.lending.statements import STATEMENT_EVENTS
-from bpost_client.platform import codes
+from bpost_client.platform import codes, participants
 from bpost_client.platform.projection import records_of
 from bpost_client.reference import calendars, prices
 from bpost_client.reference.securities import list_securities
@@ -141,6 +141,78 @@ def test_search__statement_and_ssi_ids__go_to_their_pages(web: TestClient, demo:
     assert web.get("/search", params={"q": ssi_key}).url.path == f"/ssi/{ssi_key}"
 
 
+def _fund_codes(client: Client) -> list[str]:
+    registered = client.contract("FundRegistry").events.FundRegistered.get_logs(from_block=0)
+    return [bytes(log["args"]["fundCode"]).rstrip(b"\0").decode() for log in registered]
+
+
+def _named_on_chain(client: Client, term: str) -> set[str]:
+    """The pages of the institutions, funds and securities a current name of which holds
+    ``term`` in any case, as the node answers."""
+    wanted = term.casefold()
+    found = {
+        f"/institution/{i.lei}"
+        for i in participants.list_institutions(client)
+        if wanted in i.legal_name.casefold()
+    }
+    for code in _fund_codes(client):
+        names = funds.get_fund(client, code).attributes
+        if any(wanted in name.casefold() for name in (names.name_en, names.name_ja)):
+            found.add(f"/fund/{code}")
+    found |= {f"/security/{s.isin}" for s in list_securities(client) if wanted in s.name.casefold()}
+    return found
+
+
+def _searched(web: TestClient, term: str) -> set[str]:
+    """Where the search box leads for ``term``: the page it redirects to, the pages it lists,
+    or nothing."""
+    answer = web.get("/search", params={"q": term}, follow_redirects=False)
+    if answer.status_code == 303:
+        return {answer.headers["location"]}
+    if answer.status_code == 404:
+        return set()
+    assert answer.status_code == 200, f"{term!r}: {answer.status_code}"
+    listed = re.search(r'id="search-named".*?</table>', answer.text, flags=re.S)
+    assert listed, f"{term!r}: neither a page nor a list"
+    return set(re.findall(r'href="(/[^"]+)"', listed.group(0)))
+
+
+def test_search__names_whole_or_in_part__in_japanese_or_any_case(
+    web: TestClient, demo: Demo
+) -> None:
+    fund = funds.get_fund(demo.client, FUND).attributes
+    toyota = next(s for s in list_securities(demo.client) if s.isin == TOYOTA)
+    manager = participants.get_institution(demo.client, MANAGER).legal_name
+    japanese = [
+        funds.get_fund(demo.client, code).attributes.name_ja for code in _fund_codes(demo.client)
+    ]
+    kanji = re.findall(r"[\u4e00-\u9fff]+", fund.name_ja)
+    katakana = {run for name in japanese for run in re.findall(r"[\u30a0-\u30ff]+", name)}
+    assert kanji and katakana, "the demo's Japanese names have kanji and katakana"
+    single = {
+        fund.name_ja: f"/fund/{FUND}",
+        fund.name_en.upper(): f"/fund/{FUND}",
+        toyota.name.lower(): f"/security/{TOYOTA}",
+        manager.swapcase(): f"/institution/{MANAGER}",
+    }
+    for term, path in single.items():
+        assert _named_on_chain(demo.client, term) == {path}, f"{term!r} names one record"
+        assert _searched(web, term) == {path}, term
+    for term in [*kanji, *sorted(katakana), "SAKURA", "sakura"]:
+        expected = _named_on_chain(demo.client, term)
+        assert expected, f"{term!r} names something"
+        assert _searched(web, term) == expected, term
+    assert len(_named_on_chain(demo.client, "sakura")) > 1, "a list when several match"
+
+
+@pytest.mark.parametrize("term", ["XTKS", "xtks", " Xtks "])
+def test_search__market_identifier_code__goes_to_its_calendar(web: TestClient, term: str) -> None:
+    assert "XTKS" in text_of(web.get("/calendars").text)
+    answer = web.get("/search", params={"q": term}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/calendar/XTKS"
+
+
 def test_search__unknown_fund_code__not_found(web: TestClient) -> None:
     answer = web.get("/search", params={"q": "BP99999999Z"})
     assert answer.status_code == 404
@@ -204,8 +276,7 @@ def test_fund_page__nav_chart_has_a_point_per_nav_and_marks_distributions(
 
 def test_fund_list__every_fund_with_its_current_name(web: TestClient, demo: Demo) -> None:
     listed = section(web.get("/funds").text, "funds")
-    registered = demo.client.contract("FundRegistry").events.FundRegistered.get_logs(from_block=0)
-    codes_on_chain = [bytes(log["args"]["fundCode"]).rstrip(b"\0").decode() for log in registered]
+    codes_on_chain = _fund_codes(demo.client)
     assert FUND in codes_on_chain
     for code in codes_on_chain:
         assert f"{code} {funds.get_fund(demo.client, code).attributes.name_en}" in listed

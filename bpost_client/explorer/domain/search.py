@@ -1,15 +1,16 @@
 """What a search term names among the platform's records: a fund (by platform code, ISIN, ITA
-code or any other linked code), a security (ISIN or local code), an institution (LEI), a lending
-agreement (its id as text or hex), a statement or an SSI (0x-hex keys)."""
+code or any other linked code), a security (ISIN or local code), an institution (LEI), a market's
+calendar (its MIC), a lending agreement (its id as text or hex), a statement or an SSI (0x-hex
+keys). Names are searched by :func:`~bpost_client.explorer.domain.named.find_named`."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
+from bpost_client.explorer.domain.store import record_path
 from bpost_client.indexer.schema import records
 from bpost_client.platform.projection import hex_text
 
@@ -29,10 +30,6 @@ def _first(conn: Connection, kinds: tuple[str, ...], key: str) -> tuple[str, str
     return None if row is None else (str(row[0]), row[1])
 
 
-def _path(kind: str, key: str) -> str:
-    return f"/{kind}/{quote(key, safe='')}"
-
-
 def find_domain(conn: Connection, term: str) -> str | None:
     """The explorer path of the record ``term`` names, or None."""
     text = term.strip()
@@ -42,22 +39,22 @@ def find_domain(conn: Connection, term: str) -> str | None:
         lowered = text.lower()
         found = _first(conn, ("statement", "ssi", "agreement"), lowered)
         if found is not None:
-            return _path(found[0], lowered)
+            return record_path(found[0], lowered)
         text = hex_text(lowered) or text  # an agreement id given in hex
     upper = text.upper()
     if _FUND.match(upper) and _first(conn, ("fund",), upper) is not None:
-        return _path("fund", upper)
-    for kind in ("institution", "security"):
+        return record_path("fund", upper)
+    for kind in ("institution", "security", "calendar"):
         if _first(conn, (kind,), upper) is not None:
-            return _path(kind, upper)
+            return record_path(kind, upper)
     for key in dict.fromkeys((text, upper)):
         if _first(conn, ("agreement",), key) is not None:
-            return _path("agreement", key)
+            return record_path("agreement", key)
     linked = _first(conn, ("code",), upper) or _first(conn, ("code",), text)
     if linked is not None and linked[1]:
         target = linked[1]
         if _FUND.match(target):
-            return _path("fund", target)
+            return record_path("fund", target)
         if _first(conn, ("security",), target) is not None:
-            return _path("security", target)
+            return record_path("security", target)
     return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum, IntEnum
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
@@ -27,6 +28,7 @@ __all__ = [
     "latest_of",
     "lei",
     "member_label",
+    "record_path",
     "rows_by_ref",
     "rows_of",
 ]
@@ -90,6 +92,11 @@ def rows_by_ref(conn: Connection, kind: str, ref: str, *, limit: int | None = No
     """The records of ``kind`` whose second key is ``ref``, in chain order."""
     where = and_(records.c.kind == kind, records.c.ref == ref)
     return _rows(conn, where, newest_first=False, limit=limit)
+
+
+def record_path(kind: str, key: str) -> str:
+    """The explorer page of the record of ``kind`` about ``key`` (``/fund/BP000000018``)."""
+    return f"/{kind}/{quote(key, safe='')}"
 
 
 def keys_of(
