@@ -422,6 +422,43 @@ def test_agreement_page__matched_statement_and_sealed_terms(web: TestClient, dem
     assert "matched" in text_of(page) or "settled" in text_of(page)
 
 
+def _institution_labels(html: str) -> dict[str, set[str]]:
+    """The labels of the links to institution pages in ``html``, by LEI."""
+    found: dict[str, set[str]] = {}
+    for lei, label in re.findall(r'<a href="/institution/(\w{20})"[^>]*>([^<]*)</a>', html):
+        found.setdefault(lei, set()).add(unescape(label))
+    return found
+
+
+def test_statement_and_agreement_pages__parties_by_name_linked__with_their_leis(
+    web: TestClient, demo: Demo
+) -> None:
+    statement_id, statement = _statement_of(demo.client, BROKEN)
+    parties = [lei for lei in (statement.lender, statement.borrower, statement.agent) if lei]
+    names = {lei: participants.get_institution(demo.client, lei).legal_name for lei in parties}
+    statement_page = web.get(f"/statement/{statement_id}").text
+    agreement_page = web.get(f"/agreement/{BROKEN}").text
+    parties_said = [
+        *re.findall(r"<h1>Lending statement</h1>\s*(<p.*?</p>)", statement_page, flags=re.S),
+        *re.findall(r'<dl class="facts" id="agreement">.*?</dl>', agreement_page, flags=re.S),
+    ]
+    assert len(parties_said) == 2, "each page says who the parties are"
+    for html in parties_said:
+        assert {statement.lender, statement.borrower} <= set(_institution_labels(html)), html
+    figures = [  # who submitted which figures
+        *re.findall(r'<table class="list figures">.*?</thead>', statement_page, flags=re.S),
+        *re.findall(r'<table class="list figures">.*?</thead>', agreement_page, flags=re.S),
+    ]
+    resolved = re.findall(r'<p class="resolution">.*?</p>', statement_page, flags=re.S)
+    assert figures and resolved, "the demo's break was submitted and resolved"
+    for html in [*parties_said, *figures, *resolved]:
+        labels = _institution_labels(html)
+        assert labels, html
+        for lei, shown in labels.items():
+            assert shown == {names[lei]}, f"{lei} by its name in {html}"
+            assert f"{names[lei]} {lei}" in text_of(html), f"{lei} beside its name in {html}"
+
+
 def _plain_statement(statement: StatementState[Any]) -> tuple[Any, ...]:
     """What a folded statement says, without the records' own types."""
     return (

@@ -15,7 +15,6 @@ from bpost_client.explorer.domain.store import (
     Row,
     keys_of,
     label,
-    lei,
     member_label,
     rows_by_ref,
     rows_of,
@@ -123,7 +122,8 @@ class StatementPage(StatementState[Row]):
         return [s for s in self.submissions if not s.within_tolerance]
 
     def resolution_text(self, row: Row) -> str:
-        """A proposed resolution in words."""
+        """A proposed resolution in words (what it settles on, with the amounts; the page names
+        who proposed it)."""
         proposal = row.data["proposal"]
         kind = label(ResolutionKind, proposal["kind"])
         amounts = ", ".join(
@@ -136,7 +136,7 @@ class StatementPage(StatementState[Row]):
             what = f"settle on the {label(StatementRole, proposal['party'])}'s figures"
         else:
             what = "settle on adjusted figures"
-        return f"{what} ({amounts}), proposed by {lei(proposal['proposedBy'])}"
+        return f"{what} ({amounts})"
 
 
 def load_statement(conn: Connection, statement_id: str) -> StatementPage | None:
