@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from bpost_client import exceptions
 from bpost_client.client import Client
+from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import bytes32_from_ascii
 from bpost_client.platform.projection import PROJECTORS, records_of
 from bpost_client.types import CodeTarget, RecordKind
 
-__all__ = ["CodeIndex", "code_index", "codes_of", "resolve_code"]
+__all__ = ["CodeIndex", "code_index", "codes_of", "open_namespace", "resolve_code"]
 
 CONTRACT = "CodeRegistry"
 
@@ -28,6 +29,21 @@ def resolve_code(client: Client, namespace: str, value: str) -> CodeTarget | Non
     except exceptions.CodeRegistryUnknownCode:
         return None
     return CodeTarget(RecordKind(kind), bytes(record))
+
+
+def open_namespace(client: Client, typed: str) -> str:
+    """The open namespace ``typed`` names: as typed, else in capitals (``isin`` is ``ISIN``;
+    the platform's namespaces are in capitals, one an operator opens may not be).
+
+    Raises:
+        ValidationError: no namespace of that name, in either case, is open on the platform.
+    """
+    registry = client.contract(CONTRACT).functions
+    name = typed.strip()
+    for candidate in dict.fromkeys((name, name.upper())):
+        if candidate and client.read(registry.getNamespace(bytes32_from_ascii(candidate)))[0]:
+            return candidate
+    raise ValidationError(f"no namespace {name!r} is open on the platform (ISIN, ITA...)")
 
 
 def code_index(client: Client) -> CodeIndex:

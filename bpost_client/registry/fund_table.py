@@ -107,6 +107,8 @@ def _other_codes(text: str) -> list[tuple[str, str]]:
             raise ValueError(f"{item!r} is not NAMESPACE:VALUE")
         if namespace.upper() in RESERVED_NAMESPACES or namespace.upper().startswith("AM/"):
             raise ValueError(f"namespace {namespace} is the platform's own")
+        if namespace.upper() in ("ISIN", "ITA"):  # the platform's own names, in capitals
+            namespace = namespace.upper()
         if namespace == "ISIN":
             value = check_isin(value)
         elif namespace == "ITA":

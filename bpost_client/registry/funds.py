@@ -28,6 +28,8 @@ from bpost_client.identifiers import (
     bytes20_from_lei,
     bytes32_from_ascii,
     check_fund_code,
+    check_isin,
+    check_ita_code,
     check_lei,
     lei_from_bytes20,
 )
@@ -243,7 +245,16 @@ def link_codes(client: Client, fund_code: str, codes: Sequence[tuple[str, str]])
 
 
 def resolve_fund(client: Client, namespace: str, value: str) -> FundCode | None:
-    """The fund a code points to, or None when the code is free or points to another kind."""
+    """The fund a code points to, or None when the code is free or points to another kind. An
+    ISIN or an ITA code is checked and read in capitals first.
+
+    Raises:
+        ValueError: an ISIN or ITA code that is not one.
+    """
+    if namespace == "ISIN":
+        value = check_isin(value)
+    elif namespace == "ITA":
+        value = check_ita_code(value)
     target = resolve_code(client, namespace, value)
     if target is None or target.kind is not RecordKind.FUND:
         return None

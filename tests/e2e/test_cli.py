@@ -138,6 +138,10 @@ def test_funds__upload_workflow_and_export_through_the_cli(bpost: Any, tmp_path:
     code = codes["SAKURA-GBD"]
     shown = bpost("--json", "funds", "show", "--namespace", "ITA", "0331A02B").json()
     assert shown["fund_code"] == code and shown["status"] == "draft"
+    typed = bpost("--json", "funds", "show", "--namespace", "ita", "0331a02b ").json()
+    assert typed["fund_code"] == code, "a namespace and a code as people type them"
+    unknown = bpost("funds", "show", "--namespace", "FIGI", "BBG000B9XRY4")
+    assert unknown.code == 1 and "no namespace 'FIGI' is open on the platform" in unknown.err
     late = bpost(*manager, "funds", "propose", code, "--kind", "establish",
                  "--effective", "2026-04-01", "--due", "2026-03-25")  # fmt: skip
     assert late.code == 1 and "due date 2026-03-25 is in the past" in late.err

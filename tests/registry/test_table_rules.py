@@ -80,6 +80,15 @@ def test_fund_table__repeated_codes__name_the_first_row() -> None:
     assert all("repeats row 2" in e.reason for e in errors)
 
 
+def test_fund_table__codes_in_lower_case__read_in_capitals() -> None:
+    typed = fund_row("LOWER", currency="jpy", other_codes="isin:jp90c000h1t1;ita:0331418a")
+    rows, errors = validate_fund_table(pd.DataFrame([typed]))
+    assert errors == []
+    registration = rows[0].registration
+    assert registration.attributes.currency == "JPY"
+    assert registration.codes == (("ISIN", "JP90C000H1T1"), ("ITA", "0331418A"))
+
+
 def test_fund_table__required_column_missing__reported_on_the_header() -> None:
     _, errors = validate_fund_table(pd.DataFrame([{"manager_code": "X"}]))
     assert {(e.row, e.column) for e in errors} >= {(1, "trustee_lei"), (1, "currency")}

@@ -13,6 +13,7 @@ from bpost_client.cli._files import FILE, upload_file, upload_options, write_fra
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_fund_code, check_lei
 from bpost_client.io.tables import parse_date
+from bpost_client.platform.codes import open_namespace
 from bpost_client.platform.participants import signer_institution
 from bpost_client.registry import fund_files, funds
 from bpost_client.registry.funds import FundRecord
@@ -93,6 +94,8 @@ def show(ctx: Context, code: str | None, namespace: str | None) -> None:
     client = ctx.client()
     if code is None:
         raise ValidationError("give a fund code, or a code with --namespace")
+    if namespace:
+        namespace = open_namespace(client, namespace)
     fund_code = funds.resolve_fund(client, namespace, code) if namespace else check_fund_code(code)
     if fund_code is None:
         raise ValidationError(f"no fund has {namespace} {code}")
@@ -111,7 +114,9 @@ def link(ctx: Context, code: str, codes: tuple[str, ...]) -> None:
         if not sep or not namespace or not value:
             raise ValidationError(f"{item!r} is not NAMESPACE:VALUE")
         pairs.append((namespace, value))
-    receipts = funds.link_codes(ctx.client(signing=True), check_fund_code(code), pairs)
+    client = ctx.client(signing=True)
+    pairs = [(open_namespace(client, namespace), value) for namespace, value in pairs]
+    receipts = funds.link_codes(client, check_fund_code(code), pairs)
     emit(ctx, {"fund_code": code, "linked": len(pairs), "transactions": len(receipts)})
 
 
