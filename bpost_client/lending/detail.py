@@ -41,13 +41,13 @@ from bpost_client.lending.kernel import (
     kernel_terms,
     magnitude,
     mark_prices,
-    missing_prices,
     need_columns,
+    require_marks,
     row_max,
     trunc,
 )
 from bpost_client.lending.period import Book, Versions, period_segments, split_versions
-from bpost_client.lending.results import MissingPriceError
+from bpost_client.lending.results import MAX_PRICE_AGE_DAYS
 from bpost_client.platform.confidential import SALT_BYTES
 
 __all__ = [
@@ -102,7 +102,9 @@ def daily_detail(book: Book, start: date, end: date) -> pd.DataFrame:
           of one day are one line with their amounts and equivalents summed.
 
     Raises:
-        MissingPriceError: a day that accrues has no mark price.
+        MissingPriceError: a day that accrues has no mark price (a
+            :class:`~bpost_client.lending.results.StalePriceError` when its close is over the
+            31-day window that the LendingCalculator holds to).
         ValidationError: inconsistent or malformed input, as for the calculation.
     """
     segments = period_segments(book, start, end)
@@ -141,10 +143,10 @@ def _cells(
     held = quantity[:, 1:]
     accruing = np.where(terms.both_ends[:, None], np.maximum(held, quantity[:, :-1]), held)
     accrues = accruing > 0
-    close, mark_index, price_scale = mark_prices(terms, prices, first, days)
-    missing = accrues & (mark_index < 0) & valid
-    if missing.any():
-        raise MissingPriceError(versions.missing(missing_prices(terms, missing, start)))
+    close, close_day, mark_index, price_scale = mark_prices(terms, prices, first, days)
+    require_marks(
+        terms, accrues & valid, close_day, mark_index, start, MAX_PRICE_AGE_DAYS, versions.missing
+    )
     mark_index = np.where(accrues, mark_index, -1)
     fee = _exact(
         accruing,

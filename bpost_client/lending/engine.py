@@ -23,7 +23,9 @@ ACT/365F, 360 for ACT/360).
    may be the day before the period).
 3. Mark price ``p(D)``, needed only when ``a(D) > 0``: the close of the security's latest price
    date strictly before D (previous_close) or on or before D (same_day_close); none is an error
-   (:class:`~bpost_client.lending.results.MissingPriceError`).
+   (:class:`~bpost_client.lending.results.MissingPriceError`), and so is a close more than
+   ``max_price_age`` calendar days older than D (31 by default, the PriceFeed's window;
+   :class:`~bpost_client.lending.results.StalePriceError`).
 4. Day numerators: ``F(D) = a(D) * p(D) * Rf`` when ``a(D) > 0`` (else 0) and ``G(D) = c(D) * Rc``
    for every day. An exact amount in minor units is ``X * 10**m / (10**K * 100 * B)``, ``K`` the
    sum of its factors' scales (``kq + kp + kf`` for the fee, ``kc + kr`` for the interest). With
@@ -83,10 +85,10 @@ from bpost_client.lending.kernel import (
     in_effect,
     kernel_terms,
     mark_prices,
-    missing_prices,
+    require_marks,
     rounded,
 )
-from bpost_client.lending.results import MissingPriceError, result_frame
+from bpost_client.lending.results import MAX_PRICE_AGE_DAYS, as_price_age, result_frame
 from bpost_client.lending.terms import Agreement
 
 __all__ = ["calculate"]
@@ -99,6 +101,8 @@ def calculate(
     dividends: pd.DataFrame | None,
     start: date,
     end: date,
+    *,
+    max_price_age: int = MAX_PRICE_AGE_DAYS,
 ) -> pd.DataFrame:
     """Fee, collateral interest, dividend equivalent and net of each agreement over the calendar
     days ``start`` to ``end`` inclusive, exactly, by the algorithm of this module's docstring.
@@ -115,6 +119,8 @@ def calculate(
         dividends: ``security``, ``record_date``, ``amount_per_share``; or None.
         start: the first day of the period.
         end: the last day of the period.
+        max_price_age: how many calendar days a mark price's close may be older than the day it
+            marks (31 by default, the PriceFeed's and the LendingCalculator's window).
 
     Returns:
         One row per agreement, in the given order: ``agreement_id``, ``lender``, ``borrower``,
@@ -124,11 +130,14 @@ def calculate(
 
     Raises:
         MissingPriceError: a day that accrues has no mark price.
+        StalePriceError: a day that accrues has only a close over ``max_price_age`` days older
+            (a :class:`MissingPriceError` too, raised when no mark price is missing outright).
         ValidationError: inconsistent or malformed input (unknown agreement, duplicate
             agreement id or position date, unknown currency or convention, float values...).
     """
     if end < start:
         raise ValidationError(f"the period ends ({end}) before it starts ({start})")
+    max_age = as_price_age(max_price_age)
     terms = kernel_terms(agreements)
     days = (end - start).days + 1
     first = epoch_day(start)
@@ -138,11 +147,9 @@ def calculate(
     held = quantity[:, 1:]
     accruing = np.where(terms.both_ends[:, None], np.maximum(held, quantity[:, :-1]), held)
     accrues = accruing > 0
-    close, mark_index, price_scale = mark_prices(terms, prices, first, days)
+    close, close_day, mark_index, price_scale = mark_prices(terms, prices, first, days)
+    require_marks(terms, accrues, close_day, mark_index, start, max_age)
     mark = close[mark_index]
-    missing = accrues & (mark_index < 0)
-    if missing.any():
-        raise MissingPriceError(missing_prices(terms, missing, start))
     accrual_days = accrues.sum(axis=1)
 
     fee_scale = quantity_scale + price_scale + terms.fee_scale

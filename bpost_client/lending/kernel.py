@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +20,13 @@ import pandas as pd
 from bpost_client.currencies import MINOR_UNITS
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import EXACT, as_decimal, is_missing
-from bpost_client.lending.results import MissingPrice
+from bpost_client.lending.results import (
+    MissingPrice,
+    MissingPriceError,
+    StalePrice,
+    StalePriceError,
+    too_old,
+)
 from bpost_client.lending.terms import (
     REQUIRED_AGREEMENT_COLUMNS,
     Agreement,
@@ -36,6 +42,7 @@ __all__ = [
     "DividendPairs",
     "Ints",
     "KernelTerms",
+    "Naming",
     "by_width",
     "dividend_equivalents",
     "dividend_pairs",
@@ -50,8 +57,10 @@ __all__ = [
     "minimum_fee_units",
     "missing_prices",
     "need_columns",
+    "require_marks",
     "rounded",
     "row_max",
+    "stale_prices",
     "trunc",
 ]
 
@@ -357,9 +366,10 @@ def in_effect(
 
 def mark_prices(
     terms: KernelTerms, prices: pd.DataFrame, first: int, days: int
-) -> tuple[Ints, npt.NDArray[np.int64], int]:
-    """The closes (with a 0 appended), agreements x days the index of each day's mark price among
-    them (-1, which picks the 0: none), and the closes' scale."""
+) -> tuple[Ints, npt.NDArray[np.int64], npt.NDArray[np.int64], int]:
+    """The closes (with a 0 appended), their days (epoch days, with a 0 appended), agreements x
+    days the index of each day's mark price among them (-1, which picks the 0s: none), and the
+    closes' scale. How old a close may be is not checked here (:func:`require_marks`)."""
     need_columns(prices, ("security", "date", "close"), "prices")
     security = terms.securities.get_indexer(pd.Index(prices["security"].astype(str)))
     wanted = security >= 0
@@ -388,25 +398,94 @@ def mark_prices(
     index = np.where(
         terms.previous_close[:, None], previous[terms.security], same_day[terms.security]
     )
-    return np.append(close, np.zeros(1, close.dtype)), index, scale
+    dated = np.append(key % _KEY_DAYS - _KEY_DAYS // 2, 0).astype(np.int64)
+    return np.append(close, np.zeros(1, close.dtype)), dated, index, scale
+
+
+def _first_days(
+    flagged: npt.NDArray[np.bool_],
+) -> tuple[list[int], list[int], list[int]]:
+    """The rows with a flagged day, the column of each one's first and how many it has."""
+    rows, columns = np.nonzero(flagged)
+    agreements, first = np.unique(rows, return_index=True)
+    counts = np.bincount(rows)[agreements]
+    return agreements.tolist(), columns[first].tolist(), counts.tolist()
 
 
 def missing_prices(
     terms: KernelTerms, missing: npt.NDArray[np.bool_], start: date
 ) -> list[MissingPrice]:
-    rows, columns = np.nonzero(missing)
-    agreements, first = np.unique(rows, return_index=True)
-    counts = np.bincount(rows)[agreements]
     ids = terms.frame["agreement_id"].astype(str).tolist()
     return [
-        MissingPrice(
+        MissingPrice(ids[a], str(terms.securities[terms.security[a]]), start + timedelta(days=c), n)
+        for a, c, n in zip(*_first_days(missing), strict=True)
+    ]
+
+
+def stale_prices(
+    terms: KernelTerms,
+    stale: npt.NDArray[np.bool_],
+    mark_day: npt.NDArray[np.int64],
+    start: date,
+    max_age: int,
+) -> list[StalePrice]:
+    """One entry per agreement with ``stale`` days, with the date of its first one's close
+    (``mark_day``, agreements x days, the epoch day of each day's close)."""
+    ids = terms.frame["agreement_id"].astype(str).tolist()
+    return [
+        StalePrice(
             ids[a],
             str(terms.securities[terms.security[a]]),
-            start + timedelta(days=int(columns[f])),
-            int(n),
+            start + timedelta(days=c),
+            n,
+            date(1970, 1, 1) + timedelta(days=int(mark_day[a, c])),
+            max_age,
         )
-        for a, f, n in zip(agreements.tolist(), first.tolist(), counts.tolist(), strict=True)
+        for a, c, n in zip(*_first_days(stale), strict=True)
     ]
+
+
+_M = TypeVar("_M", bound=MissingPrice)
+
+
+class Naming(Protocol):
+    """What gives a calculation's entries of missing prices their agreements' ids."""
+
+    def __call__(self, found: list[_M], /) -> list[_M]: ...
+
+
+def _as_found(found: list[_M], /) -> list[_M]:
+    return found
+
+
+def require_marks(
+    terms: KernelTerms,
+    accrues: npt.NDArray[np.bool_],
+    close_day: npt.NDArray[np.int64],
+    mark_index: npt.NDArray[np.int64],
+    start: date,
+    max_age: int,
+    named: Naming = _as_found,
+) -> None:
+    """Every day that accrues (``accrues``, agreements x days from ``start``) has a mark price:
+    a close (``close_day`` and ``mark_index`` of :func:`mark_prices`) at most ``max_age``
+    calendar days older than the day, by the one rule of
+    :func:`~bpost_client.lending.results.too_old`. ``named`` gives the entries their agreements'
+    ids (as :meth:`~bpost_client.lending.period.Versions.missing` does).
+
+    Raises:
+        MissingPriceError: a day that accrues has no close on or before it (as the price basis
+            reads it); reported first, whatever else.
+        StalePriceError: a day that accrues has only a close over ``max_age`` days older.
+    """
+    missing = accrues & (mark_index < 0)
+    if missing.any():
+        raise MissingPriceError(named(missing_prices(terms, missing, start)))
+    mark_day = close_day[mark_index]
+    day = epoch_day(start) + np.arange(accrues.shape[1], dtype=np.int64)
+    stale = accrues & too_old(day[None, :] - mark_day, max_age)
+    if stale.any():
+        raise StalePriceError(named(stale_prices(terms, stale, mark_day, start, max_age)))
 
 
 @dataclass(frozen=True)

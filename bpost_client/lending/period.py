@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -42,13 +43,13 @@ from bpost_client.lending.kernel import (
     kernel_terms,
     mark_prices,
     minimum_fee_units,
-    missing_prices,
+    require_marks,
     rounded,
 )
 from bpost_client.lending.results import (
+    MAX_PRICE_AGE_DAYS,
     RESULT_COLUMNS,
     MissingPrice,
-    MissingPriceError,
     result_frame,
 )
 
@@ -69,6 +70,7 @@ PERIOD_COLUMNS = (*RESULT_COLUMNS, "security", *MINOR_COLUMNS)
 """The columns of :func:`calculate_period`: the engine's, the security, the minor-unit amounts."""
 
 _EPOCH = date(1970, 1, 1)
+_M = TypeVar("_M", bound=MissingPrice)
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,18 +224,19 @@ class Versions:
     positions: pd.DataFrame
     valid: npt.NDArray[np.bool_]
 
-    def missing(self, found: list[MissingPrice]) -> list[MissingPrice]:
-        """Missing prices of versions as those of their agreements (one entry each)."""
+    def missing(self, found: list[_M]) -> list[_M]:
+        """Missing (or stale) prices of versions as those of their agreements (one entry each,
+        from the first day of any of its versions, with that day's close if stale)."""
         real = dict(
             zip(self.agreements["agreement_id"].astype(str), self.ids.tolist(), strict=True)
         )
-        merged: dict[str, MissingPrice] = {}
+        merged: dict[str, _M] = {}
         for m in found:
             agreement = str(real.get(m.agreement_id, m.agreement_id))
             if agreement in merged:
                 seen = merged[agreement]
-                first = min(seen.first_day, m.first_day)
-                m = MissingPrice(agreement, m.security, first, seen.days + m.days)
+                earlier = seen if seen.first_day <= m.first_day else m
+                m = replace(earlier, days=seen.days + m.days)
             merged[agreement] = replace(m, agreement_id=agreement)
         return list(merged.values())
 
@@ -286,10 +289,10 @@ def _split_amounts(
     accruing = np.where(terms.both_ends[:, None], np.maximum(held, quantity[:, :-1]), held)
     accruing = np.where(versions.valid, accruing, 0)
     accrues = accruing > 0
-    close, mark_index, price_scale = mark_prices(terms, book.prices, first, days)
-    missing = accrues & (mark_index < 0)
-    if missing.any():
-        raise MissingPriceError(versions.missing(missing_prices(terms, missing, start)))
+    close, close_day, mark_index, price_scale = mark_prices(terms, book.prices, first, days)
+    require_marks(
+        terms, accrues, close_day, mark_index, start, MAX_PRICE_AGE_DAYS, versions.missing
+    )
     fee_mul, fee_den = fractions(
         quantity_scale + price_scale + terms.fee_scale + 2 - terms.decimals, terms.basis
     )
@@ -322,7 +325,9 @@ def calculate_period(book: Book, start: date, end: date) -> pd.DataFrame:
         :func:`~bpost_client.lending.calculate`'s.
 
     Raises:
-        MissingPriceError: a day that accrues has no mark price.
+        MissingPriceError: a day that accrues has no mark price (a
+            :class:`~bpost_client.lending.results.StalePriceError` when its close is over the
+            31-day window that the LendingCalculator holds to).
         ValidationError: inconsistent or malformed input (see :func:`period_segments` and
             :func:`~bpost_client.lending.calculate`).
     """

@@ -18,7 +18,16 @@ import pandas as pd
 from bpost_client.currencies import minor_unit
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import as_date, as_decimal, exactly, is_missing
-from bpost_client.lending.results import MissingPrice, MissingPriceError, result_frame
+from bpost_client.lending.results import (
+    MAX_PRICE_AGE_DAYS,
+    MissingPrice,
+    MissingPriceError,
+    StalePrice,
+    StalePriceError,
+    as_price_age,
+    result_frame,
+    too_old,
+)
 from bpost_client.lending.terms import (
     Agreement,
     DayCount,
@@ -50,14 +59,17 @@ def calculate_reference(
     dividends: pd.DataFrame | None,
     start: date,
     end: date,
+    *,
+    max_price_age: int = MAX_PRICE_AGE_DAYS,
 ) -> pd.DataFrame:
     """What :func:`bpost_client.lending.calculate` gives, day by day in Decimal (same arguments,
-    same result, same errors for a missing price)."""
+    same result, same errors for a missing or a stale price)."""
     frame = (
         agreements if isinstance(agreements, pd.DataFrame) else agreements_frame(agreements)
     ).reset_index(drop=True)
     if end < start:
         raise ValidationError(f"the period ends ({end}) before it starts ({start})")
+    max_age = as_price_age(max_price_age)
     rows_of: dict[str, list[tuple[date, Decimal, Decimal]]] = {}
     for record in positions.to_dict(orient="records"):
         rows_of.setdefault(str(record["agreement_id"]), []).append(
@@ -91,6 +103,7 @@ def calculate_reference(
     interests: list[int] = []
     equivalents: list[int] = []
     missing: list[MissingPrice] = []
+    stale: list[StalePrice] = []
     for record in frame.to_dict(orient="records"):
         agreement_id = str(record["agreement_id"])
         security = str(record["security"])
@@ -117,16 +130,20 @@ def calculate_reference(
 
         def mark_price(
             day: date, security: str = security, previous: bool = previous_close
-        ) -> Decimal | None:
+        ) -> tuple[date, Decimal] | None:
+            """The date and close of the latest close before ``day`` (previous close) or on or
+            before it; None when there is none."""
             dates = business_days.get(security, [])
             at = bisect.bisect_left(dates, day) if previous else bisect.bisect_right(dates, day)
-            return closes[security][dates[at - 1]] if at > 0 else None
+            return (dates[at - 1], closes[security][dates[at - 1]]) if at > 0 else None
 
         fee_sum = collateral_sum = Decimal(0)
         fee_daily = collateral_daily = Decimal(0)
         accrued = 0
         first_missing: date | None = None
         missing_days = 0
+        first_stale: tuple[date, date] | None = None  # the day and its close's date
+        stale_days = 0
         for day in days:
             quantity, collateral = in_effect(day)
             accruing = (
@@ -134,10 +151,15 @@ def calculate_reference(
             )
             if accruing > 0:
                 accrued += 1
-                price = mark_price(day)
-                if price is None:
+                mark = mark_price(day)
+                if mark is None:
                     first_missing = first_missing or day
                     missing_days += 1
+                    continue
+                closed, price = mark
+                if too_old((day - closed).days, max_age):
+                    first_stale = first_stale or (day, closed)
+                    stale_days += 1
                     continue
                 fee = accruing * price * fee_rate * minor  # x 100 x basis
                 fee_sum += fee
@@ -147,6 +169,12 @@ def calculate_reference(
             collateral_daily += divide(interest, 100 * basis, Rounding.PERIOD_TRUNCATE)
         if first_missing is not None:
             missing.append(MissingPrice(agreement_id, security, first_missing, missing_days))
+        if first_stale is not None:
+            stale_day, close_date = first_stale
+            stale.append(
+                StalePrice(agreement_id, security, stale_day, stale_days, close_date, max_age)
+            )
+        if first_missing is not None or first_stale is not None:
             continue
         if rounding is Rounding.DAILY_TRUNCATE:
             fee_total, interest_total = fee_daily, collateral_daily
@@ -168,4 +196,6 @@ def calculate_reference(
         equivalents.append(int(equivalent))
     if missing:
         raise MissingPriceError(missing)
+    if stale:
+        raise StalePriceError(stale)
     return result_frame(frame, decimals, accrual_days, fees, interests, equivalents)

@@ -1,5 +1,5 @@
 """The vectorised engine against the per-day Decimal reference on random books: exactly equal
-figures, or the same missing prices; and exact where int64 would overflow."""
+figures, or the same missing or stale prices; and exact where int64 would overflow."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from unittest.mock import patch
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from bpost_client.currencies import minor_unit
@@ -113,20 +113,28 @@ def books(draw: st.DrawFn) -> dict[str, Any]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(books(), st.sampled_from([kernel.INT64_LIMIT, 2.0**40, 0.0]))
+@given(
+    books(),
+    st.sampled_from([kernel.INT64_LIMIT, 2.0**40, 0.0]),
+    st.sampled_from([31, 31, 31, 7, 1]),
+)
 def test_engine__random_books__exactly_the_per_day_reference(
-    book: dict[str, Any], int64_limit: float
+    book: dict[str, Any], int64_limit: float, max_price_age: int
 ) -> None:
-    """With the int64 path's bound as it is, lowered, or at 0 (all in Python integers)."""
+    """With the int64 path's bound as it is, lowered, or at 0 (all in Python integers); with
+    the PriceFeed's window of 31 days for a close, or narrower (a stale price more often)."""
     try:
-        expected = as_text(calculate_reference(**book))
-    except MissingPriceError as missing:
+        expected = as_text(calculate_reference(**book, max_price_age=max_price_age))
+    except MissingPriceError as missing:  # or StalePriceError
+        event(type(missing).__name__)
         with pytest.raises(MissingPriceError) as caught:
-            calculate(**book)
-        assert caught.value.missing == missing.missing, "different missing prices"
+            calculate(**book, max_price_age=max_price_age)
+        assert type(caught.value) is type(missing), "a missing against a stale price"
+        assert caught.value.missing == missing.missing, "different missing or stale prices"
         return
+    event("figures compared")
     with patch.object(kernel, "INT64_LIMIT", int64_limit):
-        assert as_text(calculate(**book)) == expected
+        assert as_text(calculate(**book, max_price_age=max_price_age)) == expected
 
 
 def exact_fee(quantity: int, close: Decimal, rate: Decimal, days: int, basis: int) -> Fraction:
