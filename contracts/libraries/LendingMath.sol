@@ -14,6 +14,9 @@ library LendingMath {
     uint256 internal constant SCALE = 6;
     /// @notice Most calendar days one period spans.
     uint256 internal constant MAX_DAYS = 366;
+    /// @notice Most calendar days a close may be older than the day it marks (the PriceFeed's
+    /// MAX_LOOKBACK_DAYS; the client's default `max_price_age`).
+    uint256 internal constant MAX_PRICE_AGE_DAYS = 31;
 
     enum DayCount {
         Act365F,
@@ -82,6 +85,11 @@ library LendingMath {
     error LendingMathInvalidPeriod(uint32 start, uint32 end);
     error LendingMathUnsorted(string list);
     error LendingMathMissingPrice(uint32 date);
+    /// @notice A day that accrues whose latest close is more than MAX_PRICE_AGE_DAYS calendar
+    /// days older than it.
+    /// @param date The day marked, yyyymmdd.
+    /// @param closeDate The date of that close, yyyymmdd.
+    error LendingMathStalePrice(uint32 date, uint32 closeDate);
     error LendingMathInvalidTerms(string field);
 
     /// @dev The period's rounded fee and collateral interest, and its accruing days.
@@ -218,7 +226,8 @@ library LendingMath {
         }
     }
 
-    /// @dev The close of the latest price date before `day` (previous close) or on or before it.
+    /// @dev The close of the latest price date before `day` (previous close) or on or before it,
+    /// at most MAX_PRICE_AGE_DAYS calendar days older than `day`.
     function _markPrice(Cursor memory cursor, Close[] memory closes, uint256 day, PriceBasis basis)
         private
         pure
@@ -229,7 +238,11 @@ library LendingMath {
             ++cursor.close;
         }
         if (cursor.close == 0) revert LendingMathMissingPrice(Dates.fromDays(day));
-        return closes[cursor.close - 1].close;
+        Close memory mark = closes[cursor.close - 1];
+        if (day - Dates.toDays(mark.date) > MAX_PRICE_AGE_DAYS) {
+            revert LendingMathStalePrice(Dates.fromDays(day), mark.date);
+        }
+        return mark.close;
     }
 
     function _truncate(int256 numerator, int256 divisor) private pure returns (int256) {

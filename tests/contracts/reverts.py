@@ -3,7 +3,8 @@
 ``ape.reverts(contract.SomeError)`` accepts any revert when the error class is not bound to a
 contract instance, and Ape leaves the custom errors of ``eth_call`` undecoded (an error without
 arguments even reads as a four-character revert string), so the contract tests use this instead:
-it finds the error's selector in what Ape raised and names it from the contracts' ABIs.
+it finds the error's selector in what Ape raised and names it from the contracts' ABIs (and,
+when asked, decodes the error's arguments there too).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from ape.exceptions import ContractLogicError
+from eth_abi.abi import decode
 
 from bpost_client.contracts import error_specs
 
 _SELECTOR = re.compile(r"custom error 0x([0-9a-fA-F]{8})")
+_ARGUMENTS = re.compile(r"custom error 0x([0-9a-fA-F]{8}): ([0-9a-fA-F]*)")
 
 
 def error_name(exc: ContractLogicError) -> str:
@@ -39,14 +42,27 @@ def error_name(exc: ContractLogicError) -> str:
     return spec.name if spec else f"0x{selector.hex()}"
 
 
+def error_arguments(exc: ContractLogicError) -> dict[str, Any]:
+    """The arguments of the custom error ``exc`` carries, by name (Ape's undecoded message)."""
+    found = _ARGUMENTS.search(str(getattr(exc, "message", "") or ""))
+    assert found, f"no custom error arguments in {exc}"
+    spec = error_specs()[bytes.fromhex(found.group(1))]
+    values = decode(list(spec.types), bytes.fromhex(found.group(2)))
+    return dict(zip(spec.names, values, strict=True))
+
+
 @contextmanager
-def reverts(expected: Any) -> Iterator[None]:
-    """Assert the block reverts with the custom error ``expected`` (a class or its name)."""
+def reverts(expected: Any, **arguments: Any) -> Iterator[None]:
+    """Assert the block reverts with the custom error ``expected`` (a class or its name), and
+    with these ``arguments`` (by name) when given."""
     name = expected if isinstance(expected, str) else expected.__name__
     try:
         yield
     except ContractLogicError as exc:
         actual = error_name(exc)
         assert actual == name, f"expected a revert with {name}, got {actual}: {exc}"
+        if arguments:
+            carried = error_arguments(exc)
+            assert {k: carried.get(k) for k in arguments} == arguments, f"{name}{carried}"
         return
     raise AssertionError(f"expected a revert with {name}; the call succeeded")

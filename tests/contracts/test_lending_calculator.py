@@ -79,6 +79,23 @@ def test_previous_close__needs_a_close_before_the_first_day(calculator: Any) -> 
     assert result.lendingFee == int(exact)
 
 
+@pytest.mark.parametrize("basis", [PREVIOUS, SAME_DAY])
+def test_stale_price__a_close_over_31_days_older__reverts_with_the_day_and_its_date(
+    calculator: Any, basis: int
+) -> None:
+    """The one close is of 1 May: 31 days older than 1 June, which it marks, and 32 than the
+    2nd, which it may not (the PriceFeed's window, the client's default max_price_age)."""
+    closes = [(20260501, 2000 * M)]
+    held = [(20260601, 10_000 * M, 0)]
+    within = calculator.calculate(terms(basis=basis), held, closes, [], 20260601, 20260601)
+    assert (within.lendingFee, within.accrualDays) == (273, 1)  # 20,000,000 x 0.5 % / 365
+    with reverts(calculator.LendingMathStalePrice, date=20260602, closeDate=20260501):
+        calculator.calculate(terms(basis=basis), held, closes, [], 20260601, 20260602)
+    returned = [*held, (20260602, 0, 0)]  # a day that does not accrue needs no mark price
+    after = calculator.calculate(terms(basis=basis), returned, closes, [], 20260601, 20260630)
+    assert after.accrualDays == 1
+
+
 def test_collateral_half_up_negative_net_and_minimum_fee(calculator: Any) -> None:
     positions = [(20260601, 10_000 * M, 30_000_000 * M), (20260608, 0, 0)]
     chosen = terms(collateral="0.1", rounding=PERIOD_HALF_UP, minimum=5_000)

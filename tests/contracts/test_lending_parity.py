@@ -1,6 +1,7 @@
 """The lending engine in Python and the LendingCalculator contract give exactly the same figures
-on random agreements (conventions, positions, prices, dividends, currencies), and the contract
-folds a movement history into the position rows the engine takes."""
+on random agreements (conventions, positions, prices, dividends, currencies), refuse the same
+closes too old to mark a day, and the contract folds a movement history into the position rows
+the engine takes."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpost_client.lending.engine import calculate
+from bpost_client.lending.reference import calculate_reference
+from bpost_client.lending.results import StalePriceError
 from bpost_client.lending.terms import Agreement, DayCount, DaysCounted, PriceBasis, Rounding
+from tests.contracts.reverts import reverts
 
 M = 10**6
 START = date(2026, 6, 1)
@@ -142,6 +147,64 @@ def test_engine_and_contract__exactly_equal(calculator: Any, case: dict[str, Any
         result.netAmount,
     ]
     assert (engine, row["accrual_days"]) == (chain, result.accrualDays)
+
+
+@pytest.mark.parametrize("basis", list(PriceBasis))
+def test_stale_price__engine_reference_and_contract__the_same_window(
+    calculator: Any, basis: PriceBasis
+) -> None:
+    """Closes on 1 June and 30 to 33 days later, shares lent from 2 June: the close of 1 June
+    marks the days up to the next close's (previous close) or the day before (same-day close),
+    and may mark none more than 31 days older: 3 July, the first such day, is refused by all
+    three, naming it and 1 June; otherwise all three give the same figures."""
+    for gap in (30, 31, 32, 33):
+        _same_window(calculator, basis, gap)
+
+
+def _same_window(calculator: Any, basis: PriceBasis, gap: int) -> None:
+    agreement = Agreement(
+        agreement_id="A1",
+        lender="L",
+        borrower="B",
+        security="S",
+        currency="JPY",
+        fee_rate_pct=Decimal("0.5"),
+        collateral_rate_pct=Decimal(0),
+        price_basis=basis,
+    )
+    closes = [(START, Decimal(2000)), (START + timedelta(days=gap), Decimal(2100))]
+    held = [(START + timedelta(days=1), 10_000, Decimal(0))]
+    end = START + timedelta(days=gap + 2)
+    positions = pd.DataFrame(
+        [("A1", d, q, c) for d, q, c in held],
+        columns=["agreement_id", "date", "quantity", "collateral"],
+    )
+    prices = pd.DataFrame([("S", d, c) for d, c in closes], columns=["security", "date", "close"])
+    on_chain = (
+        _contract_terms(agreement),
+        [(_int(d), q * M, _scaled(c)) for d, q, c in held],
+        [(_int(d), _scaled(c)) for d, c in closes],
+        [],
+        _int(START),
+        _int(end),
+    )
+    oldest = gap if basis is PriceBasis.PREVIOUS_CLOSE else gap - 1  # days, of the last day marked
+    if oldest > 31:
+        first = START + timedelta(days=32)
+        for calculation in (calculate, calculate_reference):
+            with pytest.raises(StalePriceError) as refused:
+                calculation([agreement], positions, prices, None, START, end)
+            stale = [(s.first_day, s.close_date) for s in refused.value.stale]
+            assert stale == [(first, START)], f"{calculation.__name__}, {gap} days"
+        with reverts(calculator.LendingMathStalePrice, date=_int(first), closeDate=_int(START)):
+            calculator.calculate(*on_chain)
+        return
+    result = calculator.calculate(*on_chain)
+    for calculation in (calculate, calculate_reference):
+        row = calculation([agreement], positions, prices, None, START, end).iloc[0]
+        figures = (int(row["lending_fee"]), row["accrual_days"])
+        chain = (result.lendingFee, result.accrualDays)
+        assert figures == chain, f"{calculation.__name__}, {gap} days"
 
 
 NEW_LOAN, RETURN, RECALL, COLLATERAL_CHANGE = 0, 1, 2, 3
