@@ -16,7 +16,7 @@ from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.io.tables import parse_date
 from bpost_client.lending import agreements, files, statements
-from bpost_client.lending.results import RESULT_COLUMNS
+from bpost_client.lending.results import MAX_PRICE_AGE_DAYS, RESULT_COLUMNS
 from bpost_client.types import Lei
 
 __all__ = ["lending_group"]
@@ -49,6 +49,15 @@ def lending_group() -> None:
     required=True,
     help="Result CSV, one row per agreement (- for standard output).",
 )
+@click.option(
+    "--max-price-age",
+    type=click.IntRange(min=0),
+    default=MAX_PRICE_AGE_DAYS,
+    show_default=True,
+    metavar="DAYS",
+    help="Most calendar days a close may be older than the day it marks (the PriceFeed and "
+    "the LendingCalculator hold to the default).",
+)
 @pass_context
 def lending_calc(
     ctx: Context,
@@ -59,17 +68,21 @@ def lending_calc(
     start: str,
     end: str,
     out: Path,
+    max_price_age: int,
 ) -> None:
     """Lending fee, collateral interest, dividend equivalent and net of every agreement over the
     calendar days --from to --to, exactly, with no chain.
 
-    Every file is checked first: a bad value or a day that accrues without a mark price stops the
-    run, each is reported with its file, row and column, and OUT is not written.
+    Every file is checked first: a bad value, a day that accrues without a mark price or with
+    only a close more than --max-price-age days older stops the run, each is reported with its
+    file, row and column, and OUT is not written.
     """
     first, last = _day("--from", start), _day("--to", end)
     if last < first:
         raise ValidationError(f"--to {last} is before --from {first}")
-    result = files.calculate_files(agreements, positions, prices, dividends, first, last)
+    result = files.calculate_files(
+        agreements, positions, prices, dividends, first, last, max_price_age
+    )
     if str(out) == "-":
         if ctx.as_json:
             emit(ctx, result[list(RESULT_COLUMNS)])

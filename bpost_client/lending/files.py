@@ -38,7 +38,14 @@ from bpost_client.exceptions import RowError, ValidationError
 from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
 from bpost_client.lending.engine import calculate
 from bpost_client.lending.movements import Movement, MovementKind, positions_from_movements
-from bpost_client.lending.results import RESULT_COLUMNS, MissingPrice, MissingPriceError
+from bpost_client.lending.results import (
+    MAX_PRICE_AGE_DAYS,
+    RESULT_COLUMNS,
+    MissingPrice,
+    MissingPriceError,
+    StalePrice,
+    StalePriceError,
+)
 from bpost_client.lending.terms import (
     AGREEMENT_COLUMNS,
     DayCount,
@@ -418,22 +425,32 @@ def calculate_files(
     dividends: Path | str | None,
     start: date,
     end: date,
+    max_price_age: int = MAX_PRICE_AGE_DAYS,
 ) -> pd.DataFrame:
-    """Read and check the files, then calculate every agreement over ``start`` to ``end``.
+    """Read and check the files, then calculate every agreement over ``start`` to ``end``, with
+    closes at most ``max_price_age`` calendar days older than the days they mark.
 
     Raises:
-        ValidationError: bad values, or days that accrue without a mark price (reported on the
-            position row whose quantity accrues, with the day and the security).
+        ValidationError: bad values, or days that accrue without a mark price or with only a
+            close too old (reported on the position row whose quantity accrues, with the day,
+            the security and the close's date).
     """
     inputs = read_inputs(agreements, positions, prices, dividends)
     try:
         return calculate(
-            inputs.agreements, inputs.positions, inputs.prices, inputs.dividends, start, end
+            inputs.agreements,
+            inputs.positions,
+            inputs.prices,
+            inputs.dividends,
+            start,
+            end,
+            max_price_age=max_price_age,
         )
     except MissingPriceError as exc:
         errors = _missing_prices(inputs, exc.missing)
+        what = "close recent enough" if isinstance(exc, StalePriceError) else "mark price"
         raise ValidationError(
-            f"{inputs.prices_label} has no mark price for days that accrue a fee; "
+            f"{inputs.prices_label} has no {what} for days that accrue a fee; "
             "nothing was calculated",
             errors,
         ) from exc
@@ -486,6 +503,16 @@ def _missing_price(
     previous = terms["price_basis"] == PriceBasis.PREVIOUS_CLOSE
     when = "before" if previous else "on or before"
     more = f" (and {missing.days - 1} later day(s))" if missing.days > 1 else ""
+    if isinstance(missing, StalePrice):
+        return RowError(
+            row,
+            f"{inputs.positions_label}:quantity",
+            f"stale price: {missing.agreement_id} accrues on {missing.first_day.isoformat()}"
+            f"{more} but the close of {missing.security!r} on {missing.close_date.isoformat()}, "
+            f"the latest in {inputs.prices_label} {when} that day, is {missing.age} days older "
+            f"than {missing.first_day.isoformat()}, over the {missing.max_age}-day window; "
+            "--max-price-age changes it",
+        )
     return RowError(
         row,
         f"{inputs.positions_label}:quantity",

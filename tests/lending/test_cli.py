@@ -12,6 +12,8 @@ import pytest
 
 from bpost_client.cli import main
 from bpost_client.cli._context import Context
+from tests.conftest import ROOT
+from tests.e2e.conftest import run_process
 
 NO_NODE = "http://127.0.0.1:9"
 """Nothing listens there: a command that reached for a chain would fail."""
@@ -481,3 +483,54 @@ def test_calc__missing_input_file__names_it_exit_1(bpost: Any, tmp_path: Path) -
     assert done.code == 1
     assert "nowhere.csv" in done.err
     assert not (tmp_path / "out.csv").exists()
+
+
+DEMO = ROOT / "config" / "demo-lending"
+DEMO_INPUTS = tuple(
+    arg
+    for name in ("agreements", "positions", "prices", "dividends")
+    for arg in (f"--{name}", str(DEMO / f"{name}.csv"))
+)
+"""The demo's files, whose closes end on 2026-09-30."""
+
+
+def test_calc__demo_files_in_january__closes_over_31_days_old_refused(
+    bpost: Any, tmp_path: Path
+) -> None:
+    """January 2027 would be marked with the closes of 30 September 2026, 93 days older than
+    its first day: refused, naming each security and day, unless --max-price-age allows it;
+    the demo's own period (September 2026, as `make demo` runs it) is marked day by day."""
+    january = ("--from", "2027-01-01", "--to", "2027-01-31")
+    out = tmp_path / "january.csv"
+    refused = run_process("bpost", "lending", "calc", *DEMO_INPUTS, *january, "--out", str(out))
+    assert refused.code == 1, refused.out
+    for row, agreement, security in (
+        (5, "SBL-2026-001", "JP3633400001"),
+        (9, "SBL-2026-003", "US4592001014"),
+    ):
+        assert (
+            f"row {row}, column positions.csv:quantity: stale price: {agreement} accrues on "
+            f"2027-01-01 (and 30 later day(s)) but the close of '{security}' on 2026-09-30, the "
+            "latest in prices.csv before that day, is 93 days older than 2027-01-01, over the "
+            "31-day window; --max-price-age changes it"
+        ) in refused.err, refused.err
+    assert "SBL-2026-002" not in refused.err, "returned on 1 October: nothing accrues"
+    assert not out.exists()
+
+    allowed = run_process(
+        "bpost",
+        "lending",
+        "calc",
+        *DEMO_INPUTS,
+        *january,
+        "--max-price-age",
+        "200",
+        "--out",
+        str(out),
+    )
+    assert allowed.code == 0, allowed.err
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert [r.split(",")[4] for r in rows[1:]] == ["31", "0", "31"], "accrual days"
+
+    september = ("--from", "2026-09-01", "--to", "2026-09-30", "--out", str(out))
+    assert bpost("lending", "calc", *DEMO_INPUTS, *september).code == 0
