@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from bpost_client.exceptions import RowError
-from bpost_client.io.tables import FIRST_DATA_ROW
+from bpost_client.io.tables import FIRST_DATA_ROW, WHOLE_ROW, malformed_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,7 +63,8 @@ def parse_rows(
 ) -> tuple[list[T], list[RowError]]:
     """What ``parse`` makes of the cells of ``columns`` in each record of ``frame`` (numbered as
     spreadsheet rows: the header is row 1) where it makes something, and every error the cells
-    collected; only the header's errors when a column of ``required`` is missing or a column is
+    collected (a row :func:`~bpost_client.io.tables.malformed_rows` names is an error of its own,
+    not parsed); only the header's errors when a column of ``required`` is missing or a column is
     not one of ``columns`` (a misspelt column would otherwise be read as empty)."""
     header = [RowError(1, c, "required column missing") for c in required if c not in frame.columns]
     for name in frame.columns:
@@ -79,8 +80,12 @@ def parse_rows(
         return [], header
     found: list[T] = []
     errors: list[RowError] = []
+    malformed = malformed_rows(frame)
     for offset, record in enumerate(frame.to_dict(orient="records")):
-        cells = Cells(offset + FIRST_DATA_ROW, {str(k): v for k, v in record.items()}, columns)
+        if (row := offset + FIRST_DATA_ROW) in malformed:
+            errors.append(RowError(row, WHOLE_ROW, malformed[row]))
+            continue
+        cells = Cells(row, {str(k): v for k, v in record.items()}, columns)
         value = parse(cells)
         errors.extend(cells.errors)
         if value is not None:

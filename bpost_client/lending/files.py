@@ -35,7 +35,13 @@ from bpost_client._utils import files
 from bpost_client._utils.files import SHARED
 from bpost_client.currencies import check_currency, minor_unit
 from bpost_client.exceptions import RowError, ValidationError
-from bpost_client.io.tables import FIRST_DATA_ROW, parse_date, read_table
+from bpost_client.io.tables import (
+    FIRST_DATA_ROW,
+    WHOLE_ROW,
+    malformed_rows,
+    parse_date,
+    read_table,
+)
 from bpost_client.lending.engine import calculate
 from bpost_client.lending.movements import Movement, MovementKind, positions_from_movements
 from bpost_client.lending.results import (
@@ -144,10 +150,16 @@ class _Table:
     complete: bool = True
     """Every required column is there (else its rows are not read)."""
     columns: Sequence[str] = ()
+    malformed: frozenset[int] = frozenset()
+    """The indexes of the rows not split into the columns (reported once, not read)."""
 
     @classmethod
     def read(cls, path: Path, columns: Sequence[str]) -> _Table:
-        table = cls(path.name, read_table(path), columns=columns)
+        frame = read_table(path)
+        table = cls(path.name, frame, columns=columns)
+        bad = malformed_rows(frame)
+        table.malformed = frozenset(row - FIRST_DATA_ROW for row in bad)
+        table.errors.extend(RowError(row, table.where(WHOLE_ROW), why) for row, why in bad.items())
         for column in columns:
             if column not in table.frame.columns:
                 table.errors.append(RowError(1, table.where(column), "missing column"))
@@ -195,6 +207,9 @@ class _Table:
         seen: dict[str, tuple[T | None, str]] = {}
         values: list[T | None] = []
         for index, text in enumerate(self.frame[column].tolist()):
+            if index in self.malformed:
+                values.append(None)
+                continue
             if not text:
                 if required:
                     self.fail(index, column, "empty")

@@ -21,13 +21,13 @@ NO_NODE = "http://127.0.0.1:9"
 AGREEMENTS = [
     "agreement_id,lender,borrower,security,currency,fee_rate_pct,collateral_rate_pct,day_count,"
     "days_counted,price_basis,rounding,dividend_rate_pct,minimum_fee",
-    "JP-1,LENDER-A,BROKER-X,7203,JPY,0.50,0.10,ACT/365F,one_end,previous_close,period_truncate,"
+    "JP-1,LENDER-A,BROKER-X,JP3633400001,JPY,0.50,0.10,ACT/365F,one_end,previous_close,period_truncate,"
     "100,",
-    "JP-2,LENDER-A,BROKER-X,7203,JPY,0.50,0,ACT/365F,one_end,previous_close,daily_truncate,84.685,",
-    "US-1,LENDER-B,BROKER-Y,AAPL,USD,0.50,5.25,ACT/360,both_ends,same_day_close,period_half_up,"
+    "JP-2,LENDER-A,BROKER-X,JP3633400001,JPY,0.50,0,ACT/365F,one_end,previous_close,daily_truncate,84.685,",
+    "US-1,LENDER-B,BROKER-Y,US0378331005,USD,0.50,5.25,ACT/360,both_ends,same_day_close,period_half_up,"
     "100,25.00",
-    "US-2,LENDER-B,BROKER-Y,AAPL,USD,0.25,4.80,ACT/360,one_end,previous_close,period_half_up,100,",
-    "JP-3,LENDER-A,BROKER-Z,7203,JPY,0.50,0,ACT/365F,one_end,previous_close,period_truncate,"
+    "US-2,LENDER-B,BROKER-Y,US0378331005,USD,0.25,4.80,ACT/360,one_end,previous_close,period_half_up,100,",
+    "JP-3,LENDER-A,BROKER-Z,JP3633400001,JPY,0.50,0,ACT/365F,one_end,previous_close,period_truncate,"
     "100,1000",
 ]
 POSITIONS = [  # columns in another order, and one the command does not read
@@ -41,19 +41,19 @@ POSITIONS = [  # columns in another order, and one the command does not read
 ]
 PRICES = [
     "security,date,close",
-    *(f"7203,2026-04-{d:02d},{c}" for d, c in [(3, 2000), (6, 2000), (7, 2000), (8, 2050)]),
-    *(f"7203,2026-04-{d:02d},{c}" for d, c in [(9, 2050), (10, 2030)]),
-    "AAPL,2026-04-03,200.10",
-    "AAPL,2026-04-06,201.55",
-    "AAPL,2026-04-07,199.99",
-    "AAPL,2026-04-08,202.00",
-    "AAPL,2026-04-09,203.33",
-    "AAPL,2026-04-10,204.00",
+    *(f"JP3633400001,2026-04-{d:02d},{c}" for d, c in [(3, 2000), (6, 2000), (7, 2000), (8, 2050)]),
+    *(f"JP3633400001,2026-04-{d:02d},{c}" for d, c in [(9, 2050), (10, 2030)]),
+    "US0378331005,2026-04-03,200.10",
+    "US0378331005,2026-04-06,201.55",
+    "US0378331005,2026-04-07,199.99",
+    "US0378331005,2026-04-08,202.00",
+    "US0378331005,2026-04-09,203.33",
+    "US0378331005,2026-04-10,204.00",
 ]
 DIVIDENDS = [
     "security,record_date,payment_date,amount_per_share",
-    "7203,2026-04-09,2026-06-20,35",
-    "AAPL,2026-04-20,2026-05-15,0.26",
+    "JP3633400001,2026-04-09,2026-06-20,35",
+    "US0378331005,2026-04-20,2026-05-15,0.26",
 ]
 EXPECTED = """\
 agreement_id,lender,borrower,currency,accrual_days,lending_fee,collateral_interest,dividend_equivalent,net_amount
@@ -67,7 +67,8 @@ JP-3,LENDER-A,BROKER-Z,JPY,0,0,0,0,0
 2,000 x 3, 2,050 x 2, 2,030 x 2 over the weekend), 60 yen a day on 21.9M of collateral at 0.1%, and
 35 yen of dividend on 10,000 shares at 100% and 84.685% (296,397.5). US-1: both ends, returned on
 the 9th (4 days, 1.12 raised to the 25.00 minimum), 20,000 at 5.25% for 3 days. US-2: 0.4913...
-of fee against 1.60 a day of interest; the AAPL dividend is after the period. JP-3: nothing."""
+of fee against 1.60 a day of interest; the US0378331005 (Apple) dividend is after the period.
+JP-3: nothing."""
 
 
 @dataclass(frozen=True)
@@ -339,10 +340,10 @@ BAD = {
         "bad date '20260432'",
     ),
     "duplicate close": (
-        add_row("prices", "7203,2026-04-06,2001"),
+        add_row("prices", "JP3633400001,2026-04-06,2001"),
         14,
         "prices.csv:date",
-        "duplicate close of '7203' on 2026-04-06 (first in row 3)",
+        "duplicate close of 'JP3633400001' on 2026-04-06 (first in row 3)",
     ),
     "prices missing column": (
         drop_column("prices", "security"),
@@ -385,7 +386,7 @@ BAD = {
         2,
         "positions.csv:quantity",
         "missing price: JP-1 accrues on 2026-04-06 but prices.csv has no close of "
-        "'7203' before that day (previous_close)",
+        "'JP3633400001' before that day (previous_close)",
     ),
 }
 
@@ -408,17 +409,18 @@ def test_calc__no_close_for_the_return_day__reported_on_the_row_that_accrues(
     bpost: Any, tmp_path: Path, files: dict[str, list[str]]
 ) -> None:
     """US-1 (both ends, same-day close) is returned on the 9th, the first day of the period, and
-    AAPL's first close is on the 10th: the 9th accrues on row 4's 100 shares, not row 5's 0."""
-    files["prices"] = [line for line in PRICES if not line.startswith("AAPL,2026-04-0")]
+    Apple's (US0378331005) first close is on the 10th: the 9th accrues on row 4's 100 shares, not
+    row 5's 0."""
+    files["prices"] = [line for line in PRICES if not line.startswith("US0378331005,2026-04-0")]
     done, out = calc(bpost, tmp_path, files, start="2026-04-09")
     assert done.code == 1
     assert (
         "row 4, column positions.csv:quantity: missing price: US-1 accrues on 2026-04-09 but "
-        "prices.csv has no close of 'AAPL' on or before that day (same_day_close)"
+        "prices.csv has no close of 'US0378331005' on or before that day (same_day_close)"
     ) in done.err, done.err
     assert (
         "row 6, column positions.csv:quantity: missing price: US-2 accrues on 2026-04-09 "
-        "(and 1 later day(s)) but prices.csv has no close of 'AAPL' before that day"
+        "(and 1 later day(s)) but prices.csv has no close of 'US0378331005' before that day"
     ) in done.err, done.err
     assert not out.exists()
 
@@ -452,6 +454,25 @@ def test_calc__several_bad_values__every_one_reported(
         "row 2, column dividends.csv:record_date",
     ):
         assert where in done.err, done.err
+
+
+def test_calc__unquoted_decimal_comma__its_row_named_with_the_other_bad_cells(
+    bpost: Any, tmp_path: Path, files: dict[str, list[str]]
+) -> None:
+    cell("agreements", 3, "fee_rate_pct", "0,25")(files)  # a comma: one cell more in row 3
+    cell("agreements", 5, "currency", "JPN")(files)
+    cell("prices", 4, "close", "x")(files)
+    done, out = calc(bpost, tmp_path, files)
+    assert done.code == 1 and not out.exists()
+    assert "Traceback" not in done.err and "tokeniz" not in done.err, done.err
+    for line in (
+        "row 3, column agreements.csv:(whole row): 14 cells where the header has 13: a comma "
+        'inside a value? write 0.25 rather than 0,25, or quote the value ("0,25")',
+        "row 5, column agreements.csv:currency: 'JPN' is not an ISO 4217 currency code",
+        "row 4, column prices.csv:close",
+    ):
+        assert line in done.err, done.err
+    assert "row 3, column agreements.csv:fee" not in done.err, "its cells are not read"
 
 
 @pytest.mark.parametrize(
