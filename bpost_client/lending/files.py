@@ -35,6 +35,7 @@ from bpost_client._utils import files
 from bpost_client._utils.files import SHARED
 from bpost_client.currencies import check_currency, minor_unit
 from bpost_client.exceptions import RowError, ValidationError
+from bpost_client.identifiers import check_isin
 from bpost_client.io.tables import (
     FIRST_DATA_ROW,
     WHOLE_ROW,
@@ -249,7 +250,7 @@ def _agreements(table: _Table) -> pd.DataFrame:
         "agreement_id": ids,
         "lender": table.parse("lender", _text),
         "borrower": table.parse("borrower", _text),
-        "security": table.parse("security", _text),
+        "security": table.parse("security", check_isin),
         "currency": currencies,
         "fee_rate_pct": table.parse("fee_rate_pct", _number),
         "collateral_rate_pct": table.parse("collateral_rate_pct", _number),
@@ -307,7 +308,7 @@ def _positions(table: _Table, known: set[str] | None, agreements_label: str) -> 
 
 
 def _prices(table: _Table) -> pd.DataFrame:
-    securities = table.parse("security", _text)
+    securities = table.parse("security", check_isin)
     days = table.parse("date", _day)
     table.refuse_repeats(securities, days, lambda s, d: f"duplicate close of {s!r} on {d}")
     return pd.DataFrame(
@@ -330,7 +331,7 @@ def _dividends(table: _Table) -> pd.DataFrame:
             )
     return pd.DataFrame(
         {
-            "security": table.parse("security", _text),
+            "security": table.parse("security", check_isin),
             "record_date": record,
             "payment_date": payment,
             "amount_per_share": table.parse("amount_per_share", _amount("amount per share")),

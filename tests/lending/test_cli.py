@@ -475,6 +475,16 @@ def test_calc__unquoted_decimal_comma__its_row_named_with_the_other_bad_cells(
     assert "row 3, column agreements.csv:fee" not in done.err, "its cells are not read"
 
 
+def test_calc__security_not_an_isin__named_not_left_without_a_mark_price(
+    bpost: Any, tmp_path: Path, files: dict[str, list[str]]
+) -> None:
+    cell("agreements", 2, "security", "JP3633400002")(files)  # a wrong check digit
+    done, _ = calc(bpost, tmp_path, files)
+    assert done.code == 1
+    assert "row 2, column agreements.csv:security: 'JP3633400002'" in done.err, done.err
+    assert "check digit" in done.err and "mark price" not in done.err
+
+
 @pytest.mark.parametrize(
     ("start", "end", "reason"),
     [
