@@ -187,7 +187,8 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
 @contextmanager
 def progress(ctx: Context, total: int | None, label: str) -> Iterator[Callable[[Any], None]]:
     """A callback that advances a progress bar on stderr when ``total`` is more than a handful
-    (a running count when the total is not known ahead, as for batches sized by gas)."""
+    (a running count when the total is not known ahead, as for batches sized by gas), drawn from
+    the first transaction on."""
     if (total is not None and total <= PROGRESS_THRESHOLD) or ctx.as_json:
         yield lambda _receipt: None
         return
@@ -195,8 +196,19 @@ def progress(ctx: Context, total: int | None, label: str) -> Iterator[Callable[[
 
     # sys.stderr itself, not a click wrapper: the transaction lines (tqdm.write in the CLI's
     # handler) name the same stream, so tqdm takes the bar off before a line and redraws it after.
-    with tqdm(total=total, desc=label, unit="tx", file=sys.stderr) as bar:
-        yield lambda _receipt: bar.update(1)
+    # The bar appears with the first transaction: a dry run or a refused file draws none.
+    bars: list[tqdm[Any]] = []
+
+    def advance(_receipt: Any) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, desc=label, unit="tx", file=sys.stderr))
+        bars[0].update(1)
+
+    try:
+        yield advance
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 def env_int(name: str) -> int | None:

@@ -79,3 +79,12 @@ def test_dividends__upload_list_export(bpost: Any, tmp_path: Path) -> None:
     assert bpost("dividends", "export", str(target)).code == 0
     again = bpost("--json", *PROVIDER, "dividends", "upload", str(target)).json()
     assert (again["record"], again["unchanged"]) == (0, 7)
+
+
+def test_prices_upload__progress_bar_only_once_something_is_sent(bpost: Any) -> None:
+    _reference_data(bpost)
+    prices = str(CONFIG / "demo-prices.csv")
+    planned = bpost(*PROVIDER, "prices", "upload", "--dry-run", prices)
+    assert planned.code == 0 and "transactions" not in planned.err, "a dry run draws no bar"
+    sent = bpost(*PROVIDER, "prices", "upload", prices)
+    assert sent.code == 0 and "price file transactions" in sent.err, "the bar, once sending"
