@@ -5,19 +5,23 @@ Modules: ``terms`` (the agreement's conventions; the currencies' minor units are
 ``bpost_client.currencies``), ``engine`` (the vectorised exact calculation; its docstring states
 the algorithm), ``kernel`` (its integer arithmetic and agreement x day matrices, shared with
 ``period`` and ``detail``), ``reference`` (the same by a per-day Decimal loop, the oracle of the
-tests), ``results`` (the result table, missing prices), ``files`` (the CSV inputs and output of
-`bpost lending calc`, validated).
+tests), ``results`` (the result table, missing prices), ``limits`` (the defaults the contracts
+hold to), ``files`` (the CSV inputs and output of `bpost lending calc`, validated).
 """
 
 from __future__ import annotations
 
-from bpost_client.lending.engine import calculate
-from bpost_client.lending.results import (
-    RESULT_COLUMNS,
-    MissingPrice,
-    MissingPriceError,
-)
-from bpost_client.lending.terms import Agreement, DayCount, DaysCounted, PriceBasis, Rounding
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bpost_client.lending.engine import calculate
+    from bpost_client.lending.results import (
+        RESULT_COLUMNS,
+        MissingPrice,
+        MissingPriceError,
+    )
+    from bpost_client.lending.terms import Agreement, DayCount, DaysCounted, PriceBasis, Rounding
 
 __all__ = [
     "RESULT_COLUMNS",
@@ -30,3 +34,25 @@ __all__ = [
     "Rounding",
     "calculate",
 ]
+
+_MODULE_OF = {
+    "calculate": "engine",
+    "RESULT_COLUMNS": "results",
+    "MissingPrice": "results",
+    "MissingPriceError": "results",
+    "Agreement": "terms",
+    "DayCount": "terms",
+    "DaysCounted": "terms",
+    "PriceBasis": "terms",
+    "Rounding": "terms",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, imported from their module on first use: they load numpy and pandas,
+    which a light module of the package (``limits``, for `bpost lending --help`) does without."""
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_MODULE_OF[name]}"), name)
+    globals()[name] = value
+    return value

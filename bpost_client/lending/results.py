@@ -19,6 +19,7 @@ import pandas as pd
 
 from bpost_client.exceptions import ValidationError
 from bpost_client.lending._values import EXACT
+from bpost_client.lending.limits import MAX_PRICE_AGE_DAYS
 
 __all__ = [
     "AMOUNT_COLUMNS",
@@ -36,10 +37,6 @@ __all__ = [
 AMOUNT_COLUMNS = ("lending_fee", "collateral_interest", "dividend_equivalent", "net_amount")
 RESULT_COLUMNS = ("agreement_id", "lender", "borrower", "currency", "accrual_days", *AMOUNT_COLUMNS)
 """The columns of a result, in order: also the columns of `bpost lending calc`'s output."""
-
-MAX_PRICE_AGE_DAYS = 31
-"""How many calendar days a close may be older than the day it marks, by default: the window of
-the PriceFeed (``MAX_LOOKBACK_DAYS``) and of LendingMath (``MAX_PRICE_AGE_DAYS``)."""
 
 
 def as_price_age(days: object) -> int:

@@ -13,10 +13,10 @@ json       :mod:`standard_json`                               everything
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from bpost_client.distribution.standard import fund_xml, ita_csv, standard_json, vendor_csv
 from bpost_client.distribution.standard.records import Dataset
 from bpost_client.exceptions import ValidationError
 
@@ -33,19 +33,25 @@ class _Adapter(NamedTuple):
     carries: frozenset[str]
 
 
-_ADAPTERS = {
-    "ita-csv": _Adapter(ita_csv.read, ita_csv.write, ita_csv.to_bytes, ita_csv.CARRIES),
-    "csv": _Adapter(vendor_csv.read, vendor_csv.write, vendor_csv.to_bytes, vendor_csv.CARRIES),
-    "xml": _Adapter(fund_xml.read, fund_xml.write, fund_xml.to_bytes, fund_xml.CARRIES),
-    "json": _Adapter(
-        standard_json.read, standard_json.write, standard_json.to_bytes, standard_json.CARRIES
-    ),
-}
+@cache
+def _adapters() -> dict[str, _Adapter]:
+    """The adapter of each format, imported on first use: the CSV adapters load pandas, which
+    what only names the formats (`bpost distribution --help`) does without."""
+    from bpost_client.distribution.standard import fund_xml, ita_csv, standard_json, vendor_csv
+
+    return {
+        "ita-csv": _Adapter(ita_csv.read, ita_csv.write, ita_csv.to_bytes, ita_csv.CARRIES),
+        "csv": _Adapter(vendor_csv.read, vendor_csv.write, vendor_csv.to_bytes, vendor_csv.CARRIES),
+        "xml": _Adapter(fund_xml.read, fund_xml.write, fund_xml.to_bytes, fund_xml.CARRIES),
+        "json": _Adapter(
+            standard_json.read, standard_json.write, standard_json.to_bytes, standard_json.CARRIES
+        ),
+    }
 
 
 def _adapter(name: str) -> _Adapter:
     try:
-        return _ADAPTERS[name]
+        return _adapters()[name]
     except KeyError:
         raise ValidationError(f"unknown format {name!r} (one of {', '.join(FORMATS)})") from None
 
