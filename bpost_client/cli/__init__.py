@@ -108,9 +108,10 @@ COMMANDS: Mapping[str, tuple[str, str, str]] = {
     ),
 }
 """Each command of `bpost`: the module under ``bpost_client.cli`` that defines it, its name
-there and its one-line help. A command's module, and what it imports, loads only when the
-command runs, so `bpost --help` loads neither web3 nor pandas (a test checks the help against
-each command's own)."""
+there and its one-line help. A command's module loads only when the command runs (or its help is
+asked for), so `bpost --help` loads neither web3 nor pandas (a test checks the help against each
+command's own); the modules import web3, pandas and eth_account inside the commands that use
+them, so no command's help loads them either."""
 
 
 EXTRAS = {

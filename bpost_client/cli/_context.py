@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 import click
 
@@ -31,6 +31,7 @@ __all__ = [
     "as_user_error",
     "blank_missing",
     "emit",
+    "parse_date",
     "pass_context",
     "poll_option",
     "progress",
@@ -102,21 +103,22 @@ pass_context = click.make_pass_decorator(Context)
 def _jsonable(value: Any) -> Any:
     """``value`` as strict JSON takes it: a missing value (NaN, NaT, NA) as null, numpy and
     pandas scalars as numbers, dates as ISO 8601, bytes as 0x-hex, a whole float as an integer
-    (a pandas column with a gap holds its integers as floats); Decimals stay text, exact."""
-    import numpy as np
-    import pandas as pd
+    (a pandas column with a gap holds its integers as floats); Decimals stay text, exact.
 
+    numpy and pandas are looked at only when loaded: a value cannot be theirs otherwise (and a
+    command that prints no table does not load them)."""
+    np, pd = sys.modules.get("numpy"), sys.modules.get("pandas")
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, set | frozenset):
         return sorted(_jsonable(v) for v in value)
-    if isinstance(value, np.ndarray):
+    if np is not None and isinstance(value, np.ndarray):
         return [_jsonable(v) for v in value.tolist()]
-    if value is None or value is pd.NaT or value is pd.NA:
+    if value is None or (pd is not None and (value is pd.NaT or value is pd.NA)):
         return None
-    if isinstance(value, np.generic):
+    if np is not None and isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
@@ -124,7 +126,7 @@ def _jsonable(value: Any) -> Any:
         return int(value) if value.is_integer() else value
     if isinstance(value, bytes):
         return "0x" + value.hex()
-    if isinstance(value, pd.Timestamp | datetime | date):
+    if isinstance(value, datetime | date):  # pandas' Timestamp is a datetime
         return value.isoformat()
     if isinstance(value, bool | int | str):
         return value
@@ -145,18 +147,23 @@ def _readable(value: Any) -> str:
     return str(value)
 
 
+def _is_frame(data: object) -> TypeGuard[pd.DataFrame]:
+    """Whether ``data`` is a DataFrame; never while pandas is not loaded (nothing is one then,
+    and a command that prints no table does not load it)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(data, pandas.DataFrame)
+
+
 def emit(ctx: Context, data: pd.DataFrame | dict[str, Any] | list[Any] | str) -> None:
     """Print ``data``: JSON with ``--json``, else a table or text for people."""
-    import pandas as pd
-
     if ctx.as_json:
-        if isinstance(data, pd.DataFrame):
+        if _is_frame(data):
             payload: Any = [_jsonable(r) for r in data.to_dict(orient="records")]
         else:
             payload = _jsonable(data)
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False))
         return
-    if isinstance(data, pd.DataFrame):
+    if _is_frame(data):
         click.echo("(none)" if data.empty else data.to_string(index=False))
     elif isinstance(data, dict):
         width = max((len(str(k)) for k in data), default=0)
@@ -261,6 +268,14 @@ def serve_options(port: int, tokens_note: str = "") -> Callable[[Any], Any]:
         return command
 
     return decorate
+
+
+def parse_date(text: str) -> date:
+    """A date as people and Excel write one (:func:`bpost_client.io.tables.parse_date`), that
+    module imported on the first date read: it loads pandas, which `--help` does without."""
+    from bpost_client.io import tables
+
+    return tables.parse_date(text)
 
 
 def as_user_error(parse: Callable[[str], T]) -> Callable[[str], T]:

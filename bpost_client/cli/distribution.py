@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from bpost_client.cli._context import (
     Context,
@@ -17,13 +16,9 @@ from bpost_client.cli._context import (
     poll_option,
     reorg_depth_option,
 )
-from bpost_client.distribution import navs, subscriptions
-from bpost_client.distribution.publication import publish_dataset
 from bpost_client.distribution.standard.convert import FORMATS, convert, dropped, read, to_bytes
-from bpost_client.distribution.watcher import WatchConfig, Watcher
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_fund_code, check_lei
-from bpost_client.registry.funds import resolve_fund
 
 __all__ = ["distribution_group"]
 
@@ -92,6 +87,8 @@ _fund = as_user_error(check_fund_code)
 @pass_context
 def distribution_subscribe(ctx: Context, funds: tuple[str, ...], stop: bool) -> None:
     """Subscribe the signer's institution to FUNDS it distributes (platform fund codes)."""
+    from bpost_client.distribution import subscriptions
+
     client = ctx.client(signing=True)
     action = subscriptions.unsubscribe if stop else subscriptions.subscribe
     receipts = action(client, [_fund(f) for f in funds])
@@ -136,6 +133,8 @@ def distribution_watch(
 ) -> None:
     """Follow the chain and write the new and corrected records of the signer's institution's
     subscriptions to OUT in FORMAT, acknowledging receipt on chain per block range."""
+    from bpost_client.distribution.watcher import WatchConfig, Watcher
+
     client = ctx.client(signing=True)
     config = WatchConfig(
         checkpoint=checkpoint,
@@ -164,6 +163,10 @@ def distribution_watch(
 @pass_context
 def distribution_receipts(ctx: Context, lei: str | None) -> None:
     """Who has acknowledged which block ranges: what each distributor has received."""
+    import pandas as pd
+
+    from bpost_client.distribution import subscriptions
+
     found = subscriptions.receipts(ctx.client(), lei)
     rows = [
         {
@@ -192,6 +195,8 @@ def distribution_publish(
     """Publish the records of FILE that are not on chain as they are (the funds' asset manager
     or a delegate); a record with a version above 1 and a reason corrects the published one.
     Every record is checked against the chain's rules first: nothing is sent if one is bad."""
+    from bpost_client.distribution.publication import publish_dataset
+
     if fmt == "ita-csv" and fund is None:
         raise click.UsageError(
             "--fund is required with --format ita-csv: the format does not carry the fund"
@@ -233,6 +238,8 @@ def distribution_profile(
     threshold_bps: int,
 ) -> None:
     """Give FUNDS (the signer's asset manager's) their distribution profile."""
+    from bpost_client.distribution import navs
+
     profile = navs.Profile(months, closing_day, nav_markets, holiday_markets, threshold_bps)
     try:
         profile.to_abi()
@@ -249,6 +256,8 @@ def distribution_profile(
 @pass_context
 def distribution_delegate(ctx: Context, fund: str, lei: str, stop: bool) -> None:
     """Allow institution LEI to publish FUND's data (the fund's asset manager)."""
+    from bpost_client.distribution import navs
+
     try:
         code, who = _fund(fund), check_lei(lei)
     except ValueError as exc:
@@ -265,6 +274,9 @@ def distribution_delegate(ctx: Context, fund: str, lei: str, stop: bool) -> None
 def distribution_confirm(ctx: Context, source: Path, fmt: str, fund: str | None) -> None:
     """Confirm, as the trustee, the funds' latest NAVs as computed in FILE (each must equal the
     published one)."""
+    from bpost_client.distribution import navs
+    from bpost_client.registry.funds import resolve_fund
+
     client = ctx.client(signing=True)
     dataset = read(source, fmt, fund)
     records = []

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from eth_account.messages import encode_defunct
 
 from bpost_client.cli._context import (
     Context,
@@ -130,6 +129,8 @@ def explorer_sign(ctx: Context, nonce: str) -> None:
     """Sign the explorer's login challenge NONCE with the signer (--keystore or --dev-account)
     and print the signature; paste it, with the address printed beside it, into the login
     page."""
+    from eth_account.messages import encode_defunct
+
     from bpost_client.api.auth import login_message
     from bpost_client.platform.signers import from_keystore
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 
 import click
-from sqlalchemy.engine import make_url
 
 from bpost_client.cli._context import (
     Context,
@@ -14,7 +13,6 @@ from bpost_client.cli._context import (
     poll_option,
     reorg_depth_option,
 )
-from bpost_client.indexer import Indexer, SyncReport, default_database_url, open_engine
 
 __all__ = ["database_option", "index"]
 
@@ -58,6 +56,10 @@ def index(
     With --follow it then keeps the index current, following reorganisations, until
     interrupted; a run killed at any point loses nothing and writes nothing twice.
     """
+    from sqlalchemy.engine import make_url  # without the index extra: an error naming it
+
+    from bpost_client.indexer import Indexer, SyncReport, default_database_url, open_engine
+
     if follow and to_block is not None:
         raise click.UsageError("--follow and --to-block exclude each other")
     url = database or default_database_url()

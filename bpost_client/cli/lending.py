@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bpost_client.cli._context import Context, emit, pass_context
-from bpost_client.client import Client
+from bpost_client.cli._context import Context, emit, parse_date, pass_context
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
-from bpost_client.io.tables import parse_date
-from bpost_client.lending import agreements, files, statements
-from bpost_client.lending.results import MAX_PRICE_AGE_DAYS, RESULT_COLUMNS
+from bpost_client.lending.limits import MAX_PRICE_AGE_DAYS
 from bpost_client.types import Lei
+
+if TYPE_CHECKING:
+    from bpost_client.client import Client
 
 __all__ = ["lending_group"]
 
@@ -77,6 +77,9 @@ def lending_calc(
     only a close more than --max-price-age days older stops the run, each is reported with its
     file, row and column, and OUT is not written.
     """
+    from bpost_client.lending import files
+    from bpost_client.lending.results import RESULT_COLUMNS
+
     first, last = _day("--from", start), _day("--to", end)
     if last < first:
         raise ValidationError(f"--to {last} is before --from {first}")
@@ -120,6 +123,8 @@ def movements_record(ctx: Context, agreement_id: str, file: Path) -> None:
     another agreement, or one taking the position below zero, is refused) and nothing is sent
     when it is bad.
     """
+    from bpost_client.lending import agreements, files
+
     movements = files.read_movements(file)
     others = sorted({m.agreement_id for m in movements} - {agreement_id})
     if others:
@@ -139,6 +144,8 @@ def movements_record(ctx: Context, agreement_id: str, file: Path) -> None:
 @pass_context
 def movements_confirm(ctx: Context, agreement_id: str, version: int) -> None:
     """Confirm VERSION of AGREEMENT_ID's movements (the borrower)."""
+    from bpost_client.lending import agreements
+
     receipt = agreements.confirm_movements(ctx.client(signing=True), agreement_id, version)
     emit(ctx, {"agreement": agreement_id, "confirmed": version, "block": receipt["blockNumber"]})
 
@@ -162,6 +169,8 @@ def _statement_id(text: str) -> str:
 def statement_show(ctx: Context, statement_id: str, history: bool) -> None:
     """STATEMENT_ID's status, parties, period, amounts (minor units) and overdue date; with
     --history, who did what too."""
+    from bpost_client.lending import statements
+
     client = ctx.client()
     found = statements.get_statement(client, _statement_id(statement_id))
     shown: dict[str, Any] = {
@@ -203,6 +212,8 @@ def statement_show(ctx: Context, statement_id: str, history: bool) -> None:
 @pass_context
 def statement_list(ctx: Context, lei: str | None) -> None:
     """Every statement on chain, or an institution's, with its period and status now."""
+    from bpost_client.lending import statements
+
     emit(ctx, statements.statement_list(ctx.client(), lei))
 
 
@@ -211,5 +222,7 @@ def statement_list(ctx: Context, lei: str | None) -> None:
 @pass_context
 def statement_flag_overdue(ctx: Context, statement_id: str) -> None:
     """Flag STATEMENT_ID overdue: a break still unresolved after its overdue date."""
+    from bpost_client.lending import statements
+
     receipt = statements.flag_overdue(ctx.client(signing=True), _statement_id(statement_id))
     emit(ctx, {"statement": statement_id, "flagged": True, "block": receipt["blockNumber"]})

@@ -10,8 +10,6 @@ from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.contracts import load_build_artifacts
 from bpost_client.exceptions import ConfigError, SignerError
 from bpost_client.manifest import Manifest
-from bpost_client.platform.deployment import deploy as deploy_contracts
-from bpost_client.platform.deployment import existing_deployment, is_current, load_params
 
 __all__ = ["deploy", "manifest_summary"]
 
@@ -49,6 +47,9 @@ def manifest_summary(manifest: Manifest) -> dict[str, object]:
 @pass_context
 def deploy(ctx: Context, params: Path, build: Path, force: bool, skip_if_deployed: bool) -> None:
     """Deploy the contracts in order, wire them together and write the manifest."""
+    from bpost_client.platform.deployment import deploy as deploy_contracts
+    from bpost_client.platform.deployment import existing_deployment, is_current, load_params
+
     w3 = ctx.web3()
     if not build.exists():
         raise ConfigError(f"no compiled contracts at {build}: run 'make build'")

@@ -6,13 +6,10 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 import click
-import pandas as pd
 
 from bpost_client.cli._context import Context, emit, pass_context
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_address, check_lei
-from bpost_client.platform import participants as registry
-from bpost_client.platform.signers import DEV_CHAIN_IDS, dev_account_index
 from bpost_client.types import InstitutionType
 
 __all__ = ["participants"]
@@ -41,6 +38,8 @@ def add(
     operators: tuple[str, ...],
 ) -> None:
     """Admit an institution (needs OPERATOR_ROLE)."""
+    from bpost_client.platform import participants as registry
+
     try:
         spec = registry.InstitutionSpec(
             lei=check_lei(lei),
@@ -61,6 +60,11 @@ def add(
 def list_(ctx: Context) -> None:
     """Every institution with its type, status and operators; on a local development chain,
     the --dev-account number that signs for it."""
+    import pandas as pd
+
+    from bpost_client.platform import participants as registry
+    from bpost_client.platform.signers import DEV_CHAIN_IDS, dev_account_index
+
     client = ctx.client()
     frame = registry.institutions_frame(client)
     if client.chain_id in DEV_CHAIN_IDS:
@@ -81,6 +85,8 @@ def list_(ctx: Context) -> None:
 @pass_context
 def show(ctx: Context, lei: str) -> None:
     """One institution."""
+    from bpost_client.platform import participants as registry
+
     institution = registry.get_institution(ctx.client(), check_lei(lei))
     record = asdict(institution)
     record["kind"] = institution.kind.label
@@ -96,6 +102,8 @@ def show(ctx: Context, lei: str) -> None:
 @pass_context
 def history(ctx: Context, lei: str | None) -> None:
     """Every change to institutions (or to one) since the deployment, from events."""
+    from bpost_client.platform import participants as registry
+
     frame = registry.history(ctx.client(), check_lei(lei) if lei else None)
     columns = [
         c
@@ -111,6 +119,8 @@ def history(ctx: Context, lei: str | None) -> None:
 @pass_context
 def suspend(ctx: Context, lei: str, reason: str) -> None:
     """Suspend an institution (needs OPERATOR_ROLE)."""
+    from bpost_client.platform import participants as registry
+
     receipt = registry.suspend_institution(ctx.client(signing=True), check_lei(lei), reason)
     emit(ctx, {"suspended": lei, "block": receipt["blockNumber"]})
 
@@ -120,5 +130,7 @@ def suspend(ctx: Context, lei: str, reason: str) -> None:
 @pass_context
 def reinstate(ctx: Context, lei: str) -> None:
     """Reinstate a suspended institution (needs OPERATOR_ROLE)."""
+    from bpost_client.platform import participants as registry
+
     receipt = registry.reinstate_institution(ctx.client(signing=True), check_lei(lei))
     emit(ctx, {"reinstated": lei, "block": receipt["blockNumber"]})

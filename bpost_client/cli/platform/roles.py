@@ -9,8 +9,6 @@ import click
 from bpost_client.cli._context import Context, as_user_error, emit, pass_context, progress
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_address
-from bpost_client.platform import roles as access
-from bpost_client.platform.roster import apply_plan, plan_roster, read_roster
 from bpost_client.types import Role
 
 __all__ = ["roles"]
@@ -34,6 +32,8 @@ def roles() -> None:
 
 def _change(ctx: Context, role: str, address: str, grant: bool) -> None:
     """Grant or revoke unless the chain already says so; report whether anything changed."""
+    from bpost_client.platform import roles as access
+
     parsed, account = _role(role), _address(address)
     client = ctx.client(signing=True)
     if access.has_role(client, parsed, account) == grant:
@@ -68,6 +68,8 @@ _change_command(
 @pass_context
 def list_(ctx: Context) -> None:
     """Who holds which role, with the institution each address acts for."""
+    from bpost_client.platform import roles as access
+
     emit(ctx, access.role_holders(ctx.client()))
 
 
@@ -77,6 +79,8 @@ def list_(ctx: Context) -> None:
 @pass_context
 def apply(ctx: Context, file: Path, dry_run: bool) -> None:
     """Apply a roster FILE (YAML or CSV) of institutions, addresses and roles; idempotent."""
+    from bpost_client.platform.roster import apply_plan, plan_roster, read_roster
+
     roster = read_roster(file)
     client = ctx.client(signing=not dry_run)
     plan = plan_roster(client, roster)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bpost_client.cli._context import Context, as_user_error, emit, pass_context
-from bpost_client.io.tables import parse_date
-from bpost_client.reference import calendars
+from bpost_client.cli._context import Context, as_user_error, emit, parse_date, pass_context
 
 __all__ = ["calendar_group"]
 
@@ -30,6 +28,8 @@ def calendar_group() -> None:
 @pass_context
 def publish(ctx: Context, markets: tuple[str, ...], years: tuple[int, ...]) -> None:
     """Publish calendars from exchange_calendars (the operator); unchanged years are skipped."""
+    from bpost_client.reference import calendars
+
     chosen = markets or calendars.MARKETS
     maps = [
         calendars.year_map(m, y, calendars.sessions_from_exchange_calendars(m, years))
@@ -53,6 +53,8 @@ def publish(ctx: Context, markets: tuple[str, ...], years: tuple[int, ...]) -> N
 @pass_context
 def show(ctx: Context, market: str, year: int) -> None:
     """The holidays (weekdays that are not business days) of MARKET in a year, and its version."""
+    from bpost_client.reference import calendars
+
     calendar = calendars.load_calendar(ctx.client(), market)
     holidays = calendar.holidays(year)
     emit(
@@ -72,6 +74,8 @@ def show(ctx: Context, market: str, year: int) -> None:
 @pass_context
 def is_business_day(ctx: Context, market: str, day: str) -> None:
     """Whether DAY is a business day in MARKET."""
+    from bpost_client.reference import calendars
+
     when = _date(day)
     answer = calendars.load_calendar(ctx.client(), market).is_business_day(when)
     emit(ctx, {"market": market, "date": when, "business_day": answer})
@@ -87,6 +91,8 @@ def is_business_day(ctx: Context, market: str, day: str) -> None:
 def add_business_days(ctx: Context, market: str, day: str, count: int) -> None:
     """The COUNT-th business day after DAY in MARKET (T+2: count 2), or before it for a
     negative COUNT (T-1: count -1)."""
+    from bpost_client.reference import calendars
+
     start = _date(day)
     result = calendars.load_calendar(ctx.client(), market).add_business_days(start, count)
     emit(ctx, {"market": market, "from": start, "count": count, "date": result})
@@ -97,4 +103,6 @@ def add_business_days(ctx: Context, market: str, day: str, count: int) -> None:
 @pass_context
 def changes(ctx: Context, market: str) -> None:
     """The days later versions of MARKET's calendar changed."""
+    from bpost_client.reference import calendars
+
     emit(ctx, calendars.calendar_changes(ctx.client(), market))

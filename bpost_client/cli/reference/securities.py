@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
-from bpost_client.cli._context import Context, as_user_error, emit, pass_context
+from bpost_client.cli._context import Context, as_user_error, emit, parse_date, pass_context
 from bpost_client.cli._files import TARGET, add_upload_command, write_frame
-from bpost_client.client import Client
 from bpost_client.identifiers import check_isin
-from bpost_client.io.tables import parse_date
-from bpost_client.reference import dividend_files, dividends, price_files, prices, security_files
+
+if TYPE_CHECKING:
+    from bpost_client.client import Client
+    from bpost_client.io.upload import Upload
 
 __all__ = ["dividends_group", "prices_group", "securities_group"]
 
@@ -37,10 +38,16 @@ def securities_group() -> None:
     """The security master: ISIN, local code, name, market, currency."""
 
 
+def _security_upload(_client: Client) -> Upload[Any, Any, Any]:
+    from bpost_client.reference import security_files
+
+    return security_files.SECURITY_UPLOAD
+
+
 add_upload_command(
     securities_group,
     "Register the securities of FILE not yet in the master (a data provider).",
-    lambda _client: security_files.SECURITY_UPLOAD,
+    _security_upload,
 )
 
 
@@ -49,6 +56,8 @@ add_upload_command(
 @pass_context
 def securities_export(ctx: Context, target: str) -> None:
     """Write the security master to TARGET (.csv, .xlsx or -)."""
+    from bpost_client.reference import security_files
+
     write_frame(security_files.export_securities(ctx.client()), target, ctx)
 
 
@@ -57,11 +66,17 @@ def prices_group() -> None:
     """Daily closing prices: four per storage slot, corrections keep the replaced value."""
 
 
+def _price_upload(_client: Client) -> Upload[Any, Any, Any]:
+    from bpost_client.reference import price_files
+
+    return price_files.PRICE_UPLOAD
+
+
 add_upload_command(
     prices_group,
     "Publish the closes of FILE (date, isin, close, reason); differing closes with a reason "
     "are corrections (a data provider).",
-    lambda _client: price_files.PRICE_UPLOAD,
+    _price_upload,
 )
 
 
@@ -71,6 +86,8 @@ add_upload_command(
 @pass_context
 def prices_get(ctx: Context, isin: str, day: str) -> None:
     """The close of ISIN on DAY, the latest close on or before it, and its corrections."""
+    from bpost_client.reference import prices
+
     client = ctx.client()
     code = _isin(isin)
     when = _date(day) or date.today()
@@ -109,6 +126,8 @@ def prices_export(
     ctx: Context, target: str, start: str | None, end: str | None, isins: tuple[str, ...]
 ) -> None:
     """Write the published closes to TARGET (.csv, .xlsx or -) in the upload's columns."""
+    from bpost_client.reference import price_files
+
     frame = price_files.export_prices(
         ctx.client(), _date(start), _date(end), [_isin(i) for i in isins]
     )
@@ -120,10 +139,16 @@ def dividends_group() -> None:
     """Dividends per security and record date, versioned; Tokyo ex-dates from the calendar."""
 
 
+def _dividend_upload(_client: Client) -> Upload[Any, Any, Any]:
+    from bpost_client.reference import dividend_files
+
+    return dividend_files.DIVIDEND_UPLOAD
+
+
 add_upload_command(
     dividends_group,
     "Record the dividends of FILE that are not on chain as they are (a data provider).",
-    lambda _client: dividend_files.DIVIDEND_UPLOAD,
+    _dividend_upload,
 )
 
 
@@ -133,6 +158,10 @@ add_upload_command(
 @pass_context
 def dividends_list(ctx: Context, isin: str | None, history: bool) -> None:
     """The dividends on chain: latest versions, or every version with --history."""
+    import pandas as pd
+
+    from bpost_client.reference import dividend_files, dividends
+
     client = ctx.client()
     code = _isin(isin) if isin else None
     found = (
@@ -165,5 +194,7 @@ def dividends_list(ctx: Context, isin: str | None, history: bool) -> None:
 @pass_context
 def dividends_export(ctx: Context, target: str, isin: str | None) -> None:
     """Write the latest version of each dividend to TARGET in the upload's columns."""
+    from bpost_client.reference import dividend_files
+
     frame = dividend_files.export_dividends(ctx.client(), _isin(isin) if isin else None)
     write_frame(frame, target, ctx)

@@ -5,19 +5,25 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from bpost_client.cli._context import Context, as_user_error, blank_missing, emit, pass_context
+from bpost_client.cli._context import (
+    Context,
+    as_user_error,
+    blank_missing,
+    emit,
+    parse_date,
+    pass_context,
+)
 from bpost_client.cli._files import FILE, upload_file, upload_options, write_frame
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_fund_code, check_lei
-from bpost_client.io.tables import parse_date
-from bpost_client.platform.codes import open_namespace
-from bpost_client.platform.participants import signer_institution
-from bpost_client.registry import fund_files, funds
-from bpost_client.registry.funds import FundRecord
 from bpost_client.types import FundStatus, RequestKind
+
+if TYPE_CHECKING:
+    from bpost_client.registry.funds import FundRecord
 
 __all__ = ["funds_group"]
 
@@ -41,6 +47,8 @@ def _record(record: FundRecord) -> dict[str, object]:
 
 
 def _signer_lei(ctx: Context) -> str:
+    from bpost_client.platform.participants import signer_institution
+
     return signer_institution(ctx.client(signing=True))
 
 
@@ -57,6 +65,8 @@ def funds_group() -> None:
 @pass_context
 def upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool, max_batch: int) -> None:
     """Register the funds of a CSV or Excel FILE not on chain yet (keyed by the manager's code)."""
+    from bpost_client.registry import fund_files
+
     upload_file(
         ctx,
         lambda _client: fund_files.fund_upload(max_batch),
@@ -72,6 +82,8 @@ def upload(ctx: Context, file: Path, skip_invalid: bool, dry_run: bool, max_batc
 @pass_context
 def export(ctx: Context, target: str, manager: str | None) -> None:
     """Write every fund to TARGET (.csv or .xlsx; - for CSV on standard output)."""
+    from bpost_client.registry import fund_files
+
     frame = fund_files.export_funds(ctx.client(), check_lei(manager) if manager else None)
     write_frame(frame, target, ctx, "funds")
 
@@ -81,6 +93,8 @@ def export(ctx: Context, target: str, manager: str | None) -> None:
 @pass_context
 def list_(ctx: Context, manager: str | None) -> None:
     """Every fund's code, names, status and version."""
+    from bpost_client.registry import fund_files
+
     frame = fund_files.export_funds(ctx.client(), check_lei(manager) if manager else None)
     emit(ctx, frame if ctx.as_json else frame[LIST_COLUMNS])
 
@@ -91,6 +105,9 @@ def list_(ctx: Context, manager: str | None) -> None:
 @pass_context
 def show(ctx: Context, code: str | None, namespace: str | None) -> None:
     """A fund's definitive record, by its platform code or by CODE in --namespace."""
+    from bpost_client.platform.codes import open_namespace
+    from bpost_client.registry import funds
+
     client = ctx.client()
     if code is None:
         raise ValidationError("give a fund code, or a code with --namespace")
@@ -108,6 +125,9 @@ def show(ctx: Context, code: str | None, namespace: str | None) -> None:
 @pass_context
 def link(ctx: Context, code: str, codes: tuple[str, ...]) -> None:
     """Link more codes to fund CODE, each as NAMESPACE:VALUE (the fund's asset manager)."""
+    from bpost_client.platform.codes import open_namespace
+    from bpost_client.registry import funds
+
     pairs = []
     for item in codes:
         namespace, sep, value = item.partition(":")
@@ -125,6 +145,8 @@ def link(ctx: Context, code: str, codes: tuple[str, ...]) -> None:
 @pass_context
 def history(ctx: Context, code: str) -> None:
     """Every event of a fund: proposals, acknowledgments, rejections, versions, statuses."""
+    from bpost_client.registry import funds
+
     frame = funds.fund_history(ctx.client(), check_fund_code(code))
     shown = ["block", "event", "request_id", "version", "status", "lei", "reason", "effective_date"]
     emit(ctx, frame if ctx.as_json else blank_missing(frame[shown]))
@@ -136,6 +158,8 @@ def history(ctx: Context, code: str) -> None:
 @pass_context
 def pending(ctx: Context, lei: str | None, today: str | None) -> None:
     """What an institution still has to acknowledge, overdue requests flagged."""
+    from bpost_client.registry import funds
+
     who = check_lei(lei) if lei else _signer_lei(ctx)
     emit(ctx, funds.pending_for(ctx.client(), who, _date(today) if today else date.today()))
 
@@ -156,6 +180,8 @@ def propose(
 ) -> None:  # fmt: skip
     """Propose an establishment, change or redemption of CODE: its attributes as they are, with
     the changes given as options."""
+    from bpost_client.registry import funds
+
     client = ctx.client(signing=True)
     current = funds.get_fund(client, check_fund_code(code)).attributes
     changes: dict[str, object] = {
@@ -180,6 +206,8 @@ def propose(
 @pass_context
 def ack(ctx: Context, request_id: int) -> None:
     """Acknowledge REQUEST_ID for the signer's institution."""
+    from bpost_client.registry import funds
+
     client = ctx.client(signing=True)
     funds.acknowledge(client, request_id)
     request = funds.get_request(client, request_id)
@@ -193,6 +221,8 @@ def ack(ctx: Context, request_id: int) -> None:
 @pass_context
 def reject(ctx: Context, request_id: int, reason: str) -> None:
     """Reject REQUEST_ID for the signer's institution."""
+    from bpost_client.registry import funds
+
     funds.reject(ctx.client(signing=True), request_id, reason)
     emit(ctx, {"request_id": request_id, "state": "rejected"})
 
@@ -202,6 +232,8 @@ def reject(ctx: Context, request_id: int, reason: str) -> None:
 @pass_context
 def withdraw(ctx: Context, request_id: int) -> None:
     """Withdraw REQUEST_ID (the fund's asset manager)."""
+    from bpost_client.registry import funds
+
     funds.withdraw(ctx.client(signing=True), request_id)
     emit(ctx, {"request_id": request_id, "state": "withdrawn"})
 
@@ -212,6 +244,8 @@ def withdraw(ctx: Context, request_id: int) -> None:
 @pass_context
 def status_(ctx: Context, code: str, to: str) -> None:
     """Activate, suspend, resume or complete the redemption of CODE."""
+    from bpost_client.registry import funds
+
     client = ctx.client(signing=True)
     funds.set_status(client, check_fund_code(code), FundStatus[to.upper()])
     emit(ctx, {"fund_code": code, "status": to})

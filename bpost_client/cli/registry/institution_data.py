@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
-from bpost_client.cli._context import Context, as_user_error, emit, pass_context
+from bpost_client.cli._context import Context, as_user_error, emit, parse_date, pass_context
 from bpost_client.cli._files import TARGET, add_upload_command, write_frame
-from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import check_lei
-from bpost_client.io.tables import parse_date
-from bpost_client.io.upload import Upload
-from bpost_client.platform.confidential import NotEntitledError
-from bpost_client.platform.participants import institution_of
-from bpost_client.registry import corporate, corporate_files, ssi, ssi_files
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bpost_client.client import Client
+    from bpost_client.io.upload import Upload
 
 __all__ = ["corporate_group", "ssi_group"]
 
@@ -38,6 +37,8 @@ APPLICABLE_COLUMNS = [
 
 def _reader(ctx: Context) -> tuple[Client, str | None, bytes | None]:
     """A client, the signer's institution and the signer's private key (None when no signer)."""
+    from bpost_client.platform.participants import institution_of
+
     client = ctx.client(signing=True)
     if client.account is None:
         return client, None, None
@@ -47,6 +48,8 @@ def _reader(ctx: Context) -> tuple[Client, str | None, bytes | None]:
 def _owned_ssis(ctx: Context, owner: str | None) -> pd.DataFrame:
     """The latest SSIs of ``owner`` (default: the signer's institution), the account opened
     when the signer is the owner."""
+    from bpost_client.registry import ssi_files
+
     client, lei, key = _reader(ctx)
     who = check_lei(owner) if owner else lei
     if who is None:
@@ -66,10 +69,16 @@ def ssi_group() -> None:
     """Standing settlement instructions: one golden copy per institution."""
 
 
+def _ssi_upload(_client: Client) -> Upload[Any, Any, Any]:
+    from bpost_client.registry import ssi_files
+
+    return ssi_files.SSI_UPLOAD
+
+
 add_upload_command(
     ssi_group,
     "Publish the signer's institution's SSIs in FILE that differ from what is published.",
-    lambda _client: ssi_files.SSI_UPLOAD,
+    _ssi_upload,
 )
 
 
@@ -111,6 +120,11 @@ def applicable(
 ) -> None:
     """Which SSI of OWNER applies for a market and currency on a date (the account shown when
     the signer's institution is entitled)."""
+    import pandas as pd
+
+    from bpost_client.platform.confidential import NotEntitledError
+    from bpost_client.registry import ssi
+
     client, lei, key = _reader(ctx)
     found = ssi.applicable_ssis(
         client,
@@ -150,6 +164,8 @@ def applicable(
 @pass_context
 def notices(ctx: Context, lei: str | None) -> None:
     """The SSI change notices an institution received."""
+    from bpost_client.registry import ssi
+
     client, own, _ = _reader(ctx)
     who = check_lei(lei) if lei else own
     if who is None:
@@ -164,6 +180,8 @@ def corporate_group() -> None:
 
 def _corporate_upload(client: Client) -> Upload[Any, Any, Any]:
     """The corporate upload, sealing the confidential part with the signer's key."""
+    from bpost_client.registry import corporate_files
+
     key = None if client.account is None else bytes(client.account.key)
     return corporate_files.corporate_upload(key)
 
@@ -182,6 +200,9 @@ add_upload_command(
 def corporate_show(ctx: Context, lei: str, today: str | None) -> None:
     """An institution's latest corporate information, its warnings, and the confidential part
     when the signer's institution is entitled."""
+    from bpost_client.platform.confidential import NotEntitledError
+    from bpost_client.registry import corporate
+
     client, own, key = _reader(ctx)
     record = corporate.corporate_records(client, check_lei(lei)).get(check_lei(lei))
     if record is None:
@@ -214,5 +235,7 @@ def corporate_show(ctx: Context, lei: str, today: str | None) -> None:
 @pass_context
 def corporate_export(ctx: Context, target: str) -> None:
     """Write every institution's latest corporate information to TARGET (.csv, .xlsx or -)."""
+    from bpost_client.registry import corporate_files
+
     client, _, key = _reader(ctx)
     write_frame(corporate_files.export_corporate(client, key), target, ctx)
