@@ -20,7 +20,7 @@ from eth_abi.abi import decode
 from bpost_client.contracts import error_specs
 
 _SELECTOR = re.compile(r"custom error 0x([0-9a-fA-F]{8})")
-_ARGUMENTS = re.compile(r"custom error 0x([0-9a-fA-F]{8}): ([0-9a-fA-F]*)")
+_ARGUMENTS = re.compile(r"custom error 0x([0-9a-fA-F]{8}): (.*)", re.DOTALL)
 
 
 def error_name(exc: ContractLogicError) -> str:
@@ -47,7 +47,9 @@ def error_arguments(exc: ContractLogicError) -> dict[str, Any]:
     found = _ARGUMENTS.search(str(getattr(exc, "message", "") or ""))
     assert found, f"no custom error arguments in {exc}"
     spec = error_specs()[bytes.fromhex(found.group(1))]
-    values = decode(list(spec.types), bytes.fromhex(found.group(2)))
+    data = found.group(2)  # hex, or (from a call into another contract) the raw bytes as text
+    raw = bytes.fromhex(data) if re.fullmatch(r"[0-9a-fA-F]*", data) else data.encode("latin-1")
+    values = decode(list(spec.types), raw)
     return dict(zip(spec.names, values, strict=True))
 
 
