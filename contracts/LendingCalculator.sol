@@ -21,7 +21,31 @@ contract LendingCalculator {
     IDividendRegistry private immutable _dividends;
 
     error LendingCalculatorNotCommitted(bytes32 agreementId, string input);
-    error LendingCalculatorNotShared(uint32 date, string input);
+    /// @notice A close given is not the PriceFeed's close of its day, a day's published close
+    /// was left out, or a close was given for a day the PriceFeed has none (0).
+    /// @param date The day, yyyymmdd.
+    /// @param given The close given (0: none given that day).
+    /// @param shared The PriceFeed's close that day (0: none published).
+    error LendingCalculatorCloseNotShared(uint32 date, uint256 given, uint256 shared);
+    /// @notice A close was given after the period's last day.
+    /// @param date The close's date, yyyymmdd.
+    /// @param end The period's last day, yyyymmdd.
+    error LendingCalculatorCloseAfterPeriod(uint32 date, uint32 end);
+    /// @notice The dividends given are not in strictly ascending order of record date (a
+    /// repeated dividend included).
+    /// @param recordDate The record date out of order, yyyymmdd.
+    /// @param previous The record date given before it, yyyymmdd.
+    error LendingCalculatorDividendsUnsorted(uint32 recordDate, uint32 previous);
+    /// @notice A dividend given is not the DividendRegistry's current one of its record date, or
+    /// that dividend is cancelled.
+    /// @param recordDate The record date, yyyymmdd.
+    /// @param given The amount per share given (over 10^6).
+    /// @param shared The registry's current amount per share (0 when cancelled).
+    error LendingCalculatorDividendNotShared(uint32 recordDate, uint256 given, uint256 shared);
+    /// @notice A dividend of the DividendRegistry with a record date in the period, not
+    /// cancelled, was left out.
+    /// @param recordDate Its record date, yyyymmdd.
+    error LendingCalculatorDividendLeftOut(uint32 recordDate);
     error LendingCalculatorInvalidMovement(uint256 index, string field);
 
     /// @param agreements_ The deployed LendingAgreements.
@@ -186,7 +210,9 @@ contract LendingCalculator {
         return quantity < 0; // Return, Recall
     }
 
-    /// @dev The closes given are exactly the PriceFeed's from the first of them to `end`.
+    /// @dev The closes given are exactly the PriceFeed's from the first of them to `end`: each
+    /// equal to the published close of its day (never a close where none is published), none
+    /// left out, none after `end`.
     function _requireSharedCloses(bytes12 isin, LendingMath.Close[] memory closes, uint32 end) private view {
         if (closes.length == 0) return;
         uint32 index = _securities.getSecurity(isin).index;
@@ -195,36 +221,52 @@ contract LendingCalculator {
         for (uint256 day = Dates.toDays(closes[0].date); day <= last; ++day) {
             uint32 date = Dates.fromDays(day);
             uint64 shared = uint64(_prices.closeWords(date, (index - 1) / 4, 1)[0] >> (64 * ((index - 1) % 4)));
-            bool given = next < closes.length && closes[next].date == date;
-            if (given ? closes[next].close != shared : shared != 0) revert LendingCalculatorNotShared(date, "close");
-            if (given) ++next;
+            bool wasGiven = next < closes.length && closes[next].date == date;
+            uint256 given = wasGiven ? closes[next].close : 0;
+            if (given != shared || (wasGiven && shared == 0)) {
+                revert LendingCalculatorCloseNotShared(date, given, shared);
+            }
+            if (wasGiven) ++next;
         }
-        if (next != closes.length) revert LendingCalculatorNotShared(closes[next].date, "close");
+        if (next != closes.length) revert LendingCalculatorCloseAfterPeriod(closes[next].date, end);
     }
 
-    /// @dev The dividends given are exactly the DividendRegistry's with a record date in the period.
+    /// @dev The dividends given are exactly the DividendRegistry's current ones with a record
+    /// date in the period, the cancelled left out: record dates strictly ascending (no dividend
+    /// twice), each declared or paid with its current amount, and every such dividend of the
+    /// registry among them (walked from the registry's own record dates).
     function _requireSharedDividends(
         bytes12 isin,
         LendingMath.Dividend[] memory dividends,
         uint32 start,
         uint32 end
     ) private view {
-        uint32[] memory recordDates = _dividends.recordDatesOf(isin);
-        uint256 inPeriod = 0;
-        for (uint256 i = 0; i < recordDates.length; ++i) {
-            if (recordDates[i] >= start && recordDates[i] <= end) ++inPeriod;
-        }
-        uint256 given = 0;
+        uint32 previous = 0;
         for (uint256 i = 0; i < dividends.length; ++i) {
             uint32 recordDate = dividends[i].recordDate;
+            if (recordDate <= previous) revert LendingCalculatorDividendsUnsorted(recordDate, previous);
+            previous = recordDate;
             if (recordDate < start || recordDate > end) continue;
             IDividendRegistry.Dividend memory shared = _dividends.getDividend(isin, recordDate);
-            bool cancelled = shared.status == IDividendRegistry.Status.Cancelled;
-            if (cancelled || shared.amountPerShare != dividends[i].amountPerShare) {
-                revert LendingCalculatorNotShared(recordDate, "dividend");
+            uint256 amount = shared.status == IDividendRegistry.Status.Cancelled ? 0 : shared.amountPerShare;
+            if (amount == 0 || amount != dividends[i].amountPerShare) {
+                revert LendingCalculatorDividendNotShared(recordDate, dividends[i].amountPerShare, amount);
             }
-            ++given;
         }
-        if (given != inPeriod) revert LendingCalculatorNotShared(start, "dividend");
+        uint32[] memory recordDates = _dividends.recordDatesOf(isin);
+        for (uint256 j = 0; j < recordDates.length; ++j) {
+            uint32 recordDate = recordDates[j];
+            if (recordDate < start || recordDate > end) continue;
+            if (_dividends.getDividend(isin, recordDate).status == IDividendRegistry.Status.Cancelled) continue;
+            if (!_given(dividends, recordDate)) revert LendingCalculatorDividendLeftOut(recordDate);
+        }
+    }
+
+    /// @dev Whether a dividend of `recordDate` is among `dividends` (record dates ascending).
+    function _given(LendingMath.Dividend[] memory dividends, uint32 recordDate) private pure returns (bool) {
+        for (uint256 i = 0; i < dividends.length && dividends[i].recordDate <= recordDate; ++i) {
+            if (dividends[i].recordDate == recordDate) return true;
+        }
+        return false;
     }
 }

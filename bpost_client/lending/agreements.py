@@ -317,8 +317,10 @@ def calculate_committed(
     """The contract's figures (minor units: fee, collateral interest, dividend equivalent, net;
     accrual days) from the opened inputs (the latest acknowledged terms, or ``version``), which
     it checks against the on-chain commitments; the closes after ``end`` and the dividends
-    recorded outside the period are left out."""
+    recorded outside the period are left out, the rest sent in date order. ``dividends`` are the
+    DividendRegistry's current ones, the cancelled left out (the contract refuses them)."""
     terms = version or opened.latest
+    dividends = [(d, a) for d, a in dividends if d <= end]
     call = client.contract("LendingCalculator").functions.calculateCommitted(
         bytes32_from_ascii(opened.agreement_id),
         terms.version,
@@ -327,7 +329,11 @@ def calculate_committed(
         opened.movements,
         opened.movements_salt,
         [(int_from_date(d), scaled(c, "close")) for d, c in sorted(closes) if d <= end],
-        [(int_from_date(d), scaled(a, "dividend")) for d, a in dividends if start <= d <= end],
+        [
+            (int_from_date(d), scaled(a, "dividend"))
+            for d, a in sorted(dividends)
+            if start <= d <= end
+        ],
         int_from_date(start),
         int_from_date(end),
     )

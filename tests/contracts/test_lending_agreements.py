@@ -10,6 +10,7 @@ import pytest
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
+from bpost_client.reference.calendars import sessions_from_exchange_calendars, year_map
 from tests.contracts.conftest import KEY
 from tests.contracts.reverts import reverts
 from tests.contracts.test_lending_calculator import CLOSES, terms
@@ -134,7 +135,7 @@ def test_propose_acknowledge_record_confirm__then_calculate_committed(
     skipped = CLOSES[:3] + CLOSES[4:]  # a close left out: an older one would mark the day
     altered = [*CLOSES[:-1], (CLOSES[-1][0], CLOSES[-1][1] + 1)]
     for closes in (skipped, altered):
-        with reverts(calculator.LendingCalculatorNotShared):
+        with reverts(calculator.LendingCalculatorCloseNotShared):
             calculate(calculator, closes=closes)
     with reverts(calculator.LendingCalculatorNotCommitted):
         calculate(calculator, terms=(b"JP3633400001", b"JPY", terms(fee="0.6"), 1, 100))
@@ -144,6 +145,52 @@ def test_propose_acknowledge_record_confirm__then_calculate_committed(
         calculate(calculator, movements_salt=SALT)
     with reverts(agreements.LendingAgreementsInvalid):
         calculate(calculator, version=2)  # no such version of the terms
+
+
+def test_calculate_committed__a_zero_close_where_none_is_published__refused(
+    agreements: Any, calculator: Any, toyota: None, parties: dict[str, Any]
+) -> None:
+    agree(agreements, parties)
+    invented = [*CLOSES, (20260608, 0)]  # the PriceFeed has no close on 8 June
+    with reverts(calculator.LendingCalculatorCloseNotShared, date=20260608, given=0, shared=0):
+        calculate(calculator, closes=invented, end=20260608)
+    with reverts(calculator.LendingCalculatorCloseAfterPeriod, date=20260608, end=20260607):
+        calculate(calculator, closes=invented)
+
+
+def test_calculate_committed__dividends_walked_from_the_registry(
+    agreements: Any,
+    calculator: Any,
+    dividends: Any,
+    calendar: Any,
+    operator: Any,
+    toyota: None,
+    parties: dict[str, Any],
+    accounts: Any,
+) -> None:
+    """A declared dividend on 3 June and one on 5 June that was cancelled: the honest input
+    is the first alone; a repeat, a reordering, the cancelled one and a left-out one are refused
+    (before, the count of record dates was compared: a repeat passed, honesty reverted)."""
+    tokyo = year_map("XTKS", 2026, sessions_from_exchange_calendars("XTKS", [2026]))
+    calendar.publishYears([b"XTKS"], [2026], [tokyo.low], [tokyo.high], sender=operator)
+    provider = accounts[16]
+    declared = (b"JP3633400001", 20260603, 20260602, 20260630, 30 * M, b"JPY", 2, "")
+    cancelled = (b"JP3633400001", 20260605, 20260604, 20260630, 40 * M, b"JPY", 2, "")
+    dividends.recordDividends([declared, cancelled], sender=provider)
+    dividends.recordDividends([(*cancelled[:4], 0, b"JPY", 4, "withdrawn")], sender=provider)
+    agree(agreements, parties)
+    june3, june5 = (20260603, 30 * M), (20260605, 40 * M)
+    assert calculate(calculator, dividends=[june3]).lendingFee == 1939
+    with reverts(calculator.LendingCalculatorDividendsUnsorted, recordDate=20260603):
+        calculate(calculator, dividends=[june3, june3])
+    with reverts(calculator.LendingCalculatorDividendsUnsorted, recordDate=20260601):
+        calculate(calculator, dividends=[june3, (20260601, 30 * M)])
+    with reverts(calculator.LendingCalculatorDividendNotShared, recordDate=20260605, shared=0):
+        calculate(calculator, dividends=[june3, june5])
+    with reverts(calculator.LendingCalculatorDividendNotShared, given=31 * M, shared=30 * M):
+        calculate(calculator, dividends=[(20260603, 31 * M)])
+    with reverts(calculator.LendingCalculatorDividendLeftOut, recordDate=20260603):
+        calculate(calculator, dividends=[])
 
 
 def test_amendment__new_version_with_its_effective_date__acknowledged_anew(
