@@ -7,6 +7,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
 import {Roles} from "./libraries/Roles.sol";
 
@@ -37,6 +38,9 @@ contract PlatformAccess is AccessControlDefaultAdminRules, Pausable, IPlatformAc
     /// @notice Reads everything, writes nothing (a regulator, an auditor).
     bytes32 public constant OBSERVER_ROLE = Roles.OBSERVER;
 
+    /// @dev The registry whose institutions' status the roles follow (set once, at deployment).
+    IParticipantRegistry private _participants;
+
     /// @param initialDelay Seconds a default-admin handover must wait before it can be accepted.
     /// @param initialAdmin The platform operator's governance address.
     constructor(uint48 initialDelay, address initialAdmin)
@@ -63,17 +67,32 @@ contract PlatformAccess is AccessControlDefaultAdminRules, Pausable, IPlatformAc
         return Pausable.paused();
     }
 
-    /// @notice Whether `account` holds `role`.
-    /// @param role The role identifier.
-    /// @param account The address asked about.
-    /// @return True when the role is held.
+    /// @inheritdoc IPlatformAccess
     function hasRole(bytes32 role, address account)
         public
         view
         override(AccessControl, IAccessControl, IPlatformAccess)
         returns (bool)
     {
-        return super.hasRole(role, account);
+        return super.hasRole(role, account) && _inForce(account);
+    }
+
+    /// @inheritdoc IPlatformAccess
+    function setParticipantRegistry(address registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(_participants) != address(0)) revert PlatformAccessRegistryAlreadySet(address(_participants));
+        _participants = IParticipantRegistry(registry);
+        emit ParticipantRegistrySet(registry);
+    }
+
+    /// @dev Whether the roles of `account` are in force: it is no operator of an institution (a
+    /// platform key, a registry contract), or its institution is active.
+    function _inForce(address account) private view returns (bool) {
+        IParticipantRegistry participants = _participants;
+        if (address(participants) == address(0)) return true;
+        bytes20 lei = participants.institutionOf(account);
+        if (lei == bytes20(0)) return true;
+        (, IParticipantRegistry.InstitutionStatus status) = participants.statusOf(lei);
+        return status == IParticipantRegistry.InstitutionStatus.Active;
     }
 
     /// @notice Grant `role` to `account`; only the default admin, only a role the platform defines.

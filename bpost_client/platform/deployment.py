@@ -228,7 +228,11 @@ def deploy(
         (
             access.functions.grantRole(Role.OPERATOR.id, account.address),
             "grant OPERATOR to deployer",
-        )
+        ),
+        (
+            access.functions.setParticipantRegistry(addresses["ParticipantRegistry"]),
+            "roles follow the status of their institutions",
+        ),
     ]
     funds = w3.eth.contract(address=addresses["FundRegistry"], abi=artifacts["FundRegistry"].abi)
     wiring.append(

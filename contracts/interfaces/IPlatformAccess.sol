@@ -11,16 +11,30 @@ interface IPlatformAccess {
     error PlatformAccessUnauthorized(address account, bytes32 role);
     /// @notice The platform is paused by the operator; state changes are refused.
     error PlatformAccessPaused();
+    /// @notice The participant registry is wired already: it is set once, at deployment.
+    /// @param registry The registry in place.
+    error PlatformAccessRegistryAlreadySet(address registry);
+
+    /// @notice The participant registry whose institutions' status the roles follow was set.
+    /// @param registry The ParticipantRegistry.
+    event ParticipantRegistrySet(address registry);
 
     /// @notice Whether the platform is paused.
     /// @return True while the operator has the platform paused.
     function paused() external view returns (bool);
 
-    /// @notice Whether `account` holds `role`.
+    /// @notice Whether `account` holds `role` now: granted, and, when the account is an operator
+    /// of an institution, that institution is active (suspending it stops all its roles at once,
+    /// reinstating it restores them).
     /// @param role The role identifier (keccak256 of its name).
     /// @param account The address asked about.
-    /// @return True when the role is held.
+    /// @return True when the role is held and in force.
     function hasRole(bytes32 role, address account) external view returns (bool);
+
+    /// @notice Wire the participant registry whose institutions' status the roles follow; once,
+    /// by the default admin, at deployment.
+    /// @param registry The deployed ParticipantRegistry.
+    function setParticipantRegistry(address registry) external;
 
     /// @notice Whether `role` is one of the roles the platform defines.
     /// @param role The role identifier.

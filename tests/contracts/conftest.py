@@ -63,7 +63,9 @@ def access(project: Any, admin: Any, operator: Any, registrar: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def registry(project: Any, access: Any, admin: Any) -> Any:
-    return project.ParticipantRegistry.deploy(access, sender=admin)
+    contract = project.ParticipantRegistry.deploy(access, sender=admin)
+    access.setParticipantRegistry(contract, sender=admin)  # roles follow institutions' status
+    return contract
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,11 @@ def error_name(exc: ContractLogicError) -> str:
 
 
 def error_arguments(exc: ContractLogicError) -> dict[str, Any]:
-    """The arguments of the custom error ``exc`` carries, by name (Ape's undecoded message)."""
+    """The arguments of the custom error ``exc`` carries, by name (as Ape decoded them, or from
+    its undecoded message)."""
+    decoded = getattr(exc, "inputs", None)
+    if isinstance(decoded, dict):
+        return dict(decoded)
     found = _ARGUMENTS.search(str(getattr(exc, "message", "") or ""))
     assert found, f"no custom error arguments in {exc}"
     spec = error_specs()[bytes.fromhex(found.group(1))]

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.contracts.conftest import role_id
+from tests.contracts.conftest import KEY, role_id
 from tests.contracts.reverts import reverts
+from tests.helpers import make_lei
 
 ROLE_NAMES = [
     "OPERATOR_ROLE", "CODE_REGISTRAR_ROLE", "ASSET_MANAGER_ROLE", "TRUSTEE_ROLE",
@@ -80,3 +81,41 @@ def test_pause__by_operator__stops_every_registry(
 def test_pause__by_outsider__reverts(access: Any, outsider: Any) -> None:
     with reverts(access.PlatformAccessUnauthorized):
         access.pause(sender=outsider)
+
+
+DATA_PROVIDER_KIND = 8
+
+
+def test_suspended_institution__all_its_roles_stop__reinstated_they_return(
+    access: Any,
+    registry: Any,
+    prices: Any,
+    admin: Any,
+    operator: Any,
+    accounts: Any,
+) -> None:
+    """A suspended data provider publishes no close (before, its role still worked); a key of no
+    institution (a registry contract, the platform's own) keeps its roles."""
+    provider = accounts[8]
+    lei = make_lei(251).encode()
+    registry.registerInstitution(
+        lei, DATA_PROVIDER_KIND, "Feed Co", KEY, [provider], sender=operator
+    )
+    access.grantRole(role_id("DATA_PROVIDER_ROLE"), provider, sender=admin)
+    assert access.hasRole(role_id("DATA_PROVIDER_ROLE"), provider)
+    registry.suspendInstitution(lei, "late feeds", sender=operator)
+    assert not access.hasRole(role_id("DATA_PROVIDER_ROLE"), provider)
+    with reverts(access.PlatformAccessUnauthorized, account=provider.address):
+        prices.publishCloses(20260601, 0, [1], sender=provider)
+    assert access.hasRole(role_id("OPERATOR_ROLE"), operator), "a platform key keeps its role"
+    registry.reinstateInstitution(lei, sender=operator)
+    assert access.hasRole(role_id("DATA_PROVIDER_ROLE"), provider)
+
+
+def test_participant_registry__wired_once_by_the_admin(
+    access: Any, registry: Any, admin: Any, outsider: Any
+) -> None:
+    with reverts(access.AccessControlUnauthorizedAccount):
+        access.setParticipantRegistry(outsider, sender=outsider)
+    with reverts(access.PlatformAccessRegistryAlreadySet, registry=registry.address):
+        access.setParticipantRegistry(outsider, sender=admin)
