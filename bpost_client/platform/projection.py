@@ -193,6 +193,9 @@ NOT_PROJECTED: dict[tuple[str, str], str] = {
         )
     },
     ("CodeRegistry", "NamespaceRegistered"): _CONTROL,
+    ("PlatformAccess", "ParticipantRegistrySet"): (
+        "wiring of the contracts at deployment, no institution's or role's record"
+    ),
 }
 
 
