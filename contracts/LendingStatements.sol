@@ -40,6 +40,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     mapping(bytes32 statementId => mapping(Role role => Submission)) private _submissions;
     mapping(bytes32 statementId => mapping(uint32 resolution => Resolution)) private _resolutions;
     mapping(bytes32 unitKey => uint32 end) private _lastEnd;
+    mapping(bytes32 statementId => uint8 sides) private _settlementConfirmed;
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
@@ -248,19 +249,36 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     }
 
     /// @inheritdoc ILendingStatements
-    function markSettled(bytes32 statementId, bytes32 settlementReference) external {
+    function confirmSettlement(bytes32 statementId, bytes32 settlementReference) external {
         _requireNotPaused();
         bytes20 caller = _caller();
         Statement storage statement = _existing(statementId);
-        _roleOf(statement, statementId, caller);
+        Role role = _roleOf(statement, statementId, caller);
+        if (role == Role.Agent) revert LendingStatementsNotSettlingParty(caller, statementId);
         Status status = statement.status;
         if (status != Status.Matched && status != Status.Resolved) {
             revert LendingStatementsWrongStatus(statementId, status);
         }
         if (settlementReference == bytes32(0)) revert LendingStatementsInvalid(statementId, "settlementReference");
-        statement.status = Status.Settled;
+        uint8 sides = _settlementConfirmed[statementId];
+        uint8 bit = _bit(role);
+        if (sides & bit != 0) revert LendingStatementsSettlementConfirmed(statementId, role);
+        if (sides != 0 && statement.settlementReference != settlementReference) {
+            revert LendingStatementsSettlementMismatch(statementId, settlementReference, statement.settlementReference);
+        }
+        sides |= bit;
+        _settlementConfirmed[statementId] = sides;
         statement.settlementReference = settlementReference;
-        emit StatementSettled(statementId, caller, settlementReference);
+        if (sides == _bit(Role.Lender) | _bit(Role.Borrower)) status = Status.Settled;
+        statement.status = status;
+        emit SettlementConfirmed(statementId, caller, role, settlementReference, status);
+        if (status == Status.Settled) emit StatementSettled(statementId, caller, settlementReference);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function settlementConfirmations(bytes32 statementId) external view returns (uint8) {
+        _existing(statementId);
+        return _settlementConfirmed[statementId];
     }
 
     // ----------------------------------------------------------------------------------------

@@ -293,8 +293,12 @@ def _settle(clients: dict[str, Client], committed: list[Any], dividends: pd.Data
     )
     click.echo(csv_text.rstrip())
     for found, reference in statement_references(instructions).items():
-        if st.get_statement(agent, found).status is not st.StatementStatus.SETTLED:
-            st.mark_settled(clients[MINATO], found, reference)
+        confirmed = st.settlement_confirmations(agent, found)
+        for side, lei in ((st.StatementRole.BORROWER, MINATO), (st.StatementRole.LENDER, FUJI)):
+            if st.get_statement(agent, found).status is not st.StatementStatus.SETTLED and (
+                side not in confirmed
+            ):  # the payer confirms it paid, the payee that it was paid: both, or not settled
+                st.confirm_settlement(clients[lei], found, reference)
     for found, figures in committed:
         click.echo(f"  {figures.key}: {st.get_statement(agent, found).status.name.lower()}")
 

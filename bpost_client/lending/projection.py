@@ -309,6 +309,8 @@ class StatementState(Generic[R]):
     resolutions: list[R] = field(default_factory=list)
     approvals: list[R] = field(default_factory=list)
     overdue: R | None = None
+    settlement_confirmations: list[R] = field(default_factory=list)
+    """The ``SettlementConfirmed`` records: the lender's and the borrower's."""
     settled: R | None = None
 
     @property
@@ -366,6 +368,8 @@ def statement_of(rows: Iterable[R]) -> StatementState[R] | None:
             statement.approvals.append(row)
         elif row.event == "StatementOverdue":
             statement.overdue = row
+        elif row.event == "SettlementConfirmed":
+            statement.settlement_confirmations.append(row)
         elif row.event == "StatementSettled":
             statement.settled = row
     return statement

@@ -55,14 +55,15 @@ __all__ = [
     "commit_statement",
     "commit_statements",
     "confirm",
+    "confirm_settlement",
     "detail_salt",
     "flag_overdue",
     "get_statement",
     "is_overdue",
-    "mark_settled",
     "pair_settings",
     "propose_pair_settings",
     "propose_resolution",
+    "settlement_confirmations",
     "statement_history",
     "statement_id",
     "statement_list",
@@ -510,12 +511,22 @@ def is_overdue(client: Client, statement: str | bytes) -> bool:
     return bool(client.read(client.contract(CONTRACT).functions.isOverdue(_id(statement))))
 
 
-def mark_settled(client: Client, statement: str | bytes, reference: bytes) -> TxReceipt:
-    """Mark a matched or resolved statement settled with the settlement's reference (32 bytes,
-    e.g. the hash of the payment file), closing its period."""
+def confirm_settlement(client: Client, statement: str | bytes, reference: bytes) -> TxReceipt:
+    """Confirm, as the lender or the borrower, that a matched or resolved statement is settled,
+    with the settlement's reference (32 bytes, e.g. the hash of the payment file); it is settled
+    once both sides confirmed the same reference."""
     if len(reference) != 32 or not any(reference):
         raise ValueError("the settlement reference is 32 bytes, not all zero")
-    return _send(client, "markSettled", [_id(statement), reference], "mark statement settled")
+    args = [_id(statement), reference]
+    return _send(client, "confirmSettlement", args, "confirm statement settlement")
+
+
+def settlement_confirmations(client: Client, statement: str | bytes) -> set[StatementRole]:
+    """The sides (lender, borrower) that confirmed a statement's settlement so far."""
+    mask = int(
+        client.read(client.contract(CONTRACT).functions.settlementConfirmations(_id(statement)))
+    )
+    return {role for role in StatementRole if mask & (1 << int(role))}
 
 
 STATEMENT_EVENTS = (
@@ -526,6 +537,7 @@ STATEMENT_EVENTS = (
     "ResolutionProposed",
     "ResolutionApproved",
     "StatementOverdue",
+    "SettlementConfirmed",
     "StatementSettled",
 )
 

@@ -11,7 +11,9 @@ import {IConfidential} from "./IConfidential.sol";
 /// matched when every party's figures equal the platform's within the tolerance, a break
 /// otherwise. The parties comment on a break and agree a resolution (the platform's figures, one
 /// party's, or adjusted ones); a matched or resolved statement is marked settled once its
-/// settlement instructions are paid.
+/// settlement instructions are paid: the lender and the borrower each confirm the settlement
+/// with the same reference, and it is settled when both have (no single party, the payer
+/// included, can declare it settled).
 ///
 ///     Open -> Matched | Break;  Break -> Open | Matched (a disputing party confirms);
 ///     Break -> Resolved (every party approves one resolution);  Matched | Resolved -> Settled.
@@ -136,6 +138,19 @@ interface ILendingStatements {
     error LendingStatementsNoFigures(bytes32 statementId, Role party);
     error LendingStatementsNotOverdue(bytes32 statementId, uint32 overdueAfter);
     error LendingStatementsPairSettings(bytes20 lender, bytes20 borrower, string field);
+    /// @notice Only the lender and the borrower confirm a settlement (the agent does not pay).
+    /// @param lei The caller's institution.
+    /// @param statementId The statement.
+    error LendingStatementsNotSettlingParty(bytes20 lei, bytes32 statementId);
+    /// @notice The caller's side confirmed this statement's settlement already.
+    /// @param statementId The statement.
+    /// @param role The side that confirmed.
+    error LendingStatementsSettlementConfirmed(bytes32 statementId, Role role);
+    /// @notice The settlement reference differs from the one the other side confirmed.
+    /// @param statementId The statement.
+    /// @param given The reference given.
+    /// @param confirmed The reference the other side confirmed.
+    error LendingStatementsSettlementMismatch(bytes32 statementId, bytes32 given, bytes32 confirmed);
 
     event PairSettingsProposed(bytes20 indexed lender, bytes20 indexed borrower, PairSettings settings);
     event PairSettingsAccepted(bytes20 indexed lender, bytes20 indexed borrower, uint32 version, bytes20 by);
@@ -163,6 +178,19 @@ interface ILendingStatements {
     event ResolutionProposed(bytes32 indexed statementId, uint32 resolution, Resolution proposal);
     event ResolutionApproved(bytes32 indexed statementId, uint32 resolution, bytes20 indexed by, Status status);
     event StatementOverdue(bytes32 indexed statementId, uint32 overdueAfter, bytes20 flaggedBy);
+    /// @notice One side (lender or borrower) confirmed the statement's settlement.
+    /// @param statementId The statement.
+    /// @param by The confirming institution.
+    /// @param role Its side.
+    /// @param settlementReference The settlement's reference.
+    /// @param status The statement's status after it (Settled once both sides confirmed).
+    event SettlementConfirmed(
+        bytes32 indexed statementId, bytes20 indexed by, Role role, bytes32 settlementReference, Status status
+    );
+    /// @notice Both sides confirmed the settlement: the statement is settled.
+    /// @param statementId The statement.
+    /// @param by The institution whose confirmation completed it.
+    /// @param settlementReference The settlement's reference.
     event StatementSettled(bytes32 indexed statementId, bytes20 indexed by, bytes32 settlementReference);
 
     /// @notice Propose the settings of a counterparty pair (the lender or the borrower); the other
@@ -233,10 +261,16 @@ interface ILendingStatements {
     /// @param statementId The statement (Break, today after its overdueAfter date).
     function flagOverdue(bytes32 statementId) external;
 
-    /// @notice Mark a matched or resolved statement settled (a party), closing its period.
+    /// @notice Confirm, as the lender or the borrower, that a matched or resolved statement is
+    /// settled; it is settled once both sides confirmed with the same reference.
     /// @param statementId The statement.
     /// @param settlementReference The settlement's reference (e.g. the hash of the payment instruction).
-    function markSettled(bytes32 statementId, bytes32 settlementReference) external;
+    function confirmSettlement(bytes32 statementId, bytes32 settlementReference) external;
+
+    /// @notice The sides that confirmed a statement's settlement, as a mask of `1 << uint8(role)`.
+    /// @param statementId The statement.
+    /// @return The mask (lender 1, borrower 2).
+    function settlementConfirmations(bytes32 statementId) external view returns (uint8);
 
     /// @notice A statement.
     /// @param statementId The statement.

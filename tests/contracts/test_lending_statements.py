@@ -200,7 +200,8 @@ def reach(statements: Any, w: World, status: int) -> bytes:
             statements.approveResolution(statement_id, 1, sender=w.borrower[0])
             statements.approveResolution(statement_id, 1, sender=w.agent[0])
     if status == SETTLED:
-        statements.markSettled(statement_id, REFERENCE, sender=w.lender[0])
+        statements.confirmSettlement(statement_id, REFERENCE, sender=w.lender[0])
+        statements.confirmSettlement(statement_id, REFERENCE, sender=w.borrower[0])
     assert status_of(statements, statement_id) == status
     return statement_id
 
@@ -630,28 +631,46 @@ def test_resolution__refusals(statements: Any, world: World) -> None:
 
 
 @pytest.mark.parametrize("status", [MATCHED, RESOLVED])
-def test_mark_settled__matched_or_resolved__settled(
+def test_settlement__both_sides_confirm_the_same_reference__settled(
     statements: Any, world: World, status: int
 ) -> None:
     statement_id = reach(statements, world, status)
     with reverts(statements.LendingStatementsNotParty):
-        statements.markSettled(statement_id, REFERENCE, sender=world.rival[0])
+        statements.confirmSettlement(statement_id, REFERENCE, sender=world.rival[0])
     with reverts(statements.LendingStatementsInvalid):
-        statements.markSettled(statement_id, b"\0" * 32, sender=world.borrower[0])
-    tx = statements.markSettled(statement_id, REFERENCE, sender=world.borrower[0])
+        statements.confirmSettlement(statement_id, b"\0" * 32, sender=world.borrower[0])
+    tx = statements.confirmSettlement(statement_id, REFERENCE, sender=world.borrower[0])
+    [event] = tx.events.filter(statements.SettlementConfirmed)
+    assert (bytes(event.by), event.role, event.status) == (world.borrower[1], 1, status)
+    assert not tx.events.filter(statements.StatementSettled), "one side alone settles nothing"
+    assert status_of(statements, statement_id) == status
+    assert statements.settlementConfirmations(statement_id) == 2
+    with reverts(statements.LendingStatementsSettlementConfirmed, role=1):
+        statements.confirmSettlement(statement_id, REFERENCE, sender=world.borrower[0])
+    other = b"\x42" * 32
+    with reverts(statements.LendingStatementsSettlementMismatch, given=other):
+        statements.confirmSettlement(statement_id, other, sender=world.lender[0])
+    tx = statements.confirmSettlement(statement_id, REFERENCE, sender=world.lender[0])
     [event] = tx.events.filter(statements.StatementSettled)
-    assert (bytes(event.by), bytes(event.settlementReference)) == (world.borrower[1], REFERENCE)
+    assert (bytes(event.by), bytes(event.settlementReference)) == (world.lender[1], REFERENCE)
     stored = statements.getStatement(statement_id)
     assert (stored.status, bytes(stored.settlementReference)) == (SETTLED, REFERENCE)
     with reverts(statements.LendingStatementsWrongStatus):
-        statements.markSettled(statement_id, REFERENCE, sender=world.borrower[0])
+        statements.confirmSettlement(statement_id, REFERENCE, sender=world.borrower[0])
+
+
+def test_settlement__the_agent_cannot_confirm_it(statements: Any, world: World) -> None:
+    """Before, any single party (the agent, or the payer itself) marked a statement settled."""
+    statement_id = reach(statements, world, MATCHED)
+    with reverts(statements.LendingStatementsNotSettlingParty, lei=world.agent[1]):
+        statements.confirmSettlement(statement_id, REFERENCE, sender=world.agent[0])
 
 
 @pytest.mark.parametrize("status", [OPEN, BREAK])
-def test_mark_settled__open_or_break__refused(statements: Any, world: World, status: int) -> None:
+def test_settlement__open_or_break__refused(statements: Any, world: World, status: int) -> None:
     statement_id = reach(statements, world, status)
     with reverts(statements.LendingStatementsWrongStatus):
-        statements.markSettled(statement_id, REFERENCE, sender=world.lender[0])
+        statements.confirmSettlement(statement_id, REFERENCE, sender=world.lender[0])
 
 
 # Comments ------------------------------------------------------------------------------------

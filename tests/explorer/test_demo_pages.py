@@ -451,7 +451,10 @@ def test_statement_and_agreement_pages__parties_by_name_linked__with_their_leis(
     ]
     resolved = re.findall(r'<p class="resolution">.*?</p>', statement_page, flags=re.S)
     assert figures and resolved, "the demo's break was submitted and resolved"
-    for html in [*parties_said, *figures, *resolved]:
+    settled = re.findall(r"<p>Settlement confirmed by .*?</p>", statement_page, flags=re.S)
+    said_by = [set(_institution_labels(html)) for html in settled]
+    assert said_by == [{statement.borrower}, {statement.lender}], "both sides confirmed it"
+    for html in [*parties_said, *figures, *resolved, *settled]:
         labels = _institution_labels(html)
         assert labels, html
         for lei, shown in labels.items():

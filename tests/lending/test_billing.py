@@ -235,7 +235,10 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
 
     references = statement_references(instructions)
     for found, reference in references.items():
-        st.mark_settled(parties[MINATO], found, reference)
+        st.confirm_settlement(parties[MINATO], found, reference)
+        assert st.get_statement(agent, found).status is not st.StatementStatus.SETTLED
+        assert st.settlement_confirmations(agent, found) == {st.StatementRole.BORROWER}
+        st.confirm_settlement(parties[FUJI], found, reference)
     for found, _ in committed.values():
         settled = st.get_statement(agent, found)
         assert settled.status is st.StatementStatus.SETTLED
@@ -250,7 +253,9 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
         ["ResolutionProposed", AGENT, ""],
         ["ResolutionApproved", FUJI, "break"],
         ["ResolutionApproved", MINATO, "resolved"],
-        ["StatementSettled", MINATO, "settled"],
+        ["SettlementConfirmed", MINATO, "resolved"],
+        ["SettlementConfirmed", FUJI, "settled"],
+        ["StatementSettled", FUJI, "settled"],
     ]
 
 
