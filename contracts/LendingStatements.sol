@@ -41,6 +41,8 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     mapping(bytes32 statementId => mapping(uint32 resolution => Resolution)) private _resolutions;
     mapping(bytes32 unitKey => uint32 end) private _lastEnd;
     mapping(bytes32 statementId => uint8 sides) private _settlementConfirmed;
+    mapping(bytes32 statementId => uint8 parties) private _voidApprovals;
+    mapping(bytes32 statementId => uint32 end) private _previousEnd;
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
@@ -136,7 +138,10 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         statementId = statementIdOf(
             input.lender, input.borrower, input.unit, input.unitKey, input.currency, input.start, input.end
         );
-        if (_statements[statementId].status != Status.None) revert LendingStatementsExists(statementId);
+        Status previous = _statements[statementId].status;
+        if (previous != Status.None && previous != Status.Withdrawn && previous != Status.Voided) {
+            revert LendingStatementsExists(statementId);
+        }
         PairSettings memory settings = _settingsOf(input.lender, input.borrower);
         if (input.unit != settings.unit) revert LendingStatementsUnitMismatch(statementId, settings.unit);
         bytes20 agent = input.unit == Unit.Agreement ? _agreementAgent(statementId, input) : settings.agent;
@@ -148,6 +153,8 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         uint32 overdueAfter = _calendar.addBusinessDays(
             settings.market, Dates.fromDays(Dates.toDays(input.end) + 1), settings.overdueBusinessDays - 1
         );
+        if (previous != Status.None) _clear(statementId);
+        _previousEnd[statementId] = _lastEnd[_unitKey(input)];
         _store(_statements[statementId], input, agent, caller, role, overdueAfter);
         emit StatementCommitted(
             statementId, input.lender, input.borrower, input, agent, caller, overdueAfter, detailSalt
@@ -273,6 +280,41 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         statement.status = status;
         emit SettlementConfirmed(statementId, caller, role, settlementReference, status);
         if (status == Status.Settled) emit StatementSettled(statementId, caller, settlementReference);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function withdrawStatement(bytes32 statementId) external {
+        _requireNotPaused();
+        bytes20 caller = _caller();
+        Statement storage statement = _existing(statementId);
+        if (caller != statement.closer) revert LendingStatementsNotCloser(caller, statementId, statement.closer);
+        if (statement.status != Status.Open) revert LendingStatementsWrongStatus(statementId, statement.status);
+        statement.status = Status.Withdrawn;
+        emit StatementWithdrawn(statementId, caller, _release(statement, statementId));
+    }
+
+    /// @inheritdoc ILendingStatements
+    function approveVoid(bytes32 statementId) external {
+        _requireNotPaused();
+        bytes20 caller = _caller();
+        Statement storage statement = _existing(statementId);
+        Role role = _roleOf(statement, statementId, caller);
+        Status status = statement.status;
+        if (status == Status.Settled || status == Status.Withdrawn || status == Status.Voided) {
+            revert LendingStatementsWrongStatus(statementId, status);
+        }
+        uint8 approvals = _voidApprovals[statementId];
+        uint8 bit = _bit(role);
+        if (approvals & bit != 0) revert LendingStatementsVoidApproved(statementId, role);
+        approvals |= bit;
+        _voidApprovals[statementId] = approvals;
+        bool released = false;
+        if (approvals == _parties(statement)) {
+            status = Status.Voided;
+            statement.status = status;
+            released = _release(statement, statementId);
+        }
+        emit VoidApproved(statementId, caller, role, status, released);
     }
 
     /// @inheritdoc ILendingStatements
@@ -415,6 +457,26 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     }
 
     /// @dev A party agrees: the statement is matched when every party agrees and none disputes.
+    /// @dev Give a withdrawn or voided statement's period back when it is its unit's latest.
+    function _release(Statement storage statement, bytes32 statementId) private returns (bool) {
+        bytes32 unit = keccak256(
+            abi.encode(statement.lender, statement.borrower, statement.unit, statement.unitKey, statement.currency)
+        );
+        if (_lastEnd[unit] != statement.end) return false;
+        _lastEnd[unit] = _previousEnd[statementId];
+        return true;
+    }
+
+    /// @dev Forget a withdrawn or voided statement before its period is committed anew.
+    function _clear(bytes32 statementId) private {
+        delete _statements[statementId];
+        delete _submissions[statementId][Role.Lender];
+        delete _submissions[statementId][Role.Borrower];
+        delete _submissions[statementId][Role.Agent];
+        delete _settlementConfirmed[statementId];
+        delete _voidApprovals[statementId];
+    }
+
     function _agree(Statement storage statement, Role role) private returns (Status status) {
         uint8 bit = _bit(role);
         uint8 agreed = statement.agreed | bit;

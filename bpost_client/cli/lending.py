@@ -226,3 +226,33 @@ def statement_flag_overdue(ctx: Context, statement_id: str) -> None:
 
     receipt = statements.flag_overdue(ctx.client(signing=True), _statement_id(statement_id))
     emit(ctx, {"statement": statement_id, "flagged": True, "block": receipt["blockNumber"]})
+
+
+@statement_group.command("withdraw")
+@click.argument("statement_id")
+@pass_context
+def statement_withdraw(ctx: Context, statement_id: str) -> None:
+    """Withdraw STATEMENT_ID, an open statement the signer's institution committed; its period
+    can then be committed anew."""
+    from bpost_client.lending import statements
+
+    client = ctx.client(signing=True)
+    found = _statement_id(statement_id)
+    statements.withdraw_statement(client, found)
+    status = statements.get_statement(client, found).status
+    emit(ctx, {"statement": statement_id, "status": status.name.lower()})
+
+
+@statement_group.command("void")
+@click.argument("statement_id")
+@pass_context
+def statement_void(ctx: Context, statement_id: str) -> None:
+    """Approve voiding STATEMENT_ID for the signer's institution; it is voided once every party
+    (lender, borrower, agent) approved."""
+    from bpost_client.lending import statements
+
+    client = ctx.client(signing=True)
+    found = _statement_id(statement_id)
+    statements.approve_void(client, found)
+    status = statements.get_statement(client, found).status
+    emit(ctx, {"statement": statement_id, "status": status.name.lower()})

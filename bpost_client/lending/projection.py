@@ -213,6 +213,7 @@ _IMPLIED_STATUS = {
     "StatementCommitted": StatementStatus.OPEN,
     "StatementOverdue": StatementStatus.BREAK,
     "StatementSettled": StatementStatus.SETTLED,
+    "StatementWithdrawn": StatementStatus.WITHDRAWN,
 }
 """The status after an event that does not carry it."""
 
@@ -311,6 +312,9 @@ class StatementState(Generic[R]):
     overdue: R | None = None
     settlement_confirmations: list[R] = field(default_factory=list)
     """The ``SettlementConfirmed`` records: the lender's and the borrower's."""
+    void_approvals: list[R] = field(default_factory=list)
+    """The ``VoidApproved`` records, one a party."""
+    withdrawn: R | None = None
     settled: R | None = None
 
     @property
@@ -344,12 +348,14 @@ def _opened(row: R) -> StatementState[R]:
 
 def statement_of(rows: Iterable[R]) -> StatementState[R] | None:
     """A statement from its ``statement`` records in chain order, None before it was
-    committed."""
+    committed. A period withdrawn or voided and committed anew keeps its statement id: the
+    statement is the latest commitment's, from its ``StatementCommitted`` record on."""
     rows = list(rows)
-    committed = next((r for r in rows if r.event == "StatementCommitted"), None)
-    if committed is None:
+    starts = [i for i, r in enumerate(rows) if r.event == "StatementCommitted"]
+    if not starts:
         return None
-    statement = _opened(committed)
+    rows = rows[starts[-1] :]
+    statement = _opened(rows[0])
     for row in rows:
         after = status_after(row)
         if after is not None:
@@ -368,6 +374,10 @@ def statement_of(rows: Iterable[R]) -> StatementState[R] | None:
             statement.approvals.append(row)
         elif row.event == "StatementOverdue":
             statement.overdue = row
+        elif row.event == "StatementWithdrawn":
+            statement.withdrawn = row
+        elif row.event == "VoidApproved":
+            statement.void_approvals.append(row)
         elif row.event == "SettlementConfirmed":
             statement.settlement_confirmations.append(row)
         elif row.event == "StatementSettled":

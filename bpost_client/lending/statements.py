@@ -50,6 +50,7 @@ __all__ = [
     "StatementStatus",
     "accept_pair_settings",
     "approve_resolution",
+    "approve_void",
     "comment",
     "comments",
     "commit_statement",
@@ -70,6 +71,7 @@ __all__ = [
     "submit_figures",
     "submitted_figures",
     "unit_key",
+    "withdraw_statement",
 ]
 
 CONTRACT = "LendingStatements"
@@ -86,6 +88,8 @@ class StatementStatus(IntEnum):
     BREAK = 3
     RESOLVED = 4
     SETTLED = 5
+    WITHDRAWN = 6
+    VOIDED = 7
 
 
 class StatementRole(IntEnum):
@@ -521,6 +525,18 @@ def confirm_settlement(client: Client, statement: str | bytes, reference: bytes)
     return _send(client, "confirmSettlement", args, "confirm statement settlement")
 
 
+def withdraw_statement(client: Client, statement: str | bytes) -> TxReceipt:
+    """Withdraw an open statement the signer's institution committed; its period can be
+    committed anew when it was the unit's latest."""
+    return _send(client, "withdrawStatement", [_id(statement)], "withdraw statement")
+
+
+def approve_void(client: Client, statement: str | bytes) -> TxReceipt:
+    """Approve voiding a statement that is not settled (a party); it is voided once every party
+    approved."""
+    return _send(client, "approveVoid", [_id(statement)], "approve voiding statement")
+
+
 def settlement_confirmations(client: Client, statement: str | bytes) -> set[StatementRole]:
     """The sides (lender, borrower) that confirmed a statement's settlement so far."""
     mask = int(
@@ -537,6 +553,8 @@ STATEMENT_EVENTS = (
     "ResolutionProposed",
     "ResolutionApproved",
     "StatementOverdue",
+    "StatementWithdrawn",
+    "VoidApproved",
     "SettlementConfirmed",
     "StatementSettled",
 )

@@ -16,7 +16,11 @@ import {IConfidential} from "./IConfidential.sol";
 /// included, can declare it settled).
 ///
 ///     Open -> Matched | Break;  Break -> Open | Matched (a disputing party confirms);
-///     Break -> Resolved (every party approves one resolution);  Matched | Resolved -> Settled.
+///     Break -> Resolved (every party approves one resolution);  Matched | Resolved -> Settled;
+///     Open -> Withdrawn (its closer);  Open | Matched | Break | Resolved -> Voided (every party).
+///
+/// A withdrawn or voided statement releases its period when it is the unit's latest, and its
+/// period can then be committed anew (the same statement id, a fresh record).
 ///
 /// Each counterparty pair (lender, borrower) agrees its settings: the unit of matching, the
 /// lending agent if any, the calendar and the number n of business days a break may stay
@@ -37,7 +41,9 @@ interface ILendingStatements {
         Matched,
         Break,
         Resolved,
-        Settled
+        Settled,
+        Withdrawn,
+        Voided
     }
 
     /// @notice A party of a statement; bit `1 << uint8(role)` in the statement's masks.
@@ -138,6 +144,15 @@ interface ILendingStatements {
     error LendingStatementsNoFigures(bytes32 statementId, Role party);
     error LendingStatementsNotOverdue(bytes32 statementId, uint32 overdueAfter);
     error LendingStatementsPairSettings(bytes20 lender, bytes20 borrower, string field);
+    /// @notice Only the party that committed a statement withdraws it.
+    /// @param lei The caller's institution.
+    /// @param statementId The statement.
+    /// @param closer The institution that committed it.
+    error LendingStatementsNotCloser(bytes20 lei, bytes32 statementId, bytes20 closer);
+    /// @notice The caller's side approved voiding this statement already.
+    /// @param statementId The statement.
+    /// @param role The side that approved.
+    error LendingStatementsVoidApproved(bytes32 statementId, Role role);
     /// @notice Only the lender and the borrower confirm a settlement (the agent does not pay).
     /// @param lei The caller's institution.
     /// @param statementId The statement.
@@ -178,6 +193,18 @@ interface ILendingStatements {
     event ResolutionProposed(bytes32 indexed statementId, uint32 resolution, Resolution proposal);
     event ResolutionApproved(bytes32 indexed statementId, uint32 resolution, bytes20 indexed by, Status status);
     event StatementOverdue(bytes32 indexed statementId, uint32 overdueAfter, bytes20 flaggedBy);
+    /// @notice The closing party withdrew its open statement.
+    /// @param statementId The statement.
+    /// @param by The closing institution.
+    /// @param periodReleased Whether the period can be committed anew (it was the unit's latest).
+    event StatementWithdrawn(bytes32 indexed statementId, bytes20 indexed by, bool periodReleased);
+    /// @notice A party approved voiding a statement; it is voided once every party approved.
+    /// @param statementId The statement.
+    /// @param by The approving institution.
+    /// @param role Its side.
+    /// @param status The statement's status after it (Voided once every party approved).
+    /// @param periodReleased Whether the period can be committed anew (voided, and the unit's latest).
+    event VoidApproved(bytes32 indexed statementId, bytes20 indexed by, Role role, Status status, bool periodReleased);
     /// @notice One side (lender or borrower) confirmed the statement's settlement.
     /// @param statementId The statement.
     /// @param by The confirming institution.
@@ -266,6 +293,17 @@ interface ILendingStatements {
     /// @param statementId The statement.
     /// @param settlementReference The settlement's reference (e.g. the hash of the payment instruction).
     function confirmSettlement(bytes32 statementId, bytes32 settlementReference) external;
+
+    /// @notice Withdraw an open statement (its closer); its period is released when it is the
+    /// unit's latest.
+    /// @param statementId The statement (Open).
+    function withdrawStatement(bytes32 statementId) external;
+
+    /// @notice Approve voiding a statement that is not settled (a party); it is voided when every
+    /// party (lender, borrower, and the agent if any) approved, and its period released when it is
+    /// the unit's latest.
+    /// @param statementId The statement (Open, Matched, Break or Resolved).
+    function approveVoid(bytes32 statementId) external;
 
     /// @notice The sides that confirmed a statement's settlement, as a mask of `1 << uint8(role)`.
     /// @param statementId The statement.

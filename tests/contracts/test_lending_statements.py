@@ -18,7 +18,7 @@ from tests.contracts.reverts import reverts
 from tests.helpers import make_lei
 
 AGREEMENT_UNIT, SECURITY_UNIT, COUNTERPARTY_UNIT = 0, 1, 2
-OPEN, MATCHED, BREAK, RESOLVED, SETTLED = 1, 2, 3, 4, 5
+OPEN, MATCHED, BREAK, RESOLVED, SETTLED, WITHDRAWN, VOIDED = 1, 2, 3, 4, 5, 6, 7
 LENDER, BORROWER, AGENT = 0, 1, 2
 PLATFORM, PARTY, ADJUSTED = 0, 1, 2
 AGENT_AGREEMENT = b"SBL-AGENT".ljust(32, b"\0")  # proposed by the lending agent: three parties
@@ -671,6 +671,61 @@ def test_settlement__open_or_break__refused(statements: Any, world: World, statu
     statement_id = reach(statements, world, status)
     with reverts(statements.LendingStatementsWrongStatus):
         statements.confirmSettlement(statement_id, REFERENCE, sender=world.lender[0])
+
+
+# Withdrawal and voiding ----------------------------------------------------------------------
+
+
+def test_withdraw__the_closer_withdraws_an_open_statement__period_committed_anew(
+    statements: Any, world: World
+) -> None:
+    """Before, a statement could not be withdrawn: a wrong one blocked its period for good."""
+    statement_id, _ = commit(statements, world)
+    with reverts(statements.LendingStatementsNotCloser, lei=world.lender[1]):
+        statements.withdrawStatement(statement_id, sender=world.lender[0])
+    tx = statements.withdrawStatement(statement_id, sender=world.agent[0])
+    [event] = tx.events.filter(statements.StatementWithdrawn)
+    assert (bytes(event.by), event.periodReleased) == (world.agent[1], True)
+    assert status_of(statements, statement_id) == WITHDRAWN
+    with reverts(statements.LendingStatementsWrongStatus):
+        statements.confirm(statement_id, sender=world.lender[0])
+    again, _ = commit(statements, world, amounts=(FIGURES[0] + 1, *FIGURES[1:]))
+    assert again == statement_id and status_of(statements, again) == OPEN, "a fresh record"
+    assert statements.getStatement(again).platform[0] == FIGURES[0] + 1
+
+
+@pytest.mark.parametrize("status", [MATCHED, BREAK])
+def test_withdraw__once_others_answered__refused(
+    statements: Any, world: World, status: int
+) -> None:
+    statement_id = reach(statements, world, status)
+    with reverts(statements.LendingStatementsWrongStatus):
+        statements.withdrawStatement(statement_id, sender=world.agent[0])
+
+
+def test_void__every_party_approves__voided_and_its_period_released(
+    statements: Any, world: World
+) -> None:
+    statement_id = reach(statements, world, RESOLVED)
+    statements.approveVoid(statement_id, sender=world.lender[0])
+    with reverts(statements.LendingStatementsVoidApproved, role=0):
+        statements.approveVoid(statement_id, sender=world.lender[0])
+    with reverts(statements.LendingStatementsNotParty):
+        statements.approveVoid(statement_id, sender=world.rival[0])
+    tx = statements.approveVoid(statement_id, sender=world.borrower[0])
+    [event] = tx.events.filter(statements.VoidApproved)
+    assert (event.status, event.periodReleased) == (RESOLVED, False), "the agent has not yet"
+    tx = statements.approveVoid(statement_id, sender=world.agent[0])
+    [event] = tx.events.filter(statements.VoidApproved)
+    assert (event.status, event.periodReleased) == (VOIDED, True)
+    again, _ = commit(statements, world)
+    assert again == statement_id and status_of(statements, again) == OPEN
+
+
+def test_void__settled__refused(statements: Any, world: World) -> None:
+    statement_id = reach(statements, world, SETTLED)
+    with reverts(statements.LendingStatementsWrongStatus):
+        statements.approveVoid(statement_id, sender=world.lender[0])
 
 
 # Comments ------------------------------------------------------------------------------------

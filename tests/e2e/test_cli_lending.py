@@ -13,6 +13,8 @@ from bpost_client.lending import Agreement
 from bpost_client.lending import agreements as lending
 from bpost_client.lending import statements as st
 from bpost_client.lending.matching import MatchUnit
+from bpost_client.lending.projection import PROJECTORS, statement_of
+from bpost_client.platform.projection import records_of
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference import calendars
 from tests.conftest import Node
@@ -114,3 +116,43 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
     assert bpost("--json", "lending", "statement", "list", "--lei", KANDA_LEI).json() == []
     bad_id = bpost("lending", "statement", "show", "0x1234")
     assert bad_id.code == 1 and "not 32 bytes of hex" in bad_id.err
+
+
+def test_statement_withdrawn_then_committed_anew__listed_once_as_the_new_one(
+    isolated: Node, bpost: Any, tmp_path: Path
+) -> None:
+    fuji = connect(isolated.url, isolated.deployments, dev_account(2))
+    minato = connect(isolated.url, isolated.deployments, dev_account(3))
+    lending.propose(fuji, "SBL-CLI", TERMS, effective_from=date(2026, 6, 1))
+    lending.acknowledge(minato, "SBL-CLI", 1)
+    movements = _movements(tmp_path, "SBL-CLI,2026-06-01,new_loan,100,0\n")
+    record = ["lending", "movements", "record", "SBL-CLI", movements]
+    assert bpost("--dev-account", "2", *record).code == 0
+    assert bpost("--dev-account", "3", "lending", "movements", "confirm", "SBL-CLI", "1").code == 0
+    operator = connect(isolated.url, isolated.deployments, dev_account(0))
+    sessions = calendars.sessions_from_exchange_calendars("XTKS", [2026])
+    calendars.publish_years(operator, [calendars.year_map("XTKS", 2026, sessions)])
+
+    def june(fee: int) -> str:
+        found, _ = st.commit_statement(fuji, st.StatementInput(
+            FUJI, MINATO, MatchUnit.AGREEMENT, "SBL-CLI", "JPY", date(2026, 6, 1),
+            date(2026, 6, 30), date(2026, 7, 10), st.Amounts(fee, 0, 0), 0,
+        ), b"detail", [FUJI, MINATO])  # fmt: skip
+        return found
+
+    first = june(27)
+    refused = bpost("--dev-account", "3", "lending", "statement", "withdraw", first)
+    assert refused.code == 1 and "LendingStatementsNotCloser" in refused.err, "only its closer"
+    withdrawn = bpost("--json", "--dev-account", "2", "lending", "statement", "withdraw", first)
+    assert withdrawn.json()["status"] == "withdrawn"
+    again = june(28)
+    assert again == first, "the same period, the same statement id"
+    listed = bpost("--json", "lending", "statement", "list", "--lei", FUJI).json()
+    assert [(s["statement"], s["status"]) for s in listed] == [(first, "open")]
+    shown = bpost("--json", "lending", "statement", "show", first).json()
+    assert (shown["status"], shown["fee"]) == ("open", 28), "the new commitment, not the old"
+    where = {"statementId": bytes.fromhex(first[2:])}
+    entries = records_of(fuji, "LendingStatements", PROJECTORS, st.STATEMENT_EVENTS, where)
+    folded = statement_of(entries)  # what the explorer and the list fold
+    assert folded is not None and folded.platform["fee"] == 28 and folded.withdrawn is None
+    assert [status for status, _ in folded.history] == [st.StatementStatus.OPEN]

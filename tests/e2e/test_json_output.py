@@ -5,7 +5,7 @@ NaN and Infinity refused. Every command is either walked here or listed with why
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -150,7 +150,8 @@ SENT = {
     "distribution profile", "distribution subscribe", "distribution delegate",
     "distribution publish", "distribution confirm", "distribution convert", "distribution watch",
     "lending movements record", "lending movements confirm", "lending statement show",
-    "lending statement flag-overdue", "lending calc", "explorer sign", "index", "api token",
+    "lending statement flag-overdue", "lending statement void", "lending statement withdraw",
+    "lending calc", "explorer sign", "index", "api token",
 }  # fmt: skip
 """The commands walked through a workflow, in test_json__each_sending_command__strict_json."""
 
@@ -235,9 +236,13 @@ def test_json__each_sending_command__strict_json(
     )
     sent(TRUSTEE, "lending movements record", "SBL-WALK", str(movements))
     sent(MINATO_ACCOUNT, "lending movements confirm", "SBL-WALK", "1")
-    statement = _disputed_statement(isolated)
+    statement = _statement(isolated, date(2026, 6, 1), date(2026, 6, 30), disputed=True)
     assert sent(TRUSTEE, "lending statement show", statement)["status"] == "break"
     sent(TRUSTEE, "lending statement flag-overdue", statement)
+    assert sent(TRUSTEE, "lending statement void", statement)["status"] == "break"
+    assert sent(MINATO_ACCOUNT, "lending statement void", statement)["status"] == "voided"
+    july = _statement(isolated, date(2026, 7, 1), date(2026, 7, 31), disputed=False)
+    assert sent(TRUSTEE, "lending statement withdraw", july)["status"] == "withdrawn"
     demo = ROOT / "config/demo-lending"
     calc = [f"--{name}={demo / f'{name}.csv'}" for name in LENDING_FILES]
     calc += ["--from", "2026-09-01", "--to", "2026-09-30"]
@@ -273,14 +278,14 @@ def _agreement(node: Node) -> None:
     agreements.acknowledge(minato, "SBL-WALK", 1)
 
 
-def _disputed_statement(node: Node) -> str:
-    """A June statement of SBL-WALK whose figures the borrower disputes: a break, past its
-    overdue date."""
+def _statement(node: Node, start: date, end: date, *, disputed: bool) -> str:
+    """A statement of SBL-WALK over ``start`` to ``end`` committed by the lender, open, or a
+    break when the borrower disputes its figures."""
     fuji = connect(node.url, node.deployments, dev_account(2))
     minato = connect(node.url, node.deployments, dev_account(3))
-    june = st.StatementInput(FUJI, MINATO, MatchUnit.AGREEMENT, "SBL-WALK", "JPY",
-                             date(2026, 6, 1), date(2026, 6, 30), date(2026, 7, 10),
-                             st.Amounts(27, 0, 0), 0)  # fmt: skip
-    found, _ = st.commit_statement(fuji, june, b"detail", [FUJI, MINATO])
-    st.submit_figures(minato, found, st.Amounts(29, 0, 0), b"figures", [FUJI, MINATO])
+    period = st.StatementInput(FUJI, MINATO, MatchUnit.AGREEMENT, "SBL-WALK", "JPY", start, end,
+                               end + timedelta(days=10), st.Amounts(27, 0, 0), 0)  # fmt: skip
+    found, _ = st.commit_statement(fuji, period, b"detail", [FUJI, MINATO])
+    if disputed:
+        st.submit_figures(minato, found, st.Amounts(29, 0, 0), b"figures", [FUJI, MINATO])
     return found
