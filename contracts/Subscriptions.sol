@@ -37,7 +37,7 @@ contract Subscriptions is PlatformControlled, ISubscriptions {
             if (!_distributes(code, lei)) revert SubscriptionsNotDistributor(lei, code);
             if (_subscribed[code][lei]) continue;
             _subscribed[code][lei] = true;
-            emit Subscribed(lei, code, true);
+            emit Subscribed(lei, code);
         }
     }
 
@@ -48,7 +48,7 @@ contract Subscriptions is PlatformControlled, ISubscriptions {
             bytes32 code = fundCodes[i];
             if (!_subscribed[code][lei]) continue;
             _subscribed[code][lei] = false;
-            emit Subscribed(lei, code, false);
+            emit Unsubscribed(lei, code);
         }
     }
 

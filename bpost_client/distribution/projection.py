@@ -114,6 +114,7 @@ NOT_PROJECTED: dict[tuple[str, str], str] = {
     ("DistributionRegistry", "FundStateSynced"): "a copy of the FundRegistry's state, whose own "
     "events are the fund's records",
     ("Subscriptions", "Subscribed"): "a distributor's subscriptions, read by its watcher",
+    ("Subscriptions", "Unsubscribed"): "a distributor's subscriptions, read by its watcher",
     ("Subscriptions", "ReceiptAcknowledged"): "a distributor's receipts, read by its watcher",
 }
 

@@ -63,9 +63,14 @@ def subscribed_funds(
     filters = {"lei": check_lei(lei).encode("ascii")}
     start, known = since if since is not None else (client.manifest.start_block - 1, set())
     funds: set[FundCode] = set(known)
-    for log in iter_events(contract, "Subscribed", start + 1, to_block, argument_filters=filters):
+    logs = [
+        log
+        for event in ("Subscribed", "Unsubscribed")
+        for log in iter_events(contract, event, start + 1, to_block, argument_filters=filters)
+    ]
+    for log in sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"])):
         code = FundCode(ascii_from_bytes(log["args"]["fundCode"]))
-        if log["args"]["subscribed"]:
+        if log["event"] == "Subscribed":
             funds.add(code)
         else:
             funds.discard(code)

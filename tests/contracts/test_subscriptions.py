@@ -13,7 +13,7 @@ def test_subscribe__distributor_only__idempotent(
     code = nav_world["codes"][0]
     distributor, lei = fund_actors["fund_distributor"]
     tx = subscriptions.subscribe([code], sender=distributor)
-    assert [e.subscribed for e in tx.events.filter(subscriptions.Subscribed)] == [True]
+    assert [bytes(e.lei) for e in tx.events.filter(subscriptions.Subscribed)] == [lei]
     again = subscriptions.subscribe([code], sender=distributor)
     assert list(again.events.filter(subscriptions.Subscribed)) == []
     assert subscriptions.isSubscribed(code, lei)
@@ -21,7 +21,9 @@ def test_subscribe__distributor_only__idempotent(
         subscriptions.subscribe([code], sender=fund_actors["fund_custodian"][0])
     with reverts(subscriptions.SubscriptionsNotInstitution):
         subscriptions.subscribe([code], sender=outsider)
-    subscriptions.unsubscribe([code], sender=distributor)
+    tx = subscriptions.unsubscribe([code], sender=distributor)
+    [ended] = tx.events.filter(subscriptions.Unsubscribed)
+    assert (bytes(ended.lei), bytes(ended.fundCode)) == (lei, bytes(code))
     assert not subscriptions.isSubscribed(code, lei)
 
 

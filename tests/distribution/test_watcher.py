@@ -262,3 +262,17 @@ def test_watch_process__killed_mid_stream__restarted__every_record_once(
     assert sorted(keys) == sorted((f, d) for f in nav_funds[:2] for d in days)
     receipts = subscriptions.receipts(distributor, DISTRIBUTOR)
     assert sum(r.records for r in receipts) == len(keys)
+
+
+def test_subscribed_funds__subscriptions_and_their_ends_in_chain_order(
+    distributor: Client, nav_funds: list[str]
+) -> None:
+    assert subscriptions.subscribed_funds(distributor, DISTRIBUTOR) == set(nav_funds[:2])
+    head = distributor.w3.eth.block_number
+    subscriptions.unsubscribe(distributor, nav_funds[:1])
+    subscriptions.subscribe(distributor, nav_funds[2:])
+    assert subscriptions.subscribed_funds(distributor, DISTRIBUTOR) == set(nav_funds[1:])
+    as_of = subscriptions.subscribed_funds(distributor, DISTRIBUTOR, to_block=head)
+    assert as_of == set(nav_funds[:2]), "as of a block, before the end and the new one"
+    subscriptions.subscribe(distributor, nav_funds[:1])
+    assert subscriptions.subscribed_funds(distributor, DISTRIBUTOR) == set(nav_funds)
