@@ -252,7 +252,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         uint32 overdueAfter = statement.overdueAfter;
         if (_today() <= overdueAfter) revert LendingStatementsNotOverdue(statementId, overdueAfter);
         statement.overdue = true;
-        emit StatementOverdue(statementId, overdueAfter, _participants.institutionOf(msg.sender));
+        emit StatementFlaggedOverdue(statementId, overdueAfter, _participants.institutionOf(msg.sender));
     }
 
     /// @inheritdoc ILendingStatements

@@ -211,7 +211,7 @@ def agreement_of(key: str, rows: Iterable[R]) -> AgreementState[R] | None:
 
 _IMPLIED_STATUS = {
     "StatementCommitted": StatementStatus.OPEN,
-    "StatementOverdue": StatementStatus.BREAK,
+    "StatementFlaggedOverdue": StatementStatus.BREAK,
     "StatementSettled": StatementStatus.SETTLED,
     "StatementWithdrawn": StatementStatus.WITHDRAWN,
 }
@@ -372,7 +372,7 @@ def statement_of(rows: Iterable[R]) -> StatementState[R] | None:
             statement.resolutions.append(row)
         elif row.event == "ResolutionApproved":
             statement.approvals.append(row)
-        elif row.event == "StatementOverdue":
+        elif row.event == "StatementFlaggedOverdue":
             statement.overdue = row
         elif row.event == "StatementWithdrawn":
             statement.withdrawn = row

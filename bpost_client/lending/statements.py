@@ -552,7 +552,7 @@ STATEMENT_EVENTS = (
     "StatementCommented",
     "ResolutionProposed",
     "ResolutionApproved",
-    "StatementOverdue",
+    "StatementFlaggedOverdue",
     "StatementWithdrawn",
     "VoidApproved",
     "SettlementConfirmed",

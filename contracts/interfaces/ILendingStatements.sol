@@ -192,7 +192,11 @@ interface ILendingStatements {
     event StatementCommented(bytes32 indexed statementId, bytes20 indexed by, IConfidential.Sealed comment);
     event ResolutionProposed(bytes32 indexed statementId, uint32 resolution, Resolution proposal);
     event ResolutionApproved(bytes32 indexed statementId, uint32 resolution, bytes20 indexed by, Status status);
-    event StatementOverdue(bytes32 indexed statementId, uint32 overdueAfter, bytes20 flaggedBy);
+    /// @notice A break still unresolved after its overdue date was flagged overdue.
+    /// @param statementId The statement.
+    /// @param overdueAfter Its overdue date, yyyymmdd.
+    /// @param flaggedBy The institution that flagged it.
+    event StatementFlaggedOverdue(bytes32 indexed statementId, uint32 overdueAfter, bytes20 flaggedBy);
     /// @notice The closing party withdrew its open statement.
     /// @param statementId The statement.
     /// @param by The closing institution.

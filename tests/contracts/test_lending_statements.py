@@ -769,7 +769,7 @@ def test_flag_overdue__a_break_after_its_overdue_date__by_anyone(
     with reverts(statements.LendingStatementsWrongStatus):
         statements.flagOverdue(open_id, sender=world.outsider)
     tx = statements.flagOverdue(statement_id, sender=world.outsider)
-    [event] = tx.events.filter(statements.StatementOverdue)
+    [event] = tx.events.filter(statements.StatementFlaggedOverdue)
     assert (event.overdueAfter, bytes(event.flaggedBy)) == (
         int_of(world.overdue_after),
         b"\0" * 20,

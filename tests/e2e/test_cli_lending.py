@@ -107,7 +107,7 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
     assert [(h["event"], h["by"]) for h in history] == [
         ("StatementCommitted", FUJI),
         ("FiguresSubmitted", MINATO),
-        ("StatementOverdue", FUJI),
+        ("StatementFlaggedOverdue", FUJI),
     ]
     listed = bpost("--json", "lending", "statement", "list", "--lei", MINATO).json()
     assert [(s["statement"], s["status"], s["end"]) for s in listed] == [

@@ -248,7 +248,7 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
         ["StatementCommitted", AGENT, "open"],
         ["StatementConfirmed", FUJI, "open"],
         ["FiguresSubmitted", MINATO, "break"],
-        ["StatementOverdue", FUJI, "break"],
+        ["StatementFlaggedOverdue", FUJI, "break"],
         ["StatementCommented", MINATO, ""],
         ["ResolutionProposed", AGENT, ""],
         ["ResolutionApproved", FUJI, "break"],
