@@ -19,6 +19,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
     mapping(bytes32 agreementId => Agreement) private _agreements;
     mapping(bytes32 agreementId => mapping(uint32 version => TermsVersion)) private _terms;
     mapping(bytes32 agreementId => mapping(uint32 version => bytes32 commitment)) private _movements;
+    mapping(bytes32 agreementId => mapping(uint32 version => bool consented)) private _consented;
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
@@ -41,6 +42,11 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
             revert LendingAgreementsInvalid(agreementId, "parties");
         }
         _requireInstitution(agreementId, borrower);
+        (IParticipantRegistry.InstitutionType lenderKind,) = _participants.statusOf(lender);
+        if (lenderKind == IParticipantRegistry.InstitutionType.None) {
+            revert LendingAgreementsUnknownLender(agreementId, lender);
+        }
+        if (caller == borrower) revert LendingAgreementsAgentIsBorrower(agreementId, caller);
         Agreement storage agreement = _agreements[agreementId];
         if (agreement.status != Status.None && (agreement.lender != lender || agreement.borrower != borrower)) {
             revert LendingAgreementsInvalid(agreementId, "parties");
@@ -65,6 +71,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         agreement.version = version;
         agreement.termsCommitment = terms.commitment;
         _terms[agreementId][version] = TermsVersion(terms.commitment, effectiveFrom, false);
+        if (!agent) _consented[agreementId][version] = true;
         emit AgreementProposed(agreementId, lender, borrower, agreement.agent, version, effectiveFrom, terms);
     }
 
@@ -76,10 +83,33 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         if (caller != agreement.borrower) revert LendingAgreementsNotParty(caller, agreementId);
         if (agreement.status != Status.Proposed) revert LendingAgreementsWrongState(agreementId, agreement.status);
         if (version != agreement.version) revert LendingAgreementsStaleVersion(agreementId, version, agreement.version);
+        if (!_consented[agreementId][version]) {
+            revert LendingAgreementsConsentMissing(agreementId, version, agreement.lender);
+        }
         agreement.status = Status.Acknowledged;
         agreement.acknowledgedVersion = version;
         _terms[agreementId][version].acknowledged = true;
         emit AgreementAcknowledged(agreementId, caller, version);
+    }
+
+    /// @inheritdoc ILendingAgreements
+    function consent(bytes32 agreementId, uint32 version) external {
+        _requireNotPaused();
+        (bytes20 caller,) = _caller();
+        Agreement storage agreement = _existing(agreementId);
+        if (caller != agreement.lender || _consented[agreementId][version]) {
+            revert LendingAgreementsNotConsentable(agreementId, version, caller);
+        }
+        if (agreement.status != Status.Proposed) revert LendingAgreementsWrongState(agreementId, agreement.status);
+        if (version != agreement.version) revert LendingAgreementsStaleVersion(agreementId, version, agreement.version);
+        _consented[agreementId][version] = true;
+        emit AgreementConsented(agreementId, caller, version);
+    }
+
+    /// @inheritdoc ILendingAgreements
+    function isConsented(bytes32 agreementId, uint32 version) external view returns (bool) {
+        _existing(agreementId);
+        return _consented[agreementId][version];
     }
 
     /// @inheritdoc ILendingAgreements

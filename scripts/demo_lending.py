@@ -96,12 +96,16 @@ def _register(clients: dict[str, Client], inputs: Any) -> None:
         if not _registered(borrower, agreement_id):
             start = min(m.date for m in own)
             lending.propose(proposer, agreement_id, terms, effective_from=start, agent=agent)
+            if agent:  # the agent's proposal binds the lender once it consents
+                lending.consent(clients[terms.lender], agreement_id, 1)
             lending.acknowledge(borrower, agreement_id, 1)
             if agreement_id == RATE_CHANGE[0]:
                 changed = replace(terms, fee_rate_pct=RATE_CHANGE[1])
                 lending.propose(
                     proposer, agreement_id, changed, effective_from=RATE_CHANGE[2], agent=agent
                 )
+                if agent:
+                    lending.consent(clients[terms.lender], agreement_id, 2)
                 lending.acknowledge(borrower, agreement_id, 2)
             lending.record_movements(proposer, agreement_id, own, parties)
             lending.confirm_movements(borrower, agreement_id, 1)

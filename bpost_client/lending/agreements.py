@@ -55,6 +55,7 @@ __all__ = [
     "agreed_book",
     "calculate_committed",
     "confirm_movements",
+    "consent",
     "movements_tuple",
     "open_agreement",
     "propose",
@@ -125,11 +126,19 @@ def propose(
 
 
 def acknowledge(client: Client, agreement_id: str, version: int) -> TxReceipt:
-    """Acknowledge a version of an agreement's terms (the borrower)."""
+    """Acknowledge a version of an agreement's terms (the borrower; one the lender's agent
+    proposed, once the lender consented)."""
     call = client.contract(CONTRACT).functions.acknowledge(
         bytes32_from_ascii(agreement_id), version
     )
     return client.sender.send(call, f"acknowledge lending agreement {agreement_id} v{version}")
+
+
+def consent(client: Client, agreement_id: str, version: int) -> TxReceipt:
+    """Consent, as the lender, to a version of an agreement's terms its lending agent proposed
+    (the borrower's acknowledgement waits for it)."""
+    call = client.contract(CONTRACT).functions.consent(bytes32_from_ascii(agreement_id), version)
+    return client.sender.send(call, f"consent to lending agreement {agreement_id} v{version}")
 
 
 def movements_tuple(movements: Sequence[Movement]) -> list[tuple[int, int, int, int]]:

@@ -94,6 +94,7 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
         for name in (
             "AgreementProposed",
             "AgreementAcknowledged",
+            "AgreementConsented",
             "MovementsRecorded",
             "MovementsConfirmed",
         )

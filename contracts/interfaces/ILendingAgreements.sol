@@ -6,7 +6,8 @@ import {LendingMath} from "../libraries/LendingMath.sol";
 
 /// @title Securities lending agreements (use case 3)
 /// @notice The lender (or its lending agent) registers an agreement's terms and the borrower
-/// acknowledges them; a rate change is a new version of the terms with its effective date,
+/// acknowledges them; a version proposed by an agent binds the lender only once the lender itself
+/// consented to it (no agent acts in a lender's name alone), and an agent is never the borrower; a rate change is a new version of the terms with its effective date,
 /// acknowledged anew. The loan movements (new loans, returns, recalls, cash-collateral changes)
 /// are recorded by the lender or its agent as versions of the agreement's whole movement history
 /// and confirmed by the borrower; calculations use the confirmed movements. Terms and movements are
@@ -77,6 +78,25 @@ interface ILendingAgreements {
     error LendingAgreementsWrongState(bytes32 agreementId, Status status);
     error LendingAgreementsStaleVersion(bytes32 agreementId, uint32 version, uint32 current);
     error LendingAgreementsUnknown(bytes32 agreementId);
+    /// @notice A lending agent proposed an agreement naming itself the borrower.
+    /// @param agreementId The agreement.
+    /// @param agent The agent.
+    error LendingAgreementsAgentIsBorrower(bytes32 agreementId, bytes20 agent);
+    /// @notice The lender named is no institution of the platform.
+    /// @param agreementId The agreement.
+    /// @param lender The LEI named.
+    error LendingAgreementsUnknownLender(bytes32 agreementId, bytes20 lender);
+    /// @notice The borrower acknowledges a version its lender has not consented to (proposed by
+    /// the lender's agent).
+    /// @param agreementId The agreement.
+    /// @param version The version.
+    /// @param lender The lender whose consent is missing.
+    error LendingAgreementsConsentMissing(bytes32 agreementId, uint32 version, bytes20 lender);
+    /// @notice Only the lender of an agreement an agent proposed consents to it, once a version.
+    /// @param agreementId The agreement.
+    /// @param version The version.
+    /// @param lei The caller's institution.
+    error LendingAgreementsNotConsentable(bytes32 agreementId, uint32 version, bytes20 lei);
 
     event AgreementProposed(
         bytes32 indexed agreementId,
@@ -88,6 +108,11 @@ interface ILendingAgreements {
         IConfidential.Sealed terms
     );
     event AgreementAcknowledged(bytes32 indexed agreementId, bytes20 indexed borrower, uint32 version);
+    /// @notice The lender consented to a version of the terms its agent proposed.
+    /// @param agreementId The agreement.
+    /// @param lender The lender.
+    /// @param version The version.
+    event AgreementConsented(bytes32 indexed agreementId, bytes20 indexed lender, uint32 version);
     event MovementsRecorded(
         bytes32 indexed agreementId, uint32 movementsVersion, IConfidential.Sealed movements, bytes20 by
     );
@@ -109,10 +134,22 @@ interface ILendingAgreements {
         IConfidential.Sealed calldata terms
     ) external;
 
-    /// @notice Acknowledge a version of the terms (the borrower).
+    /// @notice Acknowledge a version of the terms (the borrower); one its lender's agent proposed
+    /// needs the lender's consent first.
     /// @param agreementId The agreement's identifier.
     /// @param version The version acknowledged (the current one).
     function acknowledge(bytes32 agreementId, uint32 version) external;
+
+    /// @notice Consent, as the lender, to a version of the terms its lending agent proposed.
+    /// @param agreementId The agreement's identifier.
+    /// @param version The version consented to (the current one).
+    function consent(bytes32 agreementId, uint32 version) external;
+
+    /// @notice Whether the lender consented to a version (always true for its own proposals).
+    /// @param agreementId The agreement's identifier.
+    /// @param version The version.
+    /// @return True once consented.
+    function isConsented(bytes32 agreementId, uint32 version) external view returns (bool);
 
     /// @notice Record the agreement's movement history, a new version sealed to the parties (the
     /// lender or its agent, once a version of the terms is acknowledged).

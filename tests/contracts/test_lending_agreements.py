@@ -147,6 +147,43 @@ def test_propose_acknowledge_record_confirm__then_calculate_committed(
         calculate(calculator, version=2)  # no such version of the terms
 
 
+def test_agent_proposal__binds_the_lender_only_once_it_consents(
+    agreements: Any, parties: dict[str, Any]
+) -> None:
+    """Before, an agent proposed for any lender and the borrower acknowledged: an agreement of a
+    lender that never sent a transaction."""
+    (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
+    agent, agent_lei = parties["agent"]
+    leis = (lender_lei, borrower_lei, agent_lei)
+    agreements.propose(AGREEMENT, lender_lei, borrower_lei, JUNE, sealed(b"\x01" * 32, *leis),
+                       sender=agent)  # fmt: skip
+    assert not agreements.isConsented(AGREEMENT, 1)
+    with reverts(agreements.LendingAgreementsConsentMissing, lender=lender_lei):
+        agreements.acknowledge(AGREEMENT, 1, sender=borrower)
+    with reverts(agreements.LendingAgreementsNotConsentable, lei=borrower_lei):
+        agreements.consent(AGREEMENT, 1, sender=borrower)
+    tx = agreements.consent(AGREEMENT, 1, sender=lender)
+    [consented] = tx.events.filter(agreements.AgreementConsented)
+    assert (bytes(consented.lender), consented.version) == (lender_lei, 1)
+    with reverts(agreements.LendingAgreementsNotConsentable):
+        agreements.consent(AGREEMENT, 1, sender=lender)  # once
+    agreements.acknowledge(AGREEMENT, 1, sender=borrower)
+    assert agreements.getAgreement(AGREEMENT).acknowledgedVersion == 1
+
+
+def test_agent_proposal__itself_the_borrower_or_an_unknown_lender__refused(
+    agreements: Any, parties: dict[str, Any]
+) -> None:
+    (_, lender_lei), (_, borrower_lei) = parties["lender"], parties["borrower"]
+    agent, agent_lei = parties["agent"]
+    terms = sealed(b"\x01" * 32, lender_lei, borrower_lei, agent_lei)
+    with reverts(agreements.LendingAgreementsAgentIsBorrower, agent=agent_lei):
+        agreements.propose(AGREEMENT, lender_lei, agent_lei, JUNE, terms, sender=agent)
+    unknown = make_lei(399).encode()
+    with reverts(agreements.LendingAgreementsUnknownLender, lender=unknown):
+        agreements.propose(AGREEMENT, unknown, borrower_lei, JUNE, terms, sender=agent)
+
+
 def test_calculate_committed__a_zero_close_where_none_is_published__refused(
     agreements: Any, calculator: Any, toyota: None, parties: dict[str, Any]
 ) -> None:
@@ -307,6 +344,7 @@ def test_agent__proposes_for_the_lender_and_must_be_a_recipient(
         agreements.propose(AGREEMENT, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=agent)
     agreements.propose(AGREEMENT, *leis, JUNE, sealed(b"\x01" * 32, *leis, agent_lei), sender=agent)
     assert bytes(agreements.getAgreement(AGREEMENT).agent) == agent_lei
+    agreements.consent(AGREEMENT, 1, sender=lender)
     agreements.acknowledge(AGREEMENT, 1, sender=borrower)
     tx = agreements.recordMovements(AGREEMENT, sealed(b"\x02" * 32, *leis, agent_lei), sender=agent)
     assert bytes(tx.events.filter(agreements.MovementsRecorded)[0].by) == agent_lei

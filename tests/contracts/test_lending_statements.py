@@ -118,6 +118,8 @@ def world(
         agreements.propose(
             agreement_id, lender_lei, other, 20260101, sealed(*leis), sender=proposer
         )
+        if proposer != lender:  # the agent's proposal binds the lender once it consents
+            agreements.consent(agreement_id, 1, sender=lender)
         agreements.acknowledge(agreement_id, 1, sender=acknowledger)
         agreements.recordMovements(agreement_id, sealed(*leis), sender=proposer)
         if agreed:

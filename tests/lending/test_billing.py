@@ -104,6 +104,7 @@ def parties(isolated: Node, operator: Client) -> dict[str, Client]:
         lending.propose(
             agent, i, terms, effective_from=PERIOD[0], agent=AGENT, tolerance_minor_units=0
         )
+        lending.consent(clients[FUJI], i, 1)
         lending.acknowledge(minato, i, 1)
         moves = [
             Movement(i, MovementKind.NEW_LOAN, date(2026, 6, 1), 10_000, Decimal(20_000_000)),
