@@ -29,6 +29,8 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
     bytes32 public constant ISIN_NAMESPACE = "ISIN";
     /// @notice Prefix of an asset manager's own namespace: "AM/" followed by its 20-byte LEI.
     bytes3 public constant MANAGER_NAMESPACE_PREFIX = "AM/";
+    /// @notice Most bytes of a failing listener's revert data that {FundListenerFailed} carries.
+    uint256 public constant MAX_LISTENER_REASON = 256;
 
     IParticipantRegistry private immutable _participants;
     ICodeRegistry private immutable _codes;
@@ -292,10 +294,33 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
     }
 
     /// @dev The last step of a change (checks-effects-interactions): the listener is a platform
-    /// contract named by the operator.
+    /// contract named by the operator. Its failure cannot halt the fund's transition: an address
+    /// without code (which a plain call would revert on before the try) or a revert is reported
+    /// by {FundListenerFailed}, with at most MAX_LISTENER_REASON bytes of the revert data copied.
     function _notify(bytes32 fundCode) private {
         IFundListener listener = _listener;
-        if (address(listener) != address(0)) listener.onFundChanged(fundCode, _funds[fundCode]);
+        if (address(listener) == address(0)) return;
+        if (address(listener).code.length == 0) {
+            emit FundListenerFailed(fundCode, address(listener), "");
+            return;
+        }
+        try listener.onFundChanged(fundCode, _funds[fundCode]) {}
+        catch {
+            emit FundListenerFailed(fundCode, address(listener), _returnedData());
+        }
+    }
+
+    /// @dev The last call's return data, cut to MAX_LISTENER_REASON bytes (the whole of it could
+    /// cost more memory than the transition has gas for).
+    function _returnedData() private pure returns (bytes memory data) {
+        uint256 size = MAX_LISTENER_REASON;
+        assembly ("memory-safe") {
+            if lt(returndatasize(), size) { size := returndatasize() }
+        }
+        data = new bytes(size);
+        assembly ("memory-safe") {
+            returndatacopy(add(data, 32), 0, size)
+        }
     }
 
     function _target(RequestKind kind, FundStatus from) private pure returns (FundStatus) {

@@ -86,6 +86,7 @@ FUND_EVENTS = (
     "ChangeWithdrawn",
     "FundVersionDefinitive",
     "FundStatusChanged",
+    "FundListenerFailed",
 )
 MAX_BATCH = 256
 MAX_CODES_PER_CALL = 8

@@ -153,6 +153,14 @@ interface IFundRegistry {
     event FundListenerSet(address indexed listener, address by);
 
     event FundStatusChanged(bytes32 indexed fundCode, FundStatus from, FundStatus to, uint32 version);
+    /// @notice The listener refused or failed to take a fund's change; the change stands, and the
+    /// listener's copy of the fund lags until it is synced again (DistributionRegistry.syncFund,
+    /// by anyone).
+    /// @param fundCode The fund whose change the listener was told of.
+    /// @param listener The listener that failed.
+    /// @param reason What the listener reverted with (at most MAX_LISTENER_REASON bytes; empty
+    /// when it has no code or ran out of gas without a reason).
+    event FundListenerFailed(bytes32 indexed fundCode, address indexed listener, bytes reason);
 
     /// @notice Register funds as drafts of the caller's institution (an asset manager), issuing
     /// each a platform fund code and linking its codes; all or none.

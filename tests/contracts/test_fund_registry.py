@@ -384,3 +384,52 @@ def test_link_codes__by_the_manager__any_number_over_calls(
         funds.linkCodes(code, [(b32("ISIN"), b32("JP90C000H1T2"))], sender=manager)
     with reverts(funds.FundRegistryTooManyCodes):
         funds.linkCodes(code, [(b32("ITA"), b32(f"N{i}")) for i in range(9)], sender=manager)
+
+
+@pytest.fixture
+def failing_listener(
+    project: Any, funds: Any, access: Any, registry: Any, codes: Any, admin: Any, operator: Any
+) -> Any:
+    """A listener that reverts on every change: a DistributionRegistry wired to another "fund
+    registry" refuses the calls of this one. The listener in place is restored afterwards."""
+    before = funds.fundListener()
+    hostile = project.DistributionRegistry.deploy(access, registry, codes, codes, sender=admin)
+    funds.setFundListener(hostile, sender=operator)
+    yield hostile
+    funds.setFundListener(before, sender=operator)
+
+
+def test_listener__reverting__reported_and_the_transition_completes(
+    funds: Any, fund_actors: Any, failing_listener: Any
+) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "LISTEN"))
+    manager = fund_actors["fund_manager"][0]
+    tx = funds.propose(code, ESTABLISH, attrs(fund_actors), 20260401, 20260325, sender=manager)
+    request = tx.events.filter(funds.ChangeProposed)[0].requestId
+    funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
+    funds.acknowledge(request, sender=fund_actors["fund_distributor"][0])
+    last = funds.acknowledge(request, sender=fund_actors["fund_custodian"][0])
+    [failed] = last.events.filter(funds.FundListenerFailed)
+    selector = keccak(text="DistributionOnlyFundRegistry(address)")[:4]
+    assert bytes(failed.fundCode) == code and failed.listener == failing_listener.address
+    assert bytes(failed.reason)[:4] == selector, "the listener's revert data is carried"
+    assert funds.getFund(code).status == ESTABLISHED
+    status = funds.setStatus(code, ACTIVE, sender=manager)
+    assert len(status.events.filter(funds.FundListenerFailed)) == 1
+    assert funds.getFund(code).status == ACTIVE
+
+
+def test_listener__without_code__reported_and_the_transition_completes(
+    funds: Any, fund_actors: Any, operator: Any, accounts: Any
+) -> None:
+    before = funds.fundListener()
+    funds.setFundListener(accounts[18], sender=operator)  # an account: a call to it would revert
+    try:
+        [code] = register(funds, fund_actors, registration(fund_actors, "NOCODE"))
+        establish(funds, fund_actors, code)
+        tx = funds.setStatus(code, ACTIVE, sender=fund_actors["fund_manager"][0])
+        [failed] = tx.events.filter(funds.FundListenerFailed)
+        assert (failed.listener, bytes(failed.reason)) == (accounts[18].address, b"")
+        assert funds.getFund(code).status == ACTIVE
+    finally:
+        funds.setFundListener(before, sender=operator)
