@@ -100,6 +100,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         Party[] storage parties = _parties[fundCode];
         uint32 required = 1; // bit 0: the trustee; bit i + 1: party i
         for (uint256 i = 0; i < parties.length; ++i) {
+            if (parties[i].lei == attributes.trustee) revert FundRegistryTrusteeIsParty(fundCode, attributes.trustee);
             if (parties[i].required) required |= uint32(1 << (i + 1));
         }
         requestId = ++_requestCount;
@@ -243,9 +244,8 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
             if (party.role != PartyRole.Distributor && party.role != PartyRole.Custodian) {
                 revert FundRegistryInvalidParty(party.lei, party.role);
             }
-            if (party.lei == manager || party.lei == attributes.trustee) {
-                revert FundRegistryInvalidParty(party.lei, party.role);
-            }
+            if (party.lei == manager) revert FundRegistryInvalidParty(party.lei, party.role);
+            if (party.lei == attributes.trustee) revert FundRegistryTrusteeIsParty(fundCode, party.lei);
             _requireInstitution(party.lei, 0);
             for (uint256 j = 0; j < i; ++j) {
                 if (reg.parties[j].lei == party.lei) revert FundRegistryInvalidParty(party.lei, party.role);

@@ -155,8 +155,11 @@ def _row(cells: Cells, seen: dict[tuple[str, str], int]) -> FundRow | None:
     parties = [Party(lei, PartyRole.DISTRIBUTOR) for lei in distributors]
     parties += [Party(lei, PartyRole.CUSTODIAN) for lei in custodians]
     leis = [p.lei for p in parties]
-    if len(set(leis)) != len(leis) or (trustee is not None and trustee in leis):
+    if len(set(leis)) != len(leis):
         cells.fail("distributors", "an institution appears twice among the parties")
+    if trustee is not None and trustee in leis:
+        column = "distributors" if trustee in distributors else "custodians"
+        cells.fail(column, f"the trustee {trustee} cannot also be a distributor or custodian")
     if len(parties) > MAX_OTHER_PARTIES:
         cells.fail("distributors", f"more than {MAX_OTHER_PARTIES} parties")
     column_of = {"ISIN": "isin", "ITA": "ita_code"}

@@ -121,6 +121,12 @@ interface IFundRegistry {
     error FundRegistryNotRequiredParty(uint256 requestId, address account);
     error FundRegistryAlreadyAcknowledged(uint256 requestId, bytes20 lei);
     error FundRegistryCodesExhausted();
+    /// @notice The fund's trustee would also be one of its listed parties (distributors and
+    /// custodians): it acknowledges as the trustee only, so its party acknowledgment could never
+    /// be given. Refused at registration and in a request naming such a trustee.
+    /// @param fundCode The fund.
+    /// @param lei The trustee that is a listed party.
+    error FundRegistryTrusteeIsParty(bytes32 fundCode, bytes20 lei);
 
     event FundRegistered(
         bytes32 indexed fundCode,
@@ -163,7 +169,8 @@ interface IFundRegistry {
     event FundListenerFailed(bytes32 indexed fundCode, address indexed listener, bytes reason);
 
     /// @notice Register funds as drafts of the caller's institution (an asset manager), issuing
-    /// each a platform fund code and linking its codes; all or none.
+    /// each a platform fund code and linking its codes; all or none. A listed party is a
+    /// distributor or custodian, neither the asset manager nor the trustee.
     /// @param registrations At most MAX_BATCH funds.
     /// @return firstSerial The serial number of the first fund; the others follow in order.
     function registerFunds(FundRegistration[] calldata registrations) external returns (uint256 firstSerial);
@@ -176,7 +183,8 @@ interface IFundRegistry {
     /// @notice Propose an establishment, attribute change or redemption of a fund.
     /// @param fundCode The fund.
     /// @param kind Establish (a draft), Change, or Redeem.
-    /// @param attributes The fund's attributes as they will be.
+    /// @param attributes The fund's attributes as they will be; a new trustee is a trust bank
+    /// that is not one of the fund's listed parties.
     /// @param effectiveDate When the new version takes effect (yyyymmdd).
     /// @param dueDate By when the parties should acknowledge (yyyymmdd).
     /// @return requestId The request's number.

@@ -155,7 +155,9 @@ def test_register__trustee_not_a_trust_bank__reverts(funds: Any, fund_actors: An
         register(funds, fund_actors, registration(fund_actors, "X", trustee="fund_distributor"))
 
 
-def test_register__party_twice_or_as_trustee__reverts(funds: Any, fund_actors: Any) -> None:
+def test_register__party_twice_or_in_the_trustee_role__reverts(
+    funds: Any, fund_actors: Any
+) -> None:
     twice = [("fund_distributor", DISTRIBUTOR), ("fund_distributor", CUSTODIAN)]
     with reverts(funds.FundRegistryInvalidParty):
         register(funds, fund_actors, registration(fund_actors, "X", parties=twice))
@@ -163,6 +165,53 @@ def test_register__party_twice_or_as_trustee__reverts(funds: Any, fund_actors: A
         register(
             funds, fund_actors, registration(fund_actors, "X", parties=[("fund_custodian", 2)])
         )
+
+
+def test_register__trustee_also_a_listed_party__reverts_naming_fund_and_lei(
+    funds: Any, fund_actors: Any
+) -> None:
+    """A trustee acknowledges as the trustee only: as a listed party too, its party
+    acknowledgment could never be given."""
+    trustee = fund_actors["fund_trustee"][1]
+    next_code = b32(fund_code(funds.fundCount() + 1))
+    with reverts(funds.FundRegistryTrusteeIsParty, fundCode=next_code, lei=trustee):
+        register(
+            funds,
+            fund_actors,
+            registration(fund_actors, "X", parties=[("fund_trustee", CUSTODIAN)]),
+        )
+
+
+def test_change__new_trustee_already_a_listed_party__reverts_naming_fund_and_lei(
+    funds: Any, fund_actors: Any
+) -> None:
+    """A trust bank listed as the custodian cannot be made the trustee by a change: it would be
+    both, and its custodian acknowledgment of later requests could never be given."""
+    parties = [("fund_distributor", DISTRIBUTOR), ("other_trustee", CUSTODIAN)]
+    [code] = register(funds, fund_actors, registration(fund_actors, "TRCUST", parties=parties))
+    tx = funds.propose(
+        code,
+        ESTABLISH,
+        attrs(fund_actors),
+        20260401,
+        20260325,
+        sender=fund_actors["fund_manager"][0],
+    )
+    request = tx.events.filter(funds.ChangeProposed)[0].requestId
+    for party in ("fund_trustee", "fund_distributor", "other_trustee"):
+        funds.acknowledge(request, sender=fund_actors[party][0])
+    other = fund_actors["other_trustee"][1]
+    for kind in (CHANGE, REDEEM):
+        with reverts(funds.FundRegistryTrusteeIsParty, fundCode=code, lei=other):
+            funds.propose(
+                code,
+                kind,
+                attrs(fund_actors, trustee="other_trustee", redeemed=20301231),
+                20301231,
+                20301201,
+                sender=fund_actors["fund_manager"][0],
+            )
+    assert funds.getFund(code).openRequest == 0
 
 
 @pytest.mark.parametrize(
