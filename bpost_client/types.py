@@ -196,6 +196,7 @@ class RequestState(IntEnum):
     DEFINITIVE = 2
     REJECTED = 3
     WITHDRAWN = 4
+    CLOSED = 5
 
 
 class FundType(IntEnum):

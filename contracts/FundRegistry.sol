@@ -151,6 +151,31 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
     }
 
     /// @inheritdoc IFundRegistry
+    function waiveAcknowledgment(uint256 requestId, bytes20 lei, string calldata reason)
+        external
+        onlyPlatformRole(Roles.OPERATOR)
+    {
+        Request storage request = _openRequest(requestId);
+        uint32 bit = _requiredBit(request, lei);
+        if (bit == 0) revert FundRegistryPartyNotRequired(requestId, lei);
+        if (request.ackMask & bit != 0) revert FundRegistryAlreadyAcknowledged(requestId, lei);
+        if (_isActive(lei)) revert FundRegistryPartyActive(requestId, lei);
+        uint32 required = request.requiredMask & ~bit;
+        request.requiredMask = required;
+        emit ChangeAcknowledgmentWaived(requestId, request.fundCode, lei, msg.sender, reason);
+        if (request.ackMask == required) _makeDefinitive(requestId);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function closeRequest(uint256 requestId, string calldata reason) external onlyPlatformRole(Roles.OPERATOR) {
+        Request storage request = _openRequest(requestId);
+        if (!_awaitsInactiveParty(request)) revert FundRegistryRequiredPartiesActive(requestId);
+        request.state = RequestState.Closed;
+        _funds[request.fundCode].openRequest = 0;
+        emit ChangeClosed(requestId, request.fundCode, msg.sender, reason);
+    }
+
+    /// @inheritdoc IFundRegistry
     function setStatus(bytes32 fundCode, FundStatus to) external {
         Fund storage fund = _managedFund(fundCode);
         FundStatus from = fund.status;
@@ -337,14 +362,38 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         request = _openRequest(requestId);
         lei = _participants.institutionOf(msg.sender);
         if (lei != bytes20(0) && _participants.isActiveOperator(msg.sender)) {
-            if (_funds[request.fundCode].trustee == lei) return (request, lei, uint32(1));
-            Party[] storage parties = _parties[request.fundCode];
-            for (uint256 i = 0; i < parties.length; ++i) {
-                uint32 bit = uint32(1 << (i + 1));
-                if (parties[i].lei == lei && request.requiredMask & bit != 0) return (request, lei, bit);
-            }
+            bit = _requiredBit(request, lei);
+            if (bit != 0) return (request, lei, bit);
         }
         revert FundRegistryNotRequiredParty(requestId, msg.sender);
+    }
+
+    /// @dev The bit of `lei` in the request's masks when the request requires it (a waived party
+    /// is no longer required), else 0. Bounded: a fund has at most MAX_PARTIES parties.
+    function _requiredBit(Request storage request, bytes20 lei) private view returns (uint32) {
+        uint32 required = request.requiredMask;
+        if (_funds[request.fundCode].trustee == lei) return required & 1;
+        Party[] storage parties = _parties[request.fundCode];
+        for (uint256 i = 0; i < parties.length; ++i) {
+            if (parties[i].lei == lei) return required & uint32(1 << (i + 1));
+        }
+        return 0;
+    }
+
+    /// @dev Whether a party the request still awaits is not active on the platform.
+    function _awaitsInactiveParty(Request storage request) private view returns (bool) {
+        uint32 outstanding = request.requiredMask & ~request.ackMask;
+        if (outstanding & 1 != 0 && !_isActive(_funds[request.fundCode].trustee)) return true;
+        Party[] storage parties = _parties[request.fundCode];
+        for (uint256 i = 0; i < parties.length; ++i) {
+            if (outstanding & uint32(1 << (i + 1)) != 0 && !_isActive(parties[i].lei)) return true;
+        }
+        return false;
+    }
+
+    function _isActive(bytes20 lei) private view returns (bool) {
+        (, IParticipantRegistry.InstitutionStatus status) = _participants.statusOf(lei);
+        return status == IParticipantRegistry.InstitutionStatus.Active;
     }
 
     function _openRequest(uint256 requestId) private view returns (Request storage request) {

@@ -57,6 +57,7 @@ __all__ = [
     "Party",
     "Request",
     "acknowledge",
+    "close_request",
     "fund_as_of",
     "fund_history",
     "fund_records",
@@ -71,6 +72,7 @@ __all__ = [
     "reject",
     "resolve_fund",
     "set_status",
+    "waive_acknowledgment",
     "withdraw",
 ]
 
@@ -84,6 +86,8 @@ FUND_EVENTS = (
     "ChangeAcknowledged",
     "ChangeRejected",
     "ChangeWithdrawn",
+    "ChangeAcknowledgmentWaived",
+    "ChangeClosed",
     "FundVersionDefinitive",
     "FundStatusChanged",
     "FundListenerFailed",
@@ -337,6 +341,32 @@ def withdraw(client: Client, request_id: int) -> TxReceipt:
     """Withdraw a pending request (the fund's asset manager)."""
     call = client.contract(CONTRACT).functions.withdraw(request_id)
     return client.sender.send(call, f"withdraw request {request_id}")
+
+
+def waive_acknowledgment(client: Client, request_id: int, lei: str, reason: str) -> TxReceipt:
+    """Waive the acknowledgment ``lei`` owes a pending request because the institution is
+    suspended or no longer registered (the platform operator; a governance decision will take
+    this over). The request becomes definitive when every other required party acknowledged.
+
+    Raises:
+        FundRegistryPartyActive: ``lei`` is active and can acknowledge itself (a ContractRevert).
+        FundRegistryPartyNotRequired: the request does not await ``lei``.
+    """
+    call = client.contract(CONTRACT).functions.waiveAcknowledgment(
+        request_id, bytes20_from_lei(check_lei(lei)), reason
+    )
+    return client.sender.send(call, f"waive {lei}'s acknowledgment of request {request_id}")
+
+
+def close_request(client: Client, request_id: int, reason: str) -> TxReceipt:
+    """Close a pending request that awaits a suspended or unregistered party (the platform
+    operator; a governance decision will take this over).
+
+    Raises:
+        FundRegistryRequiredPartiesActive: every party it awaits is active (a ContractRevert).
+    """
+    call = client.contract(CONTRACT).functions.closeRequest(request_id, reason)
+    return client.sender.send(call, f"close request {request_id}")
 
 
 def set_status(client: Client, fund_code: str, status: FundStatus) -> TxReceipt:

@@ -94,18 +94,23 @@ class FundRequest(Generic[R]):
     proposed: R
     acknowledgements: list[R] = field(default_factory=list)
     rejections: list[R] = field(default_factory=list)
+    waivers: list[R] = field(default_factory=list)
     withdrawn: R | None = None
+    closed: R | None = None
     definitive: R | None = None
 
     @property
     def outcome(self) -> str:
-        """What became of it: definitive (with its version), rejected, withdrawn or pending."""
+        """What became of it: definitive (with its version), rejected, withdrawn, closed by the
+        operator or pending."""
         if self.definitive is not None:
             return f"definitive as version {self.definitive.data['version']}"
         if self.rejections:
             return "rejected"
         if self.withdrawn is not None:
             return "withdrawn"
+        if self.closed is not None:
+            return f"closed by the operator: {self.closed.data.get('reason', '')}"
         return "awaiting acknowledgement"
 
 
@@ -226,6 +231,10 @@ def fold_fund(code: str, rows: Iterable[R]) -> RegisteredFund[R] | None:
                 found.rejections.append(row)
             elif event == "ChangeWithdrawn":
                 found.withdrawn = row
+            elif event == "ChangeAcknowledgmentWaived":
+                found.waivers.append(row)
+            elif event == "ChangeClosed":
+                found.closed = row
             elif event == "FundVersionDefinitive":
                 found.definitive = row
                 fund.version = max(fund.version, int(data["version"]))

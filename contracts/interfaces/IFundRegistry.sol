@@ -37,13 +37,15 @@ interface IFundRegistry {
         Redeem
     }
 
-    /// @notice Where a request is.
+    /// @notice Where a request is: Closed is ended by the operator while a required party could
+    /// not act (see {closeRequest}).
     enum RequestState {
         None,
         Pending,
         Definitive,
         Rejected,
-        Withdrawn
+        Withdrawn,
+        Closed
     }
 
     /// @notice A fund's attributes; the record's hash is keccak256(abi.encode(attributes)).
@@ -127,6 +129,19 @@ interface IFundRegistry {
     /// @param fundCode The fund.
     /// @param lei The trustee that is a listed party.
     error FundRegistryTrusteeIsParty(bytes32 fundCode, bytes20 lei);
+    /// @notice The institution is not a party whose acknowledgment the request still requires.
+    /// @param requestId The request.
+    /// @param lei The institution named.
+    error FundRegistryPartyNotRequired(uint256 requestId, bytes20 lei);
+    /// @notice The party is active on the platform and can act itself: its acknowledgment is not
+    /// waived.
+    /// @param requestId The request.
+    /// @param lei The party.
+    error FundRegistryPartyActive(uint256 requestId, bytes20 lei);
+    /// @notice Every party the request still awaits is active on the platform: it is for them
+    /// (or the asset manager, by withdrawing) to end the request, not the operator.
+    /// @param requestId The request.
+    error FundRegistryRequiredPartiesActive(uint256 requestId);
 
     event FundRegistered(
         bytes32 indexed fundCode,
@@ -152,6 +167,23 @@ interface IFundRegistry {
         uint256 indexed requestId, bytes32 indexed fundCode, bytes20 indexed lei, address by, string reason
     );
     event ChangeWithdrawn(uint256 indexed requestId, bytes32 indexed fundCode, address by);
+    /// @notice The operator waived the acknowledgment of a required party that is suspended or
+    /// no longer registered: the request no longer requires it.
+    /// @param requestId The request.
+    /// @param fundCode The fund.
+    /// @param lei The party whose acknowledgment is waived.
+    /// @param by The operator's account.
+    /// @param reason Why, for the parties.
+    event ChangeAcknowledgmentWaived(
+        uint256 indexed requestId, bytes32 indexed fundCode, bytes20 indexed lei, address by, string reason
+    );
+    /// @notice The operator closed a request that awaited a party that is suspended or no longer
+    /// registered.
+    /// @param requestId The request.
+    /// @param fundCode The fund.
+    /// @param by The operator's account.
+    /// @param reason Why, for the parties.
+    event ChangeClosed(uint256 indexed requestId, bytes32 indexed fundCode, address by, string reason);
     event FundVersionDefinitive(
         bytes32 indexed fundCode, uint256 indexed requestId, uint32 version, bytes32 attributesHash, uint32 effectiveDate
     );
@@ -208,6 +240,25 @@ interface IFundRegistry {
     /// @notice Withdraw a pending request (its fund's asset manager).
     /// @param requestId The request.
     function withdraw(uint256 requestId) external;
+
+    /// @notice Waive the acknowledgment of a required party that is not active on the platform
+    /// (suspended, or no longer registered), which could otherwise never give it: the request no
+    /// longer requires that party and becomes definitive when every other required party has
+    /// acknowledged, by the normal rules. The trustee's included: a request replacing a failed
+    /// trustee is the usual case. Only the platform operator (OPERATOR_ROLE) for now; a
+    /// governance decision replaces this authority.
+    /// @param requestId The pending request.
+    /// @param lei The party (it has not acknowledged, and is not active).
+    /// @param reason Why, for the parties.
+    function waiveAcknowledgment(uint256 requestId, bytes20 lei, string calldata reason) external;
+
+    /// @notice Close a pending request that awaits the acknowledgment of at least one party that
+    /// is not active on the platform (suspended, or no longer registered); the fund is free for
+    /// a new request. Only the platform operator (OPERATOR_ROLE) for now; a governance decision
+    /// replaces this authority.
+    /// @param requestId The pending request.
+    /// @param reason Why, for the parties.
+    function closeRequest(uint256 requestId, string calldata reason) external;
 
     /// @notice Move a fund along the lifecycle steps that need no acknowledgment:
     /// Established→Active, Active→Suspended, Suspended→Active, Redeeming→Redeemed.

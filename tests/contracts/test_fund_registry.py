@@ -482,3 +482,120 @@ def test_listener__without_code__reported_and_the_transition_completes(
         assert funds.getFund(code).status == ACTIVE
     finally:
         funds.setFundListener(before, sender=operator)
+
+
+CLOSED = 5
+
+
+@pytest.fixture
+def suspend(registry: Any, operator: Any) -> Any:
+    """Suspend institutions for one test; each is reinstated afterwards."""
+    suspended: list[bytes] = []
+
+    def _suspend(lei: bytes) -> None:
+        registry.suspendInstitution(lei, "licence withdrawn", sender=operator)
+        suspended.append(lei)
+
+    yield _suspend
+    for lei in suspended:
+        registry.reinstateInstitution(lei, sender=operator)
+
+
+def proposed(funds: Any, fund_actors: Any, code: bytes, kind: int = ESTABLISH) -> int:
+    tx = funds.propose(
+        code,
+        kind,
+        attrs(fund_actors, redeemed=20301231 if kind == REDEEM else 0),
+        20301231 if kind == REDEEM else 20260401,
+        20301201 if kind == REDEEM else 20260325,
+        sender=fund_actors["fund_manager"][0],
+    )
+    return int(tx.events.filter(funds.ChangeProposed)[0].requestId)
+
+
+def test_waive__suspended_party__operator_waives_and_the_request_completes(
+    funds: Any, fund_actors: Any, operator: Any, suspend: Any
+) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "WAIVE"))
+    request = proposed(funds, fund_actors, code)
+    custodian = fund_actors["fund_custodian"]
+    distributor = fund_actors["fund_distributor"][1]
+    with reverts(funds.FundRegistryPartyActive, requestId=request, lei=distributor):
+        funds.waiveAcknowledgment(request, distributor, "absent", sender=operator)
+    funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
+    funds.acknowledge(request, sender=fund_actors["fund_distributor"][0])
+    suspend(custodian[1])
+    with reverts(funds.FundRegistryNotRequiredParty):  # the dead end: it can never acknowledge
+        funds.acknowledge(request, sender=custodian[0])
+    with reverts(funds.PlatformAccessUnauthorized):
+        funds.waiveAcknowledgment(request, custodian[1], "x", sender=fund_actors["fund_manager"][0])
+    with reverts(funds.FundRegistryAlreadyAcknowledged, requestId=request, lei=distributor):
+        funds.waiveAcknowledgment(request, distributor, "x", sender=operator)
+    outsider = fund_actors["rival_manager"][1]
+    with reverts(funds.FundRegistryPartyNotRequired, requestId=request, lei=outsider):
+        funds.waiveAcknowledgment(request, outsider, "x", sender=operator)
+    tx = funds.waiveAcknowledgment(request, custodian[1], "custodian suspended", sender=operator)
+    [waived] = tx.events.filter(funds.ChangeAcknowledgmentWaived)
+    assert (bytes(waived.lei), waived.reason, waived.by) == (
+        custodian[1],
+        "custodian suspended",
+        operator.address,
+    )
+    assert funds.getRequest(request).state == DEFINITIVE
+    assert funds.getFund(code).status == ESTABLISHED
+
+
+def test_waive__suspended_trustee_reinstated__can_no_longer_acknowledge(
+    funds: Any, registry: Any, fund_actors: Any, operator: Any, suspend: Any
+) -> None:
+    """A waived party is no longer required: back on the platform it cannot acknowledge or reject
+    the request (an acknowledgment outside the required parties would keep it pending)."""
+    [code] = register(funds, fund_actors, registration(fund_actors, "WAIVET"))
+    request = proposed(funds, fund_actors, code)
+    trustee = fund_actors["fund_trustee"]
+    suspend(trustee[1])
+    funds.waiveAcknowledgment(request, trustee[1], "trustee suspended", sender=operator)
+    with reverts(funds.FundRegistryPartyNotRequired, requestId=request, lei=trustee[1]):
+        funds.waiveAcknowledgment(request, trustee[1], "again", sender=operator)
+    registry.reinstateInstitution(trustee[1], sender=operator)
+    try:
+        with reverts(funds.FundRegistryNotRequiredParty):
+            funds.acknowledge(request, sender=trustee[0])
+        with reverts(funds.FundRegistryNotRequiredParty):
+            funds.reject(request, "late", sender=trustee[0])
+    finally:
+        registry.suspendInstitution(trustee[1], "again", sender=operator)  # the fixture reinstates
+    funds.acknowledge(request, sender=fund_actors["fund_distributor"][0])
+    funds.acknowledge(request, sender=fund_actors["fund_custodian"][0])
+    assert funds.getRequest(request).state == DEFINITIVE
+
+
+def test_close__request_awaiting_a_suspended_party__operator_closes_it(
+    funds: Any, fund_actors: Any, operator: Any, suspend: Any
+) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "CLOSE"))
+    request = proposed(funds, fund_actors, code)
+    with reverts(funds.FundRegistryRequiredPartiesActive, requestId=request):
+        funds.closeRequest(request, "stuck", sender=operator)
+    distributor = fund_actors["fund_distributor"]
+    funds.acknowledge(request, sender=distributor[0])
+    suspend(distributor[1])
+    with reverts(funds.FundRegistryRequiredPartiesActive, requestId=request):
+        funds.closeRequest(request, "acknowledged before", sender=operator)
+    with reverts(funds.PlatformAccessUnauthorized):
+        funds.closeRequest(request, "x", sender=fund_actors["fund_trustee"][0])
+    suspend(fund_actors["fund_custodian"][1])
+    tx = funds.closeRequest(request, "custodian suspended", sender=operator)
+    [closed] = tx.events.filter(funds.ChangeClosed)
+    assert (closed.requestId, closed.reason, closed.by) == (
+        request,
+        "custodian suspended",
+        operator.address,
+    )
+    assert funds.getRequest(request).state == CLOSED
+    assert funds.getFund(code).openRequest == 0 and funds.getFund(code).status == DRAFT
+    with reverts(funds.FundRegistryRequestClosed, requestId=request, state=CLOSED):
+        funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
+    with reverts(funds.FundRegistryRequestClosed):
+        funds.closeRequest(request, "again", sender=operator)
+    assert proposed(funds, fund_actors, code) == request + 1, "the fund is free again"

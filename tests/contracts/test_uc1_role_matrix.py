@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.contracts.conftest import KEY
 from tests.contracts.reverts import reverts
 from tests.contracts.test_fund_registry import (
     ACTIVE,
@@ -19,6 +20,7 @@ from tests.contracts.test_fund_registry import (
     register,
     registration,
 )
+from tests.helpers import make_lei
 
 ACTORS = [
     "admin",
@@ -107,6 +109,20 @@ CASES = [
         "funds", "reject", lambda w: [w["request"], "no"], PARTIES, "FundRegistryNotRequiredParty"
     ),
     Case(
+        "funds",
+        "waiveAcknowledgment",
+        lambda w: [w["stuck"], w["suspended_lei"], "suspended"],
+        frozenset({"operator"}),
+        NO_ROLE,
+    ),
+    Case(
+        "funds",
+        "closeRequest",
+        lambda w: [w["stuck"], "suspended"],
+        frozenset({"operator"}),
+        NO_ROLE,
+    ),
+    Case(
         "ssis",
         "publishSsis",
         lambda w: [[(_ssi_terms(), _sealed(w["owner_lei"]))]],
@@ -133,10 +149,29 @@ def world(
     admin: Any,
     operator: Any,
     accounts: Any,
+    registry: Any,
 ) -> dict[str, Any]:
     draft, established, pending = register(
         funds, fund_actors, *[registration(fund_actors, f"RM-{i}") for i in range(3)]
     )
+    # A request stuck on a custodian that is then suspended (an institution of this module only).
+    suspended_lei = make_lei(170).encode()
+    registry.registerInstitution(
+        suspended_lei, 6, "suspended", KEY, [accounts[17]], sender=operator
+    )
+    stuck_parties = {**fund_actors, "suspended": (accounts[17], suspended_lei)}
+    [stuck] = register(
+        funds, fund_actors, registration(stuck_parties, "RM-STUCK", parties=[("suspended", 4)])
+    )
+    stuck_tx = funds.propose(
+        stuck,
+        ESTABLISH,
+        attrs(fund_actors),
+        20260401,
+        20260325,
+        sender=fund_actors["fund_manager"][0],
+    )
+    registry.suspendInstitution(suspended_lei, "licence withdrawn", sender=operator)
     establish(funds, fund_actors, established)
     establish(funds, fund_actors, pending)
     tx = funds.propose(
@@ -156,6 +191,8 @@ def world(
         "draft": draft,
         "established": established,
         "request": tx.events.filter(funds.ChangeProposed)[0].requestId,
+        "stuck": stuck_tx.events.filter(funds.ChangeProposed)[0].requestId,
+        "suspended_lei": suspended_lei,
         "admin": admin,
         "operator": operator,
         "outsider": accounts[19],

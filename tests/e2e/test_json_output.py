@@ -145,8 +145,9 @@ def test_json__missing_values_null_and_numbers_as_numbers(bpost: Any, nav_funds:
 
 SENT = {
     "funds upload", "funds propose", "funds ack", "funds reject", "funds withdraw",
-    "funds status", "funds link", "participants add", "participants suspend",
-    "participants reinstate", "roles grant", "roles revoke", "roles apply", "deploy",
+    "funds waive", "funds close", "funds status", "funds link", "participants add",
+    "participants suspend", "participants reinstate", "roles grant", "roles revoke",
+    "roles apply", "deploy",
     "distribution profile", "distribution subscribe", "distribution delegate",
     "distribution publish", "distribution confirm", "distribution convert", "distribution watch",
     "lending movements record", "lending movements confirm", "lending statement show",
@@ -190,6 +191,16 @@ def test_json__each_sending_command__strict_json(
     sent(TRUSTEE, "funds reject", str(request), "--reason", "not agreed")
     request = sent(MANAGER, "funds propose", *renamed)["request_id"]
     sent(MANAGER, "funds withdraw", str(request))
+    # the distributor suspended: its acknowledgment waived on one request, another closed
+    request = sent(MANAGER, "funds propose", *renamed)["request_id"]
+    sent(TRUSTEE, "funds ack", str(request))
+    sent(OPERATOR, "participants suspend", KANDA, "--reason", "licence withdrawn")
+    assert sent(OPERATOR, "funds waive", str(request), KANDA, "--reason", "suspended") == {
+        "request_id": request, "waived": KANDA, "state": "definitive",
+    }  # fmt: skip
+    request = sent(MANAGER, "funds propose", *renamed)["request_id"]
+    assert sent(OPERATOR, "funds close", str(request), "--reason", "suspended")["state"] == "closed"
+    sent(OPERATOR, "participants reinstate", KANDA)
 
     # the platform: an institution admitted, suspended, reinstated; roles granted and revoked
     account = fresh_account()

@@ -205,3 +205,47 @@ def test_propose__due_date_in_the_past__refused_before_sending(asset_manager: Cl
         yesterday + timedelta(days=1),
     )
     assert funds.get_request(asset_manager, today).due_date == asset_manager.today()
+
+
+def test_waive__suspended_distributor__operator_waives_and_the_request_completes(
+    operator: Client, asset_manager: Client, trustee: Client
+) -> None:
+    from bpost_client.platform.participants import suspend_institution
+
+    [code] = funds.register_funds(asset_manager, [registration("WAIVED")])
+    request = funds.propose(
+        asset_manager, code, RequestKind.ESTABLISH, attributes(), date(2026, 4, 1), due_in()
+    )
+    funds.acknowledge(trustee, request)
+    with pytest.raises(exceptions.FundRegistryPartyActive):
+        funds.waive_acknowledgment(operator, request, DISTRIBUTOR, "absent")
+    suspend_institution(operator, DISTRIBUTOR, "licence withdrawn")
+    assert DISTRIBUTOR in funds.get_request(operator, request).required
+    funds.waive_acknowledgment(operator, request, DISTRIBUTOR, "distributor suspended")
+    waived = funds.get_request(operator, request)
+    assert waived.state is RequestState.DEFINITIVE and waived.required == (TRUSTEE,)
+    assert funds.get_fund(operator, code).status is FundStatus.ESTABLISHED
+    history = funds.fund_history(operator, code)
+    row = history[history["event"] == "ChangeAcknowledgmentWaived"].iloc[0]
+    assert (row["lei"], row["reason"]) == (DISTRIBUTOR, "distributor suspended")
+
+
+def test_close__request_awaiting_a_suspended_distributor__closed_with_its_reason(
+    operator: Client, asset_manager: Client
+) -> None:
+    from bpost_client.platform.participants import suspend_institution
+    from bpost_client.registry.projection import fold_fund
+
+    [code] = funds.register_funds(asset_manager, [registration("CLOSED")])
+    request = funds.propose(
+        asset_manager, code, RequestKind.ESTABLISH, attributes(), date(2026, 4, 1), due_in()
+    )
+    with pytest.raises(exceptions.FundRegistryRequiredPartiesActive):
+        funds.close_request(operator, request, "stuck")
+    suspend_institution(operator, DISTRIBUTOR, "licence withdrawn")
+    funds.close_request(operator, request, "distributor suspended")
+    assert funds.get_request(operator, request).state is RequestState.CLOSED
+    assert funds.get_fund(operator, code).open_request == 0
+    fund = fold_fund(code, funds.fund_records(operator, code))
+    assert fund is not None
+    assert fund.requests[-1].outcome == "closed by the operator: distributor suspended"

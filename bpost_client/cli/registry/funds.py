@@ -238,6 +238,34 @@ def withdraw(ctx: Context, request_id: int) -> None:
     emit(ctx, {"request_id": request_id, "state": "withdrawn"})
 
 
+@funds_group.command()
+@click.argument("request_id", type=int)
+@click.argument("lei")
+@click.option("--reason", required=True)
+@pass_context
+def waive(ctx: Context, request_id: int, lei: str, reason: str) -> None:
+    """Waive the acknowledgment LEI owes REQUEST_ID, the institution being suspended or no longer
+    registered (the platform operator)."""
+    from bpost_client.registry import funds
+
+    client = ctx.client(signing=True)
+    funds.waive_acknowledgment(client, request_id, check_lei(lei), reason)
+    request = funds.get_request(client, request_id)
+    emit(ctx, {"request_id": request_id, "waived": lei, "state": request.state.name.lower()})
+
+
+@funds_group.command()
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True)
+@pass_context
+def close(ctx: Context, request_id: int, reason: str) -> None:
+    """Close REQUEST_ID, which awaits a suspended or unregistered party (the platform operator)."""
+    from bpost_client.registry import funds
+
+    funds.close_request(ctx.client(signing=True), request_id, reason)
+    emit(ctx, {"request_id": request_id, "state": "closed"})
+
+
 @funds_group.command("status")
 @click.argument("code")
 @click.argument("to", type=click.Choice(["active", "suspended", "redeemed"]))
