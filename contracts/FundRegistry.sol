@@ -95,6 +95,10 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         if (!allowed) revert FundRegistryInvalidTransition(fundCode, status, _target(kind, status));
         _checkDate(effectiveDate);
         _checkDate(dueDate);
+        if (kind == RequestKind.Redeem) {
+            uint32 today = _today();
+            if (dueDate < today) revert FundRegistryDueDatePassed(fundCode, dueDate, today);
+        }
         _checkAttributes(attributes);
 
         Party[] storage parties = _parties[fundCode];
@@ -135,7 +139,8 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
 
     /// @inheritdoc IFundRegistry
     function reject(uint256 requestId, string calldata reason) external {
-        (Request storage request, bytes20 lei,) = _partyOfOpenRequest(requestId);
+        (Request storage request, bytes20 lei, uint32 bit) = _partyOfOpenRequest(requestId);
+        if (request.kind == RequestKind.Redeem && bit != 1) revert FundRegistryRedemptionNotRejectable(requestId, lei);
         request.state = RequestState.Rejected;
         _funds[request.fundCode].openRequest = 0;
         emit ChangeRejected(requestId, request.fundCode, lei, msg.sender, reason);
@@ -148,6 +153,20 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         request.state = RequestState.Withdrawn;
         _funds[request.fundCode].openRequest = 0;
         emit ChangeWithdrawn(requestId, request.fundCode, msg.sender);
+    }
+
+    /// @inheritdoc IFundRegistry
+    function completeRedemption(uint256 requestId) external {
+        Request storage request = _openRequest(requestId);
+        bytes32 fundCode = request.fundCode;
+        Fund storage fund = _managedFund(fundCode);
+        if (request.kind != RequestKind.Redeem) revert FundRegistryNotRedemption(requestId, request.kind);
+        uint32 today = _today();
+        if (today <= request.dueDate) revert FundRegistryNotPastDue(requestId, request.dueDate, today);
+        uint32 outstanding = request.requiredMask & ~request.ackMask;
+        if (outstanding & 1 != 0) revert FundRegistryTrusteeNotAcknowledged(requestId, fund.trustee);
+        emit RedemptionCompletedPastDue(requestId, fundCode, msg.sender, outstanding);
+        _makeDefinitive(requestId);
     }
 
     /// @inheritdoc IFundRegistry
@@ -448,6 +467,11 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
             }
         }
         _requireInstitution(attributes.trustee, uint8(IParticipantRegistry.InstitutionType.TrustBank));
+    }
+
+    /// @dev The chain's date, yyyymmdd in UTC.
+    function _today() private view returns (uint32) {
+        return Dates.fromDays(block.timestamp / 1 days);
     }
 
     function _checkDate(uint32 date) private pure {

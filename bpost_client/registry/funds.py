@@ -58,6 +58,7 @@ __all__ = [
     "Request",
     "acknowledge",
     "close_request",
+    "complete_redemption",
     "fund_as_of",
     "fund_history",
     "fund_records",
@@ -88,6 +89,7 @@ FUND_EVENTS = (
     "ChangeWithdrawn",
     "ChangeAcknowledgmentWaived",
     "ChangeClosed",
+    "RedemptionCompletedPastDue",
     "FundVersionDefinitive",
     "FundStatusChanged",
     "FundListenerFailed",
@@ -332,7 +334,8 @@ def acknowledge(client: Client, request_id: int) -> TxReceipt:
 
 
 def reject(client: Client, request_id: int, reason: str) -> TxReceipt:
-    """Reject a request for the signer's institution, with a reason."""
+    """Reject a request for the signer's institution, with a reason (a redemption: the trustee
+    only, see :func:`complete_redemption`)."""
     call = client.contract(CONTRACT).functions.reject(request_id, reason)
     return client.sender.send(call, f"reject request {request_id}")
 
@@ -341,6 +344,20 @@ def withdraw(client: Client, request_id: int) -> TxReceipt:
     """Withdraw a pending request (the fund's asset manager)."""
     call = client.contract(CONTRACT).functions.withdraw(request_id)
     return client.sender.send(call, f"withdraw request {request_id}")
+
+
+def complete_redemption(client: Client, request_id: int) -> TxReceipt:
+    """Complete a redemption past its due date with the trustee's acknowledgment (the fund's
+    asset manager), whether or not the distributors and custodians acknowledged it: a redemption
+    is the manager's and the trustee's decision, the others acknowledge its receipt.
+
+    Raises:
+        FundRegistryNotPastDue: the due date is today or later (a ContractRevert).
+        FundRegistryTrusteeNotAcknowledged: the trustee has not acknowledged it.
+        FundRegistryNotRedemption: the request is an establishment or a change.
+    """
+    call = client.contract(CONTRACT).functions.completeRedemption(request_id)
+    return client.sender.send(call, f"complete the redemption of request {request_id}")
 
 
 def waive_acknowledgment(client: Client, request_id: int, lei: str, reason: str) -> TxReceipt:

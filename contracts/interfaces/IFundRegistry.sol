@@ -8,6 +8,11 @@ import {ICodeRegistry} from "./ICodeRegistry.sol";
 /// and are committed on chain by their hash; what contracts check or look up (status, version,
 /// dates, asset manager, trustee, parties, codes) is stored. Establishment, attribute changes and
 /// redemption are requests that become definitive when every required party acknowledges them.
+/// A redemption is the asset manager's and the trustee's decision under the trust deed: the other
+/// parties (distributors, custodians) acknowledge its receipt but cannot reject it, and one that
+/// has not acknowledged by the due date no longer holds it up: after the due date the asset
+/// manager completes it with the trustee's acknowledgment ({completeRedemption}). Its due date is
+/// not before the chain's today, so that the other parties are given notice.
 interface IFundRegistry {
     /// @notice Where a fund is in its life.
     enum FundStatus {
@@ -142,6 +147,29 @@ interface IFundRegistry {
     /// (or the asset manager, by withdrawing) to end the request, not the operator.
     /// @param requestId The request.
     error FundRegistryRequiredPartiesActive(uint256 requestId);
+    /// @notice Only the trustee may reject a redemption; the other parties acknowledge its receipt.
+    /// @param requestId The redemption request.
+    /// @param lei The party that tried to reject it.
+    error FundRegistryRedemptionNotRejectable(uint256 requestId, bytes20 lei);
+    /// @notice The request is not a redemption.
+    /// @param requestId The request.
+    /// @param kind What it proposes.
+    error FundRegistryNotRedemption(uint256 requestId, RequestKind kind);
+    /// @notice The redemption's due date has not passed: the parties still have until then.
+    /// @param requestId The redemption request.
+    /// @param dueDate Its due date (yyyymmdd).
+    /// @param today The chain's date (yyyymmdd, UTC).
+    error FundRegistryNotPastDue(uint256 requestId, uint32 dueDate, uint32 today);
+    /// @notice The trustee has not acknowledged the redemption (nor was its acknowledgment waived).
+    /// @param requestId The redemption request.
+    /// @param trustee The fund's trustee.
+    error FundRegistryTrusteeNotAcknowledged(uint256 requestId, bytes20 trustee);
+    /// @notice A redemption's due date is before the chain's today: the other parties would have
+    /// no notice before the asset manager could complete it.
+    /// @param fundCode The fund.
+    /// @param dueDate The due date proposed (yyyymmdd).
+    /// @param today The chain's date (yyyymmdd, UTC).
+    error FundRegistryDueDatePassed(bytes32 fundCode, uint32 dueDate, uint32 today);
 
     event FundRegistered(
         bytes32 indexed fundCode,
@@ -184,6 +212,16 @@ interface IFundRegistry {
     /// @param by The operator's account.
     /// @param reason Why, for the parties.
     event ChangeClosed(uint256 indexed requestId, bytes32 indexed fundCode, address by, string reason);
+    /// @notice The asset manager completed a redemption after its due date with the trustee's
+    /// acknowledgment; FundVersionDefinitive follows.
+    /// @param requestId The redemption request.
+    /// @param fundCode The fund.
+    /// @param by The asset manager's account.
+    /// @param unacknowledgedMask The required parties that had not acknowledged (bits as in the
+    /// request's masks).
+    event RedemptionCompletedPastDue(
+        uint256 indexed requestId, bytes32 indexed fundCode, address by, uint32 unacknowledgedMask
+    );
     event FundVersionDefinitive(
         bytes32 indexed fundCode, uint256 indexed requestId, uint32 version, bytes32 attributesHash, uint32 effectiveDate
     );
@@ -218,7 +256,8 @@ interface IFundRegistry {
     /// @param attributes The fund's attributes as they will be; a new trustee is a trust bank
     /// that is not one of the fund's listed parties.
     /// @param effectiveDate When the new version takes effect (yyyymmdd).
-    /// @param dueDate By when the parties should acknowledge (yyyymmdd).
+    /// @param dueDate By when the parties should acknowledge (yyyymmdd); for a redemption, not
+    /// before the chain's today.
     /// @return requestId The request's number.
     function propose(
         bytes32 fundCode,
@@ -232,7 +271,8 @@ interface IFundRegistry {
     /// @param requestId The request.
     function acknowledge(uint256 requestId) external;
 
-    /// @notice Reject a request for the caller's institution; it is closed.
+    /// @notice Reject a request for the caller's institution; it is closed. A redemption can be
+    /// rejected by the trustee only.
     /// @param requestId The request.
     /// @param reason Why, for the proposer.
     function reject(uint256 requestId, string calldata reason) external;
@@ -240,6 +280,14 @@ interface IFundRegistry {
     /// @notice Withdraw a pending request (its fund's asset manager).
     /// @param requestId The request.
     function withdraw(uint256 requestId) external;
+
+    /// @notice Complete a redemption whose due date has passed, with the trustee's acknowledgment,
+    /// whether or not the other parties acknowledged it (the fund's asset manager): the fund is
+    /// redeeming. A redemption is the asset manager's and the trustee's decision under the trust
+    /// deed; the other parties' acknowledgment is of receipt, and cannot hold it up past its due
+    /// date.
+    /// @param requestId The pending redemption request.
+    function completeRedemption(uint256 requestId) external;
 
     /// @notice Waive the acknowledgment of a required party that is not active on the platform
     /// (suspended, or no longer registered), which could otherwise never give it: the request no

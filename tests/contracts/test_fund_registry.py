@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -599,3 +600,102 @@ def test_close__request_awaiting_a_suspended_party__operator_closes_it(
     with reverts(funds.FundRegistryRequestClosed):
         funds.closeRequest(request, "again", sender=operator)
     assert proposed(funds, fund_actors, code) == request + 1, "the fund is free again"
+
+
+def chain_today(chain: Any) -> date:
+    return datetime.fromtimestamp(chain.blocks.head.timestamp, UTC).date()
+
+
+def as_int(day: date) -> int:
+    return int(day.strftime("%Y%m%d"))
+
+
+def redemption(funds: Any, fund_actors: Any, code: bytes, due: int) -> int:
+    tx = funds.propose(
+        code,
+        REDEEM,
+        attrs(fund_actors, redeemed=20301231),
+        20301231,
+        due,
+        sender=fund_actors["fund_manager"][0],
+    )
+    return int(tx.events.filter(funds.ChangeProposed)[0].requestId)
+
+
+def test_redeem__other_parties_reject__refused_only_the_trustee_may(
+    funds: Any, fund_actors: Any
+) -> None:
+    """A redemption is the manager's and the trustee's decision: a distributor or custodian
+    acknowledges its receipt and cannot block it by rejecting."""
+    [code] = register(funds, fund_actors, registration(fund_actors, "REDREJ"))
+    establish(funds, fund_actors, code)
+    request = redemption(funds, fund_actors, code, 20301201)
+    for party in ("fund_distributor", "fund_custodian"):
+        lei = fund_actors[party][1]
+        with reverts(funds.FundRegistryRedemptionNotRejectable, requestId=request, lei=lei):
+            funds.reject(request, "we still sell it", sender=fund_actors[party][0])
+    funds.acknowledge(request, sender=fund_actors["fund_distributor"][0])
+    funds.reject(request, "the trust deed says otherwise", sender=fund_actors["fund_trustee"][0])
+    assert funds.getRequest(request).state == REJECTED
+
+
+def test_redeem__due_date_before_today__refused(chain: Any, funds: Any, fund_actors: Any) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "REDLATE"))
+    establish(funds, fund_actors, code)
+    today = as_int(chain_today(chain))
+    yesterday = as_int(chain_today(chain) - timedelta(days=1))
+    with reverts(funds.FundRegistryDueDatePassed, fundCode=code, dueDate=yesterday, today=today):
+        redemption(funds, fund_actors, code, yesterday)
+
+
+def test_redeem__a_party_silent_past_the_due_date__manager_completes_with_the_trustee(
+    chain: Any, funds: Any, fund_actors: Any
+) -> None:
+    """The dead end: a distributor that never acknowledges held a redemption for ever. After the
+    due date the manager completes it with the trustee's acknowledgment."""
+    manager = fund_actors["fund_manager"][0]
+    silent, untrusted, changed = register(
+        funds, fund_actors, *[registration(fund_actors, f"REDDUE-{i}") for i in range(3)]
+    )
+    for code in (silent, untrusted, changed):
+        establish(funds, fund_actors, code)
+    today = chain_today(chain)
+    due = as_int(today)
+    request = redemption(funds, fund_actors, silent, due)
+    no_trustee = redemption(funds, fund_actors, untrusted, due)
+    change = (
+        funds.propose(
+            changed, CHANGE, attrs(fund_actors, name="New"), 20301231, due, sender=manager
+        )
+        .events.filter(funds.ChangeProposed)[0]
+        .requestId
+    )
+    funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
+    funds.acknowledge(request, sender=fund_actors["fund_custodian"][0])
+    with reverts(funds.FundRegistryNotPastDue, requestId=request, dueDate=due, today=due):
+        funds.completeRedemption(request, sender=manager)
+
+    tomorrow = today + timedelta(days=1)
+    chain.mine(
+        timestamp=int(
+            datetime(tomorrow.year, tomorrow.month, tomorrow.day, 12, tzinfo=UTC).timestamp()
+        )
+    )
+    with reverts(funds.FundRegistryNotFundManager):
+        funds.completeRedemption(request, sender=fund_actors["rival_manager"][0])
+    with reverts(funds.PlatformAccessUnauthorized):
+        funds.completeRedemption(request, sender=fund_actors["fund_trustee"][0])
+    trustee = fund_actors["fund_trustee"][1]
+    with reverts(funds.FundRegistryTrusteeNotAcknowledged, requestId=no_trustee, trustee=trustee):
+        funds.completeRedemption(no_trustee, sender=manager)
+    with reverts(funds.FundRegistryNotRedemption, requestId=change, kind=CHANGE):
+        funds.completeRedemption(change, sender=manager)
+
+    tx = funds.completeRedemption(request, sender=manager)
+    [completed] = tx.events.filter(funds.RedemptionCompletedPastDue)
+    assert completed.unacknowledgedMask == 0b10, "the distributor (party 0, bit 1) was silent"
+    assert funds.getRequest(request).state == DEFINITIVE
+    fund = funds.getFund(silent)
+    assert (fund.status, fund.redemptionDate, fund.openRequest) == (REDEEMING, 20301231, 0)
+    with reverts(funds.FundRegistryRequestClosed):
+        funds.completeRedemption(request, sender=manager)

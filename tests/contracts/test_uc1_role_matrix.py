@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from tests.contracts.test_fund_registry import (
     ACTIVE,
     CHANGE,
     ESTABLISH,
+    REDEEM,
     attrs,
     establish,
     register,
@@ -110,6 +112,14 @@ CASES = [
     ),
     Case(
         "funds",
+        "completeRedemption",
+        lambda w: [w["past_due"]],
+        frozenset({"fund_manager"}),
+        NO_ROLE,
+        {"rival_manager": "FundRegistryNotFundManager"},
+    ),
+    Case(
+        "funds",
         "waiveAcknowledgment",
         lambda w: [w["stuck"], w["suspended_lei"], "suspended"],
         frozenset({"operator"}),
@@ -150,6 +160,7 @@ def world(
     operator: Any,
     accounts: Any,
     registry: Any,
+    chain: Any,
 ) -> dict[str, Any]:
     draft, established, pending = register(
         funds, fund_actors, *[registration(fund_actors, f"RM-{i}") for i in range(3)]
@@ -172,6 +183,22 @@ def world(
         sender=fund_actors["fund_manager"][0],
     )
     registry.suspendInstitution(suspended_lei, "licence withdrawn", sender=operator)
+    # A redemption the trustee acknowledged, past its due date (the chain moved to tomorrow).
+    [redeemed] = register(funds, fund_actors, registration(fund_actors, "RM-REDEEM"))
+    establish(funds, fund_actors, redeemed)
+    today = datetime.fromtimestamp(chain.blocks.head.timestamp, UTC).date()
+    redeem_tx = funds.propose(
+        redeemed,
+        REDEEM,
+        attrs(fund_actors, redeemed=20301231),
+        20301231,
+        int(today.strftime("%Y%m%d")),
+        sender=fund_actors["fund_manager"][0],
+    )
+    past_due = redeem_tx.events.filter(funds.ChangeProposed)[0].requestId
+    funds.acknowledge(past_due, sender=fund_actors["fund_trustee"][0])
+    tomorrow = datetime.combine(today + timedelta(days=1), time(12), UTC)
+    chain.mine(timestamp=int(tomorrow.timestamp()))
     establish(funds, fund_actors, established)
     establish(funds, fund_actors, pending)
     tx = funds.propose(
@@ -193,6 +220,7 @@ def world(
         "request": tx.events.filter(funds.ChangeProposed)[0].requestId,
         "stuck": stuck_tx.events.filter(funds.ChangeProposed)[0].requestId,
         "suspended_lei": suspended_lei,
+        "past_due": past_due,
         "admin": admin,
         "operator": operator,
         "outsider": accounts[19],

@@ -22,7 +22,7 @@ from bpost_client.lending import statements as st
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.platform.participants import encryption_key_of
 from bpost_client.platform.signers import dev_account
-from tests.conftest import DEMO_ROSTER, ROOT, Node
+from tests.conftest import DEMO_ROSTER, ROOT, Node, rpc
 from tests.distribution.test_publication import week
 from tests.e2e.conftest import Result
 from tests.helpers import due_in, fresh_account, make_lei, strict_json
@@ -145,7 +145,8 @@ def test_json__missing_values_null_and_numbers_as_numbers(bpost: Any, nav_funds:
 
 SENT = {
     "funds upload", "funds propose", "funds ack", "funds reject", "funds withdraw",
-    "funds waive", "funds close", "funds status", "funds link", "participants add",
+    "funds waive", "funds close", "funds complete", "funds status", "funds link",
+    "participants add",
     "participants suspend", "participants reinstate", "roles grant", "roles revoke",
     "roles apply", "deploy",
     "distribution profile", "distribution subscribe", "distribution delegate",
@@ -269,6 +270,17 @@ def test_json__each_sending_command__strict_json(
     assert sent(TRUSTEE, "index", "--database", database)["indexed_to_block"] > 0
     tokens = str(tmp_path / "tokens.yaml")
     assert sent(TRUSTEE, "api token", "--lei", FUJI, "--tokens", tokens)["lei"] == FUJI
+
+    # last, as the chain moves a day on: a redemption the distributor leaves unacknowledged,
+    # completed after its due date
+    today = connect(isolated.url, isolated.deployments, dev_account(0)).today().isoformat()
+    ends = ["--redemption-date", "2030-12-31", "--effective", "2030-12-31", "--due", today]
+    request = sent(MANAGER, "funds propose", fund, "--kind", "redeem", *ends)["request_id"]
+    sent(TRUSTEE, "funds ack", str(request))
+    rpc(isolated.url, "evm_increaseTime", 86400)
+    rpc(isolated.url, "evm_mine")
+    completed = sent(MANAGER, "funds complete", str(request))
+    assert (completed["state"], completed["not_acknowledged"]) == ("definitive", [KANDA])
 
     assert ran == SENT
 

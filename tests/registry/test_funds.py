@@ -249,3 +249,32 @@ def test_close__request_awaiting_a_suspended_distributor__closed_with_its_reason
     fund = fold_fund(code, funds.fund_records(operator, code))
     assert fund is not None
     assert fund.requests[-1].outcome == "closed by the operator: distributor suspended"
+
+
+def test_redeem__distributor_silent__manager_completes_after_the_due_date(
+    isolated: object, asset_manager: Client, trustee: Client, distributor: Client
+) -> None:
+    from tests.conftest import rpc
+
+    [code] = funds.register_funds(asset_manager, [registration("REDEEM")])
+    establish(asset_manager, trustee, distributor, code)
+    ends = attributes(redemption_date=date(2030, 12, 31))
+    today = asset_manager.today()
+    request = funds.propose(
+        asset_manager, code, RequestKind.REDEEM, ends, date(2030, 12, 31), today
+    )
+    with pytest.raises(exceptions.FundRegistryRedemptionNotRejectable):
+        funds.reject(distributor, request, "we still sell it")
+    funds.acknowledge(trustee, request)
+    with pytest.raises(exceptions.FundRegistryNotPastDue):
+        funds.complete_redemption(asset_manager, request)
+    rpc(isolated.url, "evm_increaseTime", 86400)  # type: ignore[attr-defined]
+    rpc(isolated.url, "evm_mine")  # type: ignore[attr-defined]
+    funds.complete_redemption(asset_manager, request)
+    done = funds.get_request(asset_manager, request)
+    assert done.state is RequestState.DEFINITIVE and done.acknowledged == (TRUSTEE,)
+    assert funds.get_fund(asset_manager, code).status is FundStatus.REDEEMING
+    history = funds.fund_history(asset_manager, code)
+    assert list(history["event"])[-3:] == [
+        "RedemptionCompletedPastDue", "FundVersionDefinitive", "FundStatusChanged",
+    ]  # fmt: skip

@@ -240,6 +240,23 @@ def withdraw(ctx: Context, request_id: int) -> None:
 
 @funds_group.command()
 @click.argument("request_id", type=int)
+@pass_context
+def complete(ctx: Context, request_id: int) -> None:
+    """Complete the redemption REQUEST_ID past its due date with the trustee's acknowledgment
+    (the fund's asset manager); parties that did not acknowledge no longer hold it up."""
+    from bpost_client.registry import funds
+
+    client = ctx.client(signing=True)
+    funds.complete_redemption(client, request_id)
+    request = funds.get_request(client, request_id)
+    emit(ctx, {"request_id": request_id, "fund_code": request.fund_code,
+               "state": request.state.name.lower(),
+               "not_acknowledged": [lei for lei in request.required
+                                    if lei not in request.acknowledged]})  # fmt: skip
+
+
+@funds_group.command()
+@click.argument("request_id", type=int)
 @click.argument("lei")
 @click.option("--reason", required=True)
 @pass_context
