@@ -1,14 +1,16 @@
 """Benchmark: one day's closing prices of 4,000 securities, packed four per slot and batched,
 against one transaction per price.
 
-On a fresh anvil the deployer is granted DATA_PROVIDER and registers 4,000 Tokyo securities
-(setup, not timed). Then the closes of one day go through ``prices.publish_closes`` (date-major,
-four 64-bit closes per storage slot, batched under the gas and calldata limits) and are read back
-with ``prices.closes_on``. The naive way, on another day, is one ``publishCloses`` per price (a
-single-lane word): sending 4,000 of them takes too long, so a sample of securities 1..400 is sent
-pipelined, each slot shared by four transactions as it would be. ``one_slot_per_price_floor_gas``
-is the least a layout of one fresh slot per price could cost in its own transaction (21,000 base
-and a 22,100 new-slot store). Prints the figures and writes ``bench/results/prices.json``.
+On a fresh anvil the deployer is made the operator of a data-provider institution (closes are
+owned by the institution that registered the security), is granted DATA_PROVIDER and registers
+4,000 Tokyo securities (setup, not timed). Then the closes of one day go through
+``prices.publish_closes`` (date-major, four 64-bit closes per storage slot, batched under the gas
+and calldata limits) and are read back with ``prices.closes_on``. The naive way, on another day,
+is one ``publishCloses`` per price (a single-lane word): sending 4,000 of them takes too long, so
+a sample of securities 1..400 is sent pipelined, each slot shared by four transactions as it
+would be. ``one_slot_per_price_floor_gas`` is the least a layout of one fresh slot per price could
+cost in its own transaction (21,000 base and a 22,100 new-slot store). Prints the figures and
+writes ``bench/results/prices.json``.
 """
 
 from __future__ import annotations
@@ -20,19 +22,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import coincurve
 from fresh_chain import deployed_chain, report
 
 from bpost_client.client import Client
-from bpost_client.identifiers import isin_with_check_digit
+from bpost_client.identifiers import check_lei, isin_with_check_digit
+from bpost_client.platform.participants import InstitutionSpec, register_institution
 from bpost_client.reference import prices
 from bpost_client.reference.securities import Security, list_securities, register_securities
-from bpost_client.types import Role
+from bpost_client.types import Address, InstitutionType, Role
 
 SECURITIES = 4_000
 NAIVE_SAMPLE = 400
 BATCHED_DAY = date(2026, 11, 20)
 NAIVE_DAY = date(2026, 11, 19)
 TX_BASE_GAS = 21_000
+PROVIDER_LEI = "3538000KABUTODATA165"
 NEW_SLOT_GAS = 22_100
 """SSTORE of a non-zero value into a zero slot, cold (20,000 + 2,100 for the cold access)."""
 
@@ -51,8 +56,18 @@ def _securities() -> list[Security]:
 
 
 def _setup(client: Client) -> dict[int, int]:
-    """Grant DATA_PROVIDER to the deployer, register the securities, and return a close for each
-    security index, in units."""
+    """Bind the deployer to a data-provider institution, grant it DATA_PROVIDER, register the
+    securities, and return a close for each security index, in units."""
+    assert client.account is not None
+    key = coincurve.PrivateKey(bytes(client.account.key)).public_key.format(compressed=True)
+    spec = InstitutionSpec(
+        check_lei(PROVIDER_LEI),
+        "Bench Market Data",
+        InstitutionType.DATA_PROVIDER,
+        key,
+        (Address(client.sender.address),),
+    )
+    register_institution(client, spec)
     access = client.contract("PlatformAccess")
     grant = access.functions.grantRole(Role.DATA_PROVIDER.id, client.sender.address)
     client.sender.send_all([(grant, "grant DATA_PROVIDER to the deployer")])

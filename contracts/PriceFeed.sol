@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
 import {IPriceFeed} from "./interfaces/IPriceFeed.sol";
 import {ISecurityRegistry} from "./interfaces/ISecurityRegistry.sol";
@@ -23,13 +24,36 @@ contract PriceFeed is PlatformControlled, IPriceFeed {
     uint256 public constant MAX_LOOKBACK_DAYS = 31;
 
     uint256 private constant _LANE_MASK = type(uint64).max;
+    uint256 private constant _PROVIDER_MASK = type(uint32).max;
+    /// @dev Close words per slot of provider numbers (8 numbers of 32 bits, see
+    /// {ISecurityRegistry-providerSlots}).
+    uint256 private constant _WORDS_PER_PROVIDER_SLOT = 2;
+    /// @dev A provider number repeated in the four 32-bit lanes of a word's 128 bits.
+    uint256 private constant _FOUR_LANES = 0x00000001000000010000000100000001;
+    uint256 private constant _LOW_128 = type(uint128).max;
 
+    /// @dev What a publication checks its words against: the caller's institution and provider
+    /// number, the number of securities, and the provider slots from `firstSlot` on.
+    struct Publisher {
+        bytes20 lei;
+        uint256 own;
+        uint256 known;
+        uint256 firstSlot;
+        uint256[] providers;
+    }
+
+    IParticipantRegistry private immutable _participants;
     ISecurityRegistry private immutable _securities;
     mapping(uint32 date => mapping(uint256 word => uint256 closes)) private _closes;
 
     /// @param access_ The deployed PlatformAccess.
-    /// @param securities_ The deployed SecurityRegistry (whose indexes key the closes).
-    constructor(IPlatformAccess access_, ISecurityRegistry securities_) PlatformControlled(access_) {
+    /// @param participants_ The deployed ParticipantRegistry (closes are owned by institutions).
+    /// @param securities_ The deployed SecurityRegistry (whose indexes key the closes and which
+    /// names each security's provider).
+    constructor(IPlatformAccess access_, IParticipantRegistry participants_, ISecurityRegistry securities_)
+        PlatformControlled(access_)
+    {
+        _participants = participants_;
         _securities = securities_;
     }
 
@@ -42,9 +66,13 @@ contract PriceFeed is PlatformControlled, IPriceFeed {
         uint256 size = words.length;
         if (size == 0) revert PriceFeedEmptyBatch();
         if (size > MAX_WORDS) revert PriceFeedBatchTooLarge(size, MAX_WORDS);
-        uint256 known = _securities.securityCount();
+        Publisher memory publisher = _publisher(firstWord, size);
         for (uint256 i = 0; i < size; ++i) {
-            if (words[i] != 0) _publishWord(date, uint256(firstWord) + i, words[i], known);
+            uint256 offered = words[i];
+            if (offered == 0) continue;
+            uint256 w = uint256(firstWord) + i;
+            _requireProvided(publisher, w, offered, date);
+            _publishWord(date, w, offered);
         }
         emit ClosesPublished(date, firstWord, uint32(size), msg.sender);
     }
@@ -54,6 +82,7 @@ contract PriceFeed is PlatformControlled, IPriceFeed {
         uint256 size = corrections.length;
         if (size == 0) revert PriceFeedEmptyBatch();
         if (size > MAX_CORRECTIONS) revert PriceFeedBatchTooLarge(size, MAX_CORRECTIONS);
+        bytes20 lei = _institution();
         for (uint256 i = 0; i < size; ++i) {
             Correction calldata c = corrections[i];
             if (c.close == 0) revert PriceFeedInvalidClose(c.index, c.date);
@@ -62,6 +91,8 @@ contract PriceFeed is PlatformControlled, IPriceFeed {
             uint256 stored = _closes[c.date][w];
             uint64 previous = uint64((stored >> shift) & _LANE_MASK);
             if (previous == 0) revert PriceFeedNoClose(c.index, c.date);
+            bytes20 provider = _securities.providerOf(c.index);
+            if (provider != lei) revert PriceFeedNotProvider(c.index, c.date, provider, lei);
             if (previous == c.close) revert PriceFeedUnchanged(c.index, c.date);
             _closes[c.date][w] = (stored & ~(_LANE_MASK << shift)) | (uint256(c.close) << shift);
             emit CloseCorrected(c.index, c.date, previous, c.close, c.reason, msg.sender);
@@ -96,8 +127,7 @@ contract PriceFeed is PlatformControlled, IPriceFeed {
         }
     }
 
-    function _publishWord(uint32 date, uint256 w, uint256 offered, uint256 known) private {
-        _requireKnown(w, offered, known);
+    function _publishWord(uint32 date, uint256 w, uint256 offered) private {
         uint256 stored = _closes[date][w];
         if (stored == 0) {
             _closes[date][w] = offered;
@@ -137,6 +167,44 @@ contract PriceFeed is PlatformControlled, IPriceFeed {
             while ((offered >> (lane * 64)) & _LANE_MASK == 0) ++lane;
             revert PriceFeedUnknownSecurity(uint32(first + lane + 1));
         }
+    }
+
+    function _publisher(uint32 firstWord, uint256 size) private view returns (Publisher memory p) {
+        p.lei = _institution();
+        p.own = _securities.providerNumberOf(p.lei);
+        p.known = _securities.securityCount();
+        p.firstSlot = firstWord / _WORDS_PER_PROVIDER_SLOT;
+        uint256 lastSlot = (uint256(firstWord) + size - 1) / _WORDS_PER_PROVIDER_SLOT;
+        p.providers = _securities.providerSlots(uint32(p.firstSlot), uint32(lastSlot - p.firstSlot + 1));
+    }
+
+    /// @dev Word `w` offers closes of registered securities only, each provided by the caller.
+    function _requireProvided(Publisher memory p, uint256 w, uint256 offered, uint32 date) private view {
+        _requireKnown(w, offered, p.known);
+        uint256 providers = p.providers[w / _WORDS_PER_PROVIDER_SLOT - p.firstSlot];
+        _requireProvider(offered, providers >> ((w % _WORDS_PER_PROVIDER_SLOT) * 128), p.own, w, date, p.lei);
+    }
+
+    /// @dev Every non-zero lane of `offered` (word `w`) is a security whose provider number, in
+    /// the low 128 bits of `providers` (four 32-bit lanes), is `own`.
+    function _requireProvider(uint256 offered, uint256 providers, uint256 own, uint256 w, uint32 date, bytes20 lei)
+        private
+        view
+    {
+        if (providers & _LOW_128 == own * _FOUR_LANES) return; // the caller provides all four
+        for (uint256 lane = 0; lane < LANES; ++lane) {
+            if ((offered >> (lane * 64)) & _LANE_MASK == 0) continue;
+            if ((providers >> (lane * 32)) & _PROVIDER_MASK != own) {
+                uint32 index = uint32(w * LANES + lane + 1);
+                revert PriceFeedNotProvider(index, date, _securities.providerOf(index), lei);
+            }
+        }
+    }
+
+    /// @dev The caller's institution; an account bound to none owns nothing.
+    function _institution() private view returns (bytes20 lei) {
+        lei = _participants.institutionOf(msg.sender);
+        if (lei == bytes20(0)) revert PriceFeedNoInstitution(msg.sender);
     }
 
     function _requirePastDate(uint32 date) private view {

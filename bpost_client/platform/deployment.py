@@ -142,8 +142,8 @@ _LINKS: dict[str, tuple[str, ...]] = {
     "FundRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "SsiRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "CorporateRegistry": ("PlatformAccess", "ParticipantRegistry"),
-    "SecurityRegistry": ("PlatformAccess", "CodeRegistry"),
-    "PriceFeed": ("PlatformAccess", "SecurityRegistry"),
+    "SecurityRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
+    "PriceFeed": ("PlatformAccess", "ParticipantRegistry", "SecurityRegistry"),
     "DistributionRegistry": (
         "PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar",
     ),

@@ -7,6 +7,11 @@ pragma solidity ^0.8.24;
 /// consecutive securities on one day (64 bits each, in units of 10^-DECIMALS of the security's
 /// currency; zero means "no close"). A published close changes only by a correction, whose event
 /// keeps the replaced value.
+/// Ownership: a security's closes are published and corrected only by its provider, the
+/// institution that registered it in the SecurityRegistry (its designated pricing source), through
+/// any of that institution's operator keys, so that rotating keys keeps the data. Correction on a
+/// provider's behalf by platform governance is left to the governance contract (next issue);
+/// until it exists no other account, the platform operator included, can change a close.
 interface IPriceFeed {
     /// @notice A correction of one published close.
     struct Correction {
@@ -26,6 +31,15 @@ interface IPriceFeed {
     error PriceFeedInvalidClose(uint32 index, uint32 date);
     error PriceFeedUnchanged(uint32 index, uint32 date);
     error PriceFeedReasonRequired(uint32 index, uint32 date);
+    /// @notice `account` holds DATA_PROVIDER but acts for no institution, so it owns no closes.
+    /// @param account The caller.
+    error PriceFeedNoInstitution(address account);
+    /// @notice A close of a security another institution provides was offered or corrected.
+    /// @param index The security's index.
+    /// @param date The day, yyyymmdd.
+    /// @param provider The security's provider (LEI), who alone publishes and corrects its closes.
+    /// @param caller The caller's institution (LEI).
+    error PriceFeedNotProvider(uint32 index, uint32 date, bytes20 provider, bytes20 caller);
 
     /// @notice Closes of `date` were published into `wordCount` slots from `firstWord` (slot w
     /// holds securities 4w+1 .. 4w+4); the values are in storage, see {closeWords}.
@@ -39,14 +53,16 @@ interface IPriceFeed {
     /// @notice Publish closes of one day (a data provider). Each word packs four closes, lane k
     /// (bits 64k .. 64k+63) being security 4w+k+1; a zero lane publishes nothing. A lane equal to
     /// the published close is accepted unchanged (so a resumed upload is harmless); a different
-    /// one reverts: use {correctCloses}.
+    /// one reverts: use {correctCloses}. Every non-zero lane must be a security the caller's
+    /// institution provides, else {PriceFeedNotProvider}.
     /// @param date The trading day, yyyymmdd, not after today (UTC).
     /// @param firstWord The slot of words[0].
     /// @param words At most MAX_WORDS packed words.
     function publishCloses(uint32 date, uint32 firstWord, uint256[] calldata words) external;
 
     /// @notice Replace published closes (a data provider), each with a reason; each emits
-    /// {CloseCorrected} with the replaced value.
+    /// {CloseCorrected} with the replaced value. Only the security's provider corrects its closes
+    /// ({PriceFeedNotProvider}); governance will be able to as well (next issue).
     /// @param corrections At most MAX_CORRECTIONS corrections.
     function correctCloses(Correction[] calldata corrections) external;
 

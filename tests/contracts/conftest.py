@@ -145,19 +145,43 @@ def calendar(project: Any, access: Any, admin: Any) -> Any:
     return project.MarketCalendar.deploy(access, sender=admin)
 
 
+DATA_PROVIDERS = {  # name: (account index, LEI number for tests.helpers.make_lei)
+    "provider": (6, 201),
+    "rival_provider": (7, 202),
+}
+DATA_PROVIDER_KIND = 8
+
+
 @pytest.fixture(scope="session")
-def securities(project: Any, access: Any, codes: Any, admin: Any, accounts: Any) -> Any:
-    """The security master; accounts[16] is a data provider."""
-    contract = project.SecurityRegistry.deploy(access, codes, sender=admin)
+def data_providers(accounts: Any) -> dict[str, tuple[Any, bytes]]:
+    """The data providers of the reference-data tests, by name: account and LEI (bytes)."""
+    return {name: (accounts[i], make_lei(n).encode()) for name, (i, n) in DATA_PROVIDERS.items()}
+
+
+@pytest.fixture(scope="session")
+def securities(
+    project: Any,
+    access: Any,
+    registry: Any,
+    codes: Any,
+    admin: Any,
+    operator: Any,
+    data_providers: dict[str, tuple[Any, bytes]],
+) -> Any:
+    """The security master; accounts[6] (``provider``) and accounts[7] (``rival_provider``)
+    are data providers of two institutions."""
+    contract = project.SecurityRegistry.deploy(access, registry, codes, sender=admin)
     access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=admin)
-    access.grantRole(role_id("DATA_PROVIDER_ROLE"), accounts[16], sender=admin)
+    for name, (account, lei) in data_providers.items():
+        registry.registerInstitution(lei, DATA_PROVIDER_KIND, name, KEY, [account], sender=operator)
+        access.grantRole(role_id("DATA_PROVIDER_ROLE"), account, sender=admin)
     return contract
 
 
 @pytest.fixture(scope="session")
-def prices(project: Any, access: Any, securities: Any, admin: Any) -> Any:
+def prices(project: Any, access: Any, registry: Any, securities: Any, admin: Any) -> Any:
     """The price feed, keyed by the security master's indexes."""
-    return project.PriceFeed.deploy(access, securities, sender=admin)
+    return project.PriceFeed.deploy(access, registry, securities, sender=admin)
 
 
 @pytest.fixture(scope="session")

@@ -37,9 +37,9 @@ def provider(securities: Any, calendar: Any, operator: Any, accounts: Any) -> An
             (TOYOTA, b"7203".ljust(8, b"\0"), b"XTKS", b"JPY", "Toyota Motor"),
             (APPLE, b"AAPL".ljust(8, b"\0"), b"XNAS", b"USD", "Apple"),
         ],
-        sender=accounts[16],
+        sender=accounts[6],
     )
-    return accounts[16]
+    return accounts[6]
 
 
 def test_record__stores_version_one_and_lists_record_dates(dividends: Any, provider: Any) -> None:

@@ -62,7 +62,7 @@ def parties(registry: Any, operator: Any, accounts: Any, funds: Any) -> dict[str
 @pytest.fixture(scope="module")
 def toyota(securities: Any, prices: Any, accounts: Any) -> None:
     """Toyota in the security master (index 1) and its closes in the PriceFeed."""
-    provider = accounts[16]
+    provider = accounts[6]
     securities.registerSecurities(
         [(b"JP3633400001", b"7203".ljust(8, b"\0"), b"XTKS", b"JPY", "Toyota")], sender=provider
     )
@@ -210,7 +210,7 @@ def test_calculate_committed__dividends_walked_from_the_registry(
     (before, the count of record dates was compared: a repeat passed, honesty reverted)."""
     tokyo = year_map("XTKS", 2026, sessions_from_exchange_calendars("XTKS", [2026]))
     calendar.publishYears([b"XTKS"], [2026], [tokyo.low], [tokyo.high], sender=operator)
-    provider = accounts[16]
+    provider = accounts[6]
     declared = (b"JP3633400001", 20260603, 20260602, 20260630, 30 * M, b"JPY", 2, "")
     cancelled = (b"JP3633400001", 20260605, 20260604, 20260630, 40 * M, b"JPY", 2, "")
     dividends.recordDividends([declared, cancelled], sender=provider)

@@ -30,7 +30,7 @@ def pack(*closes: int) -> int:
 @pytest.fixture
 def listed(securities: Any, accounts: Any) -> Any:
     """Six registered securities, indexes 1..6; returns the data provider."""
-    provider = accounts[16]
+    provider = accounts[6]
     inputs = [(isin(n).encode(), b"\0" * 8, b"XTKS", b"JPY", f"Sec {n}") for n in range(1, 7)]
     securities.registerSecurities(inputs, sender=provider)
     return provider
@@ -114,3 +114,70 @@ def test_correct__refusals(prices: Any, listed: Any, accounts: Any) -> None:
         prices.correctCloses([(0, FRIDAY, 1, "r")], sender=listed)
     with reverts(prices.PriceFeedEmptyBatch):
         prices.correctCloses([], sender=listed)
+
+
+# --- ownership: a security's closes are its provider's (the institution that registered it) ---
+
+
+@pytest.fixture
+def rival(securities: Any, listed: Any, data_providers: dict[str, Any]) -> Any:
+    """A rival data provider with security 7 of its own (word 1, lane 3, beside 5 and 6)."""
+    account, _lei = data_providers["rival_provider"]
+    securities.registerSecurities(
+        [(isin(7).encode(), b"\0" * 8, b"XTKS", b"JPY", "Sec 7")], sender=account
+    )
+    return account
+
+
+def test_owner__rival_cannot_correct_a_close__specific_error_names_the_provider(
+    prices: Any, listed: Any, rival: Any, data_providers: dict[str, Any]
+) -> None:
+    prices.publishCloses(FRIDAY, 0, [pack(100, 200)], sender=listed)
+    owner, caller = data_providers["provider"][1], data_providers["rival_provider"][1]
+    with reverts(prices.PriceFeedNotProvider, index=2, date=FRIDAY, provider=owner, caller=caller):
+        prices.correctCloses([(2, FRIDAY, 1, "rival's view of the close")], sender=rival)
+    assert prices.closeOf(2, FRIDAY) == 200
+    prices.correctCloses([(2, FRIDAY, 205, "exchange corrected the close")], sender=listed)
+    assert prices.closeOf(2, FRIDAY) == 205
+
+
+def test_owner__rival_cannot_publish_into_anothers_lanes(
+    prices: Any, listed: Any, rival: Any, data_providers: dict[str, Any]
+) -> None:
+    owner, caller = data_providers["provider"][1], data_providers["rival_provider"][1]
+    with reverts(prices.PriceFeedNotProvider, index=5, date=FRIDAY, provider=owner, caller=caller):
+        prices.publishCloses(FRIDAY, 1, [pack(500, 0, 700)], sender=rival)
+    # A word shared by two providers: each fills its own lanes.
+    prices.publishCloses(FRIDAY, 1, [pack(0, 0, 700)], sender=rival)
+    prices.publishCloses(FRIDAY, 1, [pack(500, 600)], sender=listed)
+    assert prices.closeWords(FRIDAY, 1, 1) == [pack(500, 600, 700)]
+    with reverts(prices.PriceFeedNotProvider, index=7, date=FRIDAY, provider=caller, caller=owner):
+        prices.correctCloses([(7, FRIDAY, 701, "not mine")], sender=listed)
+
+
+def test_owner__is_the_institution__a_new_key_of_it_corrects(
+    prices: Any, registry: Any, access: Any, listed: Any, operator: Any, admin: Any,
+    accounts: Any, data_providers: dict[str, Any],
+) -> None:  # fmt: skip
+    from tests.contracts.conftest import role_id
+
+    prices.publishCloses(FRIDAY, 0, [pack(100)], sender=listed)
+    lei = data_providers["provider"][1]
+    registry.addOperator(lei, accounts[8], sender=operator)
+    registry.removeOperator(lei, listed, sender=operator)  # the old key is retired
+    access.grantRole(role_id("DATA_PROVIDER_ROLE"), accounts[8], sender=admin)
+    prices.correctCloses([(1, FRIDAY, 101, "restated")], sender=accounts[8])
+    assert prices.closeOf(1, FRIDAY) == 101
+
+
+def test_owner__a_key_of_no_institution__refused(
+    prices: Any, access: Any, listed: Any, admin: Any, accounts: Any
+) -> None:
+    from tests.contracts.conftest import role_id
+
+    prices.publishCloses(FRIDAY, 0, [pack(100)], sender=listed)
+    access.grantRole(role_id("DATA_PROVIDER_ROLE"), accounts[8], sender=admin)
+    with reverts(prices.PriceFeedNoInstitution, account=accounts[8].address):
+        prices.correctCloses([(1, FRIDAY, 101, "r")], sender=accounts[8])
+    with reverts(prices.PriceFeedNoInstitution, account=accounts[8].address):
+        prices.publishCloses(FRIDAY, 0, [pack(0, 200)], sender=accounts[8])

@@ -19,7 +19,7 @@ def test_register__indexes_and_links_isin_and_local_code(
     securities: Any, codes: Any, accounts: Any
 ) -> None:
     tx = securities.registerSecurities(
-        [security(), security("US0378331005", b"", "Apple")], sender=accounts[16]
+        [security(), security("US0378331005", b"", "Apple")], sender=accounts[6]
     )
     events = tx.events.filter(securities.SecurityRegistered)
     assert [e.index for e in events] == [1, 2]
@@ -33,7 +33,7 @@ def test_register__indexes_and_links_isin_and_local_code(
 
 
 def test_register__refusals(securities: Any, codes: Any, accounts: Any) -> None:
-    provider = accounts[16]
+    provider = accounts[6]
     with reverts(securities.PlatformAccessUnauthorized):
         securities.registerSecurities([security()], sender=accounts[19])
     with reverts(securities.SecurityRegistryInvalidIsin):
