@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IDividendRegistry} from "./interfaces/IDividendRegistry.sol";
 import {IMarketCalendar} from "./interfaces/IMarketCalendar.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
 import {ISecurityRegistry} from "./interfaces/ISecurityRegistry.sol";
 import {Dates} from "./libraries/Dates.sol";
@@ -21,17 +22,23 @@ contract DividendRegistry is PlatformControlled, IDividendRegistry {
     /// @notice How many calendar days the previous Tokyo business day is searched back.
     uint256 public constant MAX_LOOKBACK_DAYS = 14;
 
+    IParticipantRegistry private immutable _participants;
     ISecurityRegistry private immutable _securities;
     IMarketCalendar private immutable _calendar;
     mapping(bytes12 isin => mapping(uint32 recordDate => Dividend)) private _dividends;
     mapping(bytes12 isin => uint32[] recordDates) private _recordDates;
 
     /// @param access_ The deployed PlatformAccess.
+    /// @param participants_ The deployed ParticipantRegistry (dividends are owned by institutions).
     /// @param securities_ The deployed SecurityRegistry (dividends are of registered securities).
     /// @param calendar_ The deployed MarketCalendar (Tokyo ex-dates are checked against it).
-    constructor(IPlatformAccess access_, ISecurityRegistry securities_, IMarketCalendar calendar_)
-        PlatformControlled(access_)
-    {
+    constructor(
+        IPlatformAccess access_,
+        IParticipantRegistry participants_,
+        ISecurityRegistry securities_,
+        IMarketCalendar calendar_
+    ) PlatformControlled(access_) {
+        _participants = participants_;
         _securities = securities_;
         _calendar = calendar_;
     }
@@ -39,8 +46,10 @@ contract DividendRegistry is PlatformControlled, IDividendRegistry {
     /// @inheritdoc IDividendRegistry
     function recordDividends(DividendInput[] calldata inputs) external onlyPlatformRole(Roles.DATA_PROVIDER) {
         if (inputs.length > MAX_BATCH) revert DividendRegistryBatchTooLarge(inputs.length, MAX_BATCH);
+        bytes20 lei = _participants.institutionOf(msg.sender);
+        if (lei == bytes20(0)) revert DividendRegistryNoInstitution(msg.sender);
         for (uint256 i = 0; i < inputs.length; ++i) {
-            _record(inputs[i]);
+            _record(inputs[i], lei);
         }
     }
 
@@ -55,7 +64,7 @@ contract DividendRegistry is PlatformControlled, IDividendRegistry {
         return _recordDates[isin];
     }
 
-    function _record(DividendInput calldata input) private {
+    function _record(DividendInput calldata input, bytes20 lei) private {
         bytes12 isin = input.isin;
         uint32 recordDate = input.recordDate;
         ISecurityRegistry.Security memory security = _securities.getSecurity(isin);
@@ -64,9 +73,11 @@ contract DividendRegistry is PlatformControlled, IDividendRegistry {
         Status from = stored.status;
         if (from != Status.None) {
             if (_same(stored, input)) return;
+            bytes20 publisher = stored.publisher;
+            if (publisher != lei) revert DividendRegistryNotPublisher(isin, recordDate, publisher, lei);
             _checkChange(stored, input);
         }
-        uint16 version = stored.version + 1;
+        uint64 version = stored.version + 1;
         stored.isin = isin;
         stored.recordDate = recordDate;
         stored.exDate = input.exDate;
@@ -75,10 +86,17 @@ contract DividendRegistry is PlatformControlled, IDividendRegistry {
         stored.status = input.status;
         stored.version = version;
         stored.amountPerShare = input.amountPerShare;
-        if (from == Status.None) _recordDates[isin].push(recordDate);
+        if (from == Status.None) {
+            stored.publisher = lei;
+            _recordDates[isin].push(recordDate);
+        }
+        _emitRecorded(input, version, lei);
+    }
+
+    function _emitRecorded(DividendInput calldata input, uint64 version, bytes20 lei) private {
         emit DividendRecorded(
-            isin,
-            recordDate,
+            input.isin,
+            input.recordDate,
             version,
             input.exDate,
             input.paymentDate,
@@ -86,7 +104,8 @@ contract DividendRegistry is PlatformControlled, IDividendRegistry {
             input.currency,
             input.status,
             input.reason,
-            msg.sender
+            msg.sender,
+            lei
         );
     }
 

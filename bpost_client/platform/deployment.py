@@ -158,7 +158,9 @@ _LINKS: dict[str, tuple[str, ...]] = {
     "FundNotices": (
         "PlatformAccess", "ParticipantRegistry", "DistributionRegistry", "MarketCalendar",
     ),
-    "DividendRegistry": ("PlatformAccess", "SecurityRegistry", "MarketCalendar"),
+    "DividendRegistry": (
+        "PlatformAccess", "ParticipantRegistry", "SecurityRegistry", "MarketCalendar",
+    ),
 }  # fmt: skip
 """The contracts whose addresses a contract's constructor takes, in order; a contract not named
 here takes PlatformAccess's alone (PlatformAccess itself takes its admin delay and admin)."""

@@ -6,6 +6,11 @@ pragma solidity ^0.8.24;
 /// share (units of 10^-DECIMALS of its currency) and status. For Tokyo securities the ex-date is
 /// the XTKS business day before the record date, checked against the MarketCalendar. Every change
 /// is a new version with an event; the replaced values stay in the earlier events.
+/// Ownership: a dividend belongs to the institution (LEI) whose data provider first recorded it;
+/// only that institution, through any of its operator keys, changes it. Correction on its behalf
+/// by platform governance is left to the governance contract (next issue); until then no other
+/// account, the platform operator included, can change a dividend. Versions are 64-bit: they do
+/// not run out.
 interface IDividendRegistry {
     /// @notice Where a dividend stands. Forecast -> Declared -> Paid; Forecast or Declared ->
     /// Cancelled. Figures may be revised in any state but Cancelled; a Declared or Paid
@@ -30,7 +35,8 @@ interface IDividendRegistry {
         string reason;
     }
 
-    /// @notice A dividend as stored (two slots).
+    /// @notice A dividend as stored (three slots); `publisher` is the institution that recorded
+    /// it first, the only one that changes it.
     struct Dividend {
         bytes12 isin;
         uint32 recordDate;
@@ -38,8 +44,9 @@ interface IDividendRegistry {
         uint32 paymentDate;
         bytes3 currency;
         Status status;
-        uint16 version;
+        uint64 version;
         uint128 amountPerShare;
+        bytes20 publisher;
     }
 
     error DividendRegistryInvalidDate(bytes12 isin, uint32 recordDate, string field);
@@ -50,23 +57,36 @@ interface IDividendRegistry {
     error DividendRegistryReasonRequired(bytes12 isin, uint32 recordDate);
     error DividendRegistryUnknownDividend(bytes12 isin, uint32 recordDate);
     error DividendRegistryBatchTooLarge(uint256 size, uint256 maxSize);
+    /// @notice `account` holds DATA_PROVIDER but acts for no institution, so it owns no dividends.
+    /// @param account The caller.
+    error DividendRegistryNoInstitution(address account);
+    /// @notice A change to a dividend another institution recorded.
+    /// @param isin The security.
+    /// @param recordDate The record date, yyyymmdd.
+    /// @param publisher The institution (LEI) that recorded it, the only one that changes it.
+    /// @param caller The caller's institution (LEI).
+    error DividendRegistryNotPublisher(bytes12 isin, uint32 recordDate, bytes20 publisher, bytes20 caller);
 
-    /// @notice A dividend was recorded (version 1) or changed (a later version).
+    /// @notice A dividend was recorded (version 1) or changed (a later version) by `provider`, an
+    /// operator of `publisher`, the institution that owns it.
     event DividendRecorded(
         bytes12 indexed isin,
         uint32 indexed recordDate,
-        uint16 version,
+        uint64 version,
         uint32 exDate,
         uint32 paymentDate,
         uint128 amountPerShare,
         bytes3 currency,
         Status status,
         string reason,
-        address provider
+        address provider,
+        bytes20 publisher
     );
 
-    /// @notice Record or change dividends (a data provider). An input identical to the stored
-    /// dividend changes nothing and emits nothing, so a re-run is harmless.
+    /// @notice Record or change dividends (a data provider acting for an institution). A new
+    /// dividend belongs to the caller's institution; a change to another institution's dividend
+    /// reverts {DividendRegistryNotPublisher}. An input identical to the stored dividend changes
+    /// nothing and emits nothing, so a re-run is harmless.
     /// @param inputs At most MAX_BATCH dividends of registered securities.
     function recordDividends(DividendInput[] calldata inputs) external;
 

@@ -185,9 +185,11 @@ def prices(project: Any, access: Any, registry: Any, securities: Any, admin: Any
 
 
 @pytest.fixture(scope="session")
-def dividends(project: Any, access: Any, securities: Any, calendar: Any, admin: Any) -> Any:
+def dividends(
+    project: Any, access: Any, registry: Any, securities: Any, calendar: Any, admin: Any
+) -> Any:
     """The dividend registry, checking Tokyo ex-dates against the market calendar."""
-    return project.DividendRegistry.deploy(access, securities, calendar, sender=admin)
+    return project.DividendRegistry.deploy(access, registry, securities, calendar, sender=admin)
 
 
 @pytest.fixture(scope="session")

@@ -144,3 +144,60 @@ def test_record__refusals(
         dividends.getDividend(TOYOTA, 20260331)
     with reverts(dividends.DividendRegistryBatchTooLarge):
         dividends.recordDividends([dividend()] * 129, sender=provider)
+
+
+# --- ownership: a dividend is its publisher's (the institution that recorded it) -------------
+
+
+def test_owner__rival_cannot_correct_a_dividend__specific_error_names_the_publisher(
+    dividends: Any, provider: Any, data_providers: dict[str, Any]
+) -> None:
+    rival, caller = data_providers["rival_provider"]
+    owner = data_providers["provider"][1]
+    tx = dividends.recordDividends([dividend()], sender=provider)
+    assert bytes(tx.events.filter(dividends.DividendRecorded)[0].publisher) == owner
+    assert bytes(dividends.getDividend(TOYOTA, 20260930).publisher) == owner
+    fix = dividend(amount=1, reason="rival's figure")
+    with reverts(
+        dividends.DividendRegistryNotPublisher,
+        isin=TOYOTA, recordDate=20260930, publisher=owner, caller=caller,
+    ):  # fmt: skip
+        dividends.recordDividends([fix], sender=rival)
+    with reverts(dividends.DividendRegistryNotPublisher):  # nor cancel it
+        dividends.recordDividends([dividend(status=CANCELLED)], sender=rival)
+    dividends.recordDividends(
+        [dividend(amount=46 * SCALE, reason="issuer notice")], sender=provider
+    )
+    stored = dividends.getDividend(TOYOTA, 20260930)
+    assert (stored.amountPerShare, stored.version, bytes(stored.publisher)) == (
+        46 * SCALE,
+        2,
+        owner,
+    )
+
+
+def test_owner__rival_records_its_own_dividend_and_alone_changes_it(
+    dividends: Any, provider: Any, data_providers: dict[str, Any]
+) -> None:
+    rival, rival_lei = data_providers["rival_provider"]
+    apple = dividend(APPLE, 20261110, 20261110, 20261113, 260_000, FORECAST, currency=b"USD")
+    dividends.recordDividends([apple], sender=rival)
+    assert bytes(dividends.getDividend(APPLE, 20261110).publisher) == rival_lei
+    with reverts(dividends.DividendRegistryNotPublisher):
+        dividends.recordDividends(
+            [dividend(APPLE, 20261110, 20261110, 20261113, 1)], sender=provider
+        )
+    # The same figures again from anyone change nothing and refuse nothing.
+    dividends.recordDividends([apple], sender=provider)
+    assert dividends.getDividend(APPLE, 20261110).version == 1
+
+
+def test_version__is_64_bits_in_storage_event_and_view(dividends: Any) -> None:
+    """Versions do not run out: 2**64 - 1 changes at even 1,000 gas each would take 1.8e22
+    gas (the old uint16 froze a dividend after 65,535). Only the width can be shown: no
+    transaction reaches 65,536 versions cheaply, and no harness may set the field."""
+    abi = {entry.name: entry for entry in dividends.contract_type.abi if hasattr(entry, "name")}
+    event = {i.name: i.type for i in abi["DividendRecorded"].inputs}
+    view = {c.name: c.type for c in abi["getDividend"].outputs[0].components}
+    assert event["version"] == view["version"] == "uint64"
+    assert event["publisher"] == view["publisher"] == "bytes20"
