@@ -26,6 +26,7 @@ from bpost_client.identifiers import check_isin
 from bpost_client.io.cells import Cells, parse_rows
 from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
+from bpost_client.platform.participants import institution_of
 from bpost_client.reference.calendars import Calendar, load_calendar
 from bpost_client.reference.dividends import (
     TOKYO,
@@ -176,7 +177,9 @@ def _resolve(
 
 def _plan(client: Client, rows: list[DividendRow], report: UploadReport[Dividend]) -> None:
     """File the dividends not on chain as they are (``record``), their ex-dates settled; a
-    security not in the master or a status change the contract refuses is an error."""
+    security not in the master, a status change the contract refuses or a change to a dividend
+    another institution recorded (the chain's publisher of it) is an error."""
+    own = institution_of(client, client.address)
     master = {s.isin: s for s in list_securities(client)}
     latest = {(d.isin, d.record_date): d for d in list_dividends(client)}
     calendars: dict[str, Calendar | None] = {}
@@ -192,6 +195,9 @@ def _plan(client: Client, rows: list[DividendRow], report: UploadReport[Dividend
         current = latest.get((row.isin, row.record_date))
         if current is not None and current.same_figures(resolved):
             report.unchanged.append(row.row)
+        elif current is not None and current.publisher != own:
+            why = f"recorded by {current.publisher}: only that institution changes this dividend"
+            report.errors.append(RowError(row.row, "isin", why))
         elif current is not None and (why := change_error(current, resolved)):
             report.errors.append(RowError(row.row, "status", why))
         else:

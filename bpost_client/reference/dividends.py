@@ -68,7 +68,9 @@ name_contract_values({"IDividendRegistry.Status": DividendStatus})
 
 @dataclass(frozen=True)
 class Dividend:
-    """A dividend of a security; ``version`` and ``block`` are filled when read from the chain."""
+    """A dividend of a security; ``version``, ``block`` and ``publisher`` (the LEI of the
+    institution that recorded it, the only one that changes it) are filled when read from the
+    chain."""
 
     isin: str
     record_date: date
@@ -80,6 +82,7 @@ class Dividend:
     reason: str = ""
     version: int = 0
     block: int = 0
+    publisher: str = ""
 
     def __post_init__(self) -> None:
         check_isin(self.isin)

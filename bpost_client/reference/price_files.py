@@ -25,6 +25,7 @@ from bpost_client.identifiers import check_isin
 from bpost_client.io.cells import Cells, parse_rows
 from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
+from bpost_client.platform.participants import institution_of
 from bpost_client.reference import prices
 from bpost_client.reference.calendars import Calendar, load_calendar, not_published
 from bpost_client.reference.securities import Security, list_securities
@@ -129,7 +130,10 @@ def _plan(
     client: Client, checked: list[_Checked], report: UploadReport[PriceRow]
 ) -> dict[str, Security]:
     """Check every row's day and ISIN against the chain, then file the closes not published
-    (``publish``), published otherwise with a reason (``correct``) or as they are (unchanged)."""
+    (``publish``), published otherwise with a reason (``correct``) or as they are (unchanged).
+    A close to publish or correct of a security another institution provides (the chain's
+    provider of it) is an error: only its provider publishes and corrects its closes."""
+    own = institution_of(client, client.address)
     master = {s.isin: s for s in list_securities(client)}
     report.errors += _check_against_chain(client, [key for key, _row in checked], master)
     bad = report.bad_rows
@@ -141,10 +145,14 @@ def _plan(
         if row.day not in published:
             published[row.day] = prices.closes_on(client, row.day, len(master))
         current = published[row.day].get(index)
-        if current is None:
-            report.plan("publish", row.row, row)
-        elif current == row.close:
+        provider = master[row.isin].provider
+        if current == row.close:
             report.unchanged.append(row.row)
+        elif provider != own:
+            why = f"{row.isin} is provided by {provider}: only it publishes and corrects its closes"
+            report.errors.append(RowError(row.row, "isin", why))
+        elif current is None:
+            report.plan("publish", row.row, row)
         elif row.reason:
             report.plan("correct", row.row, row)
         else:

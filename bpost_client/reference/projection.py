@@ -88,6 +88,7 @@ def security_of(row: Recorded) -> Security:
         currency=hex_text(data["currency"]),
         local_code=hex_text(data["localCode"]),
         index=int(data["index"]),
+        provider=hex_text(data.get("provider")),
     )
 
 
@@ -105,6 +106,7 @@ def dividend_of(row: Recorded) -> Dividend:
         reason=str(data["reason"]),
         version=int(data["version"]),
         block=row.block_number,
+        publisher=hex_text(data.get("publisher")),
     )
 
 

@@ -23,7 +23,8 @@ MAX_BATCH = 256
 
 @dataclass(frozen=True)
 class Security:
-    """A security of the master."""
+    """A security of the master; ``provider`` (filled when read from the chain) is the LEI of the
+    institution that registered it, the only one that publishes and corrects its closes."""
 
     isin: str
     name: str
@@ -31,6 +32,7 @@ class Security:
     currency: str
     local_code: str = ""
     index: int = 0
+    provider: str = ""
 
     def __post_init__(self) -> None:
         check_isin(self.isin)

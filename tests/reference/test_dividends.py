@@ -160,3 +160,30 @@ def test_export__cp932_round_trip(provider: Client, tmp_path: Path) -> None:
     dividend_files.export_dividends(provider).to_csv(target, index=False, encoding="cp932")
     again = dividend_files.upload_dividends(provider, target)
     assert again.items("record") == [] and len(again.unchanged) == 7
+
+
+KABUTO = "3538000KABUTODATA165"
+
+
+def test_rival__correcting_anothers_dividend__refused_in_the_plan_naming_the_publisher(
+    provider: Client, rival: Client
+) -> None:
+    dividend_files.upload_dividends(provider, table(row()))
+    [recorded] = dividends.list_dividends(rival, TOYOTA)
+    assert (recorded.publisher, recorded.version) == (KABUTO, 1)  # what the chain says
+    fix = table(row(amount_per_share="46", reason="issuer notice"))
+    with pytest.raises(ValidationError) as refused:
+        dividend_files.upload_dividends(rival, fix)
+    [error] = refused.value.errors
+    assert (error.row, error.column) == (2, "isin")
+    assert KABUTO in error.reason
+    same = dividend_files.upload_dividends(rival, table(row()))
+    assert (same.unchanged, same.transactions) == ([2], 0)
+    assert [d.version for d in dividends.dividend_history(provider, TOYOTA)] == [1]
+    assert len(dividend_files.upload_dividends(provider, fix).items("record")) == 1
+    [changed] = dividends.list_dividends(provider, TOYOTA)
+    assert (changed.version, changed.amount_per_share, changed.publisher) == (
+        2,
+        to_units("46"),
+        KABUTO,
+    )

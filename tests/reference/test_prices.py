@@ -16,7 +16,7 @@ from bpost_client.identifiers import isin_with_check_digit
 from bpost_client.io.tables import read_table
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference import calendars, price_files, prices, security_files
-from bpost_client.reference.securities import Security, register_securities
+from bpost_client.reference.securities import Security, list_securities, register_securities
 from tests.conftest import ROOT, Node
 
 TOYOTA, SONY, IBM = "JP3633400001", "JP3435000009", "US4592001014"
@@ -192,3 +192,29 @@ def test_publish_closes__many_securities__packed_and_read_back(provider: Client)
     assert len(receipts) == 1
     assert prices.closes_on(provider, FRI, 207) == closes
     assert prices.from_units(closes[1]) == Decimal("1.000007")
+
+
+KABUTO = "3538000KABUTODATA165"
+
+
+def test_rival__correcting_anothers_close__refused_in_the_plan_naming_the_provider(
+    provider: Client, rival: Client
+) -> None:
+    price_files.upload_prices(provider, table(("2026-11-20", TOYOTA, "2900")))
+    toyota = next(s for s in list_securities(rival) if s.isin == TOYOTA)
+    assert toyota.provider == KABUTO  # what the chain says: the institution that registered it
+    columns = ("date", "isin", "close", "reason")
+    fix = table(("2026-11-20", TOYOTA, "2905", "exchange revised the close"), columns=columns)
+    with pytest.raises(ValidationError) as refused:
+        price_files.upload_prices(rival, fix)
+    [error] = refused.value.errors
+    assert (error.row, error.column) == (2, "isin")
+    assert KABUTO in error.reason and TOYOTA in error.reason
+    with pytest.raises(ValidationError) as new_close:  # nor publish a close of its security
+        price_files.upload_prices(rival, table(("2026-11-24", TOYOTA, "2950")))
+    assert KABUTO in new_close.value.errors[0].reason
+    same = price_files.upload_prices(rival, table(("2026-11-20", TOYOTA, "2900")))
+    assert (same.unchanged, same.transactions) == ([2], 0)  # harmless: nothing to send
+    assert prices.corrections(provider) == []
+    assert len(price_files.upload_prices(provider, fix).items("correct")) == 1  # its provider
+    assert prices.close_of(provider, toyota.index, FRI) == prices.to_units("2905")
