@@ -46,7 +46,6 @@ def _statements(prefix: str, count: int) -> list[tuple[st.StatementInput, bytes]
                 END,
                 SETTLEMENT,
                 st.Amounts(10_000 + i, 30 + i % 7, 0 if i % 4 else 45_000),
-                1,
             ),
             f"detail of {prefix}{i}".encode(),
         )

@@ -23,6 +23,10 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     uint16 public constant DEFAULT_OVERDUE_BUSINESS_DAYS = 14;
     /// @notice The calendar business days are counted on when a pair has accepted no settings.
     bytes4 public constant DEFAULT_MARKET = "XTKS";
+    /// @notice The billing period (calendar months) when a pair has accepted no settings.
+    uint8 public constant DEFAULT_BILLING_MONTHS = 1;
+    /// @notice The longest billing period a pair may agree, in calendar months.
+    uint8 public constant MAX_BILLING_MONTHS = 12;
 
     /// @dev A party's latest submitted figures.
     struct Submission {
@@ -69,25 +73,29 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         Unit unit,
         bytes20 agent,
         bytes4 market,
-        uint16 overdueBusinessDays
+        uint16 overdueBusinessDays,
+        uint8 billingMonths,
+        uint64 tolerance
     ) external {
         _requireNotPaused();
         bytes20 caller = _caller();
-        if (lender == borrower) revert LendingStatementsPairSettings(lender, borrower, "parties");
-        if (caller != lender && caller != borrower) {
-            revert LendingStatementsPairSettings(lender, borrower, "proposer");
-        }
-        if (!_isInstitution(caller == lender ? borrower : lender, IParticipantRegistry.InstitutionType.None)) {
-            revert LendingStatementsPairSettings(lender, borrower, "parties");
+        if (lender == borrower) revert LendingStatementsSameParty(lender);
+        if (caller != lender && caller != borrower) revert LendingStatementsNotPairParty(caller, lender, borrower);
+        bytes20 other = caller == lender ? borrower : lender;
+        if (!_isInstitution(other, IParticipantRegistry.InstitutionType.None)) {
+            revert LendingStatementsUnknownParty(other);
         }
         if (
             agent != bytes20(0)
                 && (agent == lender || agent == borrower
                     || !_isInstitution(agent, IParticipantRegistry.InstitutionType.LendingAgent))
-        ) revert LendingStatementsPairSettings(lender, borrower, "agent");
-        if (market == bytes4(0)) revert LendingStatementsPairSettings(lender, borrower, "market");
+        ) revert LendingStatementsInvalidAgent(agent);
+        if (market == bytes4(0)) revert LendingStatementsNoMarket(lender, borrower);
         if (overdueBusinessDays == 0 || overdueBusinessDays > MAX_OVERDUE_BUSINESS_DAYS) {
-            revert LendingStatementsPairSettings(lender, borrower, "overdueBusinessDays");
+            revert LendingStatementsInvalidOverdueDays(overdueBusinessDays, MAX_OVERDUE_BUSINESS_DAYS);
+        }
+        if (billingMonths == 0 || billingMonths > MAX_BILLING_MONTHS) {
+            revert LendingStatementsInvalidBillingMonths(billingMonths, MAX_BILLING_MONTHS);
         }
         bytes32 pair = _pairKey(lender, borrower);
         PairSettings memory settings = PairSettings({
@@ -95,6 +103,8 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
             agent: agent,
             market: market,
             overdueBusinessDays: overdueBusinessDays,
+            billingMonths: billingMonths,
+            tolerance: tolerance,
             version: _proposedSettings[pair].version + 1,
             proposedBy: caller,
             accepted: false
@@ -104,18 +114,16 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     }
 
     /// @inheritdoc ILendingStatements
-    /// @dev Refuses a caller that is not the other party of the pair ("acceptor") and any version
-    /// but the pending one ("version").
     function acceptPairSettings(bytes20 lender, bytes20 borrower, uint32 version) external {
         _requireNotPaused();
         bytes20 caller = _caller();
         bytes32 pair = _pairKey(lender, borrower);
         PairSettings storage proposed = _proposedSettings[pair];
         if ((caller != lender && caller != borrower) || caller == proposed.proposedBy) {
-            revert LendingStatementsPairSettings(lender, borrower, "acceptor");
+            revert LendingStatementsNotAcceptor(caller, proposed.proposedBy);
         }
         if (version == 0 || version != proposed.version || proposed.accepted) {
-            revert LendingStatementsPairSettings(lender, borrower, "version");
+            revert LendingStatementsSettingsNotPending(lender, borrower, version, proposed.accepted ? 0 : proposed.version);
         }
         proposed.accepted = true;
         _acceptedSettings[pair] = proposed;
@@ -145,7 +153,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         PairSettings memory settings = _settingsOf(input.lender, input.borrower);
         if (input.unit != settings.unit) revert LendingStatementsUnitMismatch(statementId, settings.unit);
         bytes20 agent = input.unit == Unit.Agreement ? _agreementAgent(statementId, input) : settings.agent;
-        _checkInput(statementId, input);
+        _checkInput(statementId, input, settings.billingMonths);
         Role role = _roleOf(statementId, caller, input.lender, input.borrower, agent);
         _checkRecipients(statementId, detailSalt, input.lender, input.borrower, agent);
         // The n-th business day after the period: from the next day (its first business day is
@@ -155,10 +163,8 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         );
         if (previous != Status.None) _clear(statementId);
         _previousEnd[statementId] = _lastEnd[_unitKey(input)];
-        _store(_statements[statementId], input, agent, caller, role, overdueAfter);
-        emit StatementCommitted(
-            statementId, input.lender, input.borrower, input, agent, caller, overdueAfter, detailSalt
-        );
+        _store(_statements[statementId], input, agent, caller, role, overdueAfter, settings.tolerance);
+        _emitCommitted(statementId, input, detailSalt);
     }
 
     /// @inheritdoc ILendingStatements
@@ -243,16 +249,18 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     }
 
     /// @inheritdoc ILendingStatements
-    /// @dev Anyone may flag, once: a second flag reverts with `LendingStatementsInvalid(id, "overdue")`.
+    /// @dev A party flags, once: a second flag reverts with {LendingStatementsFlaggedAlready}.
     function flagOverdue(bytes32 statementId) external {
         _requireNotPaused();
+        bytes20 caller = _caller();
         Statement storage statement = _existing(statementId);
+        _roleOf(statement, statementId, caller);
         if (statement.status != Status.Break) revert LendingStatementsWrongStatus(statementId, statement.status);
-        if (statement.overdue) revert LendingStatementsInvalid(statementId, "overdue");
+        if (statement.overdue) revert LendingStatementsFlaggedAlready(statementId);
         uint32 overdueAfter = statement.overdueAfter;
         if (_today() <= overdueAfter) revert LendingStatementsNotOverdue(statementId, overdueAfter);
         statement.overdue = true;
-        emit StatementFlaggedOverdue(statementId, overdueAfter, _participants.institutionOf(msg.sender));
+        emit StatementFlaggedOverdue(statementId, overdueAfter, caller);
     }
 
     /// @inheritdoc ILendingStatements
@@ -266,7 +274,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         if (status != Status.Matched && status != Status.Resolved) {
             revert LendingStatementsWrongStatus(statementId, status);
         }
-        if (settlementReference == bytes32(0)) revert LendingStatementsInvalid(statementId, "settlementReference");
+        if (settlementReference == bytes32(0)) revert LendingStatementsEmptySettlementReference(statementId);
         uint8 sides = _settlementConfirmed[statementId];
         uint8 bit = _bit(role);
         if (sides & bit != 0) revert LendingStatementsSettlementConfirmed(statementId, role);
@@ -346,7 +354,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     function getResolution(bytes32 statementId, uint32 resolution) external view returns (Resolution memory) {
         Statement storage statement = _existing(statementId);
         if (resolution == 0 || resolution > statement.resolutions) {
-            revert LendingStatementsInvalid(statementId, "resolution");
+            revert LendingStatementsUnknownResolution(statementId, resolution, statement.resolutions);
         }
         return _resolutions[statementId][resolution];
     }
@@ -388,41 +396,50 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         if (!settings.accepted) {
             settings.market = DEFAULT_MARKET;
             settings.overdueBusinessDays = DEFAULT_OVERDUE_BUSINESS_DAYS;
+            settings.billingMonths = DEFAULT_BILLING_MONTHS;
         }
     }
 
     /// @dev The agent of an agreement that is the statement's unit, once both its terms and its
     /// movements are agreed.
     function _agreementAgent(bytes32 statementId, StatementInput calldata input) private view returns (bytes20) {
-        if (input.unitKey == bytes32(0)) revert LendingStatementsInvalid(statementId, "unitKey");
-        try _agreements.getAgreement(input.unitKey) returns (ILendingAgreements.Agreement memory agreement) {
+        bytes32 agreementId = input.unitKey;
+        if (agreementId == bytes32(0)) revert LendingStatementsInvalidUnitKey(statementId, input.unit, agreementId);
+        try _agreements.getAgreement(agreementId) returns (ILendingAgreements.Agreement memory agreement) {
             if (agreement.lender != input.lender || agreement.borrower != input.borrower) {
-                revert LendingStatementsInvalid(statementId, "unitKey");
+                revert LendingStatementsAgreementOfOthers(agreementId, agreement.lender, agreement.borrower);
             }
             if (agreement.acknowledgedVersion == 0 || agreement.confirmedMovementsVersion == 0) {
-                revert LendingStatementsAgreementNotAgreed(input.unitKey);
+                revert LendingStatementsAgreementNotAgreed(agreementId);
             }
             return agreement.agent;
         } catch {
-            revert LendingStatementsInvalid(statementId, "unitKey");
+            revert LendingStatementsUnknownAgreement(agreementId);
         }
     }
 
-    /// @dev The fields of a statement, its period after the unit's last one.
-    function _checkInput(bytes32 statementId, StatementInput calldata input) private view {
+    /// @dev The fields of a statement: its period after the unit's last one and within the pair's
+    /// billing period (the calendar months it spans).
+    function _checkInput(bytes32 statementId, StatementInput calldata input, uint8 billingMonths) private view {
         if ((input.unitKey == bytes32(0)) != (input.unit == Unit.Counterparty)) {
-            revert LendingStatementsInvalid(statementId, "unitKey");
+            revert LendingStatementsInvalidUnitKey(statementId, input.unit, input.unitKey);
         }
-        if (!Dates.isValid(input.start) || !Dates.isValid(input.end) || input.end < input.start) {
-            revert LendingStatementsInvalid(statementId, "period");
+        uint32 start = input.start;
+        uint32 end = input.end;
+        if (!Dates.isValid(start) || !Dates.isValid(end) || end < start) {
+            revert LendingStatementsInvalidPeriod(statementId, start, end);
         }
-        if (!Dates.isValid(input.settlementDate) || input.settlementDate <= input.end) {
-            revert LendingStatementsInvalid(statementId, "settlementDate");
+        // yyyymmdd: months since year 0 of the last day minus those of the first.
+        if ((end / 10_000 * 12 + end / 100 % 100) - (start / 10_000 * 12 + start / 100 % 100) >= billingMonths) {
+            revert LendingStatementsPeriodTooLong(statementId, start, end, billingMonths);
         }
-        if (input.currency == bytes3(0)) revert LendingStatementsInvalid(statementId, "currency");
-        if (input.detailCommitment == bytes32(0)) revert LendingStatementsInvalid(statementId, "detailCommitment");
+        if (!Dates.isValid(input.settlementDate) || input.settlementDate <= end) {
+            revert LendingStatementsInvalidSettlementDate(statementId, input.settlementDate, end);
+        }
+        if (input.currency == bytes3(0)) revert LendingStatementsNoCurrency(statementId);
+        if (input.detailCommitment == bytes32(0)) revert LendingStatementsNoDetail(statementId);
         uint32 lastEnd = _lastEnd[_unitKey(input)];
-        if (input.start <= lastEnd) revert LendingStatementsOverlap(statementId, lastEnd);
+        if (start <= lastEnd) revert LendingStatementsOverlap(statementId, lastEnd);
     }
 
     function _unitKey(StatementInput calldata input) private pure returns (bytes32) {
@@ -435,7 +452,8 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         bytes20 agent,
         bytes20 closer,
         Role role,
-        uint32 overdueAfter
+        uint32 overdueAfter,
+        uint64 tolerance
     ) private {
         statement.lender = input.lender;
         statement.borrower = input.borrower;
@@ -449,14 +467,31 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         statement.settlementDate = input.settlementDate;
         statement.overdueAfter = overdueAfter;
         statement.agreed = _bit(role);
-        statement.tolerance = input.tolerance;
+        statement.tolerance = tolerance;
         statement.platform = input.amounts;
         statement.unitKey = input.unitKey;
         statement.detailCommitment = input.detailCommitment;
         _lastEnd[_unitKey(input)] = input.end;
     }
 
-    /// @dev A party agrees: the statement is matched when every party agrees and none disputes.
+    /// @dev Announce a stored statement (its own function for the stack's sake).
+    function _emitCommitted(bytes32 statementId, StatementInput calldata input, IConfidential.Sealed calldata salt)
+        private
+    {
+        Statement storage statement = _statements[statementId];
+        emit StatementCommitted(
+            statementId,
+            input.lender,
+            input.borrower,
+            input,
+            statement.agent,
+            statement.closer,
+            statement.overdueAfter,
+            statement.tolerance,
+            salt
+        );
+    }
+
     /// @dev Give a withdrawn or voided statement's period back when it is its unit's latest.
     function _release(Statement storage statement, bytes32 statementId) private returns (bool) {
         bytes32 unit = keccak256(
@@ -477,6 +512,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         delete _voidApprovals[statementId];
     }
 
+    /// @dev A party agrees: the statement is matched when every party agrees and none disputes.
     function _agree(Statement storage statement, Role role) private returns (Status status) {
         uint8 bit = _bit(role);
         uint8 agreed = statement.agreed | bit;
@@ -583,10 +619,11 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         }
     }
 
-    /// @dev Whether `lei` is a registered institution (of type `kind`, unless None).
+    /// @dev Whether `lei` is an active institution (of type `kind`, unless None).
     function _isInstitution(bytes20 lei, IParticipantRegistry.InstitutionType kind) private view returns (bool) {
-        (IParticipantRegistry.InstitutionType found,) = _participants.statusOf(lei);
-        return found != IParticipantRegistry.InstitutionType.None
+        (IParticipantRegistry.InstitutionType found, IParticipantRegistry.InstitutionStatus status) =
+            _participants.statusOf(lei);
+        return status == IParticipantRegistry.InstitutionStatus.Active
             && (kind == IParticipantRegistry.InstitutionType.None || found == kind);
     }
 
@@ -606,11 +643,10 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         bytes20 borrower,
         bytes20 agent
     ) private pure {
-        if (payload.commitment == bytes32(0)) revert LendingStatementsInvalid(statementId, "commitment");
+        if (payload.commitment == bytes32(0)) revert LendingStatementsEmptySealed(statementId);
         uint256 count = payload.recipients.length;
-        if (count > MAX_RECIPIENTS) revert LendingStatementsInvalid(statementId, "recipients");
-        if (Recipients.firstMissing(payload, lender, borrower, agent) != bytes20(0)) {
-            revert LendingStatementsInvalid(statementId, "recipients");
-        }
+        if (count > MAX_RECIPIENTS) revert LendingStatementsTooManyRecipients(statementId, count, MAX_RECIPIENTS);
+        bytes20 missing = Recipients.firstMissing(payload, lender, borrower, agent);
+        if (missing != bytes20(0)) revert LendingStatementsRecipientMissing(statementId, missing);
     }
 }

@@ -116,11 +116,11 @@ def unit_figures(
     start: date,
     end: date,
     units: Mapping[tuple[str, str], MatchUnit],
-    tolerances: Mapping[str, int],
+    tolerances: Mapping[tuple[str, str], int],
 ) -> list[UnitFigures]:
     """Each unit's figures and detail: the agreements grouped by pair, currency and the pair's
     unit (``units``: (lender, borrower) -> unit; an agreement unit by default); a unit's
-    tolerance is the sum of its agreements' tolerances."""
+    tolerance is its pair's (``tolerances``, 0 by default)."""
     figures = calculate_period(book, start, end)
     detail = daily_detail(book, start, end)
     groups: dict[tuple[str, str, str, MatchUnit, str], list[int]] = {}
@@ -145,17 +145,13 @@ def unit_figures(
                 currency,
                 ids,
                 Amounts(fee, interest, dividend),
-                sum(tolerances.get(i, 0) for i in ids),
+                tolerances.get((lender, borrower), 0),
                 canonical_detail(lines),
                 part,
                 _dividend_lines(lines, part, currency),
             )
         )
     return found
-
-
-def _tolerances(opened: Sequence[OpenedAgreement]) -> dict[str, int]:
-    return {a.agreement_id: int(a.latest.terms[4]) for a in opened}
 
 
 def _parties(opened: Sequence[OpenedAgreement], lender: str, borrower: str) -> list[str]:
@@ -184,10 +180,12 @@ def close_period(
     period is left as it is. Returns each unit's statement id and figures."""
     book = agreed_book(opened, prices, dividends)
     pairs = {(str(a.lender), str(a.borrower)) for a in opened}
-    units = {pair: pair_settings(client, *pair).unit for pair in pairs}
+    settings = {pair: pair_settings(client, *pair) for pair in pairs}
+    units = {pair: s.unit for pair, s in settings.items()}
+    tolerances = {pair: s.tolerance for pair, s in settings.items()}
     committed = []
     pending: dict[tuple[str, str], list[tuple[StatementInput, bytes]]] = {}
-    for figures in unit_figures(book, start, end, units, _tolerances(opened)):
+    for figures in unit_figures(book, start, end, units, tolerances):
         statement = StatementInput(
             figures.lender,
             figures.borrower,
@@ -198,7 +196,6 @@ def close_period(
             end,
             settlement_date,
             figures.amounts,
-            figures.tolerance,
         )
         found = statement_id(statement)
         if _existing(client, found) is None:
@@ -251,8 +248,10 @@ def _platform_unit(
             f"statement {statement.statement_id}: none of the opened agreements make its unit"
         )
     book = agreed_book(candidates, prices, dividends)
-    units = {(str(statement.lender), str(statement.borrower)): statement.unit}
-    computed = unit_figures(book, statement.start, statement.end, units, _tolerances(candidates))
+    pair = (str(statement.lender), str(statement.borrower))
+    computed = unit_figures(
+        book, statement.start, statement.end, {pair: statement.unit}, {pair: statement.tolerance}
+    )
     unit = _unit_of(statement, computed)
     salt = detail_salt(client, statement.statement_id, lei, private_key)
     if unit.amounts != statement.platform or keccak(salt + unit.detail) != (
@@ -262,11 +261,6 @@ def _platform_unit(
             f"statement {statement.statement_id}: the committed figures are not those of the "
             "agreed inputs (recomputed: "
             f"{unit.amounts}, on chain: {statement.platform}); do not confirm"
-        )
-    if unit.tolerance != statement.tolerance:
-        raise BPostError(
-            f"statement {statement.statement_id}: the committed tolerance {statement.tolerance} "
-            f"is not the agreements' ({unit.tolerance}); do not confirm"
         )
     return unit, book.only(unit.agreement_ids)
 

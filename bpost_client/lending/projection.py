@@ -340,7 +340,7 @@ def _opened(row: R) -> StatementState[R]:
         end=date_from_int(int(given["end"])),
         settlement_date=date_from_int(int(given["settlementDate"])),
         platform={name: int(given["amounts"][name]) for name in AMOUNT_FIELDS},
-        tolerance=int(given["tolerance"]),
+        tolerance=int(data["tolerance"]),
         overdue_after=date_from_int(int(data["overdueAfter"])),
         committed=row,
         history=[(StatementStatus.OPEN, row)],

@@ -144,12 +144,16 @@ class Amounts:
 
 @dataclass(frozen=True)
 class PairSettings:
-    """A counterparty pair's settings in force."""
+    """A counterparty pair's settings in force: the unit of matching, the agent, the calendar and
+    business days a break may stay open, the calendar months a period may span at most and the
+    tolerance of each amount in minor units (the closer of a statement chooses neither)."""
 
     unit: MatchUnit
     agent: Lei | None
     market: str
     overdue_business_days: int
+    billing_months: int
+    tolerance: int
     version: int
     accepted: bool
 
@@ -243,7 +247,6 @@ class StatementInput:
     end: date
     settlement_date: date
     amounts: Amounts
-    tolerance: int
 
 
 def _identity(statement: StatementInput) -> tuple[Any, ...]:
@@ -285,8 +288,12 @@ def propose_pair_settings(
     agent: str | None = None,
     market: str = "XTKS",
     overdue_business_days: int = 14,
+    billing_months: int = 1,
+    tolerance: int = 0,
 ) -> TxReceipt:
-    """Propose a pair's settings (the lender or the borrower signs; the other accepts)."""
+    """Propose a pair's settings (the lender or the borrower signs; the other accepts):
+    statements match within ``tolerance`` minor units of each amount and span at most
+    ``billing_months`` calendar months."""
     args = [
         bytes20_from_lei(check_lei(lender)),
         bytes20_from_lei(check_lei(borrower)),
@@ -294,6 +301,8 @@ def propose_pair_settings(
         bytes20_from_lei(check_lei(agent)) if agent else bytes(20),
         market.encode("ascii"),
         overdue_business_days,
+        billing_months,
+        tolerance,
     ]
     return _send(client, "proposePairSettings", args, f"pair settings {lender}/{borrower}")
 
@@ -311,9 +320,16 @@ def pair_settings(client: Client, lender: str, borrower: str) -> PairSettings:
             bytes20_from_lei(check_lei(lender)), bytes20_from_lei(check_lei(borrower))
         )
     )
-    unit, agent, market, days, version, _by, accepted = raw
+    unit, agent, market, days, months, tolerance, version, _by, accepted = raw
     return PairSettings(
-        UNITS[int(unit)], _lei(agent), ascii_from_bytes(market), int(days), int(version), accepted
+        UNITS[int(unit)],
+        _lei(agent),
+        ascii_from_bytes(market),
+        int(days),
+        int(months),
+        int(tolerance),
+        int(version),
+        accepted,
     )
 
 
@@ -325,7 +341,6 @@ def _commit_call(
         *_identity(statement),
         int_from_date(statement.settlement_date),
         statement.amounts.to_abi(),
-        statement.tolerance,
         keccak(salt + detail),
     )
     call = client.contract(CONTRACT).functions.commitStatement(args, seal(salt, keys).to_abi())

@@ -8,7 +8,7 @@ import {IConfidential} from "./IConfidential.sol";
 /// commits the platform's figures of one unit of matching (an agreement, a security or the whole
 /// counterparty pair, in one currency): the amounts in minor units and a salted hash of the
 /// per-day detail. Every other party confirms them or submits its own figures; a statement is
-/// matched when every party's figures equal the platform's within the tolerance, a break
+/// matched when every party's figures equal the platform's within the pair's tolerance, a break
 /// otherwise. The parties comment on a break and agree a resolution (the platform's figures, one
 /// party's, or adjusted ones); a matched or resolved statement is marked settled once its
 /// settlement instructions are paid: the lender and the borrower each confirm the settlement
@@ -23,9 +23,11 @@ import {IConfidential} from "./IConfidential.sol";
 /// period can then be committed anew (the same statement id, a fresh record).
 ///
 /// Each counterparty pair (lender, borrower) agrees its settings: the unit of matching, the
-/// lending agent if any, the calendar and the number n of business days a break may stay
-/// unresolved (14 by default, as in ISLA practice): after the n-th business day following the
-/// period's last day (`overdueAfter`) it is overdue.
+/// lending agent if any, the calendar, the number n of business days a break may stay
+/// unresolved (14 by default, as in ISLA practice: after the n-th business day following the
+/// period's last day, `overdueAfter`, it is overdue), the billing period (the calendar months a
+/// statement may span) and the tolerance. The closing party chooses neither: a statement takes
+/// the pair's tolerance and its period may not exceed the pair's billing period.
 interface ILendingStatements {
     /// @notice The unit of matching of a counterparty pair.
     enum Unit {
@@ -69,12 +71,18 @@ interface ILendingStatements {
     }
 
     /// @notice A counterparty pair's settings, as proposed by one of them and accepted by the
-    /// other. Without accepted settings: unit Agreement, no agent, XTKS, 14 business days.
+    /// other. Without accepted settings: unit Agreement, no agent, XTKS, 14 business days, a
+    /// tolerance of 0, monthly billing.
+    /// @dev `tolerance`: the most each amount of a party's figures may differ from the platform's
+    /// and still match, in minor units of the statement's currency. `billingMonths`: the calendar
+    /// months a statement's period may span at most.
     struct PairSettings {
         Unit unit;
         bytes20 agent;
         bytes4 market;
         uint16 overdueBusinessDays;
+        uint8 billingMonths;
+        uint64 tolerance;
         uint32 version;
         bytes20 proposedBy;
         bool accepted;
@@ -93,11 +101,10 @@ interface ILendingStatements {
         uint32 end;
         uint32 settlementDate;
         Amounts amounts;
-        uint64 tolerance;
         bytes32 detailCommitment;
     }
 
-    /// @notice A statement as stored.
+    /// @notice A statement as stored (its tolerance is the pair's when committed).
     struct Statement {
         bytes20 lender;
         bytes20 borrower;
@@ -131,19 +138,142 @@ interface ILendingStatements {
         uint8 approved;
     }
 
+    /// @notice The caller's account belongs to no active institution.
+    /// @param account The caller.
     error LendingStatementsNotInstitution(address account);
+    /// @notice The caller's institution is no party of the statement.
+    /// @param lei The caller's institution.
+    /// @param statementId The statement.
     error LendingStatementsNotParty(bytes20 lei, bytes32 statementId);
-    error LendingStatementsInvalid(bytes32 statementId, string field);
+    /// @notice A statement of this unit and period is on record and neither withdrawn nor voided.
+    /// @param statementId The statement.
     error LendingStatementsExists(bytes32 statementId);
+    /// @notice No statement has this id.
+    /// @param statementId The id.
     error LendingStatementsUnknown(bytes32 statementId);
+    /// @notice The statement's status does not allow the operation.
+    /// @param statementId The statement.
+    /// @param status Its status.
     error LendingStatementsWrongStatus(bytes32 statementId, Status status);
+    /// @notice The period starts on or before the end of the unit's latest statement.
+    /// @param statementId The statement.
+    /// @param lastEnd The last day of the unit's latest statement.
     error LendingStatementsOverlap(bytes32 statementId, uint32 lastEnd);
+    /// @notice The statement's unit is not the one the pair's settings name.
+    /// @param statementId The statement.
+    /// @param configured The pair's unit.
     error LendingStatementsUnitMismatch(bytes32 statementId, Unit configured);
+    /// @notice The agreement's terms or movements are not yet acknowledged and confirmed.
+    /// @param agreementId The agreement.
     error LendingStatementsAgreementNotAgreed(bytes32 agreementId);
+    /// @notice The resolution approved is not the statement's current one.
+    /// @param statementId The statement.
+    /// @param resolution The resolution given.
+    /// @param current The current resolution.
     error LendingStatementsStaleResolution(bytes32 statementId, uint32 resolution, uint32 current);
+    /// @notice A resolution names the figures of a party that submitted none.
+    /// @param statementId The statement.
+    /// @param party The party named.
     error LendingStatementsNoFigures(bytes32 statementId, Role party);
+    /// @notice The break's overdue date has not passed.
+    /// @param statementId The statement.
+    /// @param overdueAfter Its overdue date, yyyymmdd.
     error LendingStatementsNotOverdue(bytes32 statementId, uint32 overdueAfter);
-    error LendingStatementsPairSettings(bytes20 lender, bytes20 borrower, string field);
+    /// @notice The statement is flagged overdue already.
+    /// @param statementId The statement.
+    error LendingStatementsFlaggedAlready(bytes32 statementId);
+    /// @notice A settlement is confirmed with an empty reference.
+    /// @param statementId The statement.
+    error LendingStatementsEmptySettlementReference(bytes32 statementId);
+    /// @notice No resolution of the statement has this number.
+    /// @param statementId The statement.
+    /// @param resolution The number given.
+    /// @param count The statement's resolutions so far.
+    error LendingStatementsUnknownResolution(bytes32 statementId, uint32 resolution, uint32 count);
+    /// @notice The unit key does not fit the unit: an agreement id for Agreement, an ISIN for
+    /// Security, zero for Counterparty.
+    /// @param statementId The statement.
+    /// @param unit The unit.
+    /// @param unitKey The key given.
+    error LendingStatementsInvalidUnitKey(bytes32 statementId, Unit unit, bytes32 unitKey);
+    /// @notice No agreement has this id.
+    /// @param agreementId The id given as the unit key.
+    error LendingStatementsUnknownAgreement(bytes32 agreementId);
+    /// @notice The agreement is not between the statement's lender and borrower.
+    /// @param agreementId The agreement.
+    /// @param lender The agreement's lender.
+    /// @param borrower The agreement's borrower.
+    error LendingStatementsAgreementOfOthers(bytes32 agreementId, bytes20 lender, bytes20 borrower);
+    /// @notice The period's days are not valid dates, or it ends before it starts.
+    /// @param statementId The statement.
+    /// @param start The first day given.
+    /// @param end The last day given.
+    error LendingStatementsInvalidPeriod(bytes32 statementId, uint32 start, uint32 end);
+    /// @notice The period spans more calendar months than the pair's billing period.
+    /// @param statementId The statement.
+    /// @param start The first day.
+    /// @param end The last day.
+    /// @param billingMonths The pair's billing period in months.
+    error LendingStatementsPeriodTooLong(bytes32 statementId, uint32 start, uint32 end, uint8 billingMonths);
+    /// @notice The settlement date is not a valid date after the period.
+    /// @param statementId The statement.
+    /// @param settlementDate The date given.
+    /// @param end The period's last day.
+    error LendingStatementsInvalidSettlementDate(bytes32 statementId, uint32 settlementDate, uint32 end);
+    /// @notice The statement names no currency.
+    /// @param statementId The statement.
+    error LendingStatementsNoCurrency(bytes32 statementId);
+    /// @notice The statement commits to no per-day detail.
+    /// @param statementId The statement.
+    error LendingStatementsNoDetail(bytes32 statementId);
+    /// @notice A sealed payload commits to nothing.
+    /// @param statementId The statement.
+    error LendingStatementsEmptySealed(bytes32 statementId);
+    /// @notice A sealed payload names more recipients than a statement has room for.
+    /// @param statementId The statement.
+    /// @param count The recipients named.
+    /// @param max The most allowed.
+    error LendingStatementsTooManyRecipients(bytes32 statementId, uint256 count, uint256 max);
+    /// @notice A sealed payload is not sealed to one of the statement's parties.
+    /// @param statementId The statement.
+    /// @param lei The party left out.
+    error LendingStatementsRecipientMissing(bytes32 statementId, bytes20 lei);
+    /// @notice A pair's lender and borrower are the same institution.
+    /// @param lei The institution.
+    error LendingStatementsSameParty(bytes20 lei);
+    /// @notice Only the pair's lender or borrower proposes its settings.
+    /// @param lei The caller's institution.
+    /// @param lender The pair's lender.
+    /// @param borrower The pair's borrower.
+    error LendingStatementsNotPairParty(bytes20 lei, bytes20 lender, bytes20 borrower);
+    /// @notice The other party of the pair is no active institution of the platform.
+    /// @param lei The LEI named.
+    error LendingStatementsUnknownParty(bytes20 lei);
+    /// @notice The agent named is a party of the pair or no active lending agent.
+    /// @param agent The LEI named.
+    error LendingStatementsInvalidAgent(bytes20 agent);
+    /// @notice The settings name no calendar.
+    /// @param lender The pair's lender.
+    /// @param borrower The pair's borrower.
+    error LendingStatementsNoMarket(bytes20 lender, bytes20 borrower);
+    /// @notice The business days a break may stay open are zero or more than the most allowed.
+    /// @param overdueBusinessDays The days given.
+    /// @param max The most allowed.
+    error LendingStatementsInvalidOverdueDays(uint16 overdueBusinessDays, uint16 max);
+    /// @notice The billing period is zero or more than the most allowed months.
+    /// @param billingMonths The months given.
+    /// @param max The most allowed.
+    error LendingStatementsInvalidBillingMonths(uint8 billingMonths, uint8 max);
+    /// @notice Only the other party of the pair accepts settings (not their proposer).
+    /// @param lei The caller's institution.
+    /// @param proposedBy The settings' proposer.
+    error LendingStatementsNotAcceptor(bytes20 lei, bytes20 proposedBy);
+    /// @notice The version accepted is not the pair's pending one.
+    /// @param lender The pair's lender.
+    /// @param borrower The pair's borrower.
+    /// @param version The version given.
+    /// @param pending The pending version (zero when none is pending).
+    error LendingStatementsSettingsNotPending(bytes20 lender, bytes20 borrower, uint32 version, uint32 pending);
     /// @notice Only the party that committed a statement withdraws it.
     /// @param lei The caller's institution.
     /// @param statementId The statement.
@@ -167,8 +297,27 @@ interface ILendingStatements {
     /// @param confirmed The reference the other side confirmed.
     error LendingStatementsSettlementMismatch(bytes32 statementId, bytes32 given, bytes32 confirmed);
 
+    /// @notice One party of a pair proposed its settings.
+    /// @param lender The pair's lender.
+    /// @param borrower The pair's borrower.
+    /// @param settings The settings proposed (not yet accepted).
     event PairSettingsProposed(bytes20 indexed lender, bytes20 indexed borrower, PairSettings settings);
+    /// @notice The other party accepted a pair's settings: statements committed from now follow them.
+    /// @param lender The pair's lender.
+    /// @param borrower The pair's borrower.
+    /// @param version The version accepted.
+    /// @param by The accepting institution.
     event PairSettingsAccepted(bytes20 indexed lender, bytes20 indexed borrower, uint32 version, bytes20 by);
+    /// @notice A party committed the platform's figures of a billing period.
+    /// @param statementId The statement.
+    /// @param lender The lender.
+    /// @param borrower The borrower.
+    /// @param input The statement as committed.
+    /// @param agent The statement's agent (zero when none).
+    /// @param closer The committing institution.
+    /// @param overdueAfter The day after which a break is overdue, yyyymmdd.
+    /// @param tolerance The pair's tolerance the statement matches with, minor units.
+    /// @param detailSalt The detail commitment's salt, sealed to the parties.
     event StatementCommitted(
         bytes32 indexed statementId,
         bytes20 indexed lender,
@@ -177,9 +326,23 @@ interface ILendingStatements {
         bytes20 agent,
         bytes20 closer,
         uint32 overdueAfter,
+        uint64 tolerance,
         IConfidential.Sealed detailSalt
     );
+    /// @notice A party confirmed the platform's figures.
+    /// @param statementId The statement.
+    /// @param by The confirming institution.
+    /// @param role Its side.
+    /// @param status The statement's status after it.
     event StatementConfirmed(bytes32 indexed statementId, bytes20 indexed by, Role role, Status status);
+    /// @notice A party submitted its own figures.
+    /// @param statementId The statement.
+    /// @param by The submitting institution.
+    /// @param role Its side.
+    /// @param amounts Its amounts, minor units.
+    /// @param withinTolerance Whether each is within the tolerance of the platform's.
+    /// @param status The statement's status after it.
+    /// @param figures Its per-agreement figures and inputs, sealed to the parties.
     event FiguresSubmitted(
         bytes32 indexed statementId,
         bytes20 indexed by,
@@ -189,8 +352,21 @@ interface ILendingStatements {
         Status status,
         IConfidential.Sealed figures
     );
+    /// @notice A party commented on a statement.
+    /// @param statementId The statement.
+    /// @param by The commenting institution.
+    /// @param comment The comment, sealed to the parties.
     event StatementCommented(bytes32 indexed statementId, bytes20 indexed by, IConfidential.Sealed comment);
+    /// @notice A party proposed a resolution of a break (approved by it).
+    /// @param statementId The statement.
+    /// @param resolution The resolution's number.
+    /// @param proposal The resolution.
     event ResolutionProposed(bytes32 indexed statementId, uint32 resolution, Resolution proposal);
+    /// @notice A party approved the current resolution; Resolved once every party has.
+    /// @param statementId The statement.
+    /// @param resolution The resolution's number.
+    /// @param by The approving institution.
+    /// @param status The statement's status after it.
     event ResolutionApproved(bytes32 indexed statementId, uint32 resolution, bytes20 indexed by, Status status);
     /// @notice A break still unresolved after its overdue date was flagged overdue.
     /// @param statementId The statement.
@@ -232,13 +408,17 @@ interface ILendingStatements {
     /// @param agent The lending agent acting for the lender (zero when none).
     /// @param market The calendar business days are counted on (a MIC, e.g. "XTKS").
     /// @param overdueBusinessDays Business days after the period's end a break may stay open.
+    /// @param billingMonths The calendar months a statement's period may span at most.
+    /// @param tolerance The most each amount may differ and still match, in minor units.
     function proposePairSettings(
         bytes20 lender,
         bytes20 borrower,
         Unit unit,
         bytes20 agent,
         bytes4 market,
-        uint16 overdueBusinessDays
+        uint16 overdueBusinessDays,
+        uint8 billingMonths,
+        uint64 tolerance
     ) external;
 
     /// @notice Accept the pending settings of a pair (the party that did not propose them).
@@ -249,7 +429,8 @@ interface ILendingStatements {
 
     /// @notice Commit the platform's figures of a billing period (a party of the pair: the
     /// lender, the borrower or the pair's agent); the closing party counts as agreeing.
-    /// @param input The statement; its unit must be the pair's, its period after the unit's last.
+    /// @param input The statement; its unit must be the pair's, its period after the unit's last
+    /// and within the pair's billing period; it matches with the pair's tolerance.
     /// @param detailSalt The detail commitment's salt, sealed to the parties.
     /// @return statementId keccak256(abi.encode(lender, borrower, unit, unitKey, currency, start, end)).
     function commitStatement(StatementInput calldata input, IConfidential.Sealed calldata detailSalt)
@@ -288,7 +469,7 @@ interface ILendingStatements {
     /// @param resolution The resolution approved (the current one).
     function approveResolution(bytes32 statementId, uint32 resolution) external;
 
-    /// @notice Flag an unresolved break whose overdue date has passed (anyone).
+    /// @notice Flag an unresolved break whose overdue date has passed (a party).
     /// @param statementId The statement (Break, today after its overdueAfter date).
     function flagOverdue(bytes32 statementId) external;
 

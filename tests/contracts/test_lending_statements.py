@@ -145,7 +145,6 @@ def statement_input(w: World, **changes: Any) -> tuple[Any, ...]:
         "end": w.end,
         "settlementDate": w.settlement,
         "amounts": FIGURES,
-        "tolerance": TOLERANCE,
         "detailCommitment": DETAIL,
     } | changes
     return tuple(fields.values())
@@ -216,44 +215,46 @@ def test_pair_settings__defaults__until_the_other_party_accepts(
 ) -> None:
     (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
     pair = (lender_lei, borrower_lei)
-    defaults = (AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, 0, b"\0" * 20, False)
+    defaults = (AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, 1, 0, 0, b"\0" * 20, False)
     assert tuple(statements.pairSettings(*pair)) == defaults
     tx = statements.proposePairSettings(
-        *pair, SECURITY_UNIT, world.agent[1], b"XTKS", 10, sender=lender
+        *pair, SECURITY_UNIT, world.agent[1], b"XTKS", 10, 3, 500, sender=lender
     )
     [proposed] = tx.events.filter(statements.PairSettingsProposed)
-    assert (proposed.settings[4], bytes(proposed.settings[5])) == (1, lender_lei)  # version, by
+    assert (proposed.settings[6], bytes(proposed.settings[7])) == (1, lender_lei)  # version, by
     assert tuple(statements.pairSettings(*pair)) == defaults, "pending settings do not apply"
-    with reverts(statements.LendingStatementsPairSettings):  # its own proposal
-        statements.acceptPairSettings(*pair, 1, sender=lender)
-    with reverts(statements.LendingStatementsPairSettings):  # not a party of the pair
-        statements.acceptPairSettings(*pair, 1, sender=world.rival[0])
+    with reverts(statements.LendingStatementsNotAcceptor, lei=lender_lei, proposedBy=lender_lei):
+        statements.acceptPairSettings(*pair, 1, sender=lender)  # its own proposal
+    with reverts(statements.LendingStatementsNotAcceptor, lei=world.rival[1]):
+        statements.acceptPairSettings(*pair, 1, sender=world.rival[0])  # not of the pair
     with reverts(statements.LendingStatementsNotInstitution):
         statements.acceptPairSettings(*pair, 1, sender=world.outsider)
-    with reverts(statements.LendingStatementsPairSettings):  # not the pending version
+    with reverts(statements.LendingStatementsSettingsNotPending, version=2, pending=1):
         statements.acceptPairSettings(*pair, 2, sender=borrower)
     tx = statements.acceptPairSettings(*pair, 1, sender=borrower)
     [accepted] = tx.events.filter(statements.PairSettingsAccepted)
     assert (accepted.version, bytes(accepted.by)) == (1, borrower_lei)
-    settings = (SECURITY_UNIT, world.agent[1], b"XTKS", 10, 1, lender_lei, True)
+    settings = (SECURITY_UNIT, world.agent[1], b"XTKS", 10, 3, 500, 1, lender_lei, True)
     assert tuple(statements.pairSettings(*pair)) == settings
-    with reverts(statements.LendingStatementsPairSettings):  # accepted already
-        statements.acceptPairSettings(*pair, 1, sender=borrower)
+    with reverts(statements.LendingStatementsSettingsNotPending, version=1, pending=0):
+        statements.acceptPairSettings(*pair, 1, sender=borrower)  # accepted already
     statements.proposePairSettings(
-        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 5, sender=borrower
+        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 5, 1, 0, sender=borrower
     )
     statements.proposePairSettings(
-        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 7, sender=borrower
+        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 7, 2, 10, sender=borrower
     )
     assert tuple(statements.pairSettings(*pair)) == settings, "version 1 until one is accepted"
-    with reverts(statements.LendingStatementsPairSettings):  # superseded by version 3
-        statements.acceptPairSettings(*pair, 2, sender=lender)
+    with reverts(statements.LendingStatementsSettingsNotPending, version=2, pending=3):
+        statements.acceptPairSettings(*pair, 2, sender=lender)  # superseded by version 3
     statements.acceptPairSettings(*pair, 3, sender=lender)
     assert tuple(statements.pairSettings(*pair)) == (
         COUNTERPARTY_UNIT,
         b"\0" * 20,
         b"XTKS",
         7,
+        2,
+        10,
         3,
         borrower_lei,
         True,
@@ -261,19 +262,38 @@ def test_pair_settings__defaults__until_the_other_party_accepts(
 
 
 @pytest.mark.parametrize(
-    "changes",
+    ("error", "changes", "carried"),
     [
-        lambda w: {"days": 0},
-        lambda w: {"days": 61},
-        lambda w: {"market": b"\0" * 4},
-        lambda w: {"agent": w.rival[1]},  # a securities company is no lending agent
-        lambda w: {"agent": make_lei(499).encode()},  # not registered
-        lambda w: {"borrower": w.lender[1]},
-        lambda w: {"sender": w.rival[0]},  # not a party of the pair
+        ("LendingStatementsInvalidOverdueDays", lambda w: {"days": 0}, {"max": 60}),
+        ("LendingStatementsInvalidOverdueDays", lambda w: {"days": 61}, {"max": 60}),
+        ("LendingStatementsInvalidBillingMonths", lambda w: {"months": 0}, {"max": 12}),
+        ("LendingStatementsInvalidBillingMonths", lambda w: {"months": 13}, {"max": 12}),
+        ("LendingStatementsNoMarket", lambda w: {"market": b"\0" * 4}, {}),
+        # a securities company is no lending agent
+        ("LendingStatementsInvalidAgent", lambda w: {"agent": w.rival[1]}, {}),
+        ("LendingStatementsInvalidAgent", lambda w: {"agent": make_lei(499).encode()}, {}),
+        ("LendingStatementsInvalidAgent", lambda w: {"agent": w.borrower[1]}, {}),
+        ("LendingStatementsSameParty", lambda w: {"borrower": w.lender[1]}, {}),
+        ("LendingStatementsUnknownParty", lambda w: {"borrower": make_lei(498).encode()}, {}),
+        ("LendingStatementsNotPairParty", lambda w: {"sender": w.rival[0]}, {}),
     ],
-    ids=["days-0", "days-61", "market", "agent-kind", "agent-unknown", "parties", "proposer"],
+    ids=[
+        "days-0",
+        "days-61",
+        "months-0",
+        "months-13",
+        "market",
+        "agent-kind",
+        "agent-unknown",
+        "agent-is-party",
+        "parties",
+        "other-party-unknown",
+        "proposer",
+    ],
 )
-def test_pair_settings__bad_fields__refused(statements: Any, world: World, changes: Any) -> None:
+def test_pair_settings__bad_fields__refused(
+    statements: Any, world: World, error: str, changes: Any, carried: dict[str, Any]
+) -> None:
     args = {
         "lender": world.lender[1],
         "borrower": world.borrower[1],
@@ -281,10 +301,12 @@ def test_pair_settings__bad_fields__refused(statements: Any, world: World, chang
         "agent": world.agent[1],
         "market": b"XTKS",
         "days": 14,
+        "months": 1,
+        "tolerance": 0,
         "sender": world.lender[0],
     } | changes(world)
     sender = args.pop("sender")
-    with reverts(statements.LendingStatementsPairSettings):
+    with reverts(error, **carried):
         statements.proposePairSettings(*args.values(), sender=sender)
 
 
@@ -329,7 +351,7 @@ def test_commit__pair_units__the_pairs_agent_closes(statements: Any, world: Worl
     (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
     pair = (lender_lei, borrower_lei)
     statements.proposePairSettings(
-        *pair, SECURITY_UNIT, world.other_agent[1], b"XTKS", 3, sender=borrower
+        *pair, SECURITY_UNIT, world.other_agent[1], b"XTKS", 3, 1, 0, sender=borrower
     )
     with reverts(statements.LendingStatementsUnitMismatch):  # Agreement until accepted ...
         commit(statements, world, unit=SECURITY_UNIT, unitKey=TOYOTA, sender=world.lender[0])
@@ -340,13 +362,13 @@ def test_commit__pair_units__the_pairs_agent_closes(statements: Any, world: Worl
         commit(statements, world, unit=SECURITY_UNIT, unitKey=TOYOTA)
     statement = statement_input(world, unit=SECURITY_UNIT, unitKey=TOYOTA)
     leis = (*pair, world.other_agent[1])
-    with reverts(statements.LendingStatementsInvalid):  # the pair's agent among the recipients
+    with reverts(statements.LendingStatementsRecipientMissing, lei=world.other_agent[1]):
         statements.commitStatement(statement, sealed(*pair), sender=world.other_agent[0])
     statements.commitStatement(statement, sealed(*leis), sender=world.other_agent[0])
     stored = statements.getStatement(id_of(statement))
     assert (bytes(stored.agent), stored.agreed) == (world.other_agent[1], 1 << AGENT)
     assert stored.overdueAfter == int_of(business_days_after(date_of(world.end), 3))
-    with reverts(statements.LendingStatementsInvalid):  # a security needs its ISIN
+    with reverts(statements.LendingStatementsInvalidUnitKey, unit=SECURITY_UNIT):  # no ISIN
         statements.commitStatement(
             statement_input(world, unit=SECURITY_UNIT, unitKey=b"\0" * 32),
             sealed(*leis),
@@ -357,17 +379,17 @@ def test_commit__pair_units__the_pairs_agent_closes(statements: Any, world: Worl
 @pytest.mark.parametrize(
     ("error", "changes"),
     [
-        ("LendingStatementsInvalid", lambda w: {"unitKey": b"\x77" * 32}),
-        ("LendingStatementsInvalid", lambda w: {"unitKey": RIVAL_AGREEMENT}),
-        ("LendingStatementsInvalid", lambda w: {"unitKey": b"\0" * 32}),
+        ("LendingStatementsUnknownAgreement", lambda w: {"unitKey": b"\x77" * 32}),
+        ("LendingStatementsAgreementOfOthers", lambda w: {"unitKey": RIVAL_AGREEMENT}),
+        ("LendingStatementsInvalidUnitKey", lambda w: {"unitKey": b"\0" * 32}),
         ("LendingStatementsAgreementNotAgreed", lambda w: {"unitKey": PENDING_AGREEMENT}),
         ("LendingStatementsUnitMismatch", lambda w: {"unit": COUNTERPARTY_UNIT}),
-        ("LendingStatementsInvalid", lambda w: {"start": 20261301}),
-        ("LendingStatementsInvalid", lambda w: {"end": 20261232}),
-        ("LendingStatementsInvalid", lambda w: {"start": w.end, "end": w.start}),
-        ("LendingStatementsInvalid", lambda w: {"settlementDate": w.end}),
-        ("LendingStatementsInvalid", lambda w: {"currency": b"\0" * 3}),
-        ("LendingStatementsInvalid", lambda w: {"detailCommitment": b"\0" * 32}),
+        ("LendingStatementsInvalidPeriod", lambda w: {"start": 20261301}),
+        ("LendingStatementsInvalidPeriod", lambda w: {"end": 20261232}),
+        ("LendingStatementsInvalidPeriod", lambda w: {"start": w.end, "end": w.start}),
+        ("LendingStatementsInvalidSettlementDate", lambda w: {"settlementDate": w.end}),
+        ("LendingStatementsNoCurrency", lambda w: {"currency": b"\0" * 3}),
+        ("LendingStatementsNoDetail", lambda w: {"detailCommitment": b"\0" * 32}),
     ],
     ids=[
         "unknown-agreement",
@@ -390,19 +412,68 @@ def test_commit__bad_inputs__refused(
         commit(statements, world, **changes(world))
 
 
+def test_commit__tolerance__the_pairs_accepted_one_not_the_closers(
+    statements: Any, world: World
+) -> None:
+    """The attack: the closing agent commits a wide tolerance so that the borrower's wildly
+    different figures count as a match. The statement carries no tolerance of its own: it takes
+    the pair's accepted one, and a proposal the other party has not accepted does not count."""
+    pair = (world.lender[1], world.borrower[1])
+    statements.proposePairSettings(
+        *pair, AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, 1, 10**9, sender=world.lender[0]
+    )  # proposed, never accepted by the borrower
+    statement_id, tx = commit(statements, world)
+    [event] = tx.events.filter(statements.StatementCommitted)
+    assert event.tolerance == 0
+    assert statements.getStatement(statement_id).tolerance == 0
+    tx = submit(statements, world, statement_id, world.borrower[0], (FIGURES[0] + 1, *FIGURES[1:]))
+    assert tx.events.filter(statements.FiguresSubmitted)[0].status == BREAK, "one yen off"
+    statements.acceptPairSettings(*pair, 1, sender=world.borrower[0])
+    following = int_of(date_of(world.end) + timedelta(days=1))
+    later = {"start": following, "end": following, "settlementDate": 99991231}
+    later_id, tx = commit(statements, world, **later)
+    assert tx.events.filter(statements.StatementCommitted)[0].tolerance == 10**9
+    assert statements.getStatement(later_id).tolerance == 10**9, "the pair agreed to it"
+
+
+def test_commit__period_beyond_the_pairs_billing_period__refused(
+    statements: Any, world: World
+) -> None:
+    """The attack: the closer commits a period of decades, so that the pair's later periods
+    overlap it and can never be closed. A period spans at most the pair's billing months."""
+    decades = {"end": 20991231, "settlementDate": 99991231}
+    with reverts(statements.LendingStatementsPeriodTooLong, start=world.start, billingMonths=1):
+        commit(statements, world, **decades)
+    next_month_end = int_of(
+        (date_of(world.end) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    )
+    two_months = {"end": next_month_end, "settlementDate": 99991231}
+    with reverts(statements.LendingStatementsPeriodTooLong, end=next_month_end):
+        commit(statements, world, **two_months)
+    tolerate(statements, world, 0, months=2)
+    statement_id, _ = commit(statements, world, **two_months)
+    assert statements.getStatement(statement_id).end == next_month_end
+    with reverts(statements.LendingStatementsPeriodTooLong, billingMonths=2):
+        commit(statements, world, start=20990101, end=20990331, settlementDate=99991231)
+
+
 def test_commit__counterparty_unit__two_parties_on_the_pairs_calendar(
     statements: Any, world: World
 ) -> None:
     (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
     pair = (lender_lei, borrower_lei)
-    statements.proposePairSettings(*pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XLON", 5, sender=lender)
+    statements.proposePairSettings(
+        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XLON", 5, 1, 0, sender=lender
+    )
     statements.acceptPairSettings(*pair, 1, sender=borrower)
     unit = {"unit": COUNTERPARTY_UNIT, "sender": borrower}
-    with reverts(statements.LendingStatementsInvalid):  # the pair itself has no key
+    with reverts(statements.LendingStatementsInvalidUnitKey):  # the pair itself has no key
         commit(statements, world, unitKey=TOYOTA, **unit)
     with reverts("MarketCalendarNotPublished"):  # London's calendar is not published
         commit(statements, world, unitKey=b"\0" * 32, **unit)
-    statements.proposePairSettings(*pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 5, sender=lender)
+    statements.proposePairSettings(
+        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 5, 1, 0, sender=lender
+    )
     statements.acceptPairSettings(*pair, 2, sender=borrower)
     statement_id, tx = commit(statements, world, unitKey=b"\0" * 32, **unit)
     [event] = tx.events.filter(statements.StatementCommitted)
@@ -435,11 +506,11 @@ def test_commit__callers_and_recipients__refused(statements: Any, world: World) 
         statements.commitStatement(statement, sealed(*leis), sender=world.outsider)
     for missing in leis:
         recipients = [lei for lei in leis if lei != missing]
-        with reverts(statements.LendingStatementsInvalid):
+        with reverts(statements.LendingStatementsRecipientMissing, lei=missing):
             statements.commitStatement(statement, sealed(*recipients), sender=world.agent[0])
-    with reverts(statements.LendingStatementsInvalid):
+    with reverts(statements.LendingStatementsTooManyRecipients, count=9, max=8):
         statements.commitStatement(statement, sealed(*leis, *[leis[0]] * 6), sender=world.agent[0])
-    with reverts(statements.LendingStatementsInvalid):
+    with reverts(statements.LendingStatementsEmptySealed):
         statements.commitStatement(
             statement, sealed(*leis, commitment=b"\0" * 32), sender=world.agent[0]
         )
@@ -470,7 +541,18 @@ def test_confirm__every_party__matched_with_the_platforms_figures_settled(
     assert (stored.status, stored.agreed, tuple(stored.settled)) == (MATCHED, 7, FIGURES)
 
 
+def tolerate(statements: Any, w: World, tolerance: int, months: int = 1) -> None:
+    """The lender proposes, and the borrower accepts, the pair's tolerance and billing period."""
+    pair = (w.lender[1], w.borrower[1])
+    statements.proposePairSettings(
+        *pair, AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, months, tolerance, sender=w.lender[0]
+    )
+    version = statements.pairSettings(*pair).version + 1
+    statements.acceptPairSettings(*pair, version, sender=w.borrower[0])
+
+
 def test_submit__within_tolerance__counts_as_agreeing(statements: Any, world: World) -> None:
+    tolerate(statements, world, TOLERANCE)
     statement_id, _ = commit(statements, world)
     near = (FIGURES[0] + TOLERANCE, FIGURES[1] - TOLERANCE, FIGURES[2])
     tx = submit(statements, world, statement_id, world.borrower[0], near)
@@ -494,6 +576,7 @@ def test_submit__within_tolerance__counts_as_agreeing(statements: Any, world: Wo
 def test_submit__outside_tolerance__break__then_the_disputing_party_confirms(
     statements: Any, world: World, amount: int
 ) -> None:
+    tolerate(statements, world, TOLERANCE)
     statement_id, _ = commit(statements, world)
     off = list(FIGURES)
     off[amount] -= TOLERANCE + 1
@@ -542,7 +625,7 @@ def test_confirm_and_submit__outsiders_and_recipients__refused(
         submit(statements, world, statement_id, world.other_agent[0], FIGURES)
     with reverts(statements.LendingStatementsUnknown):
         statements.confirm(b"\x99" * 32, sender=world.lender[0])
-    with reverts(statements.LendingStatementsInvalid):  # the agent is not among the recipients
+    with reverts(statements.LendingStatementsRecipientMissing, lei=world.agent[1]):
         statements.submitFigures(
             statement_id,
             FIGURES,
@@ -620,7 +703,7 @@ def test_resolution__refusals(statements: Any, world: World) -> None:
     with reverts(statements.LendingStatementsNotInstitution):
         statements.approveResolution(statement_id, 2, sender=world.outsider)
     for unknown in (0, 3):
-        with reverts(statements.LendingStatementsInvalid):
+        with reverts(statements.LendingStatementsUnknownResolution, resolution=unknown, count=2):
             statements.getResolution(statement_id, unknown)
     statements.approveResolution(statement_id, 2, sender=world.agent[0])
     assert status_of(statements, statement_id) == BREAK, "the lender has not approved"
@@ -639,7 +722,7 @@ def test_settlement__both_sides_confirm_the_same_reference__settled(
     statement_id = reach(statements, world, status)
     with reverts(statements.LendingStatementsNotParty):
         statements.confirmSettlement(statement_id, REFERENCE, sender=world.rival[0])
-    with reverts(statements.LendingStatementsInvalid):
+    with reverts(statements.LendingStatementsEmptySettlementReference):
         statements.confirmSettlement(statement_id, b"\0" * 32, sender=world.borrower[0])
     tx = statements.confirmSettlement(statement_id, REFERENCE, sender=world.borrower[0])
     [event] = tx.events.filter(statements.SettlementConfirmed)
@@ -741,7 +824,7 @@ def test_comment__any_party_any_status(statements: Any, world: World) -> None:
     assert bytes(event.by) == world.borrower[1]
     with reverts(statements.LendingStatementsNotParty):
         statements.comment(statement_id, sealed(*leis), sender=world.rival[0])
-    with reverts(statements.LendingStatementsInvalid):
+    with reverts(statements.LendingStatementsRecipientMissing, lei=world.agent[1]):
         statements.comment(statement_id, sealed(*leis[:2]), sender=world.borrower[0])
     with reverts(statements.LendingStatementsUnknown):
         statements.comment(b"\x99" * 32, sealed(*leis), sender=world.borrower[0])
@@ -754,30 +837,34 @@ def noon(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, 12, tzinfo=UTC).timestamp())
 
 
-def test_flag_overdue__a_break_after_its_overdue_date__by_anyone(
+def test_flag_overdue__a_break_after_its_overdue_date__by_a_party(
     chain: Any, statements: Any, world: World
 ) -> None:
     statement_id = broken(statements, world)
     open_id, _ = commit(statements, world, sender=world.lender[0], unitKey=DIRECT_AGREEMENT)
     with reverts(statements.LendingStatementsNotOverdue):
-        statements.flagOverdue(statement_id, sender=world.outsider)
+        statements.flagOverdue(statement_id, sender=world.borrower[0])
     chain.mine(timestamp=noon(world.overdue_after))
     assert not statements.isOverdue(statement_id), "overdue after the date, not on it"
     with reverts(statements.LendingStatementsNotOverdue):
-        statements.flagOverdue(statement_id, sender=world.outsider)
+        statements.flagOverdue(statement_id, sender=world.borrower[0])
     chain.mine(timestamp=noon(world.overdue_after + timedelta(days=1)))
     assert statements.isOverdue(statement_id)
     assert not statements.isOverdue(open_id), "only a break is overdue"
     with reverts(statements.LendingStatementsWrongStatus):
-        statements.flagOverdue(open_id, sender=world.outsider)
-    tx = statements.flagOverdue(statement_id, sender=world.outsider)
+        statements.flagOverdue(open_id, sender=world.lender[0])
+    with reverts(statements.LendingStatementsNotInstitution):
+        statements.flagOverdue(statement_id, sender=world.outsider)
+    with reverts(statements.LendingStatementsNotParty, lei=world.rival[1]):
+        statements.flagOverdue(statement_id, sender=world.rival[0])
+    tx = statements.flagOverdue(statement_id, sender=world.borrower[0])
     [event] = tx.events.filter(statements.StatementFlaggedOverdue)
     assert (event.overdueAfter, bytes(event.flaggedBy)) == (
         int_of(world.overdue_after),
-        b"\0" * 20,
+        world.borrower[1],
     )
     assert statements.getStatement(statement_id).overdue
-    with reverts(statements.LendingStatementsInvalid):
+    with reverts(statements.LendingStatementsFlaggedAlready):
         statements.flagOverdue(statement_id, sender=world.lender[0])
     statements.confirm(statement_id, sender=world.borrower[0])
     assert not statements.isOverdue(statement_id), "no longer a break"

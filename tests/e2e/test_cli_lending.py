@@ -82,7 +82,6 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
         date(2026, 6, 30),
         date(2026, 7, 10),
         st.Amounts(27, 0, 0),
-        0,
     )
     found, _ = st.commit_statement(fuji, statement, b"detail", [FUJI, MINATO])
     minato = connect(isolated.url, isolated.deployments, dev_account(3))
@@ -136,7 +135,7 @@ def test_statement_withdrawn_then_committed_anew__listed_once_as_the_new_one(
     def june(fee: int) -> str:
         found, _ = st.commit_statement(fuji, st.StatementInput(
             FUJI, MINATO, MatchUnit.AGREEMENT, "SBL-CLI", "JPY", date(2026, 6, 1),
-            date(2026, 6, 30), date(2026, 7, 10), st.Amounts(fee, 0, 0), 0,
+            date(2026, 6, 30), date(2026, 7, 10), st.Amounts(fee, 0, 0),
         ), b"detail", [FUJI, MINATO])  # fmt: skip
         return found
 

@@ -307,7 +307,7 @@ def _statement(node: Node, start: date, end: date, *, disputed: bool) -> str:
     fuji = connect(node.url, node.deployments, dev_account(2))
     minato = connect(node.url, node.deployments, dev_account(3))
     period = st.StatementInput(FUJI, MINATO, MatchUnit.AGREEMENT, "SBL-WALK", "JPY", start, end,
-                               end + timedelta(days=10), st.Amounts(27, 0, 0), 0)  # fmt: skip
+                               end + timedelta(days=10), st.Amounts(27, 0, 0))  # fmt: skip
     found, _ = st.commit_statement(fuji, period, b"detail", [FUJI, MINATO])
     if disputed:
         st.submit_figures(minato, found, st.Amounts(29, 0, 0), b"figures", [FUJI, MINATO])
