@@ -20,7 +20,33 @@ contract LendingCalculator {
     IPriceFeed private immutable _prices;
     IDividendRegistry private immutable _dividends;
 
-    error LendingCalculatorNotCommitted(bytes32 agreementId, string input);
+    /// @notice The version of the terms is not acknowledged by the borrower.
+    /// @param agreementId The agreement.
+    /// @param termsVersion The version given.
+    error LendingCalculatorTermsNotAcknowledged(bytes32 agreementId, uint32 termsVersion);
+    /// @notice The terms and salt given do not open the version's commitment.
+    /// @param agreementId The agreement.
+    /// @param termsVersion The version given.
+    error LendingCalculatorTermsNotCommitted(bytes32 agreementId, uint32 termsVersion);
+    /// @notice The period starts before the version's effective date.
+    /// @param agreementId The agreement.
+    /// @param termsVersion The version given.
+    /// @param start The period's first day, yyyymmdd.
+    /// @param effectiveFrom The version's first day, yyyymmdd.
+    error LendingCalculatorBeforeTerms(bytes32 agreementId, uint32 termsVersion, uint32 start, uint32 effectiveFrom);
+    /// @notice A later acknowledged version is in effect by the period's last day.
+    /// @param agreementId The agreement.
+    /// @param termsVersion The version given.
+    /// @param later The later version.
+    /// @param effectiveFrom The later version's first day, yyyymmdd.
+    error LendingCalculatorTermsSuperseded(bytes32 agreementId, uint32 termsVersion, uint32 later, uint32 effectiveFrom);
+    /// @notice The borrower has confirmed no version of the movements.
+    /// @param agreementId The agreement.
+    error LendingCalculatorMovementsNotConfirmed(bytes32 agreementId);
+    /// @notice The movements and salt given do not open the latest movements commitment.
+    /// @param agreementId The agreement.
+    /// @param movementsVersion The agreement's latest movements version.
+    error LendingCalculatorMovementsNotCommitted(bytes32 agreementId, uint32 movementsVersion);
     /// @notice A close given is not the PriceFeed's close of its day, a day's published close
     /// was left out, or a close was given for a day the PriceFeed has none (0).
     /// @param date The day, yyyymmdd.
@@ -46,7 +72,27 @@ contract LendingCalculator {
     /// cancelled, was left out.
     /// @param recordDate Its record date, yyyymmdd.
     error LendingCalculatorDividendLeftOut(uint32 recordDate);
-    error LendingCalculatorInvalidMovement(uint256 index, string field);
+    /// @notice A movement's date is not a date, or goes back before the previous movement's.
+    /// @param index The movement's index.
+    /// @param date Its date, yyyymmdd.
+    /// @param previous The previous position's date (0 for the first).
+    error LendingCalculatorMovementDate(uint256 index, uint32 date, uint32 previous);
+    /// @notice A movement's signed changes do not fit its kind.
+    /// @param index The movement's index.
+    /// @param kind Its kind.
+    /// @param quantity Its change of quantity.
+    /// @param collateral Its change of cash collateral.
+    error LendingCalculatorMovementSigns(
+        uint256 index, ILendingAgreements.MovementKind kind, int256 quantity, int256 collateral
+    );
+    /// @notice The running quantity falls below zero at a movement.
+    /// @param index The movement's index.
+    /// @param quantity The running quantity after it.
+    error LendingCalculatorNegativeQuantity(uint256 index, int256 quantity);
+    /// @notice The running cash collateral falls below zero at a movement.
+    /// @param index The movement's index.
+    /// @param collateral The running collateral after it.
+    error LendingCalculatorNegativeCollateral(uint256 index, int256 collateral);
 
     /// @param agreements_ The deployed LendingAgreements.
     /// @param securities_ The deployed SecurityRegistry.
@@ -128,7 +174,7 @@ contract LendingCalculator {
     /// @dev Refuses a date going backwards or not a date, a kind inconsistent with its signs (a
     /// new loan adds shares, a return or a recall takes them back, a collateral change moves only
     /// the collateral; the first three may move the collateral too), and a running quantity or
-    /// collateral below zero, with {LendingCalculatorInvalidMovement}.
+    /// collateral below zero, each with its own error.
     /// @param movements The movements, dates ascending.
     /// @return positions The position rows.
     function positionsOf(ILendingAgreements.Movement[] calldata movements)
@@ -143,16 +189,15 @@ contract LendingCalculator {
         for (uint256 i = 0; i < movements.length; ++i) {
             ILendingAgreements.Movement calldata movement = movements[i];
             uint32 date = movement.date;
-            if (!Dates.isValid(date) || (rows > 0 && date < positions[rows - 1].date)) {
-                revert LendingCalculatorInvalidMovement(i, "date");
-            }
+            uint32 previous = rows > 0 ? positions[rows - 1].date : 0;
+            if (!Dates.isValid(date) || date < previous) revert LendingCalculatorMovementDate(i, date, previous);
             if (!_signsFit(movement.kind, movement.quantity, movement.collateral)) {
-                revert LendingCalculatorInvalidMovement(i, "kind");
+                revert LendingCalculatorMovementSigns(i, movement.kind, movement.quantity, movement.collateral);
             }
             quantity += movement.quantity;
             collateral += movement.collateral;
-            if (quantity < 0) revert LendingCalculatorInvalidMovement(i, "quantity");
-            if (collateral < 0) revert LendingCalculatorInvalidMovement(i, "collateral");
+            if (quantity < 0) revert LendingCalculatorNegativeQuantity(i, quantity);
+            if (collateral < 0) revert LendingCalculatorNegativeCollateral(i, collateral);
             if (rows == 0 || date != positions[rows - 1].date) ++rows;
             positions[rows - 1] = LendingMath.Position(date, uint256(quantity), uint256(collateral));
         }
@@ -168,21 +213,23 @@ contract LendingCalculator {
         bytes32 termsSalt
     ) private view {
         ILendingAgreements.TermsVersion memory version = _agreements.getTermsVersion(agreementId, termsVersion);
-        if (!version.acknowledged || keccak256(abi.encodePacked(termsSalt, abi.encode(terms))) != version.commitment) {
-            revert LendingCalculatorNotCommitted(agreementId, "terms");
+        if (!version.acknowledged) revert LendingCalculatorTermsNotAcknowledged(agreementId, termsVersion);
+        if (keccak256(abi.encodePacked(termsSalt, abi.encode(terms))) != version.commitment) {
+            revert LendingCalculatorTermsNotCommitted(agreementId, termsVersion);
         }
     }
 
     /// @dev The version applies from its effective date until the next acknowledged version's.
     function _requireInEffect(bytes32 agreementId, uint32 termsVersion, uint32 start, uint32 end) private view {
-        if (start < _agreements.getTermsVersion(agreementId, termsVersion).effectiveFrom) {
-            revert LendingCalculatorNotCommitted(agreementId, "period");
-        }
+        uint32 effectiveFrom = _agreements.getTermsVersion(agreementId, termsVersion).effectiveFrom;
+        if (start < effectiveFrom) revert LendingCalculatorBeforeTerms(agreementId, termsVersion, start, effectiveFrom);
         uint32 acknowledged = _agreements.getAgreement(agreementId).acknowledgedVersion;
         for (uint32 later = termsVersion + 1; later <= acknowledged; ++later) {
             ILendingAgreements.TermsVersion memory next = _agreements.getTermsVersion(agreementId, later);
             if (!next.acknowledged) continue;
-            if (next.effectiveFrom <= end) revert LendingCalculatorNotCommitted(agreementId, "period");
+            if (next.effectiveFrom <= end) {
+                revert LendingCalculatorTermsSuperseded(agreementId, termsVersion, later, next.effectiveFrom);
+            }
             break;
         }
     }
@@ -193,10 +240,10 @@ contract LendingCalculator {
         bytes32 movementsSalt
     ) private view {
         ILendingAgreements.Agreement memory agreement = _agreements.getAgreement(agreementId);
-        if (
-            agreement.confirmedMovementsVersion == 0
-                || keccak256(abi.encodePacked(movementsSalt, abi.encode(movements))) != agreement.movementsCommitment
-        ) revert LendingCalculatorNotCommitted(agreementId, "movements");
+        if (agreement.confirmedMovementsVersion == 0) revert LendingCalculatorMovementsNotConfirmed(agreementId);
+        if (keccak256(abi.encodePacked(movementsSalt, abi.encode(movements))) != agreement.movementsCommitment) {
+            revert LendingCalculatorMovementsNotCommitted(agreementId, agreement.movementsVersion);
+        }
     }
 
     /// @dev Whether a movement's signed changes fit its kind.

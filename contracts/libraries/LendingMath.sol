@@ -82,15 +82,33 @@ library LendingMath {
         uint256 accrualDays;
     }
 
+    /// @notice The period's days are not dates, it ends before it starts, or it is longer than
+    /// MAX_DAYS.
+    /// @param start The first day given, yyyymmdd.
+    /// @param end The last day given, yyyymmdd.
     error LendingMathInvalidPeriod(uint32 start, uint32 end);
-    error LendingMathUnsorted(string list);
+    /// @notice The position rows are not in strictly ascending order of date.
+    /// @param index The row out of order.
+    /// @param date Its date, yyyymmdd.
+    /// @param previous The date of the row before it, yyyymmdd.
+    error LendingMathPositionsUnsorted(uint256 index, uint32 date, uint32 previous);
+    /// @notice The closes are not in strictly ascending order of date.
+    /// @param index The close out of order.
+    /// @param date Its date, yyyymmdd.
+    /// @param previous The date of the close before it, yyyymmdd.
+    error LendingMathClosesUnsorted(uint256 index, uint32 date, uint32 previous);
+    /// @notice A day that accrues has no close on or before it.
+    /// @param date The day, yyyymmdd.
     error LendingMathMissingPrice(uint32 date);
     /// @notice A day that accrues whose latest close is more than MAX_PRICE_AGE_DAYS calendar
     /// days older than it.
     /// @param date The day marked, yyyymmdd.
     /// @param closeDate The date of that close, yyyymmdd.
     error LendingMathStalePrice(uint32 date, uint32 closeDate);
-    error LendingMathInvalidTerms(string field);
+    /// @notice The currency's minor units are more than the calculation supports.
+    /// @param minorUnits The minor units given.
+    /// @param max The most supported.
+    error LendingMathInvalidMinorUnits(uint8 minorUnits, uint8 max);
 
     /// @dev The period's rounded fee and collateral interest, and its accruing days.
     struct Sums {
@@ -127,7 +145,7 @@ library LendingMath {
         uint32 end
     ) internal pure returns (Result memory result) {
         if (!Dates.isValid(start) || !Dates.isValid(end) || end < start) revert LendingMathInvalidPeriod(start, end);
-        if (terms.minorUnits > 4) revert LendingMathInvalidTerms("minorUnits");
+        if (terms.minorUnits > 4) revert LendingMathInvalidMinorUnits(terms.minorUnits, 4);
         _requireSorted(positions, closes);
         uint256 first = Dates.toDays(start);
         uint256 last = Dates.toDays(end);
@@ -257,10 +275,14 @@ library LendingMath {
 
     function _requireSorted(Position[] memory positions, Close[] memory closes) private pure {
         for (uint256 i = 1; i < positions.length; ++i) {
-            if (positions[i].date <= positions[i - 1].date) revert LendingMathUnsorted("positions");
+            if (positions[i].date <= positions[i - 1].date) {
+                revert LendingMathPositionsUnsorted(i, positions[i].date, positions[i - 1].date);
+            }
         }
         for (uint256 i = 1; i < closes.length; ++i) {
-            if (closes[i].date <= closes[i - 1].date) revert LendingMathUnsorted("closes");
+            if (closes[i].date <= closes[i - 1].date) {
+                revert LendingMathClosesUnsorted(i, closes[i].date, closes[i - 1].date);
+            }
         }
     }
 }

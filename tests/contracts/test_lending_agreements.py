@@ -127,7 +127,7 @@ def test_propose_acknowledge_record_confirm__then_calculate_committed(
     agreements.recordMovements(
         AGREEMENT, sealed(movements_commitment(MOVEMENTS), *leis), sender=lender
     )
-    with reverts(calculator.LendingCalculatorNotCommitted):
+    with reverts(calculator.LendingCalculatorMovementsNotConfirmed, agreementId=AGREEMENT):
         calculate(calculator)  # recorded, not yet confirmed
     agreements.confirmMovements(AGREEMENT, 1, sender=borrower)
     # docs/conventions.md's worked example, from committed inputs
@@ -137,11 +137,11 @@ def test_propose_acknowledge_record_confirm__then_calculate_committed(
     for closes in (skipped, altered):
         with reverts(calculator.LendingCalculatorCloseNotShared):
             calculate(calculator, closes=closes)
-    with reverts(calculator.LendingCalculatorNotCommitted):
+    with reverts(calculator.LendingCalculatorTermsNotCommitted, termsVersion=1):
         calculate(calculator, terms=(b"JP3633400001", b"JPY", terms(fee="0.6"), 1, 100))
-    with reverts(calculator.LendingCalculatorNotCommitted):
+    with reverts(calculator.LendingCalculatorMovementsNotCommitted, movementsVersion=1):
         calculate(calculator, movements=MOVEMENTS[:1])
-    with reverts(calculator.LendingCalculatorNotCommitted):
+    with reverts(calculator.LendingCalculatorMovementsNotCommitted):
         calculate(calculator, movements_salt=SALT)
     with reverts(agreements.LendingAgreementsInvalid):
         calculate(calculator, version=2)  # no such version of the terms
@@ -266,7 +266,7 @@ def test_amendment__new_version_with_its_effective_date__acknowledged_anew(
     for unknown in (0, 3):
         with reverts(agreements.LendingAgreementsInvalid):
             agreements.getTermsVersion(AGREEMENT, unknown)
-    with reverts(calculator.LendingCalculatorNotCommitted):  # version 2 not acknowledged yet
+    with reverts(calculator.LendingCalculatorTermsNotAcknowledged, termsVersion=2):
         calculate(calculator, version=2, terms=amended)
     assert calculate(calculator).lendingFee == 1939, "version 1 stays usable"
     with reverts(agreements.LendingAgreementsStaleVersion):
@@ -277,9 +277,9 @@ def test_amendment__new_version_with_its_effective_date__acknowledged_anew(
     assert (stored.version, stored.acknowledgedVersion, stored.status) == (2, 2, ACKNOWLEDGED)
     assert agreements.getTermsVersion(AGREEMENT, 2).acknowledged
     # A version is in effect from its date until the next acknowledged version's.
-    with reverts(calculator.LendingCalculatorNotCommitted):
+    with reverts(calculator.LendingCalculatorBeforeTerms, start=20260601, effectiveFrom=20260701):
         calculate(calculator, version=2, terms=amended)  # June: before 1 July
-    with reverts(calculator.LendingCalculatorNotCommitted):
+    with reverts(calculator.LendingCalculatorTermsSuperseded, later=2, effectiveFrom=20260701):
         calculate(calculator, end=20260701)  # version 1 into version 2's first day
     assert calculate(calculator).lendingFee == 1939, "version 1 over June"
     july = calculate(calculator, version=2, terms=amended, start=20260701, end=20260707, closes=[])

@@ -116,8 +116,12 @@ def test_dividend_equivalent__record_date_position_and_rate(calculator: Any) -> 
 def test_refusals(calculator: Any) -> None:
     with reverts(calculator.LendingMathInvalidPeriod):
         calculator.calculate(terms(), POSITIONS, CLOSES, [], 20260607, 20260601)
-    with reverts(calculator.LendingMathUnsorted):
+    with reverts(calculator.LendingMathPositionsUnsorted, index=1):
         calculator.calculate(terms(), POSITIONS[::-1], CLOSES, [], 20260601, 20260607)
+    with reverts(calculator.LendingMathClosesUnsorted, index=1):
+        calculator.calculate(terms(), POSITIONS, CLOSES[::-1], [], 20260601, 20260607)
+    with reverts(calculator.LendingMathInvalidMinorUnits, minorUnits=5, max=4):
+        calculator.calculate(terms(minor=5), POSITIONS, CLOSES, [], 20260601, 20260607)
 
 
 NEW_LOAN, RETURN, RECALL, COLLATERAL_CHANGE = 0, 1, 2, 3
@@ -141,18 +145,42 @@ def test_positions_of__movements_summed_one_row_per_date(calculator: Any) -> Non
 
 
 @pytest.mark.parametrize(
-    "movements",
+    ("movements", "error", "carried"),
     [
-        [(NEW_LOAN, 20260602, M, 0), (NEW_LOAN, 20260601, M, 0)],  # a date going backwards
-        [(NEW_LOAN, 20261301, M, 0)],  # not a date
-        [(NEW_LOAN, 20260601, 0, M)],  # a new loan lends shares
-        [(NEW_LOAN, 20260601, -M, 0)],
-        [(NEW_LOAN, 20260601, M, 0), (RETURN, 20260602, M, 0)],  # a return takes them back
-        [(NEW_LOAN, 20260601, M, 0), (RECALL, 20260602, 0, 0)],
-        [(COLLATERAL_CHANGE, 20260601, M, M)],  # a collateral change moves no shares
-        [(COLLATERAL_CHANGE, 20260601, 0, 0)],  # ... but collateral
-        [(NEW_LOAN, 20260601, M, 0), (RETURN, 20260602, -2 * M, 0)],  # below zero shares
-        [(NEW_LOAN, 20260601, M, M), (COLLATERAL_CHANGE, 20260602, 0, -2 * M)],  # ... collateral
+        (
+            [(NEW_LOAN, 20260602, M, 0), (NEW_LOAN, 20260601, M, 0)],  # a date going backwards
+            "LendingCalculatorMovementDate",
+            {"index": 1, "date": 20260601, "previous": 20260602},
+        ),
+        ([(NEW_LOAN, 20261301, M, 0)], "LendingCalculatorMovementDate", {"date": 20261301}),
+        ([(NEW_LOAN, 20260601, 0, M)], "LendingCalculatorMovementSigns", {"index": 0}),
+        ([(NEW_LOAN, 20260601, -M, 0)], "LendingCalculatorMovementSigns", {"quantity": -M}),
+        (  # a return takes them back
+            [(NEW_LOAN, 20260601, M, 0), (RETURN, 20260602, M, 0)],
+            "LendingCalculatorMovementSigns",
+            {"index": 1, "kind": RETURN},
+        ),
+        (
+            [(NEW_LOAN, 20260601, M, 0), (RECALL, 20260602, 0, 0)],
+            "LendingCalculatorMovementSigns",
+            {"index": 1},
+        ),
+        (  # a collateral change moves no shares
+            [(COLLATERAL_CHANGE, 20260601, M, M)],
+            "LendingCalculatorMovementSigns",
+            {"quantity": M, "collateral": M},
+        ),
+        ([(COLLATERAL_CHANGE, 20260601, 0, 0)], "LendingCalculatorMovementSigns", {}),
+        (  # below zero shares
+            [(NEW_LOAN, 20260601, M, 0), (RETURN, 20260602, -2 * M, 0)],
+            "LendingCalculatorNegativeQuantity",
+            {"index": 1, "quantity": -M},
+        ),
+        (  # ... collateral
+            [(NEW_LOAN, 20260601, M, M), (COLLATERAL_CHANGE, 20260602, 0, -2 * M)],
+            "LendingCalculatorNegativeCollateral",
+            {"index": 1, "collateral": -M},
+        ),
     ],
     ids=[
         "backwards",
@@ -167,6 +195,8 @@ def test_positions_of__movements_summed_one_row_per_date(calculator: Any) -> Non
         "negative-collateral",
     ],
 )
-def test_positions_of__refusals(calculator: Any, movements: list[Any]) -> None:
-    with reverts(calculator.LendingCalculatorInvalidMovement):
+def test_positions_of__refusals(
+    calculator: Any, movements: list[Any], error: str, carried: dict[str, Any]
+) -> None:
+    with reverts(error, **carried):
         calculator.positionsOf(movements)

@@ -125,5 +125,8 @@ def test_rate_change__a_new_version_from_its_date__each_part_verified(
     assert int(period["fee_minor"]) == before[0] + after[0]
     with pytest.raises(ContractRevert) as refused:  # version 1 is not in effect on 5 June
         lending.calculate_committed(minato, opened, CLOSES, [], *PERIOD, version=first)
-    assert refused.value.error_name == "LendingCalculatorNotCommitted"
-    assert refused.value.arguments["input"] == "period"
+    assert refused.value.error_name == "LendingCalculatorTermsSuperseded"
+    assert (refused.value.arguments["later"], refused.value.arguments["effectiveFrom"]) == (
+        2,
+        20260605,
+    )
