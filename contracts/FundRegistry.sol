@@ -45,7 +45,8 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
-    /// @param codes_ The deployed CodeRegistry (this contract needs CODE_REGISTRAR_ROLE there).
+    /// @param codes_ The deployed CodeRegistry (this contract needs CODE_REGISTRAR_ROLE there, and
+    /// to be the linker of BPFC, of AM and of the namespaces funds link codes in).
     constructor(IPlatformAccess access_, IParticipantRegistry participants_, ICodeRegistry codes_)
         PlatformControlled(access_)
     {
@@ -59,7 +60,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         if (registrations.length > MAX_BATCH) revert FundRegistryBatchTooLarge(registrations.length, MAX_BATCH);
         bytes32 managerNamespace = _managerNamespace(manager);
         if (!_codes.isNamespace(managerNamespace)) {
-            _codes.registerNamespace(managerNamespace, false, "asset manager's own fund codes");
+            _codes.openSubNamespace(managerNamespace, manager, "asset manager's own fund codes");
         }
         firstSerial = _fundCount + 1;
         for (uint256 i = 0; i < registrations.length; ++i) {
@@ -69,12 +70,12 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
 
     /// @inheritdoc IFundRegistry
     function linkCodes(bytes32 fundCode, ICodeRegistry.Code[] calldata codes) external {
-        _managedFund(fundCode);
+        bytes20 manager = _managedFund(fundCode).assetManager;
         if (codes.length > MAX_CODES) revert FundRegistryTooManyCodes(codes.length, MAX_CODES);
         for (uint256 i = 0; i < codes.length; ++i) {
             _checkCode(codes[i]);
         }
-        _codes.linkAll(codes, ICodeRegistry.RecordKind.Fund, fundCode);
+        _codes.linkAll(codes, ICodeRegistry.RecordKind.Fund, fundCode, manager);
     }
 
     /// @inheritdoc IFundRegistry
@@ -305,7 +306,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
             _checkCode(reg.codes[i]);
             links[i + 2] = reg.codes[i];
         }
-        _codes.linkAll(links, ICodeRegistry.RecordKind.Fund, fundCode);
+        _codes.linkAll(links, ICodeRegistry.RecordKind.Fund, fundCode, manager);
     }
 
     function _checkCode(ICodeRegistry.Code calldata code) private pure {

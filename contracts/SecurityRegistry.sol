@@ -37,7 +37,8 @@ contract SecurityRegistry is PlatformControlled, ISecurityRegistry {
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry (a security's provider is an institution).
-    /// @param codes_ The deployed CodeRegistry (this contract needs CODE_REGISTRAR_ROLE there).
+    /// @param codes_ The deployed CodeRegistry (this contract needs CODE_REGISTRAR_ROLE there, and
+    /// to be the linker of ISIN and LOCAL for securities).
     constructor(IPlatformAccess access_, IParticipantRegistry participants_, ICodeRegistry codes_)
         PlatformControlled(access_)
     {
@@ -104,6 +105,7 @@ contract SecurityRegistry is PlatformControlled, ISecurityRegistry {
     function _register(SecurityInput calldata input, bytes20 lei, uint32 number) private {
         bytes12 isin = input.isin;
         if (!Isin.isValid(bytes32(isin))) revert SecurityRegistryInvalidIsin(isin);
+        if (_byIsin[isin].index != 0) revert SecurityRegistryAlreadyRegistered(isin, _byIsin[isin].index);
         if (input.market == bytes4(0)) revert SecurityRegistryInvalidSecurity(isin, "market");
         if (input.currency == bytes3(0)) revert SecurityRegistryInvalidSecurity(isin, "currency");
         if (bytes(input.name).length == 0) revert SecurityRegistryInvalidSecurity(isin, "name");
@@ -119,9 +121,9 @@ contract SecurityRegistry is PlatformControlled, ISecurityRegistry {
         codes[0] = ICodeRegistry.Code({namespace: ISIN_NAMESPACE, value: bytes32(isin)});
         if (links == 2) {
             bytes32 namespace = bytes32(LOCAL_NAMESPACE_PREFIX) | (bytes32(input.market) >> 48);
-            if (!_codes.isNamespace(namespace)) _codes.registerNamespace(namespace, false, "local securities codes");
+            if (!_codes.isNamespace(namespace)) _codes.openSubNamespace(namespace, bytes20(0), "local securities codes");
             codes[1] = ICodeRegistry.Code({namespace: namespace, value: bytes32(input.localCode)});
         }
-        _codes.linkAll(codes, ICodeRegistry.RecordKind.Security, bytes32(isin));
+        _codes.linkAll(codes, ICodeRegistry.RecordKind.Security, bytes32(isin), lei);
     }
 }

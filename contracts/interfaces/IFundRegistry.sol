@@ -247,7 +247,8 @@ interface IFundRegistry {
 
     /// @notice Link more codes to a fund (its asset manager), any number over several calls.
     /// @param fundCode The fund.
-    /// @param codes At most MAX_CODES free codes; ISINs have their check digit verified.
+    /// @param codes At most MAX_CODES free codes, in namespaces whose linkers include this
+    /// registry for funds (see ICodeRegistry); ISINs have their check digit verified.
     function linkCodes(bytes32 fundCode, ICodeRegistry.Code[] calldata codes) external;
 
     /// @notice Propose an establishment, attribute change or redemption of a fund.

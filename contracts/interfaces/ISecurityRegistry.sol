@@ -35,6 +35,10 @@ interface ISecurityRegistry {
     /// securities (ownership is by institution, so that rotating keys keeps it).
     /// @param account The caller.
     error SecurityRegistryNoInstitution(address account);
+    /// @notice The ISIN is in the master already (even when its code was freed in the CodeRegistry).
+    /// @param isin The ISIN.
+    /// @param index The security's index.
+    error SecurityRegistryAlreadyRegistered(bytes12 isin, uint32 index);
 
     /// @notice A security was registered.
     /// @param index Its serial index (1-based), the key of its closes.
@@ -54,8 +58,9 @@ interface ISecurityRegistry {
         bytes20 provider
     );
 
-    /// @notice Register securities (a data provider acting for an institution, which becomes
-    /// their provider); an ISIN or local code already linked reverts.
+    /// @notice Register securities (a data provider acting for an active data-provider
+    /// institution, which becomes their provider); an ISIN in the master, or an ISIN or local code
+    /// linked in the CodeRegistry (to another security or to a fund), reverts.
     /// @param inputs At most MAX_BATCH securities.
     function registerSecurities(SecurityInput[] calldata inputs) external;
 

@@ -68,13 +68,25 @@ def registry(project: Any, access: Any, admin: Any) -> Any:
     return contract
 
 
+def b32(text: str) -> bytes:
+    """A namespace or code as the contracts take it: ASCII, zero-padded to 32 bytes."""
+    return text.encode().ljust(32, b"\0")
+
+
+FUND_KIND, SECURITY_KIND = 2, 3  # ICodeRegistry.RecordKind
+
+
+def types_mask(*kinds: int) -> int:
+    """The institution types a linker links for, one bit each (bit t: InstitutionType t)."""
+    return sum(1 << kind for kind in kinds)
+
+
 @pytest.fixture(scope="session")
-def codes(project: Any, access: Any, admin: Any, operator: Any) -> Any:
-    contract = project.CodeRegistry.deploy(access, sender=admin)
-    contract.registerNamespace(b"ISIN".ljust(32, b"\0"), False, "ISO 6166", sender=operator)
-    contract.registerNamespace(
-        b"BPFC".ljust(32, b"\0"), True, "platform fund code", sender=operator
-    )
+def codes(project: Any, access: Any, registry: Any, admin: Any, operator: Any) -> Any:
+    """The code registry with ISIN open (its linkers, the fund and security registries, are
+    named by their fixtures)."""
+    contract = project.CodeRegistry.deploy(access, registry, sender=admin)
+    contract.registerNamespace(b32("ISIN"), False, "ISO 6166", [], sender=operator)
     return contract
 
 
@@ -87,6 +99,8 @@ def registered(registry: Any, operator: Any, asset_manager: Any) -> bytes:
     )
     return lei
 
+
+ASSET_MANAGER_KIND = 2  # IParticipantRegistry.InstitutionType
 
 FUND_ACTORS = {  # name: (account index, institution type, LEI number for tests.helpers.make_lei)
     "fund_manager": (10, 2, 101),
@@ -118,7 +132,13 @@ def funds(
     custodian registered."""
     contract = project.FundRegistry.deploy(access, registry, codes, sender=admin)
     access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=admin)
-    codes.registerNamespace(b"ITA".ljust(32, b"\0"), False, "ITA fund code", sender=operator)
+    managers = [(contract, FUND_KIND, types_mask(ASSET_MANAGER_KIND))]
+    codes.registerNamespace(b32("BPFC"), True, "platform fund code", managers, sender=operator)
+    codes.registerNamespace(b32("ITA"), False, "ITA fund code", managers, sender=operator)
+    codes.registerNamespace(
+        b32("AM"), False, "asset managers' own codes", managers, sender=operator
+    )
+    codes.setLinker(b32("ISIN"), contract, *managers[0][1:], sender=operator)
     for name, (account, lei) in fund_actors.items():
         kind = FUND_ACTORS[name][1]
         registry.registerInstitution(lei, kind, name, KEY, [account], sender=operator)
@@ -172,6 +192,11 @@ def securities(
     are data providers of two institutions."""
     contract = project.SecurityRegistry.deploy(access, registry, codes, sender=admin)
     access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=admin)
+    providers = (SECURITY_KIND, types_mask(DATA_PROVIDER_KIND))
+    codes.registerNamespace(
+        b32("LOCAL"), False, "local codes per market", [(contract, *providers)], sender=operator
+    )
+    codes.setLinker(b32("ISIN"), contract, *providers, sender=operator)
     for name, (account, lei) in data_providers.items():
         registry.registerInstitution(lei, DATA_PROVIDER_KIND, name, KEY, [account], sender=operator)
         access.grantRole(role_id("DATA_PROVIDER_ROLE"), account, sender=admin)

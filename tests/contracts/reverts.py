@@ -48,7 +48,12 @@ def error_arguments(exc: ContractLogicError) -> dict[str, Any]:
     decoded = getattr(exc, "inputs", None)
     if isinstance(decoded, dict):
         return dict(decoded)
-    found = _ARGUMENTS.search(str(getattr(exc, "message", "") or ""))
+    message = str(getattr(exc, "message", "") or "")
+    if re.fullmatch(r"0x[0-9a-fA-F]{8,}", message):  # undecoded revert data (a nested call's)
+        spec = error_specs()[bytes.fromhex(message[2:10])]
+        values = decode(list(spec.types), bytes.fromhex(message[10:]))
+        return dict(zip(spec.names, values, strict=True))
+    found = _ARGUMENTS.search(message)
     assert found, f"no custom error arguments in {exc}"
     spec = error_specs()[bytes.fromhex(found.group(1))]
     data = found.group(2)  # hex, or (from a call into another contract) the raw bytes as text

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from tests.contracts.conftest import KEY, LEIS, OTHER_KEY, role_id
+from tests.contracts.conftest import KEY, LEIS, OTHER_KEY, b32, role_id
 from tests.contracts.reverts import reverts
 
 ACTORS = ["admin", "operator", "registrar", "asset_manager", "trustee", "outsider"]
 SUSPENDED_LEI = LEIS["operator"].encode()
-ISIN = b"ISIN".ljust(32, b"\0")
+MATRIX = b32("MATRIX")  # a namespace the registrar's key links in, for asset managers' funds
 RECORD = b"\x01" * 31 + b"\0"  # a record id: its last byte holds the kind in the registry
 
 
@@ -57,13 +57,17 @@ def _cases() -> list[Case]:
              unauthorized),
         Case("registry", "setEncryptionKey", lambda a: [am, OTHER_KEY],
              frozenset({"operator", "asset_manager"}), "ParticipantRegistryNotAllowed"),
-        Case("codes", "registerNamespace", lambda a: [b"BIC".ljust(32, b"\0"), False, "BIC"],
-             frozenset({"operator", "registrar"}), unauthorized),
-        Case("codes", "link", lambda a: [ISIN, b"JP1".ljust(32, b"\0"), 2, RECORD],
+        Case("codes", "registerNamespace", lambda a: [b32("BIC"), False, "BIC", []],
+             operator_only, unauthorized),
+        Case("codes", "openSubNamespace", lambda a: [b32("MATRIX/X"), bytes(20), "X"],
              registrar_only, unauthorized),
-        Case("codes", "linkAll", lambda a: [[(ISIN, b"JP2".ljust(32, b"\0"))], 2, RECORD],
+        Case("codes", "setLinker", lambda a: [MATRIX, a["outsider"], 2, 4], operator_only,
+             unauthorized),
+        Case("codes", "link", lambda a: [MATRIX, b32("JP1"), 2, RECORD, am], registrar_only,
+             unauthorized),
+        Case("codes", "linkAll", lambda a: [[(MATRIX, b32("JP2"))], 2, RECORD, am],
              registrar_only, unauthorized),
-        Case("codes", "unlink", lambda a: [ISIN, b"LINKED".ljust(32, b"\0")], registrar_only,
+        Case("codes", "unlink", lambda a: [MATRIX, b32("LINKED"), "squatted"], operator_only,
              unauthorized),
     ]  # fmt: skip
 
@@ -86,7 +90,8 @@ def world(
 ) -> dict[str, Any]:
     registry.registerInstitution(SUSPENDED_LEI, 1, "Operator", KEY, [], sender=operator)
     registry.suspendInstitution(SUSPENDED_LEI, "matrix", sender=operator)
-    codes.link(ISIN, b"LINKED".ljust(32, b"\0"), 2, RECORD, sender=registrar)
+    codes.registerNamespace(MATRIX, False, "matrix", [(registrar, 2, 4)], sender=operator)
+    codes.link(MATRIX, b32("LINKED"), 2, RECORD, registered, sender=registrar)
     access.grantRole(role_id("ASSET_MANAGER_ROLE"), asset_manager, sender=admin)
     access.grantRole(role_id("TRUSTEE_ROLE"), trustee, sender=admin)
     return {

@@ -41,7 +41,24 @@ def test_register__refusals(securities: Any, codes: Any, accounts: Any) -> None:
     with reverts(securities.SecurityRegistryInvalidSecurity):
         securities.registerSecurities([security(name="")], sender=provider)
     securities.registerSecurities([security()], sender=provider)
-    with reverts(codes.CodeRegistryCodeTaken):
+    with reverts(securities.SecurityRegistryAlreadyRegistered, isin=b"JP3633400001", index=1):
         securities.registerSecurities([security()], sender=provider)
+    with reverts(codes.CodeRegistryCodeTaken):  # another ISIN, Toyota's local code
+        securities.registerSecurities([security("JP3435000009")], sender=provider)
     with reverts(securities.SecurityRegistryUnknownSecurity):
         securities.getSecurity(b"US0378331005")
+
+
+def test_register__isin_code_freed_by_the_operator__the_master_keeps_it_once(
+    securities: Any, codes: Any, accounts: Any, operator: Any
+) -> None:
+    """A security whose ISIN code the operator freed (a squat undone, or a mistake) is still in
+    the master: registering it again is refused, so its index and provider never change."""
+    provider = accounts[6]
+    securities.registerSecurities([security()], sender=provider)
+    codes.unlink(
+        b"ISIN".ljust(32, b"\0"), b"JP3633400001".ljust(32, b"\0"), "test", sender=operator
+    )
+    with reverts(securities.SecurityRegistryAlreadyRegistered, isin=b"JP3633400001", index=1):
+        securities.registerSecurities([security()], sender=accounts[7])
+    assert securities.getSecurity(b"JP3633400001").index == 1
