@@ -11,7 +11,8 @@ institution   LEI                                     ParticipantRegistry events
 corporate     LEI                                     CorporateInfoPublished
 role          account address                         PlatformAccess RoleGranted / RoleRevoked
 fund          platform fund code                      FundRegistry events, ProfileSet
-code          the code (ref: the fund code)           CodeLinked / CodeUnlinked
+code          the code (ref: the record's id)         CodeLinked / CodeUnlinked
+namespace     the namespace                           NamespaceRegistered, NamespaceLinkerSet
 nav           platform fund code                      NavsPublished (one per NAV), NavCorrected,
                                                       NavConfirmed
 notice        platform fund code                      FundNotices events

@@ -24,11 +24,13 @@ from bpost_client.contracts import DEPLOYED_CONTRACTS, Artifact, abi_digest
 from bpost_client.exceptions import ConfigError, DeploymentError, ManifestError
 from bpost_client.identifiers import bytes32_from_ascii, check_address
 from bpost_client.manifest import ContractRecord, Manifest, manifest_path
-from bpost_client.types import Address, Role
+from bpost_client.platform.codes import Linker
+from bpost_client.types import Address, InstitutionType, RecordKind, Role
 
 __all__ = [
     "MAX_CODE_SIZE",
     "DeployParams",
+    "LinkerParam",
     "NamespaceParam",
     "deploy",
     "existing_deployment",
@@ -42,12 +44,23 @@ MAX_CODE_SIZE = 24_576
 
 
 @dataclass(frozen=True)
+class LinkerParam:
+    """A linker of a namespace named at deployment: a deployed contract (by name) or an address,
+    the kind of record it links there and the institution types it links for."""
+
+    registry: str
+    kind: RecordKind
+    institution_types: tuple[InstitutionType, ...]
+
+
+@dataclass(frozen=True)
 class NamespaceParam:
-    """A code namespace opened at deployment."""
+    """A code namespace opened at deployment, with its linkers (its owners)."""
 
     name: str
     permanent: bool
     description: str
+    linkers: tuple[LinkerParam, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,11 +97,25 @@ def load_params(path: Path) -> DeployParams:
             if not isinstance(item, dict) or "name" not in item:
                 raise ValueError(f"namespaces[{n}] needs a name")
             bytes32_from_ascii(str(item["name"]))
+            if "/" in str(item["name"]):
+                raise ValueError(
+                    f"namespaces[{n}]: a name with '/' is opened by its parent's linker"
+                )
             permanent = item.get("permanent", False)
             if not isinstance(permanent, bool):
                 raise ValueError(f"namespaces[{n}].permanent must be true or false")
+            linkers = tuple(
+                _linker_param(f"namespaces[{n}].linkers[{m}]", linker)
+                for m, linker in enumerate(item.get("linkers") or [], start=1)
+            )
+            if permanent and (len(linkers) != 1 or linkers[0].registry not in DEPLOYED_CONTRACTS):
+                raise ValueError(
+                    f"namespaces[{n}]: a permanent namespace has one linker, a deployed contract"
+                )
             namespaces.append(
-                NamespaceParam(str(item["name"]), permanent, str(item.get("description", "")))
+                NamespaceParam(
+                    str(item["name"]), permanent, str(item.get("description", "")), linkers
+                )
             )
         return DeployParams(
             admin_delay_seconds=delay,
@@ -98,6 +125,22 @@ def load_params(path: Path) -> DeployParams:
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _linker_param(where: str, item: Any) -> LinkerParam:
+    if not isinstance(item, dict) or not {"registry", "kind", "institution_types"} <= set(item):
+        raise ValueError(f"{where} needs registry, kind and institution_types")
+    registry = str(item["registry"])
+    if registry not in DEPLOYED_CONTRACTS:
+        registry = check_address(registry)
+    try:
+        kind = RecordKind[str(item["kind"]).upper()]
+        types = tuple(InstitutionType.parse(str(t)) for t in item["institution_types"] or [])
+    except KeyError as exc:
+        raise ValueError(f"{where}: no such kind or institution type {exc}") from None
+    if kind is RecordKind.NONE or not types:
+        raise ValueError(f"{where}: a linker links one kind of record for some institution types")
+    return LinkerParam(registry, kind, types)
 
 
 def git_commit(directory: Path | None = None) -> str:
@@ -139,6 +182,7 @@ def is_current(manifest: Manifest, artifacts: dict[str, Artifact]) -> bool:
 
 
 _LINKS: dict[str, tuple[str, ...]] = {
+    "CodeRegistry": ("PlatformAccess", "ParticipantRegistry"),
     "FundRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "SsiRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "CorporateRegistry": ("PlatformAccess", "ParticipantRegistry"),
@@ -266,8 +310,18 @@ def deploy(
             )
         )
     for ns in params.namespaces:
+        linkers = [
+            Linker(
+                Address(addresses[link.registry])
+                if link.registry in addresses
+                else check_address(link.registry),
+                link.kind,
+                link.institution_types,
+            ).to_abi()
+            for link in ns.linkers
+        ]
         call = codes.functions.registerNamespace(
-            bytes32_from_ascii(ns.name), ns.permanent, ns.description
+            bytes32_from_ascii(ns.name), ns.permanent, ns.description, linkers
         )
         wiring.append((call, f"namespace {ns.name}"))
     sender.send_all(wiring)

@@ -155,7 +155,17 @@ def _code(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Itera
         valueText=hex_text(args["value"]),
         recordText=hex_text(args["recordId"]) or str(args["recordId"]),
     )
+    if "institution" in args:  # whom a CodeLinked was linked for
+        data["institutionText"] = hex_text(args["institution"])
     yield Record("code", data["valueText"], data["recordText"], data)
+
+
+def _namespace(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
+    name = hex_text(args["namespace"]) or str(args["namespace"])
+    data = with_event(args, event, sender, namespaceText=name)
+    if "owner" in args:  # NamespaceRegistered: the institution whose own namespace it is
+        data["ownerText"] = hex_text(args["owner"])
+    yield Record("namespace", name, None, data)
 
 
 PROJECTORS: dict[tuple[str, str], Projector] = {
@@ -175,8 +185,11 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
     ("PlatformAccess", "RoleRevoked"): _role,
     ("CodeRegistry", "CodeLinked"): _code,
     ("CodeRegistry", "CodeUnlinked"): _code,
+    ("CodeRegistry", "NamespaceRegistered"): _namespace,
+    ("CodeRegistry", "NamespaceLinkerSet"): _namespace,
 }
-"""institution (by LEI), role (by account), code (by the code; ref: the record it points to)."""
+"""institution (by LEI), role (by account), code (by the code; ref: the record it points to),
+namespace (by its name: registered, and its linkers named or removed)."""
 
 _CONTROL = "platform control: its transaction's page shows it; no record is about it"
 NOT_PROJECTED: dict[tuple[str, str], str] = {
@@ -192,7 +205,6 @@ NOT_PROJECTED: dict[tuple[str, str], str] = {
             "RoleAdminChanged",
         )
     },
-    ("CodeRegistry", "NamespaceRegistered"): _CONTROL,
     ("PlatformAccess", "ParticipantRegistrySet"): (
         "wiring of the contracts at deployment, no institution's or role's record"
     ),

@@ -12,7 +12,6 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.identifiers import check_isin, fixed_code
-from bpost_client.platform.codes import code_index
 from bpost_client.platform.projection import records_of
 
 __all__ = ["Security", "list_securities", "register_securities"]
@@ -57,10 +56,15 @@ def register_securities(
     securities: Sequence[Security],
     on_done: Callable[[TxReceipt], None] | None = None,
 ) -> list[TxReceipt]:
-    """Register the securities whose ISIN is not linked yet (a data provider), batched; a re-run
-    registers nothing again."""
-    linked = code_index(client)
-    missing = [s for s in securities if ("ISIN", s.isin) not in linked]
+    """Register the securities not in the master yet (a data provider), batched; a re-run
+    registers nothing again.
+
+    Raises:
+        ContractRevert: a security is refused, e.g. ``CodeRegistryCodeHeldByOtherKind`` when a
+            fund holds its ISIN (nothing of its batch is written).
+    """
+    known = {s.isin for s in list_securities(client)}
+    missing = [s for s in securities if s.isin not in known]
     register = client.contract(CONTRACT).functions.registerSecurities
     new = [s.to_abi() for s in missing]
     return send_batched(client.sender, register, new, MAX_BATCH, "register {} securities", on_done)

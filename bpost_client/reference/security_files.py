@@ -16,6 +16,7 @@ from bpost_client.identifiers import check_isin, fixed_code
 from bpost_client.io.cells import Cells, parse_rows
 from bpost_client.io.upload import OnDone, Upload, UploadReport, run_upload
 from bpost_client.markets import check_mic
+from bpost_client.platform.codes import code_index, describe_target
 from bpost_client.reference.securities import Security, list_securities, register_securities
 
 __all__ = [
@@ -69,19 +70,25 @@ def validate_security_table(
 
 
 def _plan(client: Client, rows: list[tuple[int, Security]], report: UploadReport[Security]) -> None:
-    """File the securities not in the master (``register``); those in it are unchanged, a local
-    code another security holds is an error."""
-    known = {s.isin: s for s in list_securities(client)}
-    local_codes = {(s.market, s.local_code): s.isin for s in known.values() if s.local_code}
+    """File the securities not in the master (``register``); those in it are unchanged. An
+    ISIN or a local code another record holds in the code registry (another security, or a
+    fund: a squat the operator can undo with ``bpost codes unlink``) is an error."""
+    known = {s.isin for s in list_securities(client)}
+    index = code_index(client)
     for row, security in rows:
         if security.isin in known:
             report.unchanged.append(row)
             continue
-        owner = local_codes.get((security.market, security.local_code))
-        if security.local_code and owner is not None:
-            report.errors.append(RowError(row, "local_code", f"already the local code of {owner}"))
-            continue
-        report.plan("register", row, security)
+        codes = [("isin", "ISIN", security.isin)]
+        if security.local_code:
+            codes.append(("local_code", f"LOCAL/{security.market}", security.local_code))
+        held = [(column, ns, value, index[ns, value]) for column, ns, value in codes
+                if (ns, value) in index]  # fmt: skip
+        for column, ns, value, target in held:
+            holder = describe_target(target)
+            report.errors.append(RowError(row, column, f"{ns} {value} already points to {holder}"))
+        if not held:
+            report.plan("register", row, security)
 
 
 def _send(client: Client, report: UploadReport[Security], _context: None, on_done: OnDone) -> int:

@@ -18,7 +18,7 @@ from bpost_client.exceptions import RowError
 from bpost_client.identifiers import ascii_from_bytes, bytes32_from_ascii
 from bpost_client.io.upload import OnDone, Upload, UploadOptions, UploadReport, run_upload
 from bpost_client.platform import projection as platform_projection
-from bpost_client.platform.codes import code_index
+from bpost_client.platform.codes import code_index, describe_target
 from bpost_client.platform.participants import signer_institution
 from bpost_client.platform.projection import Entry, records_of
 from bpost_client.registry import projection as registry_projection
@@ -49,9 +49,10 @@ class _Chain:
         self.client = client
         self.participants = client.contract("ParticipantRegistry")
         self.code_registry = client.contract("CodeRegistry")
+        self.fund_registry = client.manifest.address("FundRegistry")
         self.index = code_index(client)
         self._status: dict[str, tuple[InstitutionType, InstitutionStatus]] = {}
-        self._namespaces: dict[str, bool] = {}
+        self._namespaces: dict[str, str | None] = {}
 
     def institution(self, lei: str) -> tuple[InstitutionType, InstitutionStatus]:
         if lei not in self._status:
@@ -59,12 +60,20 @@ class _Chain:
             self._status[lei] = (InstitutionType(kind), InstitutionStatus(status))
         return self._status[lei]
 
-    def namespace(self, name: str) -> bool:
+    def namespace(self, name: str) -> str | None:
+        """Why funds' codes cannot be linked in namespace ``name``, or None when they can (the
+        namespace is open and the fund registry is its linker for asset managers' funds)."""
         if name not in self._namespaces:
             raw = bytes32_from_ascii(name)
-            self._namespaces[name] = bool(
-                self.client.read(self.code_registry.functions.isNamespace(raw))
-            )
+            functions = self.code_registry.functions
+            problem = None
+            if not self.client.read(functions.isNamespace(raw)):
+                problem = f"namespace {name} is not open on the platform"
+            else:
+                kind, mask = self.client.read(functions.linkerOf(raw, self.fund_registry))
+                if kind != RecordKind.FUND or not mask >> InstitutionType.ASSET_MANAGER & 1:
+                    problem = f"namespace {name} takes no fund codes (not linked by FundRegistry)"
+            self._namespaces[name] = problem
         return self._namespaces[name]
 
     def fund_of(self, namespace: str, value: str) -> FundCode | None:
@@ -86,12 +95,11 @@ def _check_on_chain(chain: _Chain, fund_row: FundRow) -> list[RowError]:
             errors.append(RowError(row, column, f"{party.lei} is not an active institution"))
     for namespace, value in reg.codes:
         column = {"ISIN": "isin", "ITA": "ita_code"}.get(namespace, "other_codes")
-        if not chain.namespace(namespace):
-            errors.append(
-                RowError(row, column, f"namespace {namespace} is not open on the platform")
-            )
-        elif (namespace, value) in chain.index:
-            errors.append(RowError(row, column, f"{namespace} {value} already points to a record"))
+        if problem := chain.namespace(namespace):
+            errors.append(RowError(row, column, problem))
+        elif (target := chain.index.get((namespace, value))) is not None:
+            holder = describe_target(target)
+            errors.append(RowError(row, column, f"{namespace} {value} already points to {holder}"))
     return errors
 
 

@@ -10,10 +10,11 @@ import pytest
 
 from bpost_client import contracts
 from bpost_client.client import connect, web3_for
-from bpost_client.exceptions import ChainError, DeploymentError, ManifestError
+from bpost_client.exceptions import ChainError, ConfigError, DeploymentError, ManifestError
 from bpost_client.manifest import Manifest, manifest_path
 from bpost_client.platform import deployment
 from bpost_client.platform.signers import dev_account
+from bpost_client.types import RecordKind
 from tests.conftest import BUILD, LOCAL_PARAMS, Node, free_port
 
 
@@ -111,4 +112,35 @@ def test_deploy_params__unknown_key__raises_naming_it(tmp_path: Path) -> None:
 def test_deploy_params__consortium_example__parses() -> None:
     params = deployment.load_params(LOCAL_PARAMS.parent / "consortium.example.yaml")
     assert params.admin_delay_seconds == 172_800
-    assert [n.name for n in params.namespaces] == ["BPFC", "ITA", "LEI", "BIC", "ISIN"]
+    names = ["BPFC", "ITA", "LEI", "BIC", "ISIN", "AM", "LOCAL"]
+    assert [n.name for n in params.namespaces] == names
+    fund_code, isin = params.namespaces[0], params.namespaces[4]
+    assert [(n.registry, n.kind) for n in fund_code.linkers] == [("FundRegistry", RecordKind.FUND)]
+    assert {n.registry for n in isin.linkers} == {"FundRegistry", "SecurityRegistry"}
+
+
+TYPES = "institution_types: [asset_manager]"
+KEY_LINKER = "{registry: '0x0000000000000000000000000000000000000001', kind: fund, " + TYPES + "}"
+
+
+@pytest.mark.parametrize(
+    ("namespace", "wrong"),
+    [
+        ("{name: BPFC, permanent: true}", "one linker, a deployed contract"),
+        ("{name: BPFC, permanent: true, linkers: [" + KEY_LINKER + "]}",
+         "one linker, a deployed contract"),
+        ("{name: X, linkers: [{registry: FundRegistry, kind: bond, " + TYPES + "}]}",
+         "no such kind"),
+        ("{name: X, linkers: [{registry: FundRegistry, kind: fund, institution_types: []}]}",
+         "some institution types"),
+        ("{name: X, linkers: [{registry: FundRegistry}]}", "needs registry, kind"),
+        ("{name: AM/X}", "opened by its parent"),
+    ],
+)  # fmt: skip
+def test_deploy_params__namespace_linkers__checked(
+    tmp_path: Path, namespace: str, wrong: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(f"namespaces:\n  - {namespace}\n")
+    with pytest.raises(ConfigError, match=wrong):
+        deployment.load_params(path)

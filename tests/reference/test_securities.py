@@ -88,5 +88,6 @@ def test_table__bad_row__reported__nothing_written(
 def test_table__local_code_taken_on_chain__refused(provider: Client) -> None:
     securities.register_securities(provider, MASTER[:1])  # Toyota is 7203 in XTKS
     frame = pd.DataFrame([["JP3435000009", "7203", "Sony", "XTKS", "JPY"]], columns=COLUMNS)
-    with pytest.raises(ValidationError, match="already the local code of JP3633400001"):
+    held = "LOCAL/XTKS 7203 already points to security JP3633400001"
+    with pytest.raises(ValidationError, match=held):
         security_files.upload_securities(provider, frame)

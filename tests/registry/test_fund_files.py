@@ -12,6 +12,7 @@ from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import fund_code
 from bpost_client.io.tables import read_table, write_table
+from bpost_client.platform import codes
 from bpost_client.platform.signers import dev_account
 from bpost_client.registry import fund_files
 from bpost_client.registry.fund_table import FUND_COLUMNS
@@ -66,19 +67,25 @@ def test_upload__bad_rows__each_named_and_nothing_sent(asset_manager: Client) ->
 
 
 def test_upload__refusals_only_the_chain_knows__named_before_sending(asset_manager: Client) -> None:
-    fund_files.upload_funds(asset_manager, frame(row("FIRST", isin=ISINS[0])))
+    first = fund_files.upload_funds(asset_manager, frame(row("FIRST", isin=ISINS[0])))
+    [fund_code_of_first] = first.outcomes.values()
     head = asset_manager.w3.eth.block_number
     with pytest.raises(ValidationError) as caught:
         fund_files.upload_funds(asset_manager, frame(
             row("TAKEN", isin=ISINS[0]),
             row("NOT-A-TRUSTEE", trustee_lei=CUSTODIAN),
             row("NO-NAMESPACE", other_codes="VENDORX:123"),
+            row("NOT-FOR-FUNDS", other_codes="LEI:3538000FUJITRUST0138"),
         ))  # fmt: skip
     assert {(e.row, e.column) for e in caught.value.errors} == {
         (2, "isin"),
         (3, "trustee_lei"),
         (4, "other_codes"),
+        (5, "other_codes"),
     }
+    reasons = {e.row: e.reason for e in caught.value.errors}
+    assert reasons[2] == f"ISIN {ISINS[0]} already points to fund {fund_code_of_first}"
+    assert "namespace LEI takes no fund codes" in reasons[5], "institutions' codes, not funds'"
     assert asset_manager.w3.eth.block_number == head
 
 
@@ -130,10 +137,10 @@ def test_export__round_trip_through_excel_is_lossless(
             custodians=CUSTODIAN, redemption_date="2036-03-31"),
         row("RT-2", fund_type="reit", currency="USD", distributors=""),
     )  # fmt: skip
-    ops = asset_manager.contract("CodeRegistry").functions
     operator = asset_manager.with_account(dev_account(0))
+    by_funds = codes.parse_linker(operator, "FundRegistry:fund:asset_manager")
     for ns in ("ISIN2", "VENDOR"):
-        operator.sender.send(ops.registerNamespace(ns.encode().ljust(32, b"\0"), False, ns))
+        codes.register_namespace(operator, ns, description=ns, linkers=[by_funds])
     path = write_table(source, tmp_path / "funds.xlsx")
     report = fund_files.upload_funds(asset_manager, path)
     exported = fund_files.export_funds(asset_manager, "3538000SAKURAAM00151")
