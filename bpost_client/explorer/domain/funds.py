@@ -19,12 +19,14 @@ __all__ = ["Code", "FundDetail", "FundSummary", "NavLine", "NoticeLine", "fund_l
 
 @dataclass(frozen=True)
 class Code:
-    """A code linked to the fund in the CodeRegistry (``unlinked`` once removed)."""
+    """A code linked to the fund in the CodeRegistry (``unlinked`` once freed by the operator,
+    with the ``reason`` on the record)."""
 
     namespace: str
     value: str
     transaction: str
     unlinked: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,9 @@ def load_fund(conn: Connection, code: str) -> FundDetail | None:
     codes: dict[tuple[str, str], Code] = {}
     for row in rows_by_ref(conn, "code", code):
         name = (str(row.data["namespaceText"]), str(row.data["valueText"]))
-        codes[name] = Code(*name, row.transaction_hash, unlinked=row.event == "CodeUnlinked")
+        unlinked = row.event == "CodeUnlinked"
+        reason = str(row.data.get("reason") or "") if unlinked else ""
+        codes[name] = Code(*name, row.transaction_hash, unlinked=unlinked, reason=reason)
     fund.codes = sorted(codes.values(), key=lambda c: (c.unlinked, c.namespace, c.value))
     fund.navs = _navs(rows_of(conn, "nav", code))
     notices = _notices(rows_of(conn, "notice", code))
