@@ -39,6 +39,11 @@ COMMANDS: Mapping[str, tuple[str, str, str]] = {
         "chain",
         "Run the embedded private chain (anvil, chain id 20201030, paris rules).",
     ),
+    "codes": (
+        "platform.codes",
+        "codes",
+        "Code namespaces, their linkers, and codes: look up, open, unlink (the operator).",
+    ),
     "corporate": (
         "registry.institution_data",
         "corporate_group",

@@ -79,6 +79,8 @@ def walked(nav_funds: list[str], scratch: Path = ROOT) -> dict[str, list[list[st
         "participants list": [[]],
         "participants show": [[SAKURA]],
         "participants history": [[SAKURA], []],
+        "codes namespaces": [[]],
+        "codes show": [["ISIN", TOYOTA], ["isin", "JP90C000SK98"]],
         "roles list": [[]],
         "funds list": [[]],
         "funds show": [[fund]],
@@ -146,7 +148,7 @@ def test_json__missing_values_null_and_numbers_as_numbers(bpost: Any, nav_funds:
 SENT = {
     "funds upload", "funds propose", "funds ack", "funds reject", "funds withdraw",
     "funds waive", "funds close", "funds complete", "funds status", "funds link",
-    "participants add",
+    "participants add", "codes open", "codes linker", "codes unlink",
     "participants suspend", "participants reinstate", "roles grant", "roles revoke",
     "roles apply", "deploy",
     "distribution profile", "distribution subscribe", "distribution delegate",
@@ -187,6 +189,12 @@ def test_json__each_sending_command__strict_json(
     assert sent(KANDA_ACCOUNT, "funds ack", str(request))["acknowledged"] == [FUJI, KANDA]
     assert sent(MANAGER, "funds status", fund, "active")["status"] == "active"
     assert sent(MANAGER, "funds link", fund, "ISIN:JP90C000SK98")["linked"] == 1
+    # the code registry: a namespace opened, its linker named, a squatted code freed
+    sent(OPERATOR, "codes open", "VENDOR", "--description", "a vendor's fund codes")
+    sent(OPERATOR, "codes linker", "VENDOR", "FundRegistry:fund:asset_manager")
+    assert sent(MANAGER, "funds link", fund, "VENDOR:V-1")["linked"] == 1
+    freed = sent(OPERATOR, "codes unlink", "VENDOR", "V-1", "--reason", "squatted")
+    assert freed["unlinked_from"] == f"fund {fund}"
     renamed = [fund, "--kind", "change", "--name-en", "Renamed", *dates]
     request = sent(MANAGER, "funds propose", *renamed)["request_id"]
     sent(TRUSTEE, "funds reject", str(request), "--reason", "not agreed")

@@ -1,2 +1,2 @@
-"""`bpost` commands of the platform core: the embedded chain, deployment, participants, roles
-and status."""
+"""`bpost` commands of the platform core: the embedded chain, deployment, participants, roles,
+code namespaces and status."""
