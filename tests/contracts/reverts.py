@@ -63,7 +63,7 @@ def error_arguments(exc: ContractLogicError) -> dict[str, Any]:
 
 
 @contextmanager
-def reverts(expected: Any, **arguments: Any) -> Iterator[None]:
+def reverts(expected: Any, /, **arguments: Any) -> Iterator[None]:
     """Assert the block reverts with the custom error ``expected`` (a class or its name), and
     with these ``arguments`` (by name) when given."""
     name = expected if isinstance(expected, str) else expected.__name__
