@@ -56,7 +56,7 @@ contract FundNotices is PlatformControlled, IFundNotices {
         bytes20 lei = _publisher(records.length);
         for (uint256 i = 0; i < records.length; ++i) {
             NonApplicationDay calldata record = records[i];
-            if (record.cancelled) revert FundNoticesInvalid(record.serial, record.date, "cancelled");
+            if (record.cancelled) revert FundNoticesCancelledAtPublication(record.serial, record.date);
             _checkNonApplicationDay(record, lei);
             _create(_NON_APPLICATION_DAY, record.serial, record.date, record.version, keccak256(abi.encode(record)));
             emit NonApplicationDayPublished(record.serial, record.date, record, lei);
@@ -80,7 +80,7 @@ contract FundNotices is PlatformControlled, IFundNotices {
     {
         bytes20 lei = _publisher(1);
         if (current.serial != previous.serial || current.date != previous.date) {
-            revert FundNoticesInvalid(current.serial, current.date, "key");
+            revert FundNoticesKeyChanged(previous.serial, previous.date, current.serial, current.date);
         }
         _checkDistribution(current, lei);
         _replace(
@@ -104,7 +104,7 @@ contract FundNotices is PlatformControlled, IFundNotices {
     ) external {
         bytes20 lei = _publisher(1);
         if (current.serial != previous.serial || current.date != previous.date) {
-            revert FundNoticesInvalid(current.serial, current.date, "key");
+            revert FundNoticesKeyChanged(previous.serial, previous.date, current.serial, current.date);
         }
         if (!current.cancelled) _checkNonApplicationDay(current, lei);
         else _requirePublisher(current.serial, lei);
@@ -125,7 +125,7 @@ contract FundNotices is PlatformControlled, IFundNotices {
     function correctReport(Report calldata previous, Report calldata current, string calldata reason) external {
         bytes20 lei = _publisher(1);
         if (current.serial != previous.serial || current.period != previous.period) {
-            revert FundNoticesInvalid(current.serial, current.period, "key");
+            revert FundNoticesKeyChanged(previous.serial, previous.period, current.serial, current.period);
         }
         _checkReport(current, lei);
         _replace(
@@ -147,7 +147,7 @@ contract FundNotices is PlatformControlled, IFundNotices {
     }
 
     function _create(uint8 kind, uint32 serial, uint32 key, uint32 version, bytes32 hash) private {
-        if (version != 1) revert FundNoticesInvalid(serial, key, "version");
+        if (version != 1) revert FundNoticesInvalidVersion(serial, key, version, 1);
         if (_current[kind][serial][key] != bytes32(0)) revert FundNoticesExists(serial, key);
         _current[kind][serial][key] = hash;
     }
@@ -163,14 +163,16 @@ contract FundNotices is PlatformControlled, IFundNotices {
         string calldata reason
     ) private {
         if (_current[kind][serial][key] != previousHash) revert FundNoticesNotCurrent(serial, key);
-        if (version != previousVersion + 1) revert FundNoticesInvalid(serial, key, "version");
+        if (version != previousVersion + 1) {
+            revert FundNoticesInvalidVersion(serial, key, version, previousVersion + 1);
+        }
         if (bytes(reason).length == 0) revert FundNoticesReasonRequired(serial, key);
         _current[kind][serial][key] = hash;
     }
 
     function _checkDistribution(Distribution calldata record, bytes20 lei) private view {
         _requireOpen(record.serial, record.date, lei);
-        if (record.period == 0) revert FundNoticesInvalid(record.serial, record.date, "period");
+        if (record.period == 0) revert FundNoticesPeriodMissing(record.serial, record.date);
         if (!_distribution.isClosingDate(record.serial, record.date)) {
             revert FundNoticesNotClosingDate(record.serial, record.date);
         }
@@ -181,9 +183,9 @@ contract FundNotices is PlatformControlled, IFundNotices {
         _requireOpen(serial, record.date, lei);
         if (!_distribution.isNavDay(serial, record.date)) revert FundNoticesNotNavDay(serial, record.date);
         Reason reason = record.reason;
-        if (reason == Reason.None) revert FundNoticesInvalid(serial, record.date, "reason");
+        if (reason == Reason.None) revert FundNoticesReasonMissing(serial, record.date);
         if (reason == Reason.Other) {
-            if (bytes(record.note).length == 0) revert FundNoticesInvalid(serial, record.date, "note");
+            if (bytes(record.note).length == 0) revert FundNoticesNoteMissing(serial, record.date);
             return;
         }
         bytes12 holidays = _distribution.fundProfile(serial).holidayMarkets;
@@ -198,20 +200,22 @@ contract FundNotices is PlatformControlled, IFundNotices {
 
     function _checkReport(Report calldata record, bytes20 lei) private view {
         _requirePublisher(record.serial, lei);
-        if (record.period == 0) revert FundNoticesInvalid(record.serial, record.period, "period");
-        if (record.contentHash == bytes32(0)) revert FundNoticesInvalid(record.serial, record.period, "contentHash");
-        if (bytes(record.location).length == 0) revert FundNoticesInvalid(record.serial, record.period, "location");
-        if (bytes(record.format).length == 0) revert FundNoticesInvalid(record.serial, record.period, "format");
+        uint32 serial = record.serial;
+        uint32 period = record.period;
+        if (period == 0) revert FundNoticesPeriodMissing(serial, period);
+        if (record.contentHash == bytes32(0)) revert FundNoticesContentHashMissing(serial, period);
+        if (bytes(record.location).length == 0) revert FundNoticesLocationMissing(serial, period);
+        if (bytes(record.format).length == 0) revert FundNoticesFormatMissing(serial, period);
     }
 
     function _requireOpen(uint32 serial, uint32 date, bytes20 lei) private view {
         _requirePublisher(serial, lei);
         IDistributionRegistry.FundState memory state = _distribution.fundState(serial);
         if (state.status < IFundRegistry.FundStatus.Established || state.status > IFundRegistry.FundStatus.Redeeming) {
-            revert FundNoticesInvalid(serial, date, "fund status");
+            revert FundNoticesFundNotOpen(serial, state.status);
         }
         if (date < state.establishmentDate || (state.redemptionDate != 0 && date > state.redemptionDate)) {
-            revert FundNoticesInvalid(serial, date, "date outside the fund's life");
+            revert FundNoticesOutsideFundLife(serial, date, state.establishmentDate, state.redemptionDate);
         }
     }
 
@@ -226,7 +230,7 @@ contract FundNotices is PlatformControlled, IFundNotices {
         lei = _participants.institutionOf(msg.sender);
         (, IParticipantRegistry.InstitutionStatus status) = _participants.statusOf(lei);
         if (lei == bytes20(0) || status != IParticipantRegistry.InstitutionStatus.Active) {
-            revert FundNoticesNotPublisher(lei, 0);
+            revert FundNoticesNotInstitution(msg.sender, lei);
         }
     }
 }

@@ -65,7 +65,7 @@ def test_non_application_day__rules(notices: Any, nav_world: dict[str, Any]) -> 
         notices.publishNonApplicationDays([holiday(a, market=b"XLON")], sender=manager)
     with reverts(notices.FundNoticesNotNavDay):  # a Tokyo holiday is no NAV day
         notices.publishNonApplicationDays([holiday(a, 20261123)], sender=manager)
-    with reverts(notices.FundNoticesInvalid):
+    with reverts(notices.FundNoticesNoteMissing, serial=a, date=20261127):
         notices.publishNonApplicationDays(
             [holiday(a, 20261127, OTHER, b"\0\0\0\0")], sender=manager
         )
@@ -86,7 +86,7 @@ def test_report__one_per_period__and_refusals(
     with reverts(notices.FundNoticesNotPublisher):
         notices.publishReports([report(a, 13)], sender=fund_actors["rival_manager"][0])
     bad = (a, 13, 20261210, b"\0" * 32, "x", "pdf", 1)
-    with reverts(notices.FundNoticesInvalid):
+    with reverts(notices.FundNoticesContentHashMissing, serial=a, period=13):
         notices.publishReports([bad], sender=manager)
     with reverts(notices.FundNoticesEmptyBatch):
         notices.publishReports([], sender=manager)
@@ -98,7 +98,7 @@ def test_publish__version_other_than_one__refused(
 ) -> None:
     a = nav_world["serials"][0]
     manager = nav_world["manager"]
-    with reverts(notices.FundNoticesInvalid):
+    with reverts(notices.FundNoticesInvalidVersion, serial=a, version=2, expected=1):
         if kind == "distribution":
             notices.publishDistributions([(a, 20261116, 12, 150, 2)], sender=manager)
         elif kind == "holiday":
@@ -107,3 +107,94 @@ def test_publish__version_other_than_one__refused(
             )
         else:
             notices.publishReports([(a, 12, 20261210, SHA, "x", "pdf", 2)], sender=manager)
+
+
+def test_correct__version_not_the_next__refused_naming_the_expected_one(
+    notices: Any, nav_world: dict[str, Any]
+) -> None:
+    a = nav_world["serials"][0]
+    manager = nav_world["manager"]
+    notices.publishReports([report(a, 14)], sender=manager)
+    skipped = (a, 14, 20261210, SHA, "https://sakura.example/reports/14.pdf", "pdf", 3)
+    with reverts(notices.FundNoticesInvalidVersion, serial=a, key=14, version=3, expected=2):
+        notices.correctReport(report(a, 14), skipped, "new location", sender=manager)
+
+
+def test_correct__another_fund_or_date__refused_naming_both_keys(
+    notices: Any, nav_world: dict[str, Any]
+) -> None:
+    a, b = nav_world["serials"][:2]
+    manager = nav_world["manager"]
+    moved = (a, 20261117, 12, 150, 2)
+    with reverts(notices.FundNoticesKeyChanged, serial=a, key=20261116, newKey=20261117):
+        notices.correctDistribution(distribution_record(a), moved, "moved", sender=manager)
+    other = (b, 12, 20261210, SHA, "x", "pdf", 2)
+    with reverts(notices.FundNoticesKeyChanged, serial=a, key=12, newSerial=b, newKey=12):
+        notices.correctReport(report(a), other, "other fund", sender=manager)
+
+
+def test_non_application_day__published_cancelled_or_without_reason__refused(
+    notices: Any, nav_world: dict[str, Any]
+) -> None:
+    a = nav_world["serials"][0]
+    manager = nav_world["manager"]
+    cancelled = (a, 20261125, MARKET, b"XNYS", "", True, 1)
+    with reverts(notices.FundNoticesCancelledAtPublication, serial=a, date=20261125):
+        notices.publishNonApplicationDays([cancelled], sender=manager)
+    with reverts(notices.FundNoticesReasonMissing, serial=a, date=20261125):
+        notices.publishNonApplicationDays([holiday(a, 20261125, 0)], sender=manager)
+
+
+def test_distribution__without_period__refused(notices: Any, nav_world: dict[str, Any]) -> None:
+    a = nav_world["serials"][0]
+    with reverts(notices.FundNoticesPeriodMissing, serial=a, key=20261116):
+        notices.publishDistributions(
+            [distribution_record(a, period=0)], sender=nav_world["manager"]
+        )
+
+
+@pytest.mark.parametrize(
+    ("index", "empty", "error"),
+    [
+        (1, 0, "FundNoticesPeriodMissing"),
+        (4, "", "FundNoticesLocationMissing"),
+        (5, "", "FundNoticesFormatMissing"),
+    ],
+)
+def test_report__each_missing_part__refused_with_its_own_error(
+    notices: Any, nav_world: dict[str, Any], index: int, empty: Any, error: str
+) -> None:
+    a = nav_world["serials"][0]
+    record = list(report(a, 15))
+    record[index] = empty
+    with reverts(error, serial=a):
+        notices.publishReports([tuple(record)], sender=nav_world["manager"])
+
+
+def test_publish__fund_not_open__refused_naming_its_status(
+    notices: Any, nav_world: dict[str, Any]
+) -> None:
+    draft = nav_world["serials"][2]
+    with reverts(notices.FundNoticesFundNotOpen, serial=draft, status=1):  # Draft
+        notices.publishDistributions([distribution_record(draft)], sender=nav_world["manager"])
+
+
+def test_publish__after_the_redemption_date__refused_naming_the_fund_life(
+    notices: Any, nav_world: dict[str, Any]
+) -> None:
+    redeemed = nav_world["serials"][1]  # redemption date 2026-11-24
+    with reverts(
+        notices.FundNoticesOutsideFundLife,
+        serial=redeemed,
+        date=THANKSGIVING,
+        redemptionDate=20261124,
+    ):
+        notices.publishNonApplicationDays([holiday(redeemed)], sender=nav_world["manager"])
+
+
+def test_publish__caller_of_no_institution__refused_as_not_an_institution(
+    notices: Any, nav_world: dict[str, Any], outsider: Any
+) -> None:
+    a = nav_world["serials"][0]
+    with reverts(notices.FundNoticesNotInstitution, account=outsider.address, lei=b"\0" * 20):
+        notices.publishReports([report(a, 16)], sender=outsider)

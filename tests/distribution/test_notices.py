@@ -8,8 +8,10 @@ from datetime import date
 
 import pytest
 
+from bpost_client import exceptions
 from bpost_client.client import Client
 from bpost_client.distribution import notices
+from bpost_client.distribution.navs import serial_of
 from bpost_client.exceptions import ContractRevert
 from bpost_client.reference import calendars
 
@@ -71,3 +73,25 @@ def test_distribution__not_a_closing_date__refused(
             asset_manager, [notices.DistributionNotice(nav_funds[0], date(2026, 7, 16), 12, 1)]
         )
     assert refused.value.error_name == "FundNoticesNotClosingDate"
+
+
+def test_correction__of_another_period__raised_as_its_own_error_with_both_keys(
+    asset_manager: Client, nav_funds: list[str]
+) -> None:
+    """The contract's specific error reaches the caller as the class named after it, with the
+    values it carries (no catch-all with a field name to parse)."""
+    fund = nav_funds[0]
+    report = notices.ReportNotice(
+        fund, 13, date(2026, 8, 20), REPORT, "https://x.example/13", "pdf"
+    )
+    notices.publish(asset_manager, [report])
+    moved = notices.ReportNotice(fund, 14, date(2026, 8, 20), REPORT, "https://x.example/13", "pdf")
+    with pytest.raises(exceptions.FundNoticesKeyChanged) as refused:
+        notices.correct(asset_manager, report, moved, "the period was wrong")
+    serial = serial_of(fund)
+    assert refused.value.arguments == {
+        "serial": serial,
+        "key": 13,
+        "newSerial": serial,
+        "newKey": 14,
+    }
