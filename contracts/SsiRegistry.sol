@@ -101,17 +101,20 @@ contract SsiRegistry is PlatformControlled, ISsiRegistry {
     }
 
     function _checkTerms(SsiTerms calldata terms) private view {
-        if (terms.market == bytes4(0)) revert SsiRegistryInvalidTerms("market");
-        if (terms.securityType == bytes8(0)) revert SsiRegistryInvalidTerms("securityType");
-        if (terms.currency == bytes3(0)) revert SsiRegistryInvalidTerms("currency");
-        if (terms.settlementMethod == bytes8(0)) revert SsiRegistryInvalidTerms("settlementMethod");
+        if (terms.market == bytes4(0)) revert SsiRegistryInvalidMarket(terms.market);
+        if (terms.securityType == bytes8(0)) revert SsiRegistryInvalidSecurityType(terms.securityType);
+        if (terms.currency == bytes3(0)) revert SsiRegistryInvalidCurrency(terms.currency);
+        if (terms.settlementMethod == bytes8(0)) revert SsiRegistryInvalidSettlementMethod(terms.settlementMethod);
         if (!Bic.isValid(terms.custodianBic)) revert SsiRegistryInvalidBic(terms.custodianBic);
         if (terms.placeOfSettlement != bytes11(0) && !Bic.isValid(terms.placeOfSettlement)) {
             revert SsiRegistryInvalidBic(terms.placeOfSettlement);
         }
         if (!Dates.isValid(terms.effectiveFrom)) revert SsiRegistryInvalidDate(terms.effectiveFrom);
-        if (terms.effectiveTo != 0 && (!Dates.isValid(terms.effectiveTo) || terms.effectiveTo < terms.effectiveFrom)) {
-            revert SsiRegistryInvalidDate(terms.effectiveTo);
+        if (terms.effectiveTo != 0) {
+            if (!Dates.isValid(terms.effectiveTo)) revert SsiRegistryInvalidDate(terms.effectiveTo);
+            if (terms.effectiveTo < terms.effectiveFrom) {
+                revert SsiRegistryEndBeforeStart(terms.effectiveFrom, terms.effectiveTo);
+            }
         }
         if (terms.fundCode != bytes32(0)) {
             try _codes.resolve(FUND_CODE_NAMESPACE, terms.fundCode) returns (ICodeRegistry.CodeTarget memory target) {

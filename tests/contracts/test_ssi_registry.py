@@ -65,19 +65,38 @@ def test_publish__unknown_recipient__reverts(ssis: Any, fund_actors: Any) -> Non
         ssis.publishSsis([(terms(), sealed(owner, b"5493001KJTIIGC8Y1R12"))], sender=account)
 
 
-def test_publish__bad_terms__revert_with_the_field(ssis: Any, fund_actors: Any) -> None:
+def test_publish__bad_terms__each_refused_with_its_own_error_and_value(
+    ssis: Any, fund_actors: Any
+) -> None:
     account, owner = fund_actors["fund_custodian"]
+    bad_fund = b"BP00000000X".ljust(32, b"\0")
     cases = [
-        (terms(bic=b"MHCB1PJT".ljust(11, b"\0")), ssis.SsiRegistryInvalidBic),
-        (terms(bic=b"MHCBJPJTX".ljust(11, b"\0")), ssis.SsiRegistryInvalidBic),
-        (terms(place=b"JASD".ljust(11, b"\0")), ssis.SsiRegistryInvalidBic),
-        (terms(market=b"\0" * 4), ssis.SsiRegistryInvalidTerms),
-        (terms(start=20261332), ssis.SsiRegistryInvalidDate),
-        (terms(start=20260401, end=20260331), ssis.SsiRegistryInvalidDate),
-        (terms(fund=b"BP00000000X".ljust(32, b"\0")), ssis.SsiRegistryUnknownFund),
+        (terms(bic=b"MHCB1PJT".ljust(11, b"\0")), "SsiRegistryInvalidBic", {}),
+        (terms(bic=b"MHCBJPJTX".ljust(11, b"\0")), "SsiRegistryInvalidBic", {}),
+        (terms(place=b"JASD".ljust(11, b"\0")), "SsiRegistryInvalidBic", {}),
+        (terms(market=b"\0" * 4), "SsiRegistryInvalidMarket", {"market": b"\0" * 4}),
+        (
+            terms(kind=b"\0" * 8),
+            "SsiRegistryInvalidSecurityType",
+            {"securityType": b"\0" * 8},
+        ),
+        (terms(currency=b"\0" * 3), "SsiRegistryInvalidCurrency", {"currency": b"\0" * 3}),
+        (
+            terms(method=b"\0" * 8),
+            "SsiRegistryInvalidSettlementMethod",
+            {"settlementMethod": b"\0" * 8},
+        ),
+        (terms(start=20261332), "SsiRegistryInvalidDate", {"date": 20261332}),
+        (terms(end=20261332), "SsiRegistryInvalidDate", {"date": 20261332}),
+        (
+            terms(start=20260401, end=20260331),
+            "SsiRegistryEndBeforeStart",
+            {"effectiveFrom": 20260401, "effectiveTo": 20260331},
+        ),
+        (terms(fund=bad_fund), "SsiRegistryUnknownFund", {"fundCode": bad_fund}),
     ]
-    for bad, error in cases:
-        with reverts(error):
+    for bad, error, values in cases:
+        with reverts(error, **values):
             ssis.publishSsis([(bad, sealed(owner))], sender=account)
 
 
