@@ -35,7 +35,7 @@ contract CorporateRegistry is PlatformControlled, ICorporateRegistry {
     /// @inheritdoc ICorporateRegistry
     function publishCorporateInfo(CorporateInput[] calldata inputs) external {
         _requireNotPaused();
-        if (inputs.length > MAX_BATCH) revert CorporateRegistryTooManyEntries(inputs.length, MAX_BATCH);
+        if (inputs.length > MAX_BATCH) revert CorporateRegistryBatchTooLarge(inputs.length, MAX_BATCH);
         bytes20 own = _participants.isActiveOperator(msg.sender) ? _participants.institutionOf(msg.sender) : bytes20(0);
         bool operator = _hasPlatformRole(Roles.OPERATOR, msg.sender);
         for (uint256 i = 0; i < inputs.length; ++i) {
@@ -56,9 +56,9 @@ contract CorporateRegistry is PlatformControlled, ICorporateRegistry {
         (IParticipantRegistry.InstitutionType kind,) = _participants.statusOf(lei);
         if (kind == IParticipantRegistry.InstitutionType.None) revert CorporateRegistryUnknownInstitution(lei);
         CorporateInfo calldata info = input.info;
-        _check(info);
+        _check(lei, info);
         IConfidential.Recipient[] calldata recipients = input.confidential.recipients;
-        if (recipients.length > MAX_ITEMS) revert CorporateRegistryTooManyEntries(recipients.length, MAX_ITEMS);
+        if (recipients.length > MAX_ITEMS) revert CorporateRegistryTooManyRecipients(lei, recipients.length, MAX_ITEMS);
         bool ownerIncluded = false;
         for (uint256 i = 0; i < recipients.length; ++i) {
             if (recipients[i].lei == lei) ownerIncluded = true;
@@ -77,18 +77,20 @@ contract CorporateRegistry is PlatformControlled, ICorporateRegistry {
         emit CorporateInfoPublished(lei, version, info, infoHash, input.confidential);
     }
 
-    function _check(CorporateInfo calldata info) private pure {
-        if (bytes(info.registeredAddress).length == 0) revert CorporateRegistryInvalidInfo("registeredAddress");
-        if (info.amlStatus == 0 || info.amlStatus > MAX_AML_STATUS) revert CorporateRegistryInvalidInfo("amlStatus");
-        if (info.fatcaStatus == 0 || info.fatcaStatus > MAX_FATCA_STATUS) {
-            revert CorporateRegistryInvalidInfo("fatcaStatus");
+    function _check(bytes20 lei, CorporateInfo calldata info) private pure {
+        if (bytes(info.registeredAddress).length == 0) revert CorporateRegistryEmptyAddress(lei);
+        uint8 aml = info.amlStatus;
+        if (aml == 0 || aml > MAX_AML_STATUS) revert CorporateRegistryInvalidAmlStatus(lei, aml);
+        uint8 fatca = info.fatcaStatus;
+        if (fatca == 0 || fatca > MAX_FATCA_STATUS) revert CorporateRegistryInvalidFatcaStatus(lei, fatca);
+        uint8 crs = info.crsStatus;
+        if (crs == 0 || crs > MAX_CRS_STATUS) revert CorporateRegistryInvalidCrsStatus(lei, crs);
+        if (!Dates.isValid(info.nextReviewDate)) revert CorporateRegistryInvalidReviewDate(lei, info.nextReviewDate);
+        if (!Dates.isValid(info.leiRenewalDate)) {
+            revert CorporateRegistryInvalidLeiRenewalDate(lei, info.leiRenewalDate);
         }
-        if (info.crsStatus == 0 || info.crsStatus > MAX_CRS_STATUS) revert CorporateRegistryInvalidInfo("crsStatus");
-        if (!Dates.isValid(info.nextReviewDate)) revert CorporateRegistryInvalidInfo("nextReviewDate");
-        if (!Dates.isValid(info.leiRenewalDate)) revert CorporateRegistryInvalidInfo("leiRenewalDate");
-        if (info.kycDocumentHashes.length > MAX_ITEMS) {
-            revert CorporateRegistryTooManyEntries(info.kycDocumentHashes.length, MAX_ITEMS);
-        }
+        uint256 documents = info.kycDocumentHashes.length;
+        if (documents > MAX_ITEMS) revert CorporateRegistryTooManyDocuments(lei, documents, MAX_ITEMS);
         if (info.giin != bytes19(0) && !_giinValid(info.giin)) revert CorporateRegistryInvalidGiin(info.giin);
     }
 

@@ -47,23 +47,46 @@ def test_publish__another_institution__only_the_operator(
     assert corporate.getCorporateInfo(other).version == 1
 
 
-def test_publish__bad_fields__revert(corporate: Any, fund_actors: Any) -> None:
+def test_publish__bad_fields__each_refused_with_its_own_error_and_value(
+    corporate: Any, fund_actors: Any
+) -> None:
     account, lei = fund_actors["fund_trustee"]
     cases = [
-        (info(address=""), corporate.CorporateRegistryInvalidInfo),
-        (info(aml=5), corporate.CorporateRegistryInvalidInfo),
-        (info(fatca=0), corporate.CorporateRegistryInvalidInfo),
-        (info(crs=4), corporate.CorporateRegistryInvalidInfo),
-        (info(review=20271340), corporate.CorporateRegistryInvalidInfo),
-        (info(giin=b"98Q96B-00000.LE.392"), corporate.CorporateRegistryInvalidGiin),
+        (info(address=""), "CorporateRegistryEmptyAddress", {"lei": lei}),
+        (info(aml=5), "CorporateRegistryInvalidAmlStatus", {"lei": lei, "status": 5}),
+        (info(fatca=0), "CorporateRegistryInvalidFatcaStatus", {"lei": lei, "status": 0}),
+        (info(crs=4), "CorporateRegistryInvalidCrsStatus", {"lei": lei, "status": 4}),
+        (info(review=20271340), "CorporateRegistryInvalidReviewDate", {"date": 20271340}),
+        (info(renewal=20270000), "CorporateRegistryInvalidLeiRenewalDate", {"date": 20270000}),
+        (
+            info(documents=[b"\x05" * 32] * 33),
+            "CorporateRegistryTooManyDocuments",
+            {"lei": lei, "count": 33, "maxCount": 32},
+        ),
+        (
+            info(giin=b"98Q96B-00000.LE.392"),
+            "CorporateRegistryInvalidGiin",
+            {"giin": b"98Q96B-00000.LE.392"},
+        ),
     ]
-    for bad, error in cases:
-        with reverts(error):
+    for bad, error, values in cases:
+        with reverts(error, **values):
             corporate.publishCorporateInfo([(lei, bad, sealed(lei))], sender=account)
-    with reverts(corporate.CorporateRegistryOwnerNotRecipient):
+    with reverts(corporate.CorporateRegistryOwnerNotRecipient, lei=lei):
         corporate.publishCorporateInfo(
             [(lei, info(), sealed(fund_actors["fund_manager"][1]))], sender=account
         )
+
+
+def test_publish__too_many_entries_or_recipients__each_its_own_error(
+    corporate: Any, fund_actors: Any
+) -> None:
+    account, lei = fund_actors["fund_trustee"]
+    with reverts(corporate.CorporateRegistryBatchTooLarge, size=65, maxSize=64):
+        corporate.publishCorporateInfo([(lei, info(), sealed(lei))] * 65, sender=account)
+    crowded = (b"\x02" * 32, b"ciphertext", [(lei, b"wrapped")] * 33)
+    with reverts(corporate.CorporateRegistryTooManyRecipients, lei=lei, count=33, maxCount=32):
+        corporate.publishCorporateInfo([(lei, info(), crowded)], sender=account)
 
 
 def test_get__never_published__reverts(corporate: Any, fund_actors: Any) -> None:
