@@ -112,19 +112,19 @@ contract DividendRegistry is PlatformControlled, IDividendRegistry {
     function _check(DividendInput calldata input, bytes4 market) private view {
         bytes12 isin = input.isin;
         uint32 recordDate = input.recordDate;
-        if (!_isDate(recordDate)) revert DividendRegistryInvalidDate(isin, recordDate, "recordDate");
-        if (!_isDate(input.exDate)) revert DividendRegistryInvalidDate(isin, recordDate, "exDate");
-        if (!_isDate(input.paymentDate)) revert DividendRegistryInvalidDate(isin, recordDate, "paymentDate");
+        if (!_isDate(recordDate)) revert DividendRegistryInvalidRecordDate(isin, recordDate);
+        if (!_isDate(input.exDate)) revert DividendRegistryInvalidExDate(isin, recordDate, input.exDate);
+        if (!_isDate(input.paymentDate)) revert DividendRegistryInvalidPaymentDate(isin, recordDate, input.paymentDate);
         if (input.exDate > recordDate || input.paymentDate < recordDate) {
-            revert DividendRegistryDateOrder(isin, recordDate);
+            revert DividendRegistryDateOrder(isin, recordDate, input.exDate, input.paymentDate);
         }
-        if (input.status == Status.None) revert DividendRegistryInvalidField(isin, recordDate, "status");
-        if (input.currency == bytes3(0)) revert DividendRegistryInvalidField(isin, recordDate, "currency");
+        if (input.status == Status.None) revert DividendRegistryStatusMissing(isin, recordDate);
+        if (input.currency == bytes3(0)) revert DividendRegistryInvalidCurrency(isin, recordDate, input.currency);
         if (input.amountPerShare == 0 && input.status != Status.Cancelled) {
-            revert DividendRegistryInvalidField(isin, recordDate, "amountPerShare");
+            revert DividendRegistryZeroAmount(isin, recordDate, input.status);
         }
         if (market == TOKYO) {
-            uint32 expected = _previousBusinessDay(recordDate);
+            uint32 expected = _previousBusinessDay(isin, recordDate);
             if (input.exDate != expected) {
                 revert DividendRegistryExDateMismatch(isin, recordDate, input.exDate, expected);
             }
@@ -153,13 +153,13 @@ contract DividendRegistry is PlatformControlled, IDividendRegistry {
             && stored.status == input.status;
     }
 
-    function _previousBusinessDay(uint32 date) private view returns (uint32) {
+    function _previousBusinessDay(bytes12 isin, uint32 date) private view returns (uint32) {
         uint256 day = Dates.toDays(date);
         for (uint256 back = 1; back <= MAX_LOOKBACK_DAYS; ++back) {
             uint32 candidate = Dates.fromDays(day - back);
             if (_calendar.isBusinessDay(TOKYO, candidate)) return candidate;
         }
-        revert DividendRegistryInvalidDate(bytes12(0), date, "recordDate");
+        revert DividendRegistryNoBusinessDayBefore(isin, date);
     }
 
     function _isDate(uint32 date) private pure returns (bool) {

@@ -49,13 +49,69 @@ interface IDividendRegistry {
         bytes20 publisher;
     }
 
-    error DividendRegistryInvalidDate(bytes12 isin, uint32 recordDate, string field);
-    error DividendRegistryDateOrder(bytes12 isin, uint32 recordDate);
+    /// @notice A record date that is not a real calendar date from 1970-02-01 on.
+    /// @param isin The security.
+    /// @param recordDate The record date given (yyyymmdd).
+    error DividendRegistryInvalidRecordDate(bytes12 isin, uint32 recordDate);
+    /// @notice An ex-date that is not a real calendar date from 1970-02-01 on.
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    /// @param exDate The ex-date given.
+    error DividendRegistryInvalidExDate(bytes12 isin, uint32 recordDate, uint32 exDate);
+    /// @notice A payment date that is not a real calendar date from 1970-02-01 on.
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    /// @param paymentDate The payment date given.
+    error DividendRegistryInvalidPaymentDate(bytes12 isin, uint32 recordDate, uint32 paymentDate);
+    /// @notice The dates are out of order: the ex-date must not be after the record date, nor the
+    /// payment date before it.
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    /// @param exDate The ex-date given.
+    /// @param paymentDate The payment date given.
+    error DividendRegistryDateOrder(bytes12 isin, uint32 recordDate, uint32 exDate, uint32 paymentDate);
+    /// @notice A Tokyo security's ex-date is not the XTKS business day before its record date.
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    /// @param exDate The ex-date given.
+    /// @param expected The ex-date by the XTKS calendar.
     error DividendRegistryExDateMismatch(bytes12 isin, uint32 recordDate, uint32 exDate, uint32 expected);
-    error DividendRegistryInvalidField(bytes12 isin, uint32 recordDate, string field);
+    /// @notice No XTKS business day lies within MAX_LOOKBACK_DAYS before a Tokyo security's record
+    /// date, so its ex-date cannot be checked.
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    error DividendRegistryNoBusinessDayBefore(bytes12 isin, uint32 recordDate);
+    /// @notice A dividend without a status (Status.None).
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    error DividendRegistryStatusMissing(bytes12 isin, uint32 recordDate);
+    /// @notice A dividend without its currency (ISO 4217, ASCII).
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    /// @param currency The currency given (zero).
+    error DividendRegistryInvalidCurrency(bytes12 isin, uint32 recordDate, bytes3 currency);
+    /// @notice A dividend of zero that is not cancelled.
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    /// @param status The status given.
+    error DividendRegistryZeroAmount(bytes12 isin, uint32 recordDate, Status status);
+    /// @notice A change of status the lifecycle does not allow (see {Status}).
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    /// @param from The stored status.
+    /// @param to The status given.
     error DividendRegistryInvalidTransition(bytes12 isin, uint32 recordDate, Status from, Status to);
+    /// @notice A change of a declared or paid dividend's figures without a reason.
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
     error DividendRegistryReasonRequired(bytes12 isin, uint32 recordDate);
+    /// @notice No dividend is recorded for the security and record date.
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
     error DividendRegistryUnknownDividend(bytes12 isin, uint32 recordDate);
+    /// @notice Too many dividends in one call.
+    /// @param size The number given.
+    /// @param maxSize The most allowed (MAX_BATCH).
     error DividendRegistryBatchTooLarge(uint256 size, uint256 maxSize);
     /// @notice `account` holds DATA_PROVIDER but acts for no institution, so it owns no dividends.
     /// @param account The caller.
@@ -69,6 +125,17 @@ interface IDividendRegistry {
 
     /// @notice A dividend was recorded (version 1) or changed (a later version) by `provider`, an
     /// operator of `publisher`, the institution that owns it.
+    /// @param isin The security.
+    /// @param recordDate The record date (yyyymmdd).
+    /// @param version The version (1 when first recorded).
+    /// @param exDate The ex-date (yyyymmdd).
+    /// @param paymentDate The payment date (yyyymmdd).
+    /// @param amountPerShare The amount per share, in units of 10^-DECIMALS of `currency`.
+    /// @param currency The currency (ISO 4217, ASCII).
+    /// @param status The status.
+    /// @param reason Why it changed (empty when first recorded or for a forecast).
+    /// @param provider The data provider's account that sent it.
+    /// @param publisher The institution (LEI) that owns the dividend.
     event DividendRecorded(
         bytes12 indexed isin,
         uint32 indexed recordDate,

@@ -122,19 +122,25 @@ def test_record__refusals(
         dividends.recordDividends([dividend()], sender=accounts[9])
     with reverts(securities.SecurityRegistryUnknownSecurity):
         dividends.recordDividends([dividend(isin=b"JP3435000009")], sender=provider)
-    with reverts(dividends.DividendRegistryInvalidDate):
+    with reverts(dividends.DividendRegistryInvalidRecordDate, isin=TOYOTA, recordDate=20260931):
         dividends.recordDividends([dividend(record=20260931)], sender=provider)
-    with reverts(dividends.DividendRegistryDateOrder):
+    with reverts(dividends.DividendRegistryInvalidExDate, recordDate=20260930, exDate=20260229):
+        dividends.recordDividends([dividend(ex=20260229)], sender=provider)
+    with reverts(
+        dividends.DividendRegistryInvalidPaymentDate, recordDate=20260930, paymentDate=20261131
+    ):
+        dividends.recordDividends([dividend(pay=20261131)], sender=provider)
+    with reverts(dividends.DividendRegistryDateOrder, exDate=20260929, paymentDate=20260901):
         dividends.recordDividends([dividend(pay=20260901)], sender=provider)
-    with reverts(dividends.DividendRegistryDateOrder):  # ex-date after the record date
-        dividends.recordDividends(
+    with reverts(dividends.DividendRegistryDateOrder, exDate=20261111, paymentDate=20261113):
+        dividends.recordDividends(  # ex-date after the record date
             [dividend(APPLE, 20261110, 20261111, 20261113, currency=b"USD")], sender=provider
         )
-    with reverts(dividends.DividendRegistryInvalidField):
+    with reverts(dividends.DividendRegistryZeroAmount, isin=TOYOTA, status=DECLARED):
         dividends.recordDividends([dividend(amount=0)], sender=provider)
-    with reverts(dividends.DividendRegistryInvalidField):
+    with reverts(dividends.DividendRegistryStatusMissing, isin=TOYOTA, recordDate=20260930):
         dividends.recordDividends([dividend(status=0)], sender=provider)
-    with reverts(dividends.DividendRegistryInvalidField):
+    with reverts(dividends.DividendRegistryInvalidCurrency, currency=b"\0\0\0"):
         dividends.recordDividends([dividend(currency=b"\0\0\0")], sender=provider)
     with reverts(calendar.MarketCalendarNotPublished):  # no 2027 Tokyo calendar
         dividends.recordDividends(
@@ -144,6 +150,16 @@ def test_record__refusals(
         dividends.getDividend(TOYOTA, 20260331)
     with reverts(dividends.DividendRegistryBatchTooLarge):
         dividends.recordDividends([dividend()] * 129, sender=provider)
+
+
+def test_record__tokyo_with_no_business_day_in_the_lookback__refused_naming_the_dividend(
+    dividends: Any, calendar: Any, provider: Any, operator: Any
+) -> None:
+    """A Tokyo ex-date is checked against the business day before the record date; with none
+    within MAX_LOOKBACK_DAYS (a year published all closed) the dividend cannot be checked."""
+    calendar.publishYears([b"XTKS"], [2026], [0], [0], sender=operator)
+    with reverts(dividends.DividendRegistryNoBusinessDayBefore, isin=TOYOTA, recordDate=20260930):
+        dividends.recordDividends([dividend()], sender=provider)
 
 
 # --- ownership: a dividend is its publisher's (the institution that recorded it) -------------
