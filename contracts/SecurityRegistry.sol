@@ -106,9 +106,9 @@ contract SecurityRegistry is PlatformControlled, ISecurityRegistry {
         bytes12 isin = input.isin;
         if (!Isin.isValid(bytes32(isin))) revert SecurityRegistryInvalidIsin(isin);
         if (_byIsin[isin].index != 0) revert SecurityRegistryAlreadyRegistered(isin, _byIsin[isin].index);
-        if (input.market == bytes4(0)) revert SecurityRegistryInvalidSecurity(isin, "market");
-        if (input.currency == bytes3(0)) revert SecurityRegistryInvalidSecurity(isin, "currency");
-        if (bytes(input.name).length == 0) revert SecurityRegistryInvalidSecurity(isin, "name");
+        if (input.market == bytes4(0)) revert SecurityRegistryInvalidMarket(isin, input.market);
+        if (input.currency == bytes3(0)) revert SecurityRegistryInvalidCurrency(isin, input.currency);
+        if (bytes(input.name).length == 0) revert SecurityRegistryNameMissing(isin);
         uint32 index = ++_count;
         _byIsin[isin] = Security({isin: isin, market: input.market, currency: input.currency, index: index});
         _isinAt[index] = isin;

@@ -26,10 +26,29 @@ interface ISecurityRegistry {
         uint32 index;
     }
 
+    /// @notice An ISIN that is not well formed or whose check digit is wrong.
+    /// @param isin The ISIN given.
     error SecurityRegistryInvalidIsin(bytes12 isin);
-    error SecurityRegistryInvalidSecurity(bytes12 isin, string field);
+    /// @notice A security without its market (MIC).
+    /// @param isin The security.
+    /// @param market The market given (zero).
+    error SecurityRegistryInvalidMarket(bytes12 isin, bytes4 market);
+    /// @notice A security without its currency (ISO 4217, ASCII).
+    /// @param isin The security.
+    /// @param currency The currency given (zero).
+    error SecurityRegistryInvalidCurrency(bytes12 isin, bytes3 currency);
+    /// @notice A security without a name.
+    /// @param isin The security.
+    error SecurityRegistryNameMissing(bytes12 isin);
+    /// @notice No security has this ISIN.
+    /// @param isin The ISIN.
     error SecurityRegistryUnknownSecurity(bytes12 isin);
+    /// @notice No security has this index.
+    /// @param index The index.
     error SecurityRegistryUnknownIndex(uint32 index);
+    /// @notice Too many securities (or provider slots) in one call.
+    /// @param size The number given.
+    /// @param maxSize The most allowed (MAX_BATCH, or MAX_PROVIDER_SLOTS).
     error SecurityRegistryBatchTooLarge(uint256 size, uint256 maxSize);
     /// @notice `account` holds DATA_PROVIDER but acts for no institution, so it cannot own
     /// securities (ownership is by institution, so that rotating keys keeps it).

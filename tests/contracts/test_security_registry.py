@@ -38,8 +38,14 @@ def test_register__refusals(securities: Any, codes: Any, accounts: Any) -> None:
         securities.registerSecurities([security()], sender=accounts[19])
     with reverts(securities.SecurityRegistryInvalidIsin):
         securities.registerSecurities([security("JP3633400002")], sender=provider)
-    with reverts(securities.SecurityRegistryInvalidSecurity):
+    with reverts(securities.SecurityRegistryNameMissing, isin=b"JP3633400001"):
         securities.registerSecurities([security(name="")], sender=provider)
+    no_market = (b"JP3633400001", b"7203".ljust(8, b"\0"), b"\0" * 4, b"JPY", "Toyota")
+    with reverts(securities.SecurityRegistryInvalidMarket, market=b"\0" * 4):
+        securities.registerSecurities([no_market], sender=provider)
+    no_currency = (b"JP3633400001", b"7203".ljust(8, b"\0"), b"XTKS", b"\0" * 3, "Toyota")
+    with reverts(securities.SecurityRegistryInvalidCurrency, currency=b"\0" * 3):
+        securities.registerSecurities([no_currency], sender=provider)
     securities.registerSecurities([security()], sender=provider)
     with reverts(securities.SecurityRegistryAlreadyRegistered, isin=b"JP3633400001", index=1):
         securities.registerSecurities([security()], sender=provider)
