@@ -87,6 +87,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         uint32 dueDate
     ) external returns (uint256 requestId) {
         Fund storage fund = _managedFund(fundCode);
+        if (kind == RequestKind.None) revert FundRegistryInvalidRequestKind(kind);
         if (fund.openRequest != 0) revert FundRegistryRequestPending(fundCode, fund.openRequest);
         FundStatus status = fund.status;
         bool allowed = kind == RequestKind.Establish
@@ -289,11 +290,11 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
             if (party.role != PartyRole.Distributor && party.role != PartyRole.Custodian) {
                 revert FundRegistryInvalidParty(party.lei, party.role);
             }
-            if (party.lei == manager) revert FundRegistryInvalidParty(party.lei, party.role);
+            if (party.lei == manager) revert FundRegistryManagerIsParty(party.lei);
             if (party.lei == attributes.trustee) revert FundRegistryTrusteeIsParty(fundCode, party.lei);
             _requireInstitution(party.lei, 0);
             for (uint256 j = 0; j < i; ++j) {
-                if (reg.parties[j].lei == party.lei) revert FundRegistryInvalidParty(party.lei, party.role);
+                if (reg.parties[j].lei == party.lei) revert FundRegistryDuplicateParty(party.lei);
             }
             parties.push(party);
         }
@@ -449,22 +450,23 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         (IParticipantRegistry.InstitutionType kind, IParticipantRegistry.InstitutionStatus status) =
             _participants.statusOf(lei);
         bool kindOk = expectedKind == 0 ? kind != IParticipantRegistry.InstitutionType.None : uint8(kind) == expectedKind;
-        if (!kindOk || status != IParticipantRegistry.InstitutionStatus.Active) {
-            revert FundRegistryInvalidInstitution(lei, expectedKind);
-        }
+        if (!kindOk) revert FundRegistryInvalidInstitution(lei, expectedKind);
+        if (status != IParticipantRegistry.InstitutionStatus.Active) revert FundRegistryInactiveInstitution(lei);
     }
 
     function _checkAttributes(FundAttributes calldata attributes) private view {
         if (bytes(attributes.nameJa).length == 0 && bytes(attributes.nameEn).length == 0) {
-            revert FundRegistryInvalidAttributes("name");
+            revert FundRegistryNameMissing();
         }
-        if (attributes.currency == bytes3(0)) revert FundRegistryInvalidAttributes("currency");
-        if (attributes.fundType == 0) revert FundRegistryInvalidAttributes("fundType");
+        if (attributes.currency == bytes3(0)) revert FundRegistryInvalidCurrency(attributes.currency);
+        if (attributes.fundType == 0) revert FundRegistryInvalidFundType(attributes.fundType);
         _checkDate(attributes.establishmentDate);
         if (attributes.redemptionDate != 0) {
             _checkDate(attributes.redemptionDate);
             if (attributes.redemptionDate <= attributes.establishmentDate) {
-                revert FundRegistryInvalidAttributes("redemptionDate");
+                revert FundRegistryRedemptionNotAfterEstablishment(
+                    attributes.establishmentDate, attributes.redemptionDate
+                );
             }
         }
         _requireInstitution(attributes.trustee, uint8(IParticipantRegistry.InstitutionType.TrustBank));

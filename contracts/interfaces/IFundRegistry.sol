@@ -109,24 +109,98 @@ interface IFundRegistry {
         bytes20 trustee;
     }
 
+    /// @notice The caller is no operator of an active asset manager (with ASSET_MANAGER_ROLE).
+    /// @param account The caller.
     error FundRegistryNotAssetManager(address account);
+    /// @notice The caller's institution is not the fund's asset manager.
+    /// @param account The caller.
+    /// @param fundCode The fund.
     error FundRegistryNotFundManager(address account, bytes32 fundCode);
+    /// @notice No fund has this platform fund code.
+    /// @param fundCode The code given.
     error FundRegistryUnknownFund(bytes32 fundCode);
+    /// @notice No request has this number.
+    /// @param requestId The number given.
     error FundRegistryUnknownRequest(uint256 requestId);
+    /// @notice The institution named is not on the platform, or not of the type required (the
+    /// trustee must be a trust bank).
+    /// @param lei The institution named.
+    /// @param expectedKind The type required (IParticipantRegistry.InstitutionType; 0: any).
     error FundRegistryInvalidInstitution(bytes20 lei, uint8 expectedKind);
+    /// @notice The institution named (the trustee or a party) is suspended.
+    /// @param lei The institution named.
+    error FundRegistryInactiveInstitution(bytes20 lei);
+    /// @notice A listed party's role is neither distributor nor custodian.
+    /// @param lei The party.
+    /// @param role The role given.
     error FundRegistryInvalidParty(bytes20 lei, PartyRole role);
+    /// @notice The asset manager is listed as one of its fund's parties.
+    /// @param lei The asset manager.
+    error FundRegistryManagerIsParty(bytes20 lei);
+    /// @notice An institution is listed twice as a party of the fund.
+    /// @param lei The party listed twice.
+    error FundRegistryDuplicateParty(bytes20 lei);
+    /// @notice Too many parties for one fund.
+    /// @param count The number of parties (the asset manager and trustee included).
+    /// @param maxCount The most allowed (MAX_PARTIES).
     error FundRegistryTooManyParties(uint256 count, uint256 maxCount);
+    /// @notice Too many codes in one call.
+    /// @param count The number given.
+    /// @param maxCount The most allowed (MAX_CODES).
     error FundRegistryTooManyCodes(uint256 count, uint256 maxCount);
+    /// @notice Too many funds in one call.
+    /// @param size The number given.
+    /// @param maxSize The most allowed (MAX_BATCH).
     error FundRegistryBatchTooLarge(uint256 size, uint256 maxSize);
+    /// @notice An ISIN that is not well formed or whose check digit is wrong.
+    /// @param value The code given.
     error FundRegistryInvalidIsin(bytes32 value);
+    /// @notice A code in a namespace the registry links itself (platform fund codes, asset
+    /// managers' own codes).
+    /// @param namespace The namespace.
+    /// @param value The code given.
     error FundRegistryInvalidCode(bytes32 namespace, bytes32 value);
-    error FundRegistryInvalidAttributes(string field);
+    /// @notice A fund without a name (neither Japanese nor English).
+    error FundRegistryNameMissing();
+    /// @notice A fund without its currency (ISO 4217, ASCII).
+    /// @param currency The currency given (zero).
+    error FundRegistryInvalidCurrency(bytes3 currency);
+    /// @notice A fund without its type.
+    /// @param fundType The type given (zero).
+    error FundRegistryInvalidFundType(uint8 fundType);
+    /// @notice A redemption date that is not after the establishment date.
+    /// @param establishmentDate The establishment date (yyyymmdd).
+    /// @param redemptionDate The redemption date given (yyyymmdd).
+    error FundRegistryRedemptionNotAfterEstablishment(uint32 establishmentDate, uint32 redemptionDate);
+    /// @notice A date that is not a yyyymmdd date.
+    /// @param date The date given.
     error FundRegistryInvalidDate(uint32 date);
+    /// @notice A request that proposes nothing (RequestKind.None).
+    /// @param kind The kind given.
+    error FundRegistryInvalidRequestKind(RequestKind kind);
+    /// @notice The fund's status does not allow the step (or the request) asked for.
+    /// @param fundCode The fund.
+    /// @param from Its status.
+    /// @param to The status the step would give it.
     error FundRegistryInvalidTransition(bytes32 fundCode, FundStatus from, FundStatus to);
+    /// @notice The fund has a request open: one at a time, and no status step meanwhile.
+    /// @param fundCode The fund.
+    /// @param requestId The open request.
     error FundRegistryRequestPending(bytes32 fundCode, uint256 requestId);
+    /// @notice The request is no longer pending.
+    /// @param requestId The request.
+    /// @param state Where it is.
     error FundRegistryRequestClosed(uint256 requestId, RequestState state);
+    /// @notice The caller is no operator of an active institution whose acknowledgment the
+    /// request requires.
+    /// @param requestId The request.
+    /// @param account The caller.
     error FundRegistryNotRequiredParty(uint256 requestId, address account);
+    /// @notice The institution has acknowledged the request already.
+    /// @param requestId The request.
+    /// @param lei The institution.
     error FundRegistryAlreadyAcknowledged(uint256 requestId, bytes20 lei);
+    /// @notice Every platform fund code has been issued (MAX_SERIAL funds).
     error FundRegistryCodesExhausted();
     /// @notice The fund's trustee would also be one of its listed parties (distributors and
     /// custodians): it acknowledges as the trustee only, so its party acknowledgment could never
@@ -171,6 +245,13 @@ interface IFundRegistry {
     /// @param today The chain's date (yyyymmdd, UTC).
     error FundRegistryDueDatePassed(bytes32 fundCode, uint32 dueDate, uint32 today);
 
+    /// @notice A fund was registered as a draft of its asset manager.
+    /// @param fundCode The platform fund code issued.
+    /// @param assetManager The asset manager (LEI).
+    /// @param managerCode The asset manager's own code of the fund.
+    /// @param attributes Its attributes.
+    /// @param attributesHash keccak256 of the attributes' ABI encoding.
+    /// @param otherParties Its listed parties (distributors and custodians).
     event FundRegistered(
         bytes32 indexed fundCode,
         bytes20 indexed assetManager,
@@ -179,6 +260,17 @@ interface IFundRegistry {
         bytes32 attributesHash,
         Party[] otherParties
     );
+    /// @notice The asset manager proposed an establishment, an attribute change or a redemption.
+    /// @param requestId The request's number.
+    /// @param fundCode The fund.
+    /// @param kind What it proposes.
+    /// @param proposer The asset manager (LEI).
+    /// @param attributes The fund's attributes as they will be.
+    /// @param attributesHash keccak256 of the attributes' ABI encoding.
+    /// @param effectiveDate When the new version takes effect (yyyymmdd).
+    /// @param dueDate By when the parties should acknowledge (yyyymmdd).
+    /// @param requiredMask The parties whose acknowledgment it requires (bit 0 the trustee, bit
+    /// i + 1 the listed party i).
     event ChangeProposed(
         uint256 indexed requestId,
         bytes32 indexed fundCode,
@@ -190,10 +282,25 @@ interface IFundRegistry {
         uint32 dueDate,
         uint32 requiredMask
     );
+    /// @notice A required party acknowledged a request.
+    /// @param requestId The request.
+    /// @param fundCode The fund.
+    /// @param lei The party.
+    /// @param by The party's account.
     event ChangeAcknowledged(uint256 indexed requestId, bytes32 indexed fundCode, bytes20 indexed lei, address by);
+    /// @notice A required party rejected a request, which is closed.
+    /// @param requestId The request.
+    /// @param fundCode The fund.
+    /// @param lei The party.
+    /// @param by The party's account.
+    /// @param reason Why, for the proposer.
     event ChangeRejected(
         uint256 indexed requestId, bytes32 indexed fundCode, bytes20 indexed lei, address by, string reason
     );
+    /// @notice The asset manager withdrew its pending request.
+    /// @param requestId The request.
+    /// @param fundCode The fund.
+    /// @param by The asset manager's account.
     event ChangeWithdrawn(uint256 indexed requestId, bytes32 indexed fundCode, address by);
     /// @notice The operator waived the acknowledgment of a required party that is suspended or
     /// no longer registered: the request no longer requires it.
@@ -222,12 +329,25 @@ interface IFundRegistry {
     event RedemptionCompletedPastDue(
         uint256 indexed requestId, bytes32 indexed fundCode, address by, uint32 unacknowledgedMask
     );
+    /// @notice A request became definitive: the fund has a new version.
+    /// @param fundCode The fund.
+    /// @param requestId The request.
+    /// @param version The fund's new version.
+    /// @param attributesHash keccak256 of the attributes' ABI encoding, now the fund's.
+    /// @param effectiveDate When the version takes effect (yyyymmdd).
     event FundVersionDefinitive(
         bytes32 indexed fundCode, uint256 indexed requestId, uint32 version, bytes32 attributesHash, uint32 effectiveDate
     );
     /// @notice The operator named the contract told of every definitive fund change.
+    /// @param listener The listener (the zero address: none).
+    /// @param by The operator's account.
     event FundListenerSet(address indexed listener, address by);
 
+    /// @notice A fund's status changed.
+    /// @param fundCode The fund.
+    /// @param from The status before.
+    /// @param to The status now.
+    /// @param version The fund's version.
     event FundStatusChanged(bytes32 indexed fundCode, FundStatus from, FundStatus to, uint32 version);
     /// @notice The listener refused or failed to take a fund's change; the change stands, and the
     /// listener's copy of the fund lags until it is synced again (DistributionRegistry.syncFund,

@@ -152,20 +152,38 @@ def test_register__role_but_not_an_asset_manager__reverts(
 
 
 def test_register__trustee_not_a_trust_bank__reverts(funds: Any, fund_actors: Any) -> None:
-    with reverts(funds.FundRegistryInvalidInstitution):
+    distributor = fund_actors["fund_distributor"][1]
+    with reverts(funds.FundRegistryInvalidInstitution, lei=distributor, expectedKind=3):
         register(funds, fund_actors, registration(fund_actors, "X", trustee="fund_distributor"))
 
 
-def test_register__party_twice_or_in_the_trustee_role__reverts(
+def test_register__suspended_trustee_or_party__refused_as_inactive(
+    funds: Any, fund_actors: Any, registry: Any, operator: Any
+) -> None:
+    """A suspended institution is a state failure, not a wrong kind: its own error."""
+    other = fund_actors["other_trustee"][1]
+    registry.suspendInstitution(other, "licence review", sender=operator)
+    with reverts(funds.FundRegistryInactiveInstitution, lei=other):
+        register(funds, fund_actors, registration(fund_actors, "X", trustee="other_trustee"))
+    with reverts(funds.FundRegistryInactiveInstitution, lei=other):
+        register(funds, fund_actors, registration(fund_actors, "X", parties=[("other_trustee", 4)]))
+
+
+def test_register__party_twice_the_manager_or_in_the_trustee_role__each_its_own_error(
     funds: Any, fund_actors: Any
 ) -> None:
+    distributor = fund_actors["fund_distributor"][1]
     twice = [("fund_distributor", DISTRIBUTOR), ("fund_distributor", CUSTODIAN)]
-    with reverts(funds.FundRegistryInvalidParty):
+    with reverts(funds.FundRegistryDuplicateParty, lei=distributor):
         register(funds, fund_actors, registration(fund_actors, "X", parties=twice))
-    with reverts(funds.FundRegistryInvalidParty):
+    custodian = fund_actors["fund_custodian"][1]
+    with reverts(funds.FundRegistryInvalidParty, lei=custodian, role=2):
         register(
             funds, fund_actors, registration(fund_actors, "X", parties=[("fund_custodian", 2)])
         )
+    manager = fund_actors["fund_manager"][1]
+    with reverts(funds.FundRegistryManagerIsParty, lei=manager):
+        register(funds, fund_actors, registration(fund_actors, "X", parties=[("fund_manager", 3)]))
 
 
 def test_register__trustee_also_a_listed_party__reverts_naming_fund_and_lei(
@@ -220,7 +238,7 @@ def test_change__new_trustee_already_a_listed_party__reverts_naming_fund_and_lei
     [
         (20261301, 0, "FundRegistryInvalidDate"),
         (20260400, 0, "FundRegistryInvalidDate"),
-        (20260401, 20260401, "FundRegistryInvalidAttributes"),
+        (20260401, 20260401, "FundRegistryRedemptionNotAfterEstablishment"),
     ],
 )
 def test_register__bad_dates__revert(
@@ -231,6 +249,39 @@ def test_register__bad_dates__revert(
             funds,
             fund_actors,
             registration(fund_actors, "X", established=established, redeemed=redeemed),
+        )
+
+
+def test_register__bad_attributes__each_refused_with_its_own_error_and_value(
+    funds: Any, fund_actors: Any
+) -> None:
+    good = list(attrs(fund_actors))
+    cases = [
+        ({0: "", 1: ""}, "FundRegistryNameMissing", {}),
+        ({4: b"\0\0\0"}, "FundRegistryInvalidCurrency", {"currency": b"\0\0\0"}),
+        ({3: 0}, "FundRegistryInvalidFundType", {"fundType": 0}),
+        (
+            {6: 20260331},
+            "FundRegistryRedemptionNotAfterEstablishment",
+            {"establishmentDate": 20260401, "redemptionDate": 20260331},
+        ),
+    ]
+    for changes, error, values in cases:
+        bad = tuple(changes.get(i, v) for i, v in enumerate(good))
+        reg = registration(fund_actors, "X")
+        with reverts(error, **values):
+            funds.registerFunds(
+                [(reg[0], bad, reg[2], reg[3])], sender=fund_actors["fund_manager"][0]
+            )
+
+
+def test_propose__no_kind__refused_as_an_input_not_a_transition(
+    funds: Any, fund_actors: Any
+) -> None:
+    [code] = register(funds, fund_actors, registration(fund_actors, "NOKIND"))
+    with reverts(funds.FundRegistryInvalidRequestKind, kind=0):
+        funds.propose(
+            code, 0, attrs(fund_actors), 20260401, 20260325, sender=fund_actors["fund_manager"][0]
         )
 
 
