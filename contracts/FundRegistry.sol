@@ -331,7 +331,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         fund.openRequest = 0;
         if (fund.trustee != request.trustee) fund.trustee = request.trustee;
         uint32 version = ++fund.version;
-        emit FundVersionDefinitive(fundCode, requestId, version, request.attributesHash, request.effectiveDate);
+        emit FundVersionMadeDefinitive(fundCode, requestId, version, request.attributesHash, request.effectiveDate);
         if (to != from) {
             fund.status = to;
             emit FundStatusChanged(fundCode, from, to, version);

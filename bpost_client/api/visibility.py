@@ -22,7 +22,7 @@ from bpost_client.types import FundCode, FundStatus, Lei, PartyRole
 
 __all__ = ["FUND_CHANGES", "FundDirectory", "FundView"]
 
-FUND_CHANGES = ("FundVersionDefinitive", "FundStatusChanged")
+FUND_CHANGES = ("FundVersionMadeDefinitive", "FundStatusChanged")
 """The FundRegistry events after which a fund's cached view is read again."""
 
 

@@ -90,7 +90,7 @@ FUND_EVENTS = (
     "ChangeAcknowledgmentWaived",
     "ChangeClosed",
     "RedemptionCompletedPastDue",
-    "FundVersionDefinitive",
+    "FundVersionMadeDefinitive",
     "FundStatusChanged",
     "FundListenerFailed",
 )

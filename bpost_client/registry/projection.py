@@ -235,7 +235,7 @@ def fold_fund(code: str, rows: Iterable[R]) -> RegisteredFund[R] | None:
                 found.waivers.append(row)
             elif event == "ChangeClosed":
                 found.closed = row
-            elif event == "FundVersionDefinitive":
+            elif event == "FundVersionMadeDefinitive":
                 found.definitive = row
                 fund.version = max(fund.version, int(data["version"]))
     return fund

@@ -320,7 +320,7 @@ interface IFundRegistry {
     /// @param reason Why, for the parties.
     event ChangeClosed(uint256 indexed requestId, bytes32 indexed fundCode, address by, string reason);
     /// @notice The asset manager completed a redemption after its due date with the trustee's
-    /// acknowledgment; FundVersionDefinitive follows.
+    /// acknowledgment; FundVersionMadeDefinitive follows.
     /// @param requestId The redemption request.
     /// @param fundCode The fund.
     /// @param by The asset manager's account.
@@ -335,7 +335,7 @@ interface IFundRegistry {
     /// @param version The fund's new version.
     /// @param attributesHash keccak256 of the attributes' ABI encoding, now the fund's.
     /// @param effectiveDate When the version takes effect (yyyymmdd).
-    event FundVersionDefinitive(
+    event FundVersionMadeDefinitive(
         bytes32 indexed fundCode, uint256 indexed requestId, uint32 version, bytes32 attributesHash, uint32 effectiveDate
     );
     /// @notice The operator named the contract told of every definitive fund change.

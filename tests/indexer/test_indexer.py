@@ -401,7 +401,7 @@ def test_fund_records__read_from_the_node__the_index_records_and_one_fold(
     # Established when its establishment became definitive, then active.
     assert [e.event for e in read] == [
         "FundRegistered", "ChangeProposed", "ChangeAcknowledged", "ChangeAcknowledged",
-        "FundVersionDefinitive", "FundStatusChanged", "FundStatusChanged",
+        "FundVersionMadeDefinitive", "FundStatusChanged", "FundStatusChanged",
     ]  # fmt: skip
     fund = fold_fund(code, read)
     assert fund is not None and fund.status is FundStatus.ACTIVE

@@ -122,7 +122,7 @@ def test_history__who_did_what_in_order(
     history = funds.fund_history(asset_manager, code)
     assert list(history["event"]) == [
         "FundRegistered", "ChangeProposed", "ChangeAcknowledged", "ChangeAcknowledged",
-        "FundVersionDefinitive", "FundStatusChanged", "FundStatusChanged",
+        "FundVersionMadeDefinitive", "FundStatusChanged", "FundStatusChanged",
     ]  # fmt: skip
     assert list(history["lei"][2:4]) == [TRUSTEE, DISTRIBUTOR]
     assert history.iloc[0]["lei"] == MANAGER
@@ -276,5 +276,5 @@ def test_redeem__distributor_silent__manager_completes_after_the_due_date(
     assert funds.get_fund(asset_manager, code).status is FundStatus.REDEEMING
     history = funds.fund_history(asset_manager, code)
     assert list(history["event"])[-3:] == [
-        "RedemptionCompletedPastDue", "FundVersionDefinitive", "FundStatusChanged",
+        "RedemptionCompletedPastDue", "FundVersionMadeDefinitive", "FundStatusChanged",
     ]  # fmt: skip
