@@ -30,7 +30,7 @@ contract MarketCalendar is PlatformControlled, IMarketCalendar {
         uint256 size = markets.length;
         if (size > MAX_BATCH) revert MarketCalendarBatchTooLarge(size, MAX_BATCH);
         if (yearList.length != size || lows.length != size || highs.length != size) {
-            revert MarketCalendarBatchTooLarge(size, MAX_BATCH);
+            revert MarketCalendarLengthMismatch(size, yearList.length, lows.length, highs.length);
         }
         for (uint256 i = 0; i < size; ++i) {
             _publish(markets[i], yearList[i], lows[i], highs[i]);

@@ -13,16 +13,47 @@ interface IMarketCalendar {
         uint32 version;
     }
 
+    /// @notice A market-year without its market (MIC).
+    /// @param market The market given (zero).
     error MarketCalendarInvalidMarket(bytes4 market);
+    /// @notice A year outside 1970 to 9999.
+    /// @param year The year given.
     error MarketCalendarInvalidYear(uint16 year);
+    /// @notice A bitmap with a day set beyond the year's last day.
+    /// @param market The market.
+    /// @param year The year.
     error MarketCalendarInvalidBitmap(bytes4 market, uint16 year);
+    /// @notice A date that is not a yyyymmdd date.
+    /// @param date The date given.
     error MarketCalendarInvalidDate(uint32 date);
+    /// @notice The market's calendar of that year is not published: no business day is guessed.
+    /// @param market The market.
+    /// @param year The year.
     error MarketCalendarNotPublished(bytes4 market, uint16 year);
+    /// @notice More business days asked for than {addBusinessDays} counts.
+    /// @param count The number asked for.
+    /// @param maxCount The most allowed (MAX_STEPS).
     error MarketCalendarTooFar(uint256 count, uint256 maxCount);
+    /// @notice Too many market-years in one call.
+    /// @param size The number given.
+    /// @param maxSize The most allowed (MAX_BATCH).
     error MarketCalendarBatchTooLarge(uint256 size, uint256 maxSize);
+    /// @notice The lists of one {publishYears} call differ in length.
+    /// @param markets The number of markets.
+    /// @param yearList The number of years.
+    /// @param lows The number of low bitmaps.
+    /// @param highs The number of high bitmaps.
+    error MarketCalendarLengthMismatch(uint256 markets, uint256 yearList, uint256 lows, uint256 highs);
 
     /// @notice A market-year was published (version 1) or changed (a later version).
-    /// @param changedLow The bits that flipped from the previous version (all set bits when new).
+    /// @param market The market (MIC).
+    /// @param year The year.
+    /// @param version The version.
+    /// @param low Bits of days 1-256 (bit i: day i + 1 of the year is a business day).
+    /// @param high Bits of days 257-366.
+    /// @param changedLow The bits of `low` that flipped from the previous version (all set bits
+    /// when new).
+    /// @param changedHigh The bits of `high` that flipped likewise.
     event CalendarPublished(
         bytes4 indexed market, uint16 indexed year, uint32 version, uint256 low, uint256 high,
         uint256 changedLow, uint256 changedHigh

@@ -93,3 +93,11 @@ def test_publish__refusals(calendar: Any, operator: Any, outsider: Any) -> None:
         calendar.isBusinessDay(b"XLON", 20260105)
     with reverts(calendar.MarketCalendarInvalidDate):
         calendar.isBusinessDay(b"XTKS", 20260230 + 10)
+
+
+def test_publish__lists_of_different_lengths__refused_naming_each_length(
+    calendar: Any, operator: Any
+) -> None:
+    """Not a batch that is too large: a mismatch of its four lists, an error of its own."""
+    with reverts(calendar.MarketCalendarLengthMismatch, markets=2, yearList=2, lows=1, highs=2):
+        calendar.publishYears([b"XTKS", b"XNYS"], [2026, 2026], [1], [0, 0], sender=operator)
