@@ -38,28 +38,86 @@ interface IParticipantRegistry {
         bytes encryptionKey;
     }
 
+    /// @notice An LEI that is not well formed or whose check digits are wrong.
+    /// @param lei The LEI given.
     error ParticipantRegistryInvalidLei(bytes20 lei);
+    /// @notice An institution without a type (InstitutionType.None).
+    /// @param kind The type given.
     error ParticipantRegistryInvalidType(InstitutionType kind);
+    /// @notice A legal name that is empty or longer than MAX_NAME_LENGTH bytes.
+    /// @param length The name's length in bytes.
+    /// @param maxLength The most allowed (MAX_NAME_LENGTH).
     error ParticipantRegistryInvalidName(uint256 length, uint256 maxLength);
+    /// @notice An encryption key that is not a compressed secp256k1 public key (33 bytes, 0x02
+    /// or 0x03 first).
+    /// @param key The key given.
     error ParticipantRegistryInvalidEncryptionKey(bytes key);
+    /// @notice The LEI is registered already.
+    /// @param lei The LEI.
     error ParticipantRegistryAlreadyRegistered(bytes20 lei);
+    /// @notice No institution has this LEI.
+    /// @param lei The LEI given.
     error ParticipantRegistryUnknownInstitution(bytes20 lei);
+    /// @notice The zero address as an operator.
     error ParticipantRegistryZeroAddress();
+    /// @notice The address is bound to an institution already.
+    /// @param account The address.
+    /// @param lei The institution it is bound to.
     error ParticipantRegistryOperatorTaken(address account, bytes20 lei);
+    /// @notice The address is not bound to the institution.
+    /// @param account The address.
+    /// @param lei The institution named.
     error ParticipantRegistryNotOperatorOf(address account, bytes20 lei);
+    /// @notice An institution would have more operator addresses than allowed.
+    /// @param count The number it would have.
+    /// @param maxCount The most allowed (MAX_OPERATORS).
     error ParticipantRegistryTooManyOperators(uint256 count, uint256 maxCount);
+    /// @notice The institution is suspended already.
+    /// @param lei The institution.
     error ParticipantRegistryAlreadySuspended(bytes20 lei);
+    /// @notice The institution is not suspended, so it cannot be reinstated.
+    /// @param lei The institution.
     error ParticipantRegistryNotSuspended(bytes20 lei);
+    /// @notice The caller may not change the institution's key: it is neither an operator of that
+    /// institution (active) nor the platform operator.
+    /// @param account The caller.
+    /// @param lei The institution named.
     error ParticipantRegistryNotAllowed(address account, bytes20 lei);
 
+    /// @notice An institution was admitted (active, version 1).
+    /// @param lei The institution.
+    /// @param kind What it is.
+    /// @param legalName Its legal name.
+    /// @param encryptionKey Its compressed secp256k1 public key.
     event InstitutionRegistered(
         bytes20 indexed lei, InstitutionType kind, string legalName, bytes encryptionKey
     );
+    /// @notice An institution's legal name changed.
+    /// @param lei The institution.
+    /// @param legalName The new legal name.
+    /// @param version The institution's record version.
     event InstitutionRenamed(bytes20 indexed lei, string legalName, uint32 version);
+    /// @notice An institution's public encryption key was replaced.
+    /// @param lei The institution.
+    /// @param encryptionKey The new key.
+    /// @param version The institution's record version.
     event EncryptionKeyChanged(bytes20 indexed lei, bytes encryptionKey, uint32 version);
+    /// @notice An address was bound to an institution.
+    /// @param lei The institution.
+    /// @param account The address.
     event OperatorAdded(bytes20 indexed lei, address indexed account);
+    /// @notice An address was unbound from an institution.
+    /// @param lei The institution.
+    /// @param account The address.
     event OperatorRemoved(bytes20 indexed lei, address indexed account);
+    /// @notice An institution was suspended: its keys' roles stop.
+    /// @param lei The institution.
+    /// @param reason Why, for the audit trail.
+    /// @param version The institution's record version.
     event InstitutionSuspended(bytes20 indexed lei, string reason, uint32 version);
+    /// @notice A suspended institution was reinstated: its keys' roles return.
+    /// @param lei The institution.
+    /// @param version The institution's record version.
     event InstitutionReinstated(bytes20 indexed lei, uint32 version);
 
     /// @notice Admit an institution with its first operator addresses.

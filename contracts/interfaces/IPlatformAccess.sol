@@ -6,8 +6,11 @@ pragma solidity ^0.8.24;
 /// granted and revoked in one place; the other contracts ask it.
 interface IPlatformAccess {
     /// @notice The role is not one the platform defines.
+    /// @param role The role identifier given.
     error PlatformAccessUnknownRole(bytes32 role);
-    /// @notice `account` lacks `role` for the call it made.
+    /// @notice `account` lacks `role` for the call it made (or its institution is suspended).
+    /// @param account The caller.
+    /// @param role The role the call needs.
     error PlatformAccessUnauthorized(address account, bytes32 role);
     /// @notice The platform is paused by the operator; state changes are refused.
     error PlatformAccessPaused();

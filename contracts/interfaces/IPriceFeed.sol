@@ -21,15 +21,43 @@ interface IPriceFeed {
         string reason;
     }
 
+    /// @notice A date that is not a real calendar date from 1970-02-01 on.
+    /// @param date The date given (yyyymmdd).
     error PriceFeedInvalidDate(uint32 date);
+    /// @notice Closes of a day after the chain's today.
+    /// @param date The date given (yyyymmdd).
+    /// @param today The chain's date (yyyymmdd, UTC).
     error PriceFeedFutureDate(uint32 date, uint32 today);
+    /// @notice A call with no words or corrections.
     error PriceFeedEmptyBatch();
+    /// @notice Too many words or corrections in one call.
+    /// @param size The number given.
+    /// @param maxSize The most allowed (MAX_WORDS, or MAX_CORRECTIONS).
     error PriceFeedBatchTooLarge(uint256 size, uint256 maxSize);
+    /// @notice A close of a security that is not registered (or index 0).
+    /// @param index The security's index.
     error PriceFeedUnknownSecurity(uint32 index);
+    /// @notice A close differing from the one already published: correct it instead.
+    /// @param index The security's index.
+    /// @param date The day (yyyymmdd).
+    /// @param published The close published.
+    /// @param offered The close offered.
     error PriceFeedAlreadyPublished(uint32 index, uint32 date, uint64 published, uint64 offered);
+    /// @notice No close of the security on the day (or, looking back, within MAX_LOOKBACK_DAYS).
+    /// @param index The security's index.
+    /// @param date The day (yyyymmdd).
     error PriceFeedNoClose(uint32 index, uint32 date);
+    /// @notice A correction to a close of zero (zero means "no close").
+    /// @param index The security's index.
+    /// @param date The day (yyyymmdd).
     error PriceFeedInvalidClose(uint32 index, uint32 date);
+    /// @notice A correction to the close already published.
+    /// @param index The security's index.
+    /// @param date The day (yyyymmdd).
     error PriceFeedUnchanged(uint32 index, uint32 date);
+    /// @notice A correction without a reason.
+    /// @param index The security's index.
+    /// @param date The day (yyyymmdd).
     error PriceFeedReasonRequired(uint32 index, uint32 date);
     /// @notice `account` holds DATA_PROVIDER but acts for no institution, so it owns no closes.
     /// @param account The caller.
@@ -43,9 +71,19 @@ interface IPriceFeed {
 
     /// @notice Closes of `date` were published into `wordCount` slots from `firstWord` (slot w
     /// holds securities 4w+1 .. 4w+4); the values are in storage, see {closeWords}.
+    /// @param date The day (yyyymmdd).
+    /// @param firstWord The first slot written.
+    /// @param wordCount How many slots from `firstWord` the call carried.
+    /// @param provider The data provider's account.
     event ClosesPublished(uint32 indexed date, uint32 firstWord, uint32 wordCount, address indexed provider);
 
     /// @notice A published close was replaced; `previous` is the value it replaced.
+    /// @param index The security's index.
+    /// @param date The day (yyyymmdd).
+    /// @param previous The close replaced.
+    /// @param close The close now.
+    /// @param reason Why.
+    /// @param provider The data provider's account.
     event CloseCorrected(
         uint32 indexed index, uint32 indexed date, uint64 previous, uint64 close, string reason, address provider
     );
