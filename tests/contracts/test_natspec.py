@@ -38,8 +38,6 @@ TEMPORARILY_EXCLUDED = frozenset(
         "IDistributionRegistry",
         "Mandates",
         "IMandates",
-        "CodeRegistry",
-        "ICodeRegistry",
     }
 )
 
