@@ -150,8 +150,7 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
 
     /// @inheritdoc IFundRegistry
     function withdraw(uint256 requestId) external {
-        Request storage request = _openRequest(requestId);
-        _managedFund(request.fundCode);
+        (Request storage request,) = _managedRequest(requestId);
         request.state = RequestState.Withdrawn;
         _funds[request.fundCode].openRequest = 0;
         emit ChangeWithdrawn(requestId, request.fundCode, msg.sender);
@@ -159,9 +158,8 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
 
     /// @inheritdoc IFundRegistry
     function completeRedemption(uint256 requestId) external {
-        Request storage request = _openRequest(requestId);
+        (Request storage request, Fund storage fund) = _managedRequest(requestId);
         bytes32 fundCode = request.fundCode;
-        Fund storage fund = _managedFund(fundCode);
         if (request.kind != RequestKind.Redeem) revert FundRegistryNotRedemption(requestId, request.kind);
         uint32 today = _today();
         if (today <= request.dueDate) revert FundRegistryNotPastDue(requestId, request.dueDate, today);
@@ -380,13 +378,13 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
         view
         returns (Request storage request, bytes20 lei, uint32 bit)
     {
-        request = _openRequest(requestId);
-        lei = _participants.institutionOf(msg.sender);
-        if (lei != bytes20(0) && _participants.isActiveOperator(msg.sender)) {
-            bit = _requiredBit(request, lei);
-            if (bit != 0) return (request, lei, bit);
+        lei = _participants.institutionOf(msg.sender); // the caller's active institution first
+        if (lei == bytes20(0) || !_participants.isActiveOperator(msg.sender)) {
+            revert FundRegistryNotInstitution(msg.sender);
         }
-        revert FundRegistryNotRequiredParty(requestId, msg.sender);
+        request = _openRequest(requestId);
+        bit = _requiredBit(request, lei);
+        if (bit == 0) revert FundRegistryNotRequiredParty(requestId, msg.sender);
     }
 
     /// @dev The bit of `lei` in the request's masks when the request requires it (a waived party
@@ -433,6 +431,14 @@ contract FundRegistry is PlatformControlled, IFundRegistry {
             lei == bytes20(0) || kind != IParticipantRegistry.InstitutionType.AssetManager
                 || status != IParticipantRegistry.InstitutionStatus.Active
         ) revert FundRegistryNotAssetManager(msg.sender);
+    }
+
+    /// @dev An open request of a fund the caller manages: the caller's authority checked first.
+    function _managedRequest(uint256 requestId) private view returns (Request storage request, Fund storage fund) {
+        bytes20 manager = _callerManager();
+        request = _openRequest(requestId);
+        fund = _funds[request.fundCode];
+        if (fund.assetManager != manager) revert FundRegistryNotFundManager(msg.sender, request.fundCode);
     }
 
     function _managedFund(bytes32 fundCode) private view returns (Fund storage fund) {

@@ -71,9 +71,11 @@ contract ParticipantRegistry is PlatformControlled, IParticipantRegistry {
     /// @inheritdoc IParticipantRegistry
     function setEncryptionKey(bytes20 lei, bytes calldata encryptionKey) external {
         _requireNotPaused();
+        bool operator = _hasPlatformRole(Roles.OPERATOR, msg.sender);
+        // The caller's authority first: its own institution's key, or the operator.
+        if (!operator && _institutionOf[msg.sender] != lei) revert ParticipantRegistryNotAllowed(msg.sender, lei);
         Institution storage inst = _existing(lei);
-        bool own = _institutionOf[msg.sender] == lei && inst.status == InstitutionStatus.Active;
-        if (!own && !_hasPlatformRole(Roles.OPERATOR, msg.sender)) revert ParticipantRegistryNotAllowed(msg.sender, lei);
+        if (!operator && inst.status != InstitutionStatus.Active) revert ParticipantRegistryNotAllowed(msg.sender, lei);
         _checkKey(encryptionKey);
         inst.encryptionKey = encryptionKey;
         uint32 version = _touch(inst);

@@ -100,6 +100,7 @@ contract PlatformAccess is AccessControlDefaultAdminRules, Pausable, IPlatformAc
     /// @param role The role identifier.
     /// @param account The address receiving the role.
     function grantRole(bytes32 role, address account) public override {
+        _checkRole(getRoleAdmin(role)); // the caller's authority first, then what it asks for
         if (!isKnownRole(role)) revert PlatformAccessUnknownRole(role);
         super.grantRole(role, account);
     }

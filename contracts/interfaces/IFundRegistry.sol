@@ -191,8 +191,10 @@ interface IFundRegistry {
     /// @param requestId The request.
     /// @param state Where it is.
     error FundRegistryRequestClosed(uint256 requestId, RequestState state);
-    /// @notice The caller is no operator of an active institution whose acknowledgment the
-    /// request requires.
+    /// @notice The caller is no operator of an active institution.
+    /// @param account The caller.
+    error FundRegistryNotInstitution(address account);
+    /// @notice The caller's institution is not one whose acknowledgment the request requires.
     /// @param requestId The request.
     /// @param account The caller.
     error FundRegistryNotRequiredParty(uint256 requestId, address account);

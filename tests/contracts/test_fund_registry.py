@@ -577,7 +577,7 @@ def test_waive__suspended_party__operator_waives_and_the_request_completes(
     funds.acknowledge(request, sender=fund_actors["fund_trustee"][0])
     funds.acknowledge(request, sender=fund_actors["fund_distributor"][0])
     suspend(custodian[1])
-    with reverts(funds.FundRegistryNotRequiredParty):  # the dead end: it can never acknowledge
+    with reverts(funds.FundRegistryNotInstitution):  # the dead end: it can never acknowledge
         funds.acknowledge(request, sender=custodian[0])
     with reverts(funds.PlatformAccessUnauthorized):
         funds.waiveAcknowledgment(request, custodian[1], "x", sender=fund_actors["fund_manager"][0])

@@ -35,6 +35,8 @@ ACTORS = [
     "outsider",
 ]
 OWNERS = frozenset(ACTORS) - {"admin", "operator", "outsider"}  # bound to an institution
+# The keys bound to no institution, refused as such before any request is looked at.
+NO_INSTITUTION = dict.fromkeys(frozenset(ACTORS) - OWNERS, "FundRegistryNotInstitution")
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,21 @@ CASES = [
         NO_ROLE,
         {"rival_manager": "FundRegistryNotFundManager"},
     ),
-    Case("funds", "acknowledge", lambda w: [w["request"]], PARTIES, "FundRegistryNotRequiredParty"),
     Case(
-        "funds", "reject", lambda w: [w["request"], "no"], PARTIES, "FundRegistryNotRequiredParty"
+        "funds",
+        "acknowledge",
+        lambda w: [w["request"]],
+        PARTIES,
+        "FundRegistryNotRequiredParty",
+        NO_INSTITUTION,
+    ),
+    Case(
+        "funds",
+        "reject",
+        lambda w: [w["request"], "no"],
+        PARTIES,
+        "FundRegistryNotRequiredParty",
+        NO_INSTITUTION,
     ),
     Case(
         "funds",
