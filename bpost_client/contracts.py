@@ -56,6 +56,7 @@ __all__ = [
 DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "PlatformAccess",
     "ParticipantRegistry",
+    "Mandates",
     "CodeRegistry",
     "FundRegistry",
     "SsiRegistry",

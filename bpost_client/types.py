@@ -21,6 +21,7 @@ __all__ = [
     "InstitutionStatus",
     "InstitutionType",
     "Lei",
+    "MandateScope",
     "PartyRole",
     "RecordKind",
     "RequestKind",
@@ -121,6 +122,31 @@ class InstitutionStatus(IntEnum):
     SUSPENDED = 2
 
 
+class MandateScope(IntEnum):
+    """Mirrors ``IMandates.Scope``: what a mandate lets its agent do for the principal."""
+
+    NONE = 0
+    LENDING_AGENT = 1
+    DISTRIBUTION_DELEGATE = 2
+
+    @classmethod
+    def parse(cls, text: str) -> MandateScope:
+        """A scope from its name (``lending-agent``, ``LENDING_AGENT``, ``distribution delegate``).
+
+        Raises:
+            KeyError: not a scope name, or ``none``.
+        """
+        scope = cls[text.strip().upper().replace("-", "_").replace(" ", "_")]
+        if scope is MandateScope.NONE:
+            raise KeyError(text)
+        return scope
+
+    @property
+    def label(self) -> str:
+        """The name used on the command line and in files (``lending-agent``)."""
+        return self.name.lower().replace("_", "-")
+
+
 class RecordKind(IntEnum):
     """Mirrors ``ICodeRegistry.RecordKind``: what a code points to."""
 
@@ -218,6 +244,7 @@ name_contract_values(
         "IFundRegistry.PartyRole": PartyRole,
         "IFundRegistry.RequestKind": RequestKind,
         "IFundRegistry.RequestState": RequestState,
+        "IMandates.Scope": MandateScope,
         "IParticipantRegistry.InstitutionStatus": InstitutionStatus,
         "IParticipantRegistry.InstitutionType": InstitutionType,
     },

@@ -13,6 +13,7 @@ role          account address                         PlatformAccess RoleGranted
 fund          platform fund code                      FundRegistry events, ProfileSet
 code          the code (ref: the record's id)         CodeLinked / CodeUnlinked
 namespace     the namespace                           NamespaceRegistered, NamespaceLinkerSet
+mandate       the principal's LEI (ref: the agent's)  MandateGranted / MandateRevoked
 nav           platform fund code                      NavsPublished (one per NAV), NavCorrected,
                                                       NavConfirmed
 notice        platform fund code                      FundNotices events

@@ -194,6 +194,7 @@ _LINKS: dict[str, tuple[str, ...]] = {
     "LendingCalculator": (  # no state, no roles
         "LendingAgreements", "SecurityRegistry", "PriceFeed", "DividendRegistry",
     ),
+    "Mandates": ("PlatformAccess", "ParticipantRegistry"),
     "LendingAgreements": ("PlatformAccess", "ParticipantRegistry"),
     "LendingStatements": (
         "PlatformAccess", "ParticipantRegistry", "LendingAgreements", "MarketCalendar",

@@ -168,6 +168,11 @@ def _namespace(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> 
     yield Record("namespace", name, None, data)
 
 
+def _mandate(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
+    data = with_event(args, event, sender, subjectText=hex_text(args["subject"]))
+    yield Record("mandate", hex_text(args["principal"]), hex_text(args["agent"]), data)
+
+
 PROJECTORS: dict[tuple[str, str], Projector] = {
     **{
         ("ParticipantRegistry", name): keyed_by("institution", "lei")
@@ -187,9 +192,12 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
     ("CodeRegistry", "CodeUnlinked"): _code,
     ("CodeRegistry", "NamespaceRegistered"): _namespace,
     ("CodeRegistry", "NamespaceLinkerSet"): _namespace,
+    ("Mandates", "MandateGranted"): _mandate,
+    ("Mandates", "MandateRevoked"): _mandate,
 }
 """institution (by LEI), role (by account), code (by the code; ref: the record it points to),
-namespace (by its name: registered, and its linkers named or removed)."""
+namespace (by its name: registered, and its linkers named or removed), mandate (by the
+principal's LEI; ref: the agent's)."""
 
 _CONTROL = "platform control: its transaction's page shows it; no record is about it"
 NOT_PROJECTED: dict[tuple[str, str], str] = {

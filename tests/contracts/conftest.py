@@ -82,6 +82,13 @@ def types_mask(*kinds: int) -> int:
 
 
 @pytest.fixture(scope="session")
+def mandates(project: Any, access: Any, registry: Any, admin: Any) -> Any:
+    """Mandates: an institution acting for another (a lending agent for a lender, a delegate
+    publishing for an asset manager) only under the other's mandate."""
+    return project.Mandates.deploy(access, registry, sender=admin)
+
+
+@pytest.fixture(scope="session")
 def codes(project: Any, access: Any, registry: Any, admin: Any, operator: Any) -> Any:
     """The code registry with ISIN open (its linkers, the fund and security registries, are
     named by their fixtures)."""

@@ -31,6 +31,7 @@ def opcodes(code: bytes) -> set[int]:
 def test_deployed_size__under_24_kib(
     access: Any,
     registry: Any,
+    mandates: Any,
     codes: Any,
     funds: Any,
     ssis: Any,
@@ -51,6 +52,7 @@ def test_deployed_size__under_24_kib(
     deployed = {
         "PlatformAccess": access,
         "ParticipantRegistry": registry,
+        "Mandates": mandates,
         "CodeRegistry": codes,
         "FundRegistry": funds,
         "SsiRegistry": ssis,
