@@ -6,6 +6,7 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {IDistributionRegistry} from "./interfaces/IDistributionRegistry.sol";
 import {IFundListener} from "./interfaces/IFundListener.sol";
 import {IFundRegistry} from "./interfaces/IFundRegistry.sol";
+import {IMandates} from "./interfaces/IMandates.sol";
 import {IMarketCalendar} from "./interfaces/IMarketCalendar.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
@@ -37,10 +38,10 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
     IParticipantRegistry private immutable _participants;
     IFundRegistry private immutable _fundRegistry;
     IMarketCalendar private immutable _calendar;
+    IMandates private immutable _mandates;
 
     mapping(uint32 serial => FundState) private _states;
     mapping(uint32 serial => FundProfile) private _profiles;
-    mapping(uint32 serial => mapping(bytes20 lei => bool)) private _delegates;
     mapping(bytes20 lei => uint32 id) private _managerIds;
     uint32 private _managerCount;
     mapping(uint16 id => bytes4[] markets) private _calendarMarkets;
@@ -54,15 +55,18 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
     /// @param participants_ The deployed ParticipantRegistry.
     /// @param funds_ The deployed FundRegistry (which names this contract its listener).
     /// @param calendar_ The deployed MarketCalendar.
+    /// @param mandates_ The deployed Mandates (asset managers' delegates).
     constructor(
         IPlatformAccess access_,
         IParticipantRegistry participants_,
         IFundRegistry funds_,
-        IMarketCalendar calendar_
+        IMarketCalendar calendar_,
+        IMandates mandates_
     ) PlatformControlled(access_) {
         _participants = participants_;
         _fundRegistry = funds_;
         _calendar = calendar_;
+        _mandates = mandates_;
     }
 
     /// @inheritdoc IDistributionRegistry
@@ -77,17 +81,21 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
 
     function _setProfile(bytes32 fundCode, ProfileInput calldata profile) private {
         (uint32 serial, IFundRegistry.Fund memory fund) = _managedFund(fundCode);
-        if (profile.navMarkets.length > MAX_MARKETS) revert DistributionInvalidProfile(fundCode, "navMarkets");
+        if (profile.navMarkets.length > MAX_MARKETS) {
+            revert DistributionTooManyNavMarkets(fundCode, profile.navMarkets.length, MAX_MARKETS);
+        }
         if (profile.holidayMarkets.length > MAX_MARKETS) {
-            revert DistributionInvalidProfile(fundCode, "holidayMarkets");
+            revert DistributionTooManyHolidayMarkets(fundCode, profile.holidayMarkets.length, MAX_MARKETS);
         }
         if (profile.closingMonths == 0 || profile.closingMonths > 0xFFF) {
-            revert DistributionInvalidProfile(fundCode, "closingMonths");
+            revert DistributionInvalidClosingMonths(fundCode, profile.closingMonths);
         }
-        if (profile.closingDay == 0 || profile.closingDay > 31) revert DistributionInvalidProfile(fundCode, "closingDay");
+        if (profile.closingDay == 0 || profile.closingDay > 31) {
+            revert DistributionInvalidClosingDay(fundCode, profile.closingDay);
+        }
         bytes12 holidays;
         for (uint256 i = 0; i < profile.holidayMarkets.length; ++i) {
-            if (profile.holidayMarkets[i] == bytes4(0)) revert DistributionInvalidProfile(fundCode, "holidayMarkets");
+            if (profile.holidayMarkets[i] == bytes4(0)) revert DistributionEmptyHolidayMarket(fundCode, i);
             holidays |= bytes12(profile.holidayMarkets[i]) >> (32 * i);
         }
         uint16 calendarId = _calendarIdOf(fundCode, profile.navMarkets);
@@ -118,17 +126,6 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
             msg.sender
         );
         _sync(serial, fund);
-    }
-
-    /// @inheritdoc IDistributionRegistry
-    function setDelegate(bytes32 fundCode, bytes20 delegate, bool allowed) external {
-        _requireNotPaused();
-        (uint32 serial,) = _managedFund(fundCode);
-        if (_states[serial].calendarId == 0) revert DistributionUnknownFund(serial);
-        (IParticipantRegistry.InstitutionType kind,) = _participants.statusOf(delegate);
-        if (allowed && kind == IParticipantRegistry.InstitutionType.None) revert DistributionNotPublisher(delegate, serial);
-        _delegates[serial][delegate] = allowed;
-        emit DelegateSet(serial, delegate, allowed, msg.sender);
     }
 
     /// @inheritdoc IDistributionRegistry
@@ -264,7 +261,7 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
     /// @inheritdoc IDistributionRegistry
     function canPublish(uint32 serial, bytes20 lei) external view returns (bool) {
         uint32 managerId = _states[serial].managerId;
-        return lei != bytes20(0) && ((managerId != 0 && _managerIds[lei] == managerId) || _delegates[serial][lei]);
+        return lei != bytes20(0) && managerId != 0 && (_managerIds[lei] == managerId || _isDelegate(serial, lei));
     }
 
     /// @inheritdoc IDistributionRegistry
@@ -314,7 +311,7 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
         FundState storage state = _states[serial];
         uint16 calendarId = state.calendarId;
         if (calendarId == 0) revert DistributionUnknownFund(serial);
-        if (state.managerId != publisher.managerId && !_delegates[serial][publisher.lei]) {
+        if (state.managerId != publisher.managerId && !_isDelegate(serial, publisher.lei)) {
             revert DistributionNotPublisher(publisher.lei, serial);
         }
         _requireOpen(state, serial, date);
@@ -333,7 +330,7 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
         uint32 serial = uint32(record);
         FundState storage state = _states[serial];
         if (state.calendarId == 0) return 1;
-        if (lei == bytes20(0) || (state.managerId != managerId && !_delegates[serial][lei])) return 2;
+        if (lei == bytes20(0) || (state.managerId != managerId && !_isDelegate(serial, lei))) return 2;
         IFundRegistry.FundStatus status = state.status;
         if (status < IFundRegistry.FundStatus.Established || status > IFundRegistry.FundStatus.Redeeming) return 3;
         if (date < state.establishmentDate || (state.redemptionDate != 0 && date > state.redemptionDate)) return 4;
@@ -356,7 +353,7 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
         uint32 date = previous.date;
         FundState storage state = _states[serial];
         if (state.calendarId == 0) revert DistributionUnknownFund(serial);
-        if (state.managerId != managerId && !_delegates[serial][lei]) revert DistributionNotPublisher(lei, serial);
+        if (state.managerId != managerId && !_isDelegate(serial, lei)) revert DistributionNotPublisher(lei, serial);
         if (!isCurrentNav(previous, c.batchId, c.proof)) revert DistributionNotCurrent(serial, date, previous.version);
         if (bytes(c.reason).length == 0) revert DistributionReasonRequired(serial, date);
         if (c.nav == 0) revert DistributionInvalidNav(serial, date);
@@ -403,7 +400,7 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
             chosen[0] = TOKYO;
         }
         for (uint256 i = 0; i < chosen.length; ++i) {
-            if (chosen[i] == bytes4(0)) revert DistributionInvalidProfile(fundCode, "navMarkets");
+            if (chosen[i] == bytes4(0)) revert DistributionEmptyNavMarket(fundCode, i);
         }
         bytes32 key = keccak256(abi.encode(chosen));
         id = _calendarIds[key];
@@ -413,6 +410,14 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
         for (uint256 i = 0; i < chosen.length; ++i) {
             _calendarMarkets[id].push(chosen[i]);
         }
+    }
+
+    /// @dev Whether `lei` holds the fund's asset manager's DistributionDelegate mandate for the
+    /// fund (or all its funds), in force now with both institutions active.
+    function _isDelegate(uint32 serial, bytes20 lei) private view returns (bool) {
+        return _mandates.isMandated(
+            _profiles[serial].manager, lei, IMandates.Scope.DistributionDelegate, FundCode.format(serial)
+        );
     }
 
     function _callerInstitution() private view returns (bytes20 lei) {

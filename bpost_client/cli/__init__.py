@@ -81,6 +81,11 @@ COMMANDS: Mapping[str, tuple[str, str, str]] = {
         "first block to the head (or --to-block), resuming where the last run stopped.",
     ),
     "lending": ("lending", "lending_group", "Use case 3: securities lending."),
+    "mandates": (
+        "platform.mandates",
+        "mandates",
+        "Mandates: an institution acting for another only under a mandate the other granted.",
+    ),
     "participants": (
         "platform.participants",
         "participants",

@@ -18,7 +18,7 @@ from bpost_client.cli._context import (
 )
 from bpost_client.distribution.standard.convert import FORMATS, convert, dropped, read, to_bytes
 from bpost_client.exceptions import ValidationError
-from bpost_client.identifiers import check_fund_code, check_lei
+from bpost_client.identifiers import check_fund_code
 
 __all__ = ["distribution_group"]
 
@@ -247,23 +247,6 @@ def distribution_profile(
         raise ValidationError(str(exc)) from exc
     receipts = navs.set_profiles(ctx.client(signing=True), [_fund(f) for f in funds], profile)
     emit(ctx, {"funds": len(funds), "transactions": len(receipts)})
-
-
-@distribution_group.command("delegate")
-@click.argument("fund")
-@click.argument("lei")
-@click.option("--stop", is_flag=True, help="Withdraw the delegation.")
-@pass_context
-def distribution_delegate(ctx: Context, fund: str, lei: str, stop: bool) -> None:
-    """Allow institution LEI to publish FUND's data (the fund's asset manager)."""
-    from bpost_client.distribution import navs
-
-    try:
-        code, who = _fund(fund), check_lei(lei)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-    navs.set_delegate(ctx.client(signing=True), code, who, not stop)
-    emit(ctx, {"fund": code, "delegate": who, "allowed": not stop})
 
 
 @distribution_group.command("confirm")

@@ -27,7 +27,6 @@ from bpost_client.distribution.projection import PROJECTORS, U40, U64, NavWord
 from bpost_client.identifiers import (
     bytes32_from_ascii,
     check_fund_code,
-    check_lei,
     fixed_code,
     fund_code,
 )
@@ -50,7 +49,6 @@ __all__ = [
     "pack_nav",
     "publish_navs",
     "serial_of",
-    "set_delegate",
     "set_profiles",
 ]
 
@@ -159,14 +157,6 @@ def set_profiles(client: Client, codes: Sequence[str], profile: Profile) -> list
         for i in range(0, len(wanted), MAX_PROFILES)
     ]
     return client.sender.send_all(calls)
-
-
-def set_delegate(client: Client, code: str, lei: str, allowed: bool = True) -> TxReceipt:
-    """Allow (or stop) an institution publishing a fund's data (the fund's asset manager)."""
-    call = client.contract(CONTRACT).functions.setDelegate(
-        bytes32_from_ascii(check_fund_code(code)), check_lei(lei).encode("ascii"), allowed
-    )
-    return client.sender.send(call, f"delegate {lei} for {code}")
 
 
 @dataclass(frozen=True)

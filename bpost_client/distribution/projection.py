@@ -110,7 +110,6 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
 }
 
 NOT_PROJECTED: dict[tuple[str, str], str] = {
-    ("DistributionRegistry", "DelegateSet"): "who may publish for a fund: no page shows it yet",
     ("DistributionRegistry", "FundStateSynced"): "a copy of the FundRegistry's state, whose own "
     "events are the fund's records",
     ("Subscriptions", "Subscribed"): "a distributor's subscriptions, read by its watcher",

@@ -189,7 +189,7 @@ _LINKS: dict[str, tuple[str, ...]] = {
     "SecurityRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "PriceFeed": ("PlatformAccess", "ParticipantRegistry", "SecurityRegistry"),
     "DistributionRegistry": (
-        "PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar",
+        "PlatformAccess", "ParticipantRegistry", "FundRegistry", "MarketCalendar", "Mandates",
     ),
     "LendingCalculator": (  # no state, no roles
         "LendingAgreements", "SecurityRegistry", "PriceFeed", "DividendRegistry",

@@ -6,8 +6,9 @@ import {IFundRegistry} from "./IFundRegistry.sol";
 /// @title Investment-trust distribution data: fund profiles and daily NAVs (use case 2)
 /// @notice A fund enters distribution when its asset manager sets its profile: the NAV calendar
 /// (markets whose common business days are NAV days, Tokyo by default), the markets whose
-/// holidays make non-application days, the fiscal closing rule, the NAV-move threshold and the
-/// delegates allowed to publish. The asset manager (or a delegate) publishes one day's NAVs for
+/// holidays make non-application days, the fiscal closing rule and the NAV-move threshold. The
+/// asset manager, or a delegate under its DistributionDelegate mandate ({IMandates}) for the fund
+/// or for all its funds, publishes one day's NAVs for
 /// many funds in one call; the rules are checked per fund against one storage slot that holds
 /// what they need (status and dates kept current by the FundRegistry, the last NAV). The NAV
 /// records travel in the event and are committed by the batch's Merkle root, so any record can be
@@ -68,28 +69,119 @@ interface IDistributionRegistry {
         string reason;
     }
 
+    /// @notice The caller's institution is not the fund's asset manager.
+    /// @param account The caller.
+    /// @param fundCode The fund.
     error DistributionNotFundManager(address account, bytes32 fundCode);
+    /// @notice The fund is not in distribution (no profile), or the code is no fund code (serial 0).
+    /// @param serial The fund's serial number.
     error DistributionUnknownFund(uint32 serial);
-    error DistributionInvalidProfile(bytes32 fundCode, string field);
+    /// @notice A profile names more NAV markets than MAX_MARKETS.
+    /// @param fundCode The fund.
+    /// @param count The markets named.
+    /// @param maxCount The most allowed.
+    error DistributionTooManyNavMarkets(bytes32 fundCode, uint256 count, uint256 maxCount);
+    /// @notice A profile names more holiday markets than MAX_MARKETS.
+    /// @param fundCode The fund.
+    /// @param count The markets named.
+    /// @param maxCount The most allowed.
+    error DistributionTooManyHolidayMarkets(bytes32 fundCode, uint256 count, uint256 maxCount);
+    /// @notice A profile's NAV market is empty (zero).
+    /// @param fundCode The fund.
+    /// @param index Its position in the profile's NAV markets.
+    error DistributionEmptyNavMarket(bytes32 fundCode, uint256 index);
+    /// @notice A profile's holiday market is empty (zero).
+    /// @param fundCode The fund.
+    /// @param index Its position in the profile's holiday markets.
+    error DistributionEmptyHolidayMarket(bytes32 fundCode, uint256 index);
+    /// @notice A profile's closing months are none, or name a bit above December's.
+    /// @param fundCode The fund.
+    /// @param closingMonths The months given (bit m-1: month m).
+    error DistributionInvalidClosingMonths(bytes32 fundCode, uint16 closingMonths);
+    /// @notice A profile's closing day is not 1 to 31.
+    /// @param fundCode The fund.
+    /// @param closingDay The day given.
+    error DistributionInvalidClosingDay(bytes32 fundCode, uint8 closingDay);
+    /// @notice The caller's address acts for no institution, or for one that is not active.
+    /// @param account The caller.
     error DistributionNotInstitution(address account);
+    /// @notice The institution is neither the fund's asset manager nor its delegate under a
+    /// DistributionDelegate mandate in force.
+    /// @param lei The institution.
+    /// @param serial The fund's serial number.
     error DistributionNotPublisher(bytes20 lei, uint32 serial);
+    /// @notice A date that is no yyyymmdd day (from 1 February 1970).
+    /// @param date The date given.
     error DistributionInvalidDate(uint32 date);
+    /// @notice A batch holds nothing.
     error DistributionEmptyBatch();
+    /// @notice A batch holds more than its most.
+    /// @param size The batch's size.
+    /// @param maxSize The most allowed.
     error DistributionBatchTooLarge(uint256 size, uint256 maxSize);
+    /// @notice The fund is not open (established to redeeming).
+    /// @param serial The fund's serial number.
+    /// @param status Its status.
     error DistributionFundNotOpen(uint32 serial, IFundRegistry.FundStatus status);
+    /// @notice The date is before the fund's establishment or after its redemption.
+    /// @param serial The fund's serial number.
+    /// @param date The date.
     error DistributionOutsideFundLife(uint32 serial, uint32 date);
+    /// @notice The date is no NAV day of the fund.
+    /// @param serial The fund's serial number.
+    /// @param date The date.
     error DistributionNotNavDay(uint32 serial, uint32 date);
+    /// @notice The date is not after the fund's last NAV date.
+    /// @param serial The fund's serial number.
+    /// @param date The date.
+    /// @param lastNavDate The last NAV date.
     error DistributionNavOutOfOrder(uint32 serial, uint32 date, uint32 lastNavDate);
+    /// @notice A zero NAV.
+    /// @param serial The fund's serial number.
+    /// @param date The date.
     error DistributionInvalidNav(uint32 serial, uint32 date);
+    /// @notice A NAV moves beyond the fund's threshold without the confirmation flag.
+    /// @param serial The fund's serial number.
+    /// @param date The date.
+    /// @param previous The previous NAV.
+    /// @param nav The NAV given.
     error DistributionNavJumpUnconfirmed(uint32 serial, uint32 date, uint40 previous, uint40 nav);
+    /// @notice The caller's institution is not the fund's trustee.
+    /// @param lei The institution.
+    /// @param serial The fund's serial number.
     error DistributionNotTrustee(bytes20 lei, uint32 serial);
+    /// @notice The trustee's NAV is not the one published (or not for the last NAV date).
+    /// @param serial The fund's serial number.
+    /// @param date The date.
+    /// @param published The NAV published that day (0: none).
+    /// @param offered The trustee's NAV.
     error DistributionNavMismatch(uint32 serial, uint32 date, uint40 published, uint40 offered);
+    /// @notice The record to correct is not the current version.
+    /// @param serial The fund's serial number.
+    /// @param date The date.
+    /// @param version The version given.
     error DistributionNotCurrent(uint32 serial, uint32 date, uint32 version);
+    /// @notice A correction without a reason.
+    /// @param serial The fund's serial number.
+    /// @param date The date.
     error DistributionReasonRequired(uint32 serial, uint32 date);
+    /// @notice A correction changes nothing.
+    /// @param serial The fund's serial number.
+    /// @param date The date.
     error DistributionUnchanged(uint32 serial, uint32 date);
+    /// @notice Only the FundRegistry tells of fund changes.
+    /// @param caller The caller.
     error DistributionOnlyFundRegistry(address caller);
 
     /// @notice A fund's profile was set (or changed) by its asset manager.
+    /// @param fundCode The platform fund code.
+    /// @param serial The fund's serial number.
+    /// @param navMarkets The markets whose common business days are NAV days.
+    /// @param holidayMarkets The markets whose holidays make non-application days.
+    /// @param closingMonths The closing months (bit m-1: month m).
+    /// @param closingDay The closing day (31: the month's end).
+    /// @param thresholdBps The NAV-move threshold (0: the default).
+    /// @param by The asset manager's address.
     event ProfileSet(
         bytes32 indexed fundCode,
         uint32 indexed serial,
@@ -100,15 +192,32 @@ interface IDistributionRegistry {
         uint16 thresholdBps,
         address by
     );
-    /// @notice The asset manager allowed (or stopped) an institution to publish for a fund.
-    event DelegateSet(uint32 indexed serial, bytes20 indexed delegate, bool allowed, address by);
     /// @notice The copy of a fund's status and dates was brought in line with the FundRegistry.
+    /// @param serial The fund's serial number.
+    /// @param status Its status.
+    /// @param establishmentDate Its establishment date.
+    /// @param redemptionDate Its redemption date (0: none).
     event FundStateSynced(uint32 indexed serial, IFundRegistry.FundStatus status, uint32 establishmentDate, uint32 redemptionDate);
     /// @notice One day's NAVs: `records` packed as in {publishNavs}, committed by `root`.
+    /// @param batchId The batch's number.
+    /// @param date The NAV date.
+    /// @param root The Merkle root of the records.
+    /// @param publisher The publishing institution (the asset manager or a delegate).
+    /// @param records The packed records.
     event NavsPublished(uint256 indexed batchId, uint32 indexed date, bytes32 root, bytes20 indexed publisher, uint256[] records);
     /// @notice The trustee confirmed a fund's NAV of a day.
+    /// @param serial The fund's serial number.
+    /// @param date The NAV date.
+    /// @param nav The NAV confirmed.
+    /// @param trustee The trustee.
     event NavConfirmed(uint32 indexed serial, uint32 indexed date, uint40 nav, bytes20 trustee);
     /// @notice A NAV record was replaced by a new version.
+    /// @param serial The fund's serial number.
+    /// @param date The NAV date.
+    /// @param previous The record replaced.
+    /// @param current The new version.
+    /// @param reason Why.
+    /// @param publisher The correcting institution (the asset manager or a delegate).
     event NavCorrected(
         uint32 indexed serial, uint32 indexed date, NavRecord previous, NavRecord current, string reason, bytes20 publisher
     );
@@ -120,12 +229,6 @@ interface IDistributionRegistry {
     /// closing months (bit m-1: month m) and day (1-31, 31: month end; a closing date that is no
     /// NAV day moves to the next one), and the NAV-move threshold in basis points (0: default).
     function setProfiles(bytes32[] calldata fundCodes, ProfileInput calldata profile) external;
-
-    /// @notice Allow or stop an institution publishing a fund's data (its asset manager).
-    /// @param fundCode The platform fund code.
-    /// @param delegate The institution's LEI.
-    /// @param allowed Whether it may publish.
-    function setDelegate(bytes32 fundCode, bytes20 delegate, bool allowed) external;
 
     /// @notice Copy a fund's status and dates from the FundRegistry (anyone; the registry also
     /// tells this contract of every change itself).
@@ -196,7 +299,8 @@ interface IDistributionRegistry {
     /// @return True when it is.
     function isClosingDate(uint32 serial, uint32 date) external view returns (bool);
 
-    /// @notice Whether an institution may publish a fund's data: its asset manager or a delegate.
+    /// @notice Whether an institution may publish a fund's data: its asset manager, or a delegate
+    /// under the manager's DistributionDelegate mandate in force for the fund or all its funds.
     /// @param serial The fund's serial number.
     /// @param lei The institution's LEI.
     /// @return True when it may.

@@ -226,10 +226,20 @@ def dividends(
 
 @pytest.fixture(scope="session")
 def distribution(
-    project: Any, access: Any, registry: Any, funds: Any, calendar: Any, admin: Any, operator: Any
+    project: Any,
+    access: Any,
+    registry: Any,
+    funds: Any,
+    calendar: Any,
+    mandates: Any,
+    admin: Any,
+    operator: Any,
 ) -> Any:
-    """The distribution registry, named the fund registry's listener."""
-    contract = project.DistributionRegistry.deploy(access, registry, funds, calendar, sender=admin)
+    """The distribution registry, named the fund registry's listener (its delegates publish under
+    the asset managers' mandates)."""
+    contract = project.DistributionRegistry.deploy(
+        access, registry, funds, calendar, mandates, sender=admin
+    )
     funds.setFundListener(contract, sender=operator)
     return contract
 

@@ -3,17 +3,23 @@ corrections proven against the batch's Merkle root, and the FundRegistry keeping
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bpost_client.distribution.merkle import merkle_proof, merkle_root, nav_leaf
+from bpost_client.types import MandateScope
+from tests.contracts.conftest import KEY
 from tests.contracts.reverts import reverts
+from tests.helpers import make_lei
 
 ACTIVE, SUSPENDED = 3, 4
 FRI, SAT, MON_HOLIDAY, TUE, WED = 20261120, 20261121, 20261123, 20261124, 20261125
 NOVEMBER = 1 << 10
 JUMP = 1 << 200
+DELEGATE, LENDING_AGENT = int(MandateScope.DISTRIBUTION_DELEGATE), int(MandateScope.LENDING_AGENT)
+ZERO = b"\0" * 32
 
 
 def pack(serial: int, nav: int, net: int = 10**10, units: int = 10**10, jump: bool = False) -> int:
@@ -95,15 +101,93 @@ def test_publish__each_rule__refused(
         distribution.publishNavs(date, [record], sender=sender)
 
 
+def today(chain: Any, days: int = 0) -> int:
+    """The chain's day (yyyymmdd), ``days`` on."""
+    day = datetime.fromtimestamp(chain.blocks.head.timestamp, UTC).date() + timedelta(days=days)
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def test_publish__jump_with_flag_and_delegate__accepted(
-    distribution: Any, nav_world: dict[str, Any], fund_actors: dict[str, Any]
+    distribution: Any,
+    mandates: Any,
+    nav_world: dict[str, Any],
+    fund_actors: dict[str, Any],
+    chain: Any,
 ) -> None:
     a = nav_world["serials"][0]
     distribution.publishNavs(FRI, [pack(a, 10_000)], sender=nav_world["manager"])
     delegate, lei = fund_actors["rival_manager"]
-    distribution.setDelegate(nav_world["codes"][0], lei, True, sender=nav_world["manager"])
+    mandates.grant(
+        lei, DELEGATE, nav_world["codes"][0], today(chain), 0, sender=nav_world["manager"]
+    )
     distribution.publishNavs(TUE, [pack(a, 12_000, jump=True)], sender=delegate)
     assert distribution.fundState(a).lastNav == 12_000
+
+
+def test_delegate__without_the_managers_mandate_in_force__refused(
+    distribution: Any,
+    mandates: Any,
+    notices: Any,
+    registry: Any,
+    operator: Any,
+    accounts: Any,
+    nav_world: dict[str, Any],
+    fund_actors: dict[str, Any],
+    chain: Any,
+) -> None:
+    """Before, a delegate was a flag the asset manager set per fund (``setDelegate``), with no
+    dates and kept while the manager was suspended. Now a delegate publishes (NAVs, corrections,
+    notices) only under the manager's DistributionDelegate mandate in force for the fund or all
+    its funds: no mandate, one for another fund, another manager's, another scope's, a revoked
+    or expired one, or one whose manager is suspended is refused."""
+    (manager, manager_lei), (delegate, lei) = (
+        fund_actors["fund_manager"],
+        fund_actors["rival_manager"],
+    )
+    (a, b, _), (code_a, code_b, _) = nav_world["serials"], nav_world["codes"]
+    distribution.publishNavs(FRI, [pack(a, 10_000), pack(b, 10_000)], sender=manager)
+    now = today(chain)
+
+    def refused() -> None:
+        with reverts(distribution.DistributionNotPublisher, lei=lei, serial=a):
+            distribution.publishNavs(TUE, [pack(a, 10_100)], sender=delegate)
+        assert not distribution.canPublish(a, lei)
+        assert list(distribution.checkNavs(delegate, TUE, [pack(a, 10_100)])) == [2]
+        with reverts(notices.FundNoticesNotPublisher, lei=lei, serial=a):
+            notices.publishReports(
+                [(a, 12, 20261210, b"\xab" * 32, "r", "pdf", 1)], sender=delegate
+            )
+
+    refused()  # no mandate
+    mandates.grant(lei, DELEGATE, code_b, now, 0, sender=manager)
+    refused()  # for another fund
+    assert distribution.canPublish(b, lei)
+    other_lei = fund_actors["other_trustee"][1]  # a mandate for fund A from another manager
+    mandates.grant(other_lei, DELEGATE, code_a, now, 0, sender=delegate)
+    assert not distribution.canPublish(a, other_lei), "only fund A's manager mandates for it"
+    agent, agent_lei = accounts[16], make_lei(601).encode()
+    registry.registerInstitution(agent_lei, 7, "lending agent", KEY, [agent], sender=operator)
+    mandates.grant(agent_lei, LENDING_AGENT, ZERO, now, 0, sender=manager)
+    with reverts(distribution.DistributionNotPublisher, lei=agent_lei, serial=a):
+        distribution.publishNavs(TUE, [pack(a, 10_100)], sender=agent)  # another scope's
+    whole = mandates.mandateIdOf(manager_lei, lei, DELEGATE, ZERO)
+    mandates.grant(lei, DELEGATE, ZERO, now, 0, sender=manager)
+    assert distribution.canPublish(a, lei), "a mandate for all the manager's funds"
+    mandates.revoke(whole, sender=manager)
+    refused()  # revoked
+    mandates.grant(lei, DELEGATE, ZERO, now, now, sender=manager)
+    chain.mine(timestamp=chain.blocks.head.timestamp + 86_400)
+    refused()  # expired
+    mandates.grant(lei, DELEGATE, code_a, today(chain), 0, sender=manager)
+    registry.suspendInstitution(manager_lei, "review", sender=operator)
+    refused()  # the manager suspended
+    registry.reinstateInstitution(manager_lei, sender=operator)
+    registry.suspendInstitution(lei, "review", sender=operator)
+    with reverts(distribution.DistributionNotInstitution, account=delegate.address):
+        distribution.publishNavs(TUE, [pack(a, 10_100)], sender=delegate)  # itself suspended
+    registry.reinstateInstitution(lei, sender=operator)
+    tx = distribution.publishNavs(TUE, [pack(a, 10_100)], sender=delegate)
+    assert bytes(tx.events.filter(distribution.NavsPublished)[0].publisher) == lei
 
 
 def test_confirm__trustee_agrees_or_is_refused(
@@ -189,9 +273,19 @@ def test_profile__refusals(
     code = nav_world["codes"][0]
     with reverts(distribution.DistributionNotFundManager):
         distribution.setProfiles([code], ([], [], 1, 15, 0), sender=fund_actors["rival_manager"][0])
-    for profile in [([], [], 0, 15, 0), ([], [], 1, 32, 0), ([b"\0\0\0\0"], [], 1, 15, 0),
-                    ([b"XTKS"] * 4, [], 1, 15, 0), ([], [b"XNYS"] * 4, 1, 15, 0)]:  # fmt: skip
-        with reverts(distribution.DistributionInvalidProfile):
+    for profile, error, values in [
+        (([], [], 0, 15, 0), "DistributionInvalidClosingMonths", {"closingMonths": 0}),
+        (([], [], 1 << 12, 15, 0), "DistributionInvalidClosingMonths", {"closingMonths": 4096}),
+        (([], [], 1, 32, 0), "DistributionInvalidClosingDay", {"closingDay": 32}),
+        (([], [], 1, 0, 0), "DistributionInvalidClosingDay", {"closingDay": 0}),
+        (([b"XTKS", b"\0\0\0\0"], [], 1, 15, 0), "DistributionEmptyNavMarket", {"index": 1}),
+        (([], [b"\0\0\0\0"], 1, 15, 0), "DistributionEmptyHolidayMarket", {"index": 0}),
+        (([b"XTKS"] * 4, [], 1, 15, 0), "DistributionTooManyNavMarkets",
+         {"count": 4, "maxCount": 3}),
+        (([], [b"XNYS"] * 4, 1, 15, 0), "DistributionTooManyHolidayMarkets",
+         {"count": 4, "maxCount": 3}),
+    ]:  # fmt: skip
+        with reverts(error, fundCode=bytes(code), **values):
             distribution.setProfiles([code], profile, sender=nav_world["manager"])
 
 

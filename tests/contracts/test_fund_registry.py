@@ -494,7 +494,9 @@ def failing_listener(
     """A listener that reverts on every change: a DistributionRegistry wired to another "fund
     registry" refuses the calls of this one. The listener in place is restored afterwards."""
     before = funds.fundListener()
-    hostile = project.DistributionRegistry.deploy(access, registry, codes, codes, sender=admin)
+    hostile = project.DistributionRegistry.deploy(
+        access, registry, codes, codes, codes, sender=admin
+    )
     funds.setFundListener(hostile, sender=operator)
     yield hostile
     funds.setFundListener(before, sender=operator)

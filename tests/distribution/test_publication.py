@@ -5,6 +5,7 @@ marked as a correction corrects."""
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from pathlib import Path
 
@@ -141,7 +142,7 @@ def test_cli_publish__ita_csv_file(
     assert '"unchanged": 2' in capsys.readouterr().out
 
 
-def test_cli__profile_delegate_confirm(
+def test_cli__profile_mandated_delegate_confirm(
     isolated: Node,
     asset_manager: Client,
     nav_funds: list[str],
@@ -156,9 +157,20 @@ def test_cli__profile_delegate_confirm(
     assert main([*manager, *profile]) == 0, capsys.readouterr().err
     state = navs.fund_state(asset_manager, fund)
     assert state.threshold_bps == 500
-    assert main([*manager, "distribution", "delegate", fund, "3538000MINATOSEC0159"]) == 0
     registry = asset_manager.contract("DistributionRegistry").functions
+    assert not registry.canPublish(navs.serial_of(fund), b"3538000MINATOSEC0159").call()
+    capsys.readouterr()
+    grant = ["mandates", "grant", "3538000MINATOSEC0159", "--scope", "distribution-delegate"]
+    assert main([*manager, "--json", *grant, "--subject", fund]) == 0, capsys.readouterr().err
+    granted = json.loads(capsys.readouterr().out)
+    assert (granted["principal"], granted["scope"], granted["subject"]) == (
+        "3538000SAKURAAM00151",
+        "distribution-delegate",
+        fund,
+    )
     assert registry.canPublish(navs.serial_of(fund), b"3538000MINATOSEC0159").call()
+    assert main([*manager, "mandates", "revoke", granted["mandate_id"]]) == 0
+    assert not registry.canPublish(navs.serial_of(fund), b"3538000MINATOSEC0159").call()
     navs.publish_navs(asset_manager, [navs.NavRecord(fund, MON, 10_000, 10**9, 10**9)])
     computed = tmp_path / "trustee.csv"
     computed.write_bytes(ita_csv.to_bytes(Dataset.of(week([fund])[:1]), fund))

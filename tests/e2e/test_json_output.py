@@ -103,6 +103,7 @@ def walked(nav_funds: list[str], scratch: Path = ROOT) -> dict[str, list[list[st
         "ssi notices": [["--lei", SAKURA]],
         "ssi list": [["--owner", FUJI], []],
         "lending statement list": [[], ["--lei", FUJI]],
+        "mandates list": [[], ["--lei", FUJI]],
         "ssi applicable": [[FUJI, "--market", "XTKS", "--currency", "JPY", "--on", "2026-11-20"]],
         "corporate show": [[FUJI], [FUJI, "--today", "2027-06-01"]],
         "corporate export": [["-"]],
@@ -151,7 +152,8 @@ SENT = {
     "participants add", "codes open", "codes linker", "codes unlink",
     "participants suspend", "participants reinstate", "roles grant", "roles revoke",
     "roles apply", "deploy",
-    "distribution profile", "distribution subscribe", "distribution delegate",
+    "mandates grant", "mandates revoke",
+    "distribution profile", "distribution subscribe",
     "distribution publish", "distribution confirm", "distribution convert", "distribution watch",
     "lending movements record", "lending movements confirm", "lending statement show",
     "lending statement flag-overdue", "lending statement void", "lending statement withdraw",
@@ -224,11 +226,15 @@ def test_json__each_sending_command__strict_json(
     sent(OPERATOR, "roles apply", str(DEMO_ROSTER))
     assert sent(OPERATOR, "deploy", "--skip-if-deployed")["already_deployed"] is True
 
-    # use case 2: a profile, a subscriber, a delegate, NAVs published, confirmed, watched
+    # use case 2: a profile, a subscriber, a delegate mandated and revoked, NAVs published,
+    # confirmed, watched
     navs = nav_funds[0]
     sent(MANAGER, "distribution profile", navs, "--closing-month", "1", "--closing-day", "15")
     sent(KANDA_ACCOUNT, "distribution subscribe", navs)
-    sent(MANAGER, "distribution delegate", navs, MINATO)
+    delegate = ["--scope", "distribution-delegate", "--subject", navs]
+    granted = sent(MANAGER, "mandates grant", MINATO, *delegate, "--until", "2030-12-31")
+    assert (granted["principal"], granted["agent"], granted["revoked"]) == (SAKURA, MINATO, False)
+    assert sent(MANAGER, "mandates revoke", granted["mandate_id"])["revoked"] is True
     source = tmp_path / "nav.csv"
     source.write_bytes(ita_csv.to_bytes(Dataset.of(week(nav_funds[:1])), navs))
     ita = ["--format", "ita-csv", "--fund", navs]
