@@ -13,7 +13,7 @@ and transaction hashes:
   doing the same business. A group renames consistently, in the records' keys and in every
   argument of its transactions, events and records (as text, 0x-hex bytes or address): the LEIs
   (new check digits), legal names, member addresses, fund codes (new serials), ISINs (new check
-  digits), the other linked codes and agreement ids (a suffix), the SSI keys and statement ids
+  digits), the other linked codes (a suffix), the agreement ids, SSI keys and statement ids
   (hashed with the group); its securities get new indexes. The platform operator and the data
   provider stay who they are: the provider registers and prices every group's securities, on the
   demo's days and again 26 weeks earlier.
@@ -100,7 +100,6 @@ MANAGER = "3538000SAKURAAM00151"
 FUND = "BP000000018"
 SECURITY = "JP3633400001"
 MARKET = "XTKS"
-AGREEMENT = "SBL-2026-002"
 CONTRACT = "FundRegistry"
 
 _JSON_TEXT = {"arguments", "error_arguments", "data"}
@@ -222,9 +221,9 @@ class Renamer:
         self.serial_step = max(int(code[2:10], 36) for code in keys["fund"])
         isins = sorted({*keys["security"], *(c for c in keys["code"] if isin_is_valid(c))})
         self._name("isin", isins)
-        others = [c for c in [*keys["code"], *keys["agreement"]] if c not in self._kind]
+        others = [c for c in keys["code"] if c not in self._kind]
         self._name("suffix", others)
-        self._name("hash", [*keys["ssi"], *keys["statement"]])
+        self._name("hash", [*keys["agreement"], *keys["ssi"], *keys["statement"]])
         names = {
             json.loads(r["data"])["legalName"]
             for r in rows
@@ -673,7 +672,22 @@ def pages(conn: Connection) -> dict[str, str]:
         return str(conn.execute(query.order_by(*first).limit(1)).scalar_one())
 
     ssi = first_key("ssi")
-    statement = first_key("statement", ref=AGREEMENT)
+    # The demo's break (SBL-2026-002, known on chain by its id alone): the agreement of the first
+    # statement a party submitted its own figures to.
+    disputed = conn.execute(
+        select(records.c.key)
+        .where(records.c.kind == "statement")
+        .where(type_coerce(records.c.data, String).like('%"FiguresSubmitted"%'))
+        .order_by(*first)
+        .limit(1)
+    ).scalar_one()
+    agreement = conn.execute(
+        select(records.c.ref)
+        .where(records.c.kind == "statement", records.c.key == disputed)
+        .where(records.c.ref.is_not(None))
+        .limit(1)
+    ).scalar_one()
+    statement = first_key("statement", ref=agreement)
     return {
         "home": "/",
         "block": f"/block/{last}",
@@ -694,7 +708,7 @@ def pages(conn: Connection) -> dict[str, str]:
         "calendars": "/calendars",
         "calendar": f"/calendar/{MARKET}",
         "agreements": "/agreements",
-        "agreement": f"/agreement/{AGREEMENT}",
+        "agreement": f"/agreement/{agreement}",
         "statement": f"/statement/{statement}",
     }
 

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IConfidential} from "./interfaces/IConfidential.sol";
 import {ILendingAgreements} from "./interfaces/ILendingAgreements.sol";
+import {IMandates} from "./interfaces/IMandates.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
 import {Dates} from "./libraries/Dates.sol";
@@ -16,6 +17,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
     uint256 public constant MAX_RECIPIENTS = 8;
 
     IParticipantRegistry private immutable _participants;
+    IMandates private immutable _mandates;
     mapping(bytes32 agreementId => Agreement) private _agreements;
     mapping(bytes32 agreementId => mapping(uint32 version => TermsVersion)) private _terms;
     mapping(bytes32 agreementId => mapping(uint32 version => bytes32 commitment)) private _movements;
@@ -23,59 +25,79 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
-    constructor(IPlatformAccess access_, IParticipantRegistry participants_) PlatformControlled(access_) {
+    /// @param mandates_ The deployed Mandates (lending agents' mandates from their lenders).
+    constructor(IPlatformAccess access_, IParticipantRegistry participants_, IMandates mandates_)
+        PlatformControlled(access_)
+    {
         _participants = participants_;
+        _mandates = mandates_;
     }
 
     /// @inheritdoc ILendingAgreements
+    /// @dev Who: the lender, or a lending agent for it (never the borrower); both active.
     function propose(
-        bytes32 agreementId,
+        bytes32 referenceHash,
         bytes20 lender,
         bytes20 borrower,
         uint32 effectiveFrom,
         IConfidential.Sealed calldata terms
-    ) external {
+    ) external returns (bytes32 agreementId) {
         _requireNotPaused();
         (bytes20 caller, IParticipantRegistry.InstitutionType kind) = _caller();
-        if (agreementId == bytes32(0)) revert LendingAgreementsInvalid(agreementId, "agreementId");
-        if (lender == borrower || lender == bytes20(0) || borrower == bytes20(0)) {
-            revert LendingAgreementsInvalid(agreementId, "parties");
+        if (referenceHash == bytes32(0)) revert LendingAgreementsEmptyReference(caller);
+        agreementId = agreementIdOf(caller, referenceHash);
+        Agreement storage agreement = _agreements[agreementId];
+        if (agreement.status != Status.None) {
+            revert LendingAgreementsAlreadyProposed(agreementId, caller, referenceHash);
         }
-        _requireInstitution(agreementId, borrower);
         (IParticipantRegistry.InstitutionType lenderKind,) = _participants.statusOf(lender);
         if (lenderKind == IParticipantRegistry.InstitutionType.None) {
             revert LendingAgreementsUnknownLender(agreementId, lender);
         }
-        if (caller == borrower) revert LendingAgreementsAgentIsBorrower(agreementId, caller);
-        Agreement storage agreement = _agreements[agreementId];
-        if (agreement.status != Status.None && (agreement.lender != lender || agreement.borrower != borrower)) {
-            revert LendingAgreementsInvalid(agreementId, "parties");
+        (IParticipantRegistry.InstitutionType borrowerKind,) = _participants.statusOf(borrower);
+        if (borrowerKind == IParticipantRegistry.InstitutionType.None) {
+            revert LendingAgreementsUnknownBorrower(agreementId, borrower);
         }
+        if (lender == borrower) revert LendingAgreementsLenderIsBorrower(agreementId, lender);
+        if (caller == borrower) revert LendingAgreementsAgentIsBorrower(agreementId, caller);
         bool agent = caller != lender;
         if (agent && kind != IParticipantRegistry.InstitutionType.LendingAgent) {
-            revert LendingAgreementsNotParty(caller, agreementId);
+            revert LendingAgreementsNotLendingAgent(caller, kind);
         }
-        if (agent && agreement.status != Status.None && agreement.agent != caller) {
-            revert LendingAgreementsNotParty(caller, agreementId);
-        }
-        uint32 previous = agreement.version;
-        if (!Dates.isValid(effectiveFrom) || effectiveFrom < _terms[agreementId][previous].effectiveFrom) {
-            revert LendingAgreementsInvalid(agreementId, "effectiveFrom");
-        }
+        if (!Dates.isValid(effectiveFrom)) revert LendingAgreementsInvalidDate(agreementId, effectiveFrom);
         _checkSealed(agreementId, terms, lender, borrower, agent ? caller : bytes20(0));
-        uint32 version = previous + 1;
         agreement.lender = lender;
         agreement.borrower = borrower;
-        if (agreement.status == Status.None) agreement.agent = agent ? caller : bytes20(0);
-        agreement.status = Status.Proposed;
-        agreement.version = version;
-        agreement.termsCommitment = terms.commitment;
-        _terms[agreementId][version] = TermsVersion(terms.commitment, effectiveFrom, false);
-        if (!agent) _consented[agreementId][version] = true;
-        emit AgreementProposed(agreementId, lender, borrower, agreement.agent, version, effectiveFrom, terms);
+        agreement.agent = agent ? caller : bytes20(0);
+        _addVersion(agreementId, agreement, effectiveFrom, terms.commitment, !agent);
+        emit AgreementProposed(agreementId, lender, borrower, agreement.agent, 1, effectiveFrom, terms);
     }
 
     /// @inheritdoc ILendingAgreements
+    /// @dev Who: the agreement's lender, or its agent; active.
+    function amend(bytes32 agreementId, uint32 effectiveFrom, IConfidential.Sealed calldata terms) external {
+        _requireNotPaused();
+        (bytes20 caller,) = _caller();
+        Agreement storage agreement = _existing(agreementId);
+        bytes20 lender = agreement.lender;
+        if (caller != lender && caller != agreement.agent) {
+            revert LendingAgreementsNotParty(caller, agreementId);
+        }
+        if (!Dates.isValid(effectiveFrom)) revert LendingAgreementsInvalidDate(agreementId, effectiveFrom);
+        uint32 previous = _terms[agreementId][agreement.version].effectiveFrom;
+        if (effectiveFrom < previous) {
+            revert LendingAgreementsEffectiveBeforePrevious(agreementId, effectiveFrom, previous);
+        }
+        _checkSealed(agreementId, terms, lender, agreement.borrower, agreement.agent);
+        uint32 version = _addVersion(agreementId, agreement, effectiveFrom, terms.commitment, caller == lender);
+        emit AgreementProposed(
+            agreementId, lender, agreement.borrower, agreement.agent, version, effectiveFrom, terms
+        );
+    }
+
+    /// @inheritdoc ILendingAgreements
+    /// @dev Who: the agreement's borrower, active; an agent's version needs the lender's consent
+    /// or the agent's mandate in force now.
     function acknowledge(bytes32 agreementId, uint32 version) external {
         _requireNotPaused();
         (bytes20 caller,) = _caller();
@@ -83,7 +105,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         if (caller != agreement.borrower) revert LendingAgreementsNotParty(caller, agreementId);
         if (agreement.status != Status.Proposed) revert LendingAgreementsWrongState(agreementId, agreement.status);
         if (version != agreement.version) revert LendingAgreementsStaleVersion(agreementId, version, agreement.version);
-        if (!_consented[agreementId][version]) {
+        if (!_consented[agreementId][version] && !_agentMandated(agreement)) {
             revert LendingAgreementsConsentMissing(agreementId, version, agreement.lender);
         }
         agreement.status = Status.Acknowledged;
@@ -93,6 +115,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
     }
 
     /// @inheritdoc ILendingAgreements
+    /// @dev Who: the agreement's lender, active.
     function consent(bytes32 agreementId, uint32 version) external {
         _requireNotPaused();
         (bytes20 caller,) = _caller();
@@ -113,6 +136,8 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
     }
 
     /// @inheritdoc ILendingAgreements
+    /// @dev Who: the agreement's lender, or its agent while the lender consented to the
+    /// acknowledged terms or its mandate is in force; active.
     function recordMovements(bytes32 agreementId, IConfidential.Sealed calldata movements) external {
         _requireNotPaused();
         (bytes20 caller,) = _caller();
@@ -121,6 +146,10 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
             revert LendingAgreementsNotParty(caller, agreementId);
         }
         if (agreement.acknowledgedVersion == 0) revert LendingAgreementsWrongState(agreementId, agreement.status);
+        if (
+            caller != agreement.lender && !_consented[agreementId][agreement.acknowledgedVersion]
+                && !_agentMandated(agreement)
+        ) revert LendingAgreementsAgentNotMandated(agreementId, agreement.lender, caller);
         _checkSealed(agreementId, movements, agreement.lender, agreement.borrower, agreement.agent);
         uint32 version = agreement.movementsVersion + 1;
         agreement.movementsVersion = version;
@@ -129,8 +158,9 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
     }
 
     /// @inheritdoc ILendingAgreements
-    /// @dev Reverts with {LendingAgreementsStaleVersion} for any version but the latest recorded
-    /// one, and with `LendingAgreementsInvalid(agreementId, "version")` when it is already confirmed.
+    /// @dev Who: the agreement's borrower, active. Reverts with {LendingAgreementsStaleVersion}
+    /// for any version but the latest recorded one, and with {LendingAgreementsAlreadyConfirmed}
+    /// when it is confirmed already.
     function confirmMovements(bytes32 agreementId, uint32 version) external {
         _requireNotPaused();
         (bytes20 caller,) = _caller();
@@ -138,7 +168,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         if (caller != agreement.borrower) revert LendingAgreementsNotParty(caller, agreementId);
         uint32 latest = agreement.movementsVersion;
         if (version == 0 || version != latest) revert LendingAgreementsStaleVersion(agreementId, version, latest);
-        if (version == agreement.confirmedMovementsVersion) revert LendingAgreementsInvalid(agreementId, "version");
+        if (version == agreement.confirmedMovementsVersion) revert LendingAgreementsAlreadyConfirmed(agreementId, version);
         agreement.confirmedMovementsVersion = version;
         agreement.movementsCommitment = _movements[agreementId][version];
         emit MovementsConfirmed(agreementId, caller, version);
@@ -147,13 +177,46 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
     /// @inheritdoc ILendingAgreements
     function getTermsVersion(bytes32 agreementId, uint32 version) external view returns (TermsVersion memory) {
         Agreement storage agreement = _existing(agreementId);
-        if (version == 0 || version > agreement.version) revert LendingAgreementsInvalid(agreementId, "version");
+        if (version == 0 || version > agreement.version) {
+            revert LendingAgreementsUnknownVersion(agreementId, version, agreement.version);
+        }
         return _terms[agreementId][version];
     }
 
     /// @inheritdoc ILendingAgreements
     function getAgreement(bytes32 agreementId) external view returns (Agreement memory) {
         return _existing(agreementId);
+    }
+
+    /// @inheritdoc ILendingAgreements
+    function agreementIdOf(bytes20 proposer, bytes32 referenceHash) public pure returns (bytes32) {
+        return keccak256(abi.encode(proposer, referenceHash));
+    }
+
+    /// @dev Stores the next version of the terms, proposed, consented when the lender proposed it.
+    function _addVersion(
+        bytes32 agreementId,
+        Agreement storage agreement,
+        uint32 effectiveFrom,
+        bytes32 commitment,
+        bool byLender
+    ) private returns (uint32 version) {
+        version = agreement.version + 1;
+        agreement.status = Status.Proposed;
+        agreement.version = version;
+        agreement.termsCommitment = commitment;
+        _terms[agreementId][version] = TermsVersion(commitment, effectiveFrom, false);
+        if (byLender) _consented[agreementId][version] = true;
+    }
+
+    /// @dev Whether the agreement's agent holds the lender's LendingAgent mandate for the
+    /// borrower (or every borrower), in force now with both institutions active.
+    function _agentMandated(Agreement storage agreement) private view returns (bool) {
+        bytes20 agent = agreement.agent;
+        return agent != bytes20(0)
+            && _mandates.isMandated(
+                agreement.lender, agent, IMandates.Scope.LendingAgent, bytes32(agreement.borrower)
+            );
     }
 
     function _existing(bytes32 agreementId) private view returns (Agreement storage agreement) {
@@ -170,11 +233,6 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         }
     }
 
-    function _requireInstitution(bytes32 agreementId, bytes20 lei) private view {
-        (IParticipantRegistry.InstitutionType kind,) = _participants.statusOf(lei);
-        if (kind == IParticipantRegistry.InstitutionType.None) revert LendingAgreementsInvalid(agreementId, "parties");
-    }
-
     /// @dev A sealed payload names every party among its recipients, and commits to something.
     function _checkSealed(
         bytes32 agreementId,
@@ -183,9 +241,9 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         bytes20 borrower,
         bytes20 agent
     ) private pure {
-        if (payload.commitment == bytes32(0)) revert LendingAgreementsInvalid(agreementId, "commitment");
+        if (payload.commitment == bytes32(0)) revert LendingAgreementsEmptyCommitment(agreementId);
         uint256 count = payload.recipients.length;
-        if (count > MAX_RECIPIENTS) revert LendingAgreementsInvalid(agreementId, "recipients");
+        if (count > MAX_RECIPIENTS) revert LendingAgreementsTooManyRecipients(agreementId, count, MAX_RECIPIENTS);
         bytes20 missing = Recipients.firstMissing(payload, lender, borrower, agent);
         if (missing != bytes20(0)) revert LendingAgreementsRecipientMissing(agreementId, missing);
     }

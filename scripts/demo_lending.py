@@ -1,8 +1,11 @@
 """`ape run demo_lending`: use case 3 from agreement to settlement, idempotent.
 
-Nihonbashi Lending Agent registers Fuji Trust Bank's loans to Minato Securities (terms sealed to
-the three of them; a rate change as a new version with its effective date), records the loan
-movements and Minato confirms them. Kanda Bank's own loan to Minato is registered by Kanda. At
+Fuji Trust Bank grants Nihonbashi Lending Agent a lending-agent mandate for its loans to Minato
+Securities; under it Nihonbashi registers Fuji's loans to Minato (terms sealed to the three of
+them, with each agreement's reference and the salt of its id; a rate change as a new version with
+its effective date), records the loan movements and Minato, which finds each agreement by its
+reference and checks it against the id, confirms them. Kanda Bank's own loan to Minato is
+registered by Kanda. At
 the end of September the agent closes the period: it commits each agreement's figures with the
 salted hash of the per-day detail. Fuji and Minato recompute them from the agreed inputs and
 compare them with their own books: SBL-2026-001 is matched; Minato's system rounds SBL-2026-002
@@ -24,7 +27,6 @@ import click
 import pandas as pd
 from ape.cli import ConnectedProviderCommand
 
-from bpost_client import exceptions
 from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError
 from bpost_client.lending import Agreement
@@ -42,10 +44,12 @@ from bpost_client.lending.files import read_inputs, read_movements
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.lending.period import Book
 from bpost_client.lending.settlement import net_instructions, statement_references
+from bpost_client.platform.mandates import grant_mandate, is_mandated
 from bpost_client.platform.participants import clients_by_institution
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference import price_files
 from bpost_client.registry.ssi_files import upload_ssis
+from bpost_client.types import MandateScope
 
 LENDING = Path("config/demo-lending")
 OUT = Path(".bpost/demo")
@@ -68,51 +72,61 @@ def _key(lei: str) -> bytes:
     return bytes(dev_account(KEYS[lei]).key)
 
 
-def _registered(client: Client, agreement_id: str) -> bool:
-    call = client.contract("LendingAgreements").functions.getAgreement(
-        agreement_id.encode().ljust(32, b"\0")
+def _agreement_id(clients: dict[str, Client], reference: str, lei: str) -> str:
+    """The id on chain of the agreement ``lei`` knows by ``reference`` (its own key opens the
+    sealed reference and checks it against the id)."""
+    found = lending.find_agreement(clients[lei], reference, lei, _key(lei))
+    if found is None:
+        raise BPostError(f"{lei} is a party of no agreement {reference}")
+    return found.agreement_id
+
+
+def _mandate(clients: dict[str, Client]) -> None:
+    """Fuji grants Nihonbashi a lending-agent mandate for its loans to Minato (once)."""
+    if not is_mandated(clients[FUJI], FUJI, AGENT, MandateScope.LENDING_AGENT, MINATO):
+        grant_mandate(clients[FUJI], AGENT, MandateScope.LENDING_AGENT, MINATO)
+    click.echo(
+        f"  {FUJI} mandates {AGENT} as its lending agent for its loans to {MINATO}: the agent's "
+        "proposals bind Fuji without its consent to each version"
     )
-    try:
-        client.read(call)
-    except exceptions.LendingAgreementsUnknown:
-        return False
-    return True
 
 
 def _register(clients: dict[str, Client], inputs: Any) -> None:
-    """The agent (for Fuji) or the lender (Kanda) proposes, Minato acknowledges; the movements
-    are recorded and confirmed; SBL-2026-001 gets a rate change."""
+    """The agent (for Fuji, under its mandate) or the lender (Kanda) proposes, Minato finds the
+    agreement by its reference and acknowledges it; the movements are recorded and confirmed;
+    SBL-2026-001 gets a rate change."""
     movements = read_movements(LENDING / "movements.csv")
     borrower = clients[MINATO]
     click.echo("\nUse case 3: agreements on chain (terms and movements sealed to the parties)")
+    _mandate(clients)
     for record in inputs.agreements.to_dict(orient="records"):
         fields = {str(k): v for k, v in record.items()}
         terms = Agreement(**{k: fields[k] for k in Agreement.__dataclass_fields__})
-        agreement_id = terms.agreement_id
+        reference = terms.agreement_id
         agent = AGENT if terms.lender == FUJI else None
-        proposer = clients[agent or terms.lender]
-        parties = [terms.lender, terms.borrower, *([agent] if agent else [])]
-        own = [m for m in movements if m.agreement_id == agreement_id]
-        if not _registered(borrower, agreement_id):
+        proposing = agent or terms.lender
+        proposer = clients[proposing]
+        own = [m for m in movements if m.agreement_id == reference]
+        found = lending.find_agreement(
+            proposer, reference, proposing, _key(proposing), proposer=proposing
+        )
+        if found is None:
             start = min(m.date for m in own)
-            lending.propose(proposer, agreement_id, terms, effective_from=start, agent=agent)
-            if agent:  # the agent's proposal binds the lender once it consents
-                lending.consent(clients[terms.lender], agreement_id, 1)
+            found = lending.propose(
+                proposer, terms, effective_from=start, agent=agent, private_key=_key(proposing)
+            )
+            agreement_id = _agreement_id(clients, reference, MINATO)  # as Minato reads it
             lending.acknowledge(borrower, agreement_id, 1)
-            if agreement_id == RATE_CHANGE[0]:
+            if reference == RATE_CHANGE[0]:
                 changed = replace(terms, fee_rate_pct=RATE_CHANGE[1])
-                lending.propose(
-                    proposer, agreement_id, changed, effective_from=RATE_CHANGE[2], agent=agent
-                )
-                if agent:
-                    lending.consent(clients[terms.lender], agreement_id, 2)
+                lending.amend(proposer, found, changed, effective_from=RATE_CHANGE[2])
                 lending.acknowledge(borrower, agreement_id, 2)
-            lending.record_movements(proposer, agreement_id, own, parties)
+            lending.record_movements(proposer, found, own)
             lending.confirm_movements(borrower, agreement_id, 1)
         by = f" (agent {agent})" if agent else ""
         click.echo(
-            f"  {agreement_id}: {terms.lender} lends {terms.security} to {terms.borrower}{by}, "
-            f"{len(own)} movements confirmed"
+            f"  {reference} ({found.agreement_id[:18]}...): {terms.lender} lends "
+            f"{terms.security} to {terms.borrower}{by}, {len(own)} movements confirmed"
         )
     click.echo(
         f"  {RATE_CHANGE[0]}: fee rate {RATE_CHANGE[1]}% from {RATE_CHANGE[2]} (terms version 2)"
@@ -125,7 +139,8 @@ def _verify(clients: dict[str, Client], inputs: Any) -> None:
     table = inputs.prices.rename(columns={"security": "isin"})
     price_files.upload_prices(clients[DATA_PROVIDER], table[["date", "isin", "close"]])
     borrower = clients[MINATO]
-    opened = lending.open_agreement(borrower, "SBL-2026-001", MINATO, _key(MINATO))
+    agreement_id = _agreement_id(clients, "SBL-2026-001", MINATO)
+    opened = lending.open_agreement(borrower, agreement_id, MINATO, _key(MINATO))
     security = inputs.prices[inputs.prices["security"] == "JP3633400001"]
     closes = [(r.date, r.close) for r in security.itertuples()]
     fee, interest, _dividend, _net, days = lending.calculate_committed(
@@ -174,6 +189,12 @@ def _days(days: list[date]) -> str:
     return ", ".join(shown) or "no single day"
 
 
+def _label(figures: Any) -> str:
+    """A unit by the references of its agreements (an agreement unit's key on chain is the
+    agreement's id, which the parties know by its reference)."""
+    return ", ".join(figures.agreement_ids)
+
+
 def _amounts(amounts: st.Amounts) -> str:
     return (
         f"fee {amounts.fee}, collateral interest {amounts.collateral_interest}, "
@@ -195,9 +216,12 @@ def _walk_through(clients: dict[str, Client]) -> None:
     _settings(clients)
 
     agent = clients[AGENT]
-    ids = ["SBL-2026-001", "SBL-2026-002"]
+    references = ["SBL-2026-001", "SBL-2026-002"]
     opened = {
-        lei: [lending.open_agreement(clients[lei], i, lei, _key(lei)) for i in ids]
+        lei: [
+            lending.open_agreement(clients[lei], _agreement_id(clients, r, lei), lei, _key(lei))
+            for r in references
+        ]
         for lei in (AGENT, FUJI, MINATO)
     }
     prices, dividends = inputs.prices, inputs.dividends
@@ -205,7 +229,7 @@ def _walk_through(clients: dict[str, Client]) -> None:
     click.echo(f"\nNihonbashi closes {start}..{end}: the platform's figures (JPY) on chain")
     committed = close_period(agent, opened[AGENT], prices, dividends, start, end, SETTLEMENT_DATE)
     for found, figures in committed:
-        click.echo(f"  {figures.key}: {_amounts(figures.amounts)}  statement {found[:18]}...")
+        click.echo(f"  {_label(figures)}: {_amounts(figures.amounts)}  statement {found[:18]}...")
 
     click.echo("\nFuji and Minato recompute them from the agreed inputs and compare their books:")
     agreed = lending.agreed_book(opened[MINATO], prices, dividends)
@@ -219,12 +243,12 @@ def _walk_through(clients: dict[str, Client]) -> None:
             review = review_statement(
                 clients[lei], found, opened[lei], prices, dividends, books[lei], lei, _key(lei)
             )
-            click.echo(f"  {figures.key}: {lei} {review.action} its figures")
+            click.echo(f"  {_label(figures)}: {lei} {review.action} its figures")
         stored = st.get_statement(agent, found)
-        click.echo(f"  {figures.key}: {stored.status.name.lower()}")
+        click.echo(f"  {_label(figures)}: {stored.status.name.lower()}")
 
-    found, figures = next((f, u) for f, u in committed if u.key == MINATO_ROUNDING[0])
-    click.echo(f"\nThe agent's client explains the break on {figures.key}:")
+    found, figures = next((f, u) for f, u in committed if MINATO_ROUNDING[0] in u.agreement_ids)
+    click.echo(f"\nThe agent's client explains the break on {_label(figures)}:")
     for party, table in explain_statement(
         agent, found, opened[AGENT], prices, dividends, AGENT, _key(AGENT)
     ).items():
@@ -257,7 +281,7 @@ def _walk_through(clients: dict[str, Client]) -> None:
             st.approve_resolution(clients[lei], found, current)
     for author, text in st.comments(agent, found, AGENT, _key(AGENT)):
         click.echo(f"  comment by {author}: {text}")
-    click.echo(f"  {figures.key} is {st.get_statement(agent, found).status.name.lower()}")
+    click.echo(f"  {_label(figures)} is {st.get_statement(agent, found).status.name.lower()}")
     history = st.statement_history(agent, found)
     click.echo(history.to_string(index=False))
 
@@ -304,7 +328,7 @@ def _settle(clients: dict[str, Client], committed: list[Any], dividends: pd.Data
             ):  # the payer confirms it paid, the payee that it was paid: both, or not settled
                 st.confirm_settlement(clients[lei], found, reference)
     for found, figures in committed:
-        click.echo(f"  {figures.key}: {st.get_statement(agent, found).status.name.lower()}")
+        click.echo(f"  {_label(figures)}: {st.get_statement(agent, found).status.name.lower()}")
 
 
 @click.command(cls=ConnectedProviderCommand)

@@ -1,6 +1,6 @@
 """`bpost lending ...`: use case 3, securities lending. `calc` needs no chain: every input is a
-file (the agreements, their positions, the closes, the dividends). `movements record|confirm`
-and `statement show|flag-overdue` work on the chain."""
+file (the agreements, their positions, the closes, the dividends). `agreements`, `movements
+record|confirm` and `statement ...` work on the chain."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import click
 
 from bpost_client.cli._context import Context, emit, parse_date, pass_context
 from bpost_client.exceptions import ValidationError
-from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.lending.limits import MAX_PRICE_AGE_DAYS
-from bpost_client.types import Lei
 
 if TYPE_CHECKING:
     from bpost_client.client import Client
+    from bpost_client.lending.agreements import AgreementRef
+    from bpost_client.types import Lei
 
 __all__ = ["lending_group"]
 
@@ -96,14 +96,56 @@ def lending_calc(
     emit(ctx, {"file": str(out), "agreements": len(result)})
 
 
-def _agreement_parties(client: Client, agreement_id: str) -> list[Lei]:
-    """The lender, the borrower and the agent (if any) of an agreement on chain."""
-    stored = client.contract("LendingAgreements").functions.getAgreement(
-        bytes32_from_ascii(agreement_id)
-    )
-    lender, borrower, agent = client.read(stored)[:3]
-    parties = [lei_from_bytes20(bytes(lender)), lei_from_bytes20(bytes(borrower))]
-    return parties + ([lei_from_bytes20(bytes(agent))] if any(bytes(agent)) else [])
+def _party(ctx: Context) -> tuple[Client, Lei, bytes]:
+    """A signing client, the signer's institution and its key (which opens what is sealed to
+    the institution)."""
+    from bpost_client.platform.participants import signer_institution
+
+    client = ctx.client(signing=True)
+    if client.account is None:
+        raise ValidationError("name the signer with --keystore or --dev-account")
+    return client, signer_institution(client, "open agreements"), bytes(client.account.key)
+
+
+def _agreement(client: Client, lei: Lei, key: bytes, text: str) -> AgreementRef:
+    """The agreement of the signer's institution named by its reference or its id (0x-hex)."""
+    from bpost_client.lending import agreements
+
+    if text.startswith("0x"):
+        found = [a for a in agreements.agreements_of(client, lei, key) if a.agreement_id == text]
+        match = found[0] if found else None
+    else:
+        match = agreements.find_agreement(client, text, lei, key)
+    if match is None:
+        raise ValidationError(f"{lei} is a party of no agreement {text}")
+    return match
+
+
+@lending_group.command("agreements")
+@pass_context
+def lending_agreements(ctx: Context) -> None:
+    """The agreements the signer's institution is a party of, each with its reference (sealed
+    to the parties) and its id on chain, the reference checked against the id."""
+    import pandas as pd
+
+    from bpost_client.lending import agreements
+
+    client, lei, key = _party(ctx)
+    rows = []
+    for found in agreements.agreements_of(client, lei, key):
+        lender, borrower, *agent = agreements.parties_of(client, found.agreement_id)
+        rows.append(
+            {
+                "reference": found.reference,
+                "agreement": found.agreement_id,
+                "lender": lender,
+                "borrower": borrower,
+                "agent": agent[0] if agent else "",
+                "proposer": found.proposer,
+            }
+        )
+    columns = ["reference", "agreement", "lender", "borrower", "agent", "proposer"]
+    emit(ctx, pd.DataFrame(rows, columns=columns))
 
 
 @lending_group.group("movements")
@@ -112,12 +154,13 @@ def movements_group() -> None:
 
 
 @movements_group.command("record")
-@click.argument("agreement_id")
+@click.argument("agreement")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_context
-def movements_record(ctx: Context, agreement_id: str, file: Path) -> None:
-    """Record AGREEMENT_ID's whole movement history from FILE (agreement_id, date, kind,
-    quantity, collateral; signed changes) as a new version, sealed to the agreement's parties.
+def movements_record(ctx: Context, agreement: str, file: Path) -> None:
+    """Record AGREEMENT's whole movement history from FILE (agreement_id, date, kind, quantity,
+    collateral; signed changes) as a new version, sealed to the agreement's parties. AGREEMENT
+    is its reference (the agreement_id of the file) or its id on chain (0x-hex).
 
     The file is checked first (every bad cell with its row, column and reason; a movement of
     another agreement, or one taking the position below zero, is refused) and nothing is sent
@@ -126,28 +169,44 @@ def movements_record(ctx: Context, agreement_id: str, file: Path) -> None:
     from bpost_client.lending import agreements, files
 
     movements = files.read_movements(file)
-    others = sorted({m.agreement_id for m in movements} - {agreement_id})
+    client, lei, key = _party(ctx)
+    found = _agreement(client, lei, key, agreement)
+    others = sorted({m.agreement_id for m in movements} - {found.reference})
     if others:
         raise ValidationError(f"{file.name}: movements of other agreements ({', '.join(others)})")
-    client = ctx.client(signing=True)
-    parties = _agreement_parties(client, agreement_id)
-    receipt = agreements.record_movements(client, agreement_id, movements, parties)
+    receipt = agreements.record_movements(client, found, movements)
     emit(
         ctx,
-        {"agreement": agreement_id, "movements": len(movements), "block": receipt["blockNumber"]},
+        {
+            "agreement": found.agreement_id,
+            "reference": found.reference,
+            "movements": len(movements),
+            "block": receipt["blockNumber"],
+        },
     )
 
 
 @movements_group.command("confirm")
-@click.argument("agreement_id")
+@click.argument("agreement")
 @click.argument("version", type=click.IntRange(min=1))
 @pass_context
-def movements_confirm(ctx: Context, agreement_id: str, version: int) -> None:
-    """Confirm VERSION of AGREEMENT_ID's movements (the borrower)."""
+def movements_confirm(ctx: Context, agreement: str, version: int) -> None:
+    """Confirm VERSION of AGREEMENT's movements (the borrower); AGREEMENT is its reference or
+    its id on chain (0x-hex)."""
     from bpost_client.lending import agreements
 
-    receipt = agreements.confirm_movements(ctx.client(signing=True), agreement_id, version)
-    emit(ctx, {"agreement": agreement_id, "confirmed": version, "block": receipt["blockNumber"]})
+    client, lei, key = _party(ctx)
+    found = _agreement(client, lei, key, agreement)
+    receipt = agreements.confirm_movements(client, found.agreement_id, version)
+    emit(
+        ctx,
+        {
+            "agreement": found.agreement_id,
+            "reference": found.reference,
+            "confirmed": version,
+            "block": receipt["blockNumber"],
+        },
+    )
 
 
 @lending_group.group("statement")
@@ -177,7 +236,7 @@ def statement_show(ctx: Context, statement_id: str, history: bool) -> None:
         "statement": found.statement_id,
         "status": found.status.name.lower(),
         "unit": found.unit.value,
-        "key": found.unit_key.rstrip(b"\0").decode("ascii"),
+        "key": statements.unit_key_text(found.unit, found.unit_key),
         "lender": found.lender,
         "borrower": found.borrower,
         "agent": found.agent,

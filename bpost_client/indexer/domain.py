@@ -23,7 +23,7 @@ price         security index                          ClosesPublished (one per c
                                                       call), CloseCorrected
 dividend      ISIN                                    DividendRecorded
 calendar      market                                  CalendarPublished
-agreement     agreement id (text, else 0x-hex)        LendingAgreements events
+agreement     agreement id (0x-hex)                   LendingAgreements events
 statement     statement id (ref: the unit's key)      LendingStatements statement events
 pair          ``LENDER/BORROWER``                     PairSettingsProposed / Accepted
 ============  ======================================  =========================================

@@ -5,10 +5,23 @@ agent as versions of the whole history and confirmed by the borrower. Terms and 
 sealed to the parties (:mod:`bpost_client.platform.confidential`): the chain holds ciphertext and
 salted commitments, and a party opens them with its key to calculate on the agreed inputs
 (:func:`agreed_book`) or to have ``calculateCommitted`` verify a figure.
+
+An agent's proposal binds the lender once the lender consents (:func:`consent`) or at once when
+the agent holds the lender's ``lending-agent`` mandate in force
+(:mod:`bpost_client.platform.mandates`).
+
+The parties know an agreement by its reference (``SBL-2026-001``: the ``agreement_id`` of their
+books and files); the chain knows it by its id, keccak256(abi.encode(proposer,
+keccak256(abi.encode(reference, salt)))), which the contract computes from the proposer's LEI, so
+no institution can take another's id. The reference and the random salt travel inside the sealed
+terms: only the parties can tell an agreement's reference (:func:`agreements_of`,
+:func:`find_agreement`), and each checks that they make the agreement's id when it opens it.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 from eth_abi.abi import decode, encode
+from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
 from bpost_client.client import Client
@@ -41,34 +55,47 @@ from bpost_client.lending.terms import (
     Rounding,
 )
 from bpost_client.lending.verify import SCALE, calculator_arguments, scaled
-from bpost_client.platform.confidential import open_sealed_with_salt, seal
+from bpost_client.platform.confidential import NotEntitledError, open_sealed_with_salt, seal
 from bpost_client.platform.participants import get_institution
-from bpost_client.platform.projection import Entry, records_of
+from bpost_client.platform.projection import Entry, hex_text, records_of
 from bpost_client.types import Lei
 
 __all__ = [
     "MOVEMENTS_TYPE",
     "TERMS_TYPE",
+    "AgreementRef",
     "OpenedAgreement",
     "OpenedTerms",
     "acknowledge",
     "agreed_book",
+    "agreement_id_of",
+    "agreements_of",
+    "amend",
     "calculate_committed",
     "confirm_movements",
     "consent",
+    "find_agreement",
     "movements_tuple",
     "open_agreement",
+    "parties_of",
     "propose",
     "record_movements",
+    "reference_hash",
 ]
+
+_log = logging.getLogger(__name__)
 
 CONTRACT = "LendingAgreements"
 TERMS_TYPE = (
-    "(bytes12,bytes3,(int256,int256,int256,uint8,uint8,uint8,uint8,uint8,bool,int256),uint8,uint64)"
+    "(bytes12,bytes3,(int256,int256,int256,uint8,uint8,uint8,uint8,uint8,bool,int256),uint8,uint64,"
+    "bytes32,bytes32)"
 )
-"""The ABI type of the sealed terms (``ILendingAgreements.AgreementTerms``)."""
+"""The ABI type of the sealed terms (``ILendingAgreements.AgreementTerms``): the security, the
+currency, the calculation's terms, the billing months, the tolerance, the agreement's reference
+and the salt of its hash."""
 MOVEMENTS_TYPE = "(uint8,uint32,int256,int256)[]"
 """The ABI type of the sealed movements (``ILendingAgreements.Movement[]``)."""
+SALT_BYTES = 32
 _KINDS = [
     MovementKind.NEW_LOAN,
     MovementKind.RETURN,
@@ -78,11 +105,50 @@ _KINDS = [
 """The contract's ``MovementKind`` values, in order."""
 
 
+def reference_hash(reference: str, salt: bytes) -> bytes:
+    """keccak256(abi.encode(reference, salt)): the reference (1 to 32 printable ASCII
+    characters, left-aligned) hashed with its 32-byte salt.
+
+    Raises:
+        ValueError: a reference that is not 1 to 32 printable ASCII characters, or a salt that
+            is not 32 bytes.
+    """
+    if len(salt) != SALT_BYTES:
+        raise ValueError(f"a reference's salt is {SALT_BYTES} bytes, not {len(salt)}")
+    return keccak(bytes32_from_ascii(reference) + bytes(salt))
+
+
+def agreement_id_of(proposer: str, hashed: bytes) -> str:
+    """The id (0x-hex) of the agreement ``proposer`` (a LEI: the lender, or its agent)
+    proposes with the reference hash ``hashed``, as ``LendingAgreements.agreementIdOf``."""
+    return "0x" + keccak(encode(["bytes20", "bytes32"], [bytes20_from_lei(proposer), hashed])).hex()
+
+
+def _id(agreement_id: str) -> bytes:
+    raw = bytes.fromhex(agreement_id.removeprefix("0x"))
+    if len(raw) != 32:
+        raise ValueError(f"an agreement id is 32 bytes of hex, not {agreement_id!r}")
+    return raw
+
+
+@dataclass(frozen=True)
+class AgreementRef:
+    """An agreement as its parties know it: its id on chain (0x-hex), its reference, the salt
+    of the reference's hash and its proposer (the lender, or its agent)."""
+
+    agreement_id: str
+    reference: str
+    salt: bytes
+    proposer: Lei
+
+
 def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
     return {Lei(lei): get_institution(client, lei).encryption_key for lei in leis}
 
 
-def _terms_tuple(agreement: Agreement, billing_months: int, tolerance: int) -> tuple[Any, ...]:
+def _terms_tuple(
+    agreement: Agreement, billing_months: int, tolerance: int, salt: bytes
+) -> tuple[Any, ...]:
     empty = pd.DataFrame(columns=["agreement_id", "date", "quantity", "collateral"])
     closes = pd.DataFrame(columns=["security", "date", "close"])
     dividends = pd.DataFrame(columns=["security", "record_date", "amount_per_share"])
@@ -94,50 +160,123 @@ def _terms_tuple(agreement: Agreement, billing_months: int, tolerance: int) -> t
         terms,
         billing_months,
         tolerance,
+        bytes32_from_ascii(agreement.agreement_id),
+        salt,
     )
+
+
+def _sealed_terms(
+    client: Client,
+    agreement: Agreement,
+    parties: Sequence[str],
+    billing_months: int,
+    tolerance: int,
+    salt: bytes,
+) -> Any:
+    plaintext = encode([TERMS_TYPE], [_terms_tuple(agreement, billing_months, tolerance, salt)])
+    return seal(plaintext, _recipients(client, parties)).to_abi()
 
 
 def propose(
     client: Client,
-    agreement_id: str,
     agreement: Agreement,
     *,
     effective_from: date,
     agent: str | None = None,
     billing_months: int = 1,
     tolerance_minor_units: int = 0,
-) -> TxReceipt:
-    """Propose an agreement's terms, or a new version of them from ``effective_from`` (a rate
-    change), sealed to the lender, the borrower and the agent (the signer: the lender or its
-    lending agent)."""
-    plaintext = encode(
-        [TERMS_TYPE], [_terms_tuple(agreement, billing_months, tolerance_minor_units)]
-    )
+    salt: bytes | None = None,
+    private_key: bytes | None = None,
+) -> AgreementRef:
+    """Propose an agreement (version 1 of its terms from ``effective_from``), sealed to the
+    lender, the borrower and the agent (the signer: the lender, or ``agent``, its lending agent).
+    Its reference is ``agreement.agreement_id``, hashed with ``salt`` (random by default); both
+    are sealed in the terms. Returns the agreement as its parties know it.
+
+    With the proposer's ``private_key``, a reference it already proposed is refused before
+    anything is sent (amend that agreement instead); the contract refuses the same reference
+    hash from the same proposer in any case.
+
+    Raises:
+        ValueError: a reference that is not 1 to 32 printable ASCII characters.
+        BPostError: the proposer already proposed an agreement with this reference.
+        ContractRevert: refused (``LendingAgreementsAlreadyProposed``, ``...UnknownLender`` ...).
+    """
+    proposer = check_lei(agent or agreement.lender)
+    if private_key is not None:
+        known = find_agreement(
+            client, agreement.agreement_id, proposer, private_key, proposer=proposer
+        )
+        if known is not None:
+            raise BPostError(
+                f"{proposer} already proposed agreement {known.reference} "
+                f"({known.agreement_id}): amend it"
+            )
+    chosen = os.urandom(SALT_BYTES) if salt is None else salt
+    hashed = reference_hash(agreement.agreement_id, chosen)
     parties = [agreement.lender, agreement.borrower, *([agent] if agent else [])]
-    sealed = seal(plaintext, _recipients(client, parties))
+    terms = _sealed_terms(client, agreement, parties, billing_months, tolerance_minor_units, chosen)
     call = client.contract(CONTRACT).functions.propose(
-        bytes32_from_ascii(agreement_id),
+        hashed,
         bytes20_from_lei(check_lei(agreement.lender)),
         bytes20_from_lei(check_lei(agreement.borrower)),
         int_from_date(effective_from),
-        sealed.to_abi(),
+        terms,
     )
-    return client.sender.send(call, f"propose lending agreement {agreement_id}")
+    client.sender.send(call, f"propose lending agreement {agreement.agreement_id}")
+    return AgreementRef(
+        agreement_id_of(proposer, hashed), agreement.agreement_id, chosen, Lei(proposer)
+    )
+
+
+def parties_of(client: Client, agreement_id: str) -> list[Lei]:
+    """The lender, the borrower and the agent (if any) of an agreement on chain."""
+    stored = client.contract(CONTRACT).functions.getAgreement(_id(agreement_id))
+    lender, borrower, agent = client.read(stored)[:3]
+    parties = [lei_from_bytes20(bytes(lender)), lei_from_bytes20(bytes(borrower))]
+    return parties + ([lei_from_bytes20(bytes(agent))] if any(bytes(agent)) else [])
+
+
+def amend(
+    client: Client,
+    agreement: AgreementRef,
+    terms: Agreement,
+    *,
+    effective_from: date,
+    billing_months: int = 1,
+    tolerance_minor_units: int = 0,
+) -> TxReceipt:
+    """Propose a new version of an agreement's terms from ``effective_from`` (a rate change),
+    sealed to its parties with its reference (the signer: the lender, or the agreement's agent).
+
+    Raises:
+        ValueError: ``terms`` of another reference than the agreement's.
+    """
+    if terms.agreement_id != agreement.reference:
+        raise ValueError(
+            f"terms of {terms.agreement_id!r} cannot amend agreement {agreement.reference!r}"
+        )
+    parties = parties_of(client, agreement.agreement_id)
+    sealed = _sealed_terms(
+        client, terms, parties, billing_months, tolerance_minor_units, agreement.salt
+    )
+    call = client.contract(CONTRACT).functions.amend(
+        _id(agreement.agreement_id), int_from_date(effective_from), sealed
+    )
+    return client.sender.send(call, f"amend lending agreement {agreement.reference}")
 
 
 def acknowledge(client: Client, agreement_id: str, version: int) -> TxReceipt:
     """Acknowledge a version of an agreement's terms (the borrower; one the lender's agent
-    proposed, once the lender consented)."""
-    call = client.contract(CONTRACT).functions.acknowledge(
-        bytes32_from_ascii(agreement_id), version
-    )
+    proposed, once the lender consented or under the agent's mandate)."""
+    call = client.contract(CONTRACT).functions.acknowledge(_id(agreement_id), version)
     return client.sender.send(call, f"acknowledge lending agreement {agreement_id} v{version}")
 
 
 def consent(client: Client, agreement_id: str, version: int) -> TxReceipt:
     """Consent, as the lender, to a version of an agreement's terms its lending agent proposed
-    (the borrower's acknowledgement waits for it)."""
-    call = client.contract(CONTRACT).functions.consent(bytes32_from_ascii(agreement_id), version)
+    (the borrower's acknowledgement waits for it, unless the agent holds a mandate)."""
+    call = client.contract(CONTRACT).functions.consent(_id(agreement_id), version)
     return client.sender.send(call, f"consent to lending agreement {agreement_id} v{version}")
 
 
@@ -157,25 +296,28 @@ def movements_tuple(movements: Sequence[Movement]) -> list[tuple[int, int, int, 
 
 
 def record_movements(
-    client: Client, agreement_id: str, movements: Sequence[Movement], parties: Sequence[str]
+    client: Client,
+    agreement: AgreementRef,
+    movements: Sequence[Movement],
+    parties: Sequence[str] | None = None,
 ) -> TxReceipt:
-    """Record an agreement's whole movement history as a new version, sealed to ``parties``
-    (the lender or its agent signs); the borrower confirms it with :func:`confirm_movements`."""
-    if any(m.agreement_id != agreement_id for m in movements):
-        raise ValueError(f"every movement must be of agreement {agreement_id}")
+    """Record an agreement's whole movement history (movements of its reference) as a new
+    version, sealed to ``parties`` (by default the agreement's, as the chain names them; the
+    lender or its agent signs); the borrower confirms it with :func:`confirm_movements`."""
+    if any(m.agreement_id != agreement.reference for m in movements):
+        raise ValueError(f"every movement must be of agreement {agreement.reference}")
     plaintext = encode([MOVEMENTS_TYPE], [movements_tuple(movements)])
-    sealed = seal(plaintext, _recipients(client, parties))
+    leis = parties_of(client, agreement.agreement_id) if parties is None else parties
+    sealed = seal(plaintext, _recipients(client, leis))
     call = client.contract(CONTRACT).functions.recordMovements(
-        bytes32_from_ascii(agreement_id), sealed.to_abi()
+        _id(agreement.agreement_id), sealed.to_abi()
     )
-    return client.sender.send(call, f"movements of lending agreement {agreement_id}")
+    return client.sender.send(call, f"movements of lending agreement {agreement.reference}")
 
 
 def confirm_movements(client: Client, agreement_id: str, version: int) -> TxReceipt:
     """Confirm a version of an agreement's movements (the borrower): calculations use it."""
-    call = client.contract(CONTRACT).functions.confirmMovements(
-        bytes32_from_ascii(agreement_id), version
-    )
+    call = client.contract(CONTRACT).functions.confirmMovements(_id(agreement_id), version)
     return client.sender.send(call, f"confirm movements of {agreement_id} v{version}")
 
 
@@ -191,9 +333,12 @@ class OpenedTerms:
 
 @dataclass(frozen=True)
 class OpenedAgreement:
-    """An agreement's acknowledged terms versions and confirmed movements as a party opens them."""
+    """An agreement's acknowledged terms versions and confirmed movements as a party opens them:
+    ``agreement_id`` is its id on chain (0x-hex), ``reference`` the parties' reference of it
+    (the ``agreement_id`` of their books)."""
 
     agreement_id: str
+    reference: str
     lender: Lei
     borrower: Lei
     agent: Lei | None
@@ -208,40 +353,131 @@ class OpenedAgreement:
         return self.versions[-1]
 
 
-def _records(client: Client, event: str, agreement_id: str) -> list[Entry]:
-    """The records of an agreement's ``event`` in chain order, read from the node as the index
-    holds them (see :mod:`bpost_client.lending.projection`)."""
+def _records(
+    client: Client, event: str, agreement_id: str | None = None, **where: Any
+) -> list[Entry]:
+    """The records of an agreement's ``event`` in chain order (every agreement's without
+    ``agreement_id``, those whose indexed arguments are ``where``), read from the node as the
+    index holds them (see :mod:`bpost_client.lending.projection`)."""
     from bpost_client.lending.projection import PROJECTORS  # it builds on this module
 
-    where = {"agreementId": bytes32_from_ascii(agreement_id)}
+    if agreement_id is not None:
+        where["agreementId"] = _id(agreement_id)
     return records_of(client, CONTRACT, PROJECTORS, [event], where)
+
+
+def _checked_reference(
+    agreement_id: str, proposer: str, terms: Sequence[Any], known: AgreementRef | None = None
+) -> AgreementRef:
+    """The reference and salt sealed in an agreement's terms, checked: they make its id with
+    its proposer, and every version carries the first's.
+
+    Raises:
+        BPostError: they do not (the proposer sealed another reference: acknowledge nothing).
+    """
+    reference = ascii_from_bytes(bytes(terms[5]))
+    salt = bytes(terms[6])
+    try:
+        made = agreement_id_of(proposer, reference_hash(reference, salt))
+    except ValueError:
+        made = ""
+    if made != agreement_id.lower() or (
+        known is not None and (known.reference, known.salt) != (reference, salt)
+    ):
+        raise BPostError(
+            f"agreement {agreement_id}: the reference sealed in its terms does not make its id "
+            f"with its proposer {proposer}; acknowledge nothing of it"
+        )
+    return AgreementRef(agreement_id.lower(), reference, salt, Lei(proposer))
+
+
+def _proposer(lender: str, agent: str) -> str:
+    return agent or lender
+
+
+def agreements_of(client: Client, lei: str, private_key: bytes) -> list[AgreementRef]:
+    """The agreements ``lei`` is a party of (their first terms sealed to it), each with its
+    reference, opened with its key and checked against its id, in chain order. An agreement
+    whose sealed reference does not make its id (its proposer sealed another one) is left out
+    and logged as a warning: anyone can seal a proposal to ``lei``, and no forgery keeps it from
+    reading its genuine agreements."""
+    from bpost_client.lending.projection import terms_version  # it builds on this module
+
+    found = []
+    for entry in _records(client, "AgreementProposed"):
+        proposed = terms_version(entry)
+        if proposed.version != 1 or lei not in proposed.terms.entitled:
+            continue
+        try:
+            _salt, plain = open_sealed_with_salt(proposed.terms, lei, private_key)
+        except NotEntitledError:
+            continue
+        [terms] = decode([TERMS_TYPE], plain)
+        data = entry.data
+        proposer = _proposer(hex_text(data["lender"]), hex_text(data["agent"]))
+        try:
+            found.append(_checked_reference(str(data["agreementId"]), proposer, terms))
+        except BPostError as exc:
+            _log.warning("left out: %s", exc)
+    return found
+
+
+def find_agreement(
+    client: Client,
+    reference: str,
+    lei: str,
+    private_key: bytes,
+    *,
+    proposer: str | None = None,
+) -> AgreementRef | None:
+    """The agreement ``lei`` is a party of with this reference (and this ``proposer``, when
+    given), None when there is none.
+
+    Raises:
+        BPostError: more than one agreement of ``lei`` has this reference (another proposer's
+            too): name the proposer, or the agreement by its id.
+    """
+    found = [
+        a
+        for a in agreements_of(client, lei, private_key)
+        if a.reference == reference and proposer in (None, a.proposer)
+    ]
+    if len(found) > 1:
+        ids = ", ".join(a.agreement_id for a in found)
+        raise BPostError(f"{len(found)} agreements of {lei} have the reference {reference}: {ids}")
+    return found[0] if found else None
 
 
 def open_agreement(
     client: Client, agreement_id: str, lei: str, private_key: bytes
 ) -> OpenedAgreement:
     """An agreement's acknowledged terms versions and its confirmed movements, opened with an
-    entitled party's key.
+    entitled party's key, its reference checked against its id.
 
     Raises:
         NotEntitledError: ``lei`` is not a party the payloads were sealed to.
-        BPostError: no acknowledged terms or no confirmed movements on chain.
+        BPostError: no acknowledged terms or no confirmed movements on chain, or a sealed
+            reference that does not make the agreement's id.
     """
     from bpost_client.lending.projection import movements_version, terms_version  # builds on this
 
-    stored = client.contract(CONTRACT).functions.getAgreement(bytes32_from_ascii(agreement_id))
+    stored = client.contract(CONTRACT).functions.getAgreement(_id(agreement_id))
     lender, borrower, agent, _status, _v, acknowledged, _m, confirmed = client.read(stored)[:8]
     if acknowledged == 0 or confirmed == 0:
         raise BPostError(
             f"agreement {agreement_id} has no acknowledged terms or no confirmed movements"
         )
+    agent_lei = lei_from_bytes20(bytes(agent)) if any(bytes(agent)) else None
+    proposer = _proposer(lei_from_bytes20(bytes(lender)), agent_lei or "")
     versions = []
+    known: AgreementRef | None = None
     for entry in _records(client, "AgreementProposed", agreement_id):
         proposed = terms_version(entry)
-        if proposed.version > acknowledged:
-            continue
         salt, plain = open_sealed_with_salt(proposed.terms, lei, private_key)
         [terms] = decode([TERMS_TYPE], plain)
+        known = _checked_reference(agreement_id, proposer, terms, known)
+        if proposed.version > acknowledged:
+            continue
         effective = proposed.effective_from or date.min
         versions.append(OpenedTerms(proposed.version, effective, tuple(terms), salt))
     recorded = [
@@ -251,9 +487,10 @@ def open_agreement(
     ]
     salt, plain = open_sealed_with_salt(recorded[-1].movements, lei, private_key)
     [movements] = decode([MOVEMENTS_TYPE], plain)
-    agent_lei = lei_from_bytes20(bytes(agent)) if any(bytes(agent)) else None
+    assert known is not None  # an acknowledged agreement was proposed
     return OpenedAgreement(
-        agreement_id,
+        known.agreement_id,
+        known.reference,
         lei_from_bytes20(bytes(lender)),
         lei_from_bytes20(bytes(borrower)),
         agent_lei,
@@ -265,12 +502,12 @@ def open_agreement(
 
 
 def _agreement(opened: OpenedAgreement, terms: tuple[Any, ...]) -> dict[str, Any]:
-    security, currency, calculation, _months, _tolerance = terms
+    security, currency, calculation = terms[:3]
     fee, collateral, dividend, day_count, counted, basis, rounding, minor, has_min, minimum = (
         calculation
     )
     return {
-        "agreement_id": opened.agreement_id,
+        "agreement_id": opened.reference,
         "lender": opened.lender,
         "borrower": opened.borrower,
         "security": ascii_from_bytes(bytes(security)),
@@ -291,7 +528,8 @@ def agreed_book(
 ) -> Book:
     """The agreed inputs of opened agreements as a :class:`~bpost_client.lending.period.Book`:
     every acknowledged terms version with its effective date, the positions from the confirmed
-    movements, and the given closes and dividends (the shared reference data)."""
+    movements, and the given closes and dividends (the shared reference data). The book knows
+    each agreement by its reference."""
     rows = []
     for agreement in opened:
         for version in agreement.versions:
@@ -300,7 +538,7 @@ def agreed_book(
             rows.append(row)
     moves = [
         Movement(
-            agreement.agreement_id,
+            agreement.reference,
             _KINDS[kind],
             date_from_int(day) or date.min,
             quantity // SCALE,
@@ -331,7 +569,7 @@ def calculate_committed(
     terms = version or opened.latest
     dividends = [(d, a) for d, a in dividends if d <= end]
     call = client.contract("LendingCalculator").functions.calculateCommitted(
-        bytes32_from_ascii(opened.agreement_id),
+        _id(opened.agreement_id),
         terms.version,
         terms.terms,
         terms.salt,

@@ -58,6 +58,7 @@ from bpost_client.lending.statements import (
     statement_id,
     submit_figures,
     submitted_figures,
+    unit_key_text,
 )
 from bpost_client.platform.participants import get_institution
 from bpost_client.registry.ssi import applicable_ssis, read_account
@@ -90,11 +91,13 @@ class UnitFigures:
 
     unit: MatchUnit
     key: str
-    """The agreement id, the ISIN, or '' for the whole counterparty pair."""
+    """The unit's key on chain: the agreement's id (0x-hex), the ISIN, or '' for the whole
+    counterparty pair."""
     lender: Lei
     borrower: Lei
     currency: str
     agreement_ids: tuple[str, ...]
+    """The unit's agreements by their references (the ids of the books)."""
     amounts: Amounts
     tolerance: int
     detail: bytes
@@ -105,9 +108,10 @@ class UnitFigures:
     """(security, record date, equivalent in minor units) of each dividend line."""
 
 
-def _unit_key(unit: MatchUnit, row: Mapping[str, Any]) -> str:
+def _unit_key(unit: MatchUnit, row: Mapping[str, Any], ids: Mapping[str, str]) -> str:
     if unit is MatchUnit.AGREEMENT:
-        return str(row["agreement_id"])
+        reference = str(row["agreement_id"])
+        return ids.get(reference, reference)
     return str(row["security"]) if unit is MatchUnit.SECURITY else ""
 
 
@@ -117,10 +121,13 @@ def unit_figures(
     end: date,
     units: Mapping[tuple[str, str], MatchUnit],
     tolerances: Mapping[tuple[str, str], int],
+    onchain: Mapping[str, str] | None = None,
 ) -> list[UnitFigures]:
     """Each unit's figures and detail: the agreements grouped by pair, currency and the pair's
     unit (``units``: (lender, borrower) -> unit; an agreement unit by default); a unit's
-    tolerance is its pair's (``tolerances``, 0 by default)."""
+    tolerance is its pair's (``tolerances``, 0 by default). ``onchain`` gives the on-chain id of
+    each agreement by its reference (the book's ``agreement_id``), an agreement unit's key."""
+    chain_ids = onchain or {}
     figures = calculate_period(book, start, end)
     detail = daily_detail(book, start, end)
     groups: dict[tuple[str, str, str, MatchUnit, str], list[int]] = {}
@@ -128,7 +135,7 @@ def unit_figures(
         row = {str(k): v for k, v in record.items()}
         pair = (str(row["lender"]), str(row["borrower"]))
         unit = units.get(pair, MatchUnit.AGREEMENT)
-        group = (*pair, str(row["currency"]), unit, _unit_key(unit, row))
+        group = (*pair, str(row["currency"]), unit, _unit_key(unit, row, chain_ids))
         groups.setdefault(group, []).append(index)
     found = []
     for (lender, borrower, currency, unit, key), rows in groups.items():
@@ -152,6 +159,11 @@ def unit_figures(
             )
         )
     return found
+
+
+def _chain_ids(opened: Sequence[OpenedAgreement]) -> dict[str, str]:
+    """The on-chain id of each agreement by its reference."""
+    return {a.reference: a.agreement_id for a in opened}
 
 
 def _parties(opened: Sequence[OpenedAgreement], lender: str, borrower: str) -> list[str]:
@@ -185,7 +197,7 @@ def close_period(
     tolerances = {pair: s.tolerance for pair, s in settings.items()}
     committed = []
     pending: dict[tuple[str, str], list[tuple[StatementInput, bytes]]] = {}
-    for figures in unit_figures(book, start, end, units, tolerances):
+    for figures in unit_figures(book, start, end, units, tolerances, _chain_ids(opened)):
         statement = StatementInput(
             figures.lender,
             figures.borrower,
@@ -208,7 +220,7 @@ def close_period(
 
 
 def _unit_of(statement: Statement, figures: Sequence[UnitFigures]) -> UnitFigures:
-    key = statement.unit_key.rstrip(b"\0").decode("ascii")
+    key = unit_key_text(statement.unit, statement.unit_key)
     for unit in figures:
         same_pair = (unit.lender, unit.borrower) == (statement.lender, statement.borrower)
         if same_pair and unit.currency == statement.currency and unit.key == key:
@@ -241,7 +253,7 @@ def _platform_unit(
 ) -> tuple[UnitFigures, Book]:
     """The statement's unit recomputed from the agreed inputs, checked against the chain (only
     the agreements that can be in the unit are calculated)."""
-    key = statement.unit_key.rstrip(b"\0").decode("ascii")
+    key = unit_key_text(statement.unit, statement.unit_key)
     candidates = [a for a in opened if _may_belong(a, statement, key)]
     if not candidates:
         raise BPostError(
@@ -250,7 +262,12 @@ def _platform_unit(
     book = agreed_book(candidates, prices, dividends)
     pair = (str(statement.lender), str(statement.borrower))
     computed = unit_figures(
-        book, statement.start, statement.end, {pair: statement.unit}, {pair: statement.tolerance}
+        book,
+        statement.start,
+        statement.end,
+        {pair: statement.unit},
+        {pair: statement.tolerance},
+        _chain_ids(candidates),
     )
     unit = _unit_of(statement, computed)
     salt = detail_salt(client, statement.statement_id, lei, private_key)

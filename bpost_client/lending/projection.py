@@ -55,9 +55,10 @@ AMOUNT_FIELDS = ("fee", "collateralInterest", "dividendEquivalent")
 
 
 def agreement_key(raw: Any) -> str:
-    """The key of an agreement id (bytes32): its text when it is printable ASCII (agreement ids
-    are references such as ``SBL-2026-001``), else its lowercase hex."""
-    return hex_text(raw) or str(raw).lower()
+    """The key of an agreement id (bytes32, as 0x-hex): its lowercase hex. The id is a hash
+    (``keccak256(proposer, keccak256(reference, salt))``); the reference is sealed to the
+    parties."""
+    return str(raw).lower()
 
 
 def _unit_key(args: Mapping[str, Any]) -> str:

@@ -71,6 +71,7 @@ __all__ = [
     "submit_figures",
     "submitted_figures",
     "unit_key",
+    "unit_key_text",
     "withdraw_statement",
 ]
 
@@ -225,13 +226,30 @@ def _id(statement_id: str | bytes) -> bytes:
 
 
 def unit_key(unit: MatchUnit, key: str = "") -> bytes:
-    """The on-chain key of a unit of matching: the agreement id or ISIN left-aligned, or zero
-    for the whole counterparty pair."""
+    """The on-chain key of a unit of matching: the agreement's id (0x-hex, its on-chain id),
+    the ISIN left-aligned, or zero for the whole counterparty pair.
+
+    Raises:
+        ValueError: a key that does not fit the unit.
+    """
     if unit is MatchUnit.COUNTERPARTY:
         if key:
             raise ValueError("a counterparty unit has no key")
         return bytes(32)
+    if unit is MatchUnit.AGREEMENT:
+        text = key.removeprefix("0x")
+        if len(text) != 64 or any(c not in "0123456789abcdefABCDEF" for c in text):
+            raise ValueError(f"an agreement unit's key is the agreement's id (0x-hex), not {key!r}")
+        return bytes.fromhex(text)
     return bytes32_from_ascii(key)
+
+
+def unit_key_text(unit: MatchUnit, raw: bytes) -> str:
+    """A unit of matching's on-chain key as text: the agreement's id (0x-hex), the ISIN, or ''
+    for the whole counterparty pair."""
+    if unit is MatchUnit.AGREEMENT:
+        return "0x" + bytes(raw).hex()
+    return ascii_from_bytes(bytes(raw))
 
 
 @dataclass(frozen=True)

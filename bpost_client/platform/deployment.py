@@ -195,7 +195,7 @@ _LINKS: dict[str, tuple[str, ...]] = {
         "LendingAgreements", "SecurityRegistry", "PriceFeed", "DividendRegistry",
     ),
     "Mandates": ("PlatformAccess", "ParticipantRegistry"),
-    "LendingAgreements": ("PlatformAccess", "ParticipantRegistry"),
+    "LendingAgreements": ("PlatformAccess", "ParticipantRegistry", "Mandates"),
     "LendingStatements": (
         "PlatformAccess", "ParticipantRegistry", "LendingAgreements", "MarketCalendar",
     ),

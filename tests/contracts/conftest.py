@@ -259,9 +259,10 @@ def subscriptions(project: Any, access: Any, registry: Any, funds: Any, admin: A
 
 
 @pytest.fixture(scope="session")
-def agreements(project: Any, access: Any, registry: Any, admin: Any) -> Any:
-    """Lending agreements with sealed, versioned terms and movements."""
-    return project.LendingAgreements.deploy(access, registry, sender=admin)
+def agreements(project: Any, access: Any, registry: Any, mandates: Any, admin: Any) -> Any:
+    """Lending agreements with sealed, versioned terms and movements (agents acting under the
+    lenders' consent or mandates)."""
+    return project.LendingAgreements.deploy(access, registry, mandates, sender=admin)
 
 
 @pytest.fixture(scope="session")

@@ -1,31 +1,48 @@
 """LendingAgreements: the lender or its agent proposes sealed terms, versions with effective dates
-that the borrower acknowledges; the movements follow as versions that the borrower confirms; the
-LendingCalculator takes only inputs that match the commitments."""
+that the borrower acknowledges; an agent's version binds the lender only with its consent or its
+mandate; an agreement's id is the contract's hash of its proposer and reference hash; the
+movements follow as versions that the borrower confirms; the LendingCalculator takes only inputs
+that match the commitments."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
+from bpost_client.lending.agreements import TERMS_TYPE, agreement_id_of, reference_hash
 from bpost_client.reference.calendars import sessions_from_exchange_calendars, year_map
+from bpost_client.types import MandateScope
 from tests.contracts.conftest import KEY
 from tests.contracts.reverts import reverts
 from tests.contracts.test_lending_calculator import CLOSES, terms
 from tests.helpers import make_lei
 
-TERMS_TYPE = (
-    "(bytes12,bytes3,(int256,int256,int256,uint8,uint8,uint8,uint8,uint8,bool,int256),uint8,uint64)"
-)
 MOVEMENTS_TYPE = "(uint8,uint32,int256,int256)[]"
 NEW_LOAN, RETURN, RECALL, COLLATERAL_CHANGE = 0, 1, 2, 3
 PROPOSED, ACKNOWLEDGED = 1, 2
 M = 10**6
-AGREEMENT = b"SBL-1".ljust(32, b"\0")
+LENDER_LEI, BORROWER_LEI, AGENT_LEI = (make_lei(n).encode() for n in (301, 302, 303))
+REFERENCE, REFERENCE_SALT = "SBL-1", b"\x33" * 32
+REFERENCE_HASH = reference_hash(REFERENCE, REFERENCE_SALT)
 SALT, MOVEMENTS_SALT = b"\x11" * 32, b"\x22" * 32
-AGREEMENT_TERMS = (b"JP3633400001", b"JPY", terms(), 1, 100)
+LENDING_AGENT = int(MandateScope.LENDING_AGENT)
+ZERO = b"\0" * 32
+
+
+def agreement_id(proposer: bytes, hashed: bytes = REFERENCE_HASH) -> bytes:
+    """The id the contract gives the agreement ``proposer`` proposes with ``hashed``."""
+    return bytes.fromhex(agreement_id_of(proposer.decode(), hashed)[2:])
+
+
+AGREEMENT = agreement_id(LENDER_LEI)  # proposed by the lender
+AGENT_AGREEMENT = agreement_id(AGENT_LEI)  # proposed by the agent
+AGREEMENT_TERMS = (
+    b"JP3633400001", b"JPY", terms(), 1, 100, REFERENCE.encode().ljust(32, b"\0"), REFERENCE_SALT
+)  # fmt: skip
 # test_lending_calculator's POSITIONS as movements: 10,000 shares lent on 1 June, back on 8 June.
 MOVEMENTS = [(NEW_LOAN, 20260601, 10_000 * M, 0), (RETURN, 20260608, -10_000 * M, 0)]
 JUNE = 20260601
@@ -52,6 +69,7 @@ def parties(registry: Any, operator: Any, accounts: Any, funds: Any) -> dict[str
         ("lender", 17, 3, 301),
         ("borrower", 18, 4, 302),
         ("agent", 16, 7, 303),
+        ("other_agent", 19, 7, 304),
     ):
         lei = make_lei(number).encode()
         registry.registerInstitution(lei, kind, name, KEY, [accounts[index]], sender=operator)
@@ -70,27 +88,23 @@ def toyota(securities: Any, prices: Any, accounts: Any) -> None:
         prices.publishCloses(day, 0, [close], sender=provider)
 
 
-def agree(
-    agreements: Any,
-    parties: dict[str, Any],
-    agreement_id: bytes = AGREEMENT,
-    movements: list[Any] = MOVEMENTS,
-) -> None:
-    """Terms proposed by the lender and acknowledged, movements recorded and confirmed."""
+def agree(agreements: Any, parties: dict[str, Any], movements: list[Any] = MOVEMENTS) -> None:
+    """Terms proposed by the lender (AGREEMENT) and acknowledged, movements recorded and
+    confirmed."""
     (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
     leis = (lender_lei, borrower_lei)
     agreements.propose(
-        agreement_id,
+        REFERENCE_HASH,
         *leis,
         JUNE,
         sealed(terms_commitment(AGREEMENT_TERMS), *leis),
         sender=lender,
     )
-    agreements.acknowledge(agreement_id, 1, sender=borrower)
+    agreements.acknowledge(AGREEMENT, 1, sender=borrower)
     agreements.recordMovements(
-        agreement_id, sealed(movements_commitment(movements), *leis), sender=lender
+        AGREEMENT, sealed(movements_commitment(movements), *leis), sender=lender
     )
-    agreements.confirmMovements(agreement_id, 1, sender=borrower)
+    agreements.confirmMovements(AGREEMENT, 1, sender=borrower)
 
 
 def calculate(calculator: Any, **changes: Any) -> Any:
@@ -109,16 +123,31 @@ def calculate(calculator: Any, **changes: Any) -> Any:
     return calculator.calculateCommitted(*args.values())
 
 
+def amended_terms(fee: str = "0.6") -> tuple[Any, ...]:
+    return (b"JP3633400001", b"JPY", terms(fee=fee), 1, 100, *AGREEMENT_TERMS[5:])
+
+
+def yyyymmdd_today(chain: Any, days: int = 0) -> int:
+    day = datetime.fromtimestamp(chain.blocks.head.timestamp, UTC).date() + timedelta(days=days)
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def test_propose_acknowledge_record_confirm__then_calculate_committed(
     agreements: Any, calculator: Any, toyota: None, parties: dict[str, Any]
 ) -> None:
     (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
     leis = (lender_lei, borrower_lei)
     tx = agreements.propose(
-        AGREEMENT, *leis, JUNE, sealed(terms_commitment(AGREEMENT_TERMS), *leis), sender=lender
-    )
+        REFERENCE_HASH, *leis, JUNE, sealed(terms_commitment(AGREEMENT_TERMS), *leis),
+        sender=lender,
+    )  # fmt: skip
     [proposed] = tx.events.filter(agreements.AgreementProposed)
-    assert (proposed.version, proposed.effectiveFrom) == (1, JUNE)
+    assert (bytes(proposed.agreementId), proposed.version, proposed.effectiveFrom) == (
+        AGREEMENT,
+        1,
+        JUNE,
+    ), "the id is the contract's hash of the proposer and the reference hash"
+    assert bytes(agreements.agreementIdOf(lender_lei, REFERENCE_HASH)) == AGREEMENT
     with reverts(agreements.LendingAgreementsWrongState):
         agreements.recordMovements(AGREEMENT, sealed(b"\x01" * 32, *leis), sender=lender)
     with reverts(agreements.LendingAgreementsNotParty):
@@ -138,13 +167,60 @@ def test_propose_acknowledge_record_confirm__then_calculate_committed(
         with reverts(calculator.LendingCalculatorCloseNotShared):
             calculate(calculator, closes=closes)
     with reverts(calculator.LendingCalculatorTermsNotCommitted, termsVersion=1):
-        calculate(calculator, terms=(b"JP3633400001", b"JPY", terms(fee="0.6"), 1, 100))
+        calculate(calculator, terms=amended_terms())
+    with reverts(calculator.LendingCalculatorTermsNotCommitted):  # another reference sealed
+        calculate(calculator, terms=(*AGREEMENT_TERMS[:5], b"SBL-2".ljust(32, b"\0"), SALT))
     with reverts(calculator.LendingCalculatorMovementsNotCommitted, movementsVersion=1):
         calculate(calculator, movements=MOVEMENTS[:1])
     with reverts(calculator.LendingCalculatorMovementsNotCommitted):
         calculate(calculator, movements_salt=SALT)
-    with reverts(agreements.LendingAgreementsInvalid):
+    with reverts(agreements.LendingAgreementsUnknownVersion, version=2, latest=1):
         calculate(calculator, version=2)  # no such version of the terms
+
+
+def test_agreement_id__an_unrelated_institution_cannot_take_or_guess_the_lenders(
+    agreements: Any, parties: dict[str, Any], fund_actors: dict[str, Any]
+) -> None:
+    """Before, ids were references such as "SBL-1": an unrelated institution proposed one
+    first and the real lender's proposal reverted. Now the contract makes the id from the
+    proposer's LEI, so the same reference hash proposed by another gives another id, and the
+    salted reference hash tells nothing of the reference."""
+    (lender, lender_lei), borrower_lei = parties["lender"], parties["borrower"][1]
+    agent, (other, other_lei) = parties["agent"][0], parties["other_agent"]
+    leis = (lender_lei, borrower_lei)
+    # The other agent proposes first with the lender's very reference hash (were it to know it):
+    tx = agreements.propose(
+        REFERENCE_HASH, *leis, JUNE, sealed(b"\x01" * 32, *leis, other_lei), sender=other
+    )
+    taken = bytes(tx.events.filter(agreements.AgreementProposed)[0].agreementId)
+    assert taken == agreement_id(other_lei) != AGREEMENT
+    # ... the lender's proposal is not blocked: it gets its own id.
+    tx = agreements.propose(REFERENCE_HASH, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=lender)
+    assert bytes(tx.events.filter(agreements.AgreementProposed)[0].agreementId) == AGREEMENT
+    assert bytes(agreements.getAgreement(AGREEMENT).agent) == b"\0" * 20
+    assert bytes(agreements.getAgreement(taken).agent) == other_lei
+    # The same reference, another salt: another id, even for the same proposer.
+    salted = reference_hash(REFERENCE, b"\x44" * 32)
+    assert salted != REFERENCE_HASH
+    tx = agreements.propose(salted, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=lender)
+    assert bytes(tx.events.filter(agreements.AgreementProposed)[0].agreementId) == agreement_id(
+        lender_lei, salted
+    )
+    # The same reference hash again by the same proposer: refused, the agreement named.
+    with reverts(
+        agreements.LendingAgreementsAlreadyProposed,
+        agreementId=AGREEMENT,
+        proposer=lender_lei,
+        referenceHash=REFERENCE_HASH,
+    ):
+        agreements.propose(REFERENCE_HASH, *leis, JUNE, sealed(b"\x02" * 32, *leis), sender=lender)
+    # Nobody amends, acknowledges or consents in another's agreement.
+    manager = fund_actors["fund_manager"][0]
+    for rival in (other, manager, agent):
+        with reverts(agreements.LendingAgreementsNotParty, agreementId=AGREEMENT):
+            agreements.amend(AGREEMENT, JUNE, sealed(b"\x03" * 32, *leis), sender=rival)
+    with reverts(agreements.LendingAgreementsEmptyReference, proposer=lender_lei):
+        agreements.propose(ZERO, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=lender)
 
 
 def test_agent_proposal__binds_the_lender_only_once_it_consents(
@@ -155,20 +231,114 @@ def test_agent_proposal__binds_the_lender_only_once_it_consents(
     (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
     agent, agent_lei = parties["agent"]
     leis = (lender_lei, borrower_lei, agent_lei)
-    agreements.propose(AGREEMENT, lender_lei, borrower_lei, JUNE, sealed(b"\x01" * 32, *leis),
+    agreements.propose(REFERENCE_HASH, lender_lei, borrower_lei, JUNE, sealed(b"\x01" * 32, *leis),
                        sender=agent)  # fmt: skip
-    assert not agreements.isConsented(AGREEMENT, 1)
-    with reverts(agreements.LendingAgreementsConsentMissing, lender=lender_lei):
-        agreements.acknowledge(AGREEMENT, 1, sender=borrower)
+    assert not agreements.isConsented(AGENT_AGREEMENT, 1)
+    with reverts(
+        agreements.LendingAgreementsConsentMissing,
+        agreementId=AGENT_AGREEMENT,
+        version=1,
+        lender=lender_lei,
+    ):
+        agreements.acknowledge(AGENT_AGREEMENT, 1, sender=borrower)
     with reverts(agreements.LendingAgreementsNotConsentable, lei=borrower_lei):
-        agreements.consent(AGREEMENT, 1, sender=borrower)
-    tx = agreements.consent(AGREEMENT, 1, sender=lender)
+        agreements.consent(AGENT_AGREEMENT, 1, sender=borrower)
+    tx = agreements.consent(AGENT_AGREEMENT, 1, sender=lender)
     [consented] = tx.events.filter(agreements.AgreementConsented)
     assert (bytes(consented.lender), consented.version) == (lender_lei, 1)
     with reverts(agreements.LendingAgreementsNotConsentable):
-        agreements.consent(AGREEMENT, 1, sender=lender)  # once
-    agreements.acknowledge(AGREEMENT, 1, sender=borrower)
-    assert agreements.getAgreement(AGREEMENT).acknowledgedVersion == 1
+        agreements.consent(AGENT_AGREEMENT, 1, sender=lender)  # once
+    agreements.acknowledge(AGENT_AGREEMENT, 1, sender=borrower)
+    assert agreements.getAgreement(AGENT_AGREEMENT).acknowledgedVersion == 1
+
+
+def test_agent_proposal__under_the_lenders_mandate__binds_without_consent(
+    agreements: Any, mandates: Any, parties: dict[str, Any], chain: Any
+) -> None:
+    (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
+    agent, agent_lei = parties["agent"]
+    leis = (lender_lei, borrower_lei, agent_lei)
+    today = yyyymmdd_today(chain)
+    mandates.grant(
+        agent_lei, LENDING_AGENT, borrower_lei.ljust(32, b"\0"), today, 0, sender=lender
+    )  # for this borrower
+    agreements.propose(REFERENCE_HASH, lender_lei, borrower_lei, JUNE, sealed(b"\x01" * 32, *leis),
+                       sender=agent)  # fmt: skip
+    assert not agreements.isConsented(AGENT_AGREEMENT, 1), "a mandate is no consent"
+    agreements.acknowledge(AGENT_AGREEMENT, 1, sender=borrower)
+    agreements.recordMovements(AGENT_AGREEMENT, sealed(b"\x02" * 32, *leis), sender=agent)
+    agreements.amend(AGENT_AGREEMENT, 20260701, sealed(b"\x03" * 32, *leis), sender=agent)
+    agreements.acknowledge(AGENT_AGREEMENT, 2, sender=borrower)
+    assert agreements.getAgreement(AGENT_AGREEMENT).acknowledgedVersion == 2
+
+
+def test_agent_without_mandate_or_consent__borrower_cannot_acknowledge_nor_agent_record(
+    agreements: Any, mandates: Any, registry: Any, operator: Any, parties: dict[str, Any],
+    chain: Any,
+) -> None:  # fmt: skip
+    """An agent with no mandate, a revoked one, an expired one, one for another borrower, one of
+    another scope's, or one whose lender or agent is suspended binds no lender."""
+    (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
+    (agent, agent_lei), other_lei = parties["agent"], parties["other_agent"][1]
+    leis = (lender_lei, borrower_lei, agent_lei)
+    today = yyyymmdd_today(chain)
+    agreements.propose(REFERENCE_HASH, lender_lei, borrower_lei, JUNE, sealed(b"\x01" * 32, *leis),
+                       sender=agent)  # fmt: skip
+    refused = {
+        "agreementId": AGENT_AGREEMENT,
+        "version": 1,
+        "lender": lender_lei,
+    }
+
+    def not_binding(why: str) -> None:
+        with reverts(agreements.LendingAgreementsConsentMissing, **refused):
+            agreements.acknowledge(AGENT_AGREEMENT, 1, sender=borrower)
+
+    not_binding("no mandate, no consent")
+    mandates.grant(agent_lei, LENDING_AGENT, other_lei.ljust(32, b"\0"), today, 0, sender=lender)
+    not_binding("a mandate for another borrower")
+    whole = mandates.mandateIdOf(lender_lei, agent_lei, LENDING_AGENT, ZERO)
+    mandates.grant(agent_lei, LENDING_AGENT, ZERO, today, 0, sender=lender)
+    mandates.revoke(whole, sender=lender)
+    not_binding("a revoked mandate")
+    mandates.grant(agent_lei, LENDING_AGENT, ZERO, today, today, sender=lender)
+    chain.mine(timestamp=chain.blocks.head.timestamp + 86_400)
+    not_binding("an expired mandate (valid until yesterday)")
+    mandates.grant(agent_lei, LENDING_AGENT, ZERO, yyyymmdd_today(chain), 0, sender=lender)
+    for suspended in (lender_lei, agent_lei):
+        registry.suspendInstitution(suspended, "review", sender=operator)
+        not_binding("a suspended lender or agent")
+        registry.reinstateInstitution(suspended, sender=operator)
+    agreements.acknowledge(AGENT_AGREEMENT, 1, sender=borrower)  # a mandate in force binds
+    agreements.recordMovements(AGENT_AGREEMENT, sealed(b"\x02" * 32, *leis), sender=agent)
+    mandates.revoke(whole, sender=lender)  # the lender stops its agent
+    with reverts(
+        agreements.LendingAgreementsAgentNotMandated,
+        agreementId=AGENT_AGREEMENT,
+        lender=lender_lei,
+        agent=agent_lei,
+    ):
+        agreements.recordMovements(AGENT_AGREEMENT, sealed(b"\x03" * 32, *leis), sender=agent)
+    agreements.recordMovements(AGENT_AGREEMENT, sealed(b"\x03" * 32, *leis), sender=lender)
+    agreements.amend(AGENT_AGREEMENT, JUNE, sealed(b"\x04" * 32, *leis), sender=agent)
+    with reverts(agreements.LendingAgreementsConsentMissing, agreementId=AGENT_AGREEMENT):
+        agreements.acknowledge(AGENT_AGREEMENT, 2, sender=borrower)
+
+
+def test_mandate__of_another_scope__binds_no_lender(
+    agreements: Any, mandates: Any, parties: dict[str, Any], fund_actors: dict[str, Any],
+    funds: Any, chain: Any,
+) -> None:  # fmt: skip
+    """A delegate's mandate (DistributionDelegate) from an asset manager is no lending agent's:
+    the agent proposing for that manager as a lender binds it to nothing."""
+    (manager, manager_lei), borrower = fund_actors["fund_manager"], parties["borrower"]
+    agent, agent_lei = parties["agent"]
+    leis = (manager_lei, borrower[1], agent_lei)
+    mandates.grant(agent_lei, 2, ZERO, yyyymmdd_today(chain), 0, sender=manager)
+    agreements.propose(REFERENCE_HASH, manager_lei, borrower[1], JUNE, sealed(b"\x01" * 32, *leis),
+                       sender=agent)  # fmt: skip
+    with reverts(agreements.LendingAgreementsConsentMissing, lender=manager_lei):
+        agreements.acknowledge(AGENT_AGREEMENT, 1, sender=borrower[0])
 
 
 def test_agent_proposal__itself_the_borrower_or_an_unknown_lender__refused(
@@ -177,11 +347,17 @@ def test_agent_proposal__itself_the_borrower_or_an_unknown_lender__refused(
     (_, lender_lei), (_, borrower_lei) = parties["lender"], parties["borrower"]
     agent, agent_lei = parties["agent"]
     terms = sealed(b"\x01" * 32, lender_lei, borrower_lei, agent_lei)
-    with reverts(agreements.LendingAgreementsAgentIsBorrower, agent=agent_lei):
-        agreements.propose(AGREEMENT, lender_lei, agent_lei, JUNE, terms, sender=agent)
+    with reverts(
+        agreements.LendingAgreementsAgentIsBorrower, agreementId=AGENT_AGREEMENT, agent=agent_lei
+    ):
+        agreements.propose(REFERENCE_HASH, lender_lei, agent_lei, JUNE, terms, sender=agent)
     unknown = make_lei(399).encode()
     with reverts(agreements.LendingAgreementsUnknownLender, lender=unknown):
-        agreements.propose(AGREEMENT, unknown, borrower_lei, JUNE, terms, sender=agent)
+        agreements.propose(REFERENCE_HASH, unknown, borrower_lei, JUNE, terms, sender=agent)
+    with reverts(agreements.LendingAgreementsUnknownBorrower, borrower=unknown):
+        agreements.propose(REFERENCE_HASH, lender_lei, unknown, JUNE, terms, sender=agent)
+    with reverts(agreements.LendingAgreementsLenderIsBorrower, lei=lender_lei):
+        agreements.propose(REFERENCE_HASH, lender_lei, lender_lei, JUNE, terms, sender=agent)
 
 
 def test_calculate_committed__a_zero_close_where_none_is_published__refused(
@@ -236,20 +412,35 @@ def test_amendment__new_version_with_its_effective_date__acknowledged_anew(
     (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
     leis = (lender_lei, borrower_lei)
     agree(agreements, parties)
-    amended = (b"JP3633400001", b"JPY", terms(fee="0.6"), 1, 100)
-    with reverts(agreements.LendingAgreementsInvalid):  # before version 1's effective date
-        agreements.propose(
-            AGREEMENT, *leis, 20260531, sealed(terms_commitment(amended), *leis), sender=lender
+    amended = amended_terms()
+    with reverts(
+        agreements.LendingAgreementsEffectiveBeforePrevious,
+        agreementId=AGREEMENT,
+        effectiveFrom=20260531,
+        previous=JUNE,
+    ):
+        agreements.amend(
+            AGREEMENT, 20260531, sealed(terms_commitment(amended), *leis), sender=lender
         )
-    with reverts(agreements.LendingAgreementsInvalid):  # not a date
-        agreements.propose(
-            AGREEMENT, *leis, 20261301, sealed(terms_commitment(amended), *leis), sender=lender
+    with reverts(
+        agreements.LendingAgreementsInvalidDate, agreementId=AGREEMENT, effectiveFrom=20261301
+    ):
+        agreements.amend(
+            AGREEMENT, 20261301, sealed(terms_commitment(amended), *leis), sender=lender
         )
-    tx = agreements.propose(
-        AGREEMENT, *leis, 20260701, sealed(terms_commitment(amended), *leis), sender=lender
+    with reverts(agreements.LendingAgreementsUnknown, agreementId=b"\x77" * 32):
+        agreements.amend(
+            b"\x77" * 32, 20260701, sealed(terms_commitment(amended), *leis), sender=lender
+        )
+    tx = agreements.amend(
+        AGREEMENT, 20260701, sealed(terms_commitment(amended), *leis), sender=lender
     )
     [proposed] = tx.events.filter(agreements.AgreementProposed)
-    assert (proposed.version, proposed.effectiveFrom) == (2, 20260701)
+    assert (bytes(proposed.agreementId), proposed.version, proposed.effectiveFrom) == (
+        AGREEMENT,
+        2,
+        20260701,
+    ), "an amendment addresses the agreement's id"
     stored = agreements.getAgreement(AGREEMENT)
     assert (stored.version, stored.acknowledgedVersion, stored.status) == (2, 1, PROPOSED)
     assert bytes(stored.termsCommitment) == terms_commitment(amended), "the latest version's"
@@ -264,7 +455,7 @@ def test_amendment__new_version_with_its_effective_date__acknowledged_anew(
         False,
     )
     for unknown in (0, 3):
-        with reverts(agreements.LendingAgreementsInvalid):
+        with reverts(agreements.LendingAgreementsUnknownVersion, version=unknown, latest=2):
             agreements.getTermsVersion(AGREEMENT, unknown)
     with reverts(calculator.LendingCalculatorTermsNotAcknowledged, termsVersion=2):
         calculate(calculator, version=2, terms=amended)
@@ -287,9 +478,7 @@ def test_amendment__new_version_with_its_effective_date__acknowledged_anew(
     with reverts(agreements.LendingAgreementsWrongState):
         agreements.acknowledge(AGREEMENT, 2, sender=borrower)
     # The same effective date as the previous version is allowed (a correction).
-    agreements.propose(
-        AGREEMENT, *leis, 20260701, sealed(terms_commitment(amended), *leis), sender=lender
-    )
+    agreements.amend(AGREEMENT, 20260701, sealed(terms_commitment(amended), *leis), sender=lender)
 
 
 def test_movements__versions_confirmed_by_the_borrower_only__latest_only(
@@ -298,7 +487,7 @@ def test_movements__versions_confirmed_by_the_borrower_only__latest_only(
     (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
     agent = parties["agent"][0]
     leis = (lender_lei, borrower_lei)
-    agreements.propose(AGREEMENT, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=lender)
+    agreements.propose(REFERENCE_HASH, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=lender)
     agreements.acknowledge(AGREEMENT, 1, sender=borrower)
     with reverts(agreements.LendingAgreementsStaleVersion):
         agreements.confirmMovements(AGREEMENT, 0, sender=borrower)  # nothing recorded yet
@@ -312,13 +501,18 @@ def test_movements__versions_confirmed_by_the_borrower_only__latest_only(
         agreements.recordMovements(AGREEMENT, sealed(second, *leis), sender=borrower)
     with reverts(agreements.LendingAgreementsRecipientMissing):
         agreements.recordMovements(AGREEMENT, sealed(second, lender_lei), sender=lender)
+    with reverts(agreements.LendingAgreementsEmptyCommitment, agreementId=AGREEMENT):
+        agreements.recordMovements(AGREEMENT, sealed(ZERO, *leis), sender=lender)
+    crowded = (second, b"x", [(lender_lei, b"k")] * 5 + [(borrower_lei, b"k")] * 4)
+    with reverts(agreements.LendingAgreementsTooManyRecipients, count=9, maxCount=8):
+        agreements.recordMovements(AGREEMENT, crowded, sender=lender)
     with reverts(agreements.LendingAgreementsNotParty):
         agreements.confirmMovements(AGREEMENT, 1, sender=lender)
     tx = agreements.confirmMovements(AGREEMENT, 1, sender=borrower)
     [confirmed] = tx.events.filter(agreements.MovementsConfirmed)
     assert (bytes(confirmed.borrower), confirmed.movementsVersion) == (borrower_lei, 1)
-    with reverts(agreements.LendingAgreementsInvalid):
-        agreements.confirmMovements(AGREEMENT, 1, sender=borrower)  # already confirmed
+    with reverts(agreements.LendingAgreementsAlreadyConfirmed, agreementId=AGREEMENT, version=1):
+        agreements.confirmMovements(AGREEMENT, 1, sender=borrower)
     agreements.recordMovements(AGREEMENT, sealed(second, *leis), sender=lender)
     stored = agreements.getAgreement(AGREEMENT)
     assert (stored.movementsVersion, stored.confirmedMovementsVersion) == (2, 1)
@@ -340,30 +534,32 @@ def test_agent__proposes_for_the_lender_and_must_be_a_recipient(
         parties["borrower"],
     )
     leis = (lender_lei, borrower_lei)
-    with reverts(agreements.LendingAgreementsRecipientMissing):
-        agreements.propose(AGREEMENT, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=agent)
-    agreements.propose(AGREEMENT, *leis, JUNE, sealed(b"\x01" * 32, *leis, agent_lei), sender=agent)
-    assert bytes(agreements.getAgreement(AGREEMENT).agent) == agent_lei
-    agreements.consent(AGREEMENT, 1, sender=lender)
-    agreements.acknowledge(AGREEMENT, 1, sender=borrower)
-    tx = agreements.recordMovements(AGREEMENT, sealed(b"\x02" * 32, *leis, agent_lei), sender=agent)
+    with reverts(agreements.LendingAgreementsRecipientMissing, lei=agent_lei):
+        agreements.propose(REFERENCE_HASH, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=agent)
+    agreements.propose(
+        REFERENCE_HASH, *leis, JUNE, sealed(b"\x01" * 32, *leis, agent_lei), sender=agent
+    )
+    assert bytes(agreements.getAgreement(AGENT_AGREEMENT).agent) == agent_lei
+    agreements.consent(AGENT_AGREEMENT, 1, sender=lender)
+    agreements.acknowledge(AGENT_AGREEMENT, 1, sender=borrower)
+    tx = agreements.recordMovements(
+        AGENT_AGREEMENT, sealed(b"\x02" * 32, *leis, agent_lei), sender=agent
+    )
     assert bytes(tx.events.filter(agreements.MovementsRecorded)[0].by) == agent_lei
     with reverts(agreements.LendingAgreementsRecipientMissing):
-        agreements.recordMovements(AGREEMENT, sealed(b"\x02" * 32, *leis), sender=lender)
-    manager = fund_actors["fund_manager"][0]  # an asset manager is no lending agent
-    with reverts(agreements.LendingAgreementsNotParty):
+        agreements.recordMovements(AGENT_AGREEMENT, sealed(b"\x02" * 32, *leis), sender=lender)
+    manager, manager_lei = fund_actors["fund_manager"]  # an asset manager is no lending agent
+    with reverts(agreements.LendingAgreementsNotLendingAgent, lei=manager_lei, kind=2):
         agreements.propose(
-            b"SBL-2".ljust(32, b"\0"), *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=manager
-        )
+            reference_hash("SBL-2", SALT), *leis, JUNE, sealed(b"\x01" * 32, *leis),
+            sender=manager,
+        )  # fmt: skip
     with reverts(agreements.LendingAgreementsRecipientMissing):
         agreements.propose(
-            b"SBL-3".ljust(32, b"\0"),
-            *leis,
-            JUNE,
-            sealed(b"\x01" * 32, lender_lei),
+            reference_hash("SBL-3", SALT), *leis, JUNE, sealed(b"\x01" * 32, lender_lei),
             sender=lender,
-        )
+        )  # fmt: skip
     with reverts(agreements.LendingAgreementsUnknown):
-        agreements.getAgreement(b"SBL-9".ljust(32, b"\0"))
+        agreements.getAgreement(b"\x77" * 32)
     with reverts(agreements.LendingAgreementsUnknown):
-        agreements.getTermsVersion(b"SBL-9".ljust(32, b"\0"), 1)
+        agreements.getTermsVersion(b"\x77" * 32, 1)

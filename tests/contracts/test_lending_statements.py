@@ -12,6 +12,7 @@ import pytest
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
+from bpost_client.lending.agreements import agreement_id_of, reference_hash
 from bpost_client.reference.calendars import year_map
 from tests.contracts.conftest import KEY
 from tests.contracts.reverts import reverts
@@ -21,10 +22,21 @@ AGREEMENT_UNIT, SECURITY_UNIT, COUNTERPARTY_UNIT = 0, 1, 2
 OPEN, MATCHED, BREAK, RESOLVED, SETTLED, WITHDRAWN, VOIDED = 1, 2, 3, 4, 5, 6, 7
 LENDER, BORROWER, AGENT = 0, 1, 2
 PLATFORM, PARTY, ADJUSTED = 0, 1, 2
-AGENT_AGREEMENT = b"SBL-AGENT".ljust(32, b"\0")  # proposed by the lending agent: three parties
-DIRECT_AGREEMENT = b"SBL-DIRECT".ljust(32, b"\0")  # proposed by the lender: two parties
-PENDING_AGREEMENT = b"SBL-PENDING".ljust(32, b"\0")  # movements recorded, not confirmed
-RIVAL_AGREEMENT = b"SBL-RIVAL".ljust(32, b"\0")  # the lender's with another borrower
+SALT = b"\x66" * 32
+REFERENCES = {  # reference hashes; ids follow from the proposers' LEIs (make_lei(401), (403))
+    name: reference_hash(name, SALT)
+    for name in ("SBL-AGENT", "SBL-DIRECT", "SBL-PENDING", "SBL-RIVAL")
+}
+
+
+def _id(proposer: int, reference: str) -> bytes:
+    return bytes.fromhex(agreement_id_of(make_lei(proposer), REFERENCES[reference])[2:])
+
+
+AGENT_AGREEMENT = _id(403, "SBL-AGENT")  # proposed by the lending agent: three parties
+DIRECT_AGREEMENT = _id(401, "SBL-DIRECT")  # proposed by the lender: two parties
+PENDING_AGREEMENT = _id(401, "SBL-PENDING")  # movements recorded, not confirmed
+RIVAL_AGREEMENT = _id(401, "SBL-RIVAL")  # the lender's with another borrower
 TOYOTA = b"JP3633400001".ljust(32, b"\0")
 FIGURES = (100_000, 2_000, 30_000)  # fee, collateral interest, dividend equivalent (minor units)
 TOLERANCE = 1
@@ -107,16 +119,16 @@ def world(
         calendar.publishYears([b"XTKS"], [year], [m.low], [m.high], sender=operator)
     (lender, lender_lei), (borrower, borrower_lei) = found["lender"], found["borrower"]
     (agent, agent_lei), rival_lei = found["agent"], found["rival"][1]
-    for agreement_id, proposer, other, agreed in (
-        (AGENT_AGREEMENT, agent, borrower_lei, True),
-        (DIRECT_AGREEMENT, lender, borrower_lei, True),
-        (PENDING_AGREEMENT, lender, borrower_lei, False),
-        (RIVAL_AGREEMENT, lender, rival_lei, True),
+    for agreement_id, reference, proposer, other, agreed in (
+        (AGENT_AGREEMENT, "SBL-AGENT", agent, borrower_lei, True),
+        (DIRECT_AGREEMENT, "SBL-DIRECT", lender, borrower_lei, True),
+        (PENDING_AGREEMENT, "SBL-PENDING", lender, borrower_lei, False),
+        (RIVAL_AGREEMENT, "SBL-RIVAL", lender, rival_lei, True),
     ):
         acknowledger = found["rival"][0] if other == rival_lei else borrower
         leis = (lender_lei, other, agent_lei)
         agreements.propose(
-            agreement_id, lender_lei, other, 20260101, sealed(*leis), sender=proposer
+            REFERENCES[reference], lender_lei, other, 20260101, sealed(*leis), sender=proposer
         )
         if proposer != lender:  # the agent's proposal binds the lender once it consents
             agreements.consent(agreement_id, 1, sender=lender)

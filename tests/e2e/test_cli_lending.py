@@ -1,5 +1,5 @@
-"""`bpost lending movements record|confirm` and `bpost lending statement show|flag-overdue`
-against the session chain."""
+"""`bpost lending agreements`, `bpost lending movements record|confirm` and `bpost lending
+statement show|flag-overdue` against the session chain."""
 
 from __future__ import annotations
 
@@ -43,8 +43,16 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
     isolated: Node, bpost: Any, tmp_path: Path
 ) -> None:
     fuji = connect(isolated.url, isolated.deployments, dev_account(2))
-    lending.propose(fuji, "SBL-CLI", TERMS, effective_from=date(2026, 6, 1))
-    lending.acknowledge(connect(isolated.url, isolated.deployments, dev_account(3)), "SBL-CLI", 1)
+    agreement = lending.propose(fuji, TERMS, effective_from=date(2026, 6, 1)).agreement_id
+    lending.acknowledge(connect(isolated.url, isolated.deployments, dev_account(3)), agreement, 1)
+    listed = bpost("--json", "--dev-account", "3", "lending", "agreements").json()
+    assert listed == [
+        {"reference": "SBL-CLI", "agreement": agreement, "lender": FUJI, "borrower": MINATO,
+         "agent": "", "proposer": FUJI}
+    ], "the borrower reads the reference back, sealed to it"  # fmt: skip
+    assert bpost("--json", "--dev-account", "4", "lending", "agreements").json() == []
+    unknown = bpost("--dev-account", "4", "lending", "movements", "confirm", "SBL-CLI", "1")
+    assert unknown.code == 1 and f"{KANDA_LEI} is a party of no agreement SBL-CLI" in unknown.err
 
     bad = _movements(
         tmp_path, "SBL-CLI,2026-06-01,new_loan,100,0\nSBL-CLI,2026-06-03,return,-200,0\n"
@@ -61,12 +69,12 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
         "--json", "--dev-account", "2", "lending", "movements", "record", "SBL-CLI", good
     )
     assert recorded.code == 0, recorded.err
-    assert recorded.json()["movements"] == 2
+    assert (recorded.json()["movements"], recorded.json()["agreement"]) == (2, agreement)
     not_borrower = bpost("--dev-account", "2", "lending", "movements", "confirm", "SBL-CLI", "1")
     assert not_borrower.code == 1 and "LendingAgreementsNotParty" in not_borrower.err
-    confirmed = bpost("--dev-account", "3", "lending", "movements", "confirm", "SBL-CLI", "1")
+    confirmed = bpost("--dev-account", "3", "lending", "movements", "confirm", agreement, "1")
     assert confirmed.code == 0, confirmed.err
-    opened = lending.open_agreement(fuji, "SBL-CLI", FUJI, bytes(dev_account(2).key))
+    opened = lending.open_agreement(fuji, agreement, FUJI, bytes(dev_account(2).key))
     assert [m[2] for m in opened.movements] == [100 * 10**6, -100 * 10**6]
 
     operator = connect(isolated.url, isolated.deployments, dev_account(0))
@@ -76,7 +84,7 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
         FUJI,
         MINATO,
         MatchUnit.AGREEMENT,
-        "SBL-CLI",
+        agreement,
         "JPY",
         date(2026, 6, 1),
         date(2026, 6, 30),
@@ -90,7 +98,7 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
     shown = bpost("--json", "lending", "statement", "show", found).json()
     assert (shown["status"], shown["key"], shown["fee"], shown["disputed"]) == (
         "break",
-        "SBL-CLI",
+        agreement,
         27,
         ["borrower"],
     )
@@ -122,8 +130,8 @@ def test_statement_withdrawn_then_committed_anew__listed_once_as_the_new_one(
 ) -> None:
     fuji = connect(isolated.url, isolated.deployments, dev_account(2))
     minato = connect(isolated.url, isolated.deployments, dev_account(3))
-    lending.propose(fuji, "SBL-CLI", TERMS, effective_from=date(2026, 6, 1))
-    lending.acknowledge(minato, "SBL-CLI", 1)
+    agreement = lending.propose(fuji, TERMS, effective_from=date(2026, 6, 1)).agreement_id
+    lending.acknowledge(minato, agreement, 1)
     movements = _movements(tmp_path, "SBL-CLI,2026-06-01,new_loan,100,0\n")
     record = ["lending", "movements", "record", "SBL-CLI", movements]
     assert bpost("--dev-account", "2", *record).code == 0
@@ -134,7 +142,7 @@ def test_statement_withdrawn_then_committed_anew__listed_once_as_the_new_one(
 
     def june(fee: int) -> str:
         found, _ = st.commit_statement(fuji, st.StatementInput(
-            FUJI, MINATO, MatchUnit.AGREEMENT, "SBL-CLI", "JPY", date(2026, 6, 1),
+            FUJI, MINATO, MatchUnit.AGREEMENT, agreement, "JPY", date(2026, 6, 1),
             date(2026, 6, 30), date(2026, 7, 10), st.Amounts(fee, 0, 0),
         ), b"detail", [FUJI, MINATO])  # fmt: skip
         return found

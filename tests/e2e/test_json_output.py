@@ -103,6 +103,7 @@ def walked(nav_funds: list[str], scratch: Path = ROOT) -> dict[str, list[list[st
         "ssi notices": [["--lei", SAKURA]],
         "ssi list": [["--owner", FUJI], []],
         "lending statement list": [[], ["--lei", FUJI]],
+        "lending agreements": [[]],
         "mandates list": [[], ["--lei", FUJI]],
         "ssi applicable": [[FUJI, "--market", "XTKS", "--currency", "JPY", "--on", "2026-11-20"]],
         "corporate show": [[FUJI], [FUJI, "--today", "2027-06-01"]],
@@ -255,19 +256,20 @@ def test_json__each_sending_command__strict_json(
     assert watched, "a summary of what was delivered"
 
     # use case 3: movements recorded and confirmed, a statement shown and flagged overdue
-    _agreement(isolated)
+    walk = _agreement(isolated)
     movements = tmp_path / "movements.csv"
     movements.write_text(
         "agreement_id,date,kind,quantity,collateral\nSBL-WALK,2026-06-01,new_loan,100,0\n"
     )
-    sent(TRUSTEE, "lending movements record", "SBL-WALK", str(movements))
-    sent(MINATO_ACCOUNT, "lending movements confirm", "SBL-WALK", "1")
-    statement = _statement(isolated, date(2026, 6, 1), date(2026, 6, 30), disputed=True)
+    recorded = sent(TRUSTEE, "lending movements record", "SBL-WALK", str(movements))
+    assert (recorded["agreement"], recorded["reference"]) == (walk, "SBL-WALK")
+    sent(MINATO_ACCOUNT, "lending movements confirm", walk, "1")
+    statement = _statement(isolated, walk, date(2026, 6, 1), date(2026, 6, 30), disputed=True)
     assert sent(TRUSTEE, "lending statement show", statement)["status"] == "break"
     sent(TRUSTEE, "lending statement flag-overdue", statement)
     assert sent(TRUSTEE, "lending statement void", statement)["status"] == "break"
     assert sent(MINATO_ACCOUNT, "lending statement void", statement)["status"] == "voided"
-    july = _statement(isolated, date(2026, 7, 1), date(2026, 7, 31), disputed=False)
+    july = _statement(isolated, walk, date(2026, 7, 1), date(2026, 7, 31), disputed=False)
     assert sent(TRUSTEE, "lending statement withdraw", july)["status"] == "withdrawn"
     demo = ROOT / "config/demo-lending"
     calc = [f"--{name}={demo / f'{name}.csv'}" for name in LENDING_FILES]
@@ -304,24 +306,25 @@ MANAGER, KANDA_ACCOUNT, MINATO_ACCOUNT = "1", "4", "3"
 MINATO, KANDA = "3538000MINATOSEC0159", KANDA
 
 
-def _agreement(node: Node) -> None:
-    """Agreement SBL-WALK: Fuji lends Toyota shares to Minato, acknowledged by both."""
+def _agreement(node: Node) -> str:
+    """Agreement SBL-WALK: Fuji lends Toyota shares to Minato, acknowledged by both; its id."""
     fuji = connect(node.url, node.deployments, dev_account(2))
     minato = connect(node.url, node.deployments, dev_account(3))
     terms = Agreement(agreement_id="SBL-WALK", lender=FUJI, borrower=MINATO,
                       security=TOYOTA, currency="JPY", fee_rate_pct=Decimal("0.5"),
                       collateral_rate_pct=Decimal(0))  # fmt: skip
-    agreements.propose(fuji, "SBL-WALK", terms, effective_from=date(2026, 6, 1))
-    agreements.acknowledge(minato, "SBL-WALK", 1)
+    found = agreements.propose(fuji, terms, effective_from=date(2026, 6, 1))
+    agreements.acknowledge(minato, found.agreement_id, 1)
+    return found.agreement_id
 
 
-def _statement(node: Node, start: date, end: date, *, disputed: bool) -> str:
-    """A statement of SBL-WALK over ``start`` to ``end`` committed by the lender, open, or a
-    break when the borrower disputes its figures."""
+def _statement(node: Node, agreement_id: str, start: date, end: date, *, disputed: bool) -> str:
+    """A statement of SBL-WALK (``agreement_id`` on chain) over ``start`` to ``end`` committed
+    by the lender, open, or a break when the borrower disputes its figures."""
     fuji = connect(node.url, node.deployments, dev_account(2))
     minato = connect(node.url, node.deployments, dev_account(3))
-    period = st.StatementInput(FUJI, MINATO, MatchUnit.AGREEMENT, "SBL-WALK", "JPY", start, end,
-                               end + timedelta(days=10), st.Amounts(27, 0, 0))  # fmt: skip
+    period = st.StatementInput(FUJI, MINATO, MatchUnit.AGREEMENT, agreement_id, "JPY", start,
+                               end, end + timedelta(days=10), st.Amounts(27, 0, 0))  # fmt: skip
     found, _ = st.commit_statement(fuji, period, b"detail", [FUJI, MINATO])
     if disputed:
         st.submit_figures(minato, found, st.Amounts(29, 0, 0), b"figures", [FUJI, MINATO])

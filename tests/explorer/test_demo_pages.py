@@ -27,6 +27,7 @@ from bpost_client.explorer.domain import reference as explorer_reference
 from bpost_client.explorer.domain.lending import money
 from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.indexer import Indexer, open_engine
+from bpost_client.lending import agreements as lending
 from bpost_client.lending import statements as st
 from bpost_client.lending.projection import (
     PROJECTORS,
@@ -38,6 +39,7 @@ from bpost_client.lending.projection import (
 from bpost_client.lending.statements import STATEMENT_EVENTS
 from bpost_client.platform import codes, participants
 from bpost_client.platform.projection import records_of
+from bpost_client.platform.signers import dev_account
 from bpost_client.reference import calendars, prices
 from bpost_client.reference.securities import list_securities
 from bpost_client.registry import funds
@@ -56,8 +58,8 @@ FUND_ISIN = "JP90C000SK15"
 TOYOTA = "JP3633400001"
 SECOND_MARKET = "XOSE"
 """A market the demo publishes no calendar of."""
-MATCHED = "SBL-2026-001"
-BROKEN = "SBL-2026-002"
+MATCHED_REFERENCE = "SBL-2026-001"
+BROKEN_REFERENCE = "SBL-2026-002"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class Demo:
     app: Any
     token: str
     database: str
+    agreements: dict[str, str]
+    """The demo agreements' ids on chain by their references (sealed to the parties: the
+    borrower reads them)."""
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +87,9 @@ def demo(node: Node, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]
         Indexer(client, engine).sync()
         tokens = folder / "tokens.yaml"
         token = issue_api_token(tokens, OBSERVER)
-        yield Demo(client, create_explorer(engine, client, tokens), token, database)
+        found = lending.agreements_of(client, BORROWER, bytes(dev_account(3).key))
+        ids = {a.reference: a.agreement_id for a in found}
+        yield Demo(client, create_explorer(engine, client, tokens), token, database, ids)
     finally:
         rpc(node.url, "evm_revert", snapshot)
 
@@ -119,11 +126,16 @@ def section(html: str, element_id: str) -> str:
         (TOYOTA, f"/security/{TOYOTA}"),
         ("7203", f"/security/{TOYOTA}"),
         (MANAGER, f"/institution/{MANAGER}"),
-        (BROKEN, f"/agreement/{BROKEN}"),
-        ("0x" + BROKEN.encode().ljust(32, b"\0").hex(), f"/agreement/{BROKEN}"),
+        ("{broken}", "/agreement/{broken}"),
+        ("{shouted}", "/agreement/{broken}"),
     ],
 )
-def test_search__each_kind_of_term__goes_to_its_page(web: TestClient, term: str, path: str) -> None:
+def test_search__each_kind_of_term__goes_to_its_page(
+    web: TestClient, demo: Demo, term: str, path: str
+) -> None:
+    broken = demo.agreements[BROKEN_REFERENCE]
+    term = term.format(broken=broken, shouted="0x" + broken[2:].upper())
+    path = path.format(broken=broken)
     answer = web.get("/search", params={"q": term}, follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == path
@@ -388,10 +400,16 @@ def test_calendar_page__changes_listed_against_the_version_before_only(
 # --- lending ------------------------------------------------------------------------------
 
 
+def test_search__an_agreements_reference__leads_nowhere(web: TestClient) -> None:
+    """The reference is sealed to the parties: the index knows an agreement by its id only."""
+    answer = web.get("/search", params={"q": BROKEN_REFERENCE}, follow_redirects=False)
+    assert answer.status_code in (200, 404) and "/agreement/" not in answer.text
+
+
 def _statement_of(client: Client, agreement: str) -> tuple[str, st.Statement]:
     logs = client.contract("LendingStatements").events.StatementCommitted.get_logs(from_block=0)
     for log in logs:
-        key = bytes(log["args"]["input"]["unitKey"]).rstrip(b"\0").decode("ascii", "replace")
+        key = "0x" + bytes(log["args"]["input"]["unitKey"]).hex()
         if key == agreement:
             found = "0x" + bytes(log["args"]["statementId"]).hex()
             return found, st.get_statement(client, found)
@@ -401,8 +419,9 @@ def _statement_of(client: Client, agreement: str) -> tuple[str, st.Statement]:
 def test_agreement_page__break_explained_with_the_differing_amounts(
     web: TestClient, demo: Demo
 ) -> None:
-    page = web.get(f"/agreement/{BROKEN}").text
-    statement_id, statement = _statement_of(demo.client, BROKEN)
+    broken = demo.agreements[BROKEN_REFERENCE]
+    page = web.get(f"/agreement/{broken}").text
+    statement_id, statement = _statement_of(demo.client, broken)
     shown = text_of(page)
     assert "break" in shown and "resolved" in shown
     explanation = re.search(r'class="break-explanation">(.*?)</li>', page, flags=re.S)
@@ -414,8 +433,9 @@ def test_agreement_page__break_explained_with_the_differing_amounts(
 
 
 def test_agreement_page__matched_statement_and_sealed_terms(web: TestClient, demo: Demo) -> None:
-    page = web.get(f"/agreement/{MATCHED}").text
-    _, statement = _statement_of(demo.client, MATCHED)
+    matched = demo.agreements[MATCHED_REFERENCE]
+    page = web.get(f"/agreement/{matched}").text
+    _, statement = _statement_of(demo.client, matched)
     assert "break-explanation" not in page
     assert money(statement.platform.fee, "JPY") in text_of(page)
     assert "sealed" in section(page, "agreement-terms")
@@ -433,11 +453,12 @@ def _institution_labels(html: str) -> dict[str, set[str]]:
 def test_statement_and_agreement_pages__parties_by_name_linked__with_their_leis(
     web: TestClient, demo: Demo
 ) -> None:
-    statement_id, statement = _statement_of(demo.client, BROKEN)
+    broken = demo.agreements[BROKEN_REFERENCE]
+    statement_id, statement = _statement_of(demo.client, broken)
     parties = [lei for lei in (statement.lender, statement.borrower, statement.agent) if lei]
     names = {lei: participants.get_institution(demo.client, lei).legal_name for lei in parties}
     statement_page = web.get(f"/statement/{statement_id}").text
-    agreement_page = web.get(f"/agreement/{BROKEN}").text
+    agreement_page = web.get(f"/agreement/{broken}").text
     parties_said = [
         *re.findall(r"<h1>Lending statement</h1>\s*(<p.*?</p>)", statement_page, flags=re.S),
         *re.findall(r'<dl class="facts" id="agreement">.*?</dl>', agreement_page, flags=re.S),
@@ -477,7 +498,8 @@ def _plain_statement(statement: StatementState[Any]) -> tuple[Any, ...]:
 
 
 def test_statement__node_records_and_index_rows__one_fold_one_statement(demo: Demo) -> None:
-    statement_id, stored = _statement_of(demo.client, BROKEN)
+    broken = demo.agreements[BROKEN_REFERENCE]
+    statement_id, stored = _statement_of(demo.client, broken)
     where = {"statementId": bytes.fromhex(statement_id[2:])}
     entries = records_of(demo.client, "LendingStatements", PROJECTORS, STATEMENT_EVENTS, where)
     read = statement_of(entries)
@@ -504,7 +526,8 @@ def test_statement__node_records_and_index_rows__one_fold_one_statement(demo: De
 
 
 def test_agreement__node_records_and_index_rows__one_fold_one_agreement(demo: Demo) -> None:
-    where = {"agreementId": bytes32_from_ascii(BROKEN)}
+    broken = demo.agreements[BROKEN_REFERENCE]
+    where = {"agreementId": bytes.fromhex(broken[2:])}
     events = (
         "AgreementProposed",
         "AgreementAcknowledged",
@@ -512,10 +535,10 @@ def test_agreement__node_records_and_index_rows__one_fold_one_agreement(demo: De
         "MovementsConfirmed",
     )
     read = agreement_of(
-        BROKEN, records_of(demo.client, "LendingAgreements", PROJECTORS, events, where)
+        broken, records_of(demo.client, "LendingAgreements", PROJECTORS, events, where)
     )
     with open_engine(demo.database).connect() as conn:
-        shown = explorer_lending.load_agreement(conn, BROKEN)
+        shown = explorer_lending.load_agreement(conn, broken)
     assert read is not None and shown is not None
 
     def plain(agreement: AgreementState[Any]) -> tuple[Any, ...]:
@@ -529,7 +552,7 @@ def test_agreement__node_records_and_index_rows__one_fold_one_agreement(demo: De
 
     assert plain(read) == plain(shown)
     stored = demo.client.contract("LendingAgreements").functions.getAgreement(
-        bytes32_from_ascii(BROKEN)
+        bytes.fromhex(broken[2:])
     )
     lender, borrower, *_, acknowledged, _movements, confirmed = demo.client.read(stored)[:8]
     assert (shown.lender, shown.borrower) == (lei_from_bytes20(lender), lei_from_bytes20(borrower))

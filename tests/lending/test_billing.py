@@ -100,17 +100,17 @@ def parties(isolated: Node, operator: Client) -> dict[str, Client]:
     agent, minato = clients[AGENT], clients[MINATO]
     for terms in AGREEMENTS:
         i = terms.agreement_id
-        lending.propose(
-            agent, i, terms, effective_from=PERIOD[0], agent=AGENT, tolerance_minor_units=0
+        found = lending.propose(
+            agent, terms, effective_from=PERIOD[0], agent=AGENT, tolerance_minor_units=0
         )
-        lending.consent(clients[FUJI], i, 1)
-        lending.acknowledge(minato, i, 1)
+        lending.consent(clients[FUJI], found.agreement_id, 1)
+        lending.acknowledge(minato, found.agreement_id, 1)
         moves = [
             Movement(i, MovementKind.NEW_LOAN, date(2026, 6, 1), 10_000, Decimal(20_000_000)),
             Movement(i, MovementKind.RETURN, date(2026, 6, 6), -4_000, Decimal(-8_000_000)),
         ]
-        lending.record_movements(agent, i, moves, [FUJI, MINATO, AGENT])
-        lending.confirm_movements(minato, i, 1)
+        lending.record_movements(agent, found, moves, [FUJI, MINATO, AGENT])
+        lending.confirm_movements(minato, found.agreement_id, 1)
     st.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
     st.accept_pair_settings(minato, FUJI, MINATO, 1)
     assert st.pair_settings(minato, FUJI, MINATO) == st.PairSettings(
@@ -136,8 +136,11 @@ def parties(isolated: Node, operator: Client) -> dict[str, Client]:
 
 
 def _opened(clients: dict[str, Client], lei: str) -> list[lending.OpenedAgreement]:
+    """The agreements as ``lei`` opens them, found by their references."""
+    found = {a.reference: a for a in lending.agreements_of(clients[lei], lei, _key(lei))}
     return [
-        lending.open_agreement(clients[lei], a.agreement_id, lei, _key(lei)) for a in AGREEMENTS
+        lending.open_agreement(clients[lei], found[a.agreement_id].agreement_id, lei, _key(lei))
+        for a in AGREEMENTS
     ]
 
 
@@ -145,12 +148,16 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
     agent = parties[AGENT]
     opened = {lei: _opened(parties, lei) for lei in KEYS}
     committed = dict(
-        (figures.key, (found, figures))
+        (figures.agreement_ids[0], (found, figures))
         for found, figures in close_period(
             agent, opened[AGENT], PRICES, DIVIDENDS, *PERIOD, SETTLEMENT
         )
     )
     assert set(committed) == {"SBL-M", "SBL-B"}
+    onchain = {a.reference: a.agreement_id for a in opened[AGENT]}
+    assert {f.key for _, f in committed.values()} == set(onchain.values()), (
+        "an agreement unit's key on chain is the agreement's id"
+    )
     matched_id, matched = committed["SBL-M"]
     broken_id, _ = committed["SBL-B"]
     stored = st.get_statement(agent, matched_id)
@@ -269,12 +276,13 @@ def test_review__refuses_figures_that_are_not_the_agreed_inputs(
     caught by the other parties' recomputation: nothing is confirmed."""
     agent, fuji = parties[AGENT], parties[FUJI]
     opened = _opened(parties, AGENT)
+    onchain = {a.reference: a.agreement_id for a in opened}
     book = lending.agreed_book(opened, PRICES, DIVIDENDS)
     statement = st.StatementInput(
         FUJI,
         MINATO,
         MatchUnit.AGREEMENT,
-        "SBL-M",
+        onchain["SBL-M"],
         "JPY",
         *PERIOD,
         SETTLEMENT,
@@ -285,7 +293,7 @@ def test_review__refuses_figures_that_are_not_the_agreed_inputs(
         bytes20_from_lei(FUJI),
         bytes20_from_lei(MINATO),
         0,
-        st.unit_key(MatchUnit.AGREEMENT, "SBL-M"),
+        st.unit_key(MatchUnit.AGREEMENT, onchain["SBL-M"]),
         b"JPY",
         20260601,
         20260607,

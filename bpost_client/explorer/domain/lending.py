@@ -156,7 +156,7 @@ class AgreementPage(AgreementState[Row]):
 
 
 def load_agreement(conn: Connection, key: str) -> AgreementPage | None:
-    """The agreement ``key`` (its id as text, or 0x-hex) and its statements, or None."""
+    """The agreement ``key`` (its id, 0x-hex) and its statements, or None."""
     state = agreement_of(key, rows_of(conn, "agreement", key))
     if state is None:
         return None

@@ -1,7 +1,8 @@
 """What a search term names among the platform's records: a fund (by platform code, ISIN, ITA
 code or any other linked code), a security (ISIN or local code), an institution (LEI), a market's
-calendar (its MIC), a lending agreement (its id as text or hex), a statement or an SSI (0x-hex
-keys). Names are searched by :func:`~bpost_client.explorer.domain.named.find_named`."""
+calendar (its MIC), a lending agreement, a statement or an SSI (0x-hex keys: an agreement's
+reference is sealed to its parties, the explorer knows it by its id). Names are searched by
+:func:`~bpost_client.explorer.domain.named.find_named`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.domain.store import record_path
 from bpost_client.indexer.schema import records
-from bpost_client.platform.projection import hex_text
 
 __all__ = ["find_domain"]
 
@@ -40,16 +40,12 @@ def find_domain(conn: Connection, term: str) -> str | None:
         found = _first(conn, ("statement", "ssi", "agreement"), lowered)
         if found is not None:
             return record_path(found[0], lowered)
-        text = hex_text(lowered) or text  # an agreement id given in hex
     upper = text.upper()
     if _FUND.match(upper) and _first(conn, ("fund",), upper) is not None:
         return record_path("fund", upper)
     for kind in ("institution", "security", "calendar"):
         if _first(conn, (kind,), upper) is not None:
             return record_path(kind, upper)
-    for key in dict.fromkeys((text, upper)):
-        if _first(conn, ("agreement",), key) is not None:
-            return record_path("agreement", key)
     linked = _first(conn, ("code",), upper) or _first(conn, ("code",), text)
     if linked is not None and linked[1]:
         target = linked[1]
