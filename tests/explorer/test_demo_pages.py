@@ -60,6 +60,7 @@ SECOND_MARKET = "XOSE"
 """A market the demo publishes no calendar of."""
 MATCHED_REFERENCE = "SBL-2026-001"
 BROKEN_REFERENCE = "SBL-2026-002"
+AGENT = "3538000NIHONLEND0172"
 
 
 @dataclass(frozen=True)
@@ -404,6 +405,15 @@ def test_search__an_agreements_reference__leads_nowhere(web: TestClient) -> None
     """The reference is sealed to the parties: the index knows an agreement by its id only."""
     answer = web.get("/search", params={"q": BROKEN_REFERENCE}, follow_redirects=False)
     assert answer.status_code in (200, 404) and "/agreement/" not in answer.text
+
+
+def test_institution_page__the_mandates_it_granted_and_holds(web: TestClient) -> None:
+    for lei in (TRUSTEE, AGENT):
+        shown = section(web.get(f"/institution/{lei}").text, "mandates")
+        assert f"{TRUSTEE} {AGENT} lending-agent {BORROWER}" in shown, shown
+        assert "until revoked granted" in shown
+    none = section(web.get(f"/institution/{MANAGER}").text, "mandates")
+    assert none.endswith("Principal Agent Scope Subject Valid Status None."), none
 
 
 def _statement_of(client: Client, agreement: str) -> tuple[str, st.Statement]:

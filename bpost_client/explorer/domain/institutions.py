@@ -1,6 +1,6 @@
 """Institutions as the explorer shows them: name, kind, standing, the addresses that act for
-them with their platform roles, their public corporate information (the confidential part shown
-sealed) and their SSIs."""
+them with their platform roles, the mandates they granted and hold, their public corporate
+information (the confidential part shown sealed) and their SSIs."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bpost_client.explorer.domain.store import (
     rows_by_ref,
     rows_of,
 )
+from bpost_client.platform.mandates import Mandate, mandates_from_records
 from bpost_client.platform.projection import roles_held
 from bpost_client.registry.projection import corporate_of
 from bpost_client.types import InstitutionType
@@ -71,6 +72,9 @@ class InstitutionPage:
     history: list[Row] = field(default_factory=list)
     corporate: Corporate | None = None
     ssis: list[str] = field(default_factory=list)
+    mandates: list[Mandate] = field(default_factory=list)
+    """The mandates it granted (as principal) and holds (as agent), as their records leave
+    them."""
 
 
 def roles_of(conn: Connection, address: str) -> list[str]:
@@ -131,6 +135,9 @@ def load_institution(conn: Connection, lei: str, *, details: bool = True) -> Ins
     corporate = latest_of(conn, "corporate", lei)
     found.corporate = None if corporate is None else _corporate(corporate)
     found.ssis = sorted({row.key for row in rows_by_ref(conn, "ssi", lei)})
+    mandate_rows = [*rows_of(conn, "mandate", lei), *rows_by_ref(conn, "mandate", lei)]
+    mandate_rows.sort(key=lambda r: (r.block_number, r.log_index))
+    found.mandates = mandates_from_records(mandate_rows)
     return found
 
 
