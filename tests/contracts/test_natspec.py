@@ -27,20 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".build" / "__local__.json"
 CONTRACTS = ROOT / "contracts"
 
-# TEMPORARY (issue 17): contracts other branches are reworking at the same time (mandates,
-# code namespaces). The lead removes this set once they are merged; every other contract is
-# held to the rules now (the statements, the calculator and LendingMath already are).
-TEMPORARILY_EXCLUDED = frozenset(
-    {
-        "LendingAgreements",
-        "ILendingAgreements",
-        "DistributionRegistry",
-        "IDistributionRegistry",
-        "Mandates",
-        "IMandates",
-    }
-)
-
 IRREGULAR_PAST_PARTICIPLES = frozenset({"Made", "Set", "Withdrawn"})
 
 _SECTIONS = {"function": "methods", "event": "events", "error": "errors"}
@@ -103,18 +89,16 @@ def _doc(contract: dict[str, Any], kind: str, signature: str) -> tuple[str, dict
 
 def _checked_items() -> list[tuple[str, dict[str, Any], set[str]]]:
     """(contract, ABI item, declaring files) for every function, event and error of a project
-    contract that the project declares itself, outside the temporary exclusions."""
+    contract that the project declares itself."""
     declared = _declarations()
     items = []
     for name, contract in sorted(_build().items()):
-        if name in TEMPORARILY_EXCLUDED:
-            continue
         for item in contract["abi"]:
             if item["type"] not in _SECTIONS:
                 continue
             where = declared.get(item["name"], set())
-            if not where or where <= TEMPORARILY_EXCLUDED:
-                continue  # OpenZeppelin's, or declared only in a contract reworked elsewhere
+            if not where:
+                continue  # OpenZeppelin's
             items.append((name, item, where))
     return items
 
@@ -161,11 +145,9 @@ def test_errors__take_no_string_catch_all() -> None:
 
 def test_rules__catch_what_they_are_meant_to() -> None:
     """The checks above reject the names and signatures issue 17 found (so they cannot pass
-    vacuously), and the temporary exclusions name contracts that exist or are coming."""
+    vacuously)."""
     names = ("FundVersionDefinitive", "StatementOverdue", "FundVersionMadeDefinitive")
     assert [is_past_tense(name) for name in names] == [False, False, True]
     items = _checked_items()
     assert {name for name, _, _ in items} >= {"FundRegistry", "IFundRegistry", "PlatformAccess"}
     assert any(item["type"] == "function" for _, item, _ in items)
-    unknown = TEMPORARILY_EXCLUDED - _build().keys() - {"Mandates", "IMandates"}
-    assert not unknown, f"temporary exclusions naming no contract: {sorted(unknown)}"
