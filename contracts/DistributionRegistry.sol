@@ -72,15 +72,16 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
     /// @inheritdoc IDistributionRegistry
     function setProfiles(bytes32[] calldata fundCodes, ProfileInput calldata profile) external {
         _requireNotPaused();
+        bytes20 caller = _callerInstitution();
         if (fundCodes.length == 0) revert DistributionEmptyBatch();
         if (fundCodes.length > MAX_PROFILES) revert DistributionBatchTooLarge(fundCodes.length, MAX_PROFILES);
         for (uint256 i = 0; i < fundCodes.length; ++i) {
-            _setProfile(fundCodes[i], profile);
+            _setProfile(fundCodes[i], profile, caller);
         }
     }
 
-    function _setProfile(bytes32 fundCode, ProfileInput calldata profile) private {
-        (uint32 serial, IFundRegistry.Fund memory fund) = _managedFund(fundCode);
+    function _setProfile(bytes32 fundCode, ProfileInput calldata profile, bytes20 caller) private {
+        (uint32 serial, IFundRegistry.Fund memory fund) = _managedFund(fundCode, caller);
         if (profile.navMarkets.length > MAX_MARKETS) {
             revert DistributionTooManyNavMarkets(fundCode, profile.navMarkets.length, MAX_MARKETS);
         }
@@ -130,6 +131,7 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
 
     /// @inheritdoc IDistributionRegistry
     function syncFund(bytes32 fundCode) external {
+        _callerInstitution();
         uint32 serial = _serialOf(fundCode);
         if (_states[serial].calendarId == 0) revert DistributionUnknownFund(serial);
         _sync(serial, _fundRegistry.getFund(fundCode));
@@ -149,11 +151,11 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
     /// @inheritdoc IDistributionRegistry
     function publishNavs(uint32 date, uint256[] calldata records) external returns (uint256 batchId) {
         _requireNotPaused();
+        Publisher memory publisher = _publisher(date); // the caller's institution first
         _requireDate(date);
         uint256 size = records.length;
         if (size == 0) revert DistributionEmptyBatch();
         if (size > MAX_NAVS) revert DistributionBatchTooLarge(size, MAX_NAVS);
-        Publisher memory publisher = _publisher(date);
         bytes32[] memory leaves = new bytes32[](size);
         for (uint256 i = 0; i < size; ++i) {
             leaves[i] = _publishNav(records[i], publisher);
@@ -385,10 +387,14 @@ contract DistributionRegistry is PlatformControlled, IDistributionRegistry, IFun
         emit FundStateSynced(serial, fund.status, fund.establishmentDate, fund.redemptionDate);
     }
 
-    function _managedFund(bytes32 fundCode) private view returns (uint32 serial, IFundRegistry.Fund memory fund) {
+    function _managedFund(bytes32 fundCode, bytes20 caller)
+        private
+        view
+        returns (uint32 serial, IFundRegistry.Fund memory fund)
+    {
         serial = _serialOf(fundCode);
         fund = _fundRegistry.getFund(fundCode);
-        if (_participants.institutionOf(msg.sender) != fund.assetManager || fund.assetManager == bytes20(0)) {
+        if (caller != fund.assetManager || fund.assetManager == bytes20(0)) {
             revert DistributionNotFundManager(msg.sender, fundCode);
         }
     }

@@ -230,8 +230,8 @@ interface IDistributionRegistry {
     /// NAV day moves to the next one), and the NAV-move threshold in basis points (0: default).
     function setProfiles(bytes32[] calldata fundCodes, ProfileInput calldata profile) external;
 
-    /// @notice Copy a fund's status and dates from the FundRegistry (anyone; the registry also
-    /// tells this contract of every change itself).
+    /// @notice Copy a fund's status and dates from the FundRegistry (any active institution; the
+    /// registry also tells this contract of every change itself).
     /// @param fundCode The platform fund code.
     function syncFund(bytes32 fundCode) external;
 
