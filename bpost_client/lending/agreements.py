@@ -87,12 +87,13 @@ _log = logging.getLogger(__name__)
 
 CONTRACT = "LendingAgreements"
 TERMS_TYPE = (
-    "(bytes12,bytes3,(int256,int256,int256,uint8,uint8,uint8,uint8,uint8,bool,int256),uint8,uint64,"
+    "(bytes12,bytes3,(int256,int256,int256,uint8,uint8,uint8,uint8,uint8,bool,int256),"
     "bytes32,bytes32)"
 )
 """The ABI type of the sealed terms (``ILendingAgreements.AgreementTerms``): the security, the
-currency, the calculation's terms, the billing months, the tolerance, the agreement's reference
-and the salt of its hash."""
+currency, the calculation's terms, the agreement's reference and the salt of its hash. A
+statement's tolerance and billing period are the counterparty pair's settings, not an
+agreement's (see :mod:`bpost_client.lending.statements`)."""
 MOVEMENTS_TYPE = "(uint8,uint32,int256,int256)[]"
 """The ABI type of the sealed movements (``ILendingAgreements.Movement[]``)."""
 SALT_BYTES = 32
@@ -146,9 +147,7 @@ def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
     return {Lei(lei): get_institution(client, lei).encryption_key for lei in leis}
 
 
-def _terms_tuple(
-    agreement: Agreement, billing_months: int, tolerance: int, salt: bytes
-) -> tuple[Any, ...]:
+def _terms_tuple(agreement: Agreement, salt: bytes) -> tuple[Any, ...]:
     empty = pd.DataFrame(columns=["agreement_id", "date", "quantity", "collateral"])
     closes = pd.DataFrame(columns=["security", "date", "close"])
     dividends = pd.DataFrame(columns=["security", "record_date", "amount_per_share"])
@@ -158,8 +157,6 @@ def _terms_tuple(
         check_isin(agreement.security).encode("ascii"),
         agreement.currency.encode("ascii"),
         terms,
-        billing_months,
-        tolerance,
         bytes32_from_ascii(agreement.agreement_id),
         salt,
     )
@@ -169,11 +166,9 @@ def _sealed_terms(
     client: Client,
     agreement: Agreement,
     parties: Sequence[str],
-    billing_months: int,
-    tolerance: int,
     salt: bytes,
 ) -> Any:
-    plaintext = encode([TERMS_TYPE], [_terms_tuple(agreement, billing_months, tolerance, salt)])
+    plaintext = encode([TERMS_TYPE], [_terms_tuple(agreement, salt)])
     return seal(plaintext, _recipients(client, parties)).to_abi()
 
 
@@ -183,8 +178,6 @@ def propose(
     *,
     effective_from: date,
     agent: str | None = None,
-    billing_months: int = 1,
-    tolerance_minor_units: int = 0,
     salt: bytes | None = None,
     private_key: bytes | None = None,
 ) -> AgreementRef:
@@ -215,7 +208,7 @@ def propose(
     chosen = os.urandom(SALT_BYTES) if salt is None else salt
     hashed = reference_hash(agreement.agreement_id, chosen)
     parties = [agreement.lender, agreement.borrower, *([agent] if agent else [])]
-    terms = _sealed_terms(client, agreement, parties, billing_months, tolerance_minor_units, chosen)
+    terms = _sealed_terms(client, agreement, parties, chosen)
     call = client.contract(CONTRACT).functions.propose(
         hashed,
         bytes20_from_lei(check_lei(agreement.lender)),
@@ -243,8 +236,6 @@ def amend(
     terms: Agreement,
     *,
     effective_from: date,
-    billing_months: int = 1,
-    tolerance_minor_units: int = 0,
 ) -> TxReceipt:
     """Propose a new version of an agreement's terms from ``effective_from`` (a rate change),
     sealed to its parties with its reference (the signer: the lender, or the agreement's agent).
@@ -257,9 +248,7 @@ def amend(
             f"terms of {terms.agreement_id!r} cannot amend agreement {agreement.reference!r}"
         )
     parties = parties_of(client, agreement.agreement_id)
-    sealed = _sealed_terms(
-        client, terms, parties, billing_months, tolerance_minor_units, agreement.salt
-    )
+    sealed = _sealed_terms(client, terms, parties, agreement.salt)
     call = client.contract(CONTRACT).functions.amend(
         _id(agreement.agreement_id), int_from_date(effective_from), sealed
     )
@@ -375,8 +364,8 @@ def _checked_reference(
     Raises:
         BPostError: they do not (the proposer sealed another reference: acknowledge nothing).
     """
-    reference = ascii_from_bytes(bytes(terms[5]))
-    salt = bytes(terms[6])
+    reference = ascii_from_bytes(bytes(terms[3]))
+    salt = bytes(terms[4])
     try:
         made = agreement_id_of(proposer, reference_hash(reference, salt))
     except ValueError:

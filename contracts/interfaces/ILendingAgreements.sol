@@ -60,8 +60,6 @@ interface ILendingAgreements {
         bytes12 security;
         bytes3 currency;
         LendingMath.Terms calculation;
-        uint8 billingMonths;
-        uint64 toleranceMinorUnits;
         bytes32 agreementReference;
         bytes32 referenceSalt;
     }

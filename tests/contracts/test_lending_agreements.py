@@ -41,7 +41,7 @@ def agreement_id(proposer: bytes, hashed: bytes = REFERENCE_HASH) -> bytes:
 AGREEMENT = agreement_id(LENDER_LEI)  # proposed by the lender
 AGENT_AGREEMENT = agreement_id(AGENT_LEI)  # proposed by the agent
 AGREEMENT_TERMS = (
-    b"JP3633400001", b"JPY", terms(), 1, 100, REFERENCE.encode().ljust(32, b"\0"), REFERENCE_SALT
+    b"JP3633400001", b"JPY", terms(), REFERENCE.encode().ljust(32, b"\0"), REFERENCE_SALT
 )  # fmt: skip
 # test_lending_calculator's POSITIONS as movements: 10,000 shares lent on 1 June, back on 8 June.
 MOVEMENTS = [(NEW_LOAN, 20260601, 10_000 * M, 0), (RETURN, 20260608, -10_000 * M, 0)]
@@ -124,7 +124,7 @@ def calculate(calculator: Any, **changes: Any) -> Any:
 
 
 def amended_terms(fee: str = "0.6") -> tuple[Any, ...]:
-    return (b"JP3633400001", b"JPY", terms(fee=fee), 1, 100, *AGREEMENT_TERMS[5:])
+    return (b"JP3633400001", b"JPY", terms(fee=fee), *AGREEMENT_TERMS[3:])
 
 
 def yyyymmdd_today(chain: Any, days: int = 0) -> int:
@@ -169,7 +169,7 @@ def test_propose_acknowledge_record_confirm__then_calculate_committed(
     with reverts(calculator.LendingCalculatorTermsNotCommitted, termsVersion=1):
         calculate(calculator, terms=amended_terms())
     with reverts(calculator.LendingCalculatorTermsNotCommitted):  # another reference sealed
-        calculate(calculator, terms=(*AGREEMENT_TERMS[:5], b"SBL-2".ljust(32, b"\0"), SALT))
+        calculate(calculator, terms=(*AGREEMENT_TERMS[:3], b"SBL-2".ljust(32, b"\0"), SALT))
     with reverts(calculator.LendingCalculatorMovementsNotCommitted, movementsVersion=1):
         calculate(calculator, movements=MOVEMENTS[:1])
     with reverts(calculator.LendingCalculatorMovementsNotCommitted):

@@ -70,9 +70,7 @@ def test_agreement__sealed_acknowledged_verified_by_the_borrower(
     register_securities(provider, [Security("JP3633400001", "Toyota Motor", "XTKS", "JPY", "7203")])
     for day, close in CLOSES:  # the shared closes the contract checks the given ones against
         publish_closes(provider, day, {1: to_units(close)})
-    proposed = lending.propose(
-        trustee, TERMS, effective_from=date(2026, 6, 1), tolerance_minor_units=1
-    )
+    proposed = lending.propose(trustee, TERMS, effective_from=date(2026, 6, 1))
     found = lending.find_agreement(minato, "SBL-T1", MINATO, MINATO_KEY)
     assert found == proposed, "Minato reads the reference and its salt back, checked against the id"
     assert found.proposer == FUJI and found.agreement_id == lending.agreement_id_of(
@@ -87,7 +85,9 @@ def test_agreement__sealed_acknowledged_verified_by_the_borrower(
     opened = lending.open_agreement(minato, agreement_id, MINATO, MINATO_KEY)
     assert (opened.agreement_id, opened.reference) == (agreement_id, "SBL-T1")
     assert [v.version for v in opened.versions] == [1]
-    assert opened.latest.terms[0] == b"JP3633400001" and opened.latest.terms[4] == 1
+    assert opened.latest.terms[0] == b"JP3633400001" and opened.latest.terms[3] == (
+        b"SBL-T1".ljust(32, b"\0")
+    ), "the security and the reference, as sealed"
     assert (opened.lender, opened.borrower, opened.agent) == (FUJI, MINATO, None)
     fee, interest, _dividend, _net, days = lending.calculate_committed(
         minato, opened, CLOSES, [], *PERIOD
@@ -221,7 +221,7 @@ def test_reference__two_proposers_two_ids__a_repeat_refused__a_forged_one_caught
     salt = b"\x01" * 32
     plaintext = encode(
         [lending.TERMS_TYPE],
-        [(b"JP3633400001", b"JPY", _calculation(mine, trustee), 1, 0,
+        [(b"JP3633400001", b"JPY", _calculation(mine, trustee),
           b"SBL-T1".ljust(32, b"\0"), salt)],
     )  # fmt: skip
     keys = {lei: get_institution(kanda, lei).encryption_key for lei in (KANDA, MINATO)}

@@ -100,9 +100,7 @@ def parties(isolated: Node, operator: Client) -> dict[str, Client]:
     agent, minato = clients[AGENT], clients[MINATO]
     for terms in AGREEMENTS:
         i = terms.agreement_id
-        found = lending.propose(
-            agent, terms, effective_from=PERIOD[0], agent=AGENT, tolerance_minor_units=0
-        )
+        found = lending.propose(agent, terms, effective_from=PERIOD[0], agent=AGENT)
         lending.consent(clients[FUJI], found.agreement_id, 1)
         lending.acknowledge(minato, found.agreement_id, 1)
         moves = [
