@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IConfidential} from "./interfaces/IConfidential.sol";
 import {ILendingAgreements} from "./interfaces/ILendingAgreements.sol";
 import {ILendingStatements} from "./interfaces/ILendingStatements.sol";
+import {IMandates} from "./interfaces/IMandates.sol";
 import {IMarketCalendar} from "./interfaces/IMarketCalendar.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
@@ -37,6 +38,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     IParticipantRegistry private immutable _participants;
     ILendingAgreements private immutable _agreements;
     IMarketCalendar private immutable _calendar;
+    IMandates private immutable _mandates;
 
     mapping(bytes32 pair => PairSettings) private _acceptedSettings;
     mapping(bytes32 pair => PairSettings) private _proposedSettings;
@@ -52,15 +54,18 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     /// @param participants_ The deployed ParticipantRegistry.
     /// @param agreements_ The deployed LendingAgreements (the units of matching by agreement).
     /// @param calendar_ The deployed MarketCalendar (the overdue dates).
+    /// @param mandates_ The deployed Mandates (a pair's agent acts under the lender's mandate).
     constructor(
         IPlatformAccess access_,
         IParticipantRegistry participants_,
         ILendingAgreements agreements_,
-        IMarketCalendar calendar_
+        IMarketCalendar calendar_,
+        IMandates mandates_
     ) PlatformControlled(access_) {
         _participants = participants_;
         _agreements = agreements_;
         _calendar = calendar_;
+        _mandates = mandates_;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -90,6 +95,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
                 && (agent == lender || agent == borrower
                     || !_isInstitution(agent, IParticipantRegistry.InstitutionType.LendingAgent))
         ) revert LendingStatementsInvalidAgent(agent);
+        _requireMandated(lender, borrower, agent);
         if (market == bytes4(0)) revert LendingStatementsNoMarket(lender, borrower);
         if (overdueBusinessDays == 0 || overdueBusinessDays > MAX_OVERDUE_BUSINESS_DAYS) {
             revert LendingStatementsInvalidOverdueDays(overdueBusinessDays, MAX_OVERDUE_BUSINESS_DAYS);
@@ -125,6 +131,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         if (version == 0 || version != proposed.version || proposed.accepted) {
             revert LendingStatementsSettingsNotPending(lender, borrower, version, proposed.accepted ? 0 : proposed.version);
         }
+        _requireMandated(lender, borrower, proposed.agent);
         proposed.accepted = true;
         _acceptedSettings[pair] = proposed;
         emit PairSettingsAccepted(lender, borrower, version, caller);
@@ -155,6 +162,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         bytes20 agent = input.unit == Unit.Agreement ? _agreementAgent(statementId, input) : settings.agent;
         _checkInput(statementId, input, settings.billingMonths);
         Role role = _roleOf(statementId, caller, input.lender, input.borrower, agent);
+        if (role == Role.Agent && input.unit != Unit.Agreement) _requireMandated(input.lender, input.borrower, agent);
         _checkRecipients(statementId, detailSalt, input.lender, input.borrower, agent);
         // The n-th business day after the period: from the next day (its first business day is
         // the 1st), n - 1 more.
@@ -617,6 +625,15 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         if (lei == bytes20(0) || status != IParticipantRegistry.InstitutionStatus.Active) {
             revert LendingStatementsNotInstitution(msg.sender);
         }
+    }
+
+    /// @dev A pair's agent (if any) holds the lender's lending-agent mandate for the borrower (or
+    /// every borrower), in force now. An agreement's agent is bound through its agreement instead.
+    function _requireMandated(bytes20 lender, bytes20 borrower, bytes20 agent) private view {
+        if (
+            agent != bytes20(0)
+                && !_mandates.isMandated(lender, agent, IMandates.Scope.LendingAgent, bytes32(borrower))
+        ) revert LendingStatementsAgentNotMandated(lender, borrower, agent);
     }
 
     /// @dev Whether `lei` is an active institution (of type `kind`, unless None).

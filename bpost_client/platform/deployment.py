@@ -197,7 +197,7 @@ _LINKS: dict[str, tuple[str, ...]] = {
     "Mandates": ("PlatformAccess", "ParticipantRegistry"),
     "LendingAgreements": ("PlatformAccess", "ParticipantRegistry", "Mandates"),
     "LendingStatements": (
-        "PlatformAccess", "ParticipantRegistry", "LendingAgreements", "MarketCalendar",
+        "PlatformAccess", "ParticipantRegistry", "LendingAgreements", "MarketCalendar", "Mandates",
     ),
     "Subscriptions": ("PlatformAccess", "ParticipantRegistry", "FundRegistry"),
     "FundNotices": (

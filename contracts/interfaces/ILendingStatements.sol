@@ -252,6 +252,12 @@ interface ILendingStatements {
     /// @notice The agent named is a party of the pair or no active lending agent.
     /// @param agent The LEI named.
     error LendingStatementsInvalidAgent(bytes20 agent);
+    /// @notice The pair's agent holds no lending-agent mandate of the lender for the borrower
+    /// (or every borrower) in force.
+    /// @param lender The pair's lender.
+    /// @param borrower The pair's borrower.
+    /// @param agent The agent.
+    error LendingStatementsAgentNotMandated(bytes20 lender, bytes20 borrower, bytes20 agent);
     /// @notice The settings name no calendar.
     /// @param lender The pair's lender.
     /// @param borrower The pair's borrower.
@@ -405,7 +411,9 @@ interface ILendingStatements {
     /// @param lender The lender's LEI.
     /// @param borrower The borrower's LEI.
     /// @param unit The unit of matching.
-    /// @param agent The lending agent acting for the lender (zero when none).
+    /// @param agent The lending agent acting for the lender (zero when none): it must hold the
+    /// lender's lending-agent mandate, in force, when the settings are proposed and accepted and
+    /// when it closes a period of the pair.
     /// @param market The calendar business days are counted on (a MIC, e.g. "XTKS").
     /// @param overdueBusinessDays Business days after the period's end a break may stay open.
     /// @param billingMonths The calendar months a statement's period may span at most.

@@ -276,11 +276,20 @@ def calculator(
 
 @pytest.fixture(scope="session")
 def statements(
-    project: Any, access: Any, registry: Any, agreements: Any, calendar: Any, admin: Any
+    project: Any,
+    access: Any,
+    registry: Any,
+    agreements: Any,
+    calendar: Any,
+    mandates: Any,
+    admin: Any,
 ) -> Any:
     """Lending billing statements: pair settings, matching, breaks, resolutions, settlement
-    (overdue dates on the market calendar, which the tests publish)."""
-    return project.LendingStatements.deploy(access, registry, agreements, calendar, sender=admin)
+    (overdue dates on the market calendar, which the tests publish; a pair's agent under the
+    lender's mandate)."""
+    return project.LendingStatements.deploy(
+        access, registry, agreements, calendar, mandates, sender=admin
+    )
 
 
 @pytest.fixture

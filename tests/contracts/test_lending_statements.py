@@ -42,6 +42,7 @@ FIGURES = (100_000, 2_000, 30_000)  # fee, collateral interest, dividend equival
 TOLERANCE = 1
 DETAIL = b"\x44" * 32
 REFERENCE = b"\x55" * 32
+LENDING_AGENT_SCOPE = 1  # IMandates.Scope
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,14 @@ def world(
     calendar: Any,
     agreements: Any,
     statements: Any,
+    mandates: Any,
     operator: Any,
     accounts: Any,
 ) -> World:
     """A trust bank lending, a securities company borrowing, its lending agent, another agent and
-    another securities company; their agreements; the period is next month, Tokyo's calendar
-    (weekdays) published for its year and the next."""
+    another securities company; their agreements; both agents under the lender's lending-agent
+    mandate for every borrower; the period is next month, Tokyo's calendar (weekdays) published
+    for its year and the next."""
     found = {}
     for name, index, kind, number in (
         ("lender", 17, 3, 401),
@@ -136,6 +139,10 @@ def world(
         agreements.recordMovements(agreement_id, sealed(*leis), sender=proposer)
         if agreed:
             agreements.confirmMovements(agreement_id, 1, sender=acknowledger)
+    for agent_name in ("agent", "other_agent"):
+        mandates.grant(
+            found[agent_name][1], LENDING_AGENT_SCOPE, b"\0" * 32, int_of(today), 0, sender=lender
+        )
     return World(
         **found,
         outsider=accounts[9],
@@ -386,6 +393,42 @@ def test_commit__pair_units__the_pairs_agent_closes(statements: Any, world: Worl
             sealed(*leis),
             sender=world.other_agent[0],
         )
+
+
+def test_pair_agent__acts_only_under_the_lenders_mandate(
+    statements: Any, mandates: Any, world: World
+) -> None:
+    """The attack: an agent the lender never mandated, or no longer mandates, acts as the
+    pair's agent (named by the borrower, or kept after the lender revoked it). Settings name an
+    agent only while it holds the lender's mandate, and it closes the pair's periods only while
+    the mandate is in force; the lender revokes it alone."""
+    (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
+    pair = (lender_lei, borrower_lei)
+    agent, agent_lei = world.other_agent
+    mandate = mandates.mandateIdOf(lender_lei, agent_lei, LENDING_AGENT_SCOPE, b"\0" * 32)
+    statements.proposePairSettings(
+        *pair, SECURITY_UNIT, agent_lei, b"XTKS", 3, 1, 0, sender=borrower
+    )
+    statements.acceptPairSettings(*pair, 1, sender=lender)
+    statement = statement_input(world, unit=SECURITY_UNIT, unitKey=TOYOTA)
+    leis = (*pair, agent_lei)
+    mandates.revoke(mandate, sender=lender)
+    with reverts(statements.LendingStatementsAgentNotMandated, agent=agent_lei):
+        statements.commitStatement(statement, sealed(*leis), sender=agent)
+    statements.commitStatement(statement, sealed(*leis), sender=lender)  # the lender still may
+    with reverts(statements.LendingStatementsAgentNotMandated, lender=lender_lei):
+        statements.proposePairSettings(  # the borrower names it again
+            *pair, SECURITY_UNIT, agent_lei, b"XTKS", 3, 1, 0, sender=borrower
+        )
+    statements.proposePairSettings(
+        *pair, SECURITY_UNIT, world.agent[1], b"XTKS", 3, 1, 0, sender=borrower
+    )
+    mandates.revoke(
+        mandates.mandateIdOf(lender_lei, world.agent[1], LENDING_AGENT_SCOPE, b"\0" * 32),
+        sender=lender,
+    )
+    with reverts(statements.LendingStatementsAgentNotMandated, agent=world.agent[1]):
+        statements.acceptPairSettings(*pair, 2, sender=lender)  # revoked before acceptance
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import pytest
 import xmlschema
 from eth_utils.crypto import keccak
 
+from bpost_client import exceptions
 from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError
 from bpost_client.identifiers import Lei, bytes20_from_lei
@@ -33,9 +34,11 @@ from bpost_client.lending.movements import Movement, MovementKind
 from bpost_client.lending.period import Book
 from bpost_client.lending.settlement import net_instructions, statement_references
 from bpost_client.lending.settlement_xml import schema_path
+from bpost_client.platform import mandates
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference import calendars
 from bpost_client.registry.ssi_files import upload_ssis
+from bpost_client.types import MandateScope
 from tests.conftest import Node
 
 FUJI, MINATO, AGENT = "3538000FUJITRUST0138", "3538000MINATOSEC0159", "3538000NIHONLEND0172"
@@ -109,6 +112,9 @@ def parties(isolated: Node, operator: Client) -> dict[str, Client]:
         ]
         lending.record_movements(agent, found, moves, [FUJI, MINATO, AGENT])
         lending.confirm_movements(minato, found.agreement_id, 1)
+    with pytest.raises(exceptions.LendingStatementsAgentNotMandated):  # Fuji never mandated it
+        st.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
+    mandates.grant_mandate(clients[FUJI], AGENT, MandateScope.LENDING_AGENT, MINATO)
     st.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
     st.accept_pair_settings(minato, FUJI, MINATO, 1)
     assert st.pair_settings(minato, FUJI, MINATO) == st.PairSettings(
