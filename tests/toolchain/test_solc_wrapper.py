@@ -103,3 +103,25 @@ def test_combined_json__compile_source_through_py_solc_x(solc: Path) -> None:
 def test_unknown_option__refused_with_exit_code_2(solc: Path) -> None:
     done = run(solc, "--via-ir-please")
     assert done.returncode == 2 and "unsupported option" in done.stderr
+
+
+def test_combined_json__docs_and_hashes_as_objects_like_native_0_8(
+    solc: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "C.sol"
+    source.write_text(
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\n/// @title T\ncontract C {\n"
+        "    /// @notice Seven.\n    /// @dev Always seven.\n"
+        "    function f() external pure returns (uint8) { return 7; }\n}\n"
+    )
+    fields = "abi,bin,hashes,devdoc,userdoc,metadata,storage-layout"
+    done = run(solc, "--combined-json", fields, str(source))
+    assert done.returncode == 0, done.stderr
+    contract = json.loads(done.stdout)["contracts"][f"{source}:C"]
+    # crytic-compile (Slither) reads these as objects for solc >= 0.8, as native solc writes them.
+    assert contract["userdoc"]["methods"]["f()"] == {"notice": "Seven."}
+    assert contract["devdoc"]["methods"]["f()"] == {"details": "Always seven."}
+    assert contract["hashes"] == {"f()": "26121ff0"}
+    assert contract["storage-layout"]["storage"] == []
+    assert isinstance(contract["abi"], list)
+    assert isinstance(contract["bin"], str) and isinstance(contract["metadata"], str)

@@ -155,10 +155,9 @@ function combinedJson(solc, opts) {
   for (const [file, byName] of Object.entries(output.contracts || {})) {
     for (const [name, contract] of Object.entries(byName)) {
       const entry = {};
-      for (const field of wanted) {
-        const value = COMBINED_FIELDS[field][1](contract);
-        entry[field] = typeof value === "string" || field === "abi" ? value : JSON.stringify(value);
-      }
+      // As native solc >= 0.8.0: abi, hashes, devdoc, userdoc and storage-layout are JSON
+      // objects (crytic-compile reads them so for 0.8), bin, srcmap and metadata strings.
+      for (const field of wanted) entry[field] = COMBINED_FIELDS[field][1](contract);
       contracts[`${file}:${name}`] = entry;
     }
   }
