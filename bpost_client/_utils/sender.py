@@ -34,7 +34,7 @@ from bpost_client.exceptions import (
 )
 from bpost_client.platform.explorer_links import TRANSACTIONS_LOGGER, check_explorer_url, tx_link
 
-__all__ = ["Call", "FeeMode", "PendingTx", "Sender"]
+__all__ = ["Call", "FeeMode", "PendingTx", "Sender", "as_params"]
 
 FeeMode = Literal["auto", "legacy", "eip1559", "free"]
 """How fees are set: ``auto`` (EIP-1559 where blocks carry a base fee, else legacy), ``legacy``
@@ -42,6 +42,18 @@ FeeMode = Literal["auto", "legacy", "eip1559", "free"]
 accounts hold no ether, such as Besu with free gas)."""
 
 Call = ContractFunction | TxParams
+
+
+def as_params(call: Call) -> TxParams:
+    """A call as transaction parameters: its target (``to``) and calldata (``data``), with the
+    value and gas of a ready-made one."""
+    if isinstance(call, ContractFunction):
+        params: TxParams = {"to": call.address, "data": call._encode_transaction_data()}
+        return params
+    kept = {k: v for k, v in call.items() if k in ("to", "data", "value", "gas")}
+    return cast(TxParams, kept)
+
+
 """A contract function bound to its arguments, or raw transaction fields (``to``, ``data``)."""
 
 _transactions_log = logging.getLogger(TRANSACTIONS_LOGGER)
@@ -137,11 +149,7 @@ class Sender:
         return {"maxFeePerGas": 2 * int(base_fee or 0) + priority, "maxPriorityFeePerGas": priority}
 
     def _as_params(self, call: Call) -> TxParams:
-        if isinstance(call, ContractFunction):
-            params: TxParams = {"to": call.address, "data": call._encode_transaction_data()}
-            return params
-        kept = {k: v for k, v in call.items() if k in ("to", "data", "value", "gas")}
-        return cast(TxParams, kept)
+        return as_params(call)
 
     def estimate(self, params: TxParams) -> int:
         """Gas for ``params`` with the sender's margin; a revert raises its custom error."""
