@@ -91,14 +91,21 @@ def _checked_items() -> list[tuple[str, dict[str, Any], set[str]]]:
     """(contract, ABI item, declaring files) for every function, event and error of a project
     contract that the project declares itself."""
     declared = _declarations()
+    build = _build()
+    signatures = {
+        name: {_signature(i) for i in contract["abi"] if i["type"] in _SECTIONS}
+        for name, contract in build.items()
+    }
     items = []
-    for name, contract in sorted(_build().items()):
+    for name, contract in sorted(build.items()):
         for item in contract["abi"]:
             if item["type"] not in _SECTIONS:
                 continue
             where = declared.get(item["name"], set())
-            if not where:
-                continue  # OpenZeppelin's
+            if name not in where and not any(
+                _signature(item) in signatures.get(other, ()) for other in where
+            ):
+                continue  # OpenZeppelin's (a project item of the same name has other inputs)
             items.append((name, item, where))
     return items
 
