@@ -63,6 +63,7 @@ demo: build
 	$(BIN)/bpost chain start
 	$(BIN)/ape run deploy --network $(DEMO_NETWORK) --skip-if-deployed
 	$(BIN)/ape run roles config/demo-participants.yaml --network $(DEMO_NETWORK)
+	$(BIN)/ape run demo_governance --network $(DEMO_NETWORK)
 	$(BIN)/bpost calendar publish --year 2025 --year 2026
 	$(BIN)/bpost --dev-account 6 securities upload config/demo-securities.csv
 	$(BIN)/bpost --dev-account 6 prices upload config/demo-prices.csv

@@ -27,7 +27,11 @@ from fresh_chain import deployed_chain, report
 
 from bpost_client.client import Client
 from bpost_client.identifiers import check_lei, isin_with_check_digit
-from bpost_client.platform.participants import InstitutionSpec, register_institution
+from bpost_client.platform.participants import (
+    InstitutionSpec,
+    admission_of,
+    register_institution,
+)
 from bpost_client.reference import prices
 from bpost_client.reference.securities import Security, list_securities, register_securities
 from bpost_client.types import Address, InstitutionType, Role
@@ -67,7 +71,7 @@ def _setup(client: Client) -> dict[int, int]:
         key,
         (Address(client.sender.address),),
     )
-    register_institution(client, spec)
+    register_institution(client, spec, admission_of(client, client.account, spec))
     access = client.contract("PlatformAccess")
     grant = access.functions.grantRole(Role.DATA_PROVIDER.id, client.sender.address)
     client.sender.send_all([(grant, "grant DATA_PROVIDER to the deployer")])

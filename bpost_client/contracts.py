@@ -71,6 +71,8 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "LendingAgreements",
     "LendingCalculator",
     "LendingStatements",
+    "PlatformTimelock",
+    "ConsortiumApprovals",
 )
 """The contracts a deployment holds, in the order they are deployed."""
 

@@ -50,6 +50,7 @@ class Role(Enum):
     LENDING_AGENT = "LENDING_AGENT_ROLE"
     DATA_PROVIDER = "DATA_PROVIDER_ROLE"
     OBSERVER = "OBSERVER_ROLE"
+    GUARDIAN = "GUARDIAN_ROLE"
 
     @property
     def id(self) -> bytes:

@@ -12,10 +12,12 @@ import {IPlatformAccess} from "./interfaces/IPlatformAccess.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title PlatformAccess
-/// @notice The roles of B-POST and its pause switch. The default admin (the platform operator's
-/// governance address) alone grants and revokes roles, and hands its admin over in two steps with a
-/// delay (OpenZeppelin's AccessControlDefaultAdminRules). Addresses holding OPERATOR_ROLE run the
-/// platform day to day: they admit institutions and may pause every contract at once.
+/// @notice The roles of B-POST and its pause switch. The default admin (the consortium's
+/// timelock) grants and revokes OPERATOR_ROLE and GUARDIAN_ROLE, and hands its admin over in two
+/// steps with a delay (OpenZeppelin's AccessControlDefaultAdminRules). OPERATOR_ROLE (the timelock
+/// again, on a consortium chain) admits institutions, grants the business roles and unpauses;
+/// GUARDIAN_ROLE (the guardians' quorum) may pause at once and suspend an institution, nothing
+/// more.
 contract PlatformAccess is AccessControlDefaultAdminRules, Pausable, IPlatformAccess {
     /// @notice Runs the platform: admits and suspends institutions, registers code namespaces, pauses.
     bytes32 public constant OPERATOR_ROLE = Roles.OPERATOR;
@@ -37,27 +39,54 @@ contract PlatformAccess is AccessControlDefaultAdminRules, Pausable, IPlatformAc
     bytes32 public constant DATA_PROVIDER_ROLE = Roles.DATA_PROVIDER;
     /// @notice Reads everything, writes nothing (a regulator, an auditor).
     bytes32 public constant OBSERVER_ROLE = Roles.OBSERVER;
+    /// @notice May pause the platform and suspend an institution at once (the guardians' quorum).
+    bytes32 public constant GUARDIAN_ROLE = Roles.GUARDIAN;
 
     /// @dev The registry whose institutions' status the roles follow (set once, at deployment).
     IParticipantRegistry private _participants;
 
     /// @param initialDelay Seconds a default-admin handover must wait before it can be accepted.
-    /// @param initialAdmin The platform operator's governance address.
-    constructor(uint48 initialDelay, address initialAdmin)
+    /// @param initialAdmin The default admin: the consortium's timelock.
+    /// @param operators The first holders of OPERATOR_ROLE (the timelock; on the embedded chain,
+    /// the deployer too).
+    /// @param guardians The first holders of GUARDIAN_ROLE (ConsortiumApprovals).
+    constructor(uint48 initialDelay, address initialAdmin, address[] memory operators, address[] memory guardians)
         AccessControlDefaultAdminRules(initialDelay, initialAdmin)
-    {}
+    {
+        for (uint256 i = 0; i < operators.length; ++i) {
+            _grantRole(OPERATOR_ROLE, operators[i]);
+        }
+        for (uint256 i = 0; i < guardians.length; ++i) {
+            _grantRole(GUARDIAN_ROLE, guardians[i]);
+        }
+        // the operator (the consortium) grants the business roles; the default admin the powers
+        bytes32[8] memory business = [
+            CODE_REGISTRAR_ROLE,
+            ASSET_MANAGER_ROLE,
+            TRUSTEE_ROLE,
+            DISTRIBUTOR_ROLE,
+            SECURITIES_COMPANY_ROLE,
+            CUSTODIAN_ROLE,
+            LENDING_AGENT_ROLE,
+            DATA_PROVIDER_ROLE
+        ];
+        for (uint256 i = 0; i < business.length; ++i) {
+            _setRoleAdmin(business[i], OPERATOR_ROLE);
+        }
+        _setRoleAdmin(OBSERVER_ROLE, OPERATOR_ROLE);
+    }
 
-    /// @notice Pause every B-POST contract (incident response).
-    /// @dev Emits {Paused}. Only OPERATOR_ROLE.
+    /// @inheritdoc IPlatformAccess
     function pause() external {
-        _requireOperator();
+        if (!hasRole(OPERATOR_ROLE, msg.sender) && !hasRole(GUARDIAN_ROLE, msg.sender)) {
+            revert PlatformAccessUnauthorized(msg.sender, GUARDIAN_ROLE);
+        }
         _pause();
     }
 
-    /// @notice Resume after a pause.
-    /// @dev Emits {Unpaused}. Only OPERATOR_ROLE.
+    /// @inheritdoc IPlatformAccess
     function unpause() external {
-        _requireOperator();
+        if (!hasRole(OPERATOR_ROLE, msg.sender)) revert PlatformAccessUnauthorized(msg.sender, OPERATOR_ROLE);
         _unpause();
     }
 
@@ -78,7 +107,8 @@ contract PlatformAccess is AccessControlDefaultAdminRules, Pausable, IPlatformAc
     }
 
     /// @inheritdoc IPlatformAccess
-    function setParticipantRegistry(address registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setParticipantRegistry(address registry) external {
+        if (!hasRole(OPERATOR_ROLE, msg.sender)) revert PlatformAccessUnauthorized(msg.sender, OPERATOR_ROLE);
         if (address(_participants) != address(0)) revert PlatformAccessRegistryAlreadySet(address(_participants));
         _participants = IParticipantRegistry(registry);
         emit ParticipantRegistrySet(registry);
@@ -95,7 +125,8 @@ contract PlatformAccess is AccessControlDefaultAdminRules, Pausable, IPlatformAc
         return status == IParticipantRegistry.InstitutionStatus.Active;
     }
 
-    /// @notice Grant `role` to `account`; only the default admin, only a role the platform defines.
+    /// @notice Grant `role` to `account`; only the role's admin (the default admin for OPERATOR and
+    /// GUARDIAN, the operator for the rest), only a role the platform defines.
     /// @dev Emits {RoleGranted} when the account did not hold the role.
     /// @param role The role identifier.
     /// @param account The address receiving the role.
@@ -112,10 +143,6 @@ contract PlatformAccess is AccessControlDefaultAdminRules, Pausable, IPlatformAc
         return role == DEFAULT_ADMIN_ROLE || role == OPERATOR_ROLE || role == CODE_REGISTRAR_ROLE
             || role == ASSET_MANAGER_ROLE || role == TRUSTEE_ROLE || role == DISTRIBUTOR_ROLE
             || role == SECURITIES_COMPANY_ROLE || role == CUSTODIAN_ROLE || role == LENDING_AGENT_ROLE
-            || role == DATA_PROVIDER_ROLE || role == OBSERVER_ROLE;
-    }
-
-    function _requireOperator() private view {
-        if (!hasRole(OPERATOR_ROLE, msg.sender)) revert PlatformAccessUnauthorized(msg.sender, OPERATOR_ROLE);
+            || role == DATA_PROVIDER_ROLE || role == OBSERVER_ROLE || role == GUARDIAN_ROLE;
     }
 }

@@ -15,7 +15,7 @@ from ape.cli import ConnectedProviderCommand, account_option
 from bpost_client.client import connect
 from bpost_client.exceptions import BPostError
 from bpost_client.platform.roster import apply_plan, plan_roster, read_roster
-from bpost_client.platform.signers import from_ape_account
+from bpost_client.platform.signers import dev_accounts, from_ape_account
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -34,7 +34,7 @@ def cli(provider: Any, file: Path, account: Any, deployments: Path, dry_run: boo
         roster = read_roster(file)
         reader = connect(provider.http_uri, deployments)
         client = reader.with_account(from_ape_account(account, reader.chain_id))
-        plan = plan_roster(client, roster)
+        plan = plan_roster(client, roster, dev_accounts(client.chain_id))
         for note in plan.left_alone:
             click.echo(f"left alone: {note}")
         if not plan.actions:
@@ -44,6 +44,9 @@ def cli(provider: Any, file: Path, account: Any, deployments: Path, dry_run: boo
             click.echo(f"{'would send' if dry_run else 'send'}: {action.description}")
         if not dry_run:
             apply_plan(client, plan)
-            click.echo(f"{file}: {len(plan.actions)} change(s) sent")
+            for proposal in plan.proposals:
+                click.echo(f"proposed: 0x{proposal.hex()} (bpost governance approve it)")
+            verb = "proposed" if plan.proposals else "sent"
+            click.echo(f"{file}: {len(plan.actions)} change(s) {verb}")
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -55,6 +55,21 @@ class Node:
     port: int
 
 
+@pytest.fixture(scope="session", autouse=True)
+def key_pins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's pinned encryption keys (platform/keys.py), away from the project's own."""
+    import os
+
+    path = tmp_path_factory.mktemp("pins") / "key-pins.json"
+    before = os.environ.get("BPOST_KEY_PINS")
+    os.environ["BPOST_KEY_PINS"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("BPOST_KEY_PINS", None)
+    else:
+        os.environ["BPOST_KEY_PINS"] = before
+
+
 @pytest.fixture(scope="session")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     from bpost_client import contracts
@@ -73,7 +88,9 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
             deployment.load_params(LOCAL_PARAMS), deployments,
         )  # fmt: skip
         client = connect(config.url, deployments, admin)
-        roster.apply_plan(client, roster.plan_roster(client, roster.read_roster(DEMO_ROSTER)))
+        demo = roster.read_roster(DEMO_ROSTER)
+        keys = signers.dev_accounts(w3.eth.chain_id)
+        roster.apply_plan(client, roster.plan_roster(client, demo, keys))
         yield Node(config.url, data_dir, deployments, config.port)
     finally:
         chain.stop(config)

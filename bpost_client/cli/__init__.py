@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Mapping
@@ -74,11 +75,24 @@ COMMANDS: Mapping[str, tuple[str, str, str]] = {
         "funds_group",
         "Funds: the platform fund code, linked codes, parties and the acknowledgment workflow.",
     ),
+    "governance": (
+        "platform.governance",
+        "governance",
+        "The consortium's proposals: a member proposes calls, members approve them (the "
+        "threshold schedules them on the timelock), anyone executes them after the delay.",
+    ),
     "index": (
         "index",
         "index",
         "Index the deployment's blocks, transactions and events, decoded with its ABIs, from its "
         "first block to the head (or --to-block), resuming where the last run stopped.",
+    ),
+    "keys": (
+        "platform.keys",
+        "keys",
+        "The encryption keys this client seals to: pinned per institution ($BPOST_KEY_PINS, or "
+        "--key-pins), followed when the institution rotates its own key, refused after a "
+        "recovery by governance until accepted here.",
     ),
     "lending": ("lending", "lending_group", "Use case 3: securities lending."),
     "mandates": (
@@ -258,6 +272,14 @@ def _print_transaction_links(ctx: click.Context) -> None:
     help="Base URL of the explorer (http or https): print on stderr a link to the page of "
     "every transaction sent.",
 )
+@click.option(
+    "--key-pins",
+    envvar="BPOST_KEY_PINS",
+    default=".bpost/key-pins.json",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File of the counterparties' encryption keys this client pinned (see bpost keys).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @click.option("--debug", is_flag=True, help="Show the traceback of a failure.")
 @click.pass_context
@@ -269,10 +291,12 @@ def cli(
     dev_account_index: int | None,
     fees: str,
     explorer_url: str | None,
+    key_pins: Path,
     as_json: bool,
     debug: bool,
 ) -> None:
     """B-POST: shared post-trade data and workflows on a permissioned EVM chain."""
+    os.environ["BPOST_KEY_PINS"] = str(key_pins)  # the library's default pins (platform/keys.py)
     mode = cast("FeeMode", fees)
     ctx.obj = Context(
         url, deployments, keystore, dev_account_index, as_json, debug, mode, explorer_url

@@ -14,6 +14,8 @@ fund          platform fund code                      FundRegistry events, Profi
 code          the code (ref: the record's id)         CodeLinked / CodeUnlinked
 namespace     the namespace                           NamespaceRegistered, NamespaceLinkerSet
 mandate       the principal's LEI (ref: the agent's)  MandateGranted / MandateRevoked
+proposal      proposal id (0x-hex)                    ConsortiumApprovals Proposal* events
+emergency     emergency id (ref: LEI or proposal)     ConsortiumApprovals Emergency* events
 nav           platform fund code                      NavsPublished (one per NAV), NavCorrected,
                                                       NavConfirmed
 notice        platform fund code                      FundNotices events

@@ -56,7 +56,7 @@ from bpost_client.lending.terms import (
 )
 from bpost_client.lending.verify import SCALE, calculator_arguments, scaled
 from bpost_client.platform.confidential import NotEntitledError, open_sealed_with_salt, seal
-from bpost_client.platform.participants import get_institution
+from bpost_client.platform.keys import recipient_keys
 from bpost_client.platform.projection import Entry, hex_text, records_of
 from bpost_client.types import Lei
 
@@ -144,7 +144,7 @@ class AgreementRef:
 
 
 def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
-    return {Lei(lei): get_institution(client, lei).encryption_key for lei in leis}
+    return recipient_keys(client, leis)
 
 
 def _terms_tuple(agreement: Agreement, salt: bytes) -> tuple[Any, ...]:

@@ -33,7 +33,7 @@ from bpost_client.identifiers import (
 )
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.platform.confidential import open_sealed, seal
-from bpost_client.platform.participants import get_institution
+from bpost_client.platform.keys import recipient_keys
 from bpost_client.platform.projection import Entry, records_of
 from bpost_client.types import Lei
 
@@ -289,7 +289,7 @@ def statement_id(statement: StatementInput) -> str:
 
 
 def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
-    return {Lei(lei): get_institution(client, lei).encryption_key for lei in dict.fromkeys(leis)}
+    return recipient_keys(client, leis)
 
 
 def _send(client: Client, function: str, args: Sequence[Any], what: str) -> TxReceipt:

@@ -19,17 +19,20 @@ from web3 import Web3
 from web3.types import Nonce
 from web3.utils.address import get_create_address
 
+from bpost_client._utils.reverts import read_call
 from bpost_client._utils.sender import Call, Sender
 from bpost_client.contracts import DEPLOYED_CONTRACTS, Artifact, abi_digest
 from bpost_client.exceptions import ConfigError, DeploymentError, ManifestError
 from bpost_client.identifiers import bytes32_from_ascii, check_address
 from bpost_client.manifest import ContractRecord, Manifest, manifest_path
 from bpost_client.platform.codes import Linker
+from bpost_client.platform.signers import DEV_CHAIN_IDS
 from bpost_client.types import Address, InstitutionType, RecordKind, Role
 
 __all__ = [
     "MAX_CODE_SIZE",
     "DeployParams",
+    "GovernanceParams",
     "LinkerParam",
     "NamespaceParam",
     "deploy",
@@ -41,6 +44,8 @@ __all__ = [
 
 MAX_CODE_SIZE = 24_576
 """EIP-170: the most runtime bytecode a contract may hold."""
+MAX_MEMBERS = 16
+"""ConsortiumApprovals.MAX_MEMBERS: the most members, and the most guardians."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,49 @@ class NamespaceParam:
 
 
 @dataclass(frozen=True)
-class DeployParams:
-    """Deployment parameters of one environment."""
+class GovernanceParams:
+    """The consortium that holds the platform's powers: its founding members, its guardians, how
+    many of each must approve, and the timelock's delay."""
 
+    members: tuple[Address, ...]
+    threshold: int
+    delay_seconds: int
+    guardians: tuple[Address, ...] = ()
+    guardian_threshold: int = 0
+
+    def __post_init__(self) -> None:
+        guardians = self.guardians or self.members
+        object.__setattr__(self, "guardians", guardians)
+        object.__setattr__(self, "guardian_threshold", self.guardian_threshold or self.threshold)
+        for label, group, needed in (
+            ("members", self.members, self.threshold),
+            ("guardians", guardians, self.guardian_threshold),
+        ):
+            if len(set(group)) != len(group):
+                raise ValueError(f"governance.{label} repeat an address")
+            if not 2 <= needed <= len(group):
+                raise ValueError(
+                    f"governance: {label} need a threshold of 2 to {len(group)} (no single key "
+                    f"rules), not {needed}"
+                )
+            if len(group) > MAX_MEMBERS:
+                raise ValueError(f"governance.{label}: at most {MAX_MEMBERS}")
+        if self.delay_seconds <= 0:
+            raise ValueError("governance.delay_seconds must be more than zero")
+
+
+@dataclass(frozen=True)
+class DeployParams:
+    """Deployment parameters of one environment.
+
+    ``dev_operator`` keeps the deployer an operator next to the timelock, for the embedded
+    chain's scripts and tests only: :func:`deploy` refuses it on any other chain, and a
+    configuration without it (a consortium's) refuses a zero delay.
+    """
+
+    governance: GovernanceParams
     admin_delay_seconds: int = 0
-    operators: tuple[Address, ...] = ()
+    dev_operator: bool = False
     code_registrars: tuple[Address, ...] = ()
     namespaces: tuple[NamespaceParam, ...] = field(default_factory=tuple)
 
@@ -85,13 +128,27 @@ def load_params(path: Path) -> DeployParams:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of parameters")
-    known = {"admin_delay_seconds", "operators", "code_registrars", "namespaces"}
+    known = {"admin_delay_seconds", "dev_operator", "governance", "code_registrars", "namespaces"}
+    if "operators" in data:
+        raise ConfigError(
+            f"{path}: 'operators' is gone: OPERATOR_ROLE belongs to the consortium's timelock "
+            "(see 'governance' and docs/security.md)"
+        )
     if unknown := set(data) - known:
         raise ConfigError(f"{path}: unknown keys {sorted(unknown)}")
     try:
         delay = int(data.get("admin_delay_seconds", 0))
         if not 0 <= delay < 2**48:
             raise ValueError("admin_delay_seconds must be between 0 and 2^48-1")
+        dev_operator = data.get("dev_operator", False)
+        if not isinstance(dev_operator, bool):
+            raise ValueError("dev_operator must be true or false")
+        governance = _governance_param(data.get("governance"))
+        if not dev_operator and (delay == 0 or governance.delay_seconds == 0):
+            raise ValueError(
+                "a consortium configuration (no dev_operator) needs admin_delay_seconds and "
+                "governance.delay_seconds above zero"
+            )
         namespaces = []
         for n, item in enumerate(data.get("namespaces") or [], start=1):
             if not isinstance(item, dict) or "name" not in item:
@@ -118,13 +175,38 @@ def load_params(path: Path) -> DeployParams:
                 )
             )
         return DeployParams(
+            governance=governance,
             admin_delay_seconds=delay,
-            operators=tuple(check_address(str(a)) for a in data.get("operators") or []),
+            dev_operator=dev_operator,
             code_registrars=tuple(check_address(str(a)) for a in data.get("code_registrars") or []),
             namespaces=tuple(namespaces),
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _governance_param(item: Any) -> GovernanceParams:
+    if not isinstance(item, dict):
+        raise ValueError("governance needs members, threshold and delay_seconds")
+    known = {"members", "threshold", "delay_seconds", "guardians", "guardian_threshold"}
+    if unknown := set(item) - known:
+        raise ValueError(f"governance: unknown keys {sorted(unknown)}")
+    if missing := {"members", "threshold", "delay_seconds"} - set(item):
+        raise ValueError(f"governance needs {sorted(missing)}")
+
+    def addresses(key: str) -> tuple[Address, ...]:
+        values = item.get(key) or []
+        if not isinstance(values, list):
+            raise ValueError(f"governance.{key} is a list of addresses")
+        return tuple(check_address(str(a)) for a in values)
+
+    return GovernanceParams(
+        members=addresses("members"),
+        threshold=int(item["threshold"]),
+        delay_seconds=int(item["delay_seconds"]),
+        guardians=addresses("guardians"),
+        guardian_threshold=int(item.get("guardian_threshold") or 0),
+    )
 
 
 def _linker_param(where: str, item: Any) -> LinkerParam:
@@ -208,14 +290,25 @@ _LINKS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 """The contracts whose addresses a contract's constructor takes, in order; a contract not named
-here takes PlatformAccess's alone (PlatformAccess itself takes its admin delay and admin)."""
+here takes PlatformAccess's alone (PlatformAccess and the governance contracts take their
+parameters, see :func:`_constructor_args`)."""
 
 
 def _constructor_args(
-    name: str, addresses: dict[str, ChecksumAddress], params: DeployParams, admin: str
+    name: str, addresses: dict[str, ChecksumAddress], params: DeployParams, deployer: str
 ) -> list[Any]:
-    if name == "PlatformAccess":
-        return [params.admin_delay_seconds, admin]
+    governance = params.governance
+    timelock, approvals = addresses["PlatformTimelock"], addresses["ConsortiumApprovals"]
+    if name == "PlatformAccess":  # the deployer operates until the wiring is done
+        return [params.admin_delay_seconds, timelock, [timelock, deployer], [approvals]]
+    if name == "PlatformTimelock":
+        return [governance.delay_seconds, [approvals], [approvals]]
+    if name == "ConsortiumApprovals":
+        return [
+            timelock, addresses["PlatformAccess"], addresses["ParticipantRegistry"],
+            list(governance.members), list(governance.guardians), governance.threshold,
+            governance.guardian_threshold,
+        ]  # fmt: skip
     return [addresses[n] for n in _LINKS.get(name, ("PlatformAccess",))]
 
 
@@ -229,15 +322,23 @@ def deploy(
     force: bool = False,
     commit: str | None = None,
 ) -> Manifest:
-    """Deploy, wire and record the contracts; the deployer becomes the default admin.
+    """Deploy, wire and record the contracts. The consortium's timelock becomes the default admin
+    and an operator; the deployer operates only while it wires the contracts and renounces its
+    role at the end, unless ``params.dev_operator`` (the embedded chain) keeps it.
 
     The creations are pipelined: their addresses follow from the deployer's nonces.
 
     Raises:
-        DeploymentError: a live deployment exists and ``force`` is False, or a contract is over
-            the 24 KiB limit, or a transaction failed.
+        DeploymentError: a live deployment exists and ``force`` is False, a contract is over
+            the 24 KiB limit, ``dev_operator`` is asked for on a chain other than a development
+            one, or a transaction failed.
     """
     chain_id = w3.eth.chain_id
+    if params.dev_operator and chain_id not in DEV_CHAIN_IDS:
+        raise DeploymentError(
+            f"dev_operator keeps the deployer an operator: for development chains only, not "
+            f"chain {chain_id}; a consortium's operator is its timelock"
+        )
     live = existing_deployment(w3, directory)
     if live is not None and not force:
         raise DeploymentError(
@@ -254,8 +355,9 @@ def deploy(
     nonce = sender.resync_nonce()
     addresses: dict[str, ChecksumAddress] = {}
     creations: list[tuple[Call, str]] = []
-    for offset, name in enumerate(DEPLOYED_CONTRACTS):
+    for offset, name in enumerate(DEPLOYED_CONTRACTS):  # the governance contracts come last
         addresses[name] = get_create_address(account.address, Nonce(nonce + offset))
+    for name in DEPLOYED_CONTRACTS:
         factory = w3.eth.contract(abi=artifacts[name].abi, bytecode=artifacts[name].bytecode)
         args = _constructor_args(name, addresses, params, account.address)
         data = factory.constructor(*args).data_in_transaction
@@ -272,10 +374,6 @@ def deploy(
     )
     codes = w3.eth.contract(address=addresses["CodeRegistry"], abi=artifacts["CodeRegistry"].abi)
     wiring: list[tuple[Call, str]] = [
-        (
-            access.functions.grantRole(Role.OPERATOR.id, account.address),
-            "grant OPERATOR to deployer",
-        ),
         (
             access.functions.setParticipantRegistry(addresses["ParticipantRegistry"]),
             "roles follow the status of their institutions",
@@ -294,13 +392,6 @@ def deploy(
             (
                 access.functions.grantRole(Role.CODE_REGISTRAR.id, registry),
                 f"grant CODE_REGISTRAR to {registry}",
-            )
-        )
-    for operator in params.operators:
-        wiring.append(
-            (
-                access.functions.grantRole(Role.OPERATOR.id, operator),
-                f"grant OPERATOR to {operator}",
             )
         )
     for registrar in params.code_registrars:
@@ -325,7 +416,18 @@ def deploy(
             bytes32_from_ascii(ns.name), ns.permanent, ns.description, linkers
         )
         wiring.append((call, f"namespace {ns.name}"))
+    if not params.dev_operator:
+        wiring.append(
+            (
+                access.functions.renounceRole(Role.OPERATOR.id, account.address),
+                "the deployer hands the platform to the consortium",
+            )
+        )
     sender.send_all(wiring)
+    if not params.dev_operator and read_call(
+        access.functions.hasRole(Role.OPERATOR.id, account.address)
+    ):
+        raise DeploymentError(f"the deployer {account.address} still holds OPERATOR_ROLE")
 
     manifest = Manifest(
         chain_id=chain_id,

@@ -11,13 +11,22 @@ import pandas as pd
 from eth_account.signers.local import LocalAccount
 from web3.types import TxReceipt
 
+from bpost_client._utils.sender import Call
 from bpost_client.client import Client
-from bpost_client.exceptions import ValidationError
+from bpost_client.exceptions import SignerError, ValidationError
 from bpost_client.identifiers import (
     bytes20_from_lei,
     check_address,
     check_lei,
     lei_from_bytes20,
+)
+from bpost_client.platform.custody import (
+    REGISTRY_DOMAIN,
+    Domain,
+    sign_admission,
+    sign_key_change,
+    sign_operator_binding,
+    sign_recovery,
 )
 from bpost_client.platform.events import block_times
 from bpost_client.types import Address, Institution, InstitutionStatus, InstitutionType, Lei
@@ -25,8 +34,10 @@ from bpost_client.types import Address, Institution, InstitutionStatus, Institut
 __all__ = [
     "EVENTS",
     "MAX_NAME_BYTES",
+    "Admission",
     "InstitutionSpec",
     "add_operator",
+    "admission_of",
     "check_encryption_key",
     "clients_by_institution",
     "encryption_key_of",
@@ -35,7 +46,12 @@ __all__ = [
     "institution_of",
     "institutions_frame",
     "list_institutions",
+    "operator_consent",
+    "recover_institution_call",
+    "recovery_signature",
     "register_institution",
+    "register_institution_call",
+    "registry_domain",
     "reinstate_institution",
     "remove_operator",
     "rename_institution",
@@ -54,6 +70,7 @@ EVENTS = (
     "OperatorRemoved",
     "InstitutionSuspended",
     "InstitutionReinstated",
+    "InstitutionRecovered",
 )
 
 
@@ -190,13 +207,42 @@ def institution_of(client: Client, account: str) -> Lei | None:
     return None if raw == bytes(20) else lei_from_bytes20(raw)
 
 
-def register_institution(client: Client, spec: InstitutionSpec) -> TxReceipt:
-    """Admit an institution with its operator addresses (needs OPERATOR_ROLE)."""
-    call = client.contract(CONTRACT).functions.registerInstitution(
+@dataclass(frozen=True)
+class Admission:
+    """An institution's consent to its admission: its first operator address and that address's
+    EIP-712 signature of the LEI, type and key (see :func:`admission_of`)."""
+
+    operator: Address
+    signature: bytes
+
+
+def registry_domain(client: Client) -> Domain:
+    """The EIP-712 domain of the deployment's ParticipantRegistry."""
+    return Domain(REGISTRY_DOMAIN, client.chain_id, Address(client.manifest.address(CONTRACT)))
+
+
+def admission_of(client: Client, account: LocalAccount, spec: InstitutionSpec) -> Admission:
+    """The institution's side of an admission, signed by ``account``, its first operator: what it
+    hands to the consortium, which alone admits."""
+    signature = sign_admission(
+        bytes(account.key), registry_domain(client), spec.lei, spec.kind, spec.encryption_key
+    )
+    return Admission(Address(check_address(account.address)), signature)
+
+
+def register_institution_call(spec: InstitutionSpec, admission: Admission, client: Client) -> Call:
+    """The admission as a call (for a governance proposal, or an operator's transaction)."""
+    return client.contract(CONTRACT).functions.registerInstitution(
         bytes20_from_lei(spec.lei), int(spec.kind), spec.legal_name, spec.encryption_key,
-        list(spec.operators),
+        admission.operator, admission.signature,
     )  # fmt: skip
-    return client.sender.send(call, f"register {spec.lei}")
+
+
+def register_institution(client: Client, spec: InstitutionSpec, admission: Admission) -> TxReceipt:
+    """Admit an institution with its signed first operator and key (needs OPERATOR_ROLE)."""
+    return client.sender.send(
+        register_institution_call(spec, admission, client), f"register {spec.lei}"
+    )
 
 
 def rename_institution(client: Client, lei: str, legal_name: str) -> TxReceipt:
@@ -205,28 +251,75 @@ def rename_institution(client: Client, lei: str, legal_name: str) -> TxReceipt:
     return client.sender.send(call, f"rename {lei}")
 
 
+def _own_account(client: Client, lei: str) -> LocalAccount:
+    if client.account is None:
+        raise SignerError("an institution's change needs its operator's key: connect with one")
+    if institution_of(client, client.address) != lei:
+        raise ValidationError(
+            f"{client.address} acts for no institution {lei}: only its own operators change it"
+        )
+    return client.account
+
+
 def set_encryption_key(client: Client, lei: str, key: bytes) -> TxReceipt:
-    """Replace an institution's public encryption key (the operator or the institution)."""
+    """Replace the signer's own institution's public encryption key, signed (EIP-712) by the
+    signer, one of its operators: no one else can.
+
+    Raises:
+        ValidationError: the signer is no operator of ``lei``, or the key is not a point.
+    """
+    account = _own_account(client, lei)
+    key = check_encryption_key(key)
+    version = get_institution(client, lei).version
+    signature = sign_key_change(bytes(account.key), registry_domain(client), lei, key, version)
     call = client.contract(CONTRACT).functions.setEncryptionKey(
-        bytes20_from_lei(lei), check_encryption_key(key)
+        bytes20_from_lei(lei), key, account.address, signature
     )
     return client.sender.send(call, f"set key of {lei}")
 
 
-def add_operator(client: Client, lei: str, account: str) -> TxReceipt:
-    """Bind an address to an institution (needs OPERATOR_ROLE)."""
+def operator_consent(client: Client, account: LocalAccount, lei: str) -> bytes:
+    """``account``'s consent to act for ``lei`` (at the institution's current version), which the
+    institution's operator sends with :func:`add_operator`."""
+    version = get_institution(client, lei).version
+    return sign_operator_binding(bytes(account.key), registry_domain(client), lei, version)
+
+
+def add_operator(client: Client, lei: str, account: str, consent: bytes) -> TxReceipt:
+    """Bind an address to the signer's own institution, with the address's consent."""
+    _own_account(client, lei)
     call = client.contract(CONTRACT).functions.addOperator(
-        bytes20_from_lei(lei), check_address(account)
+        bytes20_from_lei(lei), check_address(account), consent
     )
     return client.sender.send(call, f"add operator {account} to {lei}")
 
 
 def remove_operator(client: Client, lei: str, account: str) -> TxReceipt:
-    """Unbind an address from an institution (needs OPERATOR_ROLE)."""
+    """Unbind an address from the signer's own institution (its last one stays)."""
+    _own_account(client, lei)
     call = client.contract(CONTRACT).functions.removeOperator(
         bytes20_from_lei(lei), check_address(account)
     )
     return client.sender.send(call, f"remove operator {account} from {lei}")
+
+
+def recovery_signature(client: Client, account: LocalAccount, lei: str, key: bytes) -> bytes:
+    """A lost institution's new address signing its new key, for governance to bind."""
+    version = get_institution(client, lei).version
+    return sign_recovery(
+        bytes(account.key), registry_domain(client), lei, check_encryption_key(key), version
+    )
+
+
+def recover_institution_call(
+    client: Client, lei: str, operator: str, key: bytes, signature: bytes, reason: str
+) -> Call:
+    """The recovery of a lost institution, as a call for a governance proposal (OPERATOR_ROLE is
+    the timelock's)."""
+    return client.contract(CONTRACT).functions.recoverInstitution(
+        bytes20_from_lei(lei), check_address(operator), check_encryption_key(key), signature,
+        reason,
+    )  # fmt: skip
 
 
 def suspend_institution(client: Client, lei: str, reason: str) -> TxReceipt:

@@ -173,6 +173,17 @@ def _mandate(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> It
     yield Record("mandate", hex_text(args["principal"]), hex_text(args["agent"]), data)
 
 
+def _proposal(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
+    yield Record("proposal", str(args["id"]), None, with_event(args, event, sender))
+
+
+def _emergency(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
+    subject = hex_text(args.get("lei")) or str(args.get("proposal") or "") or None
+    if subject in ("", "0x" + "00" * 32):
+        subject = None
+    yield Record("emergency", str(args["id"]), subject, with_event(args, event, sender))
+
+
 PROJECTORS: dict[tuple[str, str], Projector] = {
     **{
         ("ParticipantRegistry", name): keyed_by("institution", "lei")
@@ -184,7 +195,22 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
             "EncryptionKeyChanged",
             "OperatorAdded",
             "OperatorRemoved",
+            "InstitutionRecovered",
         )
+    },
+    **{
+        ("ConsortiumApprovals", name): _proposal
+        for name in (
+            "ProposalSubmitted",
+            "ProposalApproved",
+            "ProposalScheduled",
+            "ProposalExecuted",
+            "ProposalCancelled",
+        )
+    },
+    **{
+        ("ConsortiumApprovals", name): _emergency
+        for name in ("EmergencyProposed", "EmergencyApproved", "EmergencyExecuted")
     },
     ("PlatformAccess", "RoleGranted"): _role,
     ("PlatformAccess", "RoleRevoked"): _role,
@@ -197,7 +223,8 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
 }
 """institution (by LEI), role (by account), code (by the code; ref: the record it points to),
 namespace (by its name: registered, and its linkers named or removed), mandate (by the
-principal's LEI; ref: the agent's)."""
+principal's LEI; ref: the agent's), proposal (by its id) and emergency (by its id; ref: the LEI
+it suspends or the proposal it cancels)."""
 
 _CONTROL = "platform control: its transaction's page shows it; no record is about it"
 NOT_PROJECTED: dict[tuple[str, str], str] = {
@@ -216,6 +243,33 @@ NOT_PROJECTED: dict[tuple[str, str], str] = {
     ("PlatformAccess", "ParticipantRegistrySet"): (
         "wiring of the contracts at deployment, no institution's or role's record"
     ),
+    **{
+        ("PlatformTimelock", name): (
+            "the timelock's side of a proposal: the proposal's own record (ConsortiumApprovals, "
+            "whose id is the timelock's operation id) holds it"
+        )
+        for name in (
+            "CallScheduled",
+            "CallExecuted",
+            "CallSalt",
+            "Cancelled",
+            "MinDelayChange",
+            "RoleGranted",
+            "RoleRevoked",
+            "RoleAdminChanged",
+        )
+    },
+    **{
+        ("ConsortiumApprovals", name): (
+            "the consortium's own membership and thresholds: set at deployment or by a proposal, "
+            "whose record and transaction show it"
+        )
+        for name in ("ThresholdsChanged", "RoleGranted", "RoleRevoked", "RoleAdminChanged")
+    },
+    **{
+        (name, "EIP712DomainChanged"): "never emitted: the signing domain is fixed at deployment"
+        for name in ("ParticipantRegistry", "ConsortiumApprovals")
+    },
 }
 
 

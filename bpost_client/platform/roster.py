@@ -11,35 +11,49 @@ YAML::
         legal_name: Example Asset Management Co., Ltd.
         type: asset_manager
         encryption_key: "0x02..."        # compressed secp256k1 public key
+        admission_signature: "0x..."     # the first operator's (bpost participants sign-admission)
         operators:
-          - address: "0x..."
+          - address: "0x..."             # the first: admitted with the institution
             roles: [ASSET_MANAGER]
 
 CSV: one row per operator address, columns ``lei,legal_name,type,encryption_key,address,roles``
-(roles separated by ``;``); the institution's columns repeat on each of its rows.
+(roles separated by ``;``) and optionally ``admission_signature``; the institution's columns
+repeat on each of its rows.
+
+The roster admits and grants; it never speaks for an institution. An institution is admitted with
+its first operator address and key, which that address signed: the signature comes from the
+roster, or, on a development chain, from a dev account's key the caller holds. Further addresses
+and later keys are the institution's own to bind and rotate, so a key that differs on chain is
+left alone, never overwritten. A caller without OPERATOR_ROLE who is a consortium member turns the
+plan into one governance proposal instead of sending it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from eth_account.signers.local import LocalAccount
 
 from bpost_client._utils.sender import Call
 from bpost_client.client import Client
 from bpost_client.exceptions import ContractRevert, RowError, ValidationError
 from bpost_client.identifiers import bytes20_from_lei, check_address, check_lei
+from bpost_client.platform.governance import MAX_CALLS, is_member, propose_calls
 from bpost_client.platform.participants import (
     MAX_NAME_BYTES,
+    Admission,
     InstitutionSpec,
+    admission_of,
     check_encryption_key,
     get_institution,
     institution_of,
+    register_institution_call,
 )
 from bpost_client.platform.roles import has_role
 from bpost_client.types import Address, InstitutionType, Role
@@ -75,6 +89,7 @@ class RosterEntry:
     row: int
     spec: InstitutionSpec
     operators: tuple[OperatorEntry, ...]
+    admission: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -94,10 +109,29 @@ class Action:
 
 @dataclass
 class Plan:
-    """What applying a roster would send, and what it found and left alone."""
+    """What applying a roster would send, and what it found and left alone; once applied by a
+    member through governance, the proposals it made."""
 
     actions: list[Action] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)
+    proposals: list[bytes] = field(default_factory=list)
+
+
+POWERS = (Role.OPERATOR, Role.GUARDIAN)
+"""Roles the default admin (the timelock) grants: a roster names them, a proposal grants them."""
+
+
+def _signature(text: Any) -> bytes | None:
+    raw = str(text or "").strip()
+    if not raw:
+        return None
+    try:
+        value = bytes.fromhex(raw.removeprefix("0x"))
+    except ValueError:
+        raise ValueError("a signature is 65 bytes of 0x-hex") from None
+    if len(value) != 65:
+        raise ValueError(f"a signature is 65 bytes, not {len(value)}")
+    return value
 
 
 def _field(
@@ -174,7 +208,7 @@ def _rows_from_csv(text: str) -> list[tuple[int, str, dict[str, Any], list[dict[
         operator = {"address": record["address"], "roles": record["roles"], "_row": line}
         if key in grouped:
             first = grouped[key][2]
-            for column in ("legal_name", "type", "encryption_key"):
+            for column in ("legal_name", "type", "encryption_key", "admission_signature"):
                 if (record.get(column) or "").strip() != (first.get(column) or "").strip():
                     errors.append(
                         RowError(
@@ -218,6 +252,10 @@ def parse_roster(text: str, fmt: str) -> Roster:
             errors, row, prefix + "encryption_key", _text(check_encryption_key),
             item.get("encryption_key"),
         )  # fmt: skip
+        admission = _field(
+            errors, row, prefix + "admission_signature", _signature,
+            item.get("admission_signature"),
+        )  # fmt: skip
         if lei is not None:
             if lei in seen_lei:
                 errors.append(RowError(row, prefix + "lei", f"{lei} repeats row {seen_lei[lei]}"))
@@ -244,7 +282,7 @@ def parse_roster(text: str, fmt: str) -> Roster:
                 ops.append(OperatorEntry(address, roles))
         if None not in (lei, name, kind, key):
             spec = InstitutionSpec(lei, name, kind, key, tuple(o.address for o in ops))
-            entries.append(RosterEntry(row, spec, tuple(ops)))
+            entries.append(RosterEntry(row, spec, tuple(ops), admission))
     if errors:
         raise ValidationError("the roster has bad rows; nothing was sent", errors)
     return Roster(tuple(entries))
@@ -271,15 +309,20 @@ def _unknown_institution(exc: ContractRevert) -> bool:
     return exc.error_name == "ParticipantRegistryUnknownInstitution"
 
 
-def plan_roster(client: Client, roster: Roster) -> Plan:
+def plan_roster(client: Client, roster: Roster, local_keys: Iterable[LocalAccount] = ()) -> Plan:
     """Compare the roster with the chain: the transactions that would make the chain match it.
+
+    ``local_keys`` are keys the caller holds (on a development chain, its dev accounts): a new
+    institution whose roster entry carries no admission signature is admitted when its first
+    operator's key is among them.
 
     Raises:
         ValidationError: the roster contradicts the chain (an address bound to another
-            institution, a type that differs); nothing is sent.
+            institution, a type that differs) or an admission lacks its signature; nothing is
+            sent.
     """
-    registry = client.contract("ParticipantRegistry")
     access = client.contract("PlatformAccess")
+    keys = {check_address(a.address): a for a in local_keys}
     plan = Plan()
     errors: list[RowError] = []
     for entry in roster.entries:
@@ -297,11 +340,11 @@ def plan_roster(client: Client, roster: Roster) -> Plan:
                     RowError(entry.row, "address", f"{op.address} acts for {bound} on chain")
                 )
         if current is None:
-            call = registry.functions.registerInstitution(
-                bytes20_from_lei(spec.lei), int(spec.kind), spec.legal_name, spec.encryption_key,
-                list(spec.operators),
-            )  # fmt: skip
-            plan.actions.append(Action(f"register {spec.lei} {spec.legal_name}", call))
+            admission = _admission(client, entry, keys, errors)
+            if admission is not None:
+                call = register_institution_call(spec, admission, client)
+                plan.actions.append(Action(f"register {spec.lei} {spec.legal_name}", call))
+            bound_now: tuple[str, ...] = spec.operators[:1]
         else:
             if current.kind != spec.kind:
                 errors.append(
@@ -312,19 +355,15 @@ def plan_roster(client: Client, roster: Roster) -> Plan:
                     )
                 )
             if current.legal_name != spec.legal_name:
-                call = registry.functions.renameInstitution(
+                call = client.contract("ParticipantRegistry").functions.renameInstitution(
                     bytes20_from_lei(spec.lei), spec.legal_name
                 )
                 plan.actions.append(Action(f"rename {spec.lei} to {spec.legal_name}", call))
             if current.encryption_key != spec.encryption_key:
-                call = registry.functions.setEncryptionKey(
-                    bytes20_from_lei(spec.lei), spec.encryption_key
+                plan.left_alone.append(
+                    f"{spec.lei} holds another encryption key on chain: an institution rotates "
+                    "its own key, the roster never overwrites it"
                 )
-                plan.actions.append(Action(f"replace the encryption key of {spec.lei}", call))
-            for address in spec.operators:
-                if address not in current.operators:
-                    call = registry.functions.addOperator(bytes20_from_lei(spec.lei), address)
-                    plan.actions.append(Action(f"bind {address} to {spec.lei}", call))
             for address in current.operators:
                 if address not in spec.operators:
                     plan.left_alone.append(
@@ -332,19 +371,87 @@ def plan_roster(client: Client, roster: Roster) -> Plan:
                     )
             if current.status.name != "ACTIVE":
                 plan.left_alone.append(f"{spec.lei} is {current.status.name.lower()} on chain")
+            bound_now = current.operators
+        for address in spec.operators:
+            if address not in bound_now:
+                plan.left_alone.append(
+                    f"bind {address} to {spec.lei}: the institution's own operator does it, "
+                    "with the address's consent (bpost participants add-operator)"
+                )
         for op in entry.operators:
             for role in op.roles:
-                if not has_role(client, role, op.address):
-                    call = access.functions.grantRole(role.id, op.address)
-                    plan.actions.append(
-                        Action(f"grant {role.name} to {op.address} ({spec.lei})", call)
+                if has_role(client, role, op.address):
+                    continue
+                if role in POWERS:
+                    plan.left_alone.append(
+                        f"{role.name} for {op.address}: a power, granted by a governance "
+                        "proposal (bpost governance propose)"
                     )
+                    continue
+                call = access.functions.grantRole(role.id, op.address)
+                plan.actions.append(Action(f"grant {role.name} to {op.address} ({spec.lei})", call))
     if errors:
         raise ValidationError("the roster contradicts the chain; nothing was sent", errors)
     return plan
 
 
+def _admission(
+    client: Client,
+    entry: RosterEntry,
+    keys: dict[Address, LocalAccount],
+    errors: list[RowError],
+) -> Admission | None:
+    """The signed admission of a new institution, or None with the reason recorded."""
+    spec = entry.spec
+    if not spec.operators:
+        errors.append(
+            RowError(entry.row, "operators", "an institution is admitted with its first operator")
+        )
+        return None
+    first = spec.operators[0]
+    if entry.admission is not None:
+        return Admission(first, entry.admission)
+    if first in keys:
+        return admission_of(client, keys[first], spec)
+    errors.append(
+        RowError(
+            entry.row,
+            "admission_signature",
+            f"{spec.lei} is admitted only with its first operator's signature: "
+            f"bpost participants sign-admission, signed by {first}",
+        )
+    )
+    return None
+
+
 def apply_plan(client: Client, plan: Plan, on_done: Callable[[Any], None] | None = None) -> int:
-    """Send the plan's transactions pipelined; return how many were sent."""
-    client.sender.send_all([(a.call, a.description) for a in plan.actions], on_done=on_done)
+    """Send the plan's transactions pipelined, as an operator; as a consortium member without
+    OPERATOR_ROLE, submit them as governance proposals instead (their ids in
+    ``plan.proposals``). Return how many changes were sent or proposed.
+
+    Raises:
+        ValidationError: the signer is neither an operator nor a member.
+    """
+    if not plan.actions:
+        return 0
+    if has_role(client, Role.OPERATOR, client.address):
+        client.sender.send_all([(a.call, a.description) for a in plan.actions], on_done=on_done)
+        return len(plan.actions)
+    if not is_member(client, client.address):
+        raise ValidationError(
+            f"{client.address} is neither an operator nor a consortium member: it can neither "
+            "send nor propose the roster's changes"
+        )
+    for start in range(0, len(plan.actions), MAX_CALLS):
+        chunk = plan.actions[start : start + MAX_CALLS]
+        proposal, receipt = propose_calls(
+            client,
+            [a.call for a in chunk],
+            f"roster: {len(chunk)} change(s): "
+            + "; ".join(a.description for a in chunk[:3])
+            + ("; ..." if len(chunk) > 3 else ""),
+        )
+        plan.proposals.append(proposal)
+        if on_done is not None:
+            on_done(receipt)
     return len(plan.actions)

@@ -18,9 +18,11 @@ from bpost_client.platform.chain import CHAIN_ID, DEV_MNEMONIC
 
 __all__ = [
     "DEV_ACCOUNTS_SHOWN",
+    "DEV_CHAIN_IDS",
     "PASSPHRASE_ENV",
     "dev_account",
     "dev_account_index",
+    "dev_accounts",
     "from_ape_account",
     "from_keystore",
     "write_keystore",
@@ -65,6 +67,14 @@ def dev_account(index: int, chain_id: int | None = None) -> LocalAccount:
         DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}"
     )
     return account
+
+
+def dev_accounts(chain_id: int) -> list[LocalAccount]:
+    """The funded dev accounts on a local development chain (every participant's key there), and
+    none on any other chain."""
+    if chain_id not in DEV_CHAIN_IDS:
+        return []
+    return [dev_account(i, chain_id) for i in range(DEV_ACCOUNTS_SHOWN)]
 
 
 def from_keystore(path: Path | str, passphrase: str | None = None) -> LocalAccount:

@@ -21,7 +21,7 @@ from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
 from bpost_client.identifiers import bytes20_from_lei, check_giin, check_lei
 from bpost_client.platform.confidential import Sealed, open_sealed, seal
-from bpost_client.platform.participants import get_institution
+from bpost_client.platform.keys import recipient_keys
 from bpost_client.platform.projection import records_of
 from bpost_client.types import Lei
 
@@ -182,9 +182,7 @@ def publish_corporate_info(
     for n, (lei, info, secret) in enumerate(entries):
         shared = per_entry[n] if per_entry is not None else list(share_with)
         recipients = list(dict.fromkeys([check_lei(lei), *(check_lei(str(s)) for s in shared)]))
-        for recipient in recipients:
-            if recipient not in keys:
-                keys[recipient] = get_institution(client, recipient).encryption_key
+        keys.update(recipient_keys(client, [r for r in recipients if r not in keys]))
         sealed = seal(secret.to_bytes(), {r: keys[r] for r in recipients})
         inputs.append((bytes20_from_lei(lei), info.to_abi(), sealed.to_abi()))
     publish = client.contract(CONTRACT).functions.publishCorporateInfo

@@ -30,7 +30,8 @@ from bpost_client.identifiers import (
 from bpost_client.markets import check_mic
 from bpost_client.platform.confidential import Sealed, open_sealed, seal
 from bpost_client.platform.events import block_times
-from bpost_client.platform.participants import get_institution, signer_institution
+from bpost_client.platform.keys import recipient_keys
+from bpost_client.platform.participants import signer_institution
 from bpost_client.platform.projection import records_of
 from bpost_client.types import FundCode, Lei
 
@@ -199,7 +200,7 @@ def publish_ssis(
     """
     owner = signer_institution(client, "publish SSIs")
     recipients = dict.fromkeys([owner, *(Lei(c) for c in counterparties)])
-    keys = {lei: get_institution(client, lei).encryption_key for lei in recipients}
+    keys = recipient_keys(client, recipients)
     inputs = [
         (terms.checked().to_abi(), seal(account.encode("utf-8"), keys).to_abi())
         for terms, account in ssis

@@ -78,11 +78,24 @@ interface IParticipantRegistry {
     /// @notice The institution is not suspended, so it cannot be reinstated.
     /// @param lei The institution.
     error ParticipantRegistryNotSuspended(bytes20 lei);
-    /// @notice The caller may not change the institution's key: it is neither an operator of that
-    /// institution (active) nor the platform operator.
+    /// @notice The caller may not change the institution's operators: it is no operator of that
+    /// institution, or the institution is not active.
     /// @param account The caller.
     /// @param lei The institution named.
     error ParticipantRegistryNotAllowed(address account, bytes20 lei);
+    /// @notice The caller may neither suspend (OPERATOR_ROLE or GUARDIAN_ROLE) nor act for the
+    /// consortium.
+    /// @param account The caller.
+    error ParticipantRegistryNotOperatorOrGuardian(address account);
+    /// @notice A signature that does not recover to the address it must come from.
+    /// @param signer The address that must have signed.
+    /// @param recovered The address the signature recovers to (zero when malformed).
+    error ParticipantRegistryInvalidSignature(address signer, address recovered);
+    /// @notice An institution keeps at least one operator address: the last one is replaced by
+    /// recovery through governance, not removed.
+    /// @param lei The institution.
+    /// @param account Its last operator address.
+    error ParticipantRegistryLastOperator(bytes20 lei, address account);
 
     /// @notice An institution was admitted (active, version 1).
     /// @param lei The institution.
@@ -97,11 +110,26 @@ interface IParticipantRegistry {
     /// @param legalName The new legal name.
     /// @param version The institution's record version.
     event InstitutionRenamed(bytes20 indexed lei, string legalName, uint32 version);
-    /// @notice An institution's public encryption key was replaced.
+    /// @notice An institution replaced its public encryption key, signed by one of its operators.
     /// @param lei The institution.
     /// @param encryptionKey The new key.
+    /// @param version The institution's record version (the signed message names the one before).
+    /// @param signer The institution's operator address that signed.
+    /// @param signature The EIP-712 signature of `KeyChange(lei, encryptionKey, version - 1)`, for
+    /// any client to check on its own.
+    event EncryptionKeyChanged(
+        bytes20 indexed lei, bytes encryptionKey, uint32 version, address signer, bytes signature
+    );
+    /// @notice Governance replaced an institution's operators and key after it lost them: the new
+    /// key carries no signature of a key the institution held, so clients ask before sealing to it.
+    /// @param lei The institution.
+    /// @param operator Its new (only) operator address, which signed the new key.
+    /// @param encryptionKey Its new key.
     /// @param version The institution's record version.
-    event EncryptionKeyChanged(bytes20 indexed lei, bytes encryptionKey, uint32 version);
+    /// @param reason Why, for the audit trail.
+    event InstitutionRecovered(
+        bytes20 indexed lei, address operator, bytes encryptionKey, uint32 version, string reason
+    );
     /// @notice An address was bound to an institution.
     /// @param lei The institution.
     /// @param account The address.
@@ -120,18 +148,22 @@ interface IParticipantRegistry {
     /// @param version The institution's record version.
     event InstitutionReinstated(bytes20 indexed lei, uint32 version);
 
-    /// @notice Admit an institution with its first operator addresses.
+    /// @notice Admit an institution with its first operator address and key, which the
+    /// institution signed: the operator admits, it cannot choose whose address or key it binds.
     /// @param lei The institution's LEI (20 ASCII bytes, check digits verified).
     /// @param kind What the institution is.
     /// @param legalName Its legal name (1 to 200 bytes of UTF-8).
     /// @param encryptionKey Its compressed secp256k1 public key (33 bytes, 0x02 or 0x03 first).
-    /// @param operators Addresses that act for it (at most MAX_OPERATORS, none already bound).
+    /// @param operator Its first operator address, not bound to any institution yet.
+    /// @param signature The operator address's EIP-712 signature of
+    /// `Admission(bytes20 lei,uint8 kind,bytes encryptionKey)`.
     function registerInstitution(
         bytes20 lei,
         InstitutionType kind,
         string calldata legalName,
         bytes calldata encryptionKey,
-        address[] calldata operators
+        address operator,
+        bytes calldata signature
     ) external;
 
     /// @notice Change an institution's legal name.
@@ -139,22 +171,50 @@ interface IParticipantRegistry {
     /// @param legalName The new legal name.
     function renameInstitution(bytes20 lei, string calldata legalName) external;
 
-    /// @notice Replace an institution's public encryption key (the operator, or the institution itself).
+    /// @notice Replace an active institution's public encryption key with its own signature: one
+    /// of its operators signs `KeyChange(bytes20 lei,bytes encryptionKey,uint32 version)` (EIP-712,
+    /// `version` the record's current version, so a signature serves once); anyone may send it.
     /// @param lei The institution.
     /// @param encryptionKey The new compressed secp256k1 public key.
-    function setEncryptionKey(bytes20 lei, bytes calldata encryptionKey) external;
+    /// @param signer The operator address of the institution that signed.
+    /// @param signature Its 65-byte signature.
+    function setEncryptionKey(bytes20 lei, bytes calldata encryptionKey, address signer, bytes calldata signature)
+        external;
 
-    /// @notice Bind another address to an institution.
+    /// @notice Bind another address to an active institution: sent by one of its operators, with
+    /// the new address's consent, its EIP-712 signature of
+    /// `OperatorBinding(bytes20 lei,address account,uint32 version)` (so no one binds an address
+    /// it does not hold).
     /// @param lei The institution.
     /// @param account The address, not bound to any institution yet.
-    function addOperator(bytes20 lei, address account) external;
+    /// @param consent The new address's 65-byte signature.
+    function addOperator(bytes20 lei, address account, bytes calldata consent) external;
 
-    /// @notice Unbind an address from an institution.
+    /// @notice Unbind an address from an active institution: sent by one of its operators; the
+    /// last one stays.
     /// @param lei The institution.
     /// @param account An address bound to it.
     function removeOperator(bytes20 lei, address account) external;
 
-    /// @notice Stop an institution from acting; its records stay.
+    /// @notice Replace a lost institution's operators and key, by governance (OPERATOR_ROLE: the
+    /// timelock): every operator address is unbound, `operator` bound, the key replaced, and
+    /// {InstitutionRecovered} tells every client. The new address signs
+    /// `Recovery(bytes20 lei,bytes encryptionKey,uint32 version)` to show it holds its key.
+    /// @param lei The institution.
+    /// @param operator Its new operator address, not bound to any institution.
+    /// @param encryptionKey Its new compressed secp256k1 public key.
+    /// @param signature The new address's EIP-712 signature.
+    /// @param reason Why, for the audit trail.
+    function recoverInstitution(
+        bytes20 lei,
+        address operator,
+        bytes calldata encryptionKey,
+        bytes calldata signature,
+        string calldata reason
+    ) external;
+
+    /// @notice Stop an institution from acting; its records stay. An operator (governance) or the
+    /// guardians' quorum (GUARDIAN_ROLE), at once, even while the platform is paused.
     /// @param lei The institution.
     /// @param reason Why, for the audit trail.
     function suspendInstitution(bytes20 lei, string calldata reason) external;

@@ -34,8 +34,18 @@ interface IPlatformAccess {
     /// @return True when the role is held and in force.
     function hasRole(bytes32 role, address account) external view returns (bool);
 
+    /// @notice Pause every B-POST contract at once (incident response): an operator, or the
+    /// guardians' quorum through GUARDIAN_ROLE.
+    /// @dev Emits {Paused}.
+    function pause() external;
+
+    /// @notice Resume after a pause: an operator only (on a consortium chain, a proposal through
+    /// the timelock), never the guardians alone.
+    /// @dev Emits {Unpaused}.
+    function unpause() external;
+
     /// @notice Wire the participant registry whose institutions' status the roles follow; once,
-    /// by the default admin, at deployment.
+    /// by an operator, at deployment.
     /// @param registry The deployed ParticipantRegistry.
     function setParticipantRegistry(address registry) external;
 

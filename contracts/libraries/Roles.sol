@@ -15,4 +15,5 @@ library Roles {
     bytes32 internal constant LENDING_AGENT = keccak256("LENDING_AGENT_ROLE");
     bytes32 internal constant DATA_PROVIDER = keccak256("DATA_PROVIDER_ROLE");
     bytes32 internal constant OBSERVER = keccak256("OBSERVER_ROLE");
+    bytes32 internal constant GUARDIAN = keccak256("GUARDIAN_ROLE");
 }

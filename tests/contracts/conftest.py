@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from eth_utils.crypto import keccak
+from web3.utils.address import get_create_address
 
+from tests.contracts.custody import admit
 from tests.helpers import make_lei
 
 LEIS = {
@@ -55,16 +57,46 @@ def outsider(accounts: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def access(project: Any, admin: Any, operator: Any, registrar: Any) -> Any:
-    contract = project.PlatformAccess.deploy(0, admin, sender=admin)
-    contract.grantRole(role_id("OPERATOR_ROLE"), operator, sender=admin)
-    contract.grantRole(role_id("CODE_REGISTRAR_ROLE"), registrar, sender=admin)
+    """PlatformAccess with ``admin`` as the default admin (the timelock on a real deployment:
+    tests of governance deploy their own) and ``operator`` holding OPERATOR_ROLE."""
+    contract = project.PlatformAccess.deploy(0, admin, [operator], [], sender=admin)
+    contract.grantRole(role_id("CODE_REGISTRAR_ROLE"), registrar, sender=operator)
     return contract
 
 
+GOVERNANCE_DELAY = 60  # seconds a proposal of the tests' consortium waits
+
+
 @pytest.fixture(scope="session")
-def registry(project: Any, access: Any, admin: Any) -> Any:
+def members(accounts: Any) -> tuple[Any, Any, Any]:
+    """The founding members of the tests' consortium, guardians too (2 of 3 for either):
+    accounts 2 (the asset manager's key, so a suspension of its institution is seen), 3, 4."""
+    return accounts[2], accounts[3], accounts[4]
+
+
+@pytest.fixture(scope="session")
+def governance(
+    project: Any, access: Any, registry: Any, admin: Any, members: tuple[Any, Any, Any]
+) -> tuple[Any, Any]:
+    """The timelock and the members' approvals, as a deployment wires them: the timelock holds
+    OPERATOR_ROLE, the approvals GUARDIAN_ROLE (the tests' ``operator`` keeps its role too)."""
+    approvals_at = get_create_address(admin.address, admin.nonce + 1)
+    timelock = project.PlatformTimelock.deploy(
+        GOVERNANCE_DELAY, [approvals_at], [approvals_at], sender=admin
+    )
+    approvals = project.ConsortiumApprovals.deploy(
+        timelock, access, registry, list(members), list(members), 2, 2, sender=admin
+    )
+    assert approvals.address == approvals_at
+    access.grantRole(role_id("OPERATOR_ROLE"), timelock, sender=admin)
+    access.grantRole(role_id("GUARDIAN_ROLE"), approvals, sender=admin)
+    return timelock, approvals
+
+
+@pytest.fixture(scope="session")
+def registry(project: Any, access: Any, admin: Any, operator: Any) -> Any:
     contract = project.ParticipantRegistry.deploy(access, sender=admin)
-    access.setParticipantRegistry(contract, sender=admin)  # roles follow institutions' status
+    access.setParticipantRegistry(contract, sender=operator)  # roles follow institutions' status
     return contract
 
 
@@ -101,9 +133,7 @@ def codes(project: Any, access: Any, registry: Any, admin: Any, operator: Any) -
 def registered(registry: Any, operator: Any, asset_manager: Any) -> bytes:
     """The asset manager's institution, registered with one operator address."""
     lei = LEIS["asset_manager"].encode()
-    registry.registerInstitution(
-        lei, 2, "Sakura Asset Management", KEY, [asset_manager], sender=operator
-    )
+    admit(registry, operator, lei, 2, "Sakura Asset Management", KEY, asset_manager)
     return lei
 
 
@@ -138,7 +168,7 @@ def funds(
     """The fund registry, wired, with two asset managers, two trust banks, a distributor and a
     custodian registered."""
     contract = project.FundRegistry.deploy(access, registry, codes, sender=admin)
-    access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=admin)
+    access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=operator)
     managers = [(contract, FUND_KIND, types_mask(ASSET_MANAGER_KIND))]
     codes.registerNamespace(b32("BPFC"), True, "platform fund code", managers, sender=operator)
     codes.registerNamespace(b32("ITA"), False, "ITA fund code", managers, sender=operator)
@@ -148,9 +178,9 @@ def funds(
     codes.setLinker(b32("ISIN"), contract, *managers[0][1:], sender=operator)
     for name, (account, lei) in fund_actors.items():
         kind = FUND_ACTORS[name][1]
-        registry.registerInstitution(lei, kind, name, KEY, [account], sender=operator)
+        admit(registry, operator, lei, kind, name, KEY, account)
         if kind == 2:
-            access.grantRole(role_id("ASSET_MANAGER_ROLE"), account, sender=admin)
+            access.grantRole(role_id("ASSET_MANAGER_ROLE"), account, sender=operator)
     return contract
 
 
@@ -198,15 +228,15 @@ def securities(
     """The security master; accounts[6] (``provider``) and accounts[7] (``rival_provider``)
     are data providers of two institutions."""
     contract = project.SecurityRegistry.deploy(access, registry, codes, sender=admin)
-    access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=admin)
+    access.grantRole(role_id("CODE_REGISTRAR_ROLE"), contract, sender=operator)
     providers = (SECURITY_KIND, types_mask(DATA_PROVIDER_KIND))
     codes.registerNamespace(
         b32("LOCAL"), False, "local codes per market", [(contract, *providers)], sender=operator
     )
     codes.setLinker(b32("ISIN"), contract, *providers, sender=operator)
     for name, (account, lei) in data_providers.items():
-        registry.registerInstitution(lei, DATA_PROVIDER_KIND, name, KEY, [account], sender=operator)
-        access.grantRole(role_id("DATA_PROVIDER_ROLE"), account, sender=admin)
+        admit(registry, operator, lei, DATA_PROVIDER_KIND, name, KEY, account)
+        access.grantRole(role_id("DATA_PROVIDER_ROLE"), account, sender=operator)
     return contract
 
 

@@ -15,16 +15,46 @@ BUILD = Path(__file__).resolve().parents[2] / ".build" / "__local__.json"
 POST_PARIS = {0x5F: "PUSH0", 0x5E: "MCOPY", 0x5C: "TLOAD", 0x5D: "TSTORE"}
 
 
+_TERMINATORS = {0x00, 0x56, 0xF3, 0xFD, 0xFE, 0xFF}  # STOP JUMP RETURN REVERT INVALID SELFDESTRUCT
+_JUMPDEST = 0x5B
+
+
+def _push_size(op: int) -> int:
+    return op - 0x5F if 0x60 <= op <= 0x7F else 0
+
+
 def opcodes(code: bytes) -> set[int]:
-    """The opcodes of ``code``, skipping PUSH data and the metadata trailer."""
+    """The opcodes ``code`` can execute, skipping PUSH data, the metadata trailer and the data the
+    compiler appends after the code (constants it copies with CODECOPY).
+
+    Reachable code starts at 0 and at each JUMPDEST some PUSH names as a destination; a block
+    runs until a terminator (STOP, JUMP, RETURN, REVERT, INVALID, SELFDESTRUCT)."""
     if len(code) >= 2:
         code = code[: len(code) - 2 - int.from_bytes(code[-2:], "big")]
-    seen, i = set(), 0
+    targets, i = {0}, 0
     while i < len(code):
-        op = code[i]
-        seen.add(op)
-        i += 1 + (op - 0x5F if 0x60 <= op <= 0x7F else 0)
+        size = _push_size(code[i])
+        if size:
+            targets.add(int.from_bytes(code[i + 1 : i + 1 + size], "big"))
+        i += 1 + size
+    seen: set[int] = set()
+    for start in sorted(t for t in targets if t == 0 or (t < len(code) and code[t] == _JUMPDEST)):
+        i = start
+        while i < len(code):
+            op = code[i]
+            seen.add(op)
+            if op in _TERMINATORS:
+                break
+            i += 1 + _push_size(op)
     return seen
+
+
+def test_opcodes__code_after_data__found_data_after_code__skipped() -> None:
+    """TSTORE (0x5D) in reachable code is found; in data after an INVALID, not."""
+    tstore_reached = bytes([0x60, 0x01, 0x60, 0x00, 0x5D, 0x00])  # PUSH1 1 PUSH1 0 TSTORE STOP
+    assert 0x5D in opcodes(tstore_reached + b"\x00\x00")
+    data_after = bytes([0x00, 0xFE]) + b"\x5d" * 32
+    assert 0x5D not in opcodes(data_after + b"\x00\x00")
 
 
 @pytest.mark.parametrize("name", DEPLOYED_CONTRACTS)
@@ -46,6 +76,7 @@ def test_deployed_size__under_24_kib(
     calculator: Any,
     agreements: Any,
     statements: Any,
+    governance: tuple[Any, Any],
     name: str,
     chain: Any,
 ) -> None:
@@ -67,6 +98,8 @@ def test_deployed_size__under_24_kib(
         "LendingCalculator": calculator,
         "LendingAgreements": agreements,
         "LendingStatements": statements,
+        "PlatformTimelock": governance[0],
+        "ConsortiumApprovals": governance[1],
     }[name]
     size = len(chain.provider.web3.eth.get_code(deployed.address))
     assert 0 < size <= 24_576, f"{name} holds {size} bytes of code"

@@ -11,6 +11,7 @@ import pytest
 
 from bpost_client.identifiers import fund_code
 from tests.contracts.conftest import KEY, b32, role_id, types_mask
+from tests.contracts.custody import admit, bind
 from tests.contracts.reverts import reverts
 from tests.contracts.test_fund_registry import register, registration
 
@@ -152,8 +153,8 @@ def test_keys_of_a_suspended_institution__neither_link_nor_unlink(
     once it is suspended, neither links, opens, names a linker nor frees a code."""
     codes.link(VENDOR, b32("V-S"), FUND, rid(1), vendor, sender=registrar)
     platform = b"3538000BPOSTOPER0110"
-    registry.registerInstitution(platform, 1, "Operator", KEY, [operator, registrar],
-                                 sender=operator)  # fmt: skip
+    admit(registry, operator, platform, 1, "Operator", KEY, operator)
+    bind(registry, platform, operator, registrar)
     registry.suspendInstitution(platform, "audit", sender=operator)
     with reverts(codes.PlatformAccessUnauthorized):
         codes.link(VENDOR, b32("V-T"), FUND, rid(1), vendor, sender=registrar)
@@ -168,7 +169,7 @@ def test_keys_of_a_suspended_institution__neither_link_nor_unlink(
 def test_sub_namespace__opened_by_a_parent_linker__linked_for_its_owner_only(
     codes: Any,
     access: Any,
-    admin: Any,
+    operator: Any,
     registrar: Any,
     outsider: Any,
     vendor: bytes,
@@ -186,7 +187,7 @@ def test_sub_namespace__opened_by_a_parent_linker__linked_for_its_owner_only(
     with reverts(codes.CodeRegistryNotNamespaceOwner, namespace=own, owner=vendor,
                  institution=rival):  # fmt: skip
         codes.link(own, b32("MINE-2"), FUND, rid(2), rival, sender=registrar)
-    access.grantRole(role_id("CODE_REGISTRAR_ROLE"), outsider, sender=admin)
+    access.grantRole(role_id("CODE_REGISTRAR_ROLE"), outsider, sender=operator)
     with reverts(codes.CodeRegistryNotLinker, namespace=VENDOR, kind=NONE):
         codes.openSubNamespace(b32("VENDOR/X"), b"\0" * 20, "not its parent's", sender=outsider)
     with reverts(codes.CodeRegistryNotLinker, namespace=ISIN, kind=NONE):
@@ -377,12 +378,12 @@ def test_ita__a_rival_managers_code__refused_naming_the_fund(
 
 
 def test_security_registry__a_data_provider_key_of_another_institution_type__refused(
-    codes: Any, securities: Any, funds: Any, access: Any, admin: Any, fund_actors: dict[str, Any]
+    codes: Any, securities: Any, funds: Any, access: Any, operator: Any, fund_actors: dict[str, Any]
 ) -> None:
     """DATA_PROVIDER granted to a trust bank's key: its securities' codes are refused, ISIN and
     LOCAL being linked for data providers only."""
     trustee, lei = fund_actors["fund_trustee"]
-    access.grantRole(role_id("DATA_PROVIDER_ROLE"), trustee, sender=admin)
+    access.grantRole(role_id("DATA_PROVIDER_ROLE"), trustee, sender=operator)
     with reverts(codes.CodeRegistryInstitutionTypeNotAllowed, namespace=ISIN, institution=lei,
                  institutionType=TRUST_BANK):  # fmt: skip
         securities.registerSecurities([security(TOYOTA)], sender=trustee)

@@ -11,6 +11,7 @@ import pytest
 from bpost_client.distribution.merkle import merkle_proof, merkle_root, nav_leaf
 from bpost_client.types import MandateScope
 from tests.contracts.conftest import KEY
+from tests.contracts.custody import admit
 from tests.contracts.reverts import reverts
 from tests.helpers import make_lei
 
@@ -166,7 +167,7 @@ def test_delegate__without_the_managers_mandate_in_force__refused(
     mandates.grant(other_lei, DELEGATE, code_a, now, 0, sender=delegate)
     assert not distribution.canPublish(a, other_lei), "only fund A's manager mandates for it"
     agent, agent_lei = accounts[16], make_lei(601).encode()
-    registry.registerInstitution(agent_lei, 7, "lending agent", KEY, [agent], sender=operator)
+    admit(registry, operator, agent_lei, 7, "lending agent", KEY, agent)
     mandates.grant(agent_lei, LENDING_AGENT, ZERO, now, 0, sender=manager)
     with reverts(distribution.DistributionNotPublisher, lei=agent_lei, serial=a):
         distribution.publishNavs(TUE, [pack(a, 10_100)], sender=agent)  # another scope's

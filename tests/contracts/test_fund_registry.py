@@ -141,12 +141,12 @@ def test_register__without_the_role__reverts(funds: Any, fund_actors: Any) -> No
 
 
 def test_register__role_but_not_an_asset_manager__reverts(
-    funds: Any, access: Any, admin: Any, fund_actors: Any
+    funds: Any, access: Any, operator: Any, fund_actors: Any
 ) -> None:
     from tests.contracts.conftest import role_id
 
     trustee = fund_actors["fund_trustee"][0]
-    access.grantRole(role_id("ASSET_MANAGER_ROLE"), trustee, sender=admin)
+    access.grantRole(role_id("ASSET_MANAGER_ROLE"), trustee, sender=operator)
     with reverts(funds.FundRegistryNotAssetManager):
         funds.registerFunds([registration(fund_actors, "X")], sender=trustee)
 

@@ -17,6 +17,7 @@ from bpost_client.lending.agreements import TERMS_TYPE, agreement_id_of, referen
 from bpost_client.reference.calendars import sessions_from_exchange_calendars, year_map
 from bpost_client.types import MandateScope
 from tests.contracts.conftest import KEY
+from tests.contracts.custody import admit
 from tests.contracts.reverts import reverts
 from tests.contracts.test_lending_calculator import CLOSES, terms
 from tests.helpers import make_lei
@@ -72,7 +73,7 @@ def parties(registry: Any, operator: Any, accounts: Any, funds: Any) -> dict[str
         ("other_agent", 19, 7, 304),
     ):
         lei = make_lei(number).encode()
-        registry.registerInstitution(lei, kind, name, KEY, [accounts[index]], sender=operator)
+        admit(registry, operator, lei, kind, name, KEY, accounts[index])
         found[name] = (accounts[index], lei)
     return found
 

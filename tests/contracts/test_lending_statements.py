@@ -15,6 +15,7 @@ from eth_utils.crypto import keccak
 from bpost_client.lending.agreements import agreement_id_of, reference_hash
 from bpost_client.reference.calendars import year_map
 from tests.contracts.conftest import KEY
+from tests.contracts.custody import admit
 from tests.contracts.reverts import reverts
 from tests.helpers import make_lei
 
@@ -112,7 +113,7 @@ def world(
         ("rival", 5, 4, 405),
     ):
         lei = make_lei(number).encode()
-        registry.registerInstitution(lei, kind, name, KEY, [accounts[index]], sender=operator)
+        admit(registry, operator, lei, kind, name, KEY, accounts[index])
         found[name] = (accounts[index], lei)
     today = datetime.fromtimestamp(chain.pending_timestamp, UTC).date()
     start = (today.replace(day=1) + timedelta(days=32)).replace(day=1)

@@ -11,6 +11,7 @@ import pytest
 
 from bpost_client.types import MandateScope
 from tests.contracts.conftest import KEY
+from tests.contracts.custody import admit
 from tests.contracts.reverts import reverts
 from tests.helpers import make_lei
 
@@ -51,7 +52,7 @@ def actors(
         ("other_agent", 19, LENDING_AGENT_KIND, 504),
     ):
         lei = make_lei(number).encode()
-        registry.registerInstitution(lei, kind, name, KEY, [accounts[index]], sender=operator)
+        admit(registry, operator, lei, kind, name, KEY, accounts[index])
         found[name] = (accounts[index], lei)
     return found
 

@@ -1,4 +1,5 @@
-"""PlatformAccess: roles granted by the default admin only, a two-step admin handover, pause."""
+"""PlatformAccess: powers granted by the default admin, business roles by the operator, a
+two-step admin handover, a pause by an operator or a guardian, an unpause by an operator only."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import Any
 import pytest
 
 from tests.contracts.conftest import KEY, role_id
+from tests.contracts.custody import admit
 from tests.contracts.reverts import reverts
 from tests.helpers import make_lei
 
 ROLE_NAMES = [
     "OPERATOR_ROLE", "CODE_REGISTRAR_ROLE", "ASSET_MANAGER_ROLE", "TRUSTEE_ROLE",
     "DISTRIBUTOR_ROLE", "SECURITIES_COMPANY_ROLE", "CUSTODIAN_ROLE", "LENDING_AGENT_ROLE",
-    "DATA_PROVIDER_ROLE", "OBSERVER_ROLE",
+    "DATA_PROVIDER_ROLE", "OBSERVER_ROLE", "GUARDIAN_ROLE",
 ]  # fmt: skip
 
 
@@ -28,15 +30,23 @@ def test_grant__unknown_role__reverts(access: Any, admin: Any, outsider: Any) ->
         access.grantRole(role_id("NOT_A_ROLE"), outsider, sender=admin)
 
 
-def test_grant__by_operator__reverts_as_only_the_admin_grants(
-    access: Any, operator: Any, outsider: Any
+@pytest.mark.parametrize("name", ["OPERATOR_ROLE", "GUARDIAN_ROLE"])
+def test_grant_power__by_operator__reverts_as_only_the_admin_grants_powers(
+    access: Any, operator: Any, outsider: Any, name: str
 ) -> None:
-    with reverts(access.AccessControlUnauthorizedAccount):
-        access.grantRole(role_id("TRUSTEE_ROLE"), outsider, sender=operator)
+    with reverts(access.AccessControlUnauthorizedAccount, account=operator.address):
+        access.grantRole(role_id(name), outsider, sender=operator)
 
 
-def test_grant__by_admin__emits_and_holds(access: Any, admin: Any, outsider: Any) -> None:
-    tx = access.grantRole(role_id("TRUSTEE_ROLE"), outsider, sender=admin)
+def test_grant_business_role__by_admin__reverts_as_the_operator_grants_them(
+    access: Any, admin: Any, outsider: Any
+) -> None:
+    with reverts(access.AccessControlUnauthorizedAccount, account=admin.address):
+        access.grantRole(role_id("TRUSTEE_ROLE"), outsider, sender=admin)
+
+
+def test_grant__by_operator__emits_and_holds(access: Any, operator: Any, outsider: Any) -> None:
+    tx = access.grantRole(role_id("TRUSTEE_ROLE"), outsider, sender=operator)
     assert access.hasRole(role_id("TRUSTEE_ROLE"), outsider)
     assert [e.account for e in tx.events.filter(access.RoleGranted)] == [outsider.address]
 
@@ -72,15 +82,26 @@ def test_pause__by_operator__stops_every_registry(
     assert access.paused()
     assert len(tx.events.filter(access.Paused)) == 1
     with reverts(registry.PlatformAccessPaused):
-        registry.registerInstitution(b"3538000FUJITRUST0138", 3, "Fuji", b"\x02" + b"\x11" * 32, [],
-                                     sender=operator)  # fmt: skip
+        admit(registry, operator, b"3538000FUJITRUST0138", 3, "Fuji", KEY)
     access.unpause(sender=operator)
     assert not access.paused()
 
 
 def test_pause__by_outsider__reverts(access: Any, outsider: Any) -> None:
-    with reverts(access.PlatformAccessUnauthorized):
+    with reverts(access.PlatformAccessUnauthorized, account=outsider.address):
         access.pause(sender=outsider)
+
+
+def test_guardian__pauses_at_once__cannot_unpause(
+    access: Any, admin: Any, operator: Any, outsider: Any
+) -> None:
+    access.grantRole(role_id("GUARDIAN_ROLE"), outsider, sender=admin)
+    access.pause(sender=outsider)
+    assert access.paused()
+    with reverts(access.PlatformAccessUnauthorized, account=outsider.address):
+        access.unpause(sender=outsider)
+    access.unpause(sender=operator)
+    assert not access.paused()
 
 
 DATA_PROVIDER_KIND = 8
@@ -98,10 +119,8 @@ def test_suspended_institution__all_its_roles_stop__reinstated_they_return(
     institution (a registry contract, the platform's own) keeps its roles."""
     provider = accounts[8]
     lei = make_lei(251).encode()
-    registry.registerInstitution(
-        lei, DATA_PROVIDER_KIND, "Feed Co", KEY, [provider], sender=operator
-    )
-    access.grantRole(role_id("DATA_PROVIDER_ROLE"), provider, sender=admin)
+    admit(registry, operator, lei, DATA_PROVIDER_KIND, "Feed Co", KEY, provider)
+    access.grantRole(role_id("DATA_PROVIDER_ROLE"), provider, sender=operator)
     assert access.hasRole(role_id("DATA_PROVIDER_ROLE"), provider)
     registry.suspendInstitution(lei, "late feeds", sender=operator)
     assert not access.hasRole(role_id("DATA_PROVIDER_ROLE"), provider)
@@ -112,10 +131,10 @@ def test_suspended_institution__all_its_roles_stop__reinstated_they_return(
     assert access.hasRole(role_id("DATA_PROVIDER_ROLE"), provider)
 
 
-def test_participant_registry__wired_once_by_the_admin(
-    access: Any, registry: Any, admin: Any, outsider: Any
+def test_participant_registry__wired_once_by_an_operator(
+    access: Any, registry: Any, operator: Any, outsider: Any
 ) -> None:
-    with reverts(access.AccessControlUnauthorizedAccount):
+    with reverts(access.PlatformAccessUnauthorized, account=outsider.address):
         access.setParticipantRegistry(outsider, sender=outsider)
     with reverts(access.PlatformAccessRegistryAlreadySet, registry=registry.address):
-        access.setParticipantRegistry(outsider, sender=admin)
+        access.setParticipantRegistry(outsider, sender=operator)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bpost_client.identifiers import isin_with_check_digit
+from tests.contracts.custody import bind
 from tests.contracts.reverts import reverts
 
 SCALE = 10**6
@@ -163,20 +164,20 @@ def test_owner__is_the_institution__a_new_key_of_it_corrects(
 
     prices.publishCloses(FRIDAY, 0, [pack(100)], sender=listed)
     lei = data_providers["provider"][1]
-    registry.addOperator(lei, accounts[8], sender=operator)
-    registry.removeOperator(lei, listed, sender=operator)  # the old key is retired
-    access.grantRole(role_id("DATA_PROVIDER_ROLE"), accounts[8], sender=admin)
+    bind(registry, lei, listed, accounts[8])  # the institution binds its new key itself
+    registry.removeOperator(lei, listed, sender=accounts[8])  # and retires the old one
+    access.grantRole(role_id("DATA_PROVIDER_ROLE"), accounts[8], sender=operator)
     prices.correctCloses([(1, FRIDAY, 101, "restated")], sender=accounts[8])
     assert prices.closeOf(1, FRIDAY) == 101
 
 
 def test_owner__a_key_of_no_institution__refused(
-    prices: Any, access: Any, listed: Any, admin: Any, accounts: Any
+    prices: Any, access: Any, listed: Any, operator: Any, accounts: Any
 ) -> None:
     from tests.contracts.conftest import role_id
 
     prices.publishCloses(FRIDAY, 0, [pack(100)], sender=listed)
-    access.grantRole(role_id("DATA_PROVIDER_ROLE"), accounts[8], sender=admin)
+    access.grantRole(role_id("DATA_PROVIDER_ROLE"), accounts[8], sender=operator)
     with reverts(prices.PriceFeedNoInstitution, account=accounts[8].address):
         prices.correctCloses([(1, FRIDAY, 101, "r")], sender=accounts[8])
     with reverts(prices.PriceFeedNoInstitution, account=accounts[8].address):

@@ -17,13 +17,16 @@ from typing import Any
 
 import pytest
 from eth_abi.abi import encode
+from eth_account import Account
 from eth_utils.crypto import keccak
 
 from bpost_client.contracts import DEPLOYED_CONTRACTS, error_specs, load_abi
 from tests.contracts.conftest import KEY, role_id
+from tests.contracts.custody import admit
 from tests.helpers import make_lei
 
-SUSPENDED = "0x00000000000000000000000000000000005e5e5e"  # an operator of a suspended institution
+SUSPENDED_KEY = Account.from_key(keccak(text="status matrix: suspended"))
+SUSPENDED = SUSPENDED_KEY.address  # an operator of a suspended institution, holding every role
 OUTSIDER = "0x000000000000000000000000000000000000dead"  # no institution, no role
 ROLES = (
     "OPERATOR_ROLE",
@@ -36,7 +39,9 @@ ROLES = (
     "LENDING_AGENT_ROLE",
     "DATA_PROVIDER_ROLE",
     "OBSERVER_ROLE",
+    "GUARDIAN_ROLE",
 )
+POWERS = ("OPERATOR_ROLE", "GUARDIAN_ROLE")  # granted by the default admin, the rest by an operator
 
 FIXTURES = {
     "PlatformAccess": "access",
@@ -56,6 +61,8 @@ FIXTURES = {
     "LendingAgreements": "agreements",
     "LendingCalculator": "calculator",
     "LendingStatements": "statements",
+    "PlatformTimelock": "timelock",
+    "ConsortiumApprovals": "approvals",
 }
 
 
@@ -84,7 +91,7 @@ REFUSALS: dict[str, dict[str, Refused]] = {
         "rollbackDefaultAdminDelay": ADMIN,
         "grantRole": ADMIN,
         "revokeRole": ADMIN,
-        "setParticipantRegistry": ADMIN,
+        "setParticipantRegistry": ROLE,
         "acceptDefaultAdminTransfer": Refused(
             "AccessControlInvalidDefaultAdmin", "AccessControlInvalidDefaultAdmin"
         ),
@@ -94,11 +101,33 @@ REFUSALS: dict[str, dict[str, Refused]] = {
     "ParticipantRegistry": {
         "registerInstitution": ROLE,
         "renameInstitution": ROLE,
-        "addOperator": ROLE,
-        "removeOperator": ROLE,
-        "suspendInstitution": ROLE,
+        "addOperator": _institution("ParticipantRegistryNotAllowed"),
+        "removeOperator": _institution("ParticipantRegistryNotAllowed"),
+        "suspendInstitution": _institution("ParticipantRegistryNotOperatorOrGuardian"),
         "reinstateInstitution": ROLE,
-        "setEncryptionKey": _institution("ParticipantRegistryNotAllowed"),
+        "recoverInstitution": ROLE,
+        "setEncryptionKey": _institution("ParticipantRegistryNotAllowed"),  # its signer's
+    },
+    "PlatformTimelock": {
+        "schedule": ADMIN,
+        "scheduleBatch": ADMIN,
+        "cancel": ADMIN,
+        "execute": ADMIN,
+        "executeBatch": ADMIN,
+        "grantRole": ADMIN,
+        "revokeRole": ADMIN,
+        "updateDelay": _institution("TimelockUnauthorizedCaller"),
+    },
+    "ConsortiumApprovals": {
+        "propose": _institution("ConsortiumApprovalsNotMember"),
+        "approve": _institution("ConsortiumApprovalsNotMember"),
+        "approveBySignature": _institution("ConsortiumApprovalsInvalidSignature"),
+        "execute": _institution("ConsortiumApprovalsUnknownProposal"),  # anyone, once scheduled
+        "proposeEmergency": _institution("ConsortiumApprovalsNotGuardian"),
+        "approveEmergency": _institution("ConsortiumApprovalsNotGuardian"),
+        "setThresholds": _institution("ConsortiumApprovalsNotTimelock"),
+        "grantRole": ADMIN,
+        "revokeRole": ADMIN,
     },
     "Mandates": {
         "grant": _institution("MandatesNotInstitution"),
@@ -188,8 +217,18 @@ REFUSALS: dict[str, dict[str, Refused]] = {
     },
 }
 
+_RECEIVER = "accepts a token sent to the timelock (OpenZeppelin's holder hooks): changes nothing"
 EXEMPT: dict[str, dict[str, str]] = {
     "PlatformAccess": {
+        "renounceRole": "acts on the caller's own roles only (OpenZeppelin's confirmation)",
+    },
+    "PlatformTimelock": {
+        "renounceRole": "acts on the caller's own roles only (OpenZeppelin's confirmation)",
+        "onERC721Received": _RECEIVER,
+        "onERC1155Received": _RECEIVER,
+        "onERC1155BatchReceived": _RECEIVER,
+    },
+    "ConsortiumApprovals": {
         "renounceRole": "acts on the caller's own roles only (OpenZeppelin's confirmation)",
     },
 }
@@ -287,17 +326,20 @@ def addresses(
     agreements: Any,
     calculator: Any,
     statements: Any,
+    governance: tuple[Any, Any],
     admin: Any,
     operator: Any,
 ) -> dict[str, str]:
     """Every contract deployed (named as parameters, so that Ape's isolation keeps them for the
     other modules); an institution whose operator holds every role, suspended."""
+    timelock, approvals = governance
     deployed = locals()
     found = {name: str(deployed[f].address) for name, f in FIXTURES.items()}
     lei = make_lei(777).encode()
-    registry.registerInstitution(lei, 2, "Suspended & Co", KEY, [SUSPENDED], sender=operator)
+    admit(registry, operator, lei, 2, "Suspended & Co", KEY, SUSPENDED_KEY)
     for role in ROLES:
-        access.grantRole(role_id(role), SUSPENDED, sender=admin)
+        access.grantRole(role_id(role), SUSPENDED, sender=admin if role in POWERS else operator)
+
     registry.suspendInstitution(lei, "matrix", sender=operator)
     return found
 

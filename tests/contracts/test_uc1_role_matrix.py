@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.contracts.conftest import KEY
+from tests.contracts.custody import admit
 from tests.contracts.reverts import reverts
 from tests.contracts.test_fund_registry import (
     ACTIVE,
@@ -181,9 +182,7 @@ def world(
     )
     # A request stuck on a custodian that is then suspended (an institution of this module only).
     suspended_lei = make_lei(170).encode()
-    registry.registerInstitution(
-        suspended_lei, 6, "suspended", KEY, [accounts[17]], sender=operator
-    )
+    admit(registry, operator, suspended_lei, 6, "suspended", KEY, accounts[17])
     stuck_parties = {**fund_actors, "suspended": (accounts[17], suspended_lei)}
     [stuck] = register(
         funds, fund_actors, registration(stuck_parties, "RM-STUCK", parties=[("suspended", 4)])

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from bpost_client.platform.participants import encryption_key_of
+from bpost_client.platform.signers import dev_account
 from tests.conftest import DEMO_ROSTER, ROOT, Node
 from tests.helpers import due_in, fresh_account, make_lei
 
@@ -33,7 +34,8 @@ def test_participants_list__table_and_json(bpost: Any) -> None:
 
 
 def test_participants_add__then_show(bpost: Any) -> None:
-    account = fresh_account()
+    """The first operator is a dev account, so on the embedded chain its key signs the admission."""
+    account = dev_account(16)
     key = "0x" + encryption_key_of(account).hex()
     lei = make_lei(21)
     added = bpost("participants", "add", "--lei", lei, "--name", "Cli Bank", "--type", "custodian",
@@ -51,7 +53,8 @@ def test_participants_add__then_show(bpost: Any) -> None:
 def test_participants_add__bad_lei__one_line_error_no_traceback(bpost: Any) -> None:
     key = "0x" + encryption_key_of(fresh_account()).hex()
     result = bpost("participants", "add", "--lei", "3538000TEST000002199", "--name", "X",
-                   "--type", "custodian", "--encryption-key", key)  # fmt: skip
+                   "--type", "custodian", "--encryption-key", key,
+                   "--operator", dev_account(16).address)  # fmt: skip
     assert result.code == 1
     assert result.err.startswith("error: ") and "check digits" in result.err
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
@@ -60,9 +63,20 @@ def test_participants_add__bad_lei__one_line_error_no_traceback(bpost: Any) -> N
 def test_participants_add__not_an_operator__names_the_custom_error(bpost: Any) -> None:
     key = "0x" + encryption_key_of(fresh_account()).hex()
     result = bpost("--dev-account", "5", "participants", "add", "--lei", make_lei(22),
-                   "--name", "X", "--type", "custodian", "--encryption-key", key)  # fmt: skip
+                   "--name", "X", "--type", "custodian", "--encryption-key", key,
+                   "--operator", dev_account(16).address)  # fmt: skip
     assert result.code == 1 and "PlatformAccessUnauthorized" in result.err
     assert "role=OPERATOR" in result.err, "a role by its name, not its hash"
+
+
+def test_participants_add__operator_that_did_not_sign__refused_before_sending(
+    bpost: Any,
+) -> None:
+    key = "0x" + encryption_key_of(fresh_account()).hex()
+    stranger = fresh_account().address
+    result = bpost("participants", "add", "--lei", make_lei(24), "--name", "X", "--type",
+                   "custodian", "--encryption-key", key, "--operator", stranger)  # fmt: skip
+    assert result.code == 1 and "must sign the admission" in result.err
 
 
 def test_debug__shows_the_traceback(bpost: Any) -> None:
@@ -96,8 +110,9 @@ def test_roles_apply__many_changes__progress_bar_then_idempotent(
     bpost: Any, tmp_path: Path
 ) -> None:
     key = "0x" + encryption_key_of(fresh_account()).hex()
-    rows = [
-        f"{make_lei(30 + i)},Bank {i},custodian,{key},{fresh_account().address},CUSTODIAN;OBSERVER"
+    rows = [  # dev accounts: on the embedded chain their keys sign the admissions
+        f"{make_lei(30 + i)},Bank {i},custodian,{key},{dev_account(16 + i).address},"
+        "CUSTODIAN;OBSERVER"
         for i in range(3)
     ]
     path = tmp_path / "roster.csv"

@@ -25,7 +25,7 @@ from bpost_client.platform.signers import dev_account
 from tests.conftest import DEMO_ROSTER, ROOT, Node, rpc
 from tests.distribution.test_publication import week
 from tests.e2e.conftest import Result
-from tests.helpers import due_in, fresh_account, make_lei, strict_json
+from tests.helpers import due_in, make_lei, strict_json
 
 SAKURA, FUJI, KANDA = "3538000SAKURAAM00151", "3538000FUJITRUST0138", "3538000KANDABANK0193"
 TOYOTA = "JP3633400001"
@@ -105,6 +105,8 @@ def walked(nav_funds: list[str], scratch: Path = ROOT) -> dict[str, list[list[st
         "lending statement list": [[], ["--lei", FUJI]],
         "lending agreements": [[]],
         "mandates list": [[], ["--lei", FUJI]],
+        "governance status": [[]],
+        "keys show": [[SAKURA]],
         "ssi applicable": [[FUJI, "--market", "XTKS", "--currency", "JPY", "--on", "2026-11-20"]],
         "corporate show": [[FUJI], [FUJI, "--today", "2027-06-01"]],
         "corporate export": [["-"]],
@@ -151,6 +153,9 @@ SENT = {
     "funds upload", "funds propose", "funds ack", "funds reject", "funds withdraw",
     "funds waive", "funds close", "funds complete", "funds status", "funds link",
     "participants add", "codes open", "codes linker", "codes unlink",
+    "participants sign-admission", "participants consent", "participants add-operator",
+    "participants remove-operator", "participants set-key", "governance propose",
+    "governance approve", "governance execute", "governance emergency", "keys accept",
     "participants suspend", "participants reinstate", "roles grant", "roles revoke",
     "roles apply", "deploy",
     "mandates grant", "mandates revoke",
@@ -215,11 +220,36 @@ def test_json__each_sending_command__strict_json(
     sent(OPERATOR, "participants reinstate", KANDA)
 
     # the platform: an institution admitted, suspended, reinstated; roles granted and revoked
-    account = fresh_account()
+    # (dev account 17 its first operator, signing the admission; 18 bound later with consent)
+    account, second = dev_account(17), dev_account(18)
     lei = make_lei(61)
     key = "0x" + encryption_key_of(account).hex()
+    signed = sent("17", "participants sign-admission", "--lei", lei, "--type", "custodian",
+                  "--encryption-key", key)  # fmt: skip
     sent(OPERATOR, "participants add", "--lei", lei, "--name", "Walk Bank", "--type",
-         "custodian", "--encryption-key", key, "--operator", account.address)  # fmt: skip
+         "custodian", "--encryption-key", key, "--operator", account.address,
+         "--admission-signature", signed["admission_signature"])  # fmt: skip
+    consent = sent("18", "participants consent", lei)["consent"]
+    sent("17", "participants add-operator", lei, second.address, "--consent", consent)
+    sent("17", "participants remove-operator", lei, second.address)
+    sent("17", "participants set-key", lei, "--encryption-key",
+         "0x" + encryption_key_of(second).hex())  # fmt: skip
+    # governance: proposed, approved two of three, executed after the delay; one cancelled
+    proposal = sent(MANAGER, "governance propose", "ParticipantRegistry", "renameInstitution",
+                    "0x" + lei.encode().hex(), "Walk Bank Ltd.", "-m", "rename")["id"]  # fmt: skip
+    signature = sent(TRUSTEE, "governance approve", proposal, "--sign-only")["signature"]
+    assert sent(OPERATOR, "governance approve", proposal, "--signature", signature,
+                "--member", dev_account(2).address)["status"] == "scheduled"  # fmt: skip
+    rpc(isolated.url, "evm_increaseTime", 6)
+    rpc(isolated.url, "evm_mine")
+    assert sent(OPERATOR, "governance execute", proposal)["status"] == "executed"
+    doomed = sent(MANAGER, "governance propose", "PlatformAccess", "unpause", "-m", "x")["id"]
+    cancel = sent(MANAGER, "governance emergency", "cancel", "--proposal", doomed,
+                  "--reason", "not agreed")["emergency"]  # fmt: skip
+    sent(TRUSTEE, "governance emergency", "cancel", "--reason", "agreed", "--approve", cancel)
+    status = run_json(bpost, OPERATOR, "governance status", [doomed])
+    assert status["status"] == "cancelled"
+    assert sent(OPERATOR, "keys accept", lei)["set_by"] == "EncryptionKeyChanged"
     sent(OPERATOR, "participants suspend", lei, "--reason", "late fees")
     sent(OPERATOR, "participants reinstate", lei)
     assert sent(OPERATOR, "roles grant", "observer", account.address)["changed"] is True

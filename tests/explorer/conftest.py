@@ -98,7 +98,8 @@ def _hex(value: Any) -> str:
 
 def _make_world(node: Node, database: Path) -> World:
     operator, manager, trustee = (client_of(node, i) for i in (OPERATOR, ASSET_MANAGER, TRUSTEE))
-    member = fresh_account().address
+    member_key = fresh_account()
+    member = member_key.address
     new_lei = make_lei(77)
     spec = participants.InstitutionSpec(
         new_lei,
@@ -107,7 +108,8 @@ def _make_world(node: Node, database: Path) -> World:
         participants.encryption_key_of(fresh_account()),
         (member,),
     )
-    registered = participants.register_institution(operator, spec)["transactionHash"]
+    admission = participants.admission_of(operator, member_key, spec)
+    registered = participants.register_institution(operator, spec, admission)["transactionHash"]
     granted = roles.grant_role(operator, Role.OBSERVER, member)["transactionHash"]
     [sealed] = ssi.publish_ssis(trustee, [(SSI_TERMS, SSI_ACCOUNT)], [SAKURA, KANDA])
     secret = corporate.CorporateConfidential("reviewed 2026-09", ("KYC-1",))
@@ -119,7 +121,8 @@ def _make_world(node: Node, database: Path) -> World:
     fund_tx = manager.w3.eth.get_block(fund_block)["transactions"][0]
     registry = manager.contract("ParticipantRegistry")
     data = registry.encode_abi(
-        "registerInstitution", args=[b"\x01" * 20, 1, "Refused", spec.encryption_key, []]
+        "registerInstitution",
+        args=[b"\x01" * 20, 1, "Refused", spec.encryption_key, member, b"\x01" * 65],
     )
     with pytest.raises(exceptions.PlatformAccessUnauthorized):  # mined with its gas given
         manager.sender.send({"to": registry.address, "data": data, "gas": 1_000_000})

@@ -12,8 +12,9 @@ DEMO_TIMEOUT = 600
 
 
 def run_demo(node: Node) -> None:
-    """Publish the calendars, upload the reference data and run ``demo`` and ``demo_lending``
-    against ``node`` (as ``make demo`` does after deploying and applying the roster).
+    """Admit an institution through the consortium (``demo_governance``), publish the calendars,
+    upload the reference data and run ``demo`` and ``demo_lending`` against ``node`` (as
+    ``make demo`` does after deploying and applying the roster).
 
     Raises:
         AssertionError: a step failed (its output is in the message).
@@ -22,6 +23,7 @@ def run_demo(node: Node) -> None:
     provider = [*chain, "--dev-account", "6"]
     ape = ["--network", node.url, "--deployments", str(node.deployments)]
     steps = [
+        ["ape", "run", "demo_governance", *ape],
         ["bpost", *chain, "calendar", "publish", "--year", "2025", "--year", "2026"],
         ["bpost", *provider, "securities", "upload", "config/demo-securities.csv"],
         ["bpost", *provider, "prices", "upload", "config/demo-prices.csv"],

@@ -361,9 +361,8 @@ def test_name_book__institutions_operators_roles_and_contracts(app: object, worl
     assert book.legal_name(SAKURA) == SAKURA_NAME
     assert book.roles_of(dev_account(OPERATOR).address) == [
         "CODE_REGISTRAR",
-        "DEFAULT_ADMIN",
         "OPERATOR",
-    ]
+    ], "the default admin is the consortium's timelock"
     manager = book.institution_of_address(dev_account(ASSET_MANAGER).address)
     assert manager is not None and manager.lei == SAKURA
     registry = explorer.client.manifest.address("ParticipantRegistry")

@@ -103,6 +103,12 @@ def institution(n: int, *operators: str) -> participants.InstitutionSpec:
     )
 
 
+def admit(operator: Client, spec: participants.InstitutionSpec, account: Any) -> Any:
+    """Admit ``spec`` with ``account``, its first operator, signing the admission."""
+    admission = participants.admission_of(operator, account, spec)
+    return participants.register_institution(operator, spec, admission)
+
+
 def grant_observers(operator: Client, count: int) -> list[Any]:
     """``count`` transactions, one block each: OBSERVER granted to new accounts."""
     return [
@@ -119,13 +125,16 @@ def engine(tmp_path: Path) -> Engine:
 def test_sync__platform_transactions__every_block_transaction_and_event_decoded_once(
     operator: Client, asset_manager: Client, reader: Client, engine: Engine
 ) -> None:
-    member = fresh_account().address
+    member_key = fresh_account()
+    member = member_key.address
     spec = institution(40, member)
-    registered = participants.register_institution(operator, spec)["transactionHash"]
+    admission = participants.admission_of(operator, member_key, spec)
+    registered = participants.register_institution(operator, spec, admission)["transactionHash"]
     granted = roles.grant_role(operator, Role.OBSERVER, member)["transactionHash"]
     registry = asset_manager.contract("ParticipantRegistry")
     data = registry.encode_abi(
-        "registerInstitution", args=[b"\x01" * 20, 1, "Refused", spec.encryption_key, []]
+        "registerInstitution",
+        args=[b"\x01" * 20, 1, "Refused", spec.encryption_key, member, b"\x01" * 65],
     )
     with pytest.raises(exceptions.PlatformAccessUnauthorized):  # mined with its gas given
         asset_manager.sender.send({"to": registry.address, "data": data, "gas": 1_000_000})
@@ -151,7 +160,7 @@ def test_sync__platform_transactions__every_block_transaction_and_event_decoded_
         None,
     )
     assert row.arguments["legalName"] == spec.legal_name
-    assert row.arguments["operators"] == [member]
+    assert row.arguments["operator"] == member
     assert row.arguments["kind"] == int(InstitutionType.OBSERVER)
     row = transaction_row(engine, granted)
     assert (row.function, row.arguments) == (
@@ -310,8 +319,9 @@ def test_sync__into_postgresql__the_same_rows_as_sqlite(
     operator: Client, reader: Client, engine: Engine, postgres_url: str
 ) -> None:
     """The PostgreSQL path, on a real server (Debian's, started for the session)."""
-    member = fresh_account().address
-    registered = participants.register_institution(operator, institution(41, member))
+    member_key = fresh_account()
+    member = member_key.address
+    registered = admit(operator, institution(41, member), member_key)
     roles.grant_role(operator, Role.OBSERVER, member)
     postgres = open_engine(postgres_url)
     metadata.drop_all(postgres)  # the server outlives a test; start from nothing
@@ -337,8 +347,9 @@ def test_sync__into_postgresql__the_same_rows_as_sqlite(
 def test_sync__platform_events__projected_into_records_by_what_they_are_about(
     operator: Client, reader: Client, engine: Engine
 ) -> None:
-    member = fresh_account().address
-    registered = participants.register_institution(operator, institution(42, member))
+    member_key = fresh_account()
+    member = member_key.address
+    registered = admit(operator, institution(42, member), member_key)
     granted = roles.grant_role(operator, Role.OBSERVER, member)
     Indexer(reader, engine).sync()
     lei = make_lei(42)
@@ -360,8 +371,9 @@ def test_sync__platform_events__projected_into_records_by_what_they_are_about(
 def test_index_made_before_records__opened__its_stored_events_projected(
     operator: Client, reader: Client, engine: Engine
 ) -> None:
-    member = fresh_account().address
-    registered = participants.register_institution(operator, institution(43, member))
+    member_key = fresh_account()
+    member = member_key.address
+    registered = admit(operator, institution(43, member), member_key)
     Indexer(reader, engine).sync()
     expected = record_rows(engine, registered["transactionHash"])
     assert expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,101 @@ def test_deploy_params__namespace_linkers__checked(
     tmp_path: Path, namespace: str, wrong: str
 ) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text(f"namespaces:\n  - {namespace}\n")
+    path.write_text(f"{GOVERNANCE}\nnamespaces:\n  - {namespace}\n")
     with pytest.raises(ConfigError, match=wrong):
         deployment.load_params(path)
+
+
+MEMBERS = [f"0x{str(n) * 40}" for n in (1, 2, 3)]
+GOVERNANCE = (
+    "admin_delay_seconds: 7200\n"
+    f"governance: {{members: [{', '.join(repr(m) for m in MEMBERS)}], threshold: 2, "
+    "delay_seconds: 3600}"
+)
+
+
+@pytest.mark.parametrize(
+    ("governance", "wrong"),
+    [
+        ("admin_delay_seconds: 7200\n", "governance needs members"),
+        ("operators: ['0x0000000000000000000000000000000000000001']\n" + GOVERNANCE,
+         "OPERATOR_ROLE belongs to the consortium's timelock"),
+        (GOVERNANCE.replace("threshold: 2", "threshold: 1"), "no single key rules"),
+        (GOVERNANCE.replace("threshold: 2", "threshold: 4"), "threshold of 2 to 3"),
+        (GOVERNANCE.replace(" delay_seconds: 3600", " delay_seconds: 0"), "more than zero"),
+        (GOVERNANCE.replace("admin_delay_seconds: 7200", "admin_delay_seconds: 0"),
+         "a consortium configuration .* above zero"),
+        (GOVERNANCE.replace(MEMBERS[2], MEMBERS[1]), "repeat an address"),
+    ],
+)  # fmt: skip
+def test_deploy_params__governance__checked(tmp_path: Path, governance: str, wrong: str) -> None:
+    """No configuration lets one key rule: a threshold of two or more, delays above zero, and no
+    operator list (OPERATOR_ROLE is the timelock's)."""
+    path = tmp_path / "p.yaml"
+    path.write_text(governance + "\n")
+    with pytest.raises(ConfigError, match=wrong):
+        deployment.load_params(path)
+
+
+@pytest.fixture(scope="module")
+def consortium_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A chain that is not a development chain (id 4242), nothing deployed."""
+    from bpost_client.platform.chain import ChainConfig, start, stop
+
+    config = ChainConfig(
+        data_dir=tmp_path_factory.mktemp("consortium"), port=free_port(), chain_id=4242
+    )
+    start(config)
+    try:
+        yield config.url
+    finally:
+        stop(config)
+
+
+def test_deploy__dev_operator_on_another_chain__refused(
+    consortium_chain: str, tmp_path: Path
+) -> None:
+    """dev_operator keeps the deployer an operator: refused on any chain but a development one,
+    before anything is sent."""
+    w3 = web3_for(consortium_chain)
+    params = deployment.load_params(LOCAL_PARAMS)
+    before = w3.eth.get_transaction_count(dev_account(0).address)
+    with pytest.raises(DeploymentError, match=r"dev_operator .* not chain 4242"):
+        deployment.deploy(w3, dev_account(0), contracts.load_build_artifacts(BUILD), params,
+                          tmp_path / "deployments")  # fmt: skip
+    assert w3.eth.get_transaction_count(dev_account(0).address) == before, "nothing sent"
+
+
+def test_deploy__consortium__the_timelock_alone_holds_the_powers(
+    consortium_chain: str, tmp_path: Path
+) -> None:
+    """After a consortium deployment the deployer holds no role: the timelock is the default
+    admin and the only operator, the approvals contract the guardian."""
+    from bpost_client.types import Role
+
+    w3 = web3_for(consortium_chain)
+    members = [dev_account(i).address for i in (1, 2, 3)]
+    path = tmp_path / "consortium.yaml"
+    path.write_text(
+        "admin_delay_seconds: 3600\n"
+        f"governance: {{members: [{', '.join(repr(m) for m in members)}], threshold: 2, "
+        "delay_seconds: 60}\n"
+    )
+    deployer = dev_account(5)
+    manifest = deployment.deploy(
+        w3, deployer, contracts.load_build_artifacts(BUILD), deployment.load_params(path),
+        tmp_path / "deployments",
+    )  # fmt: skip
+    client = connect(consortium_chain, tmp_path / "deployments")
+    access = client.contract("PlatformAccess").functions
+    timelock, approvals = (
+        manifest.address("PlatformTimelock"),
+        manifest.address("ConsortiumApprovals"),
+    )
+    assert access.defaultAdmin().call() == timelock
+    assert access.hasRole(Role.OPERATOR.id, timelock).call()
+    assert not access.hasRole(Role.OPERATOR.id, deployer.address).call()
+    assert not access.hasRole(Role.DEFAULT_ADMIN.id, deployer.address).call()
+    assert access.hasRole(Role.GUARDIAN.id, approvals).call()
+    assert client.contract("PlatformTimelock").functions.getMinDelay().call() == 60
+    assert client.contract("ConsortiumApprovals").functions.threshold().call() == 2

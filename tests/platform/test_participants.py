@@ -6,6 +6,7 @@ import pytest
 
 from bpost_client import exceptions
 from bpost_client.client import Client
+from bpost_client.exceptions import ValidationError
 from bpost_client.platform import participants
 from bpost_client.platform.events import iter_events
 from bpost_client.types import InstitutionStatus, InstitutionType
@@ -31,7 +32,9 @@ def test_list__seeded_chain__has_the_demo_roster(reader: Client) -> None:
 def test_register__then_get__returns_what_was_registered(operator: Client) -> None:
     account = fresh_account()
     new = spec(10, account.address)
-    participants.register_institution(operator, new)
+    participants.register_institution(
+        operator, new, participants.admission_of(operator, account, new)
+    )
     got = participants.get_institution(operator, new.lei)
     assert (got.lei, got.legal_name, got.kind, got.encryption_key, got.operators) == (
         new.lei, new.legal_name, new.kind, new.encryption_key, (account.address,),
@@ -40,8 +43,20 @@ def test_register__then_get__returns_what_was_registered(operator: Client) -> No
 
 
 def test_register__by_non_operator__raises_unauthorized(asset_manager: Client) -> None:
+    account = fresh_account()
+    new = spec(11, account.address)
+    admission = participants.admission_of(asset_manager, account, new)
     with pytest.raises(exceptions.PlatformAccessUnauthorized):
-        participants.register_institution(asset_manager, spec(11))
+        participants.register_institution(asset_manager, new, admission)
+
+
+def test_register__admission_signed_by_another_address__refused(operator: Client) -> None:
+    """The operator cannot bind an address that did not sign: here it signs itself."""
+    new = spec(12, fresh_account().address)
+    forged = participants.admission_of(operator, operator.account, new)  # type: ignore[arg-type]
+    named = participants.Admission(new.operators[0], forged.signature)
+    with pytest.raises(exceptions.ParticipantRegistryInvalidSignature):
+        participants.register_institution(operator, new, named)
 
 
 def test_spec__key_not_on_the_curve__refused_before_sending() -> None:
@@ -68,13 +83,33 @@ def test_history__lists_every_change_in_chain_order(operator: Client) -> None:
     assert participants.get_institution(operator, DEMO_AM).version == 4
 
 
-def test_operators__add_and_remove(operator: Client) -> None:
-    extra = fresh_account().address
-    participants.add_operator(operator, DEMO_AM, extra)
-    assert extra in participants.get_institution(operator, DEMO_AM).operators
-    participants.remove_operator(operator, DEMO_AM, extra)
-    assert extra not in participants.get_institution(operator, DEMO_AM).operators
-    assert participants.institution_of(operator, extra) is None
+def test_operators__added_and_removed_by_the_institution_itself(
+    asset_manager: Client, operator: Client
+) -> None:
+    extra = fresh_account()
+    consent = participants.operator_consent(asset_manager, extra, DEMO_AM)
+    with pytest.raises(ValidationError, match="only its own operators"):
+        participants.add_operator(operator, DEMO_AM, extra.address, consent)
+    participants.add_operator(asset_manager, DEMO_AM, extra.address, consent)
+    assert extra.address in participants.get_institution(operator, DEMO_AM).operators
+    participants.remove_operator(asset_manager, DEMO_AM, extra.address)
+    assert extra.address not in participants.get_institution(operator, DEMO_AM).operators
+    assert participants.institution_of(operator, extra.address) is None
+
+
+def test_set_key__by_the_institution__signed_and_visible(asset_manager: Client) -> None:
+    key = participants.encryption_key_of(fresh_account())
+    participants.set_encryption_key(asset_manager, DEMO_AM, key)
+    assert participants.get_institution(asset_manager, DEMO_AM).encryption_key == key
+    last = participants.history(asset_manager, DEMO_AM).iloc[-1]
+    assert last["event"] == "EncryptionKeyChanged"
+    assert last["signer"] == asset_manager.address
+
+
+def test_set_key__by_the_platform_operator__refused_before_sending(operator: Client) -> None:
+    key = participants.encryption_key_of(fresh_account())
+    with pytest.raises(ValidationError, match="only its own operators"):
+        participants.set_encryption_key(operator, DEMO_AM, key)
 
 
 def test_iter_events__one_block_pages__equal_one_large_page(reader: Client) -> None:

@@ -94,18 +94,67 @@ def test_apply__demo_roster_again__plans_nothing(operator: Client) -> None:
 
 
 def test_apply__csv_roster__registers_then_is_idempotent(operator: Client, tmp_path: Path) -> None:
-    first, second = fresh_account().address, fresh_account().address
+    """The first operator's key is at hand (the caller holds it, as on a development chain), so
+    the admission is signed; the second address is the institution's own to bind."""
+    first_key, second = fresh_account(), fresh_account().address
+    first = first_key.address
     path = tmp_path / "roster.csv"
     path.write_text(csv_text(
         f"{make_lei(7)},Seven Custody,custodian,{KEY},{first},CUSTODIAN;OBSERVER",
         f"{make_lei(7)},Seven Custody,custodian,{KEY},{second},OBSERVER",
     ), encoding="utf-8-sig")  # fmt: skip
     parsed = roster.read_roster(path)
-    sent = roster.apply_plan(operator, roster.plan_roster(operator, parsed))
-    assert sent == 4  # register with both operators, then three role grants
-    assert get_institution(operator, make_lei(7)).operators == (first, second)
+    plan = roster.plan_roster(operator, parsed, [first_key])
+    assert roster.apply_plan(operator, plan) == 4  # register, then three role grants
+    assert [n for n in plan.left_alone if second in n] == [
+        f"bind {second} to {make_lei(7)}: the institution's own operator does it, with the "
+        "address's consent (bpost participants add-operator)"
+    ]
+    assert get_institution(operator, make_lei(7)).operators == (first,)
     assert has_role(operator, Role.CUSTODIAN, first) and has_role(operator, Role.OBSERVER, second)
     assert roster.plan_roster(operator, parsed).actions == []
+
+
+def test_plan__new_institution_without_its_signature__refused_naming_the_row(
+    operator: Client,
+) -> None:
+    text = csv_text(f"{make_lei(9)},Nine,custodian,{KEY},{fresh_account().address},CUSTODIAN")
+    with pytest.raises(ValidationError) as caught:
+        roster.plan_roster(operator, roster.parse_roster(text, "csv"))
+    [error] = caught.value.errors
+    assert (error.row, error.column) == (2, "admission_signature")
+
+
+def test_plan__admission_signature_in_the_roster__admits(operator: Client) -> None:
+    from bpost_client.platform.participants import InstitutionSpec, admission_of
+    from bpost_client.types import InstitutionType
+
+    account = fresh_account()
+    key = bytes.fromhex(KEY[2:])
+    spec = InstitutionSpec(make_lei(10), "Ten", InstitutionType.CUSTODIAN, key, (account.address,))
+    signature = "0x" + admission_of(operator, account, spec).signature.hex()
+    text = (
+        "lei,legal_name,type,encryption_key,address,roles,admission_signature\n"
+        f"{make_lei(10)},Ten,custodian,{KEY},{account.address},CUSTODIAN,{signature}\n"
+    )
+    roster.apply_plan(operator, roster.plan_roster(operator, roster.parse_roster(text, "csv")))
+    assert get_institution(operator, make_lei(10)).operators == (account.address,)
+
+
+def test_roster__key_rotated_by_the_institution__left_alone(
+    operator: Client, asset_manager: Client
+) -> None:
+    from bpost_client.platform.participants import set_encryption_key
+
+    rotated = encryption_key_of(fresh_account())
+    set_encryption_key(asset_manager, "3538000SAKURAAM00151", rotated)
+    plan = roster.plan_roster(operator, roster.read_roster(DEMO_ROSTER))
+    assert plan.actions == []
+    assert plan.left_alone == [
+        "3538000SAKURAAM00151 holds another encryption key on chain: an institution rotates "
+        "its own key, the roster never overwrites it"
+    ]
+    assert get_institution(operator, "3538000SAKURAAM00151").encryption_key == rotated
 
 
 def test_plan__address_bound_elsewhere__refused_and_nothing_sent(operator: Client) -> None:
@@ -125,4 +174,5 @@ def test_plan__changed_name_and_new_operator__plans_only_those(operator: Client)
                      '        roles: [OBSERVER]\n  - lei: 3538000NIHON'))  # fmt: skip
     plan = roster.plan_roster(operator, roster.parse_roster(text, "yaml"))
     kinds = sorted(a.description.split()[0] for a in plan.actions)
-    assert kinds == ["bind", "grant", "rename"]
+    assert kinds == ["grant", "rename"]
+    assert [n.split()[0] for n in plan.left_alone] == ["bind"]

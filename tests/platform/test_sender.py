@@ -9,8 +9,10 @@ from bpost_client import exceptions
 from bpost_client.client import Client
 from bpost_client.platform.participants import (
     InstitutionSpec,
+    admission_of,
     encryption_key_of,
     register_institution,
+    set_encryption_key,
 )
 from bpost_client.platform.signers import dev_account
 from bpost_client.types import InstitutionType, Role
@@ -137,20 +139,14 @@ def test_send__eip1559_with_a_base_fee__pays_at_least_the_base_fee(operator: Cli
 def test_send__free_gas__works_from_an_account_without_ether(operator: Client) -> None:
     account = fresh_account()
     lei = make_lei(1)
-    register_institution(
-        operator,
-        InstitutionSpec(
-            lei, "Zero Balance Bank", InstitutionType.CUSTODIAN, encryption_key_of(account),
-            (account.address,),
-        ),
+    spec = InstitutionSpec(
+        lei, "Zero Balance Bank", InstitutionType.CUSTODIAN, encryption_key_of(account),
+        (account.address,),
     )  # fmt: skip
+    register_institution(operator, spec, admission_of(operator, account, spec))
     assert operator.w3.eth.get_balance(account.address) == 0
     own = Client(operator.w3, operator.manifest, account, fees="free")
-    receipt = own.sender.send(
-        own.contract("ParticipantRegistry").functions.setEncryptionKey(
-            lei.encode(), encryption_key_of(fresh_account())
-        )
-    )
+    receipt = set_encryption_key(own, lei, encryption_key_of(fresh_account()))
     tx = own.w3.eth.get_transaction(receipt["transactionHash"])
     assert receipt["status"] == 1 and tx["gasPrice"] == 0
 
@@ -159,7 +155,12 @@ def test_send__would_revert__raises_the_custom_error_and_sends_nothing(operator:
     lei = "3538000SAKURAAM00151"
     nonce = operator.w3.eth.get_transaction_count(operator.address)
     call = operator.contract("ParticipantRegistry").functions.registerInstitution(
-        lei.encode(), 2, "Again", encryption_key_of(dev_account(1)), []
+        lei.encode(),
+        2,
+        "Again",
+        encryption_key_of(dev_account(1)),
+        dev_account(1).address,
+        b"\x01" * 65,
     )
     with pytest.raises(exceptions.ParticipantRegistryAlreadyRegistered) as caught:
         operator.sender.send(call)
@@ -174,4 +175,4 @@ def test_send__mined_revert__is_decoded_from_a_replay(outsider: Client) -> None:
     with pytest.raises(exceptions.PlatformAccessUnauthorized) as caught:
         outsider.sender.send(params)  # type: ignore[arg-type]
     assert caught.value.account == outsider.address
-    assert caught.value.role == Role.OPERATOR.id
+    assert caught.value.role == Role.GUARDIAN.id  # the least role that pauses

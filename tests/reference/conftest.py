@@ -6,7 +6,11 @@ import coincurve
 import pytest
 
 from bpost_client.client import Client, connect
-from bpost_client.platform.participants import InstitutionSpec, register_institution
+from bpost_client.platform.participants import (
+    InstitutionSpec,
+    admission_of,
+    register_institution,
+)
 from bpost_client.platform.roles import grant_role
 from bpost_client.platform.signers import dev_account
 from bpost_client.types import Address, InstitutionType, Lei, Role
@@ -28,6 +32,6 @@ def rival(isolated: Node, operator: Client) -> Client:
         coincurve.PrivateKey(bytes(account.key)).public_key.format(compressed=True),
         (Address(client.address),),
     )
-    register_institution(operator, spec)
+    register_institution(operator, spec, admission_of(operator, account, spec))
     grant_role(operator, Role.DATA_PROVIDER, client.address)
     return client

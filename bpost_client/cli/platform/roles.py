@@ -80,16 +80,18 @@ def list_(ctx: Context) -> None:
 def apply(ctx: Context, file: Path, dry_run: bool) -> None:
     """Apply a roster FILE (YAML or CSV) of institutions, addresses and roles; idempotent."""
     from bpost_client.platform.roster import apply_plan, plan_roster, read_roster
+    from bpost_client.platform.signers import dev_accounts
 
     roster = read_roster(file)
     client = ctx.client(signing=not dry_run)
-    plan = plan_roster(client, roster)
+    plan = plan_roster(client, roster, dev_accounts(client.chain_id))
     if not dry_run and plan.actions:
         with progress(ctx, len(plan.actions), "roster") as advance:
             apply_plan(client, plan, on_done=advance)
     emit(ctx, {
         "file": str(file), "sent": 0 if dry_run else len(plan.actions),
         "planned": [a.description for a in plan.actions], "left_alone": plan.left_alone,
+        "proposals": ["0x" + p.hex() for p in plan.proposals],
         "summary": "nothing to change" if not plan.actions else
         f"{len(plan.actions)} change(s) {'planned' if dry_run else 'sent'}",
     })  # fmt: skip
