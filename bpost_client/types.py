@@ -14,6 +14,7 @@ from bpost_client.exceptions import name_contract_values
 __all__ = [
     "Address",
     "CodeTarget",
+    "EmergencyAction",
     "FundCode",
     "FundStatus",
     "FundType",
@@ -23,6 +24,7 @@ __all__ = [
     "Lei",
     "MandateScope",
     "PartyRole",
+    "ProposalStatus",
     "RecordKind",
     "RequestKind",
     "RequestState",
@@ -155,6 +157,25 @@ class RecordKind(IntEnum):
     INSTITUTION = 1
     FUND = 2
     SECURITY = 3
+
+
+class ProposalStatus(IntEnum):
+    """Mirrors ``IConsortiumApprovals.ProposalStatus``: where a governance proposal is."""
+
+    NONE = 0
+    PENDING = 1
+    SCHEDULED = 2
+    EXECUTED = 3
+    CANCELLED = 4
+
+
+class EmergencyAction(IntEnum):
+    """Mirrors ``IConsortiumApprovals.EmergencyAction``: what guardians may do at once."""
+
+    NONE = 0
+    PAUSE = 1
+    SUSPEND = 2
+    CANCEL = 3
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -26,15 +25,13 @@ from bpost_client.client import Client
 from bpost_client.exceptions import ValidationError
 from bpost_client.identifiers import bytes20_from_lei, check_address, lei_from_bytes20
 from bpost_client.platform.custody import APPROVALS_DOMAIN, Domain, sign_approval
-from bpost_client.types import Address, Lei
+from bpost_client.types import Address, EmergencyAction, Lei, ProposalStatus
 
 __all__ = [
     "APPROVALS",
     "MAX_CALLS",
     "TIMELOCK",
-    "EmergencyAction",
     "Proposal",
-    "ProposalStatus",
     "approvals_domain",
     "approve",
     "approve_by_signature",
@@ -60,25 +57,6 @@ MEMBER_ROLE = keccak(text="MEMBER_ROLE")
 """ConsortiumApprovals.MEMBER_ROLE."""
 GUARDIAN_ROLE = keccak(text="GUARDIAN_ROLE")
 """ConsortiumApprovals.GUARDIAN_ROLE."""
-
-
-class ProposalStatus(IntEnum):
-    """IConsortiumApprovals.ProposalStatus."""
-
-    NONE = 0
-    PENDING = 1
-    SCHEDULED = 2
-    EXECUTED = 3
-    CANCELLED = 4
-
-
-class EmergencyAction(IntEnum):
-    """IConsortiumApprovals.EmergencyAction."""
-
-    NONE = 0
-    PAUSE = 1
-    SUSPEND = 2
-    CANCEL = 3
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from bpost_client.client import Client, connect
 from bpost_client.exceptions import ValidationError
 from bpost_client.platform import governance, participants, roles, roster
 from bpost_client.platform.signers import dev_account
-from bpost_client.types import Role
+from bpost_client.types import EmergencyAction, ProposalStatus, Role
 from tests.conftest import Node, rpc
 from tests.helpers import fresh_account
 
@@ -39,17 +39,17 @@ def test_proposal__two_of_three_after_the_delay__executed_by_the_timelock(
         asset_manager, "PlatformAccess", "grantRole", [Role.OBSERVER.id, account], "an auditor"
     )
     record = governance.get_proposal(outsider, proposal)
-    assert record.status is governance.ProposalStatus.PENDING and record.approvals == 1
+    assert record.status is ProposalStatus.PENDING and record.approvals == 1
     with pytest.raises(exceptions.ConsortiumApprovalsWrongStatus):
         governance.execute(outsider, proposal)  # one approval of the two needed
     governance.approve(trustee, proposal)
-    assert governance.get_proposal(outsider, proposal).status is governance.ProposalStatus.SCHEDULED
+    assert governance.get_proposal(outsider, proposal).status is ProposalStatus.SCHEDULED
     with pytest.raises(exceptions.ConsortiumApprovalsNotReady):
         governance.execute(outsider, proposal)
     wait_out_the_delay(isolated)
     governance.execute(outsider, proposal)
     assert roles.has_role(outsider, Role.OBSERVER, account)
-    assert governance.get_proposal(outsider, proposal).status is governance.ProposalStatus.EXECUTED
+    assert governance.get_proposal(outsider, proposal).status is ProposalStatus.EXECUTED
     assert [p.id for p in governance.list_proposals(outsider)][-1] == proposal
 
 
@@ -62,7 +62,7 @@ def test_approve_by_signature__signed_off_chain__sent_by_anyone(
     )  # fmt: skip
     signature = governance.sign_approval_of(member3, dev_account(3), proposal)
     governance.approve_by_signature(outsider, proposal, member3.address, signature)
-    assert governance.get_proposal(outsider, proposal).status is governance.ProposalStatus.SCHEDULED
+    assert governance.get_proposal(outsider, proposal).status is ProposalStatus.SCHEDULED
 
 
 def test_propose__by_non_member__refused(outsider: Client) -> None:
@@ -80,9 +80,7 @@ def test_propose__bad_arguments__refused_before_sending(asset_manager: Client) -
 def test_guardians__pause_at_once__unpause_only_by_proposal(
     isolated: Node, asset_manager: Client, trustee: Client, member3: Client, outsider: Client
 ) -> None:
-    emergency, _ = governance.propose_emergency(
-        asset_manager, governance.EmergencyAction.PAUSE, "incident"
-    )
+    emergency, _ = governance.propose_emergency(asset_manager, EmergencyAction.PAUSE, "incident")
     access = outsider.contract("PlatformAccess").functions
     assert not access.paused().call()
     governance.approve_emergency(trustee, emergency)

@@ -172,16 +172,17 @@ def emergency(
     """Propose (or --approve) an emergency ACTION as a guardian: the guardians' quorum pauses,
     suspends --lei or cancels --proposal at once."""
     from bpost_client.platform import governance as gov
+    from bpost_client.types import EmergencyAction
 
     client = ctx.client(signing=True)
     if emergency is not None:
         receipt = gov.approve_emergency(client, gov.proposal_id(emergency))
         emit(ctx, {"approved": emergency, "block": receipt["blockNumber"]})
         return
-    kind = gov.EmergencyAction[action.upper()]
-    if (kind is gov.EmergencyAction.SUSPEND) != (lei is not None):
+    kind = EmergencyAction[action.upper()]
+    if (kind is EmergencyAction.SUSPEND) != (lei is not None):
         raise ValidationError("suspend names --lei; pause and cancel do not")
-    if (kind is gov.EmergencyAction.CANCEL) != (proposal is not None):
+    if (kind is EmergencyAction.CANCEL) != (proposal is not None):
         raise ValidationError("cancel names --proposal; pause and suspend do not")
     eid, receipt = gov.propose_emergency(
         client,
