@@ -106,7 +106,7 @@ test-contracts: build
 	$(BIN)/ape test tests/contracts
 
 test-client: build $(SLITHER_VENV)/.installed
-	$(BIN)/pytest -p no:ape_test tests/toolchain tests/package tests/io tests/platform tests/registry tests/reference tests/distribution tests/lending tests/indexer tests/api tests/explorer tests/e2e
+	$(BIN)/pytest -p no:ape_test tests/toolchain tests/package tests/io tests/platform tests/registry tests/reference tests/distribution tests/lending tests/indexer tests/api tests/explorer tests/privacy tests/e2e
 
 test: lint typecheck slither test-contracts test-client
 
