@@ -113,7 +113,9 @@ def _ssi_walk_through(clients: dict[str, Client]) -> None:
             clients[reader], TRUSTEE, "XTKS", "JPY", date(2026, 5, 1), security_type="EQUITY"
         )
         try:
-            account = ssi.read_account(found, reader, bytes(dev_account(index).key))
+            account = ssi.read_account(
+                clients[reader], found, reader, bytes(dev_account(index).key)
+            )
         except NotEntitledError:
             account = "(sealed: not shared with this institution)"
         click.echo(

@@ -55,7 +55,12 @@ from bpost_client.lending.terms import (
     Rounding,
 )
 from bpost_client.lending.verify import SCALE, calculator_arguments, scaled
-from bpost_client.platform.confidential import NotEntitledError, open_sealed_with_salt, seal
+from bpost_client.platform.confidential import (
+    Binding,
+    NotEntitledError,
+    open_sealed_with_salt,
+    seal,
+)
 from bpost_client.platform.keys import recipient_keys
 from bpost_client.platform.projection import Entry, hex_text, records_of
 from bpost_client.types import Lei
@@ -75,12 +80,14 @@ __all__ = [
     "confirm_movements",
     "consent",
     "find_agreement",
+    "movements_binding",
     "movements_tuple",
     "open_agreement",
     "parties_of",
     "propose",
     "record_movements",
     "reference_hash",
+    "terms_binding",
 ]
 
 _log = logging.getLogger(__name__)
@@ -167,9 +174,32 @@ def _sealed_terms(
     agreement: Agreement,
     parties: Sequence[str],
     salt: bytes,
+    binding: Binding,
 ) -> Any:
     plaintext = encode([TERMS_TYPE], [_terms_tuple(agreement, salt)])
-    return seal(plaintext, _recipients(client, parties)).to_abi()
+    return seal(plaintext, _recipients(client, parties), binding).to_abi()
+
+
+def terms_binding(client: Client, agreement_id: str, version: int) -> Binding:
+    """What a terms version's sealed payload belongs to: this deployment's LendingAgreements,
+    the agreement and the version."""
+    return Binding(
+        client.chain_id, client.manifest.address(CONTRACT), _id(agreement_id), version, "terms"
+    )
+
+
+def movements_binding(client: Client, agreement_id: str, version: int) -> Binding:
+    """What a movements version's sealed history belongs to."""
+    return Binding(
+        client.chain_id, client.manifest.address(CONTRACT), _id(agreement_id), version,
+        "movements",
+    )  # fmt: skip
+
+
+def _versions(client: Client, agreement_id: str) -> tuple[int, int]:
+    """The agreement's latest terms version and latest movements version on chain."""
+    stored = client.read(client.contract(CONTRACT).functions.getAgreement(_id(agreement_id)))
+    return int(stored[4]), int(stored[6])
 
 
 def propose(
@@ -208,7 +238,10 @@ def propose(
     chosen = os.urandom(SALT_BYTES) if salt is None else salt
     hashed = reference_hash(agreement.agreement_id, chosen)
     parties = [agreement.lender, agreement.borrower, *([agent] if agent else [])]
-    terms = _sealed_terms(client, agreement, parties, chosen)
+    agreement_id = agreement_id_of(proposer, hashed)
+    terms = _sealed_terms(
+        client, agreement, parties, chosen, terms_binding(client, agreement_id, 1)
+    )
     call = client.contract(CONTRACT).functions.propose(
         hashed,
         bytes20_from_lei(check_lei(agreement.lender)),
@@ -217,9 +250,7 @@ def propose(
         terms,
     )
     client.sender.send(call, f"propose lending agreement {agreement.agreement_id}")
-    return AgreementRef(
-        agreement_id_of(proposer, hashed), agreement.agreement_id, chosen, Lei(proposer)
-    )
+    return AgreementRef(agreement_id, agreement.agreement_id, chosen, Lei(proposer))
 
 
 def parties_of(client: Client, agreement_id: str) -> list[Lei]:
@@ -248,7 +279,9 @@ def amend(
             f"terms of {terms.agreement_id!r} cannot amend agreement {agreement.reference!r}"
         )
     parties = parties_of(client, agreement.agreement_id)
-    sealed = _sealed_terms(client, terms, parties, agreement.salt)
+    version = _versions(client, agreement.agreement_id)[0] + 1
+    binding = terms_binding(client, agreement.agreement_id, version)
+    sealed = _sealed_terms(client, terms, parties, agreement.salt, binding)
     call = client.contract(CONTRACT).functions.amend(
         _id(agreement.agreement_id), int_from_date(effective_from), sealed
     )
@@ -297,7 +330,9 @@ def record_movements(
         raise ValueError(f"every movement must be of agreement {agreement.reference}")
     plaintext = encode([MOVEMENTS_TYPE], [movements_tuple(movements)])
     leis = parties_of(client, agreement.agreement_id) if parties is None else parties
-    sealed = seal(plaintext, _recipients(client, leis))
+    version = _versions(client, agreement.agreement_id)[1] + 1
+    binding = movements_binding(client, agreement.agreement_id, version)
+    sealed = seal(plaintext, _recipients(client, leis), binding)
     call = client.contract(CONTRACT).functions.recordMovements(
         _id(agreement.agreement_id), sealed.to_abi()
     )
@@ -397,8 +432,9 @@ def agreements_of(client: Client, lei: str, private_key: bytes) -> list[Agreemen
         proposed = terms_version(entry)
         if proposed.version != 1 or lei not in proposed.terms.entitled:
             continue
+        binding = terms_binding(client, str(entry.data["agreementId"]), proposed.version)
         try:
-            _salt, plain = open_sealed_with_salt(proposed.terms, lei, private_key)
+            _salt, plain = open_sealed_with_salt(proposed.terms, lei, private_key, binding)
         except NotEntitledError:
             continue
         [terms] = decode([TERMS_TYPE], plain)
@@ -462,7 +498,8 @@ def open_agreement(
     known: AgreementRef | None = None
     for entry in _records(client, "AgreementProposed", agreement_id):
         proposed = terms_version(entry)
-        salt, plain = open_sealed_with_salt(proposed.terms, lei, private_key)
+        binding = terms_binding(client, agreement_id, proposed.version)
+        salt, plain = open_sealed_with_salt(proposed.terms, lei, private_key, binding)
         [terms] = decode([TERMS_TYPE], plain)
         known = _checked_reference(agreement_id, proposer, terms, known)
         if proposed.version > acknowledged:
@@ -474,7 +511,8 @@ def open_agreement(
         for movements in map(movements_version, _records(client, "MovementsRecorded", agreement_id))
         if movements.version == confirmed
     ]
-    salt, plain = open_sealed_with_salt(recorded[-1].movements, lei, private_key)
+    binding = movements_binding(client, agreement_id, recorded[-1].version)
+    salt, plain = open_sealed_with_salt(recorded[-1].movements, lei, private_key, binding)
     [movements] = decode([MOVEMENTS_TYPE], plain)
     assert known is not None  # an acknowledged agreement was proposed
     return OpenedAgreement(

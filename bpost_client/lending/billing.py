@@ -519,7 +519,7 @@ def settlement_accounts(
                 f"in effect on {on}"
             )
         ssi = ssis[-1]
-        account = read_account(ssi, reader, private_key)
+        account = read_account(client, ssi, reader, private_key)
         name = get_institution(client, lei).legal_name
         found[(lei, currency)] = SettlementAccount(lei, name, ssi.terms.custodian_bic, account)
     return found

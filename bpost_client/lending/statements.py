@@ -32,8 +32,9 @@ from bpost_client.identifiers import (
     lei_from_bytes20,
 )
 from bpost_client.lending.matching import MatchUnit
-from bpost_client.platform.confidential import open_sealed, seal
+from bpost_client.platform.confidential import Binding, open_sealed, seal
 from bpost_client.platform.keys import recipient_keys
+from bpost_client.platform.participants import signer_institution
 from bpost_client.platform.projection import Entry, records_of
 from bpost_client.types import Lei
 
@@ -64,6 +65,7 @@ __all__ = [
     "pair_settings",
     "propose_pair_settings",
     "propose_resolution",
+    "sealed_binding",
     "settlement_confirmations",
     "statement_history",
     "statement_id",
@@ -292,6 +294,13 @@ def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
     return recipient_keys(client, leis)
 
 
+def sealed_binding(client: Client, statement: str | bytes, field: str) -> Binding:
+    """What a statement's sealed field belongs to: this deployment's LendingStatements, the
+    statement, and the field (``detailSalt``; ``figures:<LEI>`` and ``comment:<LEI>`` of the
+    party that sealed them)."""
+    return Binding(client.chain_id, client.manifest.address(CONTRACT), _id(statement), 0, field)
+
+
 def _send(client: Client, function: str, args: Sequence[Any], what: str) -> TxReceipt:
     call = getattr(client.contract(CONTRACT).functions, function)(*args)
     return client.sender.send(call, what)
@@ -361,7 +370,10 @@ def _commit_call(
         statement.amounts.to_abi(),
         keccak(salt + detail),
     )
-    call = client.contract(CONTRACT).functions.commitStatement(args, seal(salt, keys).to_abi())
+    binding = sealed_binding(client, statement_id(statement), "detailSalt")
+    call = client.contract(CONTRACT).functions.commitStatement(
+        args, seal(salt, keys, binding).to_abi()
+    )
     label = statement.key or f"{statement.lender}/{statement.borrower}"
     return call, f"statement {label} {statement.start}..{statement.end}"
 
@@ -461,7 +473,9 @@ def detail_salt(client: Client, statement: str | bytes, lei: str, private_key: b
     committed = statement_of(_records(client, ["StatementCommitted"], statement))
     if committed is None:
         raise BPostError(f"statement 0x{_id(statement).hex()} is not on chain")
-    return open_sealed(committed.detail_salt, lei, private_key)
+    return open_sealed(
+        committed.detail_salt, lei, private_key, sealed_binding(client, statement, "detailSalt")
+    )
 
 
 def confirm(client: Client, statement: str | bytes) -> TxReceipt:
@@ -478,7 +492,9 @@ def submit_figures(
 ) -> TxReceipt:
     """Submit the party's own amounts, with its per-agreement figures and inputs (``figures``,
     e.g. a CSV) sealed to ``parties``."""
-    sealed = seal(figures, _recipients(client, parties))
+    own = signer_institution(client, "submit figures")
+    binding = sealed_binding(client, statement, f"figures:{own}")
+    sealed = seal(figures, _recipients(client, parties), binding)
     args = [_id(statement), amounts.to_abi(), sealed.to_abi()]
     return _send(client, "submitFigures", args, "submit own figures")
 
@@ -492,13 +508,16 @@ def submitted_figures(
     found: dict[Lei, bytes] = {}
     for entry in _records(client, ["FiguresSubmitted"], statement):
         submitted = submission_of(entry)
-        found[submitted.by] = open_sealed(submitted.figures, lei, private_key)
+        binding = sealed_binding(client, statement, f"figures:{submitted.by}")
+        found[submitted.by] = open_sealed(submitted.figures, lei, private_key, binding)
     return found
 
 
 def comment(client: Client, statement: str | bytes, text: str, parties: Sequence[str]) -> TxReceipt:
     """Comment on a statement; the text is sealed to ``parties``."""
-    sealed = seal(text.encode("utf-8"), _recipients(client, parties))
+    own = signer_institution(client, "comment")
+    binding = sealed_binding(client, statement, f"comment:{own}")
+    sealed = seal(text.encode("utf-8"), _recipients(client, parties), binding)
     return _send(client, "comment", [_id(statement), sealed.to_abi()], "comment on statement")
 
 
@@ -511,7 +530,8 @@ def comments(
     found = []
     for entry in _records(client, ["StatementCommented"], statement):
         made = comment_of(entry)
-        found.append((made.by, open_sealed(made.comment, lei, private_key).decode("utf-8")))
+        binding = sealed_binding(client, statement, f"comment:{made.by}")
+        found.append((made.by, open_sealed(made.comment, lei, private_key, binding).decode()))
     return found
 
 

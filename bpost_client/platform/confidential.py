@@ -3,7 +3,9 @@
 A confidential payload (an SSI account number, AML/CFT review details, KYC document
 references) goes on chain only as:
 
-* ``ciphertext``: AES-256-GCM of ``salt || plaintext`` under a fresh data key;
+* ``ciphertext``: AES-256-GCM of ``salt || plaintext`` under a fresh data key, with the
+  payload's :class:`Binding` (chain, contract, record, version, field) as associated data: it
+  opens only as that record's, so no one replays it into another record or version;
 * ``recipients``: for each entitled institution, the data key encrypted to its secp256k1 public
   key from the participant registry (ECIES, ``eciespy``);
 * ``commitment``: keccak256(salt || plaintext). The 32-byte random salt keeps a guessable value
@@ -22,6 +24,7 @@ from typing import Any
 
 import ecies
 from Crypto.Cipher import AES
+from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from bpost_client.exceptions import BPostError
@@ -29,6 +32,7 @@ from bpost_client.identifiers import bytes20_from_lei, lei_from_bytes20
 from bpost_client.types import Lei
 
 __all__ = [
+    "Binding",
     "NotEntitledError",
     "Sealed",
     "commitment",
@@ -76,13 +80,39 @@ class Sealed:
         return tuple(lei for lei, _ in self.recipients)
 
 
+@dataclass(frozen=True)
+class Binding:
+    """What a sealed payload belongs to, bound into its authentication (AES-GCM associated
+    data): the chain, the contract, the record (its 32-byte id; a shorter one, an LEI, padded
+    on the right), the record's version and the field. The reader rebuilds it from where it
+    finds the payload, so a payload copied into another record, version or field does not
+    open."""
+
+    chain_id: int
+    contract: str
+    record: bytes
+    version: int
+    field: str
+
+    def associated_data(self) -> bytes:
+        """The ABI encoding of (chainId, contract, record, version, field)."""
+        if len(self.record) > 32:
+            raise ValueError(f"a record id is at most 32 bytes, not {len(self.record)}")
+        return encode(
+            ["uint256", "address", "bytes32", "uint64", "string"],
+            [self.chain_id, self.contract, bytes(self.record).ljust(32, b"\0"), self.version,
+             self.field],
+        )  # fmt: skip
+
+
 def commitment(salt: bytes, plaintext: bytes) -> bytes:
     """keccak256(salt || plaintext)."""
     return keccak(salt + plaintext)
 
 
-def seal(plaintext: bytes, recipients: Mapping[Lei, bytes]) -> Sealed:
-    """Encrypt ``plaintext`` to each recipient's compressed secp256k1 public key.
+def seal(plaintext: bytes, recipients: Mapping[Lei, bytes], binding: Binding) -> Sealed:
+    """Encrypt ``plaintext`` to each recipient's compressed secp256k1 public key, bound to
+    ``binding``.
 
     Raises:
         ValueError: no recipient.
@@ -93,6 +123,7 @@ def seal(plaintext: bytes, recipients: Mapping[Lei, bytes]) -> Sealed:
     data_key = os.urandom(32)
     nonce = os.urandom(NONCE_BYTES)
     cipher = AES.new(data_key, AES.MODE_GCM, nonce=nonce)
+    cipher.update(binding.associated_data())
     body, tag = cipher.encrypt_and_digest(salt + plaintext)
     wrapped = tuple(
         (lei, bytes(ecies.encrypt(public_key, data_key))) for lei, public_key in recipients.items()
@@ -100,22 +131,27 @@ def seal(plaintext: bytes, recipients: Mapping[Lei, bytes]) -> Sealed:
     return Sealed(commitment(salt, plaintext), nonce + tag + body, wrapped)
 
 
-def open_sealed(sealed: Sealed, lei: str, private_key: bytes) -> bytes:
-    """The plaintext, for an entitled institution holding its private key; the commitment checked.
+def open_sealed(sealed: Sealed, lei: str, private_key: bytes, binding: Binding) -> bytes:
+    """The plaintext, for an entitled institution holding its private key; the commitment and
+    the binding checked.
 
     Raises:
         NotEntitledError: ``lei`` is no recipient, or the key does not open its wrapped key.
-        BPostError: the payload was tampered with (authentication or commitment fails).
+        BPostError: the payload was tampered with, or sealed for another record, version or
+            field (authentication or commitment fails).
     """
-    return open_sealed_with_salt(sealed, lei, private_key)[1]
+    return open_sealed_with_salt(sealed, lei, private_key, binding)[1]
 
 
-def open_sealed_with_salt(sealed: Sealed, lei: str, private_key: bytes) -> tuple[bytes, bytes]:
+def open_sealed_with_salt(
+    sealed: Sealed, lei: str, private_key: bytes, binding: Binding
+) -> tuple[bytes, bytes]:
     """The salt and the plaintext (what a contract needs to check the commitment).
 
     Raises:
         NotEntitledError: ``lei`` is no recipient, or the key does not open its wrapped key.
-        BPostError: the payload was tampered with (authentication or commitment fails).
+        BPostError: the payload was tampered with, or sealed for another record, version or
+            field (authentication or commitment fails).
     """
     wrapped = dict(sealed.recipients).get(Lei(lei))
     if wrapped is None:
@@ -127,10 +163,16 @@ def open_sealed_with_salt(sealed: Sealed, lei: str, private_key: bytes) -> tuple
     nonce = sealed.ciphertext[:NONCE_BYTES]
     tag = sealed.ciphertext[NONCE_BYTES : NONCE_BYTES + TAG_BYTES]
     body = sealed.ciphertext[NONCE_BYTES + TAG_BYTES :]
+    cipher = AES.new(data_key, AES.MODE_GCM, nonce=nonce)
+    cipher.update(binding.associated_data())
     try:
-        opened = AES.new(data_key, AES.MODE_GCM, nonce=nonce).decrypt_and_verify(body, tag)
+        opened = cipher.decrypt_and_verify(body, tag)
     except ValueError as exc:
-        raise BPostError("the confidential payload fails its authentication") from exc
+        raise BPostError(
+            f"the confidential payload fails its authentication as {binding.field} of record "
+            f"0x{bytes(binding.record).hex()} version {binding.version}: tampered with, or "
+            "sealed for another record"
+        ) from exc
     salt, plaintext = opened[:SALT_BYTES], opened[SALT_BYTES:]
     if commitment(salt, plaintext) != sealed.commitment:
         raise BPostError("the confidential payload does not match its on-chain commitment")

@@ -19,8 +19,9 @@ from web3.types import TxReceipt
 from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
+from bpost_client.exceptions import ContractRevert
 from bpost_client.identifiers import bytes20_from_lei, check_giin, check_lei
-from bpost_client.platform.confidential import Sealed, open_sealed, seal
+from bpost_client.platform.confidential import Binding, Sealed, open_sealed, seal
 from bpost_client.platform.keys import recipient_keys
 from bpost_client.platform.projection import records_of
 from bpost_client.types import Lei
@@ -33,6 +34,7 @@ __all__ = [
     "CorporateRecord",
     "CrsStatus",
     "FatcaStatus",
+    "confidential_binding",
     "corporate_records",
     "publish_corporate_info",
     "read_confidential",
@@ -178,12 +180,17 @@ def publish_corporate_info(
         [list(s) for s in share_with] if share_with and not isinstance(share_with[0], str) else None
     )
     keys: dict[Lei, bytes] = {}
+    next_version: dict[Lei, int] = {}  # a batch may publish one institution's twice
     inputs = []
     for n, (lei, info, secret) in enumerate(entries):
         shared = per_entry[n] if per_entry is not None else list(share_with)
         recipients = list(dict.fromkeys([check_lei(lei), *(check_lei(str(s)) for s in shared)]))
         keys.update(recipient_keys(client, [r for r in recipients if r not in keys]))
-        sealed = seal(secret.to_bytes(), {r: keys[r] for r in recipients})
+        owner = check_lei(lei)
+        version = next_version.get(owner) or _version_of(client, owner) + 1
+        next_version[owner] = version + 1
+        binding = confidential_binding(client, owner, version)
+        sealed = seal(secret.to_bytes(), {r: keys[r] for r in recipients}, binding)
         inputs.append((bytes20_from_lei(lei), info.to_abi(), sealed.to_abi()))
     publish = client.contract(CONTRACT).functions.publishCorporateInfo
     label = "publish corporate information of {} institution(s)"
@@ -199,15 +206,41 @@ def corporate_records(client: Client, lei: str | None = None) -> dict[Lei, Corpo
     return {record.lei: record for record in map(corporate_of, entries)}
 
 
+def _version_of(client: Client, lei: str) -> int:
+    """The institution's latest published version (0 before its first)."""
+    try:
+        state = client.read(
+            client.contract(CONTRACT).functions.getCorporateInfo(bytes20_from_lei(lei))
+        )
+    except ContractRevert as exc:
+        if exc.error_name != "CorporateRegistryNotPublished":
+            raise
+        return 0
+    return int(state[0])
+
+
+def confidential_binding(client: Client, lei: str, version: int) -> Binding:
+    """What a version's sealed part belongs to: this deployment's CorporateRegistry, the
+    institution and the version."""
+    return Binding(
+        client.chain_id, client.manifest.address(CONTRACT), bytes20_from_lei(lei), version,
+        "confidential",
+    )  # fmt: skip
+
+
 def read_confidential(
-    record: CorporateRecord, lei: str, private_key: bytes
+    client: Client, record: CorporateRecord, lei: str, private_key: bytes
 ) -> CorporateConfidential:
-    """The confidential part, for an institution it was sealed to.
+    """The confidential part, for an institution it was sealed to (bound to this version).
 
     Raises:
         NotEntitledError: ``lei`` is not entitled, or the key is not its key.
+        BPostError: sealed for another institution or version, or tampered with.
     """
-    return CorporateConfidential.from_bytes(open_sealed(record.confidential, lei, private_key))
+    binding = confidential_binding(client, record.lei, record.version)
+    return CorporateConfidential.from_bytes(
+        open_sealed(record.confidential, lei, private_key, binding)
+    )
 
 
 def warnings(record: CorporateRecord, today: date) -> list[str]:

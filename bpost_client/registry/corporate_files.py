@@ -165,7 +165,9 @@ def corporate_upload(private_key: bytes | None = None) -> Upload[CorporateRow, C
             )
             if same and current is not None and private_key is not None:
                 with contextlib.suppress(NotEntitledError):
-                    same = read_confidential(current, row.lei, private_key) == row.confidential
+                    same = (
+                        read_confidential(client, current, row.lei, private_key) == row.confidential
+                    )
             if same:
                 report.unchanged.append(row.row)
             else:
@@ -211,7 +213,7 @@ def export_corporate(
         secret = CorporateConfidential()
         if private_key is not None:
             with contextlib.suppress(NotEntitledError):
-                secret = read_confidential(record, reader or record.lei, private_key)
+                secret = read_confidential(client, record, reader or record.lei, private_key)
         rows.append(
             {
                 "lei": record.lei,

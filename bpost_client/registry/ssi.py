@@ -19,6 +19,7 @@ from bpost_client._utils.batching import send_batched
 from bpost_client.client import Client
 from bpost_client.currencies import check_currency
 from bpost_client.dates import date_from_int, int_from_date
+from bpost_client.exceptions import ContractRevert
 from bpost_client.identifiers import (
     ascii_from_bytes,
     bytes20_from_lei,
@@ -28,7 +29,7 @@ from bpost_client.identifiers import (
     fixed_code,
 )
 from bpost_client.markets import check_mic
-from bpost_client.platform.confidential import Sealed, open_sealed, seal
+from bpost_client.platform.confidential import Binding, Sealed, open_sealed, seal
 from bpost_client.platform.events import block_times
 from bpost_client.platform.keys import recipient_keys
 from bpost_client.platform.participants import signer_institution
@@ -40,6 +41,7 @@ __all__ = [
     "SETTLEMENT_METHODS",
     "Ssi",
     "SsiTerms",
+    "account_binding",
     "applicable_ssis",
     "check_security_type",
     "check_settlement_method",
@@ -201,10 +203,16 @@ def publish_ssis(
     owner = signer_institution(client, "publish SSIs")
     recipients = dict.fromkeys([owner, *(Lei(c) for c in counterparties)])
     keys = recipient_keys(client, recipients)
-    inputs = [
-        (terms.checked().to_abi(), seal(account.encode("utf-8"), keys).to_abi())
-        for terms, account in ssis
-    ]
+    next_version: dict[bytes, int] = {}  # a batch may publish one SSI twice: versions in order
+    inputs = []
+    for terms, account in ssis:
+        key = ssi_key(owner, terms.checked())
+        if key not in next_version:
+            next_version[key] = _version_of(client, key) + 1
+        version = next_version[key]
+        next_version[key] = version + 1
+        binding = account_binding(client, key, version)
+        inputs.append((terms.to_abi(), seal(account.encode("utf-8"), keys, binding).to_abi()))
     publish = client.contract(CONTRACT).functions.publishSsis
     return send_batched(client.sender, publish, inputs, MAX_BATCH, "publish {} SSIs", on_done)
 
@@ -267,13 +275,32 @@ def applicable_ssis(
     return sorted(chosen, key=lambda s: (s.terms.security_type, s.terms.settlement_method))
 
 
-def read_account(ssi: Ssi, lei: str, private_key: bytes) -> str:
-    """The SSI's account, for an institution it was sealed to (its commitment checked).
+def _version_of(client: Client, key: bytes) -> int:
+    """The SSI's latest version on chain (0 before its first)."""
+    try:
+        return int(client.read(client.contract(CONTRACT).functions.getSsi(key))[1])
+    except ContractRevert as exc:
+        if exc.error_name != "SsiRegistryUnknownSsi":
+            raise
+        return 0
+
+
+def account_binding(client: Client, key: bytes, version: int) -> Binding:
+    """What an SSI version's sealed account belongs to: this deployment's SsiRegistry, the SSI's
+    key and version."""
+    return Binding(client.chain_id, client.manifest.address(CONTRACT), key, version, "account")
+
+
+def read_account(client: Client, ssi: Ssi, lei: str, private_key: bytes) -> str:
+    """The SSI's account, for an institution it was sealed to (its commitment and its binding to
+    this SSI version checked).
 
     Raises:
         NotEntitledError: ``lei`` is not entitled, or the key is not its key.
+        BPostError: the payload was sealed for another SSI or version, or tampered with.
     """
-    return open_sealed(ssi.account, lei, private_key).decode("utf-8")
+    binding = account_binding(client, ssi.key, ssi.version)
+    return open_sealed(ssi.account, lei, private_key, binding).decode("utf-8")
 
 
 def notifications(client: Client, counterparty: str) -> pd.DataFrame:

@@ -152,13 +152,13 @@ def _own_key(client: Client, owner: Lei) -> bytes | None:
     return bytes(account.key)
 
 
-def _same(ssi: Ssi, row: SsiRow, owner: Lei, key: bytes | None) -> bool:
+def _same(client: Client, ssi: Ssi, row: SsiRow, owner: Lei, key: bytes | None) -> bool:
     if ssi.terms != row.terms or set(ssi.account.entitled) != {owner, *row.counterparties}:
         return False
     if key is None:
         return True
     try:
-        return read_account(ssi, owner, key) == row.account
+        return read_account(client, ssi, owner, key) == row.account
     except NotEntitledError:
         return False
 
@@ -185,7 +185,7 @@ def _plan(client: Client, rows: list[SsiRow], report: UploadReport[SsiRow]) -> L
         if row.row in bad:
             continue
         current = latest.get(ssi_key(owner, row.terms))
-        if current is not None and _same(current, row, owner, key):
+        if current is not None and _same(client, current, row, owner, key):
             report.unchanged.append(row.row)
         else:
             report.plan("publish", row.row, row)
@@ -227,7 +227,7 @@ def export_ssis(client: Client, owner: str, private_key: bytes | None = None) ->
         account = ""
         if private_key is not None:
             try:
-                account = read_account(ssi, ssi.owner, private_key)
+                account = read_account(client, ssi, ssi.owner, private_key)
             except NotEntitledError:
                 account = ""
         rows.append(

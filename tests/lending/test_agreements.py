@@ -225,12 +225,10 @@ def test_reference__two_proposers_two_ids__a_repeat_refused__a_forged_one_caught
           b"SBL-T1".ljust(32, b"\0"), salt)],
     )  # fmt: skip
     keys = {lei: get_institution(kanda, lei).encryption_key for lei in (KANDA, MINATO)}
+    hashed = lending.reference_hash(forged.agreement_id, salt)
+    binding = lending.terms_binding(kanda, lending.agreement_id_of(KANDA, hashed), 1)
     call = kanda.contract("LendingAgreements").functions.propose(
-        lending.reference_hash(forged.agreement_id, salt),
-        KANDA.encode(),
-        MINATO.encode(),
-        20260601,
-        seal(plaintext, keys).to_abi(),
+        hashed, KANDA.encode(), MINATO.encode(), 20260601, seal(plaintext, keys, binding).to_abi()
     )
     tx = kanda.sender.send(call, "forged reference")
     forged_id = "0x" + bytes(tx["logs"][0]["topics"][1]).hex()
@@ -252,5 +250,7 @@ def _calculation(found: lending.AgreementRef, client: Client) -> tuple[object, .
         for e in records_of(client, "LendingAgreements", PROJECTORS, ["AgreementProposed"])
         if e.data["agreementId"] == found.agreement_id
     ]
-    plain = open_sealed(terms_version(entry).terms, FUJI, bytes(dev_account(2).key))
+    proposed = terms_version(entry)
+    binding = lending.terms_binding(client, found.agreement_id, proposed.version)
+    plain = open_sealed(proposed.terms, FUJI, bytes(dev_account(2).key), binding)
     return tuple(decode([lending.TERMS_TYPE], plain)[0][2])

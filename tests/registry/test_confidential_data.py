@@ -11,7 +11,7 @@ from eth_utils.crypto import keccak
 
 from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError
-from bpost_client.platform.confidential import NotEntitledError, open_sealed, seal
+from bpost_client.platform.confidential import Binding, NotEntitledError, open_sealed, seal
 from bpost_client.platform.participants import encryption_key_of
 from bpost_client.platform.signers import dev_account
 from bpost_client.registry import corporate, ssi
@@ -62,14 +62,15 @@ def test_ssi__entitled_read_the_account__others_cannot(
     receipts = ssi.publish_ssis(trustee, [(TERMS, ACCOUNT)], [MANAGER, KANDA])
     [found] = ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "JPY", date(2026, 5, 1))
     assert found.terms == TERMS and found.account.entitled == (TRUSTEE, MANAGER, KANDA)
-    assert ssi.read_account(found, MANAGER, bytes(dev_account(1).key)) == ACCOUNT
-    assert ssi.read_account(found, TRUSTEE, bytes(dev_account(2).key)) == ACCOUNT
+    assert ssi.read_account(asset_manager, found, MANAGER, bytes(dev_account(1).key)) == ACCOUNT
+    assert ssi.read_account(asset_manager, found, TRUSTEE, bytes(dev_account(2).key)) == ACCOUNT
     [seen_by_minato] = ssi.applicable_ssis(minato, TRUSTEE, "XTKS", "JPY", date(2026, 5, 1))
     with pytest.raises(NotEntitledError):
-        ssi.read_account(seen_by_minato, MINATO, bytes(dev_account(3).key))
+        ssi.read_account(minato, seen_by_minato, MINATO, bytes(dev_account(3).key))
+    binding = ssi.account_binding(minato, seen_by_minato.key, seen_by_minato.version)
     for lei, _ in seen_by_minato.account.recipients:  # Minato's key opens no copy
         with pytest.raises(NotEntitledError):
-            open_sealed(seen_by_minato.account, lei, bytes(dev_account(3).key))
+            open_sealed(seen_by_minato.account, lei, bytes(dev_account(3).key), binding)
     on_chain = chain_bytes(trustee, receipts)
     assert ACCOUNT.encode() not in on_chain
     assert keccak(ACCOUNT.encode()) not in on_chain, "an unsalted hash would give the account away"
@@ -86,7 +87,9 @@ def test_ssi__future_dated_version_replaces_on_its_date_and_notifies(
     [after] = ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "JPY", date(2026, 10, 1))
     assert (before.version, before.terms.custodian_bic) == (1, "MHCBJPJT")
     assert (after.version, after.terms.custodian_bic) == (2, "BOTKJPJTXXX")
-    assert ssi.read_account(after, MANAGER, bytes(dev_account(1).key)) == "0099999999"
+    assert (
+        ssi.read_account(asset_manager, after, MANAGER, bytes(dev_account(1).key)) == "0099999999"
+    )
     assert ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "USD", date(2026, 10, 1)) == []
     notices = ssi.notifications(asset_manager, MANAGER)
     assert list(notices["owner"]) == [TRUSTEE, TRUSTEE] and list(notices["version"]) == [1, 2]
@@ -130,9 +133,9 @@ def test_corporate__confidential_part_for_the_entitled_only(
     )
     record = corporate.corporate_records(minato, TRUSTEE)[TRUSTEE]
     assert record.info == info and record.version == 1
-    assert corporate.read_confidential(record, MANAGER, bytes(dev_account(1).key)) == secret
+    assert corporate.read_confidential(minato, record, MANAGER, bytes(dev_account(1).key)) == secret
     with pytest.raises(NotEntitledError):
-        corporate.read_confidential(record, MINATO, bytes(dev_account(3).key))
+        corporate.read_confidential(minato, record, MINATO, bytes(dev_account(3).key))
     on_chain = chain_bytes(trustee, [receipt])
     assert b"vault://kyc" not in on_chain and b"adverse media" not in on_chain
     assert corporate.warnings(record, date(2026, 6, 1)) == [
@@ -152,12 +155,51 @@ def test_corporate__ffi_without_giin__refused() -> None:
         )
 
 
+BINDING = Binding(20201030, "0x" + "11" * 20, b"\x01" * 32, 1, "account")
+
+
 def test_sealed__tampered_ciphertext_or_commitment__detected() -> None:
     key = bytes(dev_account(1).key)
-    sealed = seal(b"secret", {MANAGER: encryption_key_of(dev_account(1))})
-    assert open_sealed(sealed, MANAGER, key) == b"secret"
+    sealed = seal(b"secret", {MANAGER: encryption_key_of(dev_account(1))}, BINDING)
+    assert open_sealed(sealed, MANAGER, key, BINDING) == b"secret"
     flipped = sealed.ciphertext[:-1] + bytes([sealed.ciphertext[-1] ^ 1])
     with pytest.raises(BPostError, match="authentication"):
-        open_sealed(replace(sealed, ciphertext=flipped), MANAGER, key)
+        open_sealed(replace(sealed, ciphertext=flipped), MANAGER, key, BINDING)
     with pytest.raises(BPostError, match="commitment"):
-        open_sealed(replace(sealed, commitment=b"\0" * 32), MANAGER, key)
+        open_sealed(replace(sealed, commitment=b"\0" * 32), MANAGER, key, BINDING)
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        replace(BINDING, chain_id=1),
+        replace(BINDING, contract="0x" + "22" * 20),
+        replace(BINDING, record=b"\x02" * 32),
+        replace(BINDING, version=2),
+        replace(BINDING, field="figures"),
+    ],
+    ids=["chain", "contract", "record", "version", "field"],
+)
+def test_sealed__opened_as_another_records__refused(elsewhere: Binding) -> None:
+    """A payload opens only as what it was sealed for: replayed into another chain, contract,
+    record, version or field, its authentication fails."""
+    key = bytes(dev_account(1).key)
+    sealed = seal(b"secret", {MANAGER: encryption_key_of(dev_account(1))}, BINDING)
+    with pytest.raises(BPostError, match="sealed for another record"):
+        open_sealed(sealed, MANAGER, key, elsewhere)
+
+
+def test_ssi__account_replayed_into_another_ssi__refused(
+    trustee: Client, asset_manager: Client
+) -> None:
+    """Fuji copies its sealed account of one SSI, as the chain shows it, into another SSI's
+    version: Sakura's client refuses to read it as that SSI's account."""
+    ssi.publish_ssis(trustee, [(TERMS, ACCOUNT)], [MANAGER])
+    [original] = ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "JPY", date(2026, 5, 1))
+    other = replace(TERMS, currency="USD")
+    publish = trustee.contract("SsiRegistry").functions.publishSsis
+    trustee.sender.send(publish([(other.to_abi(), original.account.to_abi())]))
+    [copied] = ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "USD", date(2026, 5, 1))
+    assert copied.account == original.account, "the same bytes on chain"
+    with pytest.raises(BPostError, match="sealed for another record"):
+        ssi.read_account(asset_manager, copied, MANAGER, bytes(dev_account(1).key))

@@ -141,7 +141,7 @@ def applicable(
         account = "(not shared with you)"
         if lei is not None and key is not None:
             with contextlib.suppress(NotEntitledError):
-                account = ssi.read_account(item, lei, key)
+                account = ssi.read_account(client, item, lei, key)
         terms = item.terms
         rows.append(
             {
@@ -222,7 +222,7 @@ def corporate_show(ctx: Context, lei: str, today: str | None) -> None:
     }
     if own is not None and key is not None:
         try:
-            secret = corporate.read_confidential(record, own, key)
+            secret = corporate.read_confidential(client, record, own, key)
             shown["aml_review_details"] = secret.aml_review_details
             shown["kyc_references"] = "; ".join(secret.kyc_references)
         except NotEntitledError:
