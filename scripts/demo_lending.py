@@ -298,7 +298,8 @@ def _settle(clients: dict[str, Client], committed: list[Any], dividends: pd.Data
     items = []
     for found, figures in committed:
         stored = st.get_statement(agent, found)
-        items.extend(settlement_items(stored, figures, payment_dates))
+        secret = st.detail_salt(agent, found, AGENT, _key(AGENT))  # sealed to the parties
+        items.extend(settlement_items(stored, figures, payment_dates, secret))
     instructions = net_instructions(items)
     accounts = settlement_accounts(
         agent, [FUJI, MINATO], "JPY", SETTLEMENT_DATE, AGENT, _key(AGENT)

@@ -434,11 +434,15 @@ def explain_statement(
 
 
 def settlement_items(
-    statement: Statement, unit: UnitFigures, payment_dates: Mapping[tuple[str, date], date]
+    statement: Statement,
+    unit: UnitFigures,
+    payment_dates: Mapping[tuple[str, date], date],
+    secret: bytes,
 ) -> list[SettlementItem]:
     """A matched or resolved (or already settled) statement cut into what falls due when: the
     fee net of the collateral interest on its settlement date, each dividend equivalent on its
-    payment date
+    payment date; ``secret`` is the statement's detail salt (:func:`statements.detail_salt`),
+    which the settlement references take
     (``payment_dates``: (security, record date) -> payment date). When the settled dividend
     equivalent differs from the calculated one (an adjusted resolution), the difference falls on
     the last payment date."""
@@ -465,6 +469,7 @@ def settlement_items(
         settled.fee,
         settled.collateral_interest,
         sorted(by_date.items()),
+        secret=secret,
     )
 
 

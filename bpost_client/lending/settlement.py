@@ -9,7 +9,9 @@ net and the lender a negative one; a zero net is kept, with amount 0, so that it
 its statements can be closed, but no payment is made of it.
 
 Each instruction carries a deterministic :attr:`Instruction.reference` (keccak-256 of what it
-nets) and an end-to-end id made from it (``SBL`` + value date + 21 hex digits: 32 characters,
+nets and of its statements' secrets: each statement's detail salt, sealed to its parties, so
+that a member who reads the chain cannot find a net amount by hashing candidates) and an
+end-to-end id made from it (``SBL`` + value date + 21 hex digits: 32 characters,
 within ISO 20022's 35 and ASCII enough to fit a ``bytes32``); :func:`statement_references`
 gives each statement the reference to mark it settled with.
 
@@ -104,8 +106,14 @@ class SettlementItem:
     value_date: date
     kind: Kind
     amount_minor: int
+    secret: bytes
+    """The statement's detail salt (32 bytes, sealed to its parties): the references take it."""
 
     def __post_init__(self) -> None:
+        if len(self.secret) != 32:
+            raise ValidationError(
+                f"statement {self.statement_id}: its secret is 32 bytes, not {len(self.secret)}"
+            )
         if not _HEX.match(self.statement_id):
             raise ValidationError(f"statement id {self.statement_id!r} is not hexadecimal")
         _check_lei(self.lender, "lender")
@@ -128,8 +136,10 @@ def items_from_statement(
     fee_minor: int,
     interest_minor: int,
     dividends: Sequence[tuple[date, int]] = (),
+    *,
+    secret: bytes,
 ) -> list[SettlementItem]:
-    """A statement's amounts by the day they fall due.
+    """A statement's amounts by the day they fall due; ``secret`` is its detail salt.
 
     The fee minus the collateral interest falls on ``settlement_date``, and is kept when zero so
     that every statement has an instruction; each nonzero dividend equivalent
@@ -140,7 +150,7 @@ def items_from_statement(
     """
 
     def item(day: date, kind: Kind, amount: int) -> SettlementItem:
-        return SettlementItem(statement_id, lender, borrower, currency, day, kind, amount)
+        return SettlementItem(statement_id, lender, borrower, currency, day, kind, amount, secret)
 
     fees = item(settlement_date, "fees", fee_minor - interest_minor)
     return [fees, *(item(d, "dividend_equivalent", a) for d, a in dividends if a)]
@@ -161,7 +171,8 @@ class Instruction:
     statement_ids: tuple[str, ...]
     kinds: tuple[Kind, ...]
     reference: bytes
-    """keccak-256 of the lender, borrower, currency, value date, signed net and statements."""
+    """keccak-256 of the lender, borrower, currency, value date, signed net and statements,
+    followed by the statements' secrets."""
     end_to_end_id: str
 
     @property
@@ -171,14 +182,19 @@ class Instruction:
 
 
 def _instruction(
-    key: tuple[str, str, str, date], net: int, ids: Iterable[str], kinds: Iterable[Kind]
+    key: tuple[str, str, str, date],
+    net: int,
+    ids: Iterable[str],
+    kinds: Iterable[Kind],
+    secrets: Mapping[str, bytes],
 ) -> Instruction:
     lender, borrower, currency, day = key
     statement_ids = tuple(sorted(set(ids)))
     canonical = "|".join(
         [lender, borrower, currency, day.isoformat(), str(net), ",".join(statement_ids)]
     )
-    reference = keccak(canonical.encode("ascii"))
+    salted = canonical.encode("ascii") + b"".join(secrets[s] for s in statement_ids)
+    reference = keccak(salted)
     debtor, creditor = (lender, borrower) if net < 0 else (borrower, lender)
     return Instruction(
         lender=lender,
@@ -208,6 +224,7 @@ def net_instructions(items: Iterable[SettlementItem]) -> list[Instruction]:
     ids: dict[tuple[str, str, str, date], list[str]] = defaultdict(list)
     kinds: dict[tuple[str, str, str, date], list[Kind]] = defaultdict(list)
     owners: dict[str, tuple[str, str, str]] = {}
+    secrets: dict[str, bytes] = {}
     for item in items:
         owner = (item.lender, item.borrower, item.currency)
         if owners.setdefault(item.statement_id, owner) != owner:
@@ -215,12 +232,14 @@ def net_instructions(items: Iterable[SettlementItem]) -> list[Instruction]:
                 f"statement {item.statement_id} is given for {'/'.join(owners[item.statement_id])}"
                 f" and for {'/'.join(owner)}"
             )
+        if secrets.setdefault(item.statement_id, item.secret) != item.secret:
+            raise ValidationError(f"statement {item.statement_id} is given with two secrets")
         key = (*owner, item.value_date)
         nets[key] += item.amount_minor
         ids[key].append(item.statement_id)
         kinds[key].append(item.kind)
     order = sorted(nets, key=lambda k: (k[3], k[2], k[0], k[1]))
-    return [_instruction(key, nets[key], ids[key], kinds[key]) for key in order]
+    return [_instruction(key, nets[key], ids[key], kinds[key], secrets) for key in order]
 
 
 def statement_references(instructions: Iterable[Instruction]) -> dict[str, bytes]:

@@ -225,7 +225,12 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
     items = [
         item
         for found, figures in committed.values()
-        for item in settlement_items(st.get_statement(agent, found), figures, dates)
+        for item in settlement_items(
+            st.get_statement(agent, found),
+            figures,
+            dates,
+            st.detail_salt(agent, found, AGENT, _key(AGENT)),
+        )
     ]
     instructions = net_instructions(items)
     assert {(i.value_date, i.debtor, i.creditor) for i in instructions} == {

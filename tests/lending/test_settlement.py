@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import xmlschema
+from eth_utils.crypto import keccak
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ S1 = "0x" + "11" * 32
 S2 = "0x" + "22" * 32
 S3 = "0x" + "33" * 32
 SETTLE = date(2026, 10, 5)
+SECRETS = {S1: b"\x01" * 32, S2: b"\x02" * 32}  # the statements' detail salts
 DIVIDEND_DAY = date(2026, 9, 30)
 CREATED = datetime(2026, 10, 1, 9, 30, tzinfo=timezone(timedelta(hours=9)))
 NS = {"p": NAMESPACE}
@@ -66,8 +68,9 @@ def statement(
     dividends: list[tuple[date, int]] | None = None,
 ) -> list[SettlementItem]:
     return items_from_statement(
-        statement_id, lender, BORROWER, currency, SETTLE, fee, interest, dividends or []
-    )
+        statement_id, lender, BORROWER, currency, SETTLE, fee, interest, dividends or [],
+        secret=SECRETS.get(statement_id, bytes(32)),
+    )  # fmt: skip
 
 
 def xml_of(instructions: list[Instruction], **changes: object) -> bytes:
@@ -124,6 +127,7 @@ def test_settlement_item__malformed_field__refused(
         "value_date": SETTLE,
         "kind": "fees",
         "amount_minor": 1,
+        "secret": SECRETS[S1],
     }
     values.update(changes)
     with pytest.raises(ValidationError, match=message):
@@ -234,6 +238,7 @@ _items = st.lists(
         value_date=_days,
         kind=st.sampled_from(["fees", "dividend_equivalent"]),
         amount_minor=st.integers(-(10**12), 10**12),
+        secret=st.just(b"\x01" * 32),
     ),
     max_size=12,
 )
@@ -512,3 +517,19 @@ def test_validate_pain001__elements_out_of_order__rejected() -> None:
 def test_validate_pain001__not_a_pain001_document__rejected(document: bytes, message: str) -> None:
     with pytest.raises(Pain001Error, match=message):
         validate_pain001(document)
+
+
+def test_reference__takes_the_statements_secret__no_candidate_net_finds_it() -> None:
+    """A member reads the pair, currency, date and statement ids on chain; without the secret
+    sealed to the parties, hashing candidate nets does not give the reference."""
+    (only,) = net_instructions(statement(fee=12_345))
+    fields = [LENDER, BORROWER, "JPY", SETTLE.isoformat(), "12345", S1]
+    assert only.reference != keccak("|".join(fields).encode()), "not the unsalted hash"
+    other = items_from_statement(
+        S1, LENDER, BORROWER, "JPY", SETTLE, 12_345, 0, secret=b"\x09" * 32
+    )
+    assert net_instructions(other)[0].reference != only.reference
+    with pytest.raises(ValidationError, match="two secrets"):
+        net_instructions([*statement(fee=1), *other])
+    with pytest.raises(ValidationError, match="32 bytes"):
+        items_from_statement(S1, LENDER, BORROWER, "JPY", SETTLE, 1, 0, secret=b"short")
