@@ -2,8 +2,10 @@
 
 On a fresh embedded chain with the demo institutions registered and the 2026 Tokyo calendar
 published, Fuji Trust Bank and Minato Securities agree to match per security with Nihonbashi as
-their agent. Nihonbashi commits a month's statements of N securities (amounts, the detail's salted
-hash, the salt sealed to the three parties) pipelined with ``commit_statements``; Fuji and Minato
+their agent. Nihonbashi commits a month's statements of N securities (the commitments of the
+amounts and of the detail under each statement's salt, the salt and the amounts sealed to the
+three parties, each security keyed by the pair's secret) pipelined with ``commit_statements``;
+Fuji and Minato
 confirm each (pipelined), and every statement is matched. The naive way, measured in the same run
 on a sample: each statement committed and confirmed by sending one transaction and waiting for its
 receipt before the next. Prints statements per second, gas per statement (commit, and each
@@ -20,6 +22,7 @@ from pathlib import Path
 from fresh_chain import ROOT, deployed_chain, gas_parts, report
 
 from bpost_client.client import Client
+from bpost_client.lending import pairs
 from bpost_client.lending import statements as st
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.platform import roster
@@ -33,7 +36,7 @@ PARTIES = [FUJI, MINATO, AGENT]
 START, END, SETTLEMENT = date(2026, 9, 1), date(2026, 9, 30), date(2026, 10, 9)
 
 
-def _statements(prefix: str, count: int) -> list[tuple[st.StatementInput, bytes]]:
+def _statements(prefix: str, count: int, secret: bytes) -> list[tuple[st.StatementInput, bytes]]:
     return [
         (
             st.StatementInput(
@@ -46,6 +49,7 @@ def _statements(prefix: str, count: int) -> list[tuple[st.StatementInput, bytes]
                 END,
                 SETTLEMENT,
                 st.Amounts(10_000 + i, 30 + i % 7, 0 if i % 4 else 45_000),
+                secret,
             ),
             f"detail of {prefix}{i}".encode(),
         )
@@ -62,9 +66,13 @@ def _set_up(operator: Client) -> dict[str, Client]:
         lei: operator.with_account(dev_account(i))
         for lei, i in ((FUJI, 2), (MINATO, 3), (AGENT, 5))
     }
-    st.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.SECURITY, agent=AGENT)
-    st.accept_pair_settings(clients[MINATO], FUJI, MINATO, 1)
+    pairs.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.SECURITY, agent=AGENT)
+    pairs.accept_pair_settings(clients[MINATO], FUJI, MINATO, 1, MINATO, _key(3))
     return clients
+
+
+def _key(index: int) -> bytes:
+    return bytes(dev_account(index).key)
 
 
 def main() -> None:
@@ -72,17 +80,20 @@ def main() -> None:
         clients = _set_up(operator)
         agent, fuji, minato = clients[AGENT], clients[FUJI], clients[MINATO]
         statements = agent.contract("LendingStatements").functions
+        secret = pairs.pair_secrets(agent, FUJI, MINATO, AGENT, _key(5)).secret
 
         commits: list = []  # type: ignore[type-arg]
         start = time.perf_counter()
-        ids = st.commit_statements(agent, _statements("SEC", N), PARTIES, on_done=commits.append)
+        ids = st.commit_statements(
+            agent, _statements("SEC", N, secret), PARTIES, on_done=commits.append
+        )
         lender = fuji.sender.send_all([statements.confirm(bytes.fromhex(i[2:])) for i in ids])
         borrower = minato.sender.send_all([statements.confirm(bytes.fromhex(i[2:])) for i in ids])
         pipelined = time.perf_counter() - start
         matched = sum(st.get_statement(agent, i).status is st.StatementStatus.MATCHED for i in ids)
 
         start = time.perf_counter()
-        for statement, detail in _statements("NAIVE", NAIVE):
+        for statement, detail in _statements("NAIVE", NAIVE, secret):
             found, _ = st.commit_statement(agent, statement, detail, PARTIES)
             fuji.sender.send(statements.confirm(bytes.fromhex(found[2:])))
             minato.sender.send(statements.confirm(bytes.fromhex(found[2:])))

@@ -70,6 +70,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "Subscriptions",
     "LendingAgreements",
     "LendingCalculator",
+    "LendingPairs",
     "LendingStatements",
     "PlatformTimelock",
     "ConsortiumApprovals",

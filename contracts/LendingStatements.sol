@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IConfidential} from "./interfaces/IConfidential.sol";
 import {ILendingAgreements} from "./interfaces/ILendingAgreements.sol";
+import {ILendingPairs} from "./interfaces/ILendingPairs.sol";
 import {ILendingStatements} from "./interfaces/ILendingStatements.sol";
 import {IMandates} from "./interfaces/IMandates.sol";
 import {IMarketCalendar} from "./interfaces/IMarketCalendar.sol";
@@ -13,35 +16,29 @@ import {PlatformControlled} from "./PlatformControlled.sol";
 import {Recipients} from "./libraries/Recipients.sol";
 
 /// @title LendingStatements
-/// @notice Billing statements of securities lending: pair settings, matching, breaks, resolutions,
-/// settlement; see {ILendingStatements}.
-contract LendingStatements is PlatformControlled, ILendingStatements {
+/// @notice Billing statements of securities lending: matching by commitments and signed verdicts,
+/// breaks, resolutions, settlement; see {ILendingStatements}.
+contract LendingStatements is PlatformControlled, EIP712, ILendingStatements {
     /// @notice Most recipients a sealed payload may name.
     uint256 public constant MAX_RECIPIENTS = 8;
-    /// @notice Most business days a pair may allow a break to stay open after a period's end.
-    uint16 public constant MAX_OVERDUE_BUSINESS_DAYS = 60;
-    /// @notice Business days a break may stay open when a pair has accepted no settings.
-    uint16 public constant DEFAULT_OVERDUE_BUSINESS_DAYS = 14;
-    /// @notice The calendar business days are counted on when a pair has accepted no settings.
-    bytes4 public constant DEFAULT_MARKET = "XTKS";
-    /// @notice The billing period (calendar months) when a pair has accepted no settings.
-    uint8 public constant DEFAULT_BILLING_MONTHS = 1;
-    /// @notice The longest billing period a pair may agree, in calendar months.
-    uint8 public constant MAX_BILLING_MONTHS = 12;
+    /// @notice The EIP-712 type of a party's verdict that a submitter's figures are within the
+    /// tolerance of the pair's settings version.
+    bytes32 public constant VERDICT_TYPEHASH =
+        keccak256("Verdict(bytes32 statementId,bytes32 platform,bytes32 submitted,uint32 settingsVersion)");
 
-    /// @dev A party's latest submitted figures.
+    /// @dev A party's latest submitted figures and the parties whose verdicts accepted them.
     struct Submission {
         bool submitted;
-        Amounts amounts;
+        bytes32 amounts;
+        uint8 verdicts;
     }
 
     IParticipantRegistry private immutable _participants;
     ILendingAgreements private immutable _agreements;
+    ILendingPairs private immutable _pairs;
     IMarketCalendar private immutable _calendar;
     IMandates private immutable _mandates;
 
-    mapping(bytes32 pair => PairSettings) private _acceptedSettings;
-    mapping(bytes32 pair => PairSettings) private _proposedSettings;
     mapping(bytes32 statementId => Statement) private _statements;
     mapping(bytes32 statementId => mapping(Role role => Submission)) private _submissions;
     mapping(bytes32 statementId => mapping(uint32 resolution => Resolution)) private _resolutions;
@@ -53,88 +50,22 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
     /// @param agreements_ The deployed LendingAgreements (the units of matching by agreement).
+    /// @param pairs_ The deployed LendingPairs (the pairs' settings).
     /// @param calendar_ The deployed MarketCalendar (the overdue dates).
     /// @param mandates_ The deployed Mandates (a pair's agent acts under the lender's mandate).
     constructor(
         IPlatformAccess access_,
         IParticipantRegistry participants_,
         ILendingAgreements agreements_,
+        ILendingPairs pairs_,
         IMarketCalendar calendar_,
         IMandates mandates_
-    ) PlatformControlled(access_) {
+    ) PlatformControlled(access_) EIP712("B-POST LendingStatements", "1") {
         _participants = participants_;
         _agreements = agreements_;
+        _pairs = pairs_;
         _calendar = calendar_;
         _mandates = mandates_;
-    }
-
-    // ----------------------------------------------------------------------------------------
-    // Pair settings
-
-    /// @inheritdoc ILendingStatements
-    function proposePairSettings(
-        bytes20 lender,
-        bytes20 borrower,
-        Unit unit,
-        bytes20 agent,
-        bytes4 market,
-        uint16 overdueBusinessDays,
-        uint8 billingMonths,
-        uint64 tolerance
-    ) external {
-        _requireNotPaused();
-        bytes20 caller = _caller();
-        if (lender == borrower) revert LendingStatementsSameParty(lender);
-        if (caller != lender && caller != borrower) revert LendingStatementsNotPairParty(caller, lender, borrower);
-        bytes20 other = caller == lender ? borrower : lender;
-        if (!_isInstitution(other, IParticipantRegistry.InstitutionType.None)) {
-            revert LendingStatementsUnknownParty(other);
-        }
-        if (
-            agent != bytes20(0)
-                && (agent == lender || agent == borrower
-                    || !_isInstitution(agent, IParticipantRegistry.InstitutionType.LendingAgent))
-        ) revert LendingStatementsInvalidAgent(agent);
-        _requireMandated(lender, borrower, agent);
-        if (market == bytes4(0)) revert LendingStatementsNoMarket(lender, borrower);
-        if (overdueBusinessDays == 0 || overdueBusinessDays > MAX_OVERDUE_BUSINESS_DAYS) {
-            revert LendingStatementsInvalidOverdueDays(overdueBusinessDays, MAX_OVERDUE_BUSINESS_DAYS);
-        }
-        if (billingMonths == 0 || billingMonths > MAX_BILLING_MONTHS) {
-            revert LendingStatementsInvalidBillingMonths(billingMonths, MAX_BILLING_MONTHS);
-        }
-        bytes32 pair = _pairKey(lender, borrower);
-        PairSettings memory settings = PairSettings({
-            unit: unit,
-            agent: agent,
-            market: market,
-            overdueBusinessDays: overdueBusinessDays,
-            billingMonths: billingMonths,
-            tolerance: tolerance,
-            version: _proposedSettings[pair].version + 1,
-            proposedBy: caller,
-            accepted: false
-        });
-        _proposedSettings[pair] = settings;
-        emit PairSettingsProposed(lender, borrower, settings);
-    }
-
-    /// @inheritdoc ILendingStatements
-    function acceptPairSettings(bytes20 lender, bytes20 borrower, uint32 version) external {
-        _requireNotPaused();
-        bytes20 caller = _caller();
-        bytes32 pair = _pairKey(lender, borrower);
-        PairSettings storage proposed = _proposedSettings[pair];
-        if ((caller != lender && caller != borrower) || caller == proposed.proposedBy) {
-            revert LendingStatementsNotAcceptor(caller, proposed.proposedBy);
-        }
-        if (version == 0 || version != proposed.version || proposed.accepted) {
-            revert LendingStatementsSettingsNotPending(lender, borrower, version, proposed.accepted ? 0 : proposed.version);
-        }
-        _requireMandated(lender, borrower, proposed.agent);
-        proposed.accepted = true;
-        _acceptedSettings[pair] = proposed;
-        emit PairSettingsAccepted(lender, borrower, version, caller);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -144,7 +75,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     /// @dev For the unit Agreement the statement's agent is the agreement's (it alone sees the
     /// sealed terms); for the other units, the pair's. The closing party must be one of the
     /// statement's parties.
-    function commitStatement(StatementInput calldata input, IConfidential.Sealed calldata detailSalt)
+    function commitStatement(StatementInput calldata input, IConfidential.Sealed calldata opening)
         external
         returns (bytes32 statementId)
     {
@@ -157,13 +88,16 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         if (previous != Status.None && previous != Status.Withdrawn && previous != Status.Voided) {
             revert LendingStatementsExists(statementId);
         }
-        PairSettings memory settings = _settingsOf(input.lender, input.borrower);
+        ILendingPairs.PairSettings memory settings = _pairs.pairSettings(input.lender, input.borrower);
         if (input.unit != settings.unit) revert LendingStatementsUnitMismatch(statementId, settings.unit);
-        bytes20 agent = input.unit == Unit.Agreement ? _agreementAgent(statementId, input) : settings.agent;
+        bytes20 agent =
+            input.unit == ILendingPairs.Unit.Agreement ? _agreementAgent(statementId, input) : settings.agent;
         _checkInput(statementId, input, settings.billingMonths);
         Role role = _roleOf(statementId, caller, input.lender, input.borrower, agent);
-        if (role == Role.Agent && input.unit != Unit.Agreement) _requireMandated(input.lender, input.borrower, agent);
-        _checkRecipients(statementId, detailSalt, input.lender, input.borrower, agent);
+        if (role == Role.Agent && input.unit != ILendingPairs.Unit.Agreement) {
+            _requireMandated(input.lender, input.borrower, agent);
+        }
+        _checkRecipients(statementId, opening, input.lender, input.borrower, agent);
         // The n-th business day after the period: from the next day (its first business day is
         // the 1st), n - 1 more.
         uint32 overdueAfter = _calendar.addBusinessDays(
@@ -171,8 +105,8 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         );
         if (previous != Status.None) _clear(statementId);
         _previousEnd[statementId] = _lastEnd[_unitKey(input)];
-        _store(_statements[statementId], input, agent, caller, role, overdueAfter, settings.tolerance);
-        _emitCommitted(statementId, input, detailSalt);
+        _store(_statements[statementId], input, agent, caller, role, overdueAfter, settings.version);
+        _emitCommitted(statementId, input, opening);
     }
 
     /// @inheritdoc ILendingStatements
@@ -183,15 +117,14 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     }
 
     /// @inheritdoc ILendingStatements
-    function submitFigures(bytes32 statementId, Amounts calldata amounts, IConfidential.Sealed calldata figures)
-        external
-    {
+    function submitFigures(bytes32 statementId, bytes32 amounts, IConfidential.Sealed calldata figures) external {
         (Statement storage statement, bytes20 caller, Role role) = _open(statementId);
+        if (amounts == bytes32(0)) revert LendingStatementsEmptyCommitment(statementId);
         _checkSealed(statementId, figures, statement);
-        _submissions[statementId][role] = Submission(true, amounts);
-        bool within = _within(amounts, statement.platform, statement.tolerance);
+        _submissions[statementId][role] = Submission(true, amounts, 0);
+        bool equal = amounts == statement.platform;
         Status status;
-        if (within) {
+        if (equal) {
             status = _agree(statement, role);
         } else {
             uint8 bit = _bit(role);
@@ -200,7 +133,62 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
             status = Status.Break;
             statement.status = status;
         }
-        emit FiguresSubmitted(statementId, caller, role, amounts, within, status, figures);
+        emit FiguresSubmitted(statementId, caller, role, amounts, equal, status, figures);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function recordVerdicts(bytes32 statementId, Role submitter, bytes[] calldata verdicts) external {
+        (Statement storage statement,,) = _open(statementId);
+        uint8 parties = _parties(statement);
+        if (verdicts.length > 3) revert LendingStatementsTooManyVerdicts(verdicts.length, 3);
+        Submission storage submission = _submissions[statementId][submitter];
+        uint8 bit = _bit(submitter);
+        if (!submission.submitted || statement.disputed & bit == 0) {
+            revert LendingStatementsNotDisputed(statementId, submitter);
+        }
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    VERDICT_TYPEHASH, statementId, statement.platform, submission.amounts, statement.settingsVersion
+                )
+            )
+        );
+        uint8 given = submission.verdicts;
+        for (uint256 i = 0; i < verdicts.length; ++i) {
+            given |= _verdict(statement, statementId, submitter, digest, verdicts[i]);
+        }
+        submission.verdicts = given;
+        if (given == parties) {
+            Status status = _agree(statement, submitter);
+            emit FiguresAccepted(statementId, submitter, status);
+        }
+    }
+
+    /// @dev One party's verdict: its bit, once its signer is an active operator of a party.
+    function _verdict(
+        Statement storage statement,
+        bytes32 statementId,
+        Role submitter,
+        bytes32 digest,
+        bytes calldata signature
+    ) private returns (uint8 party) {
+        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signature);
+        bytes20 lei = error == ECDSA.RecoverError.NoError ? _operatorOf(signer) : bytes20(0);
+        if (lei != bytes20(0)) party = _partyBit(statement, lei);
+        if (party == 0) revert LendingStatementsInvalidVerdict(statementId, signer);
+        emit VerdictRecorded(statementId, submitter, lei, signer);
+    }
+
+    /// @inheritdoc ILendingStatements
+    function refuseStatement(bytes32 statementId, Refusal reason) external {
+        _requireNotPaused();
+        bytes20 caller = _caller();
+        Statement storage statement = _existing(statementId);
+        Role role = _roleOf(statement, statementId, caller);
+        if (caller == statement.closer) revert LendingStatementsCloserRefused(caller, statementId);
+        if (statement.status != Status.Open) revert LendingStatementsWrongStatus(statementId, statement.status);
+        statement.status = Status.Refused;
+        emit StatementRefused(statementId, caller, role, reason);
     }
 
     /// @inheritdoc ILendingStatements
@@ -214,11 +202,20 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     }
 
     /// @inheritdoc ILendingStatements
-    function proposeResolution(bytes32 statementId, ResolutionKind kind, Role party, Amounts calldata adjusted)
-        external
-        returns (uint32 resolution)
-    {
+    function proposeResolution(
+        bytes32 statementId,
+        ResolutionKind kind,
+        Role party,
+        bytes32 adjusted,
+        IConfidential.Sealed calldata sealedAmounts
+    ) external returns (uint32 resolution) {
         (Statement storage statement, bytes20 caller, Role role) = _broken(statementId);
+        if (kind == ResolutionKind.Adjusted) {
+            if (adjusted == bytes32(0)) revert LendingStatementsEmptyCommitment(statementId);
+            _checkSealed(statementId, sealedAmounts, statement);
+        } else if (adjusted != bytes32(0) || sealedAmounts.commitment != bytes32(0)) {
+            revert LendingStatementsUnexpectedAmounts(statementId, kind);
+        }
         Resolution memory proposal;
         proposal.kind = kind;
         proposal.proposedBy = caller;
@@ -236,7 +233,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         resolution = statement.resolutions + 1;
         statement.resolutions = resolution;
         _resolutions[statementId][resolution] = proposal;
-        emit ResolutionProposed(statementId, resolution, proposal);
+        emit ResolutionProposed(statementId, resolution, proposal, sealedAmounts);
         if (proposal.approved == _parties(statement)) _resolve(statement, statementId, resolution, caller, proposal);
     }
 
@@ -304,7 +301,8 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         bytes20 caller = _caller();
         Statement storage statement = _existing(statementId);
         if (caller != statement.closer) revert LendingStatementsNotCloser(caller, statementId, statement.closer);
-        if (statement.status != Status.Open) revert LendingStatementsWrongStatus(statementId, statement.status);
+        Status current = statement.status;
+        if (current != Status.Open && current != Status.Refused) revert LendingStatementsWrongStatus(statementId, current);
         statement.status = Status.Withdrawn;
         emit StatementWithdrawn(statementId, caller, _release(statement, statementId));
     }
@@ -351,11 +349,11 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     function submittedFigures(bytes32 statementId, Role role)
         external
         view
-        returns (bool submitted, Amounts memory amounts)
+        returns (bool submitted, bytes32 amounts, uint8 verdicts)
     {
         _existing(statementId);
         Submission storage submission = _submissions[statementId][role];
-        return (submission.submitted, submission.amounts);
+        return (submission.submitted, submission.amounts, submission.verdicts);
     }
 
     /// @inheritdoc ILendingStatements
@@ -367,10 +365,6 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         return _resolutions[statementId][resolution];
     }
 
-    /// @inheritdoc ILendingStatements
-    function pairSettings(bytes20 lender, bytes20 borrower) external view returns (PairSettings memory) {
-        return _settingsOf(lender, borrower);
-    }
 
     /// @inheritdoc ILendingStatements
     function isOverdue(bytes32 statementId) external view returns (bool) {
@@ -382,7 +376,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     function statementIdOf(
         bytes20 lender,
         bytes20 borrower,
-        Unit unit,
+        ILendingPairs.Unit unit,
         bytes32 unitKey,
         bytes3 currency,
         uint32 start,
@@ -393,20 +387,6 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
 
     // ----------------------------------------------------------------------------------------
     // Private
-
-    function _pairKey(bytes20 lender, bytes20 borrower) private pure returns (bytes32) {
-        return keccak256(abi.encode(lender, borrower));
-    }
-
-    /// @dev The accepted settings of a pair, or the defaults.
-    function _settingsOf(bytes20 lender, bytes20 borrower) private view returns (PairSettings memory settings) {
-        settings = _acceptedSettings[_pairKey(lender, borrower)];
-        if (!settings.accepted) {
-            settings.market = DEFAULT_MARKET;
-            settings.overdueBusinessDays = DEFAULT_OVERDUE_BUSINESS_DAYS;
-            settings.billingMonths = DEFAULT_BILLING_MONTHS;
-        }
-    }
 
     /// @dev The agent of an agreement that is the statement's unit, once both its terms and its
     /// movements are agreed.
@@ -429,7 +409,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
     /// @dev The fields of a statement: its period after the unit's last one and within the pair's
     /// billing period (the calendar months it spans).
     function _checkInput(bytes32 statementId, StatementInput calldata input, uint8 billingMonths) private view {
-        if ((input.unitKey == bytes32(0)) != (input.unit == Unit.Counterparty)) {
+        if ((input.unitKey == bytes32(0)) != (input.unit == ILendingPairs.Unit.Counterparty)) {
             revert LendingStatementsInvalidUnitKey(statementId, input.unit, input.unitKey);
         }
         uint32 start = input.start;
@@ -446,6 +426,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         }
         if (input.currency == bytes3(0)) revert LendingStatementsNoCurrency(statementId);
         if (input.detailCommitment == bytes32(0)) revert LendingStatementsNoDetail(statementId);
+        if (input.amounts == bytes32(0)) revert LendingStatementsEmptyCommitment(statementId);
         uint32 lastEnd = _lastEnd[_unitKey(input)];
         if (start <= lastEnd) revert LendingStatementsOverlap(statementId, lastEnd);
     }
@@ -461,7 +442,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         bytes20 closer,
         Role role,
         uint32 overdueAfter,
-        uint64 tolerance
+        uint32 settingsVersion
     ) private {
         statement.lender = input.lender;
         statement.borrower = input.borrower;
@@ -475,7 +456,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         statement.settlementDate = input.settlementDate;
         statement.overdueAfter = overdueAfter;
         statement.agreed = _bit(role);
-        statement.tolerance = tolerance;
+        statement.settingsVersion = settingsVersion;
         statement.platform = input.amounts;
         statement.unitKey = input.unitKey;
         statement.detailCommitment = input.detailCommitment;
@@ -495,7 +476,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
             statement.agent,
             statement.closer,
             statement.overdueAfter,
-            statement.tolerance,
+            statement.settingsVersion,
             salt
         );
     }
@@ -584,6 +565,19 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         return _roleOf(statementId, lei, statement.lender, statement.borrower, statement.agent);
     }
 
+    /// @dev The bit of `lei` among a statement's parties, zero when it is none.
+    function _partyBit(Statement storage statement, bytes20 lei) private view returns (uint8) {
+        if (lei == statement.lender) return _bit(Role.Lender);
+        if (lei == statement.borrower) return _bit(Role.Borrower);
+        if (lei == statement.agent && lei != bytes20(0)) return _bit(Role.Agent);
+        return 0;
+    }
+
+    /// @dev The active institution an address operates for, zero when none.
+    function _operatorOf(address account) private view returns (bytes20) {
+        return _participants.isActiveOperator(account) ? _participants.institutionOf(account) : bytes20(0);
+    }
+
     function _roleOf(bytes32 statementId, bytes20 lei, bytes20 lender, bytes20 borrower, bytes20 agent)
         private
         pure
@@ -604,16 +598,6 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         return uint8(1 << uint8(role));
     }
 
-    function _within(Amounts calldata amounts, Amounts memory platform, uint64 tolerance) private pure returns (bool) {
-        return _close(amounts.fee, platform.fee, tolerance)
-            && _close(amounts.collateralInterest, platform.collateralInterest, tolerance)
-            && _close(amounts.dividendEquivalent, platform.dividendEquivalent, tolerance);
-    }
-
-    function _close(int64 a, int64 b, uint64 tolerance) private pure returns (bool) {
-        int256 difference = int256(a) - int256(b);
-        return uint256(difference < 0 ? -difference : difference) <= tolerance;
-    }
 
     function _today() private view returns (uint32) {
         return Dates.fromDays(block.timestamp / 1 days);
@@ -629,6 +613,7 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
 
     /// @dev A pair's agent (if any) holds the lender's lending-agent mandate for the borrower (or
     /// every borrower), in force now. An agreement's agent is bound through its agreement instead.
+    /// (The pair's settings were checked by {LendingPairs}; the mandate may have ended since.)
     function _requireMandated(bytes20 lender, bytes20 borrower, bytes20 agent) private view {
         if (
             agent != bytes20(0)
@@ -636,13 +621,6 @@ contract LendingStatements is PlatformControlled, ILendingStatements {
         ) revert LendingStatementsAgentNotMandated(lender, borrower, agent);
     }
 
-    /// @dev Whether `lei` is an active institution (of type `kind`, unless None).
-    function _isInstitution(bytes20 lei, IParticipantRegistry.InstitutionType kind) private view returns (bool) {
-        (IParticipantRegistry.InstitutionType found, IParticipantRegistry.InstitutionStatus status) =
-            _participants.statusOf(lei);
-        return status == IParticipantRegistry.InstitutionStatus.Active
-            && (kind == IParticipantRegistry.InstitutionType.None || found == kind);
-    }
 
     /// @dev A sealed payload names every party of the statement among its recipients, and commits
     /// to something.

@@ -6,13 +6,14 @@ them, with each agreement's reference and the salt of its id; a rate change as a
 its effective date), records the loan movements and Minato, which finds each agreement by its
 reference and checks it against the id, confirms them. Kanda Bank's own loan to Minato is
 registered by Kanda. At
-the end of September the agent closes the period: it commits each agreement's figures with the
-salted hash of the per-day detail. Fuji and Minato recompute them from the agreed inputs and
-compare them with their own books: SBL-2026-001 is matched; Minato's system rounds SBL-2026-002
-differently, so it submits its own figures and the statement is a break, which the agent's
-client explains. The parties comment and resolve it; the settlement instructions (CSV and ISO
-20022 pain.001) come out of the agreed figures with the parties' SSIs, and the statements are
-marked settled.
+the end of September the agent closes the period: it commits each agreement's figures as
+commitments under the statement's salt, with the salted hash of the per-day detail, and seals the
+salt and the amounts to the parties (no member reads an amount on chain). Fuji and Minato
+recompute them from the agreed inputs and compare them with their own books: SBL-2026-001 is
+matched; Minato's system rounds SBL-2026-002 differently, so it submits its own figures and the
+statement is a break, which the agent's client explains. The parties comment and resolve it;
+the settlement instructions (CSV and ISO 20022 pain.001) come out of the agreed figures with the
+parties' SSIs, and the statements are marked settled.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ape.cli import ConnectedProviderCommand
 
 from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError
-from bpost_client.lending import Agreement
+from bpost_client.lending import Agreement, pairs
 from bpost_client.lending import agreements as lending
 from bpost_client.lending import statements as st
 from bpost_client.lending.billing import (
@@ -160,16 +161,17 @@ def _verify(clients: dict[str, Client], inputs: Any) -> None:
 
 
 def _settings(clients: dict[str, Client]) -> None:
-    current = st.pair_settings(clients[FUJI], FUJI, MINATO)
+    current = pairs.pair_settings(clients[FUJI], FUJI, MINATO)
     if not current.accepted:
-        st.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
+        pairs.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
         pending = current.version + 1
-        st.accept_pair_settings(clients[MINATO], FUJI, MINATO, pending)
-    settings = st.pair_settings(clients[FUJI], FUJI, MINATO)
+        pairs.accept_pair_settings(clients[MINATO], FUJI, MINATO, pending, MINATO, _key(MINATO))
+    settings = pairs.pair_settings(clients[FUJI], FUJI, MINATO)
     click.echo(
         f"\nPair settings {FUJI}/{MINATO} (proposed by Fuji, accepted by Minato): matched per "
         f"{settings.unit.value}, agent {settings.agent}, a break is overdue "
-        f"{settings.overdue_business_days} {settings.market} business days after the period"
+        f"{settings.overdue_business_days} {settings.market} business days after the period; "
+        "the tolerance and the pair secret sealed to the three of them"
     )
 
 
@@ -227,7 +229,9 @@ def _walk_through(clients: dict[str, Client]) -> None:
     prices, dividends = inputs.prices, inputs.dividends
     start, end = PERIOD
     click.echo(f"\nNihonbashi closes {start}..{end}: the platform's figures (JPY) on chain")
-    committed = close_period(agent, opened[AGENT], prices, dividends, start, end, SETTLEMENT_DATE)
+    committed = close_period(
+        agent, opened[AGENT], prices, dividends, start, end, SETTLEMENT_DATE, AGENT, _key(AGENT)
+    )
     for found, figures in committed:
         click.echo(f"  {_label(figures)}: {_amounts(figures.amounts)}  statement {found[:18]}...")
 
@@ -298,8 +302,9 @@ def _settle(clients: dict[str, Client], committed: list[Any], dividends: pd.Data
     items = []
     for found, figures in committed:
         stored = st.get_statement(agent, found)
-        secret = st.detail_salt(agent, found, AGENT, _key(AGENT))  # sealed to the parties
-        items.extend(settlement_items(stored, figures, payment_dates, secret))
+        salt = st.open_statement(agent, found, AGENT, _key(AGENT)).salt  # sealed to the parties
+        settled = st.settled_amounts(agent, found, AGENT, _key(AGENT))
+        items.extend(settlement_items(stored, figures, settled, payment_dates, salt))
     instructions = net_instructions(items)
     accounts = settlement_accounts(
         agent, [FUJI, MINATO], "JPY", SETTLEMENT_DATE, AGENT, _key(AGENT)

@@ -221,16 +221,42 @@ def _statement_id(text: str) -> str:
     return "0x" + raw.lower()
 
 
+def _opened_amounts(client: Client, found: Any) -> dict[str, int]:
+    """The platform's amounts, opened when the signer's institution is a party (the chain holds
+    only their commitment); nothing otherwise."""
+    from bpost_client.exceptions import BPostError
+    from bpost_client.lending import statements
+    from bpost_client.platform.participants import signer_institution
+
+    if client.account is None:
+        return {}
+    try:
+        lei = signer_institution(client, "open a statement")
+    except BPostError:  # the signer operates for no institution: it opens nothing
+        return {}
+    if lei not in found.parties.values():
+        return {}
+    amounts = statements.open_statement(
+        client, found.statement_id, lei, bytes(client.account.key)
+    ).amounts
+    return {
+        "fee": amounts.fee,
+        "collateral_interest": amounts.collateral_interest,
+        "dividend_equivalent": amounts.dividend_equivalent,
+        "net": amounts.net,
+    }
+
+
 @statement_group.command("show")
 @click.argument("statement_id")
 @click.option("--history", is_flag=True, help="Also list who did what, in chain order.")
 @pass_context
 def statement_show(ctx: Context, statement_id: str, history: bool) -> None:
-    """STATEMENT_ID's status, parties, period, amounts (minor units) and overdue date; with
-    --history, who did what too."""
+    """STATEMENT_ID's status, parties, period, amounts (minor units, opened for a party) and
+    overdue date; with --history, who did what too."""
     from bpost_client.lending import statements
 
-    client = ctx.client()
+    client = ctx.client(signing=True)
     found = statements.get_statement(client, _statement_id(statement_id))
     shown: dict[str, Any] = {
         "statement": found.statement_id,
@@ -244,16 +270,14 @@ def statement_show(ctx: Context, statement_id: str, history: bool) -> None:
         "start": found.start,
         "end": found.end,
         "currency": found.currency,
-        "fee": found.platform.fee,
-        "collateral_interest": found.platform.collateral_interest,
-        "dividend_equivalent": found.platform.dividend_equivalent,
-        "net": found.platform.net,
+        "amounts_commitment": "0x" + found.platform.hex(),
         "agreed": sorted(r.name.lower() for r in found.agreed),
         "disputed": sorted(r.name.lower() for r in found.disputed),
         "overdue_after": found.overdue_after,
         "overdue": statements.is_overdue(client, found.statement_id),
         "flagged_overdue": found.overdue,
     }
+    shown.update(_opened_amounts(client, found))
     if not history:
         emit(ctx, shown)
         return

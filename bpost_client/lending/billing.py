@@ -4,9 +4,10 @@
   (:func:`~bpost_client.lending.agreements.agreed_book`), groups the agreements into the pair's
   units of matching and commits each unit's figures with the salted hash of its per-day detail.
 - :func:`review_statement`: another party recomputes the platform's figures from the same agreed
-  inputs (and checks them against the chain: amounts and detail hash), compares them with its own
-  books, and confirms or submits its own figures (the differing agreements' figures, rates and
-  positions, sealed to the parties).
+  inputs (and checks them against the chain: the opened amounts and the detail hash), compares
+  them with its own books within the pair's tolerance, and confirms or submits its own figures
+  (its amounts' commitment, and the differing agreements' figures, rates and positions sealed to
+  the parties).
 - :func:`explain_statement`: any party explains the break: which single change (or pair) of the
   platform's calculation reproduces each submitting party's figures, and on which days they part.
 - :func:`settlement_files`: matched or resolved statements become net payment instructions with
@@ -36,6 +37,7 @@ from bpost_client.lending.detail import canonical_detail, daily_detail
 from bpost_client.lending.explain import explain
 from bpost_client.lending.matching import Comparison, MatchUnit, compare
 from bpost_client.lending.movements import POSITION_COLUMNS
+from bpost_client.lending.pairs import pair_secrets, pair_settings
 from bpost_client.lending.period import PERIOD_COLUMNS, Book, calculate_period
 from bpost_client.lending.settlement import (
     Instruction,
@@ -52,13 +54,12 @@ from bpost_client.lending.statements import (
     StatementStatus,
     commit_statements,
     confirm,
-    detail_salt,
     get_statement,
-    pair_settings,
+    open_statement,
     statement_id,
     submit_figures,
     submitted_figures,
-    unit_key_text,
+    unit_key,
 )
 from bpost_client.platform.participants import get_institution
 from bpost_client.registry.ssi import applicable_ssis, read_account
@@ -186,15 +187,19 @@ def close_period(
     start: date,
     end: date,
     settlement_date: date,
+    lei: str,
+    private_key: bytes,
 ) -> list[tuple[str, UnitFigures]]:
     """Commit the platform's figures of every unit of the ``opened`` agreements over the period
-    (the signer is a party of each pair: usually the agent). A unit already committed for the
-    period is left as it is. Returns each unit's statement id and figures."""
+    (the signer is a party of each pair: usually the agent; ``lei`` and its ``private_key`` open
+    the pairs' sealed secrets). A unit already committed for the period is left as it is. Returns
+    each unit's statement id and figures."""
     book = agreed_book(opened, prices, dividends)
     pairs = {(str(a.lender), str(a.borrower)) for a in opened}
     settings = {pair: pair_settings(client, *pair) for pair in pairs}
+    secrets = {pair: pair_secrets(client, *pair, lei, private_key) for pair in pairs}
     units = {pair: s.unit for pair, s in settings.items()}
-    tolerances = {pair: s.tolerance for pair, s in settings.items()}
+    tolerances = {pair: s.tolerance for pair, s in secrets.items()}
     committed = []
     pending: dict[tuple[str, str], list[tuple[StatementInput, bytes]]] = {}
     for figures in unit_figures(book, start, end, units, tolerances, _chain_ids(opened)):
@@ -208,6 +213,7 @@ def close_period(
             end,
             settlement_date,
             figures.amounts,
+            secrets[(figures.lender, figures.borrower)].secret,
         )
         found = statement_id(statement)
         if _existing(client, found) is None:
@@ -219,26 +225,27 @@ def close_period(
     return committed
 
 
-def _unit_of(statement: Statement, figures: Sequence[UnitFigures]) -> UnitFigures:
-    key = unit_key_text(statement.unit, statement.unit_key)
+def _unit_of(statement: Statement, figures: Sequence[UnitFigures], secret: bytes) -> UnitFigures:
     for unit in figures:
         same_pair = (unit.lender, unit.borrower) == (statement.lender, statement.borrower)
-        if same_pair and unit.currency == statement.currency and unit.key == key:
+        key = unit_key(unit.unit, unit.key, secret)
+        if same_pair and unit.currency == statement.currency and key == statement.unit_key:
             return unit
     raise BPostError(
         f"statement {statement.statement_id}: none of the opened agreements make its unit"
     )
 
 
-def _may_belong(agreement: OpenedAgreement, statement: Statement, key: str) -> bool:
+def _may_belong(agreement: OpenedAgreement, statement: Statement, secret: bytes) -> bool:
     """Whether an agreement is of the statement's pair and, for a per-agreement or per-security
-    unit, its agreement or security."""
+    unit, its agreement or security (keyed by the pair's ``secret``)."""
     if (agreement.lender, agreement.borrower) != (statement.lender, statement.borrower):
         return False
     if statement.unit is MatchUnit.AGREEMENT:
-        return agreement.agreement_id == key
+        return agreement.agreement_id == "0x" + statement.unit_key.hex()
     if statement.unit is MatchUnit.SECURITY:
-        return any(bytes(v.terms[0]).decode("ascii") == key for v in agreement.versions)
+        isins = {bytes(v.terms[0]).decode("ascii") for v in agreement.versions}
+        return any(unit_key(MatchUnit.SECURITY, i, secret) == statement.unit_key for i in isins)
     return True
 
 
@@ -252,9 +259,11 @@ def _platform_unit(
     private_key: bytes,
 ) -> tuple[UnitFigures, Book]:
     """The statement's unit recomputed from the agreed inputs, checked against the chain (only
-    the agreements that can be in the unit are calculated)."""
-    key = unit_key_text(statement.unit, statement.unit_key)
-    candidates = [a for a in opened if _may_belong(a, statement, key)]
+    the agreements that can be in the unit are calculated); the pair's tolerance is the one of
+    the statement's settings version."""
+    pair_leis = (statement.lender, statement.borrower)
+    secrets = pair_secrets(client, *pair_leis, lei, private_key, statement.settings_version)
+    candidates = [a for a in opened if _may_belong(a, statement, secrets.secret)]
     if not candidates:
         raise BPostError(
             f"statement {statement.statement_id}: none of the opened agreements make its unit"
@@ -266,18 +275,18 @@ def _platform_unit(
         statement.start,
         statement.end,
         {pair: statement.unit},
-        {pair: statement.tolerance},
+        {pair: secrets.tolerance},
         _chain_ids(candidates),
     )
-    unit = _unit_of(statement, computed)
-    salt = detail_salt(client, statement.statement_id, lei, private_key)
-    if unit.amounts != statement.platform or keccak(salt + unit.detail) != (
+    unit = _unit_of(statement, computed, secrets.secret)
+    opening = open_statement(client, statement.statement_id, lei, private_key)
+    if unit.amounts != opening.amounts or keccak(opening.salt + unit.detail) != (
         statement.detail_commitment
     ):
         raise BPostError(
             f"statement {statement.statement_id}: the committed figures are not those of the "
             "agreed inputs (recomputed: "
-            f"{unit.amounts}, on chain: {statement.platform}); do not confirm"
+            f"{unit.amounts}, committed: {opening.amounts}); do not confirm"
         )
     return unit, book.only(unit.agreement_ids)
 
@@ -363,13 +372,14 @@ def review_statement(
         if len(mine.agreements)
         else pd.DataFrame(columns=list(PERIOD_COLUMNS))
     )
-    comparison = compare(unit.figures, own_figures, stored.tolerance, unit.unit)
+    comparison = compare(unit.figures, own_figures, unit.tolerance, unit.unit)
     if comparison.matched:
         confirm(client, statement)
         return Review(statement, unit, comparison, "confirmed")
     amounts = Amounts(*(int(own_figures[c].sum()) for c in _AMOUNT_COLUMNS))
     parties = list(stored.parties.values())
-    submit_figures(client, statement, amounts, _payload(comparison, mine), parties)
+    salt = open_statement(client, statement, lei, private_key).salt
+    submit_figures(client, statement, amounts, _payload(comparison, mine), parties, salt)
     return Review(statement, unit, comparison, "submitted")
 
 
@@ -413,9 +423,9 @@ def explain_statement(
     stored = get_statement(client, statement)
     unit, book = _platform_unit(client, stored, opened, prices, dividends, lei, private_key)
     explained = {}
-    for party, payload in submitted_figures(client, statement, lei, private_key).items():
+    for party, submitted in submitted_figures(client, statement, lei, private_key).items():
         try:
-            body = json.loads(zlib.decompress(payload))
+            body = json.loads(zlib.decompress(submitted.figures))
         except (zlib.error, ValueError) as exc:
             raise BPostError(f"figures of {party} on {statement} are not readable: {exc}") from exc
         theirs, inputs, positions, breaking = _their_frames(body, unit.figures)
@@ -436,12 +446,14 @@ def explain_statement(
 def settlement_items(
     statement: Statement,
     unit: UnitFigures,
+    settled: Amounts,
     payment_dates: Mapping[tuple[str, date], date],
     secret: bytes,
 ) -> list[SettlementItem]:
     """A matched or resolved (or already settled) statement cut into what falls due when: the
-    fee net of the collateral interest on its settlement date, each dividend equivalent on its
-    payment date; ``secret`` is the statement's detail salt (:func:`statements.detail_salt`),
+    fee net of the collateral interest of the amounts it settles on (``settled``,
+    :func:`statements.settled_amounts`) on its settlement date, each dividend equivalent on its
+    payment date; ``secret`` is the statement's salt (:func:`statements.open_statement`),
     which the settlement references take
     (``payment_dates``: (security, record date) -> payment date). When the settled dividend
     equivalent differs from the calculated one (an adjusted resolution), the difference falls on
@@ -449,7 +461,6 @@ def settlement_items(
     agreed = (StatementStatus.MATCHED, StatementStatus.RESOLVED, StatementStatus.SETTLED)
     if statement.status not in agreed:
         raise BPostError(f"statement {statement.statement_id} is not matched or resolved")
-    settled = statement.settled
     by_date: dict[date, int] = {}
     for security, record, amount in unit.dividends:
         paid = payment_dates.get((security, record))

@@ -1,8 +1,10 @@
 """The events of use case 3's contracts as records (see
 :mod:`bpost_client.platform.projection`): agreement (by agreement id), statement (by statement
-id; ref: the key of its unit of matching), pair (``LENDER/BORROWER``); and an agreement and a
-statement folded from their records (:func:`agreement_of`, :func:`statement_of`, and the parse of
-each record they fold), which the client's reads and the explorer share."""
+id; ref: the key of its unit of matching), pair (``LENDER/BORROWER``); and an agreement, a
+statement and a pair's proposal folded from their records (:func:`agreement_of`,
+:func:`statement_of`, :func:`pair_proposal_of`, and the parse of each record they fold), which the
+client's reads and the explorer share. A statement's amounts are commitments (the values are
+sealed to its parties), and so are a party's submitted figures and a resolution's amounts."""
 
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ from typing import Any, Generic, TypeVar
 
 from bpost_client.dates import date_from_int
 from bpost_client.lending.matching import MatchUnit
+from bpost_client.lending.pairs import UNITS
 from bpost_client.lending.statements import (
     STATEMENT_EVENTS,
-    UNITS,
     StatementRole,
     StatementStatus,
 )
@@ -31,11 +33,12 @@ from bpost_client.platform.projection import (
 from bpost_client.types import Lei
 
 __all__ = [
-    "AMOUNT_FIELDS",
     "NOT_PROJECTED",
     "PROJECTORS",
     "AgreementState",
     "MovementsVersion",
+    "PairProposal",
+    "ProposedResolution",
     "StatementComment",
     "StatementState",
     "Submission",
@@ -44,14 +47,13 @@ __all__ = [
     "agreement_of",
     "comment_of",
     "movements_version",
+    "pair_proposal_of",
+    "resolution_of",
     "statement_of",
     "status_after",
     "submission_of",
     "terms_version",
 ]
-
-AMOUNT_FIELDS = ("fee", "collateralInterest", "dividendEquivalent")
-"""The amounts of a statement by their field name on chain, in the contract's order."""
 
 
 def agreement_key(raw: Any) -> str:
@@ -62,14 +64,14 @@ def agreement_key(raw: Any) -> str:
 
 
 def _unit_key(args: Mapping[str, Any]) -> str:
-    """The key of a ``StatementCommitted``'s unit of matching: the agreement's key, the ISIN, or
-    ``LENDER/BORROWER`` for the counterparty pair."""
+    """The key of a ``StatementCommitted``'s unit of matching: the agreement's key, the keyed
+    hash of the security (0x-hex), or ``LENDER/BORROWER`` for the counterparty pair."""
     given = args["input"]
     unit = int(given["unit"])
     if unit == 0:
         return agreement_key(given["unitKey"])
     if unit == 1:
-        return hex_text(given["unitKey"])
+        return "0x" + bytes(abi_form(given["unitKey"])).hex()
     return f"{hex_text(args['lender'])}/{hex_text(args['borrower'])}"
 
 
@@ -101,11 +103,15 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
         )
     },
     **{("LendingStatements", name): _statement for name in STATEMENT_EVENTS},
-    ("LendingStatements", "PairSettingsProposed"): _pair,
-    ("LendingStatements", "PairSettingsAccepted"): _pair,
+    ("LendingPairs", "PairSettingsProposed"): _pair,
+    ("LendingPairs", "PairSettingsAccepted"): _pair,
 }
 
-NOT_PROJECTED: dict[tuple[str, str], str] = {}
+NOT_PROJECTED: dict[tuple[str, str], str] = {
+    ("LendingStatements", "EIP712DomainChanged"): (
+        "never emitted: the verdicts' signing domain is fixed at deployment"
+    ),
+}
 
 
 # --- the agreement, folded from its records ---------------------------------------------------
@@ -209,6 +215,29 @@ def agreement_of(key: str, rows: Iterable[R]) -> AgreementState[R] | None:
     return agreement
 
 
+@dataclass(frozen=True)
+class PairProposal(Generic[R]):
+    """A pair's settings as a ``PairSettingsProposed`` record proposes them: the version, the
+    commitment of the sealed secrets, the sealed secrets (tolerance and pair secret) and the
+    record."""
+
+    version: int
+    commitment: bytes
+    secrets: Sealed
+    record: R
+
+
+def pair_proposal_of(row: R) -> PairProposal[R]:
+    """The settings a ``PairSettingsProposed`` record proposes."""
+    settings = row.data["settings"]
+    return PairProposal(
+        int(settings["version"]),
+        bytes(abi_form(settings["secrets"])),
+        _sealed(row.data["secrets"]),
+        row,
+    )
+
+
 # --- the statement, folded from its records ---------------------------------------------------
 
 _IMPLIED_STATUS = {
@@ -216,6 +245,7 @@ _IMPLIED_STATUS = {
     "StatementFlaggedOverdue": StatementStatus.BREAK,
     "StatementSettled": StatementStatus.SETTLED,
     "StatementWithdrawn": StatementStatus.WITHDRAWN,
+    "StatementRefused": StatementStatus.REFUSED,
 }
 """The status after an event that does not carry it."""
 
@@ -231,19 +261,19 @@ def status_after(row: Recorded) -> StatementStatus | None:
 @dataclass(frozen=True)
 class Submission(Generic[R]):
     """A party's own figures for a statement as its ``FiguresSubmitted`` record tells them: the
-    party's role and LEI, its amounts in minor units by their field name on chain, whether the
-    contract found each within the tolerance, and the record; the figures' detail is sealed to
-    the parties."""
+    party's role and LEI, the commitment of its amounts under the statement's salt, whether it
+    equals the platform's, and the record; the amounts and the figures' detail are sealed to the
+    parties."""
 
     role: StatementRole
     by: Lei
-    amounts: dict[str, int]
-    within_tolerance: bool
+    amounts: bytes
+    equal: bool
     record: R
 
     @property
     def figures(self) -> Sealed:
-        """The sealed detail of the figures."""
+        """The sealed amounts and detail of the figures."""
         return _sealed(self.record.data["figures"])
 
 
@@ -253,8 +283,8 @@ def submission_of(row: R) -> Submission[R]:
     return Submission(
         role=StatementRole(int(data["role"])),
         by=Lei(hex_text(data["by"])),
-        amounts={name: int(data["amounts"][name]) for name in AMOUNT_FIELDS},
-        within_tolerance=bool(data["withinTolerance"]),
+        amounts=bytes(abi_form(data["amounts"])),
+        equal=bool(data["equal"]),
         record=row,
     )
 
@@ -278,12 +308,44 @@ def comment_of(row: R) -> StatementComment[R]:
     return StatementComment(Lei(hex_text(row.data["by"])), row)
 
 
+@dataclass(frozen=True)
+class ProposedResolution(Generic[R]):
+    """A resolution as its ``ResolutionProposed`` record proposes it: its number, kind, whose
+    figures (kind Party), the commitment it settles on, and the record; adjusted amounts are
+    sealed to the parties."""
+
+    number: int
+    kind: int
+    party: StatementRole
+    amounts: bytes
+    proposed_by: Lei
+    record: R
+
+    @property
+    def adjusted(self) -> Sealed:
+        """The adjusted amounts, sealed (empty for the other kinds)."""
+        return _sealed(self.record.data["adjusted"])
+
+
+def resolution_of(row: R) -> ProposedResolution[R]:
+    """The resolution a ``ResolutionProposed`` record proposes."""
+    proposal = row.data["proposal"]
+    return ProposedResolution(
+        int(row.data["resolution"]),
+        int(proposal["kind"]),
+        StatementRole(int(proposal["party"])),
+        bytes(abi_form(proposal["amounts"])),
+        Lei(hex_text(proposal["proposedBy"])),
+        row,
+    )
+
+
 @dataclass
 class StatementState(Generic[R]):
     """A statement of one unit of matching over one period as its records tell it: what the
-    closing party committed (the platform's amounts in minor units by their field name on chain),
-    the status it is in with each status it entered and the record that moved it there, and
-    what each party did.
+    closing party committed (the commitment of the platform's amounts, the pair's settings
+    version whose tolerance applies), the status it is in with each status it entered and the
+    record that moved it there, and what each party did.
 
     The client's reads (:mod:`bpost_client.lending.statements`) parse the records they read
     from a node, and the explorer folds the records of its index, with the functions of this
@@ -300,8 +362,8 @@ class StatementState(Generic[R]):
     start: date | None
     end: date | None
     settlement_date: date | None
-    platform: dict[str, int]
-    tolerance: int
+    platform: bytes
+    settings_version: int
     overdue_after: date | None
     committed: R
     status: StatementStatus = StatementStatus.OPEN
@@ -309,6 +371,9 @@ class StatementState(Generic[R]):
     confirmations: list[R] = field(default_factory=list)
     submissions: list[Submission[R]] = field(default_factory=list)
     comments: list[StatementComment[R]] = field(default_factory=list)
+    verdicts: list[R] = field(default_factory=list)
+    """The ``VerdictRecorded`` and ``FiguresAccepted`` records."""
+    refused: R | None = None
     resolutions: list[R] = field(default_factory=list)
     approvals: list[R] = field(default_factory=list)
     overdue: R | None = None
@@ -320,9 +385,9 @@ class StatementState(Generic[R]):
     settled: R | None = None
 
     @property
-    def detail_salt(self) -> Sealed:
-        """The salt of the detail commitment, sealed to the parties."""
-        return _sealed(self.committed.data["detailSalt"])
+    def opening(self) -> Sealed:
+        """The statement's salt and the platform's amounts, sealed to the parties."""
+        return _sealed(self.committed.data["opening"])
 
 
 def _opened(row: R) -> StatementState[R]:
@@ -340,8 +405,8 @@ def _opened(row: R) -> StatementState[R]:
         start=date_from_int(int(given["start"])),
         end=date_from_int(int(given["end"])),
         settlement_date=date_from_int(int(given["settlementDate"])),
-        platform={name: int(given["amounts"][name]) for name in AMOUNT_FIELDS},
-        tolerance=int(data["tolerance"]),
+        platform=bytes(abi_form(given["amounts"])),
+        settings_version=int(data["settingsVersion"]),
         overdue_after=date_from_int(int(data["overdueAfter"])),
         committed=row,
         history=[(StatementStatus.OPEN, row)],
@@ -368,6 +433,10 @@ def statement_of(rows: Iterable[R]) -> StatementState[R] | None:
             statement.confirmations.append(row)
         elif row.event == "FiguresSubmitted":
             statement.submissions.append(submission_of(row))
+        elif row.event in ("VerdictRecorded", "FiguresAccepted"):
+            statement.verdicts.append(row)
+        elif row.event == "StatementRefused":
+            statement.refused = row
         elif row.event == "StatementCommented":
             statement.comments.append(comment_of(row))
         elif row.event == "ResolutionProposed":

@@ -1,10 +1,16 @@
-"""Billing statements on chain (``LendingStatements``): a counterparty pair's settings, the
-platform's figures of a billing period committed by the party that closes it, the other parties'
-confirmations or figures, comments, resolutions of a break, the overdue flag and settlement.
+"""Billing statements on chain (``LendingStatements``): the platform's figures of a billing
+period committed by the party that closes it, the other parties' confirmations or figures, their
+signed verdicts, comments, resolutions of a break, the overdue flag and settlement.
 
-Amounts are integers in the currency's minor unit. The per-day detail stays off chain: the
-statement holds keccak256(salt || detail) and the salt sealed to the parties, so each party can
-check that the detail it recomputed from the agreed inputs is the platform's.
+Amounts are integers in the currency's minor unit, and never on chain in clear. Each statement
+has one random salt; the chain holds commitments under it: of amounts,
+keccak256(abi.encode(int64 fee, int64 collateralInterest, int64 dividendEquivalent, bytes32 salt))
+(:meth:`Amounts.commitment`), of the per-day detail, keccak256(salt || detail). The closer seals
+the salt and the platform's amounts to the parties (the statement's *opening*); a party's own
+figures, and adjusted amounts of a resolution, are sealed to the parties next to their
+commitments. Equal figures give equal commitments, which the contract matches; different ones
+match only with every party's verdict (:func:`sign_verdict`), which each party's client signs
+after opening both and checking the difference against the pair's sealed tolerance.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from enum import IntEnum
 from typing import Any
 
 import pandas as pd
-from eth_abi.abi import encode
+from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
@@ -32,7 +38,10 @@ from bpost_client.identifiers import (
     lei_from_bytes20,
 )
 from bpost_client.lending.matching import MatchUnit
+from bpost_client.lending.pairs import UNITS, pair_secrets, security_key
 from bpost_client.platform.confidential import Binding, open_sealed, seal
+from bpost_client.platform.custody import STATEMENTS_DOMAIN, Domain
+from bpost_client.platform.custody import sign_verdict as _sign
 from bpost_client.platform.keys import recipient_keys
 from bpost_client.platform.participants import signer_institution
 from bpost_client.platform.projection import Entry, records_of
@@ -41,15 +50,15 @@ from bpost_client.types import Lei
 __all__ = [
     "STATEMENT_EVENTS",
     "STATEMENT_LIST_COLUMNS",
-    "UNITS",
     "Amounts",
-    "PairSettings",
+    "Opening",
+    "Refusal",
     "ResolutionKind",
     "Statement",
     "StatementInput",
     "StatementRole",
     "StatementStatus",
-    "accept_pair_settings",
+    "SubmittedFigures",
     "approve_resolution",
     "approve_void",
     "comment",
@@ -58,15 +67,17 @@ __all__ = [
     "commit_statements",
     "confirm",
     "confirm_settlement",
-    "detail_salt",
     "flag_overdue",
     "get_statement",
     "is_overdue",
-    "pair_settings",
-    "propose_pair_settings",
+    "open_statement",
     "propose_resolution",
+    "record_verdicts",
+    "refuse_statement",
     "sealed_binding",
+    "settled_amounts",
     "settlement_confirmations",
+    "sign_verdict",
     "statement_history",
     "statement_id",
     "statement_list",
@@ -78,8 +89,7 @@ __all__ = [
 ]
 
 CONTRACT = "LendingStatements"
-UNITS = [MatchUnit.AGREEMENT, MatchUnit.SECURITY, MatchUnit.COUNTERPARTY]
-"""The contract's ``Unit`` values, in order."""
+_AMOUNT_TYPES = ["int64", "int64", "int64"]
 
 
 class StatementStatus(IntEnum):
@@ -93,6 +103,7 @@ class StatementStatus(IntEnum):
     SETTLED = 5
     WITHDRAWN = 6
     VOIDED = 7
+    REFUSED = 8
 
 
 class StatementRole(IntEnum):
@@ -111,11 +122,20 @@ class ResolutionKind(IntEnum):
     ADJUSTED = 2
 
 
+class Refusal(IntEnum):
+    """Why a party refuses a statement: its opening does not open for it, or opens to amounts
+    or a salt that are not what the statement commits to."""
+
+    UNOPENABLE = 0
+    NOT_COMMITTED = 1
+
+
 name_contract_values(
     {
         "ILendingStatements.Status": StatementStatus,
         "ILendingStatements.Role": StatementRole,
         "ILendingStatements.ResolutionKind": ResolutionKind,
+        "ILendingStatements.Refusal": Refusal,
     }
 )
 
@@ -137,6 +157,16 @@ class Amounts:
         """As the contract's ``Amounts`` tuple."""
         return (self.fee, self.collateral_interest, self.dividend_equivalent)
 
+    def commitment(self, salt: bytes) -> bytes:
+        """keccak256(abi.encode(int64 fee, int64 collateralInterest, int64 dividendEquivalent,
+        bytes32 salt)): what the chain holds of these amounts under a statement's salt."""
+        return keccak(encode([*_AMOUNT_TYPES, "bytes32"], [*self.to_abi(), salt]))
+
+    def within(self, other: Amounts, tolerance: int) -> bool:
+        """Whether each amount differs from ``other``'s by at most ``tolerance``."""
+        pairs = zip(self.to_abi(), other.to_abi(), strict=True)
+        return all(abs(a - b) <= tolerance for a, b in pairs)
+
     @classmethod
     def from_abi(cls, raw: Sequence[Any] | Mapping[str, Any]) -> Amounts:
         """From a decoded tuple or event dictionary."""
@@ -146,19 +176,38 @@ class Amounts:
 
 
 @dataclass(frozen=True)
-class PairSettings:
-    """A counterparty pair's settings in force: the unit of matching, the agent, the calendar and
-    business days a break may stay open, the calendar months a period may span at most and the
-    tolerance of each amount in minor units (the closer of a statement chooses neither)."""
+class Opening:
+    """What the closer seals to a statement's parties: the statement's salt and the platform's
+    amounts (abi.encode(bytes32 salt, int64, int64, int64))."""
 
-    unit: MatchUnit
-    agent: Lei | None
-    market: str
-    overdue_business_days: int
-    billing_months: int
-    tolerance: int
-    version: int
-    accepted: bool
+    salt: bytes
+    amounts: Amounts
+
+    def to_bytes(self) -> bytes:
+        """The sealed plaintext."""
+        return encode(["bytes32", *_AMOUNT_TYPES], [self.salt, *self.amounts.to_abi()])
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> Opening:
+        """From the sealed plaintext.
+
+        Raises:
+            BPostError: not a salt and three amounts.
+        """
+        try:
+            salt, *amounts = decode(["bytes32", *_AMOUNT_TYPES], raw)
+        except Exception as exc:  # eth_abi raises several kinds on a bad encoding
+            raise BPostError(f"a statement's opening is not readable: {exc}") from exc
+        return cls(bytes(salt), Amounts.from_abi(amounts))
+
+
+@dataclass(frozen=True)
+class SubmittedFigures:
+    """A party's submitted figures, opened: its amounts and the figures file it sent."""
+
+    amounts: Amounts
+    figures: bytes
+    commitment: bytes
 
 
 @dataclass(frozen=True)
@@ -181,9 +230,11 @@ class Statement:
     agreed: frozenset[StatementRole]
     disputed: frozenset[StatementRole]
     resolutions: int
-    tolerance: int
-    platform: Amounts
-    settled: Amounts
+    settings_version: int
+    platform: bytes
+    """The commitment of the platform's amounts."""
+    settled: bytes
+    """The commitment of the amounts it settles on (empty until matched or resolved)."""
     unit_key: bytes
     detail_commitment: bytes
     settlement_reference: bytes
@@ -227,12 +278,13 @@ def _id(statement_id: str | bytes) -> bytes:
     return raw
 
 
-def unit_key(unit: MatchUnit, key: str = "") -> bytes:
+def unit_key(unit: MatchUnit, key: str = "", secret: bytes = b"") -> bytes:
     """The on-chain key of a unit of matching: the agreement's id (0x-hex, its on-chain id),
-    the ISIN left-aligned, or zero for the whole counterparty pair.
+    keccak256(pair secret || ISIN) for a security (``secret``: the pair's,
+    :func:`~bpost_client.lending.pairs.pair_secrets`), or zero for the whole counterparty pair.
 
     Raises:
-        ValueError: a key that does not fit the unit.
+        ValueError: a key that does not fit the unit, or a security without the pair's secret.
     """
     if unit is MatchUnit.COUNTERPARTY:
         if key:
@@ -243,15 +295,16 @@ def unit_key(unit: MatchUnit, key: str = "") -> bytes:
         if len(text) != 64 or any(c not in "0123456789abcdefABCDEF" for c in text):
             raise ValueError(f"an agreement unit's key is the agreement's id (0x-hex), not {key!r}")
         return bytes.fromhex(text)
-    return bytes32_from_ascii(key)
+    bytes32_from_ascii(key)  # an ISIN fits a word
+    return security_key(secret, key)
 
 
 def unit_key_text(unit: MatchUnit, raw: bytes) -> str:
-    """A unit of matching's on-chain key as text: the agreement's id (0x-hex), the ISIN, or ''
-    for the whole counterparty pair."""
-    if unit is MatchUnit.AGREEMENT:
-        return "0x" + bytes(raw).hex()
-    return ascii_from_bytes(bytes(raw))
+    """A unit of matching's on-chain key as text: the agreement's id or the security's keyed
+    hash (0x-hex), or '' for the whole counterparty pair."""
+    if unit is MatchUnit.COUNTERPARTY:
+        return ""
+    return "0x" + bytes(raw).hex()
 
 
 @dataclass(frozen=True)
@@ -267,6 +320,8 @@ class StatementInput:
     end: date
     settlement_date: date
     amounts: Amounts
+    pair_secret: bytes = b""
+    """The pair's secret, which keys a per-security unit (unused for the other units)."""
 
 
 def _identity(statement: StatementInput) -> tuple[Any, ...]:
@@ -276,7 +331,7 @@ def _identity(statement: StatementInput) -> tuple[Any, ...]:
         bytes20_from_lei(check_lei(statement.lender)),
         bytes20_from_lei(check_lei(statement.borrower)),
         UNITS.index(statement.unit),
-        unit_key(statement.unit, statement.key),
+        unit_key(statement.unit, statement.key, statement.pair_secret),
         statement.currency.encode("ascii"),
         int_from_date(statement.start),
         int_from_date(statement.end),
@@ -296,8 +351,8 @@ def _recipients(client: Client, leis: Sequence[str]) -> dict[Lei, bytes]:
 
 def sealed_binding(client: Client, statement: str | bytes, field: str) -> Binding:
     """What a statement's sealed field belongs to: this deployment's LendingStatements, the
-    statement, and the field (``detailSalt``; ``figures:<LEI>`` and ``comment:<LEI>`` of the
-    party that sealed them)."""
+    statement, and the field (``opening``; ``figures:<LEI>`` and ``comment:<LEI>`` of the party
+    that sealed them; ``resolution:<n>`` of an adjusted resolution)."""
     return Binding(client.chain_id, client.manifest.address(CONTRACT), _id(statement), 0, field)
 
 
@@ -306,74 +361,19 @@ def _send(client: Client, function: str, args: Sequence[Any], what: str) -> TxRe
     return client.sender.send(call, what)
 
 
-def propose_pair_settings(
-    client: Client,
-    lender: str,
-    borrower: str,
-    unit: MatchUnit,
-    *,
-    agent: str | None = None,
-    market: str = "XTKS",
-    overdue_business_days: int = 14,
-    billing_months: int = 1,
-    tolerance: int = 0,
-) -> TxReceipt:
-    """Propose a pair's settings (the lender or the borrower signs; the other accepts):
-    statements match within ``tolerance`` minor units of each amount and span at most
-    ``billing_months`` calendar months."""
-    args = [
-        bytes20_from_lei(check_lei(lender)),
-        bytes20_from_lei(check_lei(borrower)),
-        UNITS.index(unit),
-        bytes20_from_lei(check_lei(agent)) if agent else bytes(20),
-        market.encode("ascii"),
-        overdue_business_days,
-        billing_months,
-        tolerance,
-    ]
-    return _send(client, "proposePairSettings", args, f"pair settings {lender}/{borrower}")
-
-
-def accept_pair_settings(client: Client, lender: str, borrower: str, version: int) -> TxReceipt:
-    """Accept the pending settings of a pair (the party that did not propose them)."""
-    args = [bytes20_from_lei(check_lei(lender)), bytes20_from_lei(check_lei(borrower)), version]
-    return _send(client, "acceptPairSettings", args, f"accept pair settings v{version}")
-
-
-def pair_settings(client: Client, lender: str, borrower: str) -> PairSettings:
-    """The settings in force for a pair (the defaults when none were accepted)."""
-    raw = client.read(
-        client.contract(CONTRACT).functions.pairSettings(
-            bytes20_from_lei(check_lei(lender)), bytes20_from_lei(check_lei(borrower))
-        )
-    )
-    unit, agent, market, days, months, tolerance, version, _by, accepted = raw
-    return PairSettings(
-        UNITS[int(unit)],
-        _lei(agent),
-        ascii_from_bytes(market),
-        int(days),
-        int(months),
-        int(tolerance),
-        int(version),
-        accepted,
-    )
-
-
 def _commit_call(
     client: Client, statement: StatementInput, detail: bytes, keys: Mapping[Lei, bytes]
 ) -> tuple[Any, str]:
-    salt = os.urandom(32)
+    salt = os.urandom(32)  # one a statement: equal amounts of two statements never show
     args = (
         *_identity(statement),
         int_from_date(statement.settlement_date),
-        statement.amounts.to_abi(),
+        statement.amounts.commitment(salt),
         keccak(salt + detail),
     )
-    binding = sealed_binding(client, statement_id(statement), "detailSalt")
-    call = client.contract(CONTRACT).functions.commitStatement(
-        args, seal(salt, keys, binding).to_abi()
-    )
+    binding = sealed_binding(client, statement_id(statement), "opening")
+    opening = seal(Opening(salt, statement.amounts).to_bytes(), keys, binding)
+    call = client.contract(CONTRACT).functions.commitStatement(args, opening.to_abi())
     label = statement.key or f"{statement.lender}/{statement.borrower}"
     return call, f"statement {label} {statement.start}..{statement.end}"
 
@@ -384,9 +384,9 @@ def commit_statements(
     parties: Sequence[str],
     on_done: Callable[[TxReceipt], None] | None = None,
 ) -> list[str]:
-    """Commit the platform's figures of periods, pipelined: each statement's amounts and
-    keccak256(salt || detail), its salt sealed to ``parties`` (the lender, the borrower and the
-    agent, if any). Returns the statement ids in order."""
+    """Commit the platform's figures of periods, pipelined: each statement's commitments of its
+    amounts and of its detail under a fresh salt, the salt and the amounts sealed to ``parties``
+    (the lender, the borrower and the agent, if any). Returns the statement ids in order."""
     keys = _recipients(client, parties)
     calls = [_commit_call(client, statement, detail, keys) for statement, detail in statements]
     client.sender.send_all(calls, on_done=on_done)
@@ -420,7 +420,7 @@ def get_statement(client: Client, statement: str | bytes) -> Statement:
         agreed,
         disputed,
         resolutions,
-        tolerance,
+        settings_version,
         platform,
         settled,
         key,
@@ -444,9 +444,9 @@ def get_statement(client: Client, statement: str | bytes) -> Statement:
         agreed=_roles(int(agreed)),
         disputed=_roles(int(disputed)),
         resolutions=int(resolutions),
-        tolerance=int(tolerance),
-        platform=Amounts.from_abi(platform),
-        settled=Amounts.from_abi(settled),
+        settings_version=int(settings_version),
+        platform=bytes(platform),
+        settled=bytes(settled),
         unit_key=bytes(key),
         detail_commitment=bytes(detail),
         settlement_reference=bytes(reference),
@@ -461,26 +461,36 @@ def _records(client: Client, events: Sequence[str], statement: str | bytes) -> l
     return records_of(client, CONTRACT, PROJECTORS, events, {"statementId": _id(statement)})
 
 
-def detail_salt(client: Client, statement: str | bytes, lei: str, private_key: bytes) -> bytes:
-    """The salt of a statement's detail commitment, opened by a party.
+def open_statement(client: Client, statement: str | bytes, lei: str, private_key: bytes) -> Opening:
+    """A statement's salt and platform's amounts, opened by a party and checked against what the
+    statement commits to.
 
     Raises:
-        NotEntitledError: ``lei`` is not a party the salt was sealed to.
-        BPostError: the statement is not on chain.
+        NotEntitledError: ``lei`` is not a party the opening was sealed to (or its key does not
+            open it): the party may refuse the statement (:func:`refuse_statement`).
+        BPostError: the statement is not on chain, the opening does not authenticate, or it is
+            not what the statement commits to (refuse it, ``Refusal.NOT_COMMITTED``).
     """
     from bpost_client.lending.projection import statement_of
 
     committed = statement_of(_records(client, ["StatementCommitted"], statement))
     if committed is None:
         raise BPostError(f"statement 0x{_id(statement).hex()} is not on chain")
-    return open_sealed(
-        committed.detail_salt, lei, private_key, sealed_binding(client, statement, "detailSalt")
-    )
+    binding = sealed_binding(client, statement, "opening")
+    opening = Opening.from_bytes(open_sealed(committed.opening, lei, private_key, binding))
+    if opening.amounts.commitment(opening.salt) != committed.platform:
+        raise BPostError(
+            f"statement 0x{_id(statement).hex()}: the sealed amounts are not the ones committed"
+        )
+    return opening
 
 
 def confirm(client: Client, statement: str | bytes) -> TxReceipt:
     """Confirm the platform's figures (a party)."""
     return _send(client, "confirm", [_id(statement)], "confirm statement")
+
+
+_FIGURES_TYPES = [*_AMOUNT_TYPES, "bytes"]
 
 
 def submit_figures(
@@ -489,28 +499,109 @@ def submit_figures(
     amounts: Amounts,
     figures: bytes,
     parties: Sequence[str],
+    salt: bytes,
 ) -> TxReceipt:
-    """Submit the party's own amounts, with its per-agreement figures and inputs (``figures``,
-    e.g. a CSV) sealed to ``parties``."""
+    """Submit the party's own amounts as their commitment under the statement's ``salt``
+    (:func:`open_statement`), with the amounts and its per-agreement figures and inputs
+    (``figures``, e.g. a CSV) sealed to ``parties``."""
     own = signer_institution(client, "submit figures")
     binding = sealed_binding(client, statement, f"figures:{own}")
-    sealed = seal(figures, _recipients(client, parties), binding)
-    args = [_id(statement), amounts.to_abi(), sealed.to_abi()]
+    plaintext = encode(_FIGURES_TYPES, [*amounts.to_abi(), figures])
+    sealed = seal(plaintext, _recipients(client, parties), binding)
+    args = [_id(statement), amounts.commitment(salt), sealed.to_abi()]
     return _send(client, "submitFigures", args, "submit own figures")
 
 
 def submitted_figures(
     client: Client, statement: str | bytes, lei: str, private_key: bytes
-) -> dict[Lei, bytes]:
-    """The latest figures each party submitted, opened by a party: institution -> plaintext."""
+) -> dict[Lei, SubmittedFigures]:
+    """The latest figures each party submitted, opened by a party and checked against their
+    commitments: institution -> its amounts and figures.
+
+    Raises:
+        BPostError: a party's sealed amounts are not the ones it committed.
+    """
     from bpost_client.lending.projection import submission_of
 
-    found: dict[Lei, bytes] = {}
+    salt = open_statement(client, statement, lei, private_key).salt
+    found: dict[Lei, SubmittedFigures] = {}
     for entry in _records(client, ["FiguresSubmitted"], statement):
         submitted = submission_of(entry)
         binding = sealed_binding(client, statement, f"figures:{submitted.by}")
-        found[submitted.by] = open_sealed(submitted.figures, lei, private_key, binding)
+        raw = open_sealed(submitted.figures, lei, private_key, binding)
+        try:
+            *values, figures = decode(_FIGURES_TYPES, raw)
+        except Exception as exc:  # eth_abi raises several kinds on a bad encoding
+            raise BPostError(f"figures of {submitted.by} are not readable: {exc}") from exc
+        amounts = Amounts.from_abi(values)
+        if amounts.commitment(salt) != submitted.amounts:
+            raise BPostError(
+                f"figures of {submitted.by} on 0x{_id(statement).hex()}: the sealed amounts are "
+                "not the ones committed"
+            )
+        found[submitted.by] = SubmittedFigures(amounts, bytes(figures), submitted.amounts)
     return found
+
+
+def statements_domain(client: Client) -> Domain:
+    """The EIP-712 domain of this deployment's LendingStatements."""
+    return Domain(STATEMENTS_DOMAIN, client.chain_id, client.manifest.address(CONTRACT))
+
+
+def sign_verdict(
+    client: Client,
+    statement: str | bytes,
+    submitter: str,
+    lei: str,
+    private_key: bytes,
+) -> bytes:
+    """A party's verdict on ``submitter``'s latest figures, signed by the client's account once
+    its institution ``lei`` opened the platform's and the submitter's amounts (``private_key``:
+    its encryption key) and found each within the tolerance of the statement's pair settings.
+
+    Raises:
+        BPostError: a difference is beyond the tolerance (no verdict), or the figures do not
+            open to what was committed.
+        NotEntitledError: the figures or the settings' secrets are not sealed to ``lei``.
+    """
+    if client.account is None:
+        raise BPostError("a verdict is signed by an account: the client has none")
+    stored = get_statement(client, statement)
+    platform = open_statement(client, statement, lei, private_key).amounts
+    theirs = submitted_figures(client, statement, lei, private_key).get(Lei(check_lei(submitter)))
+    if theirs is None:
+        raise BPostError(f"{submitter} submitted no figures to {stored.statement_id}")
+    tolerance = pair_secrets(
+        client, stored.lender, stored.borrower, lei, private_key, stored.settings_version
+    ).tolerance
+    if not theirs.amounts.within(platform, tolerance):
+        raise BPostError(
+            f"the figures of {submitter} ({theirs.amounts}) are not within {tolerance} of the "
+            f"platform's ({platform}) on {stored.statement_id}: no verdict"
+        )
+    return _sign(
+        bytes(client.account.key),
+        statements_domain(client),
+        _id(statement),
+        stored.platform,
+        theirs.commitment,
+        stored.settings_version,
+    )
+
+
+def record_verdicts(
+    client: Client, statement: str | bytes, submitter: StatementRole, verdicts: Sequence[bytes]
+) -> TxReceipt:
+    """Send the parties' verdicts on ``submitter``'s figures (a party sends them); with every
+    party's, the submitter counts as agreeing."""
+    args = [_id(statement), int(submitter), [bytes(v) for v in verdicts]]
+    return _send(client, "recordVerdicts", args, f"record {len(verdicts)} verdict(s)")
+
+
+def refuse_statement(client: Client, statement: str | bytes, reason: Refusal) -> TxReceipt:
+    """Refuse a statement whose opening does not open for the signer's institution, or is not
+    what the statement commits to (a party other than its closer; Open)."""
+    return _send(client, "refuseStatement", [_id(statement), int(reason)], "refuse statement")
 
 
 def comment(client: Client, statement: str | bytes, text: str, parties: Sequence[str]) -> TxReceipt:
@@ -535,6 +626,9 @@ def comments(
     return found
 
 
+_NO_SEALED: tuple[bytes, bytes, list[tuple[bytes, bytes]]] = (bytes(32), b"", [])
+
+
 def propose_resolution(
     client: Client,
     statement: str | bytes,
@@ -542,14 +636,60 @@ def propose_resolution(
     *,
     party: StatementRole = StatementRole.LENDER,
     adjusted: Amounts | None = None,
+    salt: bytes = b"",
+    parties: Sequence[str] = (),
 ) -> TxReceipt:
     """Propose a resolution of a break: the platform's figures, ``party``'s submitted figures,
-    or ``adjusted`` amounts (the proposer approves it)."""
+    or ``adjusted`` amounts, committed under the statement's ``salt`` and sealed to ``parties``
+    (the proposer approves it)."""
     if (kind is ResolutionKind.ADJUSTED) != (adjusted is not None):
         raise ValueError("adjusted amounts go with an ADJUSTED resolution, and only with it")
-    amounts = (adjusted or Amounts(0, 0, 0)).to_abi()
-    args = [_id(statement), int(kind), int(party), amounts]
+    commitment, sealed = bytes(32), _NO_SEALED
+    if adjusted is not None:
+        if len(salt) != 32 or not parties:
+            raise ValueError("adjusted amounts need the statement's salt and its parties")
+        number = get_statement(client, statement).resolutions + 1
+        binding = sealed_binding(client, statement, f"resolution:{number}")
+        plaintext = encode(_AMOUNT_TYPES, list(adjusted.to_abi()))
+        commitment = adjusted.commitment(salt)
+        sealed = seal(plaintext, _recipients(client, parties), binding).to_abi()
+    args = [_id(statement), int(kind), int(party), commitment, sealed]
     return _send(client, "proposeResolution", args, f"propose resolution ({kind.name.lower()})")
+
+
+def settled_amounts(
+    client: Client, statement: str | bytes, lei: str, private_key: bytes
+) -> Amounts:
+    """The amounts a matched, resolved or settled statement settles on, opened by a party: the
+    platform's, a party's submitted ones or a resolution's adjusted ones, whichever the
+    statement's settled commitment names.
+
+    Raises:
+        BPostError: the statement settles on nothing yet, or on nothing that opens to it.
+    """
+    from bpost_client.lending.projection import resolution_of
+
+    stored = get_statement(client, statement)
+    if not any(stored.settled):
+        raise BPostError(f"statement {stored.statement_id} is not matched or resolved")
+    opening = open_statement(client, statement, lei, private_key)
+    candidates = [opening.amounts]
+    candidates += [
+        f.amounts for f in submitted_figures(client, statement, lei, private_key).values()
+    ]
+    for entry in _records(client, ["ResolutionProposed"], statement):
+        proposed = resolution_of(entry)
+        if proposed.kind != ResolutionKind.ADJUSTED:
+            continue
+        binding = sealed_binding(client, statement, f"resolution:{proposed.number}")
+        raw = open_sealed(proposed.adjusted, lei, private_key, binding)
+        candidates.append(Amounts.from_abi(decode(_AMOUNT_TYPES, raw)))
+    for amounts in candidates:
+        if amounts.commitment(opening.salt) == stored.settled:
+            return amounts
+    raise BPostError(
+        f"statement {stored.statement_id}: no sealed amounts open to what it settles on"
+    )
 
 
 def approve_resolution(client: Client, statement: str | bytes, resolution: int) -> TxReceipt:
@@ -602,6 +742,9 @@ STATEMENT_EVENTS = (
     "StatementCommitted",
     "StatementConfirmed",
     "FiguresSubmitted",
+    "VerdictRecorded",
+    "FiguresAccepted",
+    "StatementRefused",
     "StatementCommented",
     "ResolutionProposed",
     "ResolutionApproved",

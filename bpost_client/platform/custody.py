@@ -1,5 +1,6 @@
 """Key custody: the EIP-712 messages by which an institution, and only it, binds its addresses and
-its encryption key, and by which consortium members approve a proposal off chain.
+its encryption key, by which consortium members approve a proposal off chain, and by which the
+parties of a lending statement give their verdict on figures they alone can open.
 
 The contracts check each signature; a client checks them again from the events
 (:func:`key_change_signer`), so a key change it seals to never rests on the operator's word.
@@ -21,6 +22,7 @@ from bpost_client.types import Address, InstitutionType
 __all__ = [
     "APPROVALS_DOMAIN",
     "REGISTRY_DOMAIN",
+    "STATEMENTS_DOMAIN",
     "Domain",
     "approval_signer",
     "key_change_signer",
@@ -29,12 +31,16 @@ __all__ = [
     "sign_key_change",
     "sign_operator_binding",
     "sign_recovery",
+    "sign_verdict",
+    "verdict_signer",
 ]
 
 REGISTRY_DOMAIN = "B-POST ParticipantRegistry"
 """The EIP-712 domain name of the ParticipantRegistry's messages."""
 APPROVALS_DOMAIN = "B-POST ConsortiumApprovals"
 """The EIP-712 domain name of the ConsortiumApprovals' messages."""
+STATEMENTS_DOMAIN = "B-POST LendingStatements"
+"""The EIP-712 domain name of the LendingStatements' messages."""
 
 _KEY_AT_VERSION = [
     {"name": "lei", "type": "bytes20"},
@@ -55,6 +61,12 @@ _TYPES: dict[str, list[dict[str, str]]] = {
     ],
     "Recovery": _KEY_AT_VERSION,
     "Approval": [{"name": "id", "type": "bytes32"}],
+    "Verdict": [
+        {"name": "statementId", "type": "bytes32"},
+        {"name": "platform", "type": "bytes32"},
+        {"name": "submitted", "type": "bytes32"},
+        {"name": "settingsVersion", "type": "uint32"},
+    ],
 }
 
 
@@ -171,3 +183,44 @@ def sign_approval(private_key: bytes, domain: Domain, proposal: bytes) -> bytes:
 def approval_signer(domain: Domain, proposal: bytes, signature: bytes) -> Address | None:
     """Who signed an approval of ``proposal`` (None for a malformed signature)."""
     return _signer(domain.typed("Approval", {"id": bytes(proposal)}), signature)
+
+
+def _verdict(
+    domain: Domain, statement: bytes, platform: bytes, submitted: bytes, settings_version: int
+) -> dict[str, Any]:
+    return domain.typed(
+        "Verdict",
+        {
+            "statementId": bytes(statement),
+            "platform": bytes(platform),
+            "submitted": bytes(submitted),
+            "settingsVersion": settings_version,
+        },
+    )
+
+
+def sign_verdict(
+    private_key: bytes,
+    domain: Domain,
+    statement: bytes,
+    platform: bytes,
+    submitted: bytes,
+    settings_version: int,
+) -> bytes:
+    """A party's verdict that the figures committed as ``submitted`` are within the tolerance of
+    the pair's settings version ``settings_version`` of the platform's (``platform``), on
+    statement ``statement`` (32 bytes each), to be sent by any party."""
+    return _sign(private_key, _verdict(domain, statement, platform, submitted, settings_version))
+
+
+def verdict_signer(
+    domain: Domain,
+    statement: bytes,
+    platform: bytes,
+    submitted: bytes,
+    settings_version: int,
+    signature: bytes,
+) -> Address | None:
+    """Who signed a verdict (None for a malformed signature)."""
+    typed = _verdict(domain, statement, platform, submitted, settings_version)
+    return _signer(typed, signature)

@@ -278,8 +278,10 @@ _LINKS: dict[str, tuple[str, ...]] = {
     ),
     "Mandates": ("PlatformAccess", "ParticipantRegistry"),
     "LendingAgreements": ("PlatformAccess", "ParticipantRegistry", "Mandates"),
+    "LendingPairs": ("PlatformAccess", "ParticipantRegistry", "Mandates"),
     "LendingStatements": (
-        "PlatformAccess", "ParticipantRegistry", "LendingAgreements", "MarketCalendar", "Mandates",
+        "PlatformAccess", "ParticipantRegistry", "LendingAgreements", "LendingPairs",
+        "MarketCalendar", "Mandates",
     ),
     "Subscriptions": ("PlatformAccess", "ParticipantRegistry", "FundRegistry"),
     "FundNotices": (

@@ -2,40 +2,36 @@
 pragma solidity ^0.8.24;
 
 import {IConfidential} from "./IConfidential.sol";
+import {ILendingPairs} from "./ILendingPairs.sol";
 
 /// @title Lending billing statements: matching, breaks, resolution, settlement (use case 3)
 /// @notice At the end of a billing period the party that closes it (usually the lending agent)
 /// commits the platform's figures of one unit of matching (an agreement, a security or the whole
-/// counterparty pair, in one currency): the amounts in minor units and a salted hash of the
-/// per-day detail. Every other party confirms them or submits its own figures; a statement is
-/// matched when every party's figures equal the platform's within the pair's tolerance, a break
-/// otherwise. The parties comment on a break and agree a resolution (the platform's figures, one
-/// party's, or adjusted ones); a matched or resolved statement is marked settled once its
-/// settlement instructions are paid: the lender and the borrower each confirm the settlement
+/// counterparty pair, in one currency) as commitments only: `amounts` is keccak256 over the
+/// canonical ABI encoding (int64 fee, int64 collateralInterest, int64 dividendEquivalent, bytes32
+/// salt) with the statement's salt, `detailCommitment` keccak256(salt || per-day detail); the
+/// salt and the amounts are sealed to the parties (`opening`). Every other party confirms them or
+/// submits its own figures' commitment under the same salt (and the figures sealed to the
+/// parties): equal commitments match on chain. Where they differ, the statement breaks; each
+/// party's client opens both, checks the difference against the pair's sealed tolerance and signs
+/// its verdict (EIP-712 `Verdict`); with every party's verdict the submitter counts as agreeing.
+/// The parties comment on a break and agree a resolution (the platform's figures, one party's, or
+/// adjusted ones, committed and sealed); a matched or resolved statement is marked settled once
+/// its settlement instructions are paid: the lender and the borrower each confirm the settlement
 /// with the same reference, and it is settled when both have (no single party, the payer
-/// included, can declare it settled).
+/// included, can declare it settled). A party that cannot open what was sealed to it, or finds it
+/// is not what was committed, refuses the statement: nothing depending on it can proceed.
 ///
-///     Open -> Matched | Break;  Break -> Open | Matched (a disputing party confirms);
-///     Break -> Resolved (every party approves one resolution);  Matched | Resolved -> Settled;
-///     Open -> Withdrawn (its closer);  Open | Matched | Break | Resolved -> Voided (every party).
+///     Open -> Matched | Break | Refused;  Break -> Open | Matched (a disputing party confirms,
+///     or every party's verdict accepts its figures);  Break -> Resolved (every party approves
+///     one resolution);  Matched | Resolved -> Settled;  Open | Refused -> Withdrawn (its closer);
+///     Open | Matched | Break | Resolved | Refused -> Voided (every party).
 ///
 /// A withdrawn or voided statement releases its period when it is the unit's latest, and its
-/// period can then be committed anew (the same statement id, a fresh record).
-///
-/// Each counterparty pair (lender, borrower) agrees its settings: the unit of matching, the
-/// lending agent if any, the calendar, the number n of business days a break may stay
-/// unresolved (14 by default, as in ISLA practice: after the n-th business day following the
-/// period's last day, `overdueAfter`, it is overdue), the billing period (the calendar months a
-/// statement may span) and the tolerance. The closing party chooses neither: a statement takes
-/// the pair's tolerance and its period may not exceed the pair's billing period.
+/// period can then be committed anew (the same statement id, a fresh record, a fresh salt).
+/// The statement follows its pair's settings ({ILendingPairs}): its unit, agent, calendar, overdue
+/// days and billing period; the closer chooses none of them.
 interface ILendingStatements {
-    /// @notice The unit of matching of a counterparty pair.
-    enum Unit {
-        Agreement,
-        Security,
-        Counterparty
-    }
-
     /// @notice Where a statement stands.
     enum Status {
         None,
@@ -45,7 +41,8 @@ interface ILendingStatements {
         Resolved,
         Settled,
         Withdrawn,
-        Voided
+        Voided,
+        Refused
     }
 
     /// @notice A party of a statement; bit `1 << uint8(role)` in the statement's masks.
@@ -62,55 +59,38 @@ interface ILendingStatements {
         Adjusted
     }
 
-    /// @notice A statement's amounts in the currency's minor unit; the net the borrower pays is
-    /// `fee + dividendEquivalent - collateralInterest`.
-    struct Amounts {
-        int64 fee;
-        int64 collateralInterest;
-        int64 dividendEquivalent;
-    }
-
-    /// @notice A counterparty pair's settings, as proposed by one of them and accepted by the
-    /// other. Without accepted settings: unit Agreement, no agent, XTKS, 14 business days, a
-    /// tolerance of 0, monthly billing.
-    /// @dev `tolerance`: the most each amount of a party's figures may differ from the platform's
-    /// and still match, in minor units of the statement's currency. `billingMonths`: the calendar
-    /// months a statement's period may span at most.
-    struct PairSettings {
-        Unit unit;
-        bytes20 agent;
-        bytes4 market;
-        uint16 overdueBusinessDays;
-        uint8 billingMonths;
-        uint64 tolerance;
-        uint32 version;
-        bytes20 proposedBy;
-        bool accepted;
+    /// @notice Why a party refuses a statement.
+    enum Refusal {
+        Unopenable,
+        NotCommitted
     }
 
     /// @notice What the closing party commits.
-    /// @dev `unitKey`: the agreement id (Agreement), the ISIN left-aligned (Security), zero
-    /// (Counterparty). `detailCommitment`: keccak256(salt || canonical per-day detail).
+    /// @dev `unitKey`: the agreement id (Agreement), keccak256(pair secret || ISIN) (Security),
+    /// zero (Counterparty). `amounts`: the commitment of the platform's amounts under the
+    /// statement's salt. `detailCommitment`: keccak256(salt || canonical per-day detail).
     struct StatementInput {
         bytes20 lender;
         bytes20 borrower;
-        Unit unit;
+        ILendingPairs.Unit unit;
         bytes32 unitKey;
         bytes3 currency;
         uint32 start;
         uint32 end;
         uint32 settlementDate;
-        Amounts amounts;
+        bytes32 amounts;
         bytes32 detailCommitment;
     }
 
-    /// @notice A statement as stored (its tolerance is the pair's when committed).
+    /// @notice A statement as stored: `settingsVersion` is the pair's accepted settings' version
+    /// when committed (zero: the defaults), whose tolerance the verdicts apply; `platform` and
+    /// `settled` are commitments of amounts under the statement's salt.
     struct Statement {
         bytes20 lender;
         bytes20 borrower;
         bytes20 agent;
         bytes20 closer;
-        Unit unit;
+        ILendingPairs.Unit unit;
         Status status;
         bytes3 currency;
         uint32 start;
@@ -121,19 +101,19 @@ interface ILendingStatements {
         uint8 agreed;
         uint8 disputed;
         uint32 resolutions;
-        uint64 tolerance;
-        Amounts platform;
-        Amounts settled;
+        uint32 settingsVersion;
+        bytes32 platform;
+        bytes32 settled;
         bytes32 unitKey;
         bytes32 detailCommitment;
         bytes32 settlementReference;
     }
 
-    /// @notice A proposed resolution.
+    /// @notice A proposed resolution; `amounts` is the commitment it settles on.
     struct Resolution {
         ResolutionKind kind;
         Role party;
-        Amounts amounts;
+        bytes32 amounts;
         bytes20 proposedBy;
         uint8 approved;
     }
@@ -162,7 +142,7 @@ interface ILendingStatements {
     /// @notice The statement's unit is not the one the pair's settings name.
     /// @param statementId The statement.
     /// @param configured The pair's unit.
-    error LendingStatementsUnitMismatch(bytes32 statementId, Unit configured);
+    error LendingStatementsUnitMismatch(bytes32 statementId, ILendingPairs.Unit configured);
     /// @notice The agreement's terms or movements are not yet acknowledged and confirmed.
     /// @param agreementId The agreement.
     error LendingStatementsAgreementNotAgreed(bytes32 agreementId);
@@ -190,12 +170,12 @@ interface ILendingStatements {
     /// @param resolution The number given.
     /// @param count The statement's resolutions so far.
     error LendingStatementsUnknownResolution(bytes32 statementId, uint32 resolution, uint32 count);
-    /// @notice The unit key does not fit the unit: an agreement id for Agreement, an ISIN for
+    /// @notice The unit key does not fit the unit: an agreement id for Agreement, a keyed hash for
     /// Security, zero for Counterparty.
     /// @param statementId The statement.
     /// @param unit The unit.
     /// @param unitKey The key given.
-    error LendingStatementsInvalidUnitKey(bytes32 statementId, Unit unit, bytes32 unitKey);
+    error LendingStatementsInvalidUnitKey(bytes32 statementId, ILendingPairs.Unit unit, bytes32 unitKey);
     /// @notice No agreement has this id.
     /// @param agreementId The id given as the unit key.
     error LendingStatementsUnknownAgreement(bytes32 agreementId);
@@ -238,48 +218,12 @@ interface ILendingStatements {
     /// @param statementId The statement.
     /// @param lei The party left out.
     error LendingStatementsRecipientMissing(bytes32 statementId, bytes20 lei);
-    /// @notice A pair's lender and borrower are the same institution.
-    /// @param lei The institution.
-    error LendingStatementsSameParty(bytes20 lei);
-    /// @notice Only the pair's lender or borrower proposes its settings.
-    /// @param lei The caller's institution.
-    /// @param lender The pair's lender.
-    /// @param borrower The pair's borrower.
-    error LendingStatementsNotPairParty(bytes20 lei, bytes20 lender, bytes20 borrower);
-    /// @notice The other party of the pair is no active institution of the platform.
-    /// @param lei The LEI named.
-    error LendingStatementsUnknownParty(bytes20 lei);
-    /// @notice The agent named is a party of the pair or no active lending agent.
-    /// @param agent The LEI named.
-    error LendingStatementsInvalidAgent(bytes20 agent);
     /// @notice The pair's agent holds no lending-agent mandate of the lender for the borrower
     /// (or every borrower) in force.
     /// @param lender The pair's lender.
     /// @param borrower The pair's borrower.
     /// @param agent The agent.
     error LendingStatementsAgentNotMandated(bytes20 lender, bytes20 borrower, bytes20 agent);
-    /// @notice The settings name no calendar.
-    /// @param lender The pair's lender.
-    /// @param borrower The pair's borrower.
-    error LendingStatementsNoMarket(bytes20 lender, bytes20 borrower);
-    /// @notice The business days a break may stay open are zero or more than the most allowed.
-    /// @param overdueBusinessDays The days given.
-    /// @param max The most allowed.
-    error LendingStatementsInvalidOverdueDays(uint16 overdueBusinessDays, uint16 max);
-    /// @notice The billing period is zero or more than the most allowed months.
-    /// @param billingMonths The months given.
-    /// @param max The most allowed.
-    error LendingStatementsInvalidBillingMonths(uint8 billingMonths, uint8 max);
-    /// @notice Only the other party of the pair accepts settings (not their proposer).
-    /// @param lei The caller's institution.
-    /// @param proposedBy The settings' proposer.
-    error LendingStatementsNotAcceptor(bytes20 lei, bytes20 proposedBy);
-    /// @notice The version accepted is not the pair's pending one.
-    /// @param lender The pair's lender.
-    /// @param borrower The pair's borrower.
-    /// @param version The version given.
-    /// @param pending The pending version (zero when none is pending).
-    error LendingStatementsSettingsNotPending(bytes20 lender, bytes20 borrower, uint32 version, uint32 pending);
     /// @notice Only the party that committed a statement withdraws it.
     /// @param lei The caller's institution.
     /// @param statementId The statement.
@@ -302,18 +246,32 @@ interface ILendingStatements {
     /// @param given The reference given.
     /// @param confirmed The reference the other side confirmed.
     error LendingStatementsSettlementMismatch(bytes32 statementId, bytes32 given, bytes32 confirmed);
+    /// @notice A commitment of amounts is zero.
+    /// @param statementId The statement.
+    error LendingStatementsEmptyCommitment(bytes32 statementId);
+    /// @notice The party's figures are not in dispute: none submitted, equal to the platform's,
+    /// or accepted already.
+    /// @param statementId The statement.
+    /// @param role The submitting party.
+    error LendingStatementsNotDisputed(bytes32 statementId, Role role);
+    /// @notice More verdicts than a statement has parties.
+    /// @param count The verdicts given.
+    /// @param max The most allowed.
+    error LendingStatementsTooManyVerdicts(uint256 count, uint256 max);
+    /// @notice A verdict is not signed by an active operator of one of the statement's parties
+    /// over this statement, these two commitments and this settings version.
+    /// @param statementId The statement.
+    /// @param signer The address recovered (zero for a malformed signature).
+    error LendingStatementsInvalidVerdict(bytes32 statementId, address signer);
+    /// @notice Adjusted amounts (and their sealed opening) go with an Adjusted resolution only.
+    /// @param statementId The statement.
+    /// @param kind The resolution's kind.
+    error LendingStatementsUnexpectedAmounts(bytes32 statementId, ResolutionKind kind);
+    /// @notice The closer refuses its own statement (it withdraws it instead).
+    /// @param lei The caller's institution.
+    /// @param statementId The statement.
+    error LendingStatementsCloserRefused(bytes20 lei, bytes32 statementId);
 
-    /// @notice One party of a pair proposed its settings.
-    /// @param lender The pair's lender.
-    /// @param borrower The pair's borrower.
-    /// @param settings The settings proposed (not yet accepted).
-    event PairSettingsProposed(bytes20 indexed lender, bytes20 indexed borrower, PairSettings settings);
-    /// @notice The other party accepted a pair's settings: statements committed from now follow them.
-    /// @param lender The pair's lender.
-    /// @param borrower The pair's borrower.
-    /// @param version The version accepted.
-    /// @param by The accepting institution.
-    event PairSettingsAccepted(bytes20 indexed lender, bytes20 indexed borrower, uint32 version, bytes20 by);
     /// @notice A party committed the platform's figures of a billing period.
     /// @param statementId The statement.
     /// @param lender The lender.
@@ -322,8 +280,8 @@ interface ILendingStatements {
     /// @param agent The statement's agent (zero when none).
     /// @param closer The committing institution.
     /// @param overdueAfter The day after which a break is overdue, yyyymmdd.
-    /// @param tolerance The pair's tolerance the statement matches with, minor units.
-    /// @param detailSalt The detail commitment's salt, sealed to the parties.
+    /// @param settingsVersion The pair's settings version the statement follows (zero: defaults).
+    /// @param opening The statement's salt and the platform's amounts, sealed to the parties.
     event StatementCommitted(
         bytes32 indexed statementId,
         bytes20 indexed lender,
@@ -332,8 +290,8 @@ interface ILendingStatements {
         bytes20 agent,
         bytes20 closer,
         uint32 overdueAfter,
-        uint64 tolerance,
-        IConfidential.Sealed detailSalt
+        uint32 settingsVersion,
+        IConfidential.Sealed opening
     );
     /// @notice A party confirmed the platform's figures.
     /// @param statementId The statement.
@@ -345,19 +303,38 @@ interface ILendingStatements {
     /// @param statementId The statement.
     /// @param by The submitting institution.
     /// @param role Its side.
-    /// @param amounts Its amounts, minor units.
-    /// @param withinTolerance Whether each is within the tolerance of the platform's.
+    /// @param amounts The commitment of its amounts under the statement's salt.
+    /// @param equal Whether it equals the platform's commitment (it then counts as agreeing).
     /// @param status The statement's status after it.
-    /// @param figures Its per-agreement figures and inputs, sealed to the parties.
+    /// @param figures Its amounts and per-agreement figures and inputs, sealed to the parties.
     event FiguresSubmitted(
         bytes32 indexed statementId,
         bytes20 indexed by,
         Role role,
-        Amounts amounts,
-        bool withinTolerance,
+        bytes32 amounts,
+        bool equal,
         Status status,
         IConfidential.Sealed figures
     );
+    /// @notice A party's signed verdict that a submitter's figures are within the pair's
+    /// tolerance of the platform's was recorded.
+    /// @param statementId The statement.
+    /// @param submitter The side whose figures it judges.
+    /// @param by The institution whose verdict it is.
+    /// @param signer The operator address that signed it.
+    event VerdictRecorded(bytes32 indexed statementId, Role submitter, bytes20 indexed by, address signer);
+    /// @notice Every party's verdict accepted a submitter's figures: it counts as agreeing.
+    /// @param statementId The statement.
+    /// @param submitter The side whose figures were accepted.
+    /// @param status The statement's status after it.
+    event FiguresAccepted(bytes32 indexed statementId, Role submitter, Status status);
+    /// @notice A party refused the statement: what was sealed to it does not open, or is not
+    /// what was committed.
+    /// @param statementId The statement.
+    /// @param by The refusing institution.
+    /// @param role Its side.
+    /// @param reason Why.
+    event StatementRefused(bytes32 indexed statementId, bytes20 indexed by, Role role, Refusal reason);
     /// @notice A party commented on a statement.
     /// @param statementId The statement.
     /// @param by The commenting institution.
@@ -367,7 +344,10 @@ interface ILendingStatements {
     /// @param statementId The statement.
     /// @param resolution The resolution's number.
     /// @param proposal The resolution.
-    event ResolutionProposed(bytes32 indexed statementId, uint32 resolution, Resolution proposal);
+    /// @param adjusted The adjusted amounts sealed to the parties (kind Adjusted; empty otherwise).
+    event ResolutionProposed(
+        bytes32 indexed statementId, uint32 resolution, Resolution proposal, IConfidential.Sealed adjusted
+    );
     /// @notice A party approved the current resolution; Resolved once every party has.
     /// @param statementId The statement.
     /// @param resolution The resolution's number.
@@ -406,42 +386,13 @@ interface ILendingStatements {
     /// @param settlementReference The settlement's reference.
     event StatementSettled(bytes32 indexed statementId, bytes20 indexed by, bytes32 settlementReference);
 
-    /// @notice Propose the settings of a counterparty pair (the lender or the borrower); the other
-    /// one accepts them. Statements committed after acceptance follow them.
-    /// @param lender The lender's LEI.
-    /// @param borrower The borrower's LEI.
-    /// @param unit The unit of matching.
-    /// @param agent The lending agent acting for the lender (zero when none): it must hold the
-    /// lender's lending-agent mandate, in force, when the settings are proposed and accepted and
-    /// when it closes a period of the pair.
-    /// @param market The calendar business days are counted on (a MIC, e.g. "XTKS").
-    /// @param overdueBusinessDays Business days after the period's end a break may stay open.
-    /// @param billingMonths The calendar months a statement's period may span at most.
-    /// @param tolerance The most each amount may differ and still match, in minor units.
-    function proposePairSettings(
-        bytes20 lender,
-        bytes20 borrower,
-        Unit unit,
-        bytes20 agent,
-        bytes4 market,
-        uint16 overdueBusinessDays,
-        uint8 billingMonths,
-        uint64 tolerance
-    ) external;
-
-    /// @notice Accept the pending settings of a pair (the party that did not propose them).
-    /// @param lender The lender's LEI.
-    /// @param borrower The borrower's LEI.
-    /// @param version The version accepted (the pending one).
-    function acceptPairSettings(bytes20 lender, bytes20 borrower, uint32 version) external;
-
     /// @notice Commit the platform's figures of a billing period (a party of the pair: the
     /// lender, the borrower or the pair's agent); the closing party counts as agreeing.
     /// @param input The statement; its unit must be the pair's, its period after the unit's last
-    /// and within the pair's billing period; it matches with the pair's tolerance.
-    /// @param detailSalt The detail commitment's salt, sealed to the parties.
+    /// and within the pair's billing period.
+    /// @param opening The statement's salt and the platform's amounts, sealed to the parties.
     /// @return statementId keccak256(abi.encode(lender, borrower, unit, unitKey, currency, start, end)).
-    function commitStatement(StatementInput calldata input, IConfidential.Sealed calldata detailSalt)
+    function commitStatement(StatementInput calldata input, IConfidential.Sealed calldata opening)
         external
         returns (bytes32 statementId);
 
@@ -449,13 +400,29 @@ interface ILendingStatements {
     /// @param statementId The statement.
     function confirm(bytes32 statementId) external;
 
-    /// @notice Submit the party's own figures (Open or Break): within the tolerance of the
-    /// platform's on every amount they count as agreeing, otherwise the statement is a break.
+    /// @notice Submit the party's own figures (Open or Break): a commitment equal to the
+    /// platform's counts as agreeing, any other makes the statement a break until every party's
+    /// verdict accepts it ({recordVerdicts}) or a resolution settles it.
     /// @param statementId The statement.
-    /// @param amounts The party's amounts in minor units.
-    /// @param figures The party's per-agreement figures and inputs, sealed to the parties.
-    function submitFigures(bytes32 statementId, Amounts calldata amounts, IConfidential.Sealed calldata figures)
-        external;
+    /// @param amounts The commitment of the party's amounts under the statement's salt.
+    /// @param figures The party's amounts and per-agreement figures and inputs, sealed to the parties.
+    function submitFigures(bytes32 statementId, bytes32 amounts, IConfidential.Sealed calldata figures) external;
+
+    /// @notice Record the parties' signed verdicts (EIP-712 `Verdict(bytes32 statementId,bytes32
+    /// platform,bytes32 submitted,uint32 settingsVersion)` by an active operator of each) that a
+    /// submitter's figures are within the pair's tolerance of the platform's (a party sends them;
+    /// Open or Break). With every party's verdict the submitter counts as agreeing.
+    /// @param statementId The statement.
+    /// @param submitter The side whose latest figures are judged.
+    /// @param verdicts The signatures, one per party at most.
+    function recordVerdicts(bytes32 statementId, Role submitter, bytes[] calldata verdicts) external;
+
+    /// @notice Refuse a statement whose opening the caller's institution cannot open, or whose
+    /// opening is not what the statement commits to (a party other than the closer; Open). The
+    /// statement is then only withdrawn or voided.
+    /// @param statementId The statement.
+    /// @param reason Why.
+    function refuseStatement(bytes32 statementId, Refusal reason) external;
 
     /// @notice Comment on a statement (a party; any status).
     /// @param statementId The statement.
@@ -466,11 +433,18 @@ interface ILendingStatements {
     /// @param statementId The statement (Break).
     /// @param kind The platform's figures, a party's submitted figures, or adjusted ones.
     /// @param party Whose submitted figures (kind Party).
-    /// @param adjusted The adjusted amounts (kind Adjusted).
+    /// @param adjusted The commitment of the adjusted amounts under the statement's salt (kind
+    /// Adjusted; zero otherwise).
+    /// @param sealedAmounts The adjusted amounts sealed to the parties (kind Adjusted; an empty
+    /// payload otherwise).
     /// @return resolution The resolution's number (1, 2...); a new one supersedes the previous.
-    function proposeResolution(bytes32 statementId, ResolutionKind kind, Role party, Amounts calldata adjusted)
-        external
-        returns (uint32 resolution);
+    function proposeResolution(
+        bytes32 statementId,
+        ResolutionKind kind,
+        Role party,
+        bytes32 adjusted,
+        IConfidential.Sealed calldata sealedAmounts
+    ) external returns (uint32 resolution);
 
     /// @notice Approve the current resolution (a party); when every party has, it is Resolved.
     /// @param statementId The statement (Break).
@@ -487,15 +461,15 @@ interface ILendingStatements {
     /// @param settlementReference The settlement's reference (e.g. the hash of the payment instruction).
     function confirmSettlement(bytes32 statementId, bytes32 settlementReference) external;
 
-    /// @notice Withdraw an open statement (its closer); its period is released when it is the
-    /// unit's latest.
-    /// @param statementId The statement (Open).
+    /// @notice Withdraw an open or refused statement (its closer); its period is released when it
+    /// is the unit's latest.
+    /// @param statementId The statement (Open or Refused).
     function withdrawStatement(bytes32 statementId) external;
 
     /// @notice Approve voiding a statement that is not settled (a party); it is voided when every
     /// party (lender, borrower, and the agent if any) approved, and its period released when it is
     /// the unit's latest.
-    /// @param statementId The statement (Open, Matched, Break or Resolved).
+    /// @param statementId The statement (Open, Matched, Break, Resolved or Refused).
     function approveVoid(bytes32 statementId) external;
 
     /// @notice The sides that confirmed a statement's settlement, as a mask of `1 << uint8(role)`.
@@ -508,26 +482,21 @@ interface ILendingStatements {
     /// @return The stored statement; reverts when unknown.
     function getStatement(bytes32 statementId) external view returns (Statement memory);
 
-    /// @notice A party's submitted amounts.
+    /// @notice A party's submitted figures.
     /// @param statementId The statement.
     /// @param role The party.
-    /// @return submitted Whether the party submitted figures; amounts The latest submitted.
+    /// @return submitted Whether the party submitted figures; amounts The commitment of the
+    /// latest; verdicts The parties whose verdict accepted them, a mask of `1 << uint8(role)`.
     function submittedFigures(bytes32 statementId, Role role)
         external
         view
-        returns (bool submitted, Amounts memory amounts);
+        returns (bool submitted, bytes32 amounts, uint8 verdicts);
 
     /// @notice A resolution of a statement.
     /// @param statementId The statement.
     /// @param resolution Its number.
     /// @return The resolution; reverts when unknown.
     function getResolution(bytes32 statementId, uint32 resolution) external view returns (Resolution memory);
-
-    /// @notice The settings in force for a pair (the defaults when none accepted).
-    /// @param lender The lender's LEI.
-    /// @param borrower The borrower's LEI.
-    /// @return The accepted settings.
-    function pairSettings(bytes20 lender, bytes20 borrower) external view returns (PairSettings memory);
 
     /// @notice Whether a statement is an unresolved break past its overdue date today.
     /// @param statementId The statement.
@@ -546,7 +515,7 @@ interface ILendingStatements {
     function statementIdOf(
         bytes20 lender,
         bytes20 borrower,
-        Unit unit,
+        ILendingPairs.Unit unit,
         bytes32 unitKey,
         bytes3 currency,
         uint32 start,

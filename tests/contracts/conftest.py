@@ -305,20 +305,28 @@ def calculator(
 
 
 @pytest.fixture(scope="session")
+def pairs(project: Any, access: Any, registry: Any, mandates: Any, admin: Any) -> Any:
+    """Lending counterparty pairs' settings (an agent under the lender's mandate; the tolerance
+    and pair secret sealed)."""
+    return project.LendingPairs.deploy(access, registry, mandates, sender=admin)
+
+
+@pytest.fixture(scope="session")
 def statements(
     project: Any,
     access: Any,
     registry: Any,
     agreements: Any,
+    pairs: Any,
     calendar: Any,
     mandates: Any,
     admin: Any,
 ) -> Any:
-    """Lending billing statements: pair settings, matching, breaks, resolutions, settlement
-    (overdue dates on the market calendar, which the tests publish; a pair's agent under the
-    lender's mandate)."""
+    """Lending billing statements: matching by commitments and verdicts, breaks, resolutions,
+    settlement (the pairs' settings; overdue dates on the market calendar, which the tests
+    publish; a pair's agent under the lender's mandate)."""
     return project.LendingStatements.deploy(
-        access, registry, agreements, calendar, mandates, sender=admin
+        access, registry, agreements, pairs, calendar, mandates, sender=admin
     )
 
 

@@ -1,6 +1,7 @@
-"""LendingStatements: pair settings proposed by one party and accepted by the other; statements
-committed by the closing party, confirmed or disputed with figures, matched or broken; breaks
-resolved by a resolution every party approves, flagged when overdue; settled when paid."""
+"""LendingStatements: statements committed by the closing party as commitments, confirmed or
+disputed with figures' commitments, matched when equal or by every party's signed verdict, broken
+otherwise, refused when their opening does not open; breaks resolved by a resolution every party
+approves, flagged when overdue; settled when paid. (Pair settings: test_lending_pairs.py.)"""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from bpost_client.lending.agreements import agreement_id_of, reference_hash
+from bpost_client.platform.custody import STATEMENTS_DOMAIN, Domain, sign_verdict
 from bpost_client.reference.calendars import year_map
 from tests.contracts.conftest import KEY
-from tests.contracts.custody import admit
+from tests.contracts.custody import admit, fresh_account, private_key
 from tests.contracts.reverts import reverts
 from tests.helpers import make_lei
 
 AGREEMENT_UNIT, SECURITY_UNIT, COUNTERPARTY_UNIT = 0, 1, 2
-OPEN, MATCHED, BREAK, RESOLVED, SETTLED, WITHDRAWN, VOIDED = 1, 2, 3, 4, 5, 6, 7
+OPEN, MATCHED, BREAK, RESOLVED, SETTLED, WITHDRAWN, VOIDED, REFUSED = 1, 2, 3, 4, 5, 6, 7, 8
+UNOPENABLE, NOT_COMMITTED = 0, 1
 LENDER, BORROWER, AGENT = 0, 1, 2
 PLATFORM, PARTY, ADJUSTED = 0, 1, 2
 SALT = b"\x66" * 32
@@ -38,9 +41,9 @@ AGENT_AGREEMENT = _id(403, "SBL-AGENT")  # proposed by the lending agent: three 
 DIRECT_AGREEMENT = _id(401, "SBL-DIRECT")  # proposed by the lender: two parties
 PENDING_AGREEMENT = _id(401, "SBL-PENDING")  # movements recorded, not confirmed
 RIVAL_AGREEMENT = _id(401, "SBL-RIVAL")  # the lender's with another borrower
-TOYOTA = b"JP3633400001".ljust(32, b"\0")
+STATEMENT_SALT = b"\x5a" * 32
+TOYOTA = keccak(b"\x11" * 32 + b"JP3633400001")  # keccak256(pair secret || ISIN)
 FIGURES = (100_000, 2_000, 30_000)  # fee, collateral interest, dividend equivalent (minor units)
-TOLERANCE = 1
 DETAIL = b"\x44" * 32
 REFERENCE = b"\x55" * 32
 LENDING_AGENT_SCOPE = 1  # IMandates.Scope
@@ -87,6 +90,17 @@ def weekdays(year: int) -> list[date]:
 
 def sealed(*leis: bytes, commitment: bytes = b"\x01" * 32) -> tuple[Any, ...]:
     return (commitment, b"ciphertext", [(lei, b"wrapped") for lei in leis])
+
+
+NOTHING_SEALED = (b"\0" * 32, b"", [])
+
+
+def c(amounts: tuple[int, int, int]) -> bytes:
+    """The commitment of amounts under the statement's salt."""
+    return keccak(encode(["int64", "int64", "int64", "bytes32"], [*amounts, STATEMENT_SALT]))
+
+
+PLATFORM_AMOUNTS = c(FIGURES)
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +178,7 @@ def statement_input(w: World, **changes: Any) -> tuple[Any, ...]:
         "start": w.start,
         "end": w.end,
         "settlementDate": w.settlement,
-        "amounts": FIGURES,
+        "amounts": PLATFORM_AMOUNTS,
         "detailCommitment": DETAIL,
     } | changes
     return tuple(fields.values())
@@ -191,8 +205,9 @@ def commit(statements: Any, w: World, sender: Any = None, **changes: Any) -> tup
 
 
 def submit(statements: Any, w: World, statement_id: bytes, who: Any, amounts: Any) -> Any:
+    """``who`` submits the commitment of ``amounts`` (a tuple) under the statement's salt."""
     leis = (w.lender[1], w.borrower[1], w.agent[1])
-    return statements.submitFigures(statement_id, amounts, sealed(*leis), sender=who)
+    return statements.submitFigures(statement_id, c(amounts), sealed(*leis), sender=who)
 
 
 def status_of(statements: Any, statement_id: bytes) -> int:
@@ -206,6 +221,32 @@ def broken(statements: Any, w: World) -> bytes:
     return statement_id
 
 
+def settings(
+    pairs: Any,
+    w: World,
+    unit: int,
+    agent: bytes,
+    market: bytes,
+    days: int,
+    months: int,
+    *,
+    sender: Any,
+) -> Any:
+    """``sender`` (the lender or the borrower) proposes the pair's settings, its secrets sealed to
+    the pair's parties."""
+    leis = (w.lender[1], w.borrower[1], *([agent] if any(agent) else []))
+    return pairs.proposePairSettings(
+        w.lender[1], w.borrower[1], unit, agent, market, days, months, sealed(*leis), sender=sender
+    )
+
+
+def propose(statements: Any, statement_id: bytes, kind: int, party: int = 0, *, sender: Any) -> Any:
+    """Propose a resolution of kind Platform or Party (no adjusted amounts)."""
+    return statements.proposeResolution(
+        statement_id, kind, party, b"\0" * 32, NOTHING_SEALED, sender=sender
+    )
+
+
 def reach(statements: Any, w: World, status: int) -> bytes:
     """An agent-closed statement in ``status``."""
     if status == OPEN:
@@ -217,7 +258,7 @@ def reach(statements: Any, w: World, status: int) -> bytes:
     else:
         statement_id = broken(statements, w)
         if status == RESOLVED:
-            statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=w.lender[0])
+            propose(statements, statement_id, PLATFORM, sender=w.lender[0])
             statements.approveResolution(statement_id, 1, sender=w.borrower[0])
             statements.approveResolution(statement_id, 1, sender=w.agent[0])
     if status == SETTLED:
@@ -225,109 +266,6 @@ def reach(statements: Any, w: World, status: int) -> bytes:
         statements.confirmSettlement(statement_id, REFERENCE, sender=w.borrower[0])
     assert status_of(statements, statement_id) == status
     return statement_id
-
-
-# Pair settings -------------------------------------------------------------------------------
-
-
-def test_pair_settings__defaults__until_the_other_party_accepts(
-    statements: Any, world: World
-) -> None:
-    (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
-    pair = (lender_lei, borrower_lei)
-    defaults = (AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, 1, 0, 0, b"\0" * 20, False)
-    assert tuple(statements.pairSettings(*pair)) == defaults
-    tx = statements.proposePairSettings(
-        *pair, SECURITY_UNIT, world.agent[1], b"XTKS", 10, 3, 500, sender=lender
-    )
-    [proposed] = tx.events.filter(statements.PairSettingsProposed)
-    assert (proposed.settings[6], bytes(proposed.settings[7])) == (1, lender_lei)  # version, by
-    assert tuple(statements.pairSettings(*pair)) == defaults, "pending settings do not apply"
-    with reverts(statements.LendingStatementsNotAcceptor, lei=lender_lei, proposedBy=lender_lei):
-        statements.acceptPairSettings(*pair, 1, sender=lender)  # its own proposal
-    with reverts(statements.LendingStatementsNotAcceptor, lei=world.rival[1]):
-        statements.acceptPairSettings(*pair, 1, sender=world.rival[0])  # not of the pair
-    with reverts(statements.LendingStatementsNotInstitution):
-        statements.acceptPairSettings(*pair, 1, sender=world.outsider)
-    with reverts(statements.LendingStatementsSettingsNotPending, version=2, pending=1):
-        statements.acceptPairSettings(*pair, 2, sender=borrower)
-    tx = statements.acceptPairSettings(*pair, 1, sender=borrower)
-    [accepted] = tx.events.filter(statements.PairSettingsAccepted)
-    assert (accepted.version, bytes(accepted.by)) == (1, borrower_lei)
-    settings = (SECURITY_UNIT, world.agent[1], b"XTKS", 10, 3, 500, 1, lender_lei, True)
-    assert tuple(statements.pairSettings(*pair)) == settings
-    with reverts(statements.LendingStatementsSettingsNotPending, version=1, pending=0):
-        statements.acceptPairSettings(*pair, 1, sender=borrower)  # accepted already
-    statements.proposePairSettings(
-        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 5, 1, 0, sender=borrower
-    )
-    statements.proposePairSettings(
-        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 7, 2, 10, sender=borrower
-    )
-    assert tuple(statements.pairSettings(*pair)) == settings, "version 1 until one is accepted"
-    with reverts(statements.LendingStatementsSettingsNotPending, version=2, pending=3):
-        statements.acceptPairSettings(*pair, 2, sender=lender)  # superseded by version 3
-    statements.acceptPairSettings(*pair, 3, sender=lender)
-    assert tuple(statements.pairSettings(*pair)) == (
-        COUNTERPARTY_UNIT,
-        b"\0" * 20,
-        b"XTKS",
-        7,
-        2,
-        10,
-        3,
-        borrower_lei,
-        True,
-    )
-
-
-@pytest.mark.parametrize(
-    ("error", "changes", "carried"),
-    [
-        ("LendingStatementsInvalidOverdueDays", lambda w: {"days": 0}, {"max": 60}),
-        ("LendingStatementsInvalidOverdueDays", lambda w: {"days": 61}, {"max": 60}),
-        ("LendingStatementsInvalidBillingMonths", lambda w: {"months": 0}, {"max": 12}),
-        ("LendingStatementsInvalidBillingMonths", lambda w: {"months": 13}, {"max": 12}),
-        ("LendingStatementsNoMarket", lambda w: {"market": b"\0" * 4}, {}),
-        # a securities company is no lending agent
-        ("LendingStatementsInvalidAgent", lambda w: {"agent": w.rival[1]}, {}),
-        ("LendingStatementsInvalidAgent", lambda w: {"agent": make_lei(499).encode()}, {}),
-        ("LendingStatementsInvalidAgent", lambda w: {"agent": w.borrower[1]}, {}),
-        ("LendingStatementsSameParty", lambda w: {"borrower": w.lender[1]}, {}),
-        ("LendingStatementsUnknownParty", lambda w: {"borrower": make_lei(498).encode()}, {}),
-        ("LendingStatementsNotPairParty", lambda w: {"sender": w.rival[0]}, {}),
-    ],
-    ids=[
-        "days-0",
-        "days-61",
-        "months-0",
-        "months-13",
-        "market",
-        "agent-kind",
-        "agent-unknown",
-        "agent-is-party",
-        "parties",
-        "other-party-unknown",
-        "proposer",
-    ],
-)
-def test_pair_settings__bad_fields__refused(
-    statements: Any, world: World, error: str, changes: Any, carried: dict[str, Any]
-) -> None:
-    args = {
-        "lender": world.lender[1],
-        "borrower": world.borrower[1],
-        "unit": AGREEMENT_UNIT,
-        "agent": world.agent[1],
-        "market": b"XTKS",
-        "days": 14,
-        "months": 1,
-        "tolerance": 0,
-        "sender": world.lender[0],
-    } | changes(world)
-    sender = args.pop("sender")
-    with reverts(error, **carried):
-        statements.proposePairSettings(*args.values(), sender=sender)
 
 
 # Commit --------------------------------------------------------------------------------------
@@ -349,8 +287,8 @@ def test_commit__agreement_unit__open_with_the_closer_agreed(statements: Any, wo
         world.end,
         int_of(world.overdue_after),
     )
-    assert tuple(stored.platform) == FIGURES
-    assert tuple(stored.settled) == (0, 0, 0)
+    assert (bytes(stored.platform), bytes(stored.settled)) == (PLATFORM_AMOUNTS, b"\0" * 32)
+    assert stored.settingsVersion == 0, "the defaults"
     assert (bytes(stored.unitKey), bytes(stored.detailCommitment)) == (AGENT_AGREEMENT, DETAIL)
     assert not statements.isOverdue(statement_id)
     with reverts(statements.LendingStatementsExists):
@@ -367,15 +305,15 @@ def test_commit__agreement_unit__open_with_the_closer_agreed(statements: Any, wo
         statements.getStatement(b"\x99" * 32)
 
 
-def test_commit__pair_units__the_pairs_agent_closes(statements: Any, world: World) -> None:
+def test_commit__pair_units__the_pairs_agent_closes(
+    statements: Any, pairs: Any, world: World
+) -> None:
     (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
     pair = (lender_lei, borrower_lei)
-    statements.proposePairSettings(
-        *pair, SECURITY_UNIT, world.other_agent[1], b"XTKS", 3, 1, 0, sender=borrower
-    )
+    settings(pairs, world, SECURITY_UNIT, world.other_agent[1], b"XTKS", 3, 1, sender=borrower)
     with reverts(statements.LendingStatementsUnitMismatch):  # Agreement until accepted ...
         commit(statements, world, unit=SECURITY_UNIT, unitKey=TOYOTA, sender=world.lender[0])
-    statements.acceptPairSettings(*pair, 1, sender=lender)
+    pairs.acceptPairSettings(*pair, 1, sender=lender)
     with reverts(statements.LendingStatementsUnitMismatch):  # ... and no longer after
         commit(statements, world)
     with reverts(statements.LendingStatementsNotParty):  # the agreement's agent is not the pair's
@@ -388,7 +326,8 @@ def test_commit__pair_units__the_pairs_agent_closes(statements: Any, world: Worl
     stored = statements.getStatement(id_of(statement))
     assert (bytes(stored.agent), stored.agreed) == (world.other_agent[1], 1 << AGENT)
     assert stored.overdueAfter == int_of(business_days_after(date_of(world.end), 3))
-    with reverts(statements.LendingStatementsInvalidUnitKey, unit=SECURITY_UNIT):  # no ISIN
+    assert stored.settingsVersion == 1
+    with reverts(statements.LendingStatementsInvalidUnitKey, unit=SECURITY_UNIT):  # no key
         statements.commitStatement(
             statement_input(world, unit=SECURITY_UNIT, unitKey=b"\0" * 32),
             sealed(*leis),
@@ -397,7 +336,7 @@ def test_commit__pair_units__the_pairs_agent_closes(statements: Any, world: Worl
 
 
 def test_pair_agent__acts_only_under_the_lenders_mandate(
-    statements: Any, mandates: Any, world: World
+    statements: Any, pairs: Any, mandates: Any, world: World
 ) -> None:
     """The attack: an agent the lender never mandated, or no longer mandates, acts as the
     pair's agent (named by the borrower, or kept after the lender revoked it). Settings name an
@@ -407,29 +346,24 @@ def test_pair_agent__acts_only_under_the_lenders_mandate(
     pair = (lender_lei, borrower_lei)
     agent, agent_lei = world.other_agent
     mandate = mandates.mandateIdOf(lender_lei, agent_lei, LENDING_AGENT_SCOPE, b"\0" * 32)
-    statements.proposePairSettings(
-        *pair, SECURITY_UNIT, agent_lei, b"XTKS", 3, 1, 0, sender=borrower
-    )
-    statements.acceptPairSettings(*pair, 1, sender=lender)
+    settings(pairs, world, SECURITY_UNIT, agent_lei, b"XTKS", 3, 1, sender=borrower)
+    pairs.acceptPairSettings(*pair, 1, sender=lender)
     statement = statement_input(world, unit=SECURITY_UNIT, unitKey=TOYOTA)
     leis = (*pair, agent_lei)
     mandates.revoke(mandate, sender=lender)
     with reverts(statements.LendingStatementsAgentNotMandated, agent=agent_lei):
         statements.commitStatement(statement, sealed(*leis), sender=agent)
     statements.commitStatement(statement, sealed(*leis), sender=lender)  # the lender still may
-    with reverts(statements.LendingStatementsAgentNotMandated, lender=lender_lei):
-        statements.proposePairSettings(  # the borrower names it again
-            *pair, SECURITY_UNIT, agent_lei, b"XTKS", 3, 1, 0, sender=borrower
-        )
-    statements.proposePairSettings(
-        *pair, SECURITY_UNIT, world.agent[1], b"XTKS", 3, 1, 0, sender=borrower
-    )
+    with reverts(pairs.LendingPairsAgentNotMandated, lender=lender_lei):
+        # the borrower names it again
+        settings(pairs, world, SECURITY_UNIT, agent_lei, b"XTKS", 3, 1, sender=borrower)
+    settings(pairs, world, SECURITY_UNIT, world.agent[1], b"XTKS", 3, 1, sender=borrower)
     mandates.revoke(
         mandates.mandateIdOf(lender_lei, world.agent[1], LENDING_AGENT_SCOPE, b"\0" * 32),
         sender=lender,
     )
-    with reverts(statements.LendingStatementsAgentNotMandated, agent=world.agent[1]):
-        statements.acceptPairSettings(*pair, 2, sender=lender)  # revoked before acceptance
+    with reverts(pairs.LendingPairsAgentNotMandated, agent=world.agent[1]):
+        pairs.acceptPairSettings(*pair, 2, sender=lender)  # revoked before acceptance
 
 
 @pytest.mark.parametrize(
@@ -446,6 +380,7 @@ def test_pair_agent__acts_only_under_the_lenders_mandate(
         ("LendingStatementsInvalidSettlementDate", lambda w: {"settlementDate": w.end}),
         ("LendingStatementsNoCurrency", lambda w: {"currency": b"\0" * 3}),
         ("LendingStatementsNoDetail", lambda w: {"detailCommitment": b"\0" * 32}),
+        ("LendingStatementsEmptyCommitment", lambda w: {"amounts": b"\0" * 32}),
     ],
     ids=[
         "unknown-agreement",
@@ -459,6 +394,7 @@ def test_pair_agent__acts_only_under_the_lenders_mandate(
         "settlement-date",
         "currency",
         "detail-commitment",
+        "amounts-commitment",
     ],
 )
 def test_commit__bad_inputs__refused(
@@ -468,32 +404,27 @@ def test_commit__bad_inputs__refused(
         commit(statements, world, **changes(world))
 
 
-def test_commit__tolerance__the_pairs_accepted_one_not_the_closers(
-    statements: Any, world: World
+def test_commit__settings__the_pairs_accepted_version_not_the_closers(
+    statements: Any, pairs: Any, world: World
 ) -> None:
-    """The attack: the closing agent commits a wide tolerance so that the borrower's wildly
-    different figures count as a match. The statement carries no tolerance of its own: it takes
-    the pair's accepted one, and a proposal the other party has not accepted does not count."""
-    pair = (world.lender[1], world.borrower[1])
-    statements.proposePairSettings(
-        *pair, AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, 1, 10**9, sender=world.lender[0]
-    )  # proposed, never accepted by the borrower
+    """The attack: the closing party makes a statement follow settings (a wide tolerance) the
+    other party never accepted. A statement takes the version of the pair's accepted settings,
+    whose sealed tolerance every party's verdict applies; a pending proposal does not count."""
+    settings(pairs, world, AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, 1, sender=world.lender[0])
     statement_id, tx = commit(statements, world)
     [event] = tx.events.filter(statements.StatementCommitted)
-    assert event.tolerance == 0
-    assert statements.getStatement(statement_id).tolerance == 0
-    tx = submit(statements, world, statement_id, world.borrower[0], (FIGURES[0] + 1, *FIGURES[1:]))
-    assert tx.events.filter(statements.FiguresSubmitted)[0].status == BREAK, "one yen off"
-    statements.acceptPairSettings(*pair, 1, sender=world.borrower[0])
+    assert event.settingsVersion == 0
+    assert statements.getStatement(statement_id).settingsVersion == 0, "the defaults"
+    pairs.acceptPairSettings(world.lender[1], world.borrower[1], 1, sender=world.borrower[0])
     following = int_of(date_of(world.end) + timedelta(days=1))
     later = {"start": following, "end": following, "settlementDate": 99991231}
     later_id, tx = commit(statements, world, **later)
-    assert tx.events.filter(statements.StatementCommitted)[0].tolerance == 10**9
-    assert statements.getStatement(later_id).tolerance == 10**9, "the pair agreed to it"
+    assert tx.events.filter(statements.StatementCommitted)[0].settingsVersion == 1
+    assert statements.getStatement(later_id).settingsVersion == 1, "the pair agreed to it"
 
 
 def test_commit__period_beyond_the_pairs_billing_period__refused(
-    statements: Any, world: World
+    statements: Any, pairs: Any, world: World
 ) -> None:
     """The attack: the closer commits a period of decades, so that the pair's later periods
     overlap it and can never be closed. A period spans at most the pair's billing months."""
@@ -506,7 +437,7 @@ def test_commit__period_beyond_the_pairs_billing_period__refused(
     two_months = {"end": next_month_end, "settlementDate": 99991231}
     with reverts(statements.LendingStatementsPeriodTooLong, end=next_month_end):
         commit(statements, world, **two_months)
-    tolerate(statements, world, 0, months=2)
+    billing(pairs, world, months=2)
     statement_id, _ = commit(statements, world, **two_months)
     assert statements.getStatement(statement_id).end == next_month_end
     with reverts(statements.LendingStatementsPeriodTooLong, billingMonths=2):
@@ -514,23 +445,19 @@ def test_commit__period_beyond_the_pairs_billing_period__refused(
 
 
 def test_commit__counterparty_unit__two_parties_on_the_pairs_calendar(
-    statements: Any, world: World
+    statements: Any, pairs: Any, world: World
 ) -> None:
     (lender, lender_lei), (borrower, borrower_lei) = world.lender, world.borrower
     pair = (lender_lei, borrower_lei)
-    statements.proposePairSettings(
-        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XLON", 5, 1, 0, sender=lender
-    )
-    statements.acceptPairSettings(*pair, 1, sender=borrower)
+    settings(pairs, world, COUNTERPARTY_UNIT, b"\0" * 20, b"XLON", 5, 1, sender=lender)
+    pairs.acceptPairSettings(*pair, 1, sender=borrower)
     unit = {"unit": COUNTERPARTY_UNIT, "sender": borrower}
     with reverts(statements.LendingStatementsInvalidUnitKey):  # the pair itself has no key
         commit(statements, world, unitKey=TOYOTA, **unit)
     with reverts("MarketCalendarNotPublished"):  # London's calendar is not published
         commit(statements, world, unitKey=b"\0" * 32, **unit)
-    statements.proposePairSettings(
-        *pair, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 5, 1, 0, sender=lender
-    )
-    statements.acceptPairSettings(*pair, 2, sender=borrower)
+    settings(pairs, world, COUNTERPARTY_UNIT, b"\0" * 20, b"XTKS", 5, 1, sender=lender)
+    pairs.acceptPairSettings(*pair, 2, sender=borrower)
     statement_id, tx = commit(statements, world, unitKey=b"\0" * 32, **unit)
     [event] = tx.events.filter(statements.StatementCommitted)
     assert (bytes(event.agent), bytes(event.closer)) == (b"\0" * 20, borrower_lei)
@@ -594,51 +521,48 @@ def test_confirm__every_party__matched_with_the_platforms_figures_settled(
     [event] = tx.events.filter(statements.StatementConfirmed)
     assert (bytes(event.by), event.role, event.status) == (world.borrower[1], BORROWER, MATCHED)
     stored = statements.getStatement(statement_id)
-    assert (stored.status, stored.agreed, tuple(stored.settled)) == (MATCHED, 7, FIGURES)
+    assert (stored.status, stored.agreed, bytes(stored.settled)) == (MATCHED, 7, PLATFORM_AMOUNTS)
 
 
-def tolerate(statements: Any, w: World, tolerance: int, months: int = 1) -> None:
-    """The lender proposes, and the borrower accepts, the pair's tolerance and billing period."""
+def billing(pairs: Any, w: World, months: int = 1) -> int:
+    """The lender proposes, and the borrower accepts, the pair's settings (per agreement, no
+    agent) with a billing period of ``months``; their version."""
     pair = (w.lender[1], w.borrower[1])
-    statements.proposePairSettings(
-        *pair, AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, months, tolerance, sender=w.lender[0]
-    )
-    version = statements.pairSettings(*pair).version + 1
-    statements.acceptPairSettings(*pair, version, sender=w.borrower[0])
+    settings(pairs, w, AGREEMENT_UNIT, b"\0" * 20, b"XTKS", 14, months, sender=w.lender[0])
+    version = pairs.pairSettings(*pair).version + 1
+    pairs.acceptPairSettings(*pair, version, sender=w.borrower[0])
+    return version
 
 
-def test_submit__within_tolerance__counts_as_agreeing(statements: Any, world: World) -> None:
-    tolerate(statements, world, TOLERANCE)
+def test_submit__equal_commitment__counts_as_agreeing(statements: Any, world: World) -> None:
     statement_id, _ = commit(statements, world)
-    near = (FIGURES[0] + TOLERANCE, FIGURES[1] - TOLERANCE, FIGURES[2])
-    tx = submit(statements, world, statement_id, world.borrower[0], near)
+    tx = submit(statements, world, statement_id, world.borrower[0], FIGURES)
     [event] = tx.events.filter(statements.FiguresSubmitted)
-    assert (bytes(event.by), event.role, event.withinTolerance, event.status) == (
+    assert (bytes(event.by), event.role, event.equal, event.status) == (
         world.borrower[1],
         BORROWER,
         True,
         OPEN,
     )
-    assert tuple(event.amounts) == near
-    submitted, amounts = statements.submittedFigures(statement_id, BORROWER)
-    assert (submitted, tuple(amounts)) == (True, near)
+    assert bytes(event.amounts) == PLATFORM_AMOUNTS
+    submitted, amounts, verdicts = statements.submittedFigures(statement_id, BORROWER)
+    assert (submitted, bytes(amounts), verdicts) == (True, PLATFORM_AMOUNTS, 0)
     assert not statements.submittedFigures(statement_id, LENDER)[0]
     tx = submit(statements, world, statement_id, world.lender[0], FIGURES)
     assert tx.events.filter(statements.FiguresSubmitted)[0].status == MATCHED
-    assert tuple(statements.getStatement(statement_id).settled) == FIGURES, "the platform's"
+    assert bytes(statements.getStatement(statement_id).settled) == PLATFORM_AMOUNTS
 
 
 @pytest.mark.parametrize("amount", [0, 1, 2], ids=["fee", "collateralInterest", "dividend"])
-def test_submit__outside_tolerance__break__then_the_disputing_party_confirms(
+def test_submit__different_commitment__break__then_the_disputing_party_confirms(
     statements: Any, world: World, amount: int
 ) -> None:
-    tolerate(statements, world, TOLERANCE)
     statement_id, _ = commit(statements, world)
     off = list(FIGURES)
-    off[amount] -= TOLERANCE + 1
+    off[amount] -= 1
     tx = submit(statements, world, statement_id, world.borrower[0], tuple(off))
     [event] = tx.events.filter(statements.FiguresSubmitted)
-    assert (event.withinTolerance, event.status) == (False, BREAK)
+    assert (event.equal, event.status) == (False, BREAK)
     stored = statements.getStatement(statement_id)
     assert (stored.agreed, stored.disputed) == (1 << AGENT, 1 << BORROWER)
     statements.confirm(statement_id, sender=world.lender[0])
@@ -684,8 +608,15 @@ def test_confirm_and_submit__outsiders_and_recipients__refused(
     with reverts(statements.LendingStatementsRecipientMissing, lei=world.agent[1]):
         statements.submitFigures(
             statement_id,
-            FIGURES,
+            PLATFORM_AMOUNTS,
             sealed(world.lender[1], world.borrower[1]),
+            sender=world.borrower[0],
+        )
+    with reverts(statements.LendingStatementsEmptyCommitment):
+        statements.submitFigures(
+            statement_id,
+            b"\0" * 32,
+            sealed(world.lender[1], world.borrower[1], world.agent[1]),
             sender=world.borrower[0],
         )
 
@@ -702,21 +633,27 @@ def test_confirm_and_submit__outsiders_and_recipients__refused(
     ],
     ids=["platform", "party", "adjusted"],
 )
-def test_resolution__every_party_approves__resolved_with_its_amounts(
-    statements: Any, world: World, kind: int, party: int, expected: tuple[int, ...]
+def test_resolution__every_party_approves__resolved_with_its_commitment(
+    statements: Any, world: World, kind: int, party: int, expected: tuple[int, int, int]
 ) -> None:
     statement_id = broken(statements, world)
-    adjusted = expected if kind == ADJUSTED else (0, 0, 0)
-    tx = statements.proposeResolution(statement_id, kind, party, adjusted, sender=world.lender[0])
+    leis = (world.lender[1], world.borrower[1], world.agent[1])
+    adjusted, sealed_amounts = (
+        (c(expected), sealed(*leis)) if kind == ADJUSTED else (b"\0" * 32, NOTHING_SEALED)
+    )
+    tx = statements.proposeResolution(
+        statement_id, kind, party, adjusted, sealed_amounts, sender=world.lender[0]
+    )
     [proposed] = tx.events.filter(statements.ResolutionProposed)
     assert proposed.resolution == 1
     kind_, _, amounts, by, approved = proposed.proposal
-    assert (kind_, tuple(amounts), bytes(by), approved) == (kind, expected, world.lender[1], 1)
+    assert (kind_, bytes(amounts), bytes(by), approved) == (kind, c(expected), world.lender[1], 1)
+    assert bytes(proposed.adjusted[0]) == bytes(sealed_amounts[0])
     resolution = statements.getResolution(statement_id, 1)
-    assert (resolution.approved, resolution.party, tuple(resolution.amounts)) == (
+    assert (resolution.approved, resolution.party, bytes(resolution.amounts)) == (
         1 << LENDER,
         party,
-        expected,
+        c(expected),
     )
     tx = statements.approveResolution(statement_id, 1, sender=world.borrower[0])
     [approved] = tx.events.filter(statements.ResolutionApproved)
@@ -725,30 +662,47 @@ def test_resolution__every_party_approves__resolved_with_its_amounts(
     [approved] = tx.events.filter(statements.ResolutionApproved)
     assert (bytes(approved.by), approved.status) == (world.agent[1], RESOLVED)
     stored = statements.getStatement(statement_id)
-    assert (stored.status, tuple(stored.settled), stored.resolutions) == (RESOLVED, expected, 1)
+    assert (stored.status, bytes(stored.settled), stored.resolutions) == (
+        RESOLVED,
+        c(expected),
+        1,
+    )
     with reverts(statements.LendingStatementsWrongStatus):
         statements.approveResolution(statement_id, 1, sender=world.borrower[0])
     with reverts(statements.LendingStatementsWrongStatus):
-        statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=world.lender[0])
+        propose(statements, statement_id, PLATFORM, sender=world.lender[0])
 
 
 def test_resolution__refusals(statements: Any, world: World) -> None:
     statement_id, _ = commit(statements, world)
     with reverts(statements.LendingStatementsWrongStatus):  # no break to resolve
-        statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=world.lender[0])
+        propose(statements, statement_id, PLATFORM, sender=world.lender[0])
     submit(statements, world, statement_id, world.borrower[0], (0, 0, 0))
     with reverts(statements.LendingStatementsNoFigures):  # the lender submitted none
-        statements.proposeResolution(
-            statement_id, PARTY, LENDER, (0, 0, 0), sender=world.borrower[0]
-        )
+        propose(statements, statement_id, PARTY, LENDER, sender=world.borrower[0])
     with reverts(statements.LendingStatementsNotParty):
-        statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=world.rival[0])
+        propose(statements, statement_id, PLATFORM, sender=world.rival[0])
     with reverts(statements.LendingStatementsStaleResolution):  # none proposed yet
         statements.approveResolution(statement_id, 0, sender=world.lender[0])
-    statements.proposeResolution(statement_id, PLATFORM, 0, (0, 0, 0), sender=world.lender[0])
-    tx = statements.proposeResolution(
-        statement_id, PARTY, BORROWER, (0, 0, 0), sender=world.borrower[0]
-    )
+    leis = (world.lender[1], world.borrower[1], world.agent[1])
+    with reverts(statements.LendingStatementsUnexpectedAmounts, kind=PLATFORM):
+        statements.proposeResolution(
+            statement_id, PLATFORM, 0, c(FIGURES), NOTHING_SEALED, sender=world.lender[0]
+        )
+    with reverts(statements.LendingStatementsUnexpectedAmounts, kind=PARTY):
+        statements.proposeResolution(
+            statement_id, PARTY, BORROWER, b"\0" * 32, sealed(*leis), sender=world.lender[0]
+        )
+    with reverts(statements.LendingStatementsEmptyCommitment):
+        statements.proposeResolution(
+            statement_id, ADJUSTED, 0, b"\0" * 32, sealed(*leis), sender=world.lender[0]
+        )
+    with reverts(statements.LendingStatementsRecipientMissing, lei=world.agent[1]):
+        statements.proposeResolution(
+            statement_id, ADJUSTED, 0, c(FIGURES), sealed(*leis[:2]), sender=world.lender[0]
+        )
+    propose(statements, statement_id, PLATFORM, sender=world.lender[0])
+    tx = propose(statements, statement_id, PARTY, BORROWER, sender=world.borrower[0])
     assert tx.events.filter(statements.ResolutionProposed)[0].resolution == 2
     with reverts(statements.LendingStatementsStaleResolution):  # superseded
         statements.approveResolution(statement_id, 1, sender=world.agent[0])
@@ -764,8 +718,136 @@ def test_resolution__refusals(statements: Any, world: World) -> None:
     statements.approveResolution(statement_id, 2, sender=world.agent[0])
     assert status_of(statements, statement_id) == BREAK, "the lender has not approved"
     statements.approveResolution(statement_id, 2, sender=world.lender[0])
-    assert tuple(statements.getStatement(statement_id).settled) == (0, 0, 0)
+    assert bytes(statements.getStatement(statement_id).settled) == c((0, 0, 0))
     assert status_of(statements, statement_id) == RESOLVED
+
+
+# Verdicts ------------------------------------------------------------------------------------
+
+
+def verdict(
+    chain: Any,
+    statements: Any,
+    account: Any,
+    statement_id: bytes,
+    submitted: bytes,
+    version: int = 0,
+    platform: bytes = PLATFORM_AMOUNTS,
+) -> bytes:
+    """``account``'s EIP-712 verdict that ``submitted`` is within the tolerance."""
+    domain = Domain(STATEMENTS_DOMAIN, chain.chain_id, statements.address)
+    return sign_verdict(private_key(account), domain, statement_id, platform, submitted, version)
+
+
+def test_verdicts__every_party_signs__the_submitters_figures_count_as_agreeing(
+    chain: Any, statements: Any, pairs: Any, world: World
+) -> None:
+    """Figures one yen off the platform's break on chain (the contract cannot see the
+    tolerance); every party's verdict, signed off chain and sent by one of them, makes them
+    agree."""
+    version = billing(pairs, world)
+    statement_id, _ = commit(statements, world, unitKey=DIRECT_AGREEMENT, sender=world.lender[0])
+    near = (FIGURES[0] + 1, *FIGURES[1:])
+    submit(statements, world, statement_id, world.borrower[0], near)
+    assert status_of(statements, statement_id) == BREAK
+    lender, borrower = world.lender[0], world.borrower[0]
+    tx = statements.recordVerdicts(
+        statement_id,
+        BORROWER,
+        [verdict(chain, statements, lender, statement_id, c(near), version)],
+        sender=borrower,
+    )
+    [recorded] = tx.events.filter(statements.VerdictRecorded)
+    assert (recorded.submitter, bytes(recorded.by), recorded.signer) == (
+        BORROWER,
+        world.lender[1],
+        lender.address,
+    )
+    assert not tx.events.filter(statements.FiguresAccepted), "the borrower's verdict is missing"
+    assert statements.submittedFigures(statement_id, BORROWER)[2] == 1 << LENDER
+    tx = statements.recordVerdicts(
+        statement_id,
+        BORROWER,
+        [verdict(chain, statements, borrower, statement_id, c(near), version)],
+        sender=lender,
+    )
+    [accepted] = tx.events.filter(statements.FiguresAccepted)
+    assert (accepted.submitter, accepted.status) == (BORROWER, MATCHED)
+    stored = statements.getStatement(statement_id)
+    assert (stored.status, bytes(stored.settled)) == (MATCHED, PLATFORM_AMOUNTS), "the platform's"
+
+
+def test_verdicts__forged_stale_or_foreign__refused(
+    chain: Any, statements: Any, pairs: Any, world: World, registry: Any, operator: Any
+) -> None:
+    """The attacks: a party forges the other's verdict with a key of its own, replays a
+    verdict given on other figures or another settings version, or has a rival sign; or sends
+    verdicts on figures no one disputes."""
+    version = billing(pairs, world)
+    statement_id = broken(statements, world)  # three parties: the borrower disputes
+    near = c((FIGURES[0] + 2, *FIGURES[1:]))
+    lender, borrower, agent = world.lender[0], world.borrower[0], world.agent[0]
+    stranger = fresh_account()
+    for signer, submitted, signed_version in (
+        (stranger, near, version),  # no institution's operator
+        (world.rival[0], near, version),  # an institution, not a party
+        (lender, c(FIGURES), version),  # other figures
+        (lender, near, version + 1),  # another settings version
+    ):
+        signature = verdict(chain, statements, signer, statement_id, submitted, signed_version)
+        with reverts(statements.LendingStatementsInvalidVerdict):
+            statements.recordVerdicts(statement_id, BORROWER, [signature], sender=borrower)
+    with reverts(statements.LendingStatementsInvalidVerdict):  # malformed
+        statements.recordVerdicts(statement_id, BORROWER, [b"\x01" * 65], sender=borrower)
+    good = [verdict(chain, statements, a, statement_id, near, version) for a in (lender, agent)]
+    with reverts(statements.LendingStatementsTooManyVerdicts, count=4, max=3):
+        statements.recordVerdicts(statement_id, BORROWER, good * 2, sender=borrower)
+    with reverts(statements.LendingStatementsNotDisputed, role=LENDER):  # it submitted none
+        statements.recordVerdicts(statement_id, LENDER, good, sender=borrower)
+    with reverts(statements.LendingStatementsNotParty, lei=world.rival[1]):
+        statements.recordVerdicts(statement_id, BORROWER, good, sender=world.rival[0])
+    statements.recordVerdicts(statement_id, BORROWER, good, sender=borrower)
+    assert status_of(statements, statement_id) == BREAK, "the borrower has not signed"
+    # A fresh submission starts the count again: the old verdicts were on other figures.
+    submit(statements, world, statement_id, borrower, (FIGURES[0] + 3, *FIGURES[1:]))
+    assert statements.submittedFigures(statement_id, BORROWER)[2] == 0
+
+
+# Refusal -------------------------------------------------------------------------------------
+
+
+def test_refuse__a_party_that_cannot_open_it__blocks_matching_until_withdrawn(
+    statements: Any, world: World
+) -> None:
+    """A party whose client cannot open the statement's opening (or finds it is not what was
+    committed) refuses it on chain: nobody can confirm, submit or settle it; the closer
+    withdraws it and commits the period anew."""
+    statement_id, _ = commit(statements, world)
+    with reverts(statements.LendingStatementsCloserRefused, lei=world.agent[1]):
+        statements.refuseStatement(statement_id, UNOPENABLE, sender=world.agent[0])
+    with reverts(statements.LendingStatementsNotParty):
+        statements.refuseStatement(statement_id, UNOPENABLE, sender=world.rival[0])
+    tx = statements.refuseStatement(statement_id, NOT_COMMITTED, sender=world.borrower[0])
+    [event] = tx.events.filter(statements.StatementRefused)
+    assert (bytes(event.by), event.role, event.reason) == (world.borrower[1], BORROWER, 1)
+    assert status_of(statements, statement_id) == REFUSED
+    with reverts(statements.LendingStatementsWrongStatus, status=REFUSED):
+        statements.confirm(statement_id, sender=world.lender[0])
+    with reverts(statements.LendingStatementsWrongStatus, status=REFUSED):
+        submit(statements, world, statement_id, world.lender[0], FIGURES)
+    with reverts(statements.LendingStatementsWrongStatus, status=REFUSED):
+        statements.refuseStatement(statement_id, UNOPENABLE, sender=world.lender[0])
+    with reverts(statements.LendingStatementsWrongStatus, status=REFUSED):
+        statements.confirmSettlement(statement_id, REFERENCE, sender=world.lender[0])
+    statements.withdrawStatement(statement_id, sender=world.agent[0])
+    again, _ = commit(statements, world)
+    assert again == statement_id and status_of(statements, again) == OPEN
+
+
+def test_refuse__once_matched_or_broken__refused(statements: Any, world: World) -> None:
+    statement_id = reach(statements, world, BREAK)
+    with reverts(statements.LendingStatementsWrongStatus, status=BREAK):
+        statements.refuseStatement(statement_id, UNOPENABLE, sender=world.lender[0])
 
 
 # Settlement ----------------------------------------------------------------------------------
@@ -830,9 +912,9 @@ def test_withdraw__the_closer_withdraws_an_open_statement__period_committed_anew
     assert status_of(statements, statement_id) == WITHDRAWN
     with reverts(statements.LendingStatementsWrongStatus):
         statements.confirm(statement_id, sender=world.lender[0])
-    again, _ = commit(statements, world, amounts=(FIGURES[0] + 1, *FIGURES[1:]))
+    again, _ = commit(statements, world, amounts=c((FIGURES[0] + 1, *FIGURES[1:])))
     assert again == statement_id and status_of(statements, again) == OPEN, "a fresh record"
-    assert statements.getStatement(again).platform[0] == FIGURES[0] + 1
+    assert bytes(statements.getStatement(again).platform) == c((FIGURES[0] + 1, *FIGURES[1:]))
 
 
 @pytest.mark.parametrize("status", [MATCHED, BREAK])

@@ -60,6 +60,7 @@ FIXTURES = {
     "Subscriptions": "subscriptions",
     "LendingAgreements": "agreements",
     "LendingCalculator": "calculator",
+    "LendingPairs": "pairs",
     "LendingStatements": "statements",
     "PlatformTimelock": "timelock",
     "ConsortiumApprovals": "approvals",
@@ -198,14 +199,18 @@ REFUSALS: dict[str, dict[str, Refused]] = {
         )
     },
     "LendingCalculator": {},
+    "LendingPairs": {
+        name: _institution("LendingPairsNotInstitution")
+        for name in ("proposePairSettings", "acceptPairSettings")
+    },
     "LendingStatements": {
         name: _institution("LendingStatementsNotInstitution")
         for name in (
-            "proposePairSettings",
-            "acceptPairSettings",
             "commitStatement",
             "confirm",
             "submitFigures",
+            "recordVerdicts",
+            "refuseStatement",
             "comment",
             "proposeResolution",
             "approveResolution",
@@ -325,6 +330,7 @@ def addresses(
     subscriptions: Any,
     agreements: Any,
     calculator: Any,
+    pairs: Any,
     statements: Any,
     governance: tuple[Any, Any],
     admin: Any,

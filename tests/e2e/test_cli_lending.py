@@ -93,15 +93,19 @@ def test_movements_record_confirm__then_statement_show_and_overdue(
     )
     found, _ = st.commit_statement(fuji, statement, b"detail", [FUJI, MINATO])
     minato = connect(isolated.url, isolated.deployments, dev_account(3))
-    st.submit_figures(minato, found, st.Amounts(29, 0, 0), b"figures", [FUJI, MINATO])
+    salt = st.open_statement(minato, found, MINATO, bytes(dev_account(3).key)).salt
+    st.submit_figures(minato, found, st.Amounts(29, 0, 0), b"figures", [FUJI, MINATO], salt)
 
-    shown = bpost("--json", "lending", "statement", "show", found).json()
+    shown = bpost("--json", "--dev-account", "3", "lending", "statement", "show", found).json()
     assert (shown["status"], shown["key"], shown["fee"], shown["disputed"]) == (
         "break",
         agreement,
         27,
         ["borrower"],
-    )
+    ), "a party's client opens the amounts"
+    anyone = bpost("--json", "lending", "statement", "show", found).json()
+    assert "fee" not in anyone, "the chain holds the amounts' commitment only"
+    assert anyone["amounts_commitment"] == "0x" + st.get_statement(minato, found).platform.hex()
     assert (shown["start"], shown["end"], shown["agent"]) == ("2026-06-01", "2026-06-30", None)
     # the 14th Tokyo business day after 30 June (Marine Day, 20 July, is a holiday)
     assert shown["overdue_after"] == "2026-07-21" and shown["overdue"] is True
@@ -156,10 +160,11 @@ def test_statement_withdrawn_then_committed_anew__listed_once_as_the_new_one(
     assert again == first, "the same period, the same statement id"
     listed = bpost("--json", "lending", "statement", "list", "--lei", FUJI).json()
     assert [(s["statement"], s["status"]) for s in listed] == [(first, "open")]
-    shown = bpost("--json", "lending", "statement", "show", first).json()
+    shown = bpost("--json", "--dev-account", "2", "lending", "statement", "show", first).json()
     assert (shown["status"], shown["fee"]) == ("open", 28), "the new commitment, not the old"
     where = {"statementId": bytes.fromhex(first[2:])}
     entries = records_of(fuji, "LendingStatements", PROJECTORS, st.STATEMENT_EVENTS, where)
     folded = statement_of(entries)  # what the explorer and the list fold
-    assert folded is not None and folded.platform["fee"] == 28 and folded.withdrawn is None
+    assert folded is not None and folded.withdrawn is None
+    assert folded.platform == st.get_statement(fuji, first).platform, "the new commitment"
     assert [status for status, _ in folded.history] == [st.StatementStatus.OPEN]

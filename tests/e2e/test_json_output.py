@@ -357,5 +357,6 @@ def _statement(node: Node, agreement_id: str, start: date, end: date, *, dispute
                                end, end + timedelta(days=10), st.Amounts(27, 0, 0))  # fmt: skip
     found, _ = st.commit_statement(fuji, period, b"detail", [FUJI, MINATO])
     if disputed:
-        st.submit_figures(minato, found, st.Amounts(29, 0, 0), b"figures", [FUJI, MINATO])
+        salt = st.open_statement(minato, found, MINATO, bytes(dev_account(3).key)).salt
+        st.submit_figures(minato, found, st.Amounts(29, 0, 0), b"figures", [FUJI, MINATO], salt)
     return found

@@ -179,6 +179,7 @@ def test_address__paged_by_keyset__pages_join_without_gap_or_repeat(
     signed_in: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     address = dev_account(OPERATOR).address
+    monkeypatch.setattr(chain_pages, "ADDRESS_ROWS", 1_000)  # every row on one page
     whole = signed_in.get(f"/address/{address}").text
     everything = re.findall(r'<tr class="tx-row">\s*<td><a href="/tx/(0x[0-9a-f]{64})"', whole)
     monkeypatch.setattr(chain_pages, "ADDRESS_ROWS", 7)

@@ -24,7 +24,6 @@ from bpost_client.distribution import navs, notices
 from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.domain import lending as explorer_lending
 from bpost_client.explorer.domain import reference as explorer_reference
-from bpost_client.explorer.domain.lending import money
 from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.indexer import Indexer, open_engine
 from bpost_client.lending import agreements as lending
@@ -426,9 +425,19 @@ def _statement_of(client: Client, agreement: str) -> tuple[str, st.Statement]:
     raise AssertionError(f"no statement of {agreement}")
 
 
-def test_agreement_page__break_explained_with_the_differing_amounts(
-    web: TestClient, demo: Demo
-) -> None:
+def _amounts(client: Client, statement_id: str) -> st.Amounts:
+    """The platform's amounts of a demo statement, opened by its agent (dev account 5)."""
+    return st.open_statement(client, statement_id, AGENT, bytes(dev_account(5).key)).amounts
+
+
+def _shows_no_amount(page: str, amounts: st.Amounts) -> None:
+    shown = text_of(page)
+    for value in amounts.to_abi():
+        if abs(value) >= 10_000:  # a short number is on any page (a day, a count)
+            assert f"{value:,}" not in shown and f">{value}<" not in page, value
+
+
+def test_agreement_page__break_shown_by_commitments__no_amount(web: TestClient, demo: Demo) -> None:
     broken = demo.agreements[BROKEN_REFERENCE]
     page = web.get(f"/agreement/{broken}").text
     statement_id, statement = _statement_of(demo.client, broken)
@@ -437,17 +446,18 @@ def test_agreement_page__break_explained_with_the_differing_amounts(
     explanation = re.search(r'class="break-explanation">(.*?)</li>', page, flags=re.S)
     assert explanation
     said = text_of(explanation.group(1))
-    assert f"against the platform's {money(statement.platform.fee, 'JPY')}" in said
-    assert "beyond the tolerance" in said
+    assert "figures differ from the platform's: a break" in said
+    assert "0x" + statement.platform.hex() in shown, "the platform's commitment"
+    _shows_no_amount(page, _amounts(demo.client, statement_id))
     assert statement_id[:6] in shown
 
 
 def test_agreement_page__matched_statement_and_sealed_terms(web: TestClient, demo: Demo) -> None:
     matched = demo.agreements[MATCHED_REFERENCE]
     page = web.get(f"/agreement/{matched}").text
-    _, statement = _statement_of(demo.client, matched)
+    statement_id, _ = _statement_of(demo.client, matched)
     assert "break-explanation" not in page
-    assert money(statement.platform.fee, "JPY") in text_of(page)
+    _shows_no_amount(page, _amounts(demo.client, statement_id))
     assert "sealed" in section(page, "agreement-terms")
     assert "matched" in text_of(page) or "settled" in text_of(page)
 
@@ -477,8 +487,8 @@ def test_statement_and_agreement_pages__parties_by_name_linked__with_their_leis(
     for html in parties_said:
         assert {statement.lender, statement.borrower} <= set(_institution_labels(html)), html
     figures = [  # who submitted which figures
-        *re.findall(r'<table class="list figures">.*?</thead>', statement_page, flags=re.S),
-        *re.findall(r'<table class="list figures">.*?</thead>', agreement_page, flags=re.S),
+        *re.findall(r'<li class="\w+-explanation">(<a href="/inst.*?</span>)', statement_page),
+        *re.findall(r'<li class="\w+-explanation">(<a href="/inst.*?</span>)', agreement_page),
     ]
     resolved = re.findall(r'<p class="resolution">.*?</p>', statement_page, flags=re.S)
     assert figures and resolved, "the demo's break was submitted and resolved"
@@ -499,9 +509,9 @@ def _plain_statement(statement: StatementState[Any]) -> tuple[Any, ...]:
         statement.statement_id, statement.lender, statement.borrower, statement.agent,
         statement.unit, statement.unit_key, statement.currency, statement.start, statement.end,
         statement.settlement_date, statement.overdue_after, statement.platform,
-        statement.tolerance, statement.status,
+        statement.settings_version, statement.status,
         [(status, row.transaction_hash) for status, row in statement.history],
-        [(s.role, s.by, s.amounts, s.within_tolerance) for s in statement.submissions],
+        [(s.role, s.by, s.amounts, s.equal) for s in statement.submissions],
         [c.by for c in statement.comments],
         len(statement.confirmations), len(statement.resolutions), len(statement.approvals),
     )  # fmt: skip

@@ -18,7 +18,7 @@ DOMAIN_OF = {
     "DistributionRegistry": "distribution", "FundNotices": "distribution",
     "Subscriptions": "distribution",
     "LendingAgreements": "lending", "LendingStatements": "lending",
-    "LendingCalculator": "lending",
+    "LendingCalculator": "lending", "LendingPairs": "lending",
 }  # fmt: skip
 """The domain of each deployed contract: the package whose projection module owns its events."""
 

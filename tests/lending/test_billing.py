@@ -20,6 +20,7 @@ from bpost_client.exceptions import BPostError
 from bpost_client.identifiers import Lei, bytes20_from_lei
 from bpost_client.lending import Agreement, PriceBasis, Rounding
 from bpost_client.lending import agreements as lending
+from bpost_client.lending import pairs as lp
 from bpost_client.lending import statements as st
 from bpost_client.lending.billing import (
     close_period,
@@ -35,6 +36,8 @@ from bpost_client.lending.period import Book
 from bpost_client.lending.settlement import net_instructions, statement_references
 from bpost_client.lending.settlement_xml import schema_path
 from bpost_client.platform import mandates
+from bpost_client.platform.confidential import seal
+from bpost_client.platform.keys import recipient_keys
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference import calendars
 from bpost_client.registry.ssi_files import upload_ssis
@@ -112,14 +115,18 @@ def parties(isolated: Node, operator: Client) -> dict[str, Client]:
         ]
         lending.record_movements(agent, found, moves, [FUJI, MINATO, AGENT])
         lending.confirm_movements(minato, found.agreement_id, 1)
-    with pytest.raises(exceptions.LendingStatementsAgentNotMandated):  # Fuji never mandated it
-        st.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
+    with pytest.raises(exceptions.LendingPairsAgentNotMandated):  # Fuji never mandated it
+        lp.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
     mandates.grant_mandate(clients[FUJI], AGENT, MandateScope.LENDING_AGENT, MINATO)
-    st.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
-    st.accept_pair_settings(minato, FUJI, MINATO, 1)
-    assert st.pair_settings(minato, FUJI, MINATO) == st.PairSettings(
-        MatchUnit.AGREEMENT, Lei(AGENT), "XTKS", 14, 1, 0, 1, True
-    ), "monthly, no tolerance: the defaults of propose_pair_settings"
+    lp.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
+    lp.accept_pair_settings(minato, FUJI, MINATO, 1, MINATO, _key(MINATO))
+    settings = lp.pair_settings(minato, FUJI, MINATO)
+    assert (settings.unit, settings.agent, settings.market, settings.version) == (
+        MatchUnit.AGREEMENT, Lei(AGENT), "XTKS", 1,
+    )  # fmt: skip
+    assert (settings.overdue_business_days, settings.billing_months) == (14, 1), "the defaults"
+    secrets = lp.pair_secrets(agent, FUJI, MINATO, AGENT, _key(AGENT))
+    assert secrets.tolerance == 0, "no tolerance: the default of propose_pair_settings"
     for lei, bic, account in ((FUJI, "MHCBJPJT", "0098765432"), (MINATO, "BOTKJPJT", "1234567")):
         others = ";".join(p for p in KEYS if p != lei)
         row = {
@@ -154,7 +161,7 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
     committed = dict(
         (figures.agreement_ids[0], (found, figures))
         for found, figures in close_period(
-            agent, opened[AGENT], PRICES, DIVIDENDS, *PERIOD, SETTLEMENT
+            agent, opened[AGENT], PRICES, DIVIDENDS, *PERIOD, SETTLEMENT, AGENT, _key(AGENT)
         )
     )
     assert set(committed) == {"SBL-M", "SBL-B"}
@@ -166,9 +173,13 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
     broken_id, _ = committed["SBL-B"]
     stored = st.get_statement(agent, matched_id)
     assert (stored.status, stored.closer, stored.agent) == (st.StatementStatus.OPEN, AGENT, AGENT)
-    assert stored.platform == matched.amounts and matched.amounts.dividend_equivalent == 500_000
+    opening = st.open_statement(parties[FUJI], matched_id, FUJI, _key(FUJI))
+    assert stored.platform == matched.amounts.commitment(opening.salt)
+    assert opening.amounts == matched.amounts and matched.amounts.dividend_equivalent == 500_000
     assert stored.overdue_after > PERIOD[1]
-    again = close_period(agent, opened[AGENT], PRICES, DIVIDENDS, *PERIOD, SETTLEMENT)
+    again = close_period(
+        agent, opened[AGENT], PRICES, DIVIDENDS, *PERIOD, SETTLEMENT, AGENT, _key(AGENT)
+    )
     assert [f for f, _ in again] == [f for f, _ in committed.values()], "not committed twice"
 
     agreed = lending.agreed_book(opened[MINATO], PRICES, DIVIDENDS)
@@ -220,6 +231,9 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
     st.approve_resolution(parties[MINATO], broken_id, 1)
     resolved = st.get_statement(agent, broken_id)
     assert resolved.status is st.StatementStatus.RESOLVED and resolved.settled == broken.platform
+    assert st.settled_amounts(parties[MINATO], broken_id, MINATO, _key(MINATO)) == (
+        st.open_statement(parties[MINATO], broken_id, MINATO, _key(MINATO)).amounts
+    ), "the platform's amounts, opened"
 
     dates = {(s, r): p for s, r, p in DIVIDENDS[["security", "record_date", "payment_date"]].values}
     items = [
@@ -228,8 +242,9 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
         for item in settlement_items(
             st.get_statement(agent, found),
             figures,
+            st.settled_amounts(agent, found, AGENT, _key(AGENT)),
             dates,
-            st.detail_salt(agent, found, AGENT, _key(AGENT)),
+            st.open_statement(agent, found, AGENT, _key(AGENT)).salt,
         )
     ]
     instructions = net_instructions(items)
@@ -238,7 +253,7 @@ def test_period__matched_break_explained_resolved_settled(parties: dict[str, Cli
         (date(2026, 7, 10), MINATO, FUJI),
     }
     fees = next(i for i in instructions if i.value_date == SETTLEMENT)
-    platform = [st.get_statement(agent, f).settled for f, _ in committed.values()]
+    platform = [st.settled_amounts(agent, f, AGENT, _key(AGENT)) for f, _ in committed.values()]
     assert fees.amount_minor == sum(a.fee - a.collateral_interest for a in platform)
     accounts = settlement_accounts(agent, [FUJI, MINATO], "JPY", SETTLEMENT, AGENT, _key(AGENT))
     assert accounts[(MINATO, "JPY")].account == "1234567"
@@ -313,7 +328,7 @@ def test_review__refuses_figures_that_are_not_the_agreed_inputs(
             fuji, found, _opened(parties, FUJI), PRICES, DIVIDENDS, book, FUJI, _key(FUJI)
         )
     assert st.get_statement(agent, found).agreed == {st.StatementRole.AGENT}
-    salt = st.detail_salt(fuji, found, FUJI, _key(FUJI))
+    salt = st.open_statement(fuji, found, FUJI, _key(FUJI)).salt
     assert keccak(salt + b"not the detail") == st.get_statement(agent, found).detail_commitment
 
 
@@ -324,7 +339,9 @@ def test_review__agreements_missing_from_own_books__missing_loans(
     missing loans in its submission, and the explanation says so."""
     agent, minato = parties[AGENT], parties[MINATO]
     opened = _opened(parties, AGENT)
-    [(found, _figures), _] = close_period(agent, opened, PRICES, DIVIDENDS, *PERIOD, SETTLEMENT)
+    [(found, _figures), _] = close_period(
+        agent, opened, PRICES, DIVIDENDS, *PERIOD, SETTLEMENT, AGENT, _key(AGENT)
+    )
     empty = Book(
         pd.DataFrame(columns=list(lending.agreed_book(opened, PRICES, DIVIDENDS).agreements)),
         pd.DataFrame(columns=["agreement_id", "date", "quantity", "collateral"]),
@@ -339,3 +356,81 @@ def test_review__agreements_missing_from_own_books__missing_loans(
         agent, found, opened, PRICES, DIVIDENDS, AGENT, _key(AGENT)
     ).items()
     assert party == MINATO and table["outcome"].tolist() == ["missing_loan"]
+
+
+def test_verdicts__within_the_sealed_tolerance__every_party_signs__matched(
+    parties: dict[str, Client],
+) -> None:
+    """Minato submits figures two yen off the platform's; the pair's sealed tolerance is five:
+    each party's client opens both, finds the difference within it and signs its verdict, and
+    the statement matches on the platform's figures. Figures beyond it get no verdict."""
+    agent, fuji, minato = parties[AGENT], parties[FUJI], parties[MINATO]
+    lp.propose_pair_settings(fuji, FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT, tolerance=5)
+    with pytest.raises(BPostError, match="change the pair secret"):
+        lp.accept_pair_settings(minato, FUJI, MINATO, 2, MINATO, _key(MINATO))
+    secret = lp.pair_secrets(fuji, FUJI, MINATO, FUJI, _key(FUJI)).secret
+    lp.propose_pair_settings(
+        fuji, FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT, tolerance=5, secret=secret
+    )
+    lp.accept_pair_settings(minato, FUJI, MINATO, 3, MINATO, _key(MINATO))
+    opened = _opened(parties, AGENT)
+    [(found, figures), _] = close_period(
+        agent, opened, PRICES, DIVIDENDS, *PERIOD, SETTLEMENT, AGENT, _key(AGENT)
+    )
+    assert st.get_statement(agent, found).settings_version == 3
+    salt = st.open_statement(minato, found, MINATO, _key(MINATO)).salt
+    far = replace(figures.amounts, fee=figures.amounts.fee + 6)
+    st.submit_figures(minato, found, far, b"far", [FUJI, MINATO, AGENT], salt)
+    with pytest.raises(BPostError, match="not within 5"):
+        st.sign_verdict(fuji, found, MINATO, FUJI, _key(FUJI))
+    near = replace(figures.amounts, fee=figures.amounts.fee - 2)
+    st.submit_figures(minato, found, near, b"near", [FUJI, MINATO, AGENT], salt)
+    st.confirm(fuji, found)
+    assert st.get_statement(agent, found).status is st.StatementStatus.BREAK
+    opened_figures = st.submitted_figures(fuji, found, FUJI, _key(FUJI))[Lei(MINATO)]
+    assert (opened_figures.amounts, opened_figures.figures) == (near, b"near")
+    verdicts = [
+        st.sign_verdict(parties[lei], found, MINATO, lei, _key(lei)) for lei in (FUJI, MINATO)
+    ]
+    st.record_verdicts(minato, found, st.StatementRole.BORROWER, verdicts)
+    assert st.get_statement(agent, found).status is st.StatementStatus.BREAK, "the agent's is due"
+    own = st.sign_verdict(agent, found, MINATO, AGENT, _key(AGENT))
+    st.record_verdicts(agent, found, st.StatementRole.BORROWER, [own])
+    stored = st.get_statement(agent, found)
+    assert stored.status is st.StatementStatus.MATCHED
+    assert st.settled_amounts(minato, found, MINATO, _key(MINATO)) == figures.amounts
+
+
+def test_refusal__an_opening_that_is_not_the_commitment__refused_on_chain(
+    parties: dict[str, Client],
+) -> None:
+    """A closer seals amounts other than the ones it commits: the other party's client finds
+    it when opening and refuses the statement on chain; nobody can confirm it any more."""
+    agent, fuji = parties[AGENT], parties[FUJI]
+    opened = _opened(parties, AGENT)
+    onchain = {a.reference: a.agreement_id for a in opened}
+    statement = st.StatementInput(
+        FUJI, MINATO, MatchUnit.AGREEMENT, onchain["SBL-M"], "JPY", *PERIOD, SETTLEMENT,
+        st.Amounts(1, 0, 0),
+    )  # fmt: skip
+    found = st.statement_id(statement)
+    salt = b"\x33" * 32
+    keys = recipient_keys(agent, [FUJI, MINATO, AGENT])
+    lying = seal(
+        st.Opening(salt, st.Amounts(2, 0, 0)).to_bytes(),
+        keys,
+        st.sealed_binding(agent, found, "opening"),
+    )
+    args = (
+        bytes20_from_lei(FUJI), bytes20_from_lei(MINATO), 0,
+        st.unit_key(MatchUnit.AGREEMENT, onchain["SBL-M"]), b"JPY", 20260601, 20260607,
+        20260612, st.Amounts(1, 0, 0).commitment(salt), keccak(b"detail"),
+    )  # fmt: skip
+    call = agent.contract("LendingStatements").functions.commitStatement(args, lying.to_abi())
+    agent.sender.send(call, "a statement whose opening lies")
+    with pytest.raises(BPostError, match="not the ones committed"):
+        st.open_statement(fuji, found, FUJI, _key(FUJI))
+    st.refuse_statement(fuji, found, st.Refusal.NOT_COMMITTED)
+    assert st.get_statement(agent, found).status is st.StatementStatus.REFUSED
+    with pytest.raises(exceptions.LendingStatementsWrongStatus):
+        st.confirm(fuji, found)

@@ -1,7 +1,8 @@
 """Lending agreements as the explorer shows them: parties, terms versions and movements versions
-(their contents sealed to the parties), and each period's statement with the platform's figures,
-what each party submitted, the matching state and, for a break, which amounts differ and by how
-much, then how the break was resolved and settled."""
+(their contents sealed to the parties), and each period's statement: its commitments, whether
+each party's figures equal the platform's or were accepted by the parties' verdicts, the matching
+state, how a break was resolved and settled. Amounts are sealed to the parties: no page shows
+one."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from datetime import date
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.currencies import MINOR_UNITS
 from bpost_client.explorer.domain.store import (
     Row,
     keys_of,
@@ -27,116 +27,61 @@ from bpost_client.lending.projection import (
     statement_of,
 )
 from bpost_client.lending.statements import ResolutionKind, StatementRole
-from bpost_client.lending.terms import format_minor
 
 __all__ = [
-    "AMOUNT_NAMES",
     "AgreementPage",
-    "Difference",
     "StatementPage",
     "agreement_list",
     "load_agreement",
     "load_statement",
 ]
 
-AMOUNT_NAMES = {
-    "fee": "lending fee",
-    "collateralInterest": "cash-collateral interest",
-    "dividendEquivalent": "dividend equivalent",
-}
-"""The amounts of a statement, in the order the pages show them, by their field name on chain."""
-
-
-def money(amount: int, currency: str) -> str:
-    """An amount in minor units as text in major units with its currency (``1,250 JPY``)."""
-    decimals = MINOR_UNITS.get(currency, 2)
-    text = format_minor(amount, decimals)
-    whole, _, fraction = text.lstrip("-").partition(".")
-    sign = "-" if text.startswith("-") else ""
-    grouped = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
-    return f"{sign}{grouped} {currency}"
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One amount of a party's figures against the platform's."""
-
-    name: str
-    platform: int
-    submitted: int
-    tolerance: int
-
-    @property
-    def delta(self) -> int:
-        """What the party submitted minus the platform's figure."""
-        return self.submitted - self.platform
-
-    @property
-    def breaks(self) -> bool:
-        """Whether the difference is beyond the tolerance."""
-        return abs(self.delta) > self.tolerance
-
 
 @dataclass
 class StatementPage(StatementState[Row]):
     """A statement of one unit of matching over one period as the explorer shows it: the
-    statement as its records tell it (the same fold as the client's reads), its amounts as
-    money and its breaks explained."""
+    statement as its records tell it (the same fold as the client's reads). Its amounts are
+    commitments: the values are sealed to the parties and the explorer opens nothing, so the
+    page tells whether each party's figures equal the platform's, whose verdicts accepted them
+    and what a resolution settles on, never an amount."""
 
-    def amount(self, value: int) -> str:
-        """``value`` (minor units) in the statement's currency."""
-        return money(value, self.currency)
-
-    def differences(self, submission: Submission[Row]) -> list[Difference]:
-        """Each amount of ``submission`` against the platform's, in the order of
-        ``AMOUNT_NAMES``."""
-        return [
-            Difference(name, self.platform[field], submission.amounts[field], self.tolerance)
-            for field, name in AMOUNT_NAMES.items()
-        ]
+    def commitment(self, value: bytes) -> str:
+        """A commitment as 0x-hex."""
+        return "0x" + bytes(value).hex()
 
     def explanation(self, submission: Submission[Row]) -> str:
-        """The break in words: which amounts of ``submission`` differ, by how much, against
-        which tolerance."""
-        differences = self.differences(submission)
-        parts = [
-            f"{d.name} {self.amount(d.submitted)} against the platform's "
-            f"{self.amount(d.platform)} ({'+' if d.delta > 0 else ''}"
-            f"{self.amount(d.delta)})"
-            for d in differences
-            if d.delta
-        ]
+        """A party's submitted figures in words: equal to the platform's, accepted by every
+        party's verdict, or in dispute."""
         role = member_label(submission.role)
-        if not parts:
-            return f"The {role}'s figures equal the platform's."
-        tolerance = self.amount(differences[0].tolerance)
-        verdict = "within" if submission.within_tolerance else "beyond"
-        return (
-            f"The {role} submitted " + "; ".join(parts) + f": {verdict} the tolerance of "
-            f"{tolerance} per amount."
-        )
+        if submission.equal:
+            return f"The {role}'s figures equal the platform's (the same commitment)."
+        accepted = any(
+            row.event == "FiguresAccepted" and int(row.data["submitter"]) == submission.role
+            and row.block_number >= submission.record.block_number
+            for row in self.verdicts
+        )  # fmt: skip
+        if accepted:
+            return (
+                f"The {role}'s figures differ from the platform's; every party's signed verdict "
+                "found them within the pair's tolerance."
+            )
+        return f"The {role}'s figures differ from the platform's: a break."
 
     @property
     def breaks(self) -> list[Submission[Row]]:
-        """The submissions beyond the tolerance."""
-        return [s for s in self.submissions if not s.within_tolerance]
+        """The submissions that differ from the platform's."""
+        return [s for s in self.submissions if not s.equal]
 
     def resolution_text(self, row: Row) -> str:
-        """A proposed resolution in words (what it settles on, with the amounts; the page names
-        who proposed it)."""
+        """A proposed resolution in words (what it settles on; the page names who proposed
+        it)."""
         proposal = row.data["proposal"]
         kind = label(ResolutionKind, proposal["kind"])
-        amounts = ", ".join(
-            f"{name} {self.amount(int(proposal['amounts'][field]))}"
-            for field, name in AMOUNT_NAMES.items()
-        )
         if kind == "platform":
-            what = "settle on the platform's figures"
-        elif kind == "party":
-            what = f"settle on the {label(StatementRole, proposal['party'])}'s figures"
-        else:
-            what = "settle on adjusted figures"
-        return f"{what} ({amounts})"
+            return "settle on the platform's figures"
+        if kind == "party":
+            return f"settle on the {label(StatementRole, proposal['party'])}'s figures"
+        return "settle on adjusted figures, sealed to the parties"
 
 
 def load_statement(conn: Connection, statement_id: str) -> StatementPage | None:

@@ -12,9 +12,10 @@ from sqlalchemy import Connection
 
 from bpost_client.explorer.domain import funds, institutions, lending, reference, ssis
 from bpost_client.explorer.domain.chart import nav_chart
-from bpost_client.explorer.domain.store import day, member_label
+from bpost_client.explorer.domain.store import day, label, member_label
 from bpost_client.explorer.render import environment, render
 from bpost_client.explorer.state import Db
+from bpost_client.lending.statements import Refusal, StatementRole
 from bpost_client.platform.projection import hex_text
 
 __all__ = ["PAGE_SIZE", "router"]
@@ -27,7 +28,8 @@ router = APIRouter(default_response_class=HTMLResponse)
 environment.filters["lei_text"] = hex_text
 environment.filters["label"] = member_label
 environment.filters["yyyymmdd"] = day
-environment.globals["amount_names"] = lending.AMOUNT_NAMES
+environment.filters["label_role"] = lambda value: label(StatementRole, value)
+environment.filters["label_refusal"] = lambda value: label(Refusal, value)
 
 After = Annotated[str | None, Query(max_length=80, description="The last key of the page before")]
 
