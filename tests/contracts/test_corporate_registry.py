@@ -40,7 +40,7 @@ def test_publish__own_institution__versions_publisher_and_commitment(
 def test_publish__another_institution__only_the_operator(
     corporate: Any, fund_actors: Any, operator: Any
 ) -> None:
-    account, own = fund_actors["fund_trustee"]
+    account, _ = fund_actors["fund_trustee"]
     _, other = fund_actors["fund_distributor"]
     with reverts(corporate.CorporateRegistryNotAllowed, account=account.address, lei=other):
         corporate.publishCorporateInfo([(other, sealed(other))], sender=account)
