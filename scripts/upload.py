@@ -17,6 +17,7 @@ from ape.cli import ConnectedProviderCommand, account_option
 from bpost_client.client import connect
 from bpost_client.exceptions import BPostError
 from bpost_client.io.upload import run_upload
+from bpost_client.lending.counterparties import agreement_counterparties
 from bpost_client.platform.signers import from_ape_account
 from bpost_client.registry.corporate_files import corporate_upload
 from bpost_client.registry.fund_files import fund_upload
@@ -42,7 +43,9 @@ def cli(provider: Any, kind: str, file: Path, account: Any, deployments: Path, s
         reader = connect(provider.http_uri, deployments)
         client = reader.with_account(from_ape_account(account, reader.chain_id))
         key = bytes(client.account.key) if client.account else None
-        upload = {"funds": fund_upload(), "ssi": SSI_UPLOAD}.get(kind) or corporate_upload(key)
+        upload = {"funds": fund_upload(), "ssi": SSI_UPLOAD}.get(kind) or corporate_upload(
+            key, agreement_counterparties
+        )
         report = run_upload(upload, client, file, skip_invalid=skip_invalid, dry_run=dry_run)
         done = "planned" if dry_run else "sent"
         planned = report.planned.items()

@@ -8,7 +8,8 @@ day's closes, one row per NAV or close), keyed by what it is about:
 kind          key                                     from
 ============  ======================================  =========================================
 institution   LEI                                     ParticipantRegistry events
-corporate     LEI                                     CorporateInfoPublished
+corporate     LEI                                     CorporateInfoPublished,
+                                                      CorporateInfoRefused
 role          account address                         PlatformAccess RoleGranted / RoleRevoked
 fund          platform fund code                      FundRegistry events, ProfileSet
 code          the code (ref: the record's id)         CodeLinked / CodeUnlinked

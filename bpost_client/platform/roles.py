@@ -9,7 +9,7 @@ from bpost_client.client import Client
 from bpost_client.identifiers import check_address
 from bpost_client.platform.participants import institution_of
 from bpost_client.platform.projection import PROJECTORS, records_of, roles_held
-from bpost_client.types import Role
+from bpost_client.types import Lei, Role
 
 __all__ = [
     "accept_admin_transfer",
@@ -18,6 +18,7 @@ __all__ = [
     "has_role",
     "revoke_role",
     "role_holders",
+    "role_institutions",
 ]
 
 CONTRACT = "PlatformAccess"
@@ -74,3 +75,14 @@ def role_holders(client: Client) -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows, columns=["role", "account", "institution", "granted_block"])
     return frame.sort_values(["role", "account"], ignore_index=True)
+
+
+def role_institutions(client: Client, role: Role) -> set[Lei]:
+    """The institutions of the accounts that hold ``role`` now (an account bound to no
+    institution left out)."""
+    held = roles_held(records_of(client, CONTRACT, PROJECTORS, ["RoleGranted", "RoleRevoked"]))
+    found = set()
+    for name, account in held:
+        if name == role.value and (lei := institution_of(client, account)) is not None:
+            found.add(Lei(lei))
+    return found

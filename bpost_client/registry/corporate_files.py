@@ -5,17 +5,19 @@ Columns (one institution a row; lists separated by ``;``): ``lei``, ``registered
 ``fatca_status`` (participating_ffi, reporting_model1_ffi, reporting_model2_ffi,
 registered_deemed_compliant, exempt_beneficial_owner, active_nffe, passive_nffe), ``giin``,
 ``crs_status`` (financial_institution, active_nfe, passive_nfe), ``lei_renewal_date``,
-``kyc_document_hashes`` (0x-hex, 32 bytes each), and the confidential ``aml_review_details`` and
-``kyc_references``, sealed to the institution and ``share_with`` (LEIs). Export adds ``version``.
+``kyc_document_hashes`` (0x-hex, 32 bytes each), ``aml_review_details`` and ``kyc_references``.
+The whole row is checked (every bad cell named with its row, column and reason) and then sealed
+to the institution, its counterparties, the observers and ``share_with`` (LEIs): no column goes
+on chain in clear. Export adds ``version`` and ``refused`` (the recipient that refused that
+version, and why), and fills the values only where the reader's key opens them.
 
 Each institution uploads its own row; the platform operator may upload any. A row whose latest
-published version says the same is not sent again.
+published version says the same, to the same recipients, and was not refused, is not sent again.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -24,21 +26,26 @@ from typing import TypeVar, Unpack
 import pandas as pd
 
 from bpost_client.client import Client
-from bpost_client.exceptions import RowError
+from bpost_client.dates import int_from_date
+from bpost_client.exceptions import BPostError, RowError
 from bpost_client.identifiers import check_giin, check_lei
 from bpost_client.io.cells import Cells, parse_rows, split_list
 from bpost_client.io.tables import parse_date
 from bpost_client.io.upload import OnDone, Upload, UploadOptions, UploadReport, run_upload
-from bpost_client.platform.confidential import NotEntitledError
 from bpost_client.registry.corporate import (
+    MAX_RECIPIENTS,
     AmlStatus,
     CorporateConfidential,
     CorporateInfo,
+    CorporateRecord,
     CrsStatus,
     FatcaStatus,
+    OpenedCorporate,
     corporate_records,
+    entitled_recipients,
+    open_corporate,
+    problems_of,
     publish_corporate_info,
-    read_confidential,
 )
 from bpost_client.types import Lei
 
@@ -65,7 +72,8 @@ CORPORATE_COLUMNS = (
     "kyc_references",
     "share_with",
 )
-EXPORT_COLUMNS = (*CORPORATE_COLUMNS, "version")
+EXPORT_COLUMNS = (*CORPORATE_COLUMNS, "version", "refused")
+Counterparties = Callable[[Client, Lei], Iterable[str]]
 E = TypeVar("E", bound=IntEnum)
 
 
@@ -118,6 +126,12 @@ def validate_corporate_table(frame: pd.DataFrame) -> tuple[list[CorporateRow], l
         share = cells.get(
             "share_with", lambda t: tuple(check_lei(x) for x in split_list(t)), required=False
         )
+        if share is not None and len(share) >= MAX_RECIPIENTS:
+            cells.fail(
+                "share_with",
+                f"{len(share)} LEIs: a version has at most "
+                f"{MAX_RECIPIENTS} recipients, the institution one of them",
+            )
         if lei is not None:
             if lei in seen:
                 cells.fail("lei", f"repeats row {seen[lei]}")
@@ -126,6 +140,14 @@ def validate_corporate_table(frame: pd.DataFrame) -> tuple[list[CorporateRow], l
             cells.errors or lei is None or address is None or aml is None or review is None
             or fatca is None or crs is None or renewal is None
         ):  # fmt: skip
+            return None
+        raw = (
+            address, int(aml), int_from_date(review), int(fatca),
+            giin.encode("ascii").ljust(19, b"\0"), int(crs), int_from_date(renewal), documents,
+        )  # fmt: skip
+        for column, reason in problems_of(raw):
+            cells.fail(column, reason)
+        if cells.errors:
             return None
         try:
             info = CorporateInfo(
@@ -149,25 +171,40 @@ def validate_corporate_table(frame: pd.DataFrame) -> tuple[list[CorporateRow], l
     return parse_rows(frame, ["lei"], EXPORT_COLUMNS, row)
 
 
-def corporate_upload(private_key: bytes | None = None) -> Upload[CorporateRow, CorporateRow, None]:
-    """The corporate information of a file, published where the latest version differs: the
-    public part, the recipients, and the confidential part when ``private_key`` opens it for the
-    row's institution."""
+def _opened(
+    client: Client, record: CorporateRecord, reader: str, private_key: bytes | None
+) -> OpenedCorporate | None:
+    """``record`` opened and checked as ``reader``, None where it cannot be."""
+    if private_key is None or record.refused:
+        return None
+    try:
+        return open_corporate(client, record, reader, private_key)
+    except BPostError:
+        return None
+
+
+def corporate_upload(
+    private_key: bytes | None = None, counterparties: Counterparties | None = None
+) -> Upload[CorporateRow, CorporateRow, None]:
+    """The corporate information of a file, published where the latest version differs: its
+    content (opened with ``private_key`` as the row's institution), its recipients (the
+    institution, its funds' parties, ``counterparties(client, lei)`` when given, the observers
+    and ``share_with``), or a refusal of it."""
 
     def plan(client: Client, rows: list[CorporateRow], report: UploadReport[CorporateRow]) -> None:
         latest = corporate_records(client)
         for row in rows:
             current = latest.get(row.lei)
-            same = (
-                current is not None
-                and current.info == row.info
-                and set(current.confidential.entitled) == {row.lei, *row.share_with}
-            )
-            if same and current is not None and private_key is not None:
-                with contextlib.suppress(NotEntitledError):
-                    same = (
-                        read_confidential(client, current, row.lei, private_key) == row.confidential
-                    )
+            same = False
+            if current is not None:
+                others = counterparties(client, row.lei) if counterparties is not None else ()
+                wanted = entitled_recipients(client, row.lei, others, row.share_with)
+                opened = _opened(client, current, row.lei, private_key)
+                same = (
+                    opened is not None
+                    and set(current.recipients) == set(wanted)
+                    and (opened.info, opened.confidential) == (row.info, row.confidential)
+                )
             if same:
                 report.unchanged.append(row.row)
             else:
@@ -178,7 +215,8 @@ def corporate_upload(private_key: bytes | None = None) -> Upload[CorporateRow, C
     ) -> int:
         rows = report.items("publish")
         entries = [(row.lei, row.info, row.confidential) for row in rows]
-        return len(publish_corporate_info(client, entries, [row.share_with for row in rows]))
+        shared = [row.share_with for row in rows]
+        return len(publish_corporate_info(client, entries, shared, counterparties))
 
     return Upload("corporate file", ("publish",), validate_corporate_table, plan, send)
 
@@ -188,6 +226,7 @@ def upload_corporate(
     source: Path | str | pd.DataFrame,
     *,
     private_key: bytes | None = None,
+    counterparties: Counterparties | None = None,
     **options: Unpack[UploadOptions],
 ) -> UploadReport[CorporateRow]:
     """Publish the rows whose latest published version differs (:func:`corporate_upload`
@@ -196,7 +235,7 @@ def upload_corporate(
     Raises:
         ValidationError: bad rows (and ``skip_invalid`` not set), with row, column and reason.
     """
-    return run_upload(corporate_upload(private_key), client, source, **options)
+    return run_upload(corporate_upload(private_key, counterparties), client, source, **options)
 
 
 def export_corporate(
@@ -205,18 +244,16 @@ def export_corporate(
     lei: str | None = None,
     reader: str | None = None,
 ) -> pd.DataFrame:
-    """The latest corporate information as the corporate table; the confidential columns are
-    filled where ``private_key`` opens them for ``reader`` (default: each row's institution)."""
+    """The latest corporate information as the corporate table: every institution's version,
+    recipients and refusal; the values filled where ``private_key`` opens them for ``reader``
+    (default: each row's institution) and the version was not refused."""
     rows = []
     for record in corporate_records(client, lei).values():
-        info = record.info
-        secret = CorporateConfidential()
-        if private_key is not None:
-            with contextlib.suppress(NotEntitledError):
-                secret = read_confidential(client, record, reader or record.lei, private_key)
-        rows.append(
-            {
-                "lei": record.lei,
+        opened = _opened(client, record, reader or record.lei, private_key)
+        values: dict[str, str] = dict.fromkeys(CORPORATE_COLUMNS, "")
+        if opened is not None:
+            info, secret = opened.info, opened.confidential
+            values |= {
                 "registered_address": info.registered_address,
                 "aml_status": info.aml_status.name.lower(),
                 "next_review_date": info.next_review_date.isoformat(),
@@ -227,8 +264,15 @@ def export_corporate(
                 "kyc_document_hashes": ";".join("0x" + h.hex() for h in info.kyc_document_hashes),
                 "aml_review_details": secret.aml_review_details,
                 "kyc_references": ";".join(secret.kyc_references),
-                "share_with": ";".join(x for x in record.confidential.entitled if x != record.lei),
-                "version": str(record.version),
             }
-        )
+        refused = ""
+        if record.refused_by is not None and record.refusal_reason is not None:
+            refused = f"by {record.refused_by}: {record.refusal_reason.name.lower()}"
+        values |= {
+            "lei": record.lei,
+            "share_with": ";".join(x for x in record.recipients if x != record.lei),
+            "version": str(record.version),
+            "refused": refused,
+        }
+        rows.append(values)
     return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))

@@ -1,7 +1,8 @@
 """The events of use case 1's contracts as records (see :mod:`bpost_client.platform.projection`):
 fund (by platform fund code), corporate (by LEI), ssi (by SSI key; ref: the owner's LEI); and a
-fund folded from its records (:func:`fold_fund`), the corporate information and the SSI a record
-holds (:func:`corporate_of`, :func:`ssi_of`), which the client's reads and the explorer share."""
+fund folded from its records (:func:`fold_fund`), the corporate version and refusal and the SSI a
+record holds (:func:`corporate_of`, :func:`refusal_of`, :func:`ssi_of`), which the client's reads
+and the explorer share."""
 
 from __future__ import annotations
 
@@ -22,13 +23,7 @@ from bpost_client.platform.projection import (
     keyed_by,
     with_event,
 )
-from bpost_client.registry.corporate import (
-    AmlStatus,
-    CorporateInfo,
-    CorporateRecord,
-    CrsStatus,
-    FatcaStatus,
-)
+from bpost_client.registry.corporate import CorporateRecord, RefusalReason
 from bpost_client.registry.funds import FUND_EVENTS, FundAttributes, Party
 from bpost_client.registry.ssi import Ssi, SsiTerms
 from bpost_client.types import FundStatus, FundType, Lei, PartyRole, RequestKind
@@ -41,6 +36,7 @@ __all__ = [
     "attributes_of",
     "corporate_of",
     "fold_fund",
+    "refusal_of",
     "ssi_of",
 ]
 
@@ -53,6 +49,7 @@ def _ssi(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterat
 PROJECTORS: dict[tuple[str, str], Projector] = {
     **{("FundRegistry", name): keyed_by("fund", "fundCode") for name in FUND_EVENTS},
     ("CorporateRegistry", "CorporateInfoPublished"): keyed_by("corporate", "lei"),
+    ("CorporateRegistry", "CorporateInfoRefused"): keyed_by("corporate", "lei"),
     ("SsiRegistry", "SsiPublished"): _ssi,
     ("SsiRegistry", "SsiChangeNotified"): _ssi,
 }
@@ -246,24 +243,23 @@ def fold_fund(code: str, rows: Iterable[R]) -> RegisteredFund[R] | None:
 
 def corporate_of(row: Recorded) -> CorporateRecord:
     """The version of an institution's corporate information a ``CorporateInfoPublished``
-    record holds (the text fields as written, the confidential part sealed)."""
-    data, info = row.data, row.data["info"]
+    record tells: its number, publisher and block, the sealed payload (no content)."""
+    data = row.data
     return CorporateRecord(
         lei=check_lei(hex_text(data["lei"])),
         version=int(data["version"]),
-        info=CorporateInfo(
-            registered_address=str(info["registeredAddress"]),
-            aml_status=AmlStatus(int(info["amlStatus"])),
-            next_review_date=date_from_int(int(info["nextReviewDate"])) or date.min,
-            fatca_status=FatcaStatus(int(info["fatcaStatus"])),
-            crs_status=CrsStatus(int(info["crsStatus"])),
-            lei_renewal_date=date_from_int(int(info["leiRenewalDate"])) or date.min,
-            giin=hex_text(info["giin"]),
-            kyc_document_hashes=tuple(abi_form(h) for h in info["kycDocumentHashes"]),
-        ),
-        confidential=Sealed.from_abi(abi_form(data["confidential"])),
+        publisher=str(data["publisher"]),
+        sealed=Sealed.from_abi(abi_form(data["info"])),
         block=row.block_number,
+        transaction=row.transaction_hash,
     )
+
+
+def refusal_of(row: Recorded) -> tuple[int, Lei, RefusalReason]:
+    """The version a ``CorporateInfoRefused`` record refuses, the recipient that refused it and
+    why."""
+    data = row.data
+    return int(data["version"]), check_lei(hex_text(data["by"])), RefusalReason(int(data["reason"]))
 
 
 # --- SSIs ------------------------------------------------------------------------------------

@@ -3,38 +3,34 @@ pragma solidity ^0.8.24;
 
 import {IConfidential} from "./IConfidential.sol";
 
-/// @title Basic corporate information of institutions (AML/CFT, FATCA, CRS, KYC)
+/// @title Basic corporate information of institutions (AML/CFT, FATCA, CRS, KYC), sealed
 /// @notice Extends the participant registry's record of an institution (its LEI and legal name
-/// stay there). Review details and KYC document references are confidential: sealed to the
-/// institution and the counterparties it shares them with; document hashes are public.
+/// stay there). The whole information (registered address, AML/CFT status and next review date,
+/// FATCA classification and GIIN, CRS status, LEI renewal date, KYC document hashes and
+/// references, review details) is sealed to the institutions entitled to it: the institution,
+/// its counterparties and the supervisory observer. On chain stay the LEI, the version, its
+/// publisher and time, the commitment and the sealed payload. The publisher's client checks the
+/// content before sealing it and each recipient's client checks what it opens: a recipient
+/// that cannot open it, or finds it invalid, refuses the version here.
 interface ICorporateRegistry {
-    /// @notice The public part; dates yyyymmdd; the GIIN is ASCII "XXXXXX.XXXXX.XX.XXX" or zero.
-    struct CorporateInfo {
-        string registeredAddress;
-        uint8 amlStatus;
-        uint32 nextReviewDate;
-        uint8 fatcaStatus;
-        bytes19 giin;
-        uint8 crsStatus;
-        uint32 leiRenewalDate;
-        bytes32[] kycDocumentHashes;
-    }
-
-    /// @notice Corporate information to publish for an institution.
+    /// @notice Corporate information to publish for an institution: its LEI and the information
+    /// sealed (commitment keccak256(salt || plaintext)).
     struct CorporateInput {
         bytes20 lei;
-        CorporateInfo info;
-        IConfidential.Sealed confidential;
+        IConfidential.Sealed info;
     }
 
-    /// @notice The latest version as stored.
+    /// @notice The latest version as stored: its number, the address that published it (its
+    /// time is the block of its {CorporateInfoPublished}), the payload's commitment,
+    /// keccak256(abi.encode(bytes20[] recipients)) in the payload's order, and the recipient that
+    /// refused it with its reason (zero while none did).
     struct CorporateState {
         uint32 version;
-        uint8 amlStatus;
-        uint32 nextReviewDate;
-        uint32 leiRenewalDate;
-        bytes32 infoHash;
+        address publisher;
         bytes32 commitment;
+        bytes32 recipientsHash;
+        bytes20 refusedBy;
+        uint8 refusalReason;
     }
 
     /// @notice The caller may not publish this institution's information: it is neither an
@@ -42,69 +38,85 @@ interface ICorporateRegistry {
     /// @param account The caller.
     /// @param lei The institution named.
     error CorporateRegistryNotAllowed(address account, bytes20 lei);
+    /// @notice The caller is no operator of an active institution.
+    /// @param account The caller.
+    error CorporateRegistryNotInstitution(address account);
     /// @notice The institution is not registered on the platform.
     /// @param lei The LEI given.
     error CorporateRegistryUnknownInstitution(bytes20 lei);
-    /// @notice Information without a registered address.
-    /// @param lei The institution.
-    error CorporateRegistryEmptyAddress(bytes20 lei);
-    /// @notice An AML/CFT status outside 1 to MAX_AML_STATUS.
-    /// @param lei The institution.
-    /// @param status The status given.
-    error CorporateRegistryInvalidAmlStatus(bytes20 lei, uint8 status);
-    /// @notice A FATCA status outside 1 to MAX_FATCA_STATUS.
-    /// @param lei The institution.
-    /// @param status The status given.
-    error CorporateRegistryInvalidFatcaStatus(bytes20 lei, uint8 status);
-    /// @notice A CRS status outside 1 to MAX_CRS_STATUS.
-    /// @param lei The institution.
-    /// @param status The status given.
-    error CorporateRegistryInvalidCrsStatus(bytes20 lei, uint8 status);
-    /// @notice A next AML/CFT review date that is not a yyyymmdd date.
-    /// @param lei The institution.
-    /// @param date The date given.
-    error CorporateRegistryInvalidReviewDate(bytes20 lei, uint32 date);
-    /// @notice An LEI renewal date that is not a yyyymmdd date.
-    /// @param lei The institution.
-    /// @param date The date given.
-    error CorporateRegistryInvalidLeiRenewalDate(bytes20 lei, uint32 date);
-    /// @notice A GIIN not of the form XXXXXX.XXXXX.XX.XXX.
-    /// @param giin The GIIN given.
-    error CorporateRegistryInvalidGiin(bytes19 giin);
-    /// @notice The confidential part is not sealed to the institution itself.
+    /// @notice The payload is not sealed to the institution itself.
     /// @param lei The institution.
     error CorporateRegistryOwnerNotRecipient(bytes20 lei);
     /// @notice Too many entries in one call.
     /// @param size The number given.
     /// @param maxSize The most allowed (MAX_BATCH).
     error CorporateRegistryBatchTooLarge(uint256 size, uint256 maxSize);
-    /// @notice The confidential part is sealed to too many institutions.
+    /// @notice The payload is sealed to too many institutions.
     /// @param lei The institution.
     /// @param count The number of recipients.
     /// @param maxCount The most allowed (MAX_ITEMS).
     error CorporateRegistryTooManyRecipients(bytes20 lei, uint256 count, uint256 maxCount);
-    /// @notice Too many KYC document hashes.
-    /// @param lei The institution.
-    /// @param count The number given.
-    /// @param maxCount The most allowed (MAX_ITEMS).
-    error CorporateRegistryTooManyDocuments(bytes20 lei, uint256 count, uint256 maxCount);
     /// @notice No corporate information was published for the institution.
     /// @param lei The institution.
     error CorporateRegistryNotPublished(bytes20 lei);
+    /// @notice The version refused is not the institution's latest (a later one replaced it,
+    /// or none such was published).
+    /// @param lei The institution.
+    /// @param version The version given.
+    /// @param latest The latest version published.
+    error CorporateRegistryNotLatestVersion(bytes20 lei, uint32 version, uint32 latest);
+    /// @notice The recipients given are not those the version was sealed to.
+    /// @param lei The institution.
+    /// @param version The version.
+    /// @param given keccak256 of the recipients given.
+    /// @param stored keccak256 of the version's recipients.
+    error CorporateRegistryRecipientsMismatch(bytes20 lei, uint32 version, bytes32 given, bytes32 stored);
+    /// @notice The caller's institution is not among the version's recipients.
+    /// @param lei The institution whose information it is.
+    /// @param version The version.
+    /// @param caller The caller's institution.
+    error CorporateRegistryNotRecipient(bytes20 lei, uint32 version, bytes20 caller);
+    /// @notice The version was already refused.
+    /// @param lei The institution.
+    /// @param version The version.
+    /// @param by The recipient that refused it.
+    error CorporateRegistryAlreadyRefused(bytes20 lei, uint32 version, bytes20 by);
+    /// @notice A refusal reason outside 1 to MAX_REFUSAL_REASON.
+    /// @param reason The reason given.
+    error CorporateRegistryInvalidRefusalReason(uint8 reason);
 
     /// @notice A version of an institution's corporate information was published.
     /// @param lei The institution.
     /// @param version The version (1 for the first).
-    /// @param info The public part.
-    /// @param infoHash keccak256 of the public part's ABI encoding.
-    /// @param confidential The confidential part, sealed to the institution and those it names.
-    event CorporateInfoPublished(
-        bytes20 indexed lei, uint32 version, CorporateInfo info, bytes32 infoHash, IConfidential.Sealed confidential
-    );
+    /// @param publisher The address that published it (an operator of the institution, or the
+    /// platform operator).
+    /// @param info The information sealed to the institution, its counterparties and the observer.
+    event CorporateInfoPublished(bytes20 indexed lei, uint32 version, address publisher, IConfidential.Sealed info);
+    /// @notice A recipient refused a version: it could not open it, or found it invalid. The
+    /// version is not used; the institution publishes a new one.
+    /// @param lei The institution.
+    /// @param version The version refused.
+    /// @param by The recipient institution that refused it.
+    /// @param reason 1 it cannot be opened, 2 it fails its authentication or commitment, 3 its
+    /// content is invalid.
+    event CorporateInfoRefused(bytes20 indexed lei, uint32 version, bytes20 indexed by, uint8 reason);
 
-    /// @notice Publish corporate information: each institution its own, the operator any.
+    /// @notice Publish corporate information, each entry a new version: each institution its
+    /// own (an active operator of it), the platform operator any. Each payload is sealed to the
+    /// institution itself and at most MAX_ITEMS institutions.
     /// @param inputs At most MAX_BATCH entries.
     function publishCorporateInfo(CorporateInput[] calldata inputs) external;
+
+    /// @notice Refuse the latest version of an institution's information as one of its
+    /// recipients (an active operator of a recipient institution): it could not be opened, or
+    /// its content is invalid. Once refused, a version stays refused.
+    /// @param lei The institution whose information it is.
+    /// @param version The version refused (the latest).
+    /// @param recipients The version's recipients, in the payload's order (checked against the
+    /// stored hash).
+    /// @param reason 1 cannot be opened, 2 fails its authentication or commitment, 3 invalid.
+    function refuseCorporateInfo(bytes20 lei, uint32 version, bytes20[] calldata recipients, uint8 reason)
+        external;
 
     /// @notice The latest version of an institution's corporate information.
     /// @param lei The institution.

@@ -1,39 +1,40 @@
-"""CorporateRegistry: who may publish, validation of the public part, versions."""
+"""CorporateRegistry: who may publish, what stays on chain (a sealed payload, its version,
+publisher and time), and a recipient's refusal of a version."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+
 from tests.contracts.reverts import reverts
 
-
-def info(**changes: Any) -> tuple[Any, ...]:
-    values = {
-        "address": "1-1 Nihonbashi, Chuo-ku, Tokyo",
-        "aml": 3,
-        "review": 20270331,
-        "fatca": 1,
-        "giin": b"98Q96B.00000.LE.392",
-        "crs": 1,
-        "renewal": 20270101,
-        "documents": [b"\x05" * 32],
-    }
-    values.update(changes)
-    return tuple(values.values())
+COMMITMENT = b"\x02" * 32
 
 
-def sealed(lei: bytes) -> tuple[Any, ...]:
-    return (b"\x02" * 32, b"ciphertext", [(lei, b"wrapped")])
+def sealed(*leis: bytes) -> tuple[Any, ...]:
+    return (COMMITMENT, b"ciphertext", [(lei, b"wrapped") for lei in leis])
 
 
-def test_publish__own_institution__versions_and_state(corporate: Any, fund_actors: Any) -> None:
+def hashed(*leis: bytes) -> bytes:
+    return keccak(encode(["bytes20[]"], [list(leis)]))
+
+
+def test_publish__own_institution__versions_publisher_and_commitment(
+    corporate: Any, fund_actors: Any
+) -> None:
     account, lei = fund_actors["fund_trustee"]
-    tx = corporate.publishCorporateInfo([(lei, info(), sealed(lei))], sender=account)
+    _, manager = fund_actors["fund_manager"]
+    tx = corporate.publishCorporateInfo([(lei, sealed(lei, manager))], sender=account)
     [event] = tx.events.filter(corporate.CorporateInfoPublished)
-    assert event.version == 1 and event.info[0].startswith("1-1")
-    corporate.publishCorporateInfo([(lei, info(aml=2), sealed(lei))], sender=account)
+    assert (event.version, event.publisher) == (1, account.address)
+    assert [r[0] for r in event.info[2]] == [lei, manager]
+    corporate.publishCorporateInfo([(lei, sealed(lei))], sender=account)
     state = corporate.getCorporateInfo(lei)
-    assert (state.version, state.amlStatus, state.nextReviewDate) == (2, 2, 20270331)
+    assert (state.version, state.publisher, state.commitment) == (2, account.address, COMMITMENT)
+    assert state.recipientsHash == hashed(lei), "the hash of the latest version's recipients"
+    assert state.refusedBy == b"\0" * 20 and state.refusalReason == 0
 
 
 def test_publish__another_institution__only_the_operator(
@@ -41,41 +42,31 @@ def test_publish__another_institution__only_the_operator(
 ) -> None:
     account, _ = fund_actors["fund_trustee"]
     _, other = fund_actors["fund_distributor"]
-    with reverts(corporate.CorporateRegistryNotAllowed):
-        corporate.publishCorporateInfo([(other, info(), sealed(other))], sender=account)
-    corporate.publishCorporateInfo([(other, info(), sealed(other))], sender=operator)
+    with reverts(corporate.CorporateRegistryNotAllowed, account=account.address, lei=other):
+        corporate.publishCorporateInfo([(other, sealed(other))], sender=account)
+    corporate.publishCorporateInfo([(other, sealed(other))], sender=operator)
     assert corporate.getCorporateInfo(other).version == 1
 
 
-def test_publish__bad_fields__each_refused_with_its_own_error_and_value(
-    corporate: Any, fund_actors: Any
+def test_publish__suspended_institution__refused(
+    corporate: Any, fund_actors: Any, registry: Any, operator: Any
 ) -> None:
     account, lei = fund_actors["fund_trustee"]
-    cases = [
-        (info(address=""), "CorporateRegistryEmptyAddress", {"lei": lei}),
-        (info(aml=5), "CorporateRegistryInvalidAmlStatus", {"lei": lei, "status": 5}),
-        (info(fatca=0), "CorporateRegistryInvalidFatcaStatus", {"lei": lei, "status": 0}),
-        (info(crs=4), "CorporateRegistryInvalidCrsStatus", {"lei": lei, "status": 4}),
-        (info(review=20271340), "CorporateRegistryInvalidReviewDate", {"date": 20271340}),
-        (info(renewal=20270000), "CorporateRegistryInvalidLeiRenewalDate", {"date": 20270000}),
-        (
-            info(documents=[b"\x05" * 32] * 33),
-            "CorporateRegistryTooManyDocuments",
-            {"lei": lei, "count": 33, "maxCount": 32},
-        ),
-        (
-            info(giin=b"98Q96B-00000.LE.392"),
-            "CorporateRegistryInvalidGiin",
-            {"giin": b"98Q96B-00000.LE.392"},
-        ),
-    ]
-    for bad, error, values in cases:
-        with reverts(error, **values):
-            corporate.publishCorporateInfo([(lei, bad, sealed(lei))], sender=account)
+    registry.suspendInstitution(lei, "licence review", sender=operator)
+    with reverts(corporate.CorporateRegistryNotAllowed, account=account.address):
+        corporate.publishCorporateInfo([(lei, sealed(lei))], sender=account)
+
+
+def test_publish__not_sealed_to_the_owner_or_unknown_institution__each_its_own_error(
+    corporate: Any, fund_actors: Any, operator: Any
+) -> None:
+    account, lei = fund_actors["fund_trustee"]
+    _, manager = fund_actors["fund_manager"]
     with reverts(corporate.CorporateRegistryOwnerNotRecipient, lei=lei):
-        corporate.publishCorporateInfo(
-            [(lei, info(), sealed(fund_actors["fund_manager"][1]))], sender=account
-        )
+        corporate.publishCorporateInfo([(lei, sealed(manager))], sender=account)
+    unknown = b"5493000UNKNOWN000042"
+    with reverts(corporate.CorporateRegistryUnknownInstitution, lei=unknown):
+        corporate.publishCorporateInfo([(unknown, sealed(unknown))], sender=operator)
 
 
 def test_publish__too_many_entries_or_recipients__each_its_own_error(
@@ -83,10 +74,84 @@ def test_publish__too_many_entries_or_recipients__each_its_own_error(
 ) -> None:
     account, lei = fund_actors["fund_trustee"]
     with reverts(corporate.CorporateRegistryBatchTooLarge, size=65, maxSize=64):
-        corporate.publishCorporateInfo([(lei, info(), sealed(lei))] * 65, sender=account)
-    crowded = (b"\x02" * 32, b"ciphertext", [(lei, b"wrapped")] * 33)
+        corporate.publishCorporateInfo([(lei, sealed(lei))] * 65, sender=account)
     with reverts(corporate.CorporateRegistryTooManyRecipients, lei=lei, count=33, maxCount=32):
-        corporate.publishCorporateInfo([(lei, info(), crowded)], sender=account)
+        corporate.publishCorporateInfo([(lei, sealed(*[lei] * 33))], sender=account)
+
+
+def test_publish__event_and_state__carry_no_status_date_or_giin(corporate: Any) -> None:
+    """What every member reads: the event's and the state's fields, by name."""
+    event = corporate.CorporateInfoPublished.abi
+    assert [i.name for i in event.inputs] == ["lei", "version", "publisher", "info"]
+    [view] = corporate.getCorporateInfo.abis
+    state = view.outputs[0].components or []
+    assert {c.name for c in state} == {
+        "version", "publisher", "commitment", "recipientsHash", "refusedBy",
+        "refusalReason",
+    }  # fmt: skip
+
+
+def test_refuse__by_a_recipient__recorded_once_until_a_new_version(
+    corporate: Any, fund_actors: Any
+) -> None:
+    account, lei = fund_actors["fund_trustee"]
+    manager_account, manager = fund_actors["fund_manager"]
+    corporate.publishCorporateInfo([(lei, sealed(lei, manager))], sender=account)
+    tx = corporate.refuseCorporateInfo(lei, 1, [lei, manager], 3, sender=manager_account)
+    [event] = tx.events.filter(corporate.CorporateInfoRefused)
+    assert (event.lei, event.version, event.by, event.reason) == (lei, 1, manager, 3)
+    state = corporate.getCorporateInfo(lei)
+    assert (state.refusedBy, state.refusalReason) == (manager, 3)
+    with reverts(corporate.CorporateRegistryAlreadyRefused, lei=lei, version=1, by=manager):
+        corporate.refuseCorporateInfo(lei, 1, [lei, manager], 1, sender=account)
+    corporate.publishCorporateInfo([(lei, sealed(lei, manager))], sender=account)
+    state = corporate.getCorporateInfo(lei)
+    assert (state.version, state.refusedBy, state.refusalReason) == (2, b"\0" * 20, 0)
+
+
+def test_refuse__by_a_non_recipient__refused_naming_its_institution(
+    corporate: Any, fund_actors: Any
+) -> None:
+    account, lei = fund_actors["fund_trustee"]
+    _, manager = fund_actors["fund_manager"]
+    rival_account, rival = fund_actors["rival_manager"]
+    corporate.publishCorporateInfo([(lei, sealed(lei, manager))], sender=account)
+    with reverts(corporate.CorporateRegistryNotRecipient, lei=lei, version=1, caller=rival):
+        corporate.refuseCorporateInfo(lei, 1, [lei, manager], 1, sender=rival_account)
+    given = hashed(lei, manager, rival)
+    with reverts(
+        corporate.CorporateRegistryRecipientsMismatch,
+        lei=lei, version=1, given=given, stored=hashed(lei, manager),
+    ):  # fmt: skip
+        corporate.refuseCorporateInfo(lei, 1, [lei, manager, rival], 1, sender=rival_account)
+
+
+def test_refuse__suspended_recipient_or_outsider__refused_as_no_institution(
+    corporate: Any, fund_actors: Any, registry: Any, operator: Any, outsider: Any
+) -> None:
+    account, lei = fund_actors["fund_trustee"]
+    manager_account, manager = fund_actors["fund_manager"]
+    corporate.publishCorporateInfo([(lei, sealed(lei, manager))], sender=account)
+    registry.suspendInstitution(manager, "licence review", sender=operator)
+    with reverts(corporate.CorporateRegistryNotInstitution, account=manager_account.address):
+        corporate.refuseCorporateInfo(lei, 1, [lei, manager], 1, sender=manager_account)
+    with reverts(corporate.CorporateRegistryNotInstitution, account=outsider.address):
+        corporate.refuseCorporateInfo(lei, 1, [lei, manager], 1, sender=outsider)
+
+
+def test_refuse__old_version_unknown_record_or_bad_reason__each_its_own_error(
+    corporate: Any, fund_actors: Any
+) -> None:
+    account, lei = fund_actors["fund_trustee"]
+    manager_account, manager = fund_actors["fund_manager"]
+    with reverts(corporate.CorporateRegistryNotPublished, lei=lei):
+        corporate.refuseCorporateInfo(lei, 1, [lei, manager], 1, sender=manager_account)
+    corporate.publishCorporateInfo([(lei, sealed(lei, manager))] * 2, sender=account)
+    with reverts(corporate.CorporateRegistryNotLatestVersion, lei=lei, version=1, latest=2):
+        corporate.refuseCorporateInfo(lei, 1, [lei, manager], 1, sender=manager_account)
+    for reason in (0, 4):
+        with reverts(corporate.CorporateRegistryInvalidRefusalReason, reason=reason):
+            corporate.refuseCorporateInfo(lei, 2, [lei, manager], reason, sender=manager_account)
 
 
 def test_get__never_published__reverts(corporate: Any, fund_actors: Any) -> None:

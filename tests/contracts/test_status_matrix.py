@@ -156,7 +156,10 @@ REFUSALS: dict[str, dict[str, Refused]] = {
         "setFundListener": ROLE,
     },
     "SsiRegistry": {"publishSsis": _institution("SsiRegistryNotAnOperator")},
-    "CorporateRegistry": {"publishCorporateInfo": _institution("CorporateRegistryNotAllowed")},
+    "CorporateRegistry": {
+        "publishCorporateInfo": _institution("CorporateRegistryNotAllowed"),
+        "refuseCorporateInfo": _institution("CorporateRegistryNotInstitution"),
+    },
     "MarketCalendar": {"publishYears": ROLE},
     "SecurityRegistry": {"registerSecurities": ROLE},
     "PriceFeed": {"publishCloses": ROLE, "correctCloses": ROLE},

@@ -69,8 +69,7 @@ def _ssi_terms() -> tuple[Any, ...]:
 
 
 def _corporate(lei: bytes) -> tuple[Any, ...]:
-    info = ("Tokyo", 3, 20270331, 6, b"\0" * 19, 2, 20270101, [])
-    return (lei, info, _sealed(lei))
+    return (lei, _sealed(lei))
 
 
 NO_ROLE = "PlatformAccessUnauthorized"

@@ -228,7 +228,12 @@ def test_ssi_and_corporate__through_the_cli(bpost: Any, tmp_path: Path) -> None:
                   "--today", "2026-06-01").json()  # fmt: skip
     assert shown["aml_review_details"] == "EDD done" and "LEI renewal lapsed" in shown["warnings"]
     hidden = bpost(*minato, "--json", "corporate", "show", "3538000FUJITRUST0138").json()
-    assert hidden["confidential"] == "(not shared with you)"
+    assert hidden["content"] == "(not shared with you)" and "aml_status" not in hidden
+    assert "3538000SAKURAAM00151" in hidden["recipients"] and hidden["version"] == 1
+    checked = bpost(*sakura, "--json", "corporate", "check", "3538000FUJITRUST0138").json()
+    assert (checked["valid"], checked["refusal_sent"]) == (True, False)
+    outside = bpost(*minato, "corporate", "check", "3538000FUJITRUST0138")
+    assert outside.code == 1 and "not sealed to 3538000MINATOSEC0159" in outside.err
 
 
 def test_deploy__skip_if_deployed__replaces_other_contract_versions(

@@ -109,6 +109,7 @@ def walked(nav_funds: list[str], scratch: Path = ROOT) -> dict[str, list[list[st
         "keys show": [[SAKURA]],
         "ssi applicable": [[FUJI, "--market", "XTKS", "--currency", "JPY", "--on", "2026-11-20"]],
         "corporate show": [[FUJI], [FUJI, "--today", "2027-06-01"]],
+        "corporate check": [[FUJI], [FUJI, "--no-refuse"]],
         "corporate export": [["-"]],
         "distribution receipts": [[]],
     }

@@ -328,24 +328,27 @@ def test_error_pages__html_in_the_layout(
     assert 'id="search"' in answer.text and KANDA in answer.text, "within the signed-in layout"
 
 
-def test_institution_page__corporate_information_as_the_client_reads_it(
+def test_institution_page__corporate_information_sealed__no_status_only_its_version(
     signed_in: TestClient, world: World, isolated: Node
 ) -> None:
+    """The explorer never opens corporate information: the page shows the version, its time and
+    publisher, the commitment and the recipients' LEIs; Sakura's own client opens the rest."""
     client = connect(isolated.url, isolated.deployments)
     record = corporate.corporate_records(client, SAKURA)[SAKURA]
-    assert record.info == CORPORATE, "the client reads back what was published"
+    opened = corporate.open_corporate(client, record, SAKURA, bytes(dev_account(1).key))
+    assert opened.info == CORPORATE, "the client reads back what was published"
     page = signed_in.get(f"/institution/{SAKURA}")
     assert page.status_code == 200
-    shown = text_of(section(page.text, "corporate"))
-    for expected in (
-        "0x1 Marunouchi, Chiyoda-ku, Tokyo",
-        "under review; next review 2027-03-31",
-        "participating ffi; GIIN 98Q96B.00000.LE.392",
-        "financial institution",
-        "2027-06-30",
-        "2 (hashes on chain)",
-    ):
-        assert expected in shown, f"{expected!r} not in {shown!r}"
+    block = section(page.text, "corporate")
+    shown = text_of(block)
+    assert "Version 1" in shown and "Refused no" in shown
+    assert "0x" + record.commitment.hex() in block, "the commitment (in full in its title)"
+    for lei in record.recipients:
+        assert lei in block, f"recipient {lei} not named"
+    for hidden in ("marunouchi", "under review", "98q96b", "participating"):
+        assert hidden not in html.unescape(page.text).lower(), f"{hidden!r} on the page"
+    for hidden in ("2027-03-31", "2027-06-30", "AML", "FATCA", "CRS"):
+        assert hidden not in shown, f"{hidden!r} in the corporate section"
 
 
 def test_name_book__institutions_operators_roles_and_contracts(app: object, world: World) -> None:

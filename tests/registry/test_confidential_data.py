@@ -112,7 +112,7 @@ def test_ssi_terms__bad_bic_country__refused_before_sending() -> None:
         replace(TERMS, custodian_bic="MHCBQQJT")
 
 
-def test_corporate__confidential_part_for_the_entitled_only(
+def test_corporate__content_for_the_entitled_only(
     trustee: Client, asset_manager: Client, minato: Client
 ) -> None:
     info = corporate.CorporateInfo(
@@ -132,13 +132,15 @@ def test_corporate__confidential_part_for_the_entitled_only(
         trustee, [(TRUSTEE, info, secret)], share_with=[MANAGER]
     )
     record = corporate.corporate_records(minato, TRUSTEE)[TRUSTEE]
-    assert record.info == info and record.version == 1
-    assert corporate.read_confidential(minato, record, MANAGER, bytes(dev_account(1).key)) == secret
+    assert record.version == 1
+    opened = corporate.open_corporate(minato, record, MANAGER, bytes(dev_account(1).key))
+    assert (opened.info, opened.confidential) == (info, secret)
     with pytest.raises(NotEntitledError):
-        corporate.read_confidential(minato, record, MINATO, bytes(dev_account(3).key))
+        corporate.open_corporate(minato, record, MINATO, bytes(dev_account(3).key))
     on_chain = chain_bytes(trustee, [receipt])
-    assert b"vault://kyc" not in on_chain and b"adverse media" not in on_chain
-    assert corporate.warnings(record, date(2026, 6, 1)) == [
+    for clear in (b"vault://kyc", b"adverse media", b"98Q96B.00000.LE.392", b"Marunouchi"):
+        assert clear not in on_chain, f"{clear!r} in clear"
+    assert corporate.warnings(opened, date(2026, 6, 1)) == [
         f"{TRUSTEE}: LEI renewal lapsed on 2026-01-15"
     ]
 

@@ -16,6 +16,7 @@ from bpost_client.platform.signers import dev_account
 from bpost_client.registry import corporate_files, ssi_files
 
 MANAGER, TRUSTEE, KANDA = "3538000SAKURAAM00151", "3538000FUJITRUST0138", "3538000KANDABANK0193"
+KASUMI = "3538000KASUMIOBS0164"
 
 
 def ssi_row(**changes: str) -> dict[str, str]:
@@ -127,8 +128,12 @@ def test_corporate_upload__round_trip_and_idempotent(
     assert report.rows("publish") == [2]
     assert corporate_files.upload_corporate(trustee, frame, private_key=key).unchanged == [2]
     exported = corporate_files.export_corporate(trustee, key, TRUSTEE)
-    columns = list(corporate_files.CORPORATE_COLUMNS)
+    columns = [c for c in corporate_files.CORPORATE_COLUMNS if c != "share_with"]
     assert exported[columns].equals(frame[columns])
+    assert exported.loc[0, "share_with"] == f"{MANAGER};{KASUMI}", "the observer too"
+    assert exported.loc[0, "refused"] == ""
+    again = corporate_files.upload_corporate(trustee, exported, private_key=key)
+    assert again.unchanged == [2], "the export uploads as it is"
     manager_key = bytes(dev_account(1).key)
     as_manager = corporate_files.export_corporate(asset_manager, manager_key, TRUSTEE, MANAGER)
     assert as_manager.loc[0, "aml_review_details"] == "EDD 2026-03: no adverse media"

@@ -150,6 +150,7 @@ CORPORATE_RULES = [
     ("crs_status", {"crs_status": "none"}, "unknown value"),
     ("lei_renewal_date", {"lei_renewal_date": ""}, "empty"),
     ("kyc_document_hashes", {"kyc_document_hashes": "0x1234"}, "32-byte"),
+    ("kyc_document_hashes", {"kyc_document_hashes": ";".join(["0x" + "ab" * 32] * 33)}, "at most"),
     ("share_with", {"share_with": "3538000SAKURAAM00152"}, "check digits"),
 ]
 

@@ -179,18 +179,37 @@ def corporate_group() -> None:
 
 
 def _corporate_upload(client: Client) -> Upload[Any, Any, Any]:
-    """The corporate upload, sealing the confidential part with the signer's key."""
+    """The corporate upload, sealed to the institution's fund and lending counterparties and
+    the observers, the latest version opened with the signer's key."""
+    from bpost_client.lending.counterparties import agreement_counterparties
     from bpost_client.registry import corporate_files
 
     key = None if client.account is None else bytes(client.account.key)
-    return corporate_files.corporate_upload(key)
+    return corporate_files.corporate_upload(key, agreement_counterparties)
 
 
 add_upload_command(
     corporate_group,
-    "Publish corporate information in FILE (own institution, or any as the operator).",
+    "Publish corporate information in FILE (own institution, or any as the operator), sealed "
+    "to its counterparties and the observers.",
     _corporate_upload,
 )
+
+
+def _corporate_facts(record: Any) -> dict[str, object]:
+    """What every member reads of a version: no content."""
+    refused = "no"
+    if record.refused_by is not None:
+        refused = f"by {record.refused_by}: {record.refusal_reason.name.lower()}"
+    return {
+        "lei": record.lei,
+        "version": record.version,
+        "block": record.block,
+        "publisher": record.publisher,
+        "commitment": "0x" + record.commitment.hex(),
+        "recipients": "; ".join(record.recipients),
+        "refused": refused,
+    }
 
 
 @corporate_group.command("show")
@@ -198,36 +217,67 @@ add_upload_command(
 @click.option("--today", help="The date warnings are judged against (default: today).")
 @pass_context
 def corporate_show(ctx: Context, lei: str, today: str | None) -> None:
-    """An institution's latest corporate information, its warnings, and the confidential part
-    when the signer's institution is entitled."""
-    from bpost_client.platform.confidential import NotEntitledError
+    """An institution's latest corporate information: its version, publisher, commitment and
+    recipients; its content and warnings when it is sealed to the signer's institution, opens
+    and is valid (a refused version is not used)."""
+    from bpost_client.exceptions import BPostError
     from bpost_client.registry import corporate
 
     client, own, key = _reader(ctx)
     record = corporate.corporate_records(client, check_lei(lei)).get(check_lei(lei))
     if record is None:
         raise ValidationError(f"{lei} has published no corporate information")
-    info = record.info
-    shown: dict[str, object] = {
-        "lei": record.lei,
-        "version": record.version,
-        "registered_address": info.registered_address,
-        "aml_status": info.aml_status.name.lower(),
-        "next_review_date": info.next_review_date,
-        "fatca_status": info.fatca_status.name.lower(),
-        "giin": info.giin,
-        "crs_status": info.crs_status.name.lower(),
-        "lei_renewal_date": info.lei_renewal_date,
-        "warnings": "; ".join(corporate.warnings(record, _day(today))) or "none",
-    }
-    if own is not None and key is not None:
+    shown = _corporate_facts(record)
+    if record.refused:
+        shown["content"] = "(refused: not used until a new version)"
+    elif own is None or key is None or own not in record.recipients:
+        shown["content"] = "(not shared with you)"
+    else:
         try:
-            secret = corporate.read_confidential(client, record, own, key)
-            shown["aml_review_details"] = secret.aml_review_details
-            shown["kyc_references"] = "; ".join(secret.kyc_references)
-        except NotEntitledError:
-            shown["confidential"] = "(not shared with you)"
+            opened = corporate.open_corporate(client, record, own, key)
+        except BPostError as exc:
+            reason = corporate.refusal_reason(exc).name.lower()
+            shown["content"] = f"({reason}: {exc}; refuse it with bpost corporate check {lei})"
+        else:
+            info, secret = opened.info, opened.confidential
+            shown |= {
+                "registered_address": info.registered_address,
+                "aml_status": info.aml_status.name.lower(),
+                "next_review_date": info.next_review_date,
+                "fatca_status": info.fatca_status.name.lower(),
+                "giin": info.giin,
+                "crs_status": info.crs_status.name.lower(),
+                "lei_renewal_date": info.lei_renewal_date,
+                "kyc_documents": len(info.kyc_document_hashes),
+                "aml_review_details": secret.aml_review_details,
+                "kyc_references": "; ".join(secret.kyc_references),
+                "warnings": "; ".join(corporate.warnings(opened, _day(today))) or "none",
+            }
     emit(ctx, shown)
+
+
+@corporate_group.command("check")
+@click.argument("lei")
+@click.option("--no-refuse", is_flag=True, help="Report only; send no refusal.")
+@pass_context
+def corporate_check(ctx: Context, lei: str, no_refuse: bool) -> None:
+    """Open LEI's latest corporate information as the signer's institution (one of its
+    recipients) and check it; refuse it on chain when it cannot be opened or is invalid."""
+    from bpost_client.registry import corporate
+
+    client, own, key = _reader(ctx)
+    if own is None or key is None:
+        raise ValidationError("the signer acts for no institution: nothing is sealed to it")
+    found = corporate.check_corporate(client, check_lei(lei), own, key, refuse=not no_refuse)
+    emit(
+        ctx,
+        {
+            **_corporate_facts(found.record),
+            "valid": found.opened is not None,
+            "problem": found.problem or "none",
+            "refusal_sent": found.refused,
+        },
+    )
 
 
 @corporate_group.command("export")

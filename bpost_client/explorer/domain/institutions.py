@@ -1,6 +1,7 @@
 """Institutions as the explorer shows them: name, kind, standing, the addresses that act for
-them with their platform roles, the mandates they granted and hold, their public corporate
-information (the confidential part shown sealed) and their SSIs."""
+them with their platform roles, the mandates they granted and hold, their corporate information
+(sealed: its version, publisher, time, commitment, recipients and refusal, never its content) and
+their SSIs."""
 
 from __future__ import annotations
 
@@ -13,14 +14,13 @@ from bpost_client.explorer.domain.store import (
     Row,
     keys_of,
     label,
-    latest_of,
     member_label,
     rows_by_ref,
     rows_of,
 )
 from bpost_client.platform.mandates import Mandate, mandates_from_records
 from bpost_client.platform.projection import roles_held
-from bpost_client.registry.projection import corporate_of
+from bpost_client.registry.corporate import corporate_versions
 from bpost_client.types import InstitutionType
 
 __all__ = [
@@ -44,18 +44,15 @@ class Operator:
 
 @dataclass(frozen=True)
 class Corporate:
-    """The latest published corporate information."""
+    """The latest published version of an institution's corporate information as every member
+    reads it: the explorer never opens it."""
 
     version: int
-    registered_address: str
-    aml_status: str
-    next_review_date: Any
-    fatca_status: str
-    giin: str
-    crs_status: str
-    lei_renewal_date: Any
-    kyc_documents: int
-    confidential: dict[str, Any]
+    publisher: str
+    sealed: dict[str, Any]
+    """The payload as the record holds it (commitment, ciphertext, recipients)."""
+    refused_by: str | None
+    refusal_reason: str
     row: Row
 
 
@@ -82,21 +79,22 @@ def roles_of(conn: Connection, address: str) -> list[str]:
     return sorted(name for name, _ in roles_held(rows_of(conn, "role", address)))
 
 
-def _corporate(row: Row) -> Corporate:
-    record = corporate_of(row)
-    info = record.info
+def _corporate(rows: list[Row]) -> Corporate | None:
+    versions = corporate_versions(rows)
+    if not versions:
+        return None
+    latest = versions[max(versions)]
+    published = next(
+        r for r in rows
+        if r.event == "CorporateInfoPublished" and int(r.data["version"]) == latest.version
+    )  # fmt: skip
     return Corporate(
-        version=record.version,
-        registered_address=info.registered_address,
-        aml_status=member_label(info.aml_status),
-        next_review_date=info.next_review_date,
-        fatca_status=member_label(info.fatca_status),
-        giin=info.giin,
-        crs_status=member_label(info.crs_status),
-        lei_renewal_date=info.lei_renewal_date,
-        kyc_documents=len(info.kyc_document_hashes),
-        confidential=row.data["confidential"],
-        row=row,
+        version=latest.version,
+        publisher=latest.publisher,
+        sealed=published.data["info"],
+        refused_by=latest.refused_by,
+        refusal_reason=member_label(latest.refusal_reason) if latest.refusal_reason else "",
+        row=published,
     )
 
 
@@ -132,8 +130,7 @@ def load_institution(conn: Connection, lei: str, *, details: bool = True) -> Ins
     ]
     if not details:
         return found
-    corporate = latest_of(conn, "corporate", lei)
-    found.corporate = None if corporate is None else _corporate(corporate)
+    found.corporate = _corporate(rows_of(conn, "corporate", lei))
     found.ssis = sorted({row.key for row in rows_by_ref(conn, "ssi", lei)})
     mandate_rows = [*rows_of(conn, "mandate", lei), *rows_by_ref(conn, "mandate", lei)]
     mandate_rows.sort(key=lambda r: (r.block_number, r.log_index))
