@@ -115,7 +115,9 @@ def build_real_index(fresh: FreshChain, database: Path) -> Engine:
     """The demo on the fresh chain (roster first, as ``make demo``), indexed into ``database``."""
     client = fresh.client
     demo_roster = roster.read_roster(ROOT / "config" / "demo-participants.yaml")
-    roster.apply_plan(client, roster.plan_roster(client, demo_roster))
+    roster.apply_plan(
+        client, roster.plan_roster(client, demo_roster, signers.dev_accounts(client.chain_id))
+    )
     run_demo(fresh)
     engine = open_engine(f"sqlite:///{database}")
     Indexer(connect(fresh.url, fresh.deployments), engine).sync()

@@ -86,7 +86,9 @@ def _run(operator: Client, tmp: Path) -> dict[str, Any]:
     roster.apply_plan(
         operator,
         roster.plan_roster(
-            operator, roster.read_roster(ROOT / "config" / "demo-participants.yaml")
+            operator,
+            roster.read_roster(ROOT / "config" / "demo-participants.yaml"),
+            signers.dev_accounts(operator.chain_id),
         ),
     )
     manager = operator.with_account(signers.dev_account(1))

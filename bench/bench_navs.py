@@ -109,7 +109,9 @@ def _setup(operator: Client, manager: Client, trustee: Client) -> tuple[list[str
     steps: dict[str, Any] = {}
     start = time.perf_counter()
     demo = roster.read_roster(ROOT / "config" / "demo-participants.yaml")
-    roster.apply_plan(operator, roster.plan_roster(operator, demo))
+    roster.apply_plan(
+        operator, roster.plan_roster(operator, demo, signers.dev_accounts(operator.chain_id))
+    )
     tokyo = calendars.sessions_from_exchange_calendars("XTKS", [2026])
     calendars.publish_years(operator, [calendars.year_map("XTKS", 2026, tokyo)])
     steps["roster_and_calendar"] = time.perf_counter() - start

@@ -25,9 +25,11 @@ from bpost_client.client import Client
 from bpost_client.lending import pairs
 from bpost_client.lending import statements as st
 from bpost_client.lending.matching import MatchUnit
-from bpost_client.platform import roster
+from bpost_client.platform import roster, signers
+from bpost_client.platform.mandates import grant_mandate
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference import calendars
+from bpost_client.types import MandateScope
 
 N = 500
 NAIVE = 50
@@ -58,7 +60,8 @@ def _statements(prefix: str, count: int, secret: bytes) -> list[tuple[st.Stateme
 
 
 def _set_up(operator: Client) -> dict[str, Client]:
-    plan = roster.plan_roster(operator, roster.read_roster(ROOT / "config/demo-participants.yaml"))
+    demo = roster.read_roster(ROOT / "config/demo-participants.yaml")
+    plan = roster.plan_roster(operator, demo, signers.dev_accounts(operator.chain_id))
     roster.apply_plan(operator, plan)
     sessions = calendars.sessions_from_exchange_calendars("XTKS", [2026])
     calendars.publish_years(operator, [calendars.year_map("XTKS", 2026, sessions)])
@@ -66,6 +69,7 @@ def _set_up(operator: Client) -> dict[str, Client]:
         lei: operator.with_account(dev_account(i))
         for lei, i in ((FUJI, 2), (MINATO, 3), (AGENT, 5))
     }
+    grant_mandate(clients[FUJI], AGENT, MandateScope.LENDING_AGENT, MINATO)
     pairs.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.SECURITY, agent=AGENT)
     pairs.accept_pair_settings(clients[MINATO], FUJI, MINATO, 1, MINATO, _key(3))
     return clients
