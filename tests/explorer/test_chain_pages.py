@@ -8,10 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 from web3 import Web3
 
+from bpost_client.api.auth import issue_api_token
 from bpost_client.client import connect
 from bpost_client.contracts import DEPLOYED_CONTRACTS
 from bpost_client.exceptions import ConfigError
@@ -20,6 +22,7 @@ from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.names import NameBook
 from bpost_client.indexer import open_engine
 from bpost_client.indexer.schema import checkpoint, create_schema
+from bpost_client.platform.entitlement import Reader
 from bpost_client.platform.signers import dev_account
 from bpost_client.registry import corporate
 from bpost_client.types import Role
@@ -278,7 +281,8 @@ def test_search__other_terms__asked_of_the_domain_pages(
 ) -> None:
     asked: list[str] = []
 
-    def find(_conn: object, term: str) -> str | None:
+    def find(_conn: object, term: str, reader: Reader) -> str | None:
+        assert reader.lei == KANDA, "asked for the signed-in institution"
         asked.append(term)
         return "/fund/BP000000018" if term in ("BP000000018", "0x" + "12" * 32) else None
 
@@ -327,24 +331,56 @@ def test_error_pages__html_in_the_layout(
     assert 'id="search"' in answer.text and KANDA in answer.text, "within the signed-in layout"
 
 
-def test_institution_page__corporate_information_as_the_client_reads_it(
-    signed_in: TestClient, world: World, isolated: Node
+CORPORATE_SHOWN = (
+    "0x1 Marunouchi, Chiyoda-ku, Tokyo",
+    "under review; next review 2027-03-31",
+    "participating ffi; GIIN 98Q96B.00000.LE.392",
+    "financial institution",
+    "2027-06-30",
+    "2 (hashes on chain)",
+)
+
+
+def browser_of(app: FastAPI, tokens_file: Path, lei: str) -> TestClient:
+    """The explorer signed in as ``lei`` (an API token in the header)."""
+    token = issue_api_token(tokens_file, lei)
+    return TestClient(app, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_institution_page__own_corporate_information__as_the_client_reads_it(
+    app: FastAPI, tokens_file: Path, world: World, isolated: Node
 ) -> None:
     client = connect(isolated.url, isolated.deployments)
     record = corporate.corporate_records(client, SAKURA)[SAKURA]
     assert record.info == CORPORATE, "the client reads back what was published"
-    page = signed_in.get(f"/institution/{SAKURA}")
+    assert record.confidential.entitled == (SAKURA,), "sealed to Sakura alone"
+    page = browser_of(app, tokens_file, SAKURA).get(f"/institution/{SAKURA}")
     assert page.status_code == 200
     shown = text_of(section(page.text, "corporate"))
-    for expected in (
-        "0x1 Marunouchi, Chiyoda-ku, Tokyo",
-        "under review; next review 2027-03-31",
-        "participating ffi; GIIN 98Q96B.00000.LE.392",
-        "financial institution",
-        "2027-06-30",
-        "2 (hashes on chain)",
-    ):
+    for expected in CORPORATE_SHOWN:
         assert expected in shown, f"{expected!r} not in {shown!r}"
+
+
+def test_institution_page__corporate_information_not_sealed_to_the_viewer__withheld(
+    signed_in: TestClient,
+) -> None:
+    page = signed_in.get(f"/institution/{SAKURA}")
+    assert page.status_code == 200, "the institution itself is public"
+    assert 'id="corporate"' not in page.text
+    assert "sealed to only" in text_of(section(page.text, "corporate-withheld"))
+    for value in CORPORATE_SHOWN:
+        assert value not in text_of(page.text), f"{value!r} shown to Kanda"
+
+
+def test_institution_page__the_observer__sees_the_version_not_the_contents(
+    app: FastAPI, tokens_file: Path, world: World
+) -> None:
+    observer = browser_of(app, tokens_file, world.new_lei)
+    page = observer.get(f"/institution/{SAKURA}")
+    shown = text_of(section(page.text, "corporate"))
+    assert shown.startswith("Version 1 (") and "sealed to only" in shown, shown
+    for value in CORPORATE_SHOWN:
+        assert value not in text_of(page.text), f"{value!r} shown to the observer"
 
 
 def test_name_book__institutions_operators_roles_and_contracts(app: object, world: World) -> None:
@@ -394,3 +430,37 @@ def test_home__empty_index__says_nothing_is_indexed(
         page = web.get("/", headers={"Authorization": f"Bearer {kanda_token}"})
     assert page.status_code == 200 and "nothing indexed yet" in page.text
     assert "No blocks indexed yet." in page.text
+
+
+MINATO = "3538000MINATOSEC0159"
+"""A member the world's SSI is neither owned by, sealed to nor notified to."""
+
+
+def _ssi_key(isolated: Node, world: World) -> str:
+    client = connect(isolated.url, isolated.deployments)
+    logs = client.contract("SsiRegistry").events.SsiPublished.get_logs(from_block=0)
+    [log] = [log for log in logs if Web3.to_hex(log["transactionHash"]) == world.sealed]
+    return Web3.to_hex(log["args"]["ssiKey"])
+
+
+def test_ssi__owner_and_recipients_and_observer_see_it__a_third_finds_nothing(
+    app: FastAPI, tokens_file: Path, world: World, isolated: Node
+) -> None:
+    key = _ssi_key(isolated, world)
+    for lei in (FUJI, KANDA, SAKURA, world.new_lei):  # owner, recipients, the observer
+        web = browser_of(app, tokens_file, lei)
+        assert web.get(f"/ssi/{key}").status_code == 200, lei
+        assert f"/ssi/{key}" in web.get("/ssis").text, lei
+        assert f"/ssi/{key}" in web.get(f"/institution/{FUJI}").text, lei
+        found = web.get("/search", params={"q": key}, follow_redirects=False)
+        assert found.headers.get("location") == f"/ssi/{key}", lei
+    third = browser_of(app, tokens_file, MINATO)
+    answer = third.get(f"/ssi/{key}")
+    unknown = third.get("/ssi/0x" + "ab" * 32)
+    assert answer.status_code == unknown.status_code == 404
+    assert text_of(answer.text).replace(key, "K") == text_of(unknown.text).replace(
+        "0x" + "ab" * 32, "K"
+    ), "answered as an unknown key"
+    assert key not in third.get("/ssis").text
+    assert key not in third.get(f"/institution/{FUJI}").text
+    assert third.get("/search", params={"q": key}).status_code == 404
