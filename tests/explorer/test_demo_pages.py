@@ -24,6 +24,7 @@ from bpost_client.distribution import navs, notices
 from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.domain import lending as explorer_lending
 from bpost_client.explorer.domain import reference as explorer_reference
+from bpost_client.explorer.domain.entitled import reader_at
 from bpost_client.explorer.domain.lending import money
 from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.indexer import Indexer, open_engine
@@ -38,12 +39,13 @@ from bpost_client.lending.projection import (
 )
 from bpost_client.lending.statements import STATEMENT_EVENTS
 from bpost_client.platform import codes, participants
+from bpost_client.platform.mandates import is_mandated
 from bpost_client.platform.projection import records_of
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference import calendars, prices
 from bpost_client.reference.securities import list_securities
 from bpost_client.registry import funds
-from bpost_client.types import RecordKind
+from bpost_client.types import MandateScope, RecordKind
 from tests.conftest import Node, free_port, rpc
 from tests.explorer.conftest import OPERATOR, client_of
 from tests.explorer.demo_chain import run_demo
@@ -681,6 +683,15 @@ def test_lending__the_observer__sees_existence_and_status__no_figures(
                 assert figure not in shown, f"{path} shows {figure}"
         found = web.get("/search", params={"q": statement_id}, follow_redirects=False)
         assert found.headers.get("location") == f"/statement/{statement_id}"
+
+
+def test_reader_at__observer_role_and_mandates_in_force__read_from_the_index(demo: Demo) -> None:
+    with open_engine(demo.database).connect() as conn:
+        agent, observer, third = (reader_at(conn, lei) for lei in (AGENT, OBSERVER, THIRD))
+    assert is_mandated(demo.client, LENDER, AGENT, MandateScope.LENDING_AGENT, BORROWER)
+    assert agent.lending_principals == {(LENDER, BORROWER)} and not agent.observer
+    assert observer.observer and not observer.lending_principals
+    assert not third.observer and not third.lending_principals
 
 
 # --- in a browser -------------------------------------------------------------------------
