@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,16 +21,17 @@ from bpost_client.exceptions import ConfigError
 from bpost_client.explorer import chain_pages
 from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.names import NameBook
-from bpost_client.indexer import open_engine
+from bpost_client.indexer import Indexer, open_engine
 from bpost_client.indexer.schema import checkpoint, create_schema
 from bpost_client.platform.entitlement import Reader
 from bpost_client.platform.signers import dev_account
-from bpost_client.registry import corporate
-from bpost_client.types import Role
+from bpost_client.registry import corporate, funds
+from bpost_client.types import RequestKind, Role
 from tests.conftest import Node
 from tests.explorer.conftest import (
     ASSET_MANAGER,
     CORPORATE,
+    DISTRIBUTOR,
     FUJI,
     KANDA,
     NEW_NAME,
@@ -37,7 +39,10 @@ from tests.explorer.conftest import (
     SAKURA,
     SSI_ACCOUNT,
     World,
+    client_of,
 )
+from tests.helpers import due_in
+from tests.registry.test_funds import attributes
 
 SAKURA_NAME = "Sakura Asset Management Co., Ltd."
 
@@ -466,3 +471,29 @@ def test_ssi__owner_and_recipients_and_observer_see_it__a_third_finds_nothing(
     assert key not in third.get("/ssis").text
     assert key not in third.get(f"/institution/{FUJI}").text
     assert third.get("/search", params={"q": key}).status_code == 404
+
+
+def test_fund_page__a_rejected_proposal__its_record_and_reason_shown_to_the_parties_only(
+    isolated: Node, world: World, tokens_file: Path, tmp_path: Path
+) -> None:
+    manager, distributor = (client_of(isolated, i) for i in (ASSET_MANAGER, DISTRIBUTOR))
+    proposed = attributes("Proposed Name Not Definitive")
+    request = funds.propose(
+        manager, world.fund_code, RequestKind.ESTABLISH, proposed, date(2026, 4, 1), due_in()
+    )
+    reason = "The prospectus disagrees on page 7"
+    funds.reject(distributor, request, reason)
+    engine = open_engine(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    Indexer(connect(isolated.url, isolated.deployments), engine).sync()
+    app = create_explorer(engine, connect(isolated.url, isolated.deployments), tokens_file)
+    viewers = {SAKURA: True, FUJI: True, KANDA: True, MINATO: False, world.new_lei: False}
+    for lei, party in viewers.items():  # manager, trustee, distributor; a third, the observer
+        page = browser_of(app, tokens_file, lei).get(f"/fund/{world.fund_code}")
+        assert page.status_code == 200, "the fund page is public"
+        versions = text_of(section(page.text, "fund-versions"))
+        assert f"#{request} " in versions and f"rejected by {KANDA}" in versions, lei
+        assert (proposed.name_en in versions) is party, lei
+        assert (reason in versions) is party, lei
+        if not party:
+            assert "shown to the fund's parties only" in versions
+    engine.dispose()

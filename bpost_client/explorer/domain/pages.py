@@ -29,7 +29,7 @@ from bpost_client.explorer.domain.store import day, member_label
 from bpost_client.explorer.render import environment, render
 from bpost_client.explorer.state import Db
 from bpost_client.lending.projection import AgreementState
-from bpost_client.platform.entitlement import Access
+from bpost_client.platform.entitlement import Access, fund_access
 from bpost_client.platform.projection import hex_text
 
 __all__ = ["PAGE_SIZE", "router"]
@@ -110,13 +110,20 @@ _list_route("/funds", "funds", funds.fund_list, "code")
 
 
 @router.get("/fund/{code}")
-def fund_page(request: Request, conn: Db, code: str) -> Response:
+def fund_page(request: Request, conn: Db, reader: Entitled, code: str) -> Response:
+    """A fund's page: public (every fund is treated as publicly offered), but the proposed
+    record of a request not definitive and the reasons given are shown to its parties only."""
     key = code.strip().upper()
     found = funds.load_fund(conn, key)
     if found is None:
         return _missing(request, "fund", key)
     chart = nav_chart(found.navs, found.distributions)
-    return render(request, "domain/fund.html", {"fund": found, "chart": chart})
+    parties_view = fund_access(reader, (p.lei for p in found.parties)) is Access.CONTENT
+    return render(
+        request,
+        "domain/fund.html",
+        {"fund": found, "chart": chart, "fund_parties_view": parties_view},
+    )
 
 
 @router.get("/ssis")
