@@ -1,6 +1,7 @@
 """The explorer's pages of the platform's records, over the demo data: the demo runs once against
-the session chain (reverted at the end of the module), is indexed, and the pages are read as an
-observer institution sees them, first as HTML, then in a real browser."""
+the session chain (reverted at the end of the module), is indexed, and the pages are read as the
+observer, a party of the demo's lending agreements and a third institution see them, first as
+HTML, then in a real browser."""
 
 from __future__ import annotations
 
