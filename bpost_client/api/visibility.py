@@ -1,7 +1,8 @@
 """Which funds an institution sees, and naming a fund by any of its codes.
 
 An institution sees a fund when it is one of the fund's parties on chain: its asset manager,
-trustee, a distributor or a custodian (:func:`bpost_client.registry.funds.get_fund`). What the
+trustee, a distributor or a custodian (:func:`bpost_client.registry.funds.get_fund`), by the
+rule the explorer shares (:func:`bpost_client.platform.entitlement.fund_access`). What the
 chain says of a fund is cached per fund and forgotten when the fund's definitive version or status
 changes (the index tells of each range of blocks it reads), or all at once when the index read
 everything again. A fund an institution does not see is answered as one that does not exist.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from bpost_client.client import Client
 from bpost_client.distribution.standard.records import check_fund
 from bpost_client.exceptions import ContractRevert
+from bpost_client.platform.entitlement import Access, Reader, fund_access
 from bpost_client.platform.projection import records_of
 from bpost_client.registry import funds
 from bpost_client.registry.projection import PROJECTORS
@@ -98,7 +100,10 @@ class FundDirectory:
     def visible(self, lei: str, code: str) -> FundView | None:
         """The fund ``code`` when ``lei`` is one of its parties, else None."""
         view = self.view(code)
-        return view if view is not None and view.roles_of(lei) else None
+        if view is None:
+            return None
+        access = fund_access(Reader(lei), (p.lei for p in view.parties))
+        return view if access is Access.CONTENT else None
 
     def on_blocks(self, start: int, end: int, rebuilt: bool) -> None:
         """Forget the funds changed in a range of blocks (all of them when ``rebuilt``)."""

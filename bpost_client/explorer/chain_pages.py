@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from bpost_client.contracts import DEPLOYED_CONTRACTS, load_abi, load_sources
 from bpost_client.explorer import queries
 from bpost_client.explorer.domain import find_domain, find_named
+from bpost_client.explorer.domain.entitled import Entitled
 from bpost_client.explorer.render import render
 from bpost_client.explorer.state import Db, State
 from bpost_client.identifiers import check_address
@@ -245,7 +246,7 @@ def _chain_target(conn: Connection, term: str) -> str | None:
 
 
 @router.get("/search", include_in_schema=False)
-def search(request: Request, conn: Db, q: str = "") -> Response:
+def search(request: Request, conn: Db, reader: Entitled, q: str = "") -> Response:
     """Where the search box leads: a transaction, a block, an address, a record the domain
     pages know (fund code, ISIN, LEI, MIC, agreement id, ...), or the one record whose name
     holds the term; the list of the records whose names hold it when several do; a page saying
@@ -254,7 +255,7 @@ def search(request: Request, conn: Db, q: str = "") -> Response:
     if not term:
         return render(request, "chain/search.html", {"query": q, "empty": True}, 422)
     hexed = "0x" + term if _BARE_HEX.fullmatch(term) else term  # a hash typed without 0x
-    target = _chain_target(conn, hexed) or find_domain(conn, hexed)
+    target = _chain_target(conn, hexed) or find_domain(conn, hexed, reader)
     if target is None:
         named = find_named(conn, term)
         if len(named) > 1:

@@ -5,28 +5,33 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 from web3 import Web3
 
+from bpost_client.api.auth import issue_api_token
 from bpost_client.client import connect
 from bpost_client.contracts import DEPLOYED_CONTRACTS
 from bpost_client.exceptions import ConfigError
 from bpost_client.explorer import chain_pages
 from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.names import NameBook
-from bpost_client.indexer import open_engine
+from bpost_client.indexer import Indexer, open_engine
 from bpost_client.indexer.schema import checkpoint, create_schema
+from bpost_client.platform.entitlement import Reader
 from bpost_client.platform.signers import dev_account
-from bpost_client.registry import corporate
-from bpost_client.types import Role
+from bpost_client.registry import corporate, funds
+from bpost_client.types import RequestKind, Role
 from tests.conftest import Node
 from tests.explorer.conftest import (
     ASSET_MANAGER,
     CORPORATE,
+    DISTRIBUTOR,
     FUJI,
     KANDA,
     NEW_NAME,
@@ -34,7 +39,10 @@ from tests.explorer.conftest import (
     SAKURA,
     SSI_ACCOUNT,
     World,
+    client_of,
 )
+from tests.helpers import due_in
+from tests.registry.test_funds import attributes
 
 SAKURA_NAME = "Sakura Asset Management Co., Ltd."
 
@@ -279,7 +287,8 @@ def test_search__other_terms__asked_of_the_domain_pages(
 ) -> None:
     asked: list[str] = []
 
-    def find(_conn: object, term: str) -> str | None:
+    def find(_conn: object, term: str, reader: Reader) -> str | None:
+        assert reader.lei == KANDA, "asked for the signed-in institution"
         asked.append(term)
         return "/fund/BP000000018" if term in ("BP000000018", "0x" + "12" * 32) else None
 
@@ -328,8 +337,18 @@ def test_error_pages__html_in_the_layout(
     assert 'id="search"' in answer.text and KANDA in answer.text, "within the signed-in layout"
 
 
+CORPORATE_HIDDEN = ("marunouchi", "under review", "98q96b", "participating", "2027-03-31")
+"""Words of Sakura's corporate information (lower case): sealed, on no page for anyone."""
+
+
+def browser_of(app: FastAPI, tokens_file: Path, lei: str) -> TestClient:
+    """The explorer signed in as ``lei`` (an API token in the header)."""
+    token = issue_api_token(tokens_file, lei)
+    return TestClient(app, headers={"Authorization": f"Bearer {token}"})
+
+
 def test_institution_page__corporate_information_sealed__no_status_only_its_version(
-    signed_in: TestClient, world: World, isolated: Node
+    app: FastAPI, tokens_file: Path, world: World, isolated: Node
 ) -> None:
     """The explorer never opens corporate information: the page shows the version, its time and
     publisher, the commitment and the recipients' LEIs; Sakura's own client opens the rest."""
@@ -337,7 +356,7 @@ def test_institution_page__corporate_information_sealed__no_status_only_its_vers
     record = corporate.corporate_records(client, SAKURA)[SAKURA]
     opened = corporate.open_corporate(client, record, SAKURA, bytes(dev_account(1).key))
     assert opened.info == CORPORATE, "the client reads back what was published"
-    page = signed_in.get(f"/institution/{SAKURA}")
+    page = browser_of(app, tokens_file, SAKURA).get(f"/institution/{SAKURA}")
     assert page.status_code == 200
     block = section(page.text, "corporate")
     shown = text_of(block)
@@ -345,10 +364,33 @@ def test_institution_page__corporate_information_sealed__no_status_only_its_vers
     assert "0x" + record.commitment.hex() in block, "the commitment (in full in its title)"
     for lei in record.recipients:
         assert lei in block, f"recipient {lei} not named"
-    for hidden in ("marunouchi", "under review", "98q96b", "participating"):
+    for hidden in CORPORATE_HIDDEN:
         assert hidden not in html.unescape(page.text).lower(), f"{hidden!r} on the page"
     for hidden in ("2027-03-31", "2027-06-30", "AML", "FATCA", "CRS"):
         assert hidden not in shown, f"{hidden!r} in the corporate section"
+
+
+def test_institution_page__corporate_information_not_sealed_to_the_viewer__withheld(
+    signed_in: TestClient,
+) -> None:
+    page = signed_in.get(f"/institution/{SAKURA}")
+    assert page.status_code == 200, "the institution itself is public"
+    assert 'id="corporate"' not in page.text
+    assert "sealed to only" in text_of(section(page.text, "corporate-withheld"))
+    for hidden in CORPORATE_HIDDEN:
+        assert hidden not in html.unescape(page.text).lower(), f"{hidden!r} shown to Kanda"
+
+
+def test_institution_page__the_observer__a_recipient__commitment_but_no_contents(
+    app: FastAPI, tokens_file: Path, world: World
+) -> None:
+    observer = browser_of(app, tokens_file, world.new_lei)
+    page = observer.get(f"/institution/{SAKURA}")
+    shown = text_of(section(page.text, "corporate"))
+    assert shown.startswith("Version 1 (") and "commitment" in shown, shown
+    assert world.new_lei in shown, "the observer is among the recipients"
+    for hidden in CORPORATE_HIDDEN:
+        assert hidden not in html.unescape(page.text).lower(), f"{hidden!r} shown to the observer"
 
 
 def test_name_book__institutions_operators_roles_and_contracts(app: object, world: World) -> None:
@@ -398,3 +440,65 @@ def test_home__empty_index__says_nothing_is_indexed(
         page = web.get("/", headers={"Authorization": f"Bearer {kanda_token}"})
     assert page.status_code == 200 and "nothing indexed yet" in page.text
     assert "No blocks indexed yet." in page.text
+
+
+MINATO = "3538000MINATOSEC0159"
+"""A member the world's SSI is neither owned by, sealed to nor notified to."""
+
+
+def _ssi_key(isolated: Node, world: World) -> str:
+    client = connect(isolated.url, isolated.deployments)
+    logs = client.contract("SsiRegistry").events.SsiPublished.get_logs(from_block=0)
+    [log] = [log for log in logs if Web3.to_hex(log["transactionHash"]) == world.sealed]
+    return Web3.to_hex(log["args"]["ssiKey"])
+
+
+def test_ssi__owner_and_recipients_and_observer_see_it__a_third_finds_nothing(
+    app: FastAPI, tokens_file: Path, world: World, isolated: Node
+) -> None:
+    key = _ssi_key(isolated, world)
+    for lei in (FUJI, KANDA, SAKURA, world.new_lei):  # owner, recipients, the observer
+        web = browser_of(app, tokens_file, lei)
+        assert web.get(f"/ssi/{key}").status_code == 200, lei
+        assert f"/ssi/{key}" in web.get("/ssis").text, lei
+        assert f"/ssi/{key}" in web.get(f"/institution/{FUJI}").text, lei
+        found = web.get("/search", params={"q": key}, follow_redirects=False)
+        assert found.headers.get("location") == f"/ssi/{key}", lei
+    third = browser_of(app, tokens_file, MINATO)
+    answer = third.get(f"/ssi/{key}")
+    unknown = third.get("/ssi/0x" + "ab" * 32)
+    assert answer.status_code == unknown.status_code == 404
+    main = [re.search(r"<main>(.*)</main>", a.text, flags=re.S) for a in (answer, unknown)]
+    assert main[0] and main[1], "pages with a <main>"
+    assert text_of(main[0].group(1)).replace(key, "K") == text_of(main[1].group(1)).replace(
+        "0x" + "ab" * 32, "K"
+    ), "answered as an unknown key"
+    assert key not in third.get("/ssis").text
+    assert key not in third.get(f"/institution/{FUJI}").text
+    assert third.get("/search", params={"q": key}).status_code == 404
+
+
+def test_fund_page__a_rejected_proposal__its_record_and_reason_shown_to_the_parties_only(
+    isolated: Node, world: World, tokens_file: Path, tmp_path: Path
+) -> None:
+    manager, distributor = (client_of(isolated, i) for i in (ASSET_MANAGER, DISTRIBUTOR))
+    proposed = attributes("Proposed Name Not Definitive")
+    request = funds.propose(
+        manager, world.fund_code, RequestKind.ESTABLISH, proposed, date(2026, 4, 1), due_in()
+    )
+    reason = "The prospectus disagrees on page 7"
+    funds.reject(distributor, request, reason)
+    engine = open_engine(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    Indexer(connect(isolated.url, isolated.deployments), engine).sync()
+    app = create_explorer(engine, connect(isolated.url, isolated.deployments), tokens_file)
+    viewers = {SAKURA: True, FUJI: True, KANDA: True, MINATO: False, world.new_lei: False}
+    for lei, party in viewers.items():  # manager, trustee, distributor; a third, the observer
+        page = browser_of(app, tokens_file, lei).get(f"/fund/{world.fund_code}")
+        assert page.status_code == 200, "the fund page is public"
+        versions = text_of(section(page.text, "fund-versions"))
+        assert f"#{request} " in versions and f"rejected by {KANDA}" in versions, lei
+        assert (proposed.name_en in versions) is party, lei
+        assert (reason in versions) is party, lei
+        if not party:
+            assert "shown to the fund's parties only" in versions
+    engine.dispose()

@@ -1,6 +1,7 @@
 """The explorer's pages of the platform's records, over the demo data: the demo runs once against
-the session chain (reverted at the end of the module), is indexed, and the pages are read as an
-observer institution sees them, first as HTML, then in a real browser."""
+the session chain (reverted at the end of the module), is indexed, and the pages are read as the
+observer, a party of the demo's lending agreements and a third institution see them, first as
+HTML, then in a real browser."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from bpost_client.distribution import navs, notices
 from bpost_client.explorer.app import create_explorer
 from bpost_client.explorer.domain import lending as explorer_lending
 from bpost_client.explorer.domain import reference as explorer_reference
+from bpost_client.explorer.domain.entitled import reader_at
 from bpost_client.identifiers import bytes32_from_ascii, lei_from_bytes20
 from bpost_client.indexer import Indexer, open_engine
 from bpost_client.lending import agreements as lending
@@ -37,12 +39,13 @@ from bpost_client.lending.projection import (
 )
 from bpost_client.lending.statements import STATEMENT_EVENTS
 from bpost_client.platform import codes, participants
+from bpost_client.platform.mandates import is_mandated
 from bpost_client.platform.projection import records_of
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference import calendars, prices
 from bpost_client.reference.securities import list_securities
 from bpost_client.registry import funds
-from bpost_client.types import RecordKind
+from bpost_client.types import MandateScope, RecordKind
 from tests.conftest import Node, free_port, rpc
 from tests.explorer.conftest import OPERATOR, client_of
 from tests.explorer.demo_chain import run_demo
@@ -60,6 +63,10 @@ SECOND_MARKET = "XOSE"
 MATCHED_REFERENCE = "SBL-2026-001"
 BROKEN_REFERENCE = "SBL-2026-002"
 AGENT = "3538000NIHONLEND0172"
+LENDER = TRUSTEE
+"""Fuji Trust Bank lends to Minato Securities through Nihonbashi (both references above)."""
+THIRD = "3538000KANDABANK0193"
+"""Kanda Bank: a lender to Minato of its own, no party of Fuji's agreements."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,9 @@ class Demo:
     client: Client
     app: Any
     token: str
+    """The observer's API token."""
+    tokens: dict[str, str]
+    """An API token of each institution, by LEI."""
     database: str
     agreements: dict[str, str]
     """The demo agreements' ids on chain by their references (sealed to the parties: the
@@ -86,24 +96,47 @@ def demo(node: Node, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]
         engine = open_engine(database)
         Indexer(client, engine).sync()
         tokens = folder / "tokens.yaml"
-        token = issue_api_token(tokens, OBSERVER)
+        issued = {
+            lei: issue_api_token(tokens, lei)
+            for lei in (OBSERVER, MANAGER, LENDER, BORROWER, AGENT, THIRD)
+        }
         found = lending.agreements_of(client, BORROWER, bytes(dev_account(3).key))
         ids = {a.reference: a.agreement_id for a in found}
-        yield Demo(client, create_explorer(engine, client, tokens), token, database, ids)
+        app = create_explorer(engine, client, tokens)
+        yield Demo(client, app, issued[OBSERVER], issued, database, ids)
     finally:
         rpc(node.url, "evm_revert", snapshot)
 
 
+def signed_in_as(demo: Demo, lei: str) -> TestClient:
+    """The explorer, signed in as ``lei`` (an API token in the header)."""
+    return TestClient(demo.app, headers={"Authorization": f"Bearer {demo.tokens[lei]}"})
+
+
 @pytest.fixture
 def web(demo: Demo) -> TestClient:
-    """The explorer, signed in as the observer (an API token in the header)."""
-    return TestClient(demo.app, headers={"Authorization": f"Bearer {demo.token}"})
+    """The explorer, signed in as the observer."""
+    return signed_in_as(demo, OBSERVER)
+
+
+@pytest.fixture
+def party(demo: Demo) -> TestClient:
+    """The explorer, signed in as Minato Securities, the borrower of the demo's agreements."""
+    return signed_in_as(demo, BORROWER)
 
 
 def text_of(html: str) -> str:
     """What a person reads on a page: the text without tags, spaces collapsed."""
     body = re.sub(r"<(script|style|title)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def main_of(html: str) -> str:
+    """The text of a page's ``<main>``: what it says of the path asked, without the header and
+    the footer (which name the chain's head block)."""
+    found = re.search(r"<main>(.*)</main>", html, flags=re.S)
+    assert found, "no <main> on the page"
+    return text_of(found.group(1))
 
 
 def section(html: str, element_id: str) -> str:
@@ -437,9 +470,11 @@ def _shows_no_amount(page: str, amounts: st.Amounts) -> None:
             assert f"{value:,}" not in shown and f">{value}<" not in page, value
 
 
-def test_agreement_page__break_shown_by_commitments__no_amount(web: TestClient, demo: Demo) -> None:
+def test_agreement_page__break_shown_by_commitments__no_amount(
+    party: TestClient, demo: Demo
+) -> None:
     broken = demo.agreements[BROKEN_REFERENCE]
-    page = web.get(f"/agreement/{broken}").text
+    page = party.get(f"/agreement/{broken}").text
     statement_id, statement = _statement_of(demo.client, broken)
     shown = text_of(page)
     assert "break" in shown and "resolved" in shown
@@ -452,9 +487,9 @@ def test_agreement_page__break_shown_by_commitments__no_amount(web: TestClient, 
     assert statement_id[:6] in shown
 
 
-def test_agreement_page__matched_statement_and_sealed_terms(web: TestClient, demo: Demo) -> None:
+def test_agreement_page__matched_statement_and_sealed_terms(party: TestClient, demo: Demo) -> None:
     matched = demo.agreements[MATCHED_REFERENCE]
-    page = web.get(f"/agreement/{matched}").text
+    page = party.get(f"/agreement/{matched}").text
     statement_id, _ = _statement_of(demo.client, matched)
     assert "break-explanation" not in page
     _shows_no_amount(page, _amounts(demo.client, statement_id))
@@ -471,14 +506,14 @@ def _institution_labels(html: str) -> dict[str, set[str]]:
 
 
 def test_statement_and_agreement_pages__parties_by_name_linked__with_their_leis(
-    web: TestClient, demo: Demo
+    party: TestClient, demo: Demo
 ) -> None:
     broken = demo.agreements[BROKEN_REFERENCE]
     statement_id, statement = _statement_of(demo.client, broken)
     parties = [lei for lei in (statement.lender, statement.borrower, statement.agent) if lei]
     names = {lei: participants.get_institution(demo.client, lei).legal_name for lei in parties}
-    statement_page = web.get(f"/statement/{statement_id}").text
-    agreement_page = web.get(f"/agreement/{broken}").text
+    statement_page = party.get(f"/statement/{statement_id}").text
+    agreement_page = party.get(f"/agreement/{broken}").text
     parties_said = [
         *re.findall(r"<h1>Lending statement</h1>\s*(<p.*?</p>)", statement_page, flags=re.S),
         *re.findall(r'<dl class="facts" id="agreement">.*?</dl>', agreement_page, flags=re.S),
@@ -579,6 +614,97 @@ def test_agreement__node_records_and_index_rows__one_fold_one_agreement(demo: De
     assert (max(shown.acknowledged), max(shown.confirmed)) == (acknowledged, confirmed)
 
 
+# --- shown by entitlement -----------------------------------------------------------------
+
+
+def _statement_ids(client: Client) -> dict[str, str]:
+    """The demo's statement ids by their unit's key (an agreement id)."""
+    logs = client.contract("LendingStatements").events.StatementCommitted.get_logs(from_block=0)
+    return {
+        "0x" + bytes(log["args"]["input"]["unitKey"]).hex(): "0x"
+        + bytes(log["args"]["statementId"]).hex()
+        for log in logs
+    }
+
+
+def test_lending__a_third_institution__404_as_unknown__absent_from_lists_and_search(
+    demo: Demo,
+) -> None:
+    third = signed_in_as(demo, THIRD)
+    statements = _statement_ids(demo.client)
+    unknown = "0x" + "ab" * 32
+    for reference in (MATCHED_REFERENCE, BROKEN_REFERENCE):
+        agreement = demo.agreements[reference]
+        statement = statements[agreement]
+        for path in (f"/agreement/{agreement}", f"/statement/{statement}"):
+            answer = third.get(path)
+            assert answer.status_code == 404, path
+            stranger = third.get(path.rsplit("/", 1)[0] + "/" + unknown)
+            assert main_of(answer.text).replace(path.rsplit("/", 1)[1], "K") == main_of(
+                stranger.text
+            ).replace(unknown, "K"), f"{path} answered as an unknown key"
+        for key in (agreement, statement):
+            assert third.get("/search", params={"q": key}).status_code == 404, key
+        listed = third.get("/agreements").text
+        assert agreement not in listed
+        assert agreement not in third.get(f"/institution/{LENDER}").text
+    own = demo.agreements["SBL-2026-003"]
+    assert third.get(f"/agreement/{own}").status_code == 200, "Kanda's own agreement"
+    assert own in section(third.get("/agreements").text, "agreements")
+
+
+def test_lending__a_party__sees_its_records_with_their_commitments(demo: Demo) -> None:
+    statements = _statement_ids(demo.client)
+    for lei in (LENDER, BORROWER, AGENT):
+        web = signed_in_as(demo, lei)
+        listed = section(web.get("/agreements").text, "agreements")
+        for reference in (MATCHED_REFERENCE, BROKEN_REFERENCE):
+            agreement = demo.agreements[reference]
+            assert agreement in listed, (lei, reference)
+            statement_id = statements[agreement]
+            page = web.get(f"/statement/{statement_id}")
+            assert page.status_code == 200, (lei, reference)
+            stored = st.get_statement(demo.client, statement_id)
+            assert "0x" + stored.platform.hex() in text_of(page.text), (lei, reference)
+            assert "figures-withheld" not in page.text
+            _shows_no_amount(page.text, _amounts(demo.client, statement_id))
+        own = demo.agreements["SBL-2026-003"]
+        assert (own in listed) is (lei == BORROWER), "Kanda's agreement is Minato's only"
+
+
+def test_lending__the_observer__sees_existence_and_status__no_commitments(
+    web: TestClient, demo: Demo
+) -> None:
+    statements = _statement_ids(demo.client)
+    listed = section(web.get("/agreements").text, "agreements")
+    assert set(demo.agreements.values()) <= set(listed.split()), "every agreement listed"
+    for reference in (MATCHED_REFERENCE, BROKEN_REFERENCE):
+        agreement = demo.agreements[reference]
+        statement_id = statements[agreement]
+        stored = st.get_statement(demo.client, statement_id)
+        for path in (f"/statement/{statement_id}", f"/agreement/{agreement}"):
+            page = web.get(path)
+            assert page.status_code == 200, path
+            shown = text_of(page.text)
+            assert f": {stored.status.name.lower()}" in shown, f"{path} shows the status"
+            assert "Figures shown to the parties only." in shown, path
+            assert "0x" + stored.platform.hex() not in shown, path
+            assert "explanation" not in page.text, path
+            assert "tolerance" not in shown.lower(), path
+            _shows_no_amount(page.text, _amounts(demo.client, statement_id))
+        found = web.get("/search", params={"q": statement_id}, follow_redirects=False)
+        assert found.headers.get("location") == f"/statement/{statement_id}"
+
+
+def test_reader_at__observer_role_and_mandates_in_force__read_from_the_index(demo: Demo) -> None:
+    with open_engine(demo.database).connect() as conn:
+        agent, observer, third = (reader_at(conn, lei) for lei in (AGENT, OBSERVER, THIRD))
+    assert is_mandated(demo.client, LENDER, AGENT, MandateScope.LENDING_AGENT, BORROWER)
+    assert agent.lending_principals == {(LENDER, BORROWER)} and not agent.observer
+    assert observer.observer and not observer.lending_principals
+    assert not third.observer and not third.lending_principals
+
+
 # --- in a browser -------------------------------------------------------------------------
 
 
@@ -646,3 +772,71 @@ def test_browser__search_fund_then_its_transaction(
     events = page.locator(".event")
     assert events.count() >= 1
     assert any("Nav" in events.nth(i).inner_text() for i in range(events.count()))
+
+
+def _sign_in(page: Any, served: str, token: str, path: str) -> None:
+    """Open ``path``, sign in on the login page it leads to with ``token``, land on ``path``."""
+    page.goto(f"{served}{path}")
+    assert "/login" in page.url
+    page.fill("#token", token)
+    page.click("#token-form button[type=submit]")
+    page.wait_for_url(f"{served}{path}")
+
+
+def test_browser__a_party__finds_its_statement_and_sees_its_break(
+    served: str, demo: Demo, page: Any, tmp_path: Path
+) -> None:
+    broken = demo.agreements[BROKEN_REFERENCE]
+    statement_id, statement = _statement_of(demo.client, broken)
+    _sign_in(page, served, demo.tokens[BORROWER], "/agreements")
+    assert BORROWER in page.inner_text("#viewer-lei")
+    page.click(f'#agreements a[href="/agreement/{broken}"]')
+    page.wait_for_url(f"{served}/agreement/{broken}")
+    assert page.locator(".break-explanation").count() >= 1
+    page.locator(f'a[href="/statement/{statement_id}"]').first.click()
+    page.wait_for_url(f"{served}/statement/{statement_id}")
+    assert page.locator(".break-explanation").count() == 1
+    body = page.inner_text("main")
+    assert "0x" + statement.platform.hex() in body, "the platform's commitment"
+    _shows_no_amount(page.content(), _amounts(demo.client, statement_id))
+    page.screenshot(path=str(tmp_path / "party.png"), full_page=True)
+
+
+def test_browser__a_third_institution__neither_finds_nor_opens_the_statement(
+    served: str, demo: Demo, page: Any
+) -> None:
+    broken = demo.agreements[BROKEN_REFERENCE]
+    statement_id, _statement = _statement_of(demo.client, broken)
+    _sign_in(page, served, demo.tokens[THIRD], "/agreements")
+    listed = page.inner_text("#agreements")
+    assert broken not in listed and demo.agreements["SBL-2026-003"] in listed
+    for key in (broken, statement_id):
+        page.fill("#search", key)
+        page.press("#search", "Enter")
+        page.wait_for_url(re.compile(rf"{served}/search\?q="))
+        assert "Nothing found" in page.inner_text("#search-result"), key
+    for path, what in ((f"/statement/{statement_id}", "statement"),
+                       (f"/agreement/{broken}", "lending agreement")):  # fmt: skip
+        answer = page.goto(f"{served}{path}")
+        assert answer is not None and answer.status == 404, path
+        assert page.inner_text("h1") == f"No such {what}"
+        assert page.locator(".break-explanation").count() == 0
+
+
+def test_browser__the_observer__sees_the_state_but_no_commitments(
+    served: str, demo: Demo, page: Any
+) -> None:
+    broken = demo.agreements[BROKEN_REFERENCE]
+    statement_id, statement = _statement_of(demo.client, broken)
+    _sign_in(page, served, demo.token, "/agreements")
+    assert broken in page.inner_text("#agreements")
+    page.fill("#search", statement_id)
+    page.press("#search", "Enter")
+    page.wait_for_url(f"{served}/statement/{statement_id}")
+    assert page.text_content(".state") == statement.status.name.lower()
+    history = page.inner_text(".matching-history")
+    assert "break" in history and statement.status.name.lower() in history
+    assert page.locator(".break-explanation").count() == 0
+    assert "Figures shown to the parties only." in page.inner_text(".figures-withheld")
+    assert "0x" + statement.platform.hex() not in page.inner_text("main")
+    _shows_no_amount(page.content(), _amounts(demo.client, statement_id))

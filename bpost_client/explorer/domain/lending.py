@@ -6,6 +6,7 @@ one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from bpost_client.explorer.domain.store import (
     Row,
-    keys_of,
+    kept_of,
     label,
     member_label,
     rows_by_ref,
@@ -116,12 +117,17 @@ def load_agreement(conn: Connection, key: str) -> AgreementPage | None:
     return agreement
 
 
-def agreement_list(conn: Connection, after: str | None, limit: int) -> list[AgreementState[Row]]:
-    """The agreements in id order from the first after ``after``, at most ``limit`` (as their
-    first record tells them: parties and first terms)."""
-    found = []
-    for key in keys_of(conn, "agreement", after=after, limit=limit):
-        first = agreement_of(key, rows_of(conn, "agreement", key, limit=1))
-        if first is not None:
-            found.append(first)
-    return found
+def agreement_list(
+    conn: Connection,
+    after: str | None,
+    limit: int,
+    keep: Callable[[AgreementState[Row]], bool] = lambda _agreement: True,
+) -> list[AgreementState[Row]]:
+    """The agreements ``keep`` keeps, in id order from the first after ``after``, at most
+    ``limit`` (as their first record tells them: parties and first terms)."""
+
+    def first(key: str) -> AgreementState[Row] | None:
+        found = agreement_of(key, rows_of(conn, "agreement", key, limit=1))
+        return found if found is not None and keep(found) else None
+
+    return kept_of(conn, "agreement", first, after=after, limit=limit)

@@ -1,5 +1,9 @@
 """The routes of the platform's records: institutions, funds, SSIs, securities, calendars and
-lending agreements, each a list and a page, all read from the index's ``records`` table."""
+lending agreements, each a list and a page, all read from the index's ``records`` table.
+
+Lending records, SSIs and corporate information are shown by entitlement
+(:mod:`bpost_client.explorer.domain.entitled`): one the signed-in institution may not see is
+answered 404 as an unknown key and left out of the lists."""
 
 from __future__ import annotations
 
@@ -12,10 +16,21 @@ from sqlalchemy import Connection
 
 from bpost_client.explorer.domain import funds, institutions, lending, reference, ssis
 from bpost_client.explorer.domain.chart import nav_chart
+from bpost_client.explorer.domain.entitled import (
+    Entitled,
+    agreement_access,
+    corporate_shown,
+    ssi_visible,
+    visible_agreement,
+    visible_ssi,
+    visible_statement,
+)
 from bpost_client.explorer.domain.store import day, label, member_label
 from bpost_client.explorer.render import environment, render
 from bpost_client.explorer.state import Db
+from bpost_client.lending.projection import AgreementState
 from bpost_client.lending.statements import Refusal, StatementRole
+from bpost_client.platform.entitlement import Access, fund_access
 from bpost_client.platform.projection import hex_text
 
 __all__ = ["PAGE_SIZE", "router"]
@@ -81,29 +96,48 @@ _list_route("/institutions", "institutions", institutions.institution_list, "lei
 
 
 @router.get("/institution/{lei}")
-def institution_page(request: Request, conn: Db, lei: str) -> Response:
-    return _code_page(request, conn, lei, "institution", institutions.load_institution)
+def institution_page(request: Request, conn: Db, reader: Entitled, lei: str) -> Response:
+    key = lei.strip().upper()
+    found = institutions.load_institution(conn, key)
+    if found is None:
+        return _missing(request, "institution", key)
+    found.ssis = [k for k in found.ssis if visible_ssi(conn, reader, k) is not None]
+    corporate = corporate_shown(reader, key, found.corporate)
+    return render(
+        request, "domain/institution.html", {"institution": found, "corporate_access": corporate}
+    )
 
 
 _list_route("/funds", "funds", funds.fund_list, "code")
 
 
 @router.get("/fund/{code}")
-def fund_page(request: Request, conn: Db, code: str) -> Response:
+def fund_page(request: Request, conn: Db, reader: Entitled, code: str) -> Response:
+    """A fund's page: public (every fund is treated as publicly offered), but the proposed
+    record of a request not definitive and the reasons given are shown to its parties only."""
     key = code.strip().upper()
     found = funds.load_fund(conn, key)
     if found is None:
         return _missing(request, "fund", key)
     chart = nav_chart(found.navs, found.distributions)
-    return render(request, "domain/fund.html", {"fund": found, "chart": chart})
+    parties_view = fund_access(reader, (p.lei for p in found.parties)) is Access.CONTENT
+    return render(
+        request,
+        "domain/fund.html",
+        {"fund": found, "chart": chart, "fund_parties_view": parties_view},
+    )
 
 
-_list_route("/ssis", "ssis", ssis.ssi_list, "key")
+@router.get("/ssis")
+def ssi_list(request: Request, conn: Db, reader: Entitled, after: After = None) -> Response:
+    found = ssis.ssi_list(conn, after, PAGE_SIZE, lambda ssi: ssi_visible(reader, ssi))
+    following = _next([ssi.key for ssi in found])
+    return render(request, "domain/ssis.html", {"ssis": found, "after": following})
 
 
 @router.get("/ssi/{key}")
-def ssi_page(request: Request, conn: Db, key: str) -> Response:
-    return _record_page(request, "ssi", "SSI", key, ssis.load_ssi(conn, key.strip()))
+def ssi_page(request: Request, conn: Db, reader: Entitled, key: str) -> Response:
+    return _record_page(request, "ssi", "SSI", key, visible_ssi(conn, reader, key.strip()))
 
 
 _list_route("/securities", "securities", reference.security_list, "isin")
@@ -128,16 +162,33 @@ def calendar_page(request: Request, conn: Db, market: str) -> Response:
     return render(request, "domain/calendar.html", {"market": key, "years": years})
 
 
-_list_route("/agreements", "agreements", lending.agreement_list, "agreement_id")
+@router.get("/agreements")
+def agreement_list(request: Request, conn: Db, reader: Entitled, after: After = None) -> Response:
+    def seen(agreement: AgreementState[Any]) -> bool:
+        return agreement_access(reader, agreement) is not Access.NONE
+
+    found = lending.agreement_list(conn, after, PAGE_SIZE, seen)
+    following = _next([agreement.agreement_id for agreement in found])
+    return render(request, "domain/agreements.html", {"agreements": found, "after": following})
 
 
 @router.get("/agreement/{key}")
-def agreement_page(request: Request, conn: Db, key: str) -> Response:
-    found = lending.load_agreement(conn, key.strip())
-    return _record_page(request, "agreement", "lending agreement", key, found)
+def agreement_page(request: Request, conn: Db, reader: Entitled, key: str) -> Response:
+    found = visible_agreement(conn, reader, key.strip())
+    if found is None:
+        return _missing(request, "lending agreement", key)
+    shown, figures = found
+    return render(
+        request, "domain/agreement.html", {"agreement": shown.record, "open_figures": figures}
+    )
 
 
 @router.get("/statement/{statement_id}")
-def statement_page(request: Request, conn: Db, statement_id: str) -> Response:
-    found = lending.load_statement(conn, statement_id.strip())
-    return _record_page(request, "statement", "statement", statement_id, found)
+def statement_page(request: Request, conn: Db, reader: Entitled, statement_id: str) -> Response:
+    found = visible_statement(conn, reader, statement_id.strip())
+    if found is None:
+        return _missing(request, "statement", statement_id)
+    figures = {found.record.statement_id} if found.figures else set()
+    return render(
+        request, "domain/statement.html", {"statement": found.record, "open_figures": figures}
+    )

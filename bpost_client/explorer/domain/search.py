@@ -1,8 +1,9 @@
 """What a search term names among the platform's records: a fund (by platform code, ISIN, ITA
 code or any other linked code), a security (ISIN or local code), an institution (LEI), a market's
 calendar (its MIC), a lending agreement, a statement or an SSI (0x-hex keys: an agreement's
-reference is sealed to its parties, the explorer knows it by its id). Names are searched by
-:func:`~bpost_client.explorer.domain.named.find_named`."""
+reference is sealed to its parties, the explorer knows it by its id) when the signed-in
+institution may see it (:func:`~bpost_client.explorer.domain.entitled.sees`): one it may not
+see is not found. Names are searched by :func:`~bpost_client.explorer.domain.named.find_named`."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import re
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
+from bpost_client.explorer.domain.entitled import sees
 from bpost_client.explorer.domain.store import record_path
 from bpost_client.indexer.schema import records
+from bpost_client.platform.entitlement import Reader
 
 __all__ = ["find_domain"]
 
@@ -30,15 +33,15 @@ def _first(conn: Connection, kinds: tuple[str, ...], key: str) -> tuple[str, str
     return None if row is None else (str(row[0]), row[1])
 
 
-def find_domain(conn: Connection, term: str) -> str | None:
-    """The explorer path of the record ``term`` names, or None."""
+def find_domain(conn: Connection, term: str, reader: Reader) -> str | None:
+    """The explorer path of the record ``term`` names that ``reader`` may see, or None."""
     text = term.strip()
     if not text or len(text) > _LONGEST:
         return None
     if _HEX32.match(text):
         lowered = text.lower()
         found = _first(conn, ("statement", "ssi", "agreement"), lowered)
-        if found is not None:
+        if found is not None and sees(conn, reader, found[0], lowered):
             return record_path(found[0], lowered)
     upper = text.upper()
     if _FUND.match(upper) and _first(conn, ("fund",), upper) is not None:

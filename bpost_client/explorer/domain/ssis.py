@@ -3,12 +3,13 @@ read, and the account details sealed to the parties (shown as sealed, never decr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bpost_client.explorer.domain.store import Row, keys_of, lei, rows_of
+from bpost_client.explorer.domain.store import Row, kept_of, lei, rows_of
 from bpost_client.registry import ssi as registry_ssi
 from bpost_client.registry.projection import ssi_of
 
@@ -66,11 +67,17 @@ def load_ssi(conn: Connection, key: str) -> SsiPage | None:
     )
 
 
-def ssi_list(conn: Connection, after: str | None, limit: int) -> list[SsiPage]:
-    """The SSIs in key order from the first after ``after``, at most ``limit``."""
-    found = []
-    for key in keys_of(conn, "ssi", after=after, limit=limit):
-        ssi = load_ssi(conn, key)
-        if ssi is not None:
-            found.append(ssi)
-    return found
+def ssi_list(
+    conn: Connection,
+    after: str | None,
+    limit: int,
+    keep: Callable[[SsiPage], bool] = lambda _ssi: True,
+) -> list[SsiPage]:
+    """The SSIs ``keep`` keeps, in key order from the first after ``after``, at most
+    ``limit``."""
+
+    def kept(key: str) -> SsiPage | None:
+        found = load_ssi(conn, key)
+        return found if found is not None and keep(found) else None
+
+    return kept_of(conn, "ssi", kept, after=after, limit=limit)

@@ -7,10 +7,11 @@ the rows it shows however large the index grows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum, IntEnum
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import and_, select
@@ -23,6 +24,7 @@ from bpost_client.platform.projection import hex_text
 __all__ = [
     "Row",
     "day",
+    "kept_of",
     "keys_of",
     "label",
     "latest_of",
@@ -109,6 +111,37 @@ def keys_of(
         query = query.where(records.c.key > after)
     query = query.group_by(records.c.key).order_by(records.c.key).limit(limit)
     return [str(key) for key in conn.execute(query).scalars()]
+
+
+T = TypeVar("T")
+
+
+def kept_of(
+    conn: Connection,
+    kind: str,
+    load: Callable[[str], T | None],
+    *,
+    after: str | None = None,
+    limit: int = 100,
+) -> list[T]:
+    """The records of ``kind`` in key order from the first after ``after``, each as ``load``
+    reads it from its key, those it reads as None left out, at most ``limit``: keys are read a
+    page at a time until ``limit`` records are kept or none is left, so a page of a list the
+    reader sees only in part is as long as a full one."""
+    found: list[T] = []
+    cursor = after
+    while len(found) < limit:
+        keys = keys_of(conn, kind, after=cursor, limit=limit)
+        for key in keys:
+            record = load(key)
+            if record is not None:
+                found.append(record)
+                if len(found) == limit:
+                    return found
+        if len(keys) < limit:
+            return found
+        cursor = keys[-1]
+    return found
 
 
 def latest_of(conn: Connection, kind: str, key: str) -> Row | None:
