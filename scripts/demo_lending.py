@@ -60,8 +60,8 @@ FUJI, MINATO, KANDA = "3538000FUJITRUST0138", "3538000MINATOSEC0159", "3538000KA
 AGENT, DATA_PROVIDER = "3538000NIHONLEND0172", "3538000KABUTODATA165"
 KEYS = {FUJI: 2, MINATO: 3, KANDA: 4, AGENT: 5}
 """The dev account index of each party (its encryption key is the account's)."""
-RATE_CHANGE = ("SBL-2026-001", Decimal("0.45"), date(2026, 9, 16))
-"""SBL-2026-001's fee rate falls to 0.45% from 16 September: version 2 of its terms."""
+RATE_CHANGE = ("SBL-2026-001", Decimal("0.46875"), date(2026, 9, 16))
+"""SBL-2026-001's fee rate falls to 0.46875% from 16 September: version 2 of its terms."""
 MINATO_ROUNDING = ("SBL-2026-002", "period_truncate")
 """Minato's back office truncates SBL-2026-002's period sum; the agreement says daily."""
 
