@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import combinations
 
 import pytest
 from eth_abi.abi import encode
@@ -22,6 +23,7 @@ from bpost_client.client import Client, connect
 from bpost_client.lending import agreements as lending
 from bpost_client.lending import statements as st
 from bpost_client.lending.verify import SCALE
+from bpost_client.platform import participants
 from bpost_client.platform.participants import (
     InstitutionSpec,
     admission_of,
@@ -34,6 +36,7 @@ from tests.conftest import Node, rpc
 from tests.explorer.demo_chain import run_demo
 from tests.helpers import fresh_account, make_lei
 from tests.privacy.scanner import chain_bytes, encodings, found
+from tests.privacy.senders import acts_by_record, relationships
 
 AGENT = "3538000NIHONLEND0172"
 """Nihonbashi Lending Agent, a party of every demo statement it closed (dev account 5)."""
@@ -180,3 +183,32 @@ def test_competitor__positive_control__each_value_written_in_clear_is_found(
         assert sorted(spelled) == sorted(encodings(Decimal(value))), value
     for reference in sealed.references:
         assert reference.encode("ascii") in chain.data, reference
+
+
+def test_competitor__from_senders_alone__infers_who_deals_with_whom(
+    competitor: Competitor,
+) -> None:
+    """The leak issue 19 leaves (docs/privacy.md, "What still leaks"), measured: grouping the
+    senders of the transactions to the lending contracts by the record they act on gives every
+    lending relationship of the demo, and no other, with how often and when."""
+    client = competitor.client
+    known: dict[str, str | None] = {}
+
+    def institution(account: str) -> str | None:
+        if account not in known:
+            known[account] = participants.institution_of(client, account)
+        return known[account]
+
+    contracts = [client.manifest.address(n) for n in ("LendingAgreements", "LendingStatements")]
+    inferred = relationships(acts_by_record(client.w3, contracts, institution))
+    minato = bytes(dev_account(3).key)
+    truth = set()
+    for found_ref in lending.agreements_of(client, MINATO, minato):
+        opened = lending.open_agreement(client, found_ref.agreement_id, MINATO, minato)
+        parties = [lei for lei in (opened.lender, opened.borrower, opened.agent) if lei]
+        truth |= {frozenset(pair) for pair in combinations(parties, 2)}
+    assert set(inferred) == truth, "every relationship, and no other"
+    for pair, seen in inferred.items():
+        assert seen.acts >= 2 * seen.records and seen.first <= seen.last, (sorted(pair), seen)
+    fuji_minato = inferred[frozenset(("3538000FUJITRUST0138", MINATO))]
+    assert fuji_minato.records == 2, "the two statements both confirmed, under the agent's loans"
