@@ -3,9 +3,11 @@
 A confidential payload (an SSI account number, AML/CFT review details, KYC document
 references) goes on chain only as:
 
-* ``ciphertext``: AES-256-GCM of ``salt || plaintext`` under a fresh data key, with the
-  payload's :class:`Binding` (chain, contract, record, version, field) as associated data: it
-  opens only as that record's, so no one replays it into another record or version;
+* ``ciphertext``: AES-256-GCM of ``salt || plaintext``, padded (:func:`padded_size`), under a
+  fresh data key, with the payload's :class:`Binding` (chain, contract, record, version, field)
+  as associated data: it opens only as that record's, so no one replays it into another record
+  or version. The padding (``0x80`` then zeros, ISO/IEC 7816-4) takes every payload to one of a
+  few sizes, so the ciphertext's length no longer counts movements or spells a length;
 * ``recipients``: for each entitled institution, the data key encrypted to its secp256k1 public
   key from the participant registry (ECIES, ``eciespy``);
 * ``commitment``: keccak256(salt || plaintext). The 32-byte random salt keeps a guessable value
@@ -38,12 +40,43 @@ __all__ = [
     "commitment",
     "open_sealed",
     "open_sealed_with_salt",
+    "padded_size",
     "seal",
 ]
 
 SALT_BYTES = 32
 NONCE_BYTES = 12
 TAG_BYTES = 16
+SMALLEST_PAD = 256
+"""The smallest padded size of ``salt || plaintext``: a short payload (an account number, a
+pair's secrets, a statement's opening) looks like any other."""
+LARGE_PAD_STEP = 4096
+"""Above this size a payload grows by steps of it, not by doubling (a large figures file stays
+under the pool's 128 KiB transaction limit with at most one step more)."""
+PAD_MARK = b"\x80"
+
+
+def padded_size(length: int) -> int:
+    """The size ``length`` bytes (``salt || plaintext``, plus the one-byte mark) are padded to:
+    256, 512, 1024, 2048 or 4096 bytes, then the next multiple of 4096."""
+    needed = length + len(PAD_MARK)
+    if needed > LARGE_PAD_STEP:
+        return -(-needed // LARGE_PAD_STEP) * LARGE_PAD_STEP
+    size = SMALLEST_PAD
+    while size < needed:
+        size *= 2
+    return size
+
+
+def _pad(body: bytes) -> bytes:
+    return body + PAD_MARK + bytes(padded_size(len(body)) - len(body) - len(PAD_MARK))
+
+
+def _unpad(padded: bytes) -> bytes:
+    body = padded.rstrip(b"\x00")
+    if not body.endswith(PAD_MARK) or len(padded) != padded_size(len(body) - len(PAD_MARK)):
+        raise BPostError("the confidential payload is not padded as sealing pads it")
+    return body[: -len(PAD_MARK)]
 
 
 class NotEntitledError(BPostError, PermissionError):
@@ -124,7 +157,7 @@ def seal(plaintext: bytes, recipients: Mapping[Lei, bytes], binding: Binding) ->
     nonce = os.urandom(NONCE_BYTES)
     cipher = AES.new(data_key, AES.MODE_GCM, nonce=nonce)
     cipher.update(binding.associated_data())
-    body, tag = cipher.encrypt_and_digest(salt + plaintext)
+    body, tag = cipher.encrypt_and_digest(_pad(salt + plaintext))
     wrapped = tuple(
         (lei, bytes(ecies.encrypt(public_key, data_key))) for lei, public_key in recipients.items()
     )
@@ -173,7 +206,8 @@ def open_sealed_with_salt(
             f"0x{bytes(binding.record).hex()} version {binding.version}: tampered with, or "
             "sealed for another record"
         ) from exc
-    salt, plaintext = opened[:SALT_BYTES], opened[SALT_BYTES:]
+    unpadded = _unpad(opened)
+    salt, plaintext = unpadded[:SALT_BYTES], unpadded[SALT_BYTES:]
     if commitment(salt, plaintext) != sealed.commitment:
         raise BPostError("the confidential payload does not match its on-chain commitment")
     return salt, plaintext

@@ -11,7 +11,13 @@ from eth_utils.crypto import keccak
 
 from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError
-from bpost_client.platform.confidential import Binding, NotEntitledError, open_sealed, seal
+from bpost_client.platform.confidential import (
+    Binding,
+    NotEntitledError,
+    open_sealed,
+    padded_size,
+    seal,
+)
 from bpost_client.platform.participants import encryption_key_of
 from bpost_client.platform.signers import dev_account
 from bpost_client.registry import corporate, ssi
@@ -205,3 +211,23 @@ def test_ssi__account_replayed_into_another_ssi__refused(
     assert copied.account == original.account, "the same bytes on chain"
     with pytest.raises(BPostError, match="sealed for another record"):
         ssi.read_account(asset_manager, copied, MANAGER, bytes(dev_account(1).key))
+
+
+def test_padded_size__buckets_then_steps_of_4096() -> None:
+    assert [padded_size(n) for n in (0, 255, 256, 511, 4095, 4096, 8191, 8192)] == [
+        256, 256, 512, 512, 4096, 8192, 8192, 12288,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("plaintext", [b"", b"\x80", b"ends in the mark\x80\x00\x00", b"x" * 300])
+def test_sealed__padded__opens_to_the_exact_plaintext(plaintext: bytes) -> None:
+    key = bytes(dev_account(1).key)
+    sealed = seal(plaintext, {MANAGER: encryption_key_of(dev_account(1))}, BINDING)
+    assert open_sealed(sealed, MANAGER, key, BINDING) == plaintext
+
+
+def test_sealed__lengths_hidden__a_1_byte_and_a_200_byte_payload_alike() -> None:
+    recipients = {MANAGER: encryption_key_of(dev_account(1))}
+    short, long = (seal(b"x" * n, recipients, BINDING) for n in (1, 200))
+    assert len(short.ciphertext) == len(long.ciphertext) == 12 + 16 + 256
+    assert len(seal(b"x" * 300, recipients, BINDING).ciphertext) == 12 + 16 + 512
