@@ -206,26 +206,15 @@ def test_check_plaintext__non_canonical_or_garbage__invalid() -> None:
 
 
 def test_abi__no_input_event_or_view_field_carries_a_status_date_giin_or_address() -> None:
-    """A structural walk of CorporateRegistry's ABI: what every member reads names none of the
-    sealed fields (the positive control: the sealed plaintext's own field names do)."""
+    """A structural walk of CorporateRegistry's ABI (the shared walker of tests/privacy, which
+    also classifies each field that reaches the chain): what every member reads names none of
+    the sealed fields (the positive control: the sealed plaintext's own field names do)."""
     import re
 
     from bpost_client.contracts import load_abi
+    from tests.privacy.abi_fields import abi_fields
 
     sealed = re.compile(r"status|date|giin|address|aml|fatca|crs|kyc|review|renewal", re.I)
-
-    def names(params: list[dict[str, object]]) -> list[str]:
-        found = []
-        for p in params:
-            found.append(str(p.get("name", "")))
-            found += names(p.get("components", []))  # type: ignore[arg-type]
-        return found
-
-    fields = [
-        name
-        for item in load_abi("CorporateRegistry")
-        if item.get("type") in ("function", "event")
-        for name in names([*item.get("inputs", []), *item.get("outputs", [])])
-    ]
+    fields = [f.name for f in abi_fields(load_abi("CorporateRegistry"), reads=True)]
     assert fields and [f for f in fields if sealed.search(f)] == []
     assert sealed.search("amlStatus") and sealed.search("nextReviewDate"), "the pattern can fail"
