@@ -72,6 +72,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "LendingCalculator",
     "LendingPairs",
     "LendingStatements",
+    "KeyRewraps",
     "PlatformTimelock",
     "ConsortiumApprovals",
 )

@@ -36,6 +36,7 @@ contract ParticipantRegistry is PlatformControlled, EIP712, IParticipantRegistry
     mapping(bytes20 lei => address[]) private _operators;
     mapping(address account => bytes20 lei) private _institutionOf;
     mapping(address account => uint256 position) private _operatorPosition; // index + 1
+    mapping(bytes20 lei => uint32 version) private _keyVersions;
     bytes20[] private _leis;
 
     /// @param access_ The deployed PlatformAccess.
@@ -70,6 +71,7 @@ contract ParticipantRegistry is PlatformControlled, EIP712, IParticipantRegistry
             legalName: legalName,
             encryptionKey: encryptionKey
         });
+        _keyVersions[lei] = 1;
         _leis.push(lei);
         emit InstitutionRegistered(lei, kind, legalName, encryptionKey);
         _bindOperator(lei, operator);
@@ -99,6 +101,7 @@ contract ParticipantRegistry is PlatformControlled, EIP712, IParticipantRegistry
         );
         inst.encryptionKey = encryptionKey;
         uint32 version = _touch(inst);
+        _keyVersions[lei] = version;
         emit EncryptionKeyChanged(lei, encryptionKey, version, signer, signature);
     }
 
@@ -142,6 +145,7 @@ contract ParticipantRegistry is PlatformControlled, EIP712, IParticipantRegistry
         _bindOperator(lei, operator);
         inst.encryptionKey = encryptionKey;
         uint32 version = _touch(inst);
+        _keyVersions[lei] = version;
         emit InstitutionRecovered(lei, operator, encryptionKey, version, reason);
     }
 
@@ -175,6 +179,11 @@ contract ParticipantRegistry is PlatformControlled, EIP712, IParticipantRegistry
     function statusOf(bytes20 lei) external view returns (InstitutionType kind, InstitutionStatus status) {
         Institution storage inst = _institutions[lei];
         return (inst.kind, inst.status);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function encryptionKeyVersion(bytes20 lei) external view returns (uint32) {
+        return _keyVersions[lei];
     }
 
     /// @inheritdoc IParticipantRegistry

@@ -98,13 +98,15 @@ def lending_calc(
 
 def _party(ctx: Context) -> tuple[Client, Lei, bytes]:
     """A signing client, the signer's institution and its key (which opens what is sealed to
-    the institution)."""
+    the institution): a key ring, with the data keys re-wrapped to it since a key rotation."""
     from bpost_client.platform.participants import signer_institution
+    from bpost_client.platform.rewrap import key_ring
 
     client = ctx.client(signing=True)
     if client.account is None:
         raise ValidationError("name the signer with --keystore or --dev-account")
-    return client, signer_institution(client, "open agreements"), bytes(client.account.key)
+    lei = signer_institution(client, "open agreements")
+    return client, lei, key_ring(client, lei, bytes(client.account.key))
 
 
 def _agreement(client: Client, lei: Lei, key: bytes, text: str) -> AgreementRef:
@@ -227,6 +229,7 @@ def _opened_amounts(client: Client, found: Any) -> dict[str, int]:
     from bpost_client.exceptions import BPostError
     from bpost_client.lending import statements
     from bpost_client.platform.participants import signer_institution
+    from bpost_client.platform.rewrap import key_ring
 
     if client.account is None:
         return {}
@@ -236,9 +239,8 @@ def _opened_amounts(client: Client, found: Any) -> dict[str, int]:
         return {}
     if lei not in found.parties.values():
         return {}
-    amounts = statements.open_statement(
-        client, found.statement_id, lei, bytes(client.account.key)
-    ).amounts
+    ring = key_ring(client, lei, bytes(client.account.key))
+    amounts = statements.open_statement(client, found.statement_id, lei, ring).amounts
     return {
         "fee": amounts.fee,
         "collateral_interest": amounts.collateral_interest,

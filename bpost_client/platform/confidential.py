@@ -15,12 +15,17 @@ references) goes on chain only as:
 
 An entitled institution decrypts its wrapped key with its private key, decrypts the payload and
 checks the commitment; anyone else holds bytes it cannot open.
+
+After the institution rotates its key, the copies wrapped to the old one no longer open with the
+new one: the institution wraps each data key again to its new key (``platform.rewrap``, the
+``KeyRewraps`` contract), and opens old payloads with a :class:`KeyRing`, its current key with
+those re-wrapped copies, wherever a private key is taken.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,13 +40,16 @@ from bpost_client.types import Lei
 
 __all__ = [
     "Binding",
+    "KeyRing",
     "NotEntitledError",
     "Sealed",
     "commitment",
     "open_sealed",
     "open_sealed_with_salt",
     "padded_size",
+    "payload_id",
     "seal",
+    "unwrap_data_key",
 ]
 
 SALT_BYTES = 32
@@ -113,6 +121,44 @@ class Sealed:
         return tuple(lei for lei, _ in self.recipients)
 
 
+def payload_id(ciphertext: bytes) -> bytes:
+    """What names a sealed payload wherever it was emitted: keccak256 of its ciphertext (random
+    nonce and data key, so no two payloads share it)."""
+    return keccak(bytes(ciphertext))
+
+
+class KeyRing(bytes):
+    """An institution's current private key (its bytes) with the data keys of older payloads
+    re-wrapped to it: ``rewrapped`` maps a payload's id (:func:`payload_id`) to the copies, newest
+    first. It opens what the key alone opens, and the payloads sealed to a key the institution
+    held before, through their re-wrapped copies.
+
+    A ring *is* the private key's bytes, so it goes wherever a private key is taken (every
+    reader of a sealed field takes ``private_key: bytes``): a reader handed a ring opens old
+    payloads without a change to its signature.
+    """
+
+    rewrapped: Mapping[bytes, tuple[bytes, ...]]
+
+    def __new__(
+        cls, private_key: bytes, rewrapped: Mapping[bytes, Iterable[bytes]] | None = None
+    ) -> KeyRing:
+        ring = super().__new__(cls, bytes(private_key))
+        ring.rewrapped = {
+            bytes(payload): tuple(bytes(k) for k in copies)
+            for payload, copies in (rewrapped or {}).items()
+        }
+        return ring
+
+    def __repr__(self) -> str:  # never the key itself in a log or a traceback
+        return f"KeyRing(<private key>, {len(self.rewrapped)} re-wrapped payloads)"
+
+    @property
+    def key(self) -> bytes:
+        """The private key alone, as plain bytes."""
+        return bytes(self)
+
+
 @dataclass(frozen=True)
 class Binding:
     """What a sealed payload belongs to, bound into its authentication (AES-GCM associated
@@ -164,8 +210,32 @@ def seal(plaintext: bytes, recipients: Mapping[Lei, bytes], binding: Binding) ->
     return Sealed(commitment(salt, plaintext), nonce + tag + body, wrapped)
 
 
+def unwrap_data_key(sealed: Sealed, lei: str, private_key: bytes) -> bytes:
+    """The payload's data key, from ``lei``'s copy among its recipients, or, when
+    ``private_key`` is a :class:`KeyRing` and that copy was wrapped to a key ``lei`` held
+    before, from a copy re-wrapped to the current key.
+
+    Raises:
+        NotEntitledError: ``lei`` is no recipient, or no copy opens with the key.
+    """
+    wrapped = dict(sealed.recipients).get(Lei(lei))
+    if wrapped is None:
+        raise NotEntitledError(f"{lei} is not among the recipients of this payload")
+    copies = [wrapped]
+    if isinstance(private_key, KeyRing):
+        copies += private_key.rewrapped.get(payload_id(sealed.ciphertext), ())
+    key = bytes(private_key)
+    for copy in copies:
+        try:
+            return bytes(ecies.decrypt(key, copy))
+        except (ValueError, TypeError):
+            continue
+    raise NotEntitledError(f"the key given for {lei} does not open its copy")
+
+
 def open_sealed(sealed: Sealed, lei: str, private_key: bytes, binding: Binding) -> bytes:
-    """The plaintext, for an entitled institution holding its private key; the commitment and
+    """The plaintext, for an entitled institution holding its private key (or a
+    :class:`KeyRing`: its current key and the data keys re-wrapped to it); the commitment and
     the binding checked.
 
     Raises:
@@ -186,13 +256,7 @@ def open_sealed_with_salt(
         BPostError: the payload was tampered with, or sealed for another record, version or
             field (authentication or commitment fails).
     """
-    wrapped = dict(sealed.recipients).get(Lei(lei))
-    if wrapped is None:
-        raise NotEntitledError(f"{lei} is not among the recipients of this payload")
-    try:
-        data_key = ecies.decrypt(private_key, wrapped)
-    except (ValueError, TypeError) as exc:
-        raise NotEntitledError(f"the key given for {lei} does not open its copy") from exc
+    data_key = unwrap_data_key(sealed, lei, private_key)
     nonce = sealed.ciphertext[:NONCE_BYTES]
     tag = sealed.ciphertext[NONCE_BYTES : NONCE_BYTES + TAG_BYTES]
     body = sealed.ciphertext[NONCE_BYTES + TAG_BYTES :]

@@ -268,6 +268,7 @@ _LINKS: dict[str, tuple[str, ...]] = {
     "FundRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "SsiRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "CorporateRegistry": ("PlatformAccess", "ParticipantRegistry"),
+    "KeyRewraps": ("PlatformAccess", "ParticipantRegistry"),
     "SecurityRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "PriceFeed": ("PlatformAccess", "ParticipantRegistry", "SecurityRegistry"),
     "DistributionRegistry": (

@@ -266,6 +266,10 @@ NOT_PROJECTED: dict[tuple[str, str], str] = {
         )
         for name in ("ThresholdsChanged", "RoleGranted", "RoleRevoked", "RoleAdminChanged")
     },
+    ("KeyRewraps", "DataKeyRewrapped"): (
+        "a data key wrapped again to an institution's rotated key: it opens nothing for a reader "
+        "of the index; the institution's own client reads it by LEI (platform.rewrap.key_ring)"
+    ),
     **{
         (name, "EIP712DomainChanged"): "never emitted: the signing domain is fixed at deployment"
         for name in ("ParticipantRegistry", "ConsortiumApprovals")

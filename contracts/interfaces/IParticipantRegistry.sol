@@ -234,6 +234,14 @@ interface IParticipantRegistry {
     /// @return status Its status (None when unknown).
     function statusOf(bytes20 lei) external view returns (InstitutionType kind, InstitutionStatus status);
 
+    /// @notice The version of an institution's current encryption key: the record version at
+    /// which it was set (1 at admission, then the `version` of the {EncryptionKeyChanged} or
+    /// {InstitutionRecovered} that set it). A rename, a suspension or an operator change leaves
+    /// it as it is.
+    /// @param lei The institution.
+    /// @return The key's version, 0 when the institution is unknown.
+    function encryptionKeyVersion(bytes20 lei) external view returns (uint32);
+
     /// @notice The institution an address acts for.
     /// @param account The address.
     /// @return The LEI, or zero when the address is bound to none.

@@ -197,6 +197,12 @@ def corporate(project: Any, access: Any, registry: Any, admin: Any, funds: Any) 
 
 
 @pytest.fixture(scope="session")
+def rewraps(project: Any, access: Any, registry: Any, admin: Any) -> Any:
+    """Data keys re-wrapped to an institution's rotated key (events only)."""
+    return project.KeyRewraps.deploy(access, registry, sender=admin)
+
+
+@pytest.fixture(scope="session")
 def calendar(project: Any, access: Any, admin: Any) -> Any:
     """The market calendar."""
     return project.MarketCalendar.deploy(access, sender=admin)

@@ -77,6 +77,7 @@ def test_deployed_size__under_24_kib(
     agreements: Any,
     pairs: Any,
     statements: Any,
+    rewraps: Any,
     governance: tuple[Any, Any],
     name: str,
     chain: Any,
@@ -100,6 +101,7 @@ def test_deployed_size__under_24_kib(
         "LendingAgreements": agreements,
         "LendingPairs": pairs,
         "LendingStatements": statements,
+        "KeyRewraps": rewraps,
         "PlatformTimelock": governance[0],
         "ConsortiumApprovals": governance[1],
     }[name]

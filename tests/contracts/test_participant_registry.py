@@ -274,3 +274,27 @@ def test_lei_check__on_chain__agrees_with_python(
     else:
         with reverts(registry.ParticipantRegistryInvalidLei):
             call(lei, TRUST_BANK, "Probe", KEY, PROBE.address, signature, sender=operator)
+
+
+def test_key_version__follows_key_changes_and_recovery_not_other_changes(
+    registry: Any, registered: bytes, operator: Any, asset_manager: Any, trustee: Any
+) -> None:
+    """The version of the current key is the record version that set it: a rename, a suspension
+    or an operator binding moves the record's version, not the key's."""
+    assert registry.encryptionKeyVersion(registered) == 1, "set at admission"
+    assert registry.encryptionKeyVersion(LEIS["trustee"].encode()) == 0, "unknown"
+    registry.renameInstitution(registered, "Sakura AM", sender=operator)
+    bind(registry, registered, asset_manager, trustee)
+    assert registry.encryptionKeyVersion(registered) == 1
+    tx = change_key(registry, registered, asset_manager, OTHER_KEY)
+    [event] = tx.events.filter(registry.EncryptionKeyChanged)
+    assert registry.encryptionKeyVersion(registered) == event.version == 4
+    registry.suspendInstitution(registered, "review", sender=operator)
+    registry.reinstateInstitution(registered, sender=operator)
+    assert registry.encryptionKeyVersion(registered) == 4
+    new = fresh_account()
+    signature = recovery_signature(registry, registered, new, THIRD_KEY)
+    tx = registry.recoverInstitution(registered, new.address, THIRD_KEY, signature, "keys lost",
+                                     sender=operator)  # fmt: skip
+    [recovered] = tx.events.filter(registry.InstitutionRecovered)
+    assert registry.encryptionKeyVersion(registered) == recovered.version == 7

@@ -62,6 +62,7 @@ FIXTURES = {
     "LendingCalculator": "calculator",
     "LendingPairs": "pairs",
     "LendingStatements": "statements",
+    "KeyRewraps": "rewraps",
     "PlatformTimelock": "timelock",
     "ConsortiumApprovals": "approvals",
 }
@@ -223,6 +224,7 @@ REFUSALS: dict[str, dict[str, Refused]] = {
             "approveVoid",
         )
     },
+    "KeyRewraps": {"rewrap": _institution("KeyRewrapsNotInstitution")},
 }
 
 _RECEIVER = "accepts a token sent to the timelock (OpenZeppelin's holder hooks): changes nothing"
@@ -335,6 +337,7 @@ def addresses(
     calculator: Any,
     pairs: Any,
     statements: Any,
+    rewraps: Any,
     governance: tuple[Any, Any],
     admin: Any,
     operator: Any,

@@ -157,6 +157,7 @@ SENT = {
     "participants sign-admission", "participants consent", "participants add-operator",
     "participants remove-operator", "participants set-key", "governance propose",
     "governance approve", "governance execute", "governance emergency", "keys accept",
+    "keys rewrap",
     "participants suspend", "participants reinstate", "roles grant", "roles revoke",
     "roles apply", "deploy",
     "mandates grant", "mandates revoke",
@@ -235,6 +236,8 @@ def test_json__each_sending_command__strict_json(
     sent("17", "participants remove-operator", lei, second.address)
     sent("17", "participants set-key", lei, "--encryption-key",
          "0x" + encryption_key_of(second).hex())  # fmt: skip
+    rewrapped = sent("17", "keys rewrap", lei, "--old-dev-account", "17", "--new-dev-account", "18")
+    assert (rewrapped["found"], rewrapped["transactions"]) == (0, []), "nothing sealed to it yet"
     # governance: proposed, approved two of three, executed after the delay; one cancelled
     proposal = sent(MANAGER, "governance propose", "ParticipantRegistry", "renameInstitution",
                     "0x" + lei.encode().hex(), "Walk Bank Ltd.", "-m", "rename")["id"]  # fmt: skip

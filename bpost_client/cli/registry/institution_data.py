@@ -36,13 +36,17 @@ APPLICABLE_COLUMNS = [
 
 
 def _reader(ctx: Context) -> tuple[Client, str | None, bytes | None]:
-    """A client, the signer's institution and the signer's private key (None when no signer)."""
+    """A client, the signer's institution and the signer's private key (None when no signer):
+    a key ring, with the data keys re-wrapped to it since a key rotation."""
     from bpost_client.platform.participants import institution_of
+    from bpost_client.platform.rewrap import key_ring
 
     client = ctx.client(signing=True)
     if client.account is None:
         return client, None, None
-    return client, institution_of(client, client.address), bytes(client.account.key)
+    lei = institution_of(client, client.address)
+    key = bytes(client.account.key)
+    return client, lei, key if lei is None else key_ring(client, lei, key)
 
 
 def _owned_ssis(ctx: Context, owner: str | None) -> pd.DataFrame:
