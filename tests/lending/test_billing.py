@@ -31,7 +31,6 @@ from bpost_client.lending.billing import (
     settlement_items,
 )
 from bpost_client.lending.matching import MatchUnit
-from bpost_client.lending.movements import Movement, MovementKind
 from bpost_client.lending.period import Book
 from bpost_client.lending.settlement import net_instructions, statement_references
 from bpost_client.lending.settlement_xml import schema_path
@@ -43,6 +42,7 @@ from bpost_client.reference import calendars
 from bpost_client.registry.ssi_files import upload_ssis
 from bpost_client.types import MandateScope
 from tests.conftest import Node
+from tests.lending.registered import register_by_agent
 
 FUJI, MINATO, AGENT = "3538000FUJITRUST0138", "3538000MINATOSEC0159", "3538000NIHONLEND0172"
 KEYS = {FUJI: 2, MINATO: 3, AGENT: 5}
@@ -104,17 +104,7 @@ def parties(isolated: Node, operator: Client) -> dict[str, Client]:
         for lei, index in KEYS.items()
     }
     agent, minato = clients[AGENT], clients[MINATO]
-    for terms in AGREEMENTS:
-        i = terms.agreement_id
-        found = lending.propose(agent, terms, effective_from=PERIOD[0], agent=AGENT)
-        lending.consent(clients[FUJI], found.agreement_id, 1)
-        lending.acknowledge(minato, found.agreement_id, 1)
-        moves = [
-            Movement(i, MovementKind.NEW_LOAN, date(2026, 6, 1), 10_000, Decimal(20_000_000)),
-            Movement(i, MovementKind.RETURN, date(2026, 6, 6), -4_000, Decimal(-8_000_000)),
-        ]
-        lending.record_movements(agent, found, moves, [FUJI, MINATO, AGENT])
-        lending.confirm_movements(minato, found.agreement_id, 1)
+    register_by_agent(clients, AGREEMENTS, PERIOD[0], AGENT)
     with pytest.raises(exceptions.LendingPairsAgentNotMandated):  # Fuji never mandated it
         lp.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.AGREEMENT, agent=AGENT)
     mandates.grant_mandate(clients[FUJI], AGENT, MandateScope.LENDING_AGENT, MINATO)

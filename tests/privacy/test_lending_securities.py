@@ -9,8 +9,6 @@ where they are public (the positive control)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -21,13 +19,13 @@ from bpost_client.lending import pairs as lp
 from bpost_client.lending import statements as st
 from bpost_client.lending.billing import close_period, review_statement, settlement_items
 from bpost_client.lending.matching import MatchUnit
-from bpost_client.lending.movements import Movement, MovementKind
 from bpost_client.lending.settlement import net_instructions, statement_references
 from bpost_client.platform import mandates
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference import calendars, securities
 from bpost_client.types import MandateScope
 from tests.conftest import Node, rpc
+from tests.lending.registered import register_by_agent
 from tests.lending.test_billing import (
     AGENT,
     DIVIDENDS,
@@ -101,17 +99,7 @@ def parties(isolated: Node, operator: Client) -> dict[str, Client]:
         lei: connect(isolated.url, isolated.deployments, dev_account(index))
         for lei, index in KEYS.items()
     }
-    for terms in AGREEMENTS:
-        i = terms.agreement_id
-        made = lending.propose(clients[AGENT], terms, effective_from=PERIOD[0], agent=AGENT)
-        lending.consent(clients[FUJI], made.agreement_id, 1)
-        lending.acknowledge(clients[MINATO], made.agreement_id, 1)
-        moves = [
-            Movement(i, MovementKind.NEW_LOAN, date(2026, 6, 1), 10_000, Decimal(20_000_000)),
-            Movement(i, MovementKind.RETURN, date(2026, 6, 6), -4_000, Decimal(-8_000_000)),
-        ]
-        lending.record_movements(clients[AGENT], made, moves, [FUJI, MINATO, AGENT])
-        lending.confirm_movements(clients[MINATO], made.agreement_id, 1)
+    register_by_agent(clients, AGREEMENTS, PERIOD[0], AGENT)
     mandates.grant_mandate(clients[FUJI], AGENT, MandateScope.LENDING_AGENT, MINATO)
     lp.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.SECURITY, agent=AGENT)
     lp.accept_pair_settings(clients[MINATO], FUJI, MINATO, 1, MINATO, _key(MINATO))
