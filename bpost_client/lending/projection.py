@@ -18,6 +18,7 @@ from bpost_client.lending.matching import MatchUnit
 from bpost_client.lending.pairs import UNITS
 from bpost_client.lending.statements import (
     STATEMENT_EVENTS,
+    Payload,
     StatementRole,
     StatementStatus,
 )
@@ -374,6 +375,11 @@ class StatementState(Generic[R]):
     verdicts: list[R] = field(default_factory=list)
     """The ``VerdictRecorded`` and ``FiguresAccepted`` records."""
     refused: R | None = None
+    figures_refused: dict[StatementRole, R] = field(default_factory=dict)
+    """The ``PayloadRefused`` record refusing each side's latest figures (a new submission of
+    that side clears it)."""
+    resolutions_refused: dict[int, R] = field(default_factory=dict)
+    """The ``PayloadRefused`` record refusing each adjusted resolution, by its number."""
     resolutions: list[R] = field(default_factory=list)
     approvals: list[R] = field(default_factory=list)
     overdue: R | None = None
@@ -432,11 +438,19 @@ def statement_of(rows: Iterable[R]) -> StatementState[R] | None:
         if row.event == "StatementConfirmed":
             statement.confirmations.append(row)
         elif row.event == "FiguresSubmitted":
-            statement.submissions.append(submission_of(row))
+            submission = submission_of(row)
+            statement.submissions.append(submission)
+            statement.figures_refused.pop(submission.role, None)
         elif row.event in ("VerdictRecorded", "FiguresAccepted"):
             statement.verdicts.append(row)
         elif row.event == "StatementRefused":
             statement.refused = row
+        elif row.event == "PayloadRefused":
+            index = int(row.data["index"])
+            if int(row.data["payload"]) == Payload.FIGURES:
+                statement.figures_refused[StatementRole(index)] = row
+            else:
+                statement.resolutions_refused[index] = row
         elif row.event == "StatementCommented":
             statement.comments.append(comment_of(row))
         elif row.event == "ResolutionProposed":

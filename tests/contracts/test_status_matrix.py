@@ -214,6 +214,7 @@ REFUSALS: dict[str, dict[str, Refused]] = {
             "submitFigures",
             "recordVerdicts",
             "refuseStatement",
+            "refusePayload",
             "comment",
             "proposeResolution",
             "approveResolution",
