@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from bpost_client.dates import date_from_int
+from bpost_client.lending.agreements import Payload as AgreementPayload
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.lending.pairs import UNITS
 from bpost_client.lending.statements import (
@@ -101,6 +102,7 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
             "AgreementConsented",
             "MovementsRecorded",
             "MovementsConfirmed",
+            "PayloadRefused",
         )
     },
     **{("LendingStatements", name): _statement for name in STATEMENT_EVENTS},
@@ -172,7 +174,7 @@ def movements_version(row: R) -> MovementsVersion[R]:
 class AgreementState(Generic[R]):
     """A lending agreement as its records tell it: its parties (``agent`` is '' for none), its
     terms versions with the borrower's acknowledgements by version, its movements versions with
-    the borrower's confirmations by version.
+    the borrower's confirmations by version, and the versions a party refused.
 
     The client's reads (:func:`bpost_client.lending.agreements.open_agreement`) parse the records
     they read from a node, and the explorer folds the records of its index, with the functions of
@@ -187,6 +189,10 @@ class AgreementState(Generic[R]):
     acknowledged: dict[int, R] = field(default_factory=dict)
     movements: list[MovementsVersion[R]] = field(default_factory=list)
     confirmed: dict[int, R] = field(default_factory=dict)
+    terms_refused: dict[int, R] = field(default_factory=dict)
+    """The ``PayloadRefused`` record refusing a terms version, by version."""
+    movements_refused: dict[int, R] = field(default_factory=dict)
+    """The ``PayloadRefused`` record refusing a movements version, by version."""
 
     def pair(self) -> str:
         """The pair's key: ``LENDER/BORROWER``."""
@@ -213,6 +219,12 @@ def agreement_of(key: str, rows: Iterable[R]) -> AgreementState[R] | None:
             agreement.movements.append(movements_version(row))
         elif row.event == "MovementsConfirmed":
             agreement.confirmed[int(row.data["movementsVersion"])] = row
+        elif row.event == "PayloadRefused":
+            version = int(row.data["version"])
+            if int(row.data["payload"]) == AgreementPayload.TERMS:
+                agreement.terms_refused[version] = row
+            else:
+                agreement.movements_refused[version] = row
     return agreement
 
 

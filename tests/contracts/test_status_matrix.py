@@ -199,6 +199,7 @@ REFUSALS: dict[str, dict[str, Refused]] = {
             "consent",
             "recordMovements",
             "confirmMovements",
+            "refusePayload",
         )
     },
     "LendingCalculator": {},
