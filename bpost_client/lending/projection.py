@@ -108,6 +108,7 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
     **{("LendingStatements", name): _statement for name in STATEMENT_EVENTS},
     ("LendingPairs", "PairSettingsProposed"): _pair,
     ("LendingPairs", "PairSettingsAccepted"): _pair,
+    ("LendingPairs", "PairSettingsRefused"): _pair,
 }
 
 NOT_PROJECTED: dict[tuple[str, str], str] = {

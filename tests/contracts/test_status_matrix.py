@@ -205,7 +205,7 @@ REFUSALS: dict[str, dict[str, Refused]] = {
     "LendingCalculator": {},
     "LendingPairs": {
         name: _institution("LendingPairsNotInstitution")
-        for name in ("proposePairSettings", "acceptPairSettings")
+        for name in ("proposePairSettings", "acceptPairSettings", "refusePairSettings")
     },
     "LendingStatements": {
         name: _institution("LendingStatementsNotInstitution")
