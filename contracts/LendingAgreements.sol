@@ -22,6 +22,14 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
     mapping(bytes32 agreementId => mapping(uint32 version => TermsVersion)) private _terms;
     mapping(bytes32 agreementId => mapping(uint32 version => bytes32 commitment)) private _movements;
     mapping(bytes32 agreementId => mapping(uint32 version => bool consented)) private _consented;
+    mapping(bytes32 agreementId => MovementsSeal) private _movementsSeal;
+
+    /// @dev Who recorded an agreement's latest movements version, and the version a party
+    /// refused (only the latest is refused).
+    struct MovementsSeal {
+        bytes20 recordedBy;
+        uint32 refused;
+    }
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
@@ -69,7 +77,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         agreement.lender = lender;
         agreement.borrower = borrower;
         agreement.agent = agent ? caller : bytes20(0);
-        _addVersion(agreementId, agreement, effectiveFrom, terms.commitment, !agent);
+        _addVersion(agreementId, agreement, effectiveFrom, terms.commitment, caller);
         emit AgreementProposed(agreementId, lender, borrower, agreement.agent, 1, effectiveFrom, terms);
     }
 
@@ -89,7 +97,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
             revert LendingAgreementsEffectiveBeforePrevious(agreementId, effectiveFrom, previous);
         }
         _checkSealed(agreementId, terms, lender, agreement.borrower, agreement.agent);
-        uint32 version = _addVersion(agreementId, agreement, effectiveFrom, terms.commitment, caller == lender);
+        uint32 version = _addVersion(agreementId, agreement, effectiveFrom, terms.commitment, caller);
         emit AgreementProposed(
             agreementId, lender, agreement.borrower, agreement.agent, version, effectiveFrom, terms
         );
@@ -105,12 +113,14 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         if (caller != agreement.borrower) revert LendingAgreementsNotParty(caller, agreementId);
         if (agreement.status != Status.Proposed) revert LendingAgreementsWrongState(agreementId, agreement.status);
         if (version != agreement.version) revert LendingAgreementsStaleVersion(agreementId, version, agreement.version);
+        TermsVersion storage terms = _terms[agreementId][version];
+        if (terms.refused) revert LendingAgreementsTermsRefused(agreementId, version);
         if (!_consented[agreementId][version] && !_agentMandated(agreement)) {
             revert LendingAgreementsConsentMissing(agreementId, version, agreement.lender);
         }
         agreement.status = Status.Acknowledged;
         agreement.acknowledgedVersion = version;
-        _terms[agreementId][version].acknowledged = true;
+        terms.acknowledged = true;
         emit AgreementAcknowledged(agreementId, caller, version);
     }
 
@@ -125,6 +135,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         }
         if (agreement.status != Status.Proposed) revert LendingAgreementsWrongState(agreementId, agreement.status);
         if (version != agreement.version) revert LendingAgreementsStaleVersion(agreementId, version, agreement.version);
+        if (_terms[agreementId][version].refused) revert LendingAgreementsTermsRefused(agreementId, version);
         _consented[agreementId][version] = true;
         emit AgreementConsented(agreementId, caller, version);
     }
@@ -154,6 +165,7 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         uint32 version = agreement.movementsVersion + 1;
         agreement.movementsVersion = version;
         _movements[agreementId][version] = movements.commitment;
+        _movementsSeal[agreementId].recordedBy = caller;
         emit MovementsRecorded(agreementId, version, movements, caller);
     }
 
@@ -169,9 +181,43 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         uint32 latest = agreement.movementsVersion;
         if (version == 0 || version != latest) revert LendingAgreementsStaleVersion(agreementId, version, latest);
         if (version == agreement.confirmedMovementsVersion) revert LendingAgreementsAlreadyConfirmed(agreementId, version);
+        if (_movementsSeal[agreementId].refused == version) revert LendingAgreementsMovementsRefused(agreementId, version);
         agreement.confirmedMovementsVersion = version;
         agreement.movementsCommitment = _movements[agreementId][version];
         emit MovementsConfirmed(agreementId, caller, version);
+    }
+
+    /// @inheritdoc ILendingAgreements
+    /// @dev Who: the agreement's lender, borrower or agent, active, other than the version's
+    /// proposer (terms) or recorder (movements).
+    function refusePayload(bytes32 agreementId, Payload payload, uint32 version, Refusal reason) external {
+        _requireNotPaused();
+        (bytes20 caller,) = _caller();
+        Agreement storage agreement = _existing(agreementId);
+        if (caller != agreement.lender && caller != agreement.borrower && caller != agreement.agent) {
+            revert LendingAgreementsNotParty(caller, agreementId);
+        }
+        if (payload == Payload.Terms) {
+            if (agreement.status != Status.Proposed) revert LendingAgreementsWrongState(agreementId, agreement.status);
+            if (version != agreement.version) {
+                revert LendingAgreementsStaleVersion(agreementId, version, agreement.version);
+            }
+            TermsVersion storage terms = _terms[agreementId][version];
+            if (terms.proposedBy == caller) revert LendingAgreementsOwnPayload(caller, agreementId, payload, version);
+            if (terms.refused) revert LendingAgreementsTermsRefused(agreementId, version);
+            terms.refused = true;
+        } else {
+            uint32 latest = agreement.movementsVersion;
+            if (version == 0 || version != latest) revert LendingAgreementsStaleVersion(agreementId, version, latest);
+            if (version == agreement.confirmedMovementsVersion) {
+                revert LendingAgreementsAlreadyConfirmed(agreementId, version);
+            }
+            MovementsSeal storage seal = _movementsSeal[agreementId];
+            if (seal.recordedBy == caller) revert LendingAgreementsOwnPayload(caller, agreementId, payload, version);
+            if (seal.refused == version) revert LendingAgreementsMovementsRefused(agreementId, version);
+            seal.refused = version;
+        }
+        emit PayloadRefused(agreementId, caller, payload, version, reason);
     }
 
     /// @inheritdoc ILendingAgreements
@@ -193,20 +239,21 @@ contract LendingAgreements is PlatformControlled, ILendingAgreements {
         return keccak256(abi.encode(proposer, referenceHash));
     }
 
-    /// @dev Stores the next version of the terms, proposed, consented when the lender proposed it.
+    /// @dev Stores the next version of the terms, proposed by `proposer`, consented when the
+    /// lender proposed it.
     function _addVersion(
         bytes32 agreementId,
         Agreement storage agreement,
         uint32 effectiveFrom,
         bytes32 commitment,
-        bool byLender
+        bytes20 proposer
     ) private returns (uint32 version) {
         version = agreement.version + 1;
         agreement.status = Status.Proposed;
         agreement.version = version;
         agreement.termsCommitment = commitment;
-        _terms[agreementId][version] = TermsVersion(commitment, effectiveFrom, false);
-        if (byLender) _consented[agreementId][version] = true;
+        _terms[agreementId][version] = TermsVersion(commitment, effectiveFrom, false, proposer, false);
+        if (proposer == agreement.lender) _consented[agreementId][version] = true;
     }
 
     /// @dev Whether the agreement's agent holds the lender's LendingAgent mandate for the

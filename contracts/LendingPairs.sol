@@ -30,6 +30,8 @@ contract LendingPairs is PlatformControlled, ILendingPairs {
 
     mapping(bytes32 pair => PairSettings) private _acceptedSettings;
     mapping(bytes32 pair => PairSettings) private _proposedSettings;
+    /// @dev The version of a pair's proposal a party refused (only the pending one is refused).
+    mapping(bytes32 pair => uint32 version) private _refusedVersion;
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
@@ -100,10 +102,31 @@ contract LendingPairs is PlatformControlled, ILendingPairs {
         if (version == 0 || version != proposed.version || proposed.accepted) {
             revert LendingPairsSettingsNotPending(lender, borrower, version, proposed.accepted ? 0 : proposed.version);
         }
+        if (_refusedVersion[pair] == version) revert LendingPairsSettingsRefused(lender, borrower, version);
         _requireMandated(lender, borrower, proposed.agent);
         proposed.accepted = true;
         _acceptedSettings[pair] = proposed;
         emit PairSettingsAccepted(lender, borrower, version, caller);
+    }
+
+    /// @inheritdoc ILendingPairs
+    /// @dev Who: the lender, the borrower or the proposal's agent, active, other than the
+    /// proposer.
+    function refusePairSettings(bytes20 lender, bytes20 borrower, uint32 version, Refusal reason) external {
+        _requireNotPaused();
+        bytes20 caller = _caller();
+        bytes32 pair = _pairKey(lender, borrower);
+        PairSettings storage proposed = _proposedSettings[pair];
+        if (caller != lender && caller != borrower && caller != proposed.agent) {
+            revert LendingPairsNotPairParty(caller, lender, borrower);
+        }
+        if (version == 0 || version != proposed.version || proposed.accepted) {
+            revert LendingPairsSettingsNotPending(lender, borrower, version, proposed.accepted ? 0 : proposed.version);
+        }
+        if (caller == proposed.proposedBy) revert LendingPairsOwnProposal(caller, version);
+        if (_refusedVersion[pair] == version) revert LendingPairsSettingsRefused(lender, borrower, version);
+        _refusedVersion[pair] = version;
+        emit PairSettingsRefused(lender, borrower, version, caller, reason);
     }
 
     /// @inheritdoc ILendingPairs

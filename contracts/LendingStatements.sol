@@ -26,11 +26,13 @@ contract LendingStatements is PlatformControlled, EIP712, ILendingStatements {
     bytes32 public constant VERDICT_TYPEHASH =
         keccak256("Verdict(bytes32 statementId,bytes32 platform,bytes32 submitted,uint32 settingsVersion)");
 
-    /// @dev A party's latest submitted figures and the parties whose verdicts accepted them.
+    /// @dev A party's latest submitted figures, the parties whose verdicts accepted them, and
+    /// whether a party refused them.
     struct Submission {
         bool submitted;
         bytes32 amounts;
         uint8 verdicts;
+        bool refused;
     }
 
     IParticipantRegistry private immutable _participants;
@@ -46,6 +48,8 @@ contract LendingStatements is PlatformControlled, EIP712, ILendingStatements {
     mapping(bytes32 statementId => uint8 sides) private _settlementConfirmed;
     mapping(bytes32 statementId => uint8 parties) private _voidApprovals;
     mapping(bytes32 statementId => uint32 end) private _previousEnd;
+    /// @dev The statement's refused resolution (only the current one is refused).
+    mapping(bytes32 statementId => uint32 resolution) private _refusedResolution;
 
     /// @param access_ The deployed PlatformAccess.
     /// @param participants_ The deployed ParticipantRegistry.
@@ -121,7 +125,7 @@ contract LendingStatements is PlatformControlled, EIP712, ILendingStatements {
         (Statement storage statement, bytes20 caller, Role role) = _open(statementId);
         if (amounts == bytes32(0)) revert LendingStatementsEmptyCommitment(statementId);
         _checkSealed(statementId, figures, statement);
-        _submissions[statementId][role] = Submission(true, amounts, 0);
+        _submissions[statementId][role] = Submission(true, amounts, 0, false);
         bool equal = amounts == statement.platform;
         Status status;
         if (equal) {
@@ -146,6 +150,7 @@ contract LendingStatements is PlatformControlled, EIP712, ILendingStatements {
         if (!submission.submitted || statement.disputed & bit == 0) {
             revert LendingStatementsNotDisputed(statementId, submitter);
         }
+        if (submission.refused) revert LendingStatementsFiguresRefused(statementId, submitter);
         bytes32 digest = _hashTypedDataV4(
             keccak256(
                 abi.encode(
@@ -192,6 +197,35 @@ contract LendingStatements is PlatformControlled, EIP712, ILendingStatements {
     }
 
     /// @inheritdoc ILendingStatements
+    /// @dev Who: a party (active) other than the submitter or the proposer.
+    function refusePayload(bytes32 statementId, Payload payload, uint32 index, Refusal reason) external {
+        Statement storage statement;
+        bytes20 caller;
+        Role role;
+        if (payload == Payload.Figures) {
+            (statement, caller, role) = _open(statementId);
+            if (index > uint32(Role.Agent)) revert LendingStatementsNoPayload(statementId, payload, index);
+            Submission storage submission = _submissions[statementId][Role(index)];
+            if (!submission.submitted) revert LendingStatementsNoPayload(statementId, payload, index);
+            if (index == uint32(role)) revert LendingStatementsOwnPayload(caller, statementId, payload, index);
+            if (submission.refused) revert LendingStatementsFiguresRefused(statementId, Role(index));
+            submission.refused = true;
+        } else {
+            (statement, caller, role) = _broken(statementId);
+            uint32 current = statement.resolutions;
+            if (index == 0 || index != current) revert LendingStatementsStaleResolution(statementId, index, current);
+            Resolution storage proposal = _resolutions[statementId][index];
+            if (proposal.kind != ResolutionKind.Adjusted) {
+                revert LendingStatementsNoPayload(statementId, payload, index);
+            }
+            if (proposal.proposedBy == caller) revert LendingStatementsOwnPayload(caller, statementId, payload, index);
+            if (_refusedResolution[statementId] == index) revert LendingStatementsResolutionRefused(statementId, index);
+            _refusedResolution[statementId] = index;
+        }
+        emit PayloadRefused(statementId, caller, role, payload, index, reason);
+    }
+
+    /// @inheritdoc ILendingStatements
     function comment(bytes32 statementId, IConfidential.Sealed calldata sealedComment) external {
         _requireNotPaused();
         bytes20 caller = _caller();
@@ -225,6 +259,7 @@ contract LendingStatements is PlatformControlled, EIP712, ILendingStatements {
         } else if (kind == ResolutionKind.Party) {
             Submission storage submission = _submissions[statementId][party];
             if (!submission.submitted) revert LendingStatementsNoFigures(statementId, party);
+            if (submission.refused) revert LendingStatementsFiguresRefused(statementId, party);
             proposal.party = party;
             proposal.amounts = submission.amounts;
         } else {
@@ -243,6 +278,9 @@ contract LendingStatements is PlatformControlled, EIP712, ILendingStatements {
         uint32 current = statement.resolutions;
         if (resolution == 0 || resolution != current) {
             revert LendingStatementsStaleResolution(statementId, resolution, current);
+        }
+        if (_refusedResolution[statementId] == resolution) {
+            revert LendingStatementsResolutionRefused(statementId, resolution);
         }
         Resolution storage proposal = _resolutions[statementId][resolution];
         proposal.approved |= _bit(role);
@@ -499,6 +537,7 @@ contract LendingStatements is PlatformControlled, EIP712, ILendingStatements {
         delete _submissions[statementId][Role.Agent];
         delete _settlementConfirmed[statementId];
         delete _voidApprovals[statementId];
+        delete _refusedResolution[statementId];
     }
 
     /// @dev A party agrees: the statement is matched when every party agrees and none disputes.

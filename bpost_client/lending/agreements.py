@@ -16,6 +16,11 @@ keccak256(abi.encode(reference, salt)))), which the contract computes from the p
 no institution can take another's id. The reference and the random salt travel inside the sealed
 terms: only the parties can tell an agreement's reference (:func:`agreements_of`,
 :func:`find_agreement`), and each checks that they make the agreement's id when it opens it.
+
+A party that cannot open a version of the terms or of the movements sealed to it, or finds it is
+not what was committed, refuses it on chain (:func:`refuse_payload`; :func:`check_payloads` opens
+the versions awaiting an answer and refuses what fails): a refused version is neither consented
+to, acknowledged nor confirmed, and the next version supersedes it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import IntEnum
 from typing import Any
 
 import pandas as pd
@@ -35,7 +41,7 @@ from web3.types import TxReceipt
 
 from bpost_client.client import Client
 from bpost_client.dates import date_from_int, int_from_date
-from bpost_client.exceptions import BPostError
+from bpost_client.exceptions import BPostError, name_contract_values
 from bpost_client.identifiers import (
     ascii_from_bytes,
     bytes20_from_lei,
@@ -71,12 +77,16 @@ __all__ = [
     "AgreementRef",
     "OpenedAgreement",
     "OpenedTerms",
+    "Payload",
+    "PayloadCheck",
+    "Refusal",
     "acknowledge",
     "agreed_book",
     "agreement_id_of",
     "agreements_of",
     "amend",
     "calculate_committed",
+    "check_payloads",
     "confirm_movements",
     "consent",
     "find_agreement",
@@ -87,6 +97,7 @@ __all__ = [
     "propose",
     "record_movements",
     "reference_hash",
+    "refuse_payload",
     "terms_binding",
 ]
 
@@ -343,6 +354,108 @@ def confirm_movements(client: Client, agreement_id: str, version: int) -> TxRece
     """Confirm a version of an agreement's movements (the borrower): calculations use it."""
     call = client.contract(CONTRACT).functions.confirmMovements(_id(agreement_id), version)
     return client.sender.send(call, f"confirm movements of {agreement_id} v{version}")
+
+
+class Refusal(IntEnum):
+    """Why a party refuses a version (the contract's ``Refusal``): it does not open for it, or
+    opens to something that is not what was committed (a reference that does not make the
+    agreement's id)."""
+
+    UNOPENABLE = 0
+    NOT_COMMITTED = 1
+
+
+class Payload(IntEnum):
+    """A sealed version a party may refuse (the contract's ``Payload``)."""
+
+    TERMS = 0
+    MOVEMENTS = 1
+
+
+name_contract_values({"ILendingAgreements.Refusal": Refusal, "ILendingAgreements.Payload": Payload})
+
+
+def refuse_payload(
+    client: Client, agreement_id: str, payload: Payload, version: int, reason: Refusal
+) -> TxReceipt:
+    """Refuse, as a party other than the one that sealed it, the current terms version before it
+    is acknowledged or the latest movements version before it is confirmed: it is then neither
+    consented to, acknowledged nor confirmed."""
+    call = client.contract(CONTRACT).functions.refusePayload(
+        _id(agreement_id), int(payload), version, int(reason)
+    )
+    return client.sender.send(call, f"refuse {payload.name.lower()} version {version}")
+
+
+@dataclass(frozen=True)
+class PayloadCheck:
+    """What a party found in a version awaiting its answer: which (``payload``, ``version``) and
+    who sealed it; the reason it refuses it and the problem (None and '' when it opens to what
+    was committed); whether it sent the refusal (not when a party had already refused it)."""
+
+    payload: Payload
+    version: int
+    sealed_by: Lei
+    reason: Refusal | None
+    problem: str
+    refused: bool
+
+
+def check_payloads(
+    client: Client, agreement_id: str, lei: str, private_key: bytes, *, refuse: bool = True
+) -> list[PayloadCheck]:
+    """Open, as party ``lei``, the versions of an agreement awaiting an answer that another party
+    sealed (the current terms version before it is acknowledged, the latest movements version
+    before it is confirmed) and check them; refuse on chain (``refuse``) one that does not open
+    (``Refusal.UNOPENABLE``) or whose terms carry a reference that does not make the agreement's
+    id (``Refusal.NOT_COMMITTED``), unless a party already refused it."""
+    from bpost_client.lending.projection import PROJECTORS, agreement_of  # builds on this
+
+    own = Lei(check_lei(lei))
+    functions = client.contract(CONTRACT).functions
+    stored = client.read(functions.getAgreement(_id(agreement_id)))
+    lender, _borrower, agent, status, version, _acknowledged, latest, confirmed = stored[:8]
+    events = [name for contract, name in PROJECTORS if contract == CONTRACT]
+    rows = records_of(client, CONTRACT, PROJECTORS, events, {"agreementId": _id(agreement_id)})
+    state = agreement_of(agreement_id.lower(), rows)
+    if state is None:
+        raise BPostError(f"agreement {agreement_id} is not on chain")
+    agent_lei = lei_from_bytes20(bytes(agent)) if any(bytes(agent)) else ""
+    proposer = _proposer(lei_from_bytes20(bytes(lender)), agent_lei)
+    checks = []
+    found: list[tuple[Payload, int, Lei, Any, bool]] = []
+    if int(status) == 1:  # Proposed: the current version awaits its acknowledgement
+        terms = client.read(functions.getTermsVersion(_id(agreement_id), int(version)))
+        [proposed] = [t for t in state.terms if t.version == int(version)]
+        sealed_by = lei_from_bytes20(bytes(terms[3]))
+        found.append((Payload.TERMS, int(version), sealed_by, proposed.terms, bool(terms[4])))
+    if int(latest) and int(latest) != int(confirmed):
+        [recorded] = [m for m in state.movements if m.version == int(latest)]
+        done = int(latest) in state.movements_refused
+        found.append((Payload.MOVEMENTS, int(latest), recorded.by, recorded.movements, done))
+    for payload, number, sealed_by, sealed, already in found:
+        if sealed_by == own:
+            continue
+        reason, problem = None, ""
+        binding = (terms_binding if payload is Payload.TERMS else movements_binding)(
+            client, agreement_id, number
+        )
+        try:
+            _salt, plain = open_sealed_with_salt(sealed, lei, private_key, binding)
+            [opened] = decode([TERMS_TYPE if payload is Payload.TERMS else MOVEMENTS_TYPE], plain)
+        except Exception as exc:  # BPostError, NotEntitledError, eth_abi's several kinds
+            reason, problem = Refusal.UNOPENABLE, str(exc)
+        else:
+            if payload is Payload.TERMS:
+                try:
+                    _checked_reference(agreement_id, proposer, opened)
+                except BPostError as exc:
+                    reason, problem = Refusal.NOT_COMMITTED, str(exc)
+        send = reason is not None and refuse and not already
+        if send and reason is not None:
+            refuse_payload(client, agreement_id, payload, number, reason)
+        checks.append(PayloadCheck(payload, number, sealed_by, reason, problem, send))
+    return checks
 
 
 @dataclass(frozen=True)

@@ -9,19 +9,24 @@ The pair secret stays the pair's for good: a new version of the settings carries
 the version in force, and the accepting party's client refuses a proposal that changes it (a new
 secret would make new unit keys, and the contract's overlap check per unit would no longer see
 the periods already billed).
+
+A party that cannot open a proposal's secrets, or finds them not what was committed, refuses it
+on chain (:func:`refuse_pair_settings`; :func:`check_pair_settings` opens the pending proposal and
+refuses it when it fails): a refused proposal is not accepted, and the next one supersedes it.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from enum import IntEnum
 
 from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
 from bpost_client.client import Client
-from bpost_client.exceptions import BPostError
+from bpost_client.exceptions import BPostError, name_contract_values
 from bpost_client.identifiers import ascii_from_bytes, bytes20_from_lei, check_lei, lei_from_bytes20
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.platform.confidential import Binding, Sealed, open_sealed, seal
@@ -32,11 +37,15 @@ __all__ = [
     "UNITS",
     "PairSecrets",
     "PairSettings",
+    "Refusal",
+    "SettingsCheck",
     "accept_pair_settings",
+    "check_pair_settings",
     "pair_key",
     "pair_secrets",
     "pair_settings",
     "propose_pair_settings",
+    "refuse_pair_settings",
     "secrets_binding",
     "security_key",
 ]
@@ -252,3 +261,80 @@ def pair_settings(client: Client, lender: str, borrower: str) -> PairSettings:
         int(version),
         bool(accepted),
     )
+
+
+class Refusal(IntEnum):
+    """Why a party refuses a proposal's secrets (the contract's ``Refusal``)."""
+
+    UNOPENABLE = 0
+    NOT_COMMITTED = 1
+
+
+name_contract_values({"ILendingPairs.Refusal": Refusal})
+
+
+def refuse_pair_settings(
+    client: Client, lender: str, borrower: str, version: int, reason: Refusal
+) -> TxReceipt:
+    """Refuse the pending settings of a pair whose sealed secrets the signer's institution cannot
+    open, or finds are not what was committed (the lender, the borrower or the proposal's agent,
+    other than the proposer): they are then not accepted."""
+    args = (*_leis(lender, borrower), version, int(reason))
+    call = client.contract(CONTRACT).functions.refusePairSettings(*args)
+    return client.sender.send(call, f"refuse pair settings v{version}")
+
+
+@dataclass(frozen=True)
+class SettingsCheck:
+    """What a party found in a pair's pending proposal: its version and proposer; the reason it
+    refuses it and the problem (None and '' when its secrets open to what was committed);
+    whether it sent the refusal (not when a party had already refused it)."""
+
+    version: int
+    proposed_by: Lei
+    reason: Refusal | None
+    problem: str
+    refused: bool
+
+
+def check_pair_settings(
+    client: Client,
+    lender: str,
+    borrower: str,
+    lei: str,
+    private_key: bytes,
+    *,
+    refuse: bool = True,
+) -> SettingsCheck | None:
+    """Open, as party ``lei``, the secrets of the pair's pending proposal (None when none is
+    pending, or ``lei`` proposed it) and refuse it on chain (``refuse``) when they do not open
+    (``Refusal.UNOPENABLE``) or are not what the proposal commits to (``Refusal.NOT_COMMITTED``),
+    unless a party already refused it."""
+    from bpost_client.lending.projection import PROJECTORS, pair_proposal_of
+    from bpost_client.platform.projection import hex_text, records_of
+
+    lender_raw, borrower_raw = _leis(lender, borrower)
+    events = ["PairSettingsProposed", "PairSettingsAccepted", "PairSettingsRefused"]
+    where = {"lender": lender_raw, "borrower": borrower_raw}
+    rows = records_of(client, CONTRACT, PROJECTORS, events, where)
+    proposals = [row for row in rows if row.event == "PairSettingsProposed"]
+    if not proposals:
+        return None
+    latest = pair_proposal_of(proposals[-1])
+    by = Lei(hex_text(proposals[-1].data["settings"]["proposedBy"]))
+    answered = {(row.event, int(row.data["version"])) for row in rows if row not in proposals}
+    if ("PairSettingsAccepted", latest.version) in answered or by == check_lei(lei):
+        return None
+    reason, problem = None, ""
+    if latest.secrets.commitment != latest.commitment:
+        reason, problem = Refusal.NOT_COMMITTED, "the sealed secrets are not the ones committed"
+    else:
+        binding = secrets_binding(client, lender, borrower, latest.version)
+        try:
+            PairSecrets.from_bytes(open_sealed(latest.secrets, lei, private_key, binding))
+        except BPostError as exc:  # NotEntitledError included
+            reason, problem = Refusal.UNOPENABLE, str(exc)
+    send = reason is not None and refuse and ("PairSettingsRefused", latest.version) not in answered
+    if send and reason is not None:
+        refuse_pair_settings(client, lender, borrower, latest.version, reason)
+    return SettingsCheck(latest.version, by, reason, problem, send)

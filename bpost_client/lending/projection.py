@@ -14,10 +14,12 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from bpost_client.dates import date_from_int
+from bpost_client.lending.agreements import Payload as AgreementPayload
 from bpost_client.lending.matching import MatchUnit
 from bpost_client.lending.pairs import UNITS
 from bpost_client.lending.statements import (
     STATEMENT_EVENTS,
+    Payload,
     StatementRole,
     StatementStatus,
 )
@@ -100,11 +102,13 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
             "AgreementConsented",
             "MovementsRecorded",
             "MovementsConfirmed",
+            "PayloadRefused",
         )
     },
     **{("LendingStatements", name): _statement for name in STATEMENT_EVENTS},
     ("LendingPairs", "PairSettingsProposed"): _pair,
     ("LendingPairs", "PairSettingsAccepted"): _pair,
+    ("LendingPairs", "PairSettingsRefused"): _pair,
 }
 
 NOT_PROJECTED: dict[tuple[str, str], str] = {
@@ -171,7 +175,7 @@ def movements_version(row: R) -> MovementsVersion[R]:
 class AgreementState(Generic[R]):
     """A lending agreement as its records tell it: its parties (``agent`` is '' for none), its
     terms versions with the borrower's acknowledgements by version, its movements versions with
-    the borrower's confirmations by version.
+    the borrower's confirmations by version, and the versions a party refused.
 
     The client's reads (:func:`bpost_client.lending.agreements.open_agreement`) parse the records
     they read from a node, and the explorer folds the records of its index, with the functions of
@@ -186,6 +190,10 @@ class AgreementState(Generic[R]):
     acknowledged: dict[int, R] = field(default_factory=dict)
     movements: list[MovementsVersion[R]] = field(default_factory=list)
     confirmed: dict[int, R] = field(default_factory=dict)
+    terms_refused: dict[int, R] = field(default_factory=dict)
+    """The ``PayloadRefused`` record refusing a terms version, by version."""
+    movements_refused: dict[int, R] = field(default_factory=dict)
+    """The ``PayloadRefused`` record refusing a movements version, by version."""
 
     def pair(self) -> str:
         """The pair's key: ``LENDER/BORROWER``."""
@@ -212,6 +220,12 @@ def agreement_of(key: str, rows: Iterable[R]) -> AgreementState[R] | None:
             agreement.movements.append(movements_version(row))
         elif row.event == "MovementsConfirmed":
             agreement.confirmed[int(row.data["movementsVersion"])] = row
+        elif row.event == "PayloadRefused":
+            version = int(row.data["version"])
+            if int(row.data["payload"]) == AgreementPayload.TERMS:
+                agreement.terms_refused[version] = row
+            else:
+                agreement.movements_refused[version] = row
     return agreement
 
 
@@ -374,6 +388,11 @@ class StatementState(Generic[R]):
     verdicts: list[R] = field(default_factory=list)
     """The ``VerdictRecorded`` and ``FiguresAccepted`` records."""
     refused: R | None = None
+    figures_refused: dict[StatementRole, R] = field(default_factory=dict)
+    """The ``PayloadRefused`` record refusing each side's latest figures (a new submission of
+    that side clears it)."""
+    resolutions_refused: dict[int, R] = field(default_factory=dict)
+    """The ``PayloadRefused`` record refusing each adjusted resolution, by its number."""
     resolutions: list[R] = field(default_factory=list)
     approvals: list[R] = field(default_factory=list)
     overdue: R | None = None
@@ -432,11 +451,19 @@ def statement_of(rows: Iterable[R]) -> StatementState[R] | None:
         if row.event == "StatementConfirmed":
             statement.confirmations.append(row)
         elif row.event == "FiguresSubmitted":
-            statement.submissions.append(submission_of(row))
+            submission = submission_of(row)
+            statement.submissions.append(submission)
+            statement.figures_refused.pop(submission.role, None)
         elif row.event in ("VerdictRecorded", "FiguresAccepted"):
             statement.verdicts.append(row)
         elif row.event == "StatementRefused":
             statement.refused = row
+        elif row.event == "PayloadRefused":
+            index = int(row.data["index"])
+            if int(row.data["payload"]) == Payload.FIGURES:
+                statement.figures_refused[StatementRole(index)] = row
+            else:
+                statement.resolutions_refused[index] = row
         elif row.event == "StatementCommented":
             statement.comments.append(comment_of(row))
         elif row.event == "ResolutionProposed":

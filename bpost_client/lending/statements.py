@@ -11,6 +11,10 @@ figures, and adjusted amounts of a resolution, are sealed to the parties next to
 commitments. Equal figures give equal commitments, which the contract matches; different ones
 match only with every party's verdict (:func:`sign_verdict`), which each party's client signs
 after opening both and checking the difference against the pair's sealed tolerance.
+
+A party that cannot open what was sealed to it, or finds it is not what was committed, refuses it
+on chain: the opening (:func:`refuse_statement`), a side's figures or an adjusted resolution's
+amounts (:func:`refuse_payload`; :func:`check_payloads` opens each and refuses what fails).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from eth_abi.abi import decode, encode
@@ -47,11 +51,16 @@ from bpost_client.platform.participants import signer_institution
 from bpost_client.platform.projection import Entry, records_of
 from bpost_client.types import Lei
 
+if TYPE_CHECKING:  # the projection builds on this module
+    from bpost_client.lending.projection import ProposedResolution, Submission
+
 __all__ = [
     "STATEMENT_EVENTS",
     "STATEMENT_LIST_COLUMNS",
     "Amounts",
     "Opening",
+    "Payload",
+    "PayloadCheck",
     "Refusal",
     "ResolutionKind",
     "Statement",
@@ -61,6 +70,7 @@ __all__ = [
     "SubmittedFigures",
     "approve_resolution",
     "approve_void",
+    "check_payloads",
     "comment",
     "comments",
     "commit_statement",
@@ -73,6 +83,7 @@ __all__ = [
     "open_statement",
     "propose_resolution",
     "record_verdicts",
+    "refuse_payload",
     "refuse_statement",
     "sealed_binding",
     "settled_amounts",
@@ -130,12 +141,22 @@ class Refusal(IntEnum):
     NOT_COMMITTED = 1
 
 
+class Payload(IntEnum):
+    """A sealed payload of a statement, other than its opening, that a party may refuse (the
+    contract's ``Payload``): a side's latest figures (its index: the side's role), an adjusted
+    resolution's amounts (its index: the resolution's number)."""
+
+    FIGURES = 0
+    RESOLUTION = 1
+
+
 name_contract_values(
     {
         "ILendingStatements.Status": StatementStatus,
         "ILendingStatements.Role": StatementRole,
         "ILendingStatements.ResolutionKind": ResolutionKind,
         "ILendingStatements.Refusal": Refusal,
+        "ILendingStatements.Payload": Payload,
     }
 )
 
@@ -527,20 +548,50 @@ def submitted_figures(
     found: dict[Lei, SubmittedFigures] = {}
     for entry in _records(client, ["FiguresSubmitted"], statement):
         submitted = submission_of(entry)
-        binding = sealed_binding(client, statement, f"figures:{submitted.by}")
-        raw = open_sealed(submitted.figures, lei, private_key, binding)
-        try:
-            *values, figures = decode(_FIGURES_TYPES, raw)
-        except Exception as exc:  # eth_abi raises several kinds on a bad encoding
-            raise BPostError(f"figures of {submitted.by} are not readable: {exc}") from exc
-        amounts = Amounts.from_abi(values)
+        amounts, figures = _open_figures(client, statement, submitted, lei, private_key)
         if amounts.commitment(salt) != submitted.amounts:
             raise BPostError(
                 f"figures of {submitted.by} on 0x{_id(statement).hex()}: the sealed amounts are "
                 "not the ones committed"
             )
-        found[submitted.by] = SubmittedFigures(amounts, bytes(figures), submitted.amounts)
+        found[submitted.by] = SubmittedFigures(amounts, figures, submitted.amounts)
     return found
+
+
+def _open_figures(
+    client: Client, statement: str | bytes, submitted: Submission[Any], lei: str, key: bytes
+) -> tuple[Amounts, bytes]:
+    """A side's sealed amounts and figures, opened by ``lei`` (not checked against its
+    commitment).
+
+    Raises:
+        BPostError: they do not open for ``lei`` (NotEntitledError: not sealed to it), or are
+            not readable.
+    """
+    binding = sealed_binding(client, statement, f"figures:{submitted.by}")
+    raw = open_sealed(submitted.figures, lei, key, binding)
+    try:
+        *values, figures = decode(_FIGURES_TYPES, raw)
+    except Exception as exc:  # eth_abi raises several kinds on a bad encoding
+        raise BPostError(f"figures of {submitted.by} are not readable: {exc}") from exc
+    return Amounts.from_abi(values), bytes(figures)
+
+
+def _open_adjusted(
+    client: Client, statement: str | bytes, proposed: ProposedResolution[Any], lei: str, key: bytes
+) -> Amounts:
+    """An adjusted resolution's sealed amounts, opened by ``lei`` (not checked against its
+    commitment).
+
+    Raises:
+        BPostError: they do not open for ``lei``, or are not readable.
+    """
+    binding = sealed_binding(client, statement, f"resolution:{proposed.number}")
+    raw = open_sealed(proposed.adjusted, lei, key, binding)
+    try:
+        return Amounts.from_abi(decode(_AMOUNT_TYPES, raw))
+    except Exception as exc:  # eth_abi raises several kinds on a bad encoding
+        raise BPostError(f"resolution {proposed.number} is not readable: {exc}") from exc
 
 
 def statements_domain(client: Client) -> Domain:
@@ -602,6 +653,104 @@ def refuse_statement(client: Client, statement: str | bytes, reason: Refusal) ->
     """Refuse a statement whose opening does not open for the signer's institution, or is not
     what the statement commits to (a party other than its closer; Open)."""
     return _send(client, "refuseStatement", [_id(statement), int(reason)], "refuse statement")
+
+
+def refuse_payload(
+    client: Client, statement: str | bytes, payload: Payload, index: int, reason: Refusal
+) -> TxReceipt:
+    """Refuse a side's latest figures (``index``: its :class:`StatementRole`; Open or Break) or
+    the current adjusted resolution's amounts (``index``: its number; Break) that do not open
+    for the signer's institution, or are not what was committed (a party other than the one
+    that sealed them). No verdict accepts refused figures and no resolution settles on them
+    until their side submits again; a refused resolution is not approved."""
+    args = [_id(statement), int(payload), int(index), int(reason)]
+    what = f"refuse {payload.name.lower()} {index} of statement"
+    return _send(client, "refusePayload", args, what)
+
+
+@dataclass(frozen=True)
+class PayloadCheck:
+    """What a party found in one sealed payload of a statement: which one (``payload``,
+    ``index``: the side's role or the resolution's number) and who sealed it; the reason it
+    refuses it and the problem (None and '' when it opens to what was committed); whether it
+    sent the refusal (not when another party had already refused it)."""
+
+    payload: Payload
+    index: int
+    sealed_by: Lei
+    reason: Refusal | None
+    problem: str
+    refused: bool
+
+
+def check_payloads(
+    client: Client, statement: str | bytes, lei: str, private_key: bytes, *, refuse: bool = True
+) -> list[PayloadCheck]:
+    """Open, as party ``lei``, each payload of a statement it may refuse (the other sides'
+    latest figures while the statement is open or broken, the current resolution's adjusted
+    amounts while it is broken; not what ``lei`` sealed) and check it against its commitment
+    under the statement's salt; refuse on chain (``refuse``) what does not open
+    (``Refusal.UNOPENABLE``) or opens to other amounts (``Refusal.NOT_COMMITTED``), unless a
+    party already refused it.
+
+    Raises:
+        BPostError: the statement is not on chain, or its own opening does not open for ``lei``
+            or is not what was committed (refuse the statement instead: :func:`refuse_statement`).
+    """
+    from bpost_client.lending.projection import resolution_of, statement_of
+
+    own = Lei(check_lei(lei))
+    state = statement_of(_records(client, STATEMENT_EVENTS, statement))
+    if state is None:
+        raise BPostError(f"statement 0x{_id(statement).hex()} is not on chain")
+    salt = open_statement(client, statement, lei, private_key).salt
+    checks: list[PayloadCheck] = []
+
+    def check(payload: Payload, index: int, by: Lei, committed: bytes, sealed: Any) -> None:
+        """Check one payload (``sealed``: its submission or resolution)."""
+        reason, problem = None, ""
+        try:
+            opened = (
+                _open_figures(client, statement, sealed, lei, private_key)[0]
+                if payload is Payload.FIGURES
+                else _open_adjusted(client, statement, sealed, lei, private_key)
+            )
+            if opened.commitment(salt) != committed:
+                reason, problem = Refusal.NOT_COMMITTED, "sealed amounts differ from the commitment"
+        except BPostError as exc:  # NotEntitledError included: not sealed to it, or a wrong key
+            reason, problem = Refusal.UNOPENABLE, str(exc)
+        already = (
+            StatementRole(index) in state.figures_refused
+            if payload is Payload.FIGURES
+            else index in state.resolutions_refused
+        )
+        send = reason is not None and refuse and not already
+        if reason is not None and send:
+            refuse_payload(client, statement, payload, index, reason)
+        checks.append(PayloadCheck(payload, index, by, reason, problem, send))
+
+    if state.status in (StatementStatus.OPEN, StatementStatus.BREAK):
+        latest = {submitted.role: submitted for submitted in state.submissions}
+        for role, submitted in sorted(latest.items()):
+            if submitted.by != own:
+                check(
+                    Payload.FIGURES,
+                    int(role),
+                    submitted.by,
+                    submitted.amounts,
+                    submitted,
+                )
+    if state.status is StatementStatus.BREAK and state.resolutions:
+        proposed = resolution_of(state.resolutions[-1])
+        if proposed.kind == ResolutionKind.ADJUSTED and proposed.proposed_by != own:
+            check(
+                Payload.RESOLUTION,
+                proposed.number,
+                proposed.proposed_by,
+                proposed.amounts,
+                proposed,
+            )
+    return checks
 
 
 def comment(client: Client, statement: str | bytes, text: str, parties: Sequence[str]) -> TxReceipt:
@@ -681,9 +830,7 @@ def settled_amounts(
         proposed = resolution_of(entry)
         if proposed.kind != ResolutionKind.ADJUSTED:
             continue
-        binding = sealed_binding(client, statement, f"resolution:{proposed.number}")
-        raw = open_sealed(proposed.adjusted, lei, private_key, binding)
-        candidates.append(Amounts.from_abi(decode(_AMOUNT_TYPES, raw)))
+        candidates.append(_open_adjusted(client, statement, proposed, lei, private_key))
     for amounts in candidates:
         if amounts.commitment(opening.salt) == stored.settled:
             return amounts
@@ -745,6 +892,7 @@ STATEMENT_EVENTS = (
     "VerdictRecorded",
     "FiguresAccepted",
     "StatementRefused",
+    "PayloadRefused",
     "StatementCommented",
     "ResolutionProposed",
     "ResolutionApproved",

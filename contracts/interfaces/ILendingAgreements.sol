@@ -20,6 +20,9 @@ import {LendingMath} from "../libraries/LendingMath.sol";
 /// borrower; calculations use the confirmed movements. Terms and movements are confidential
 /// between the parties: on chain they are ciphertext sealed to each party and a salted commitment
 /// (keccak256(salt || abi.encode(...))), which the LendingCalculator checks its inputs against.
+/// A party that cannot open a version of the terms or of the movements, or finds it is not what
+/// was committed, refuses it ({refusePayload}): the version is then neither consented to,
+/// acknowledged nor confirmed, until the next version supersedes it.
 interface ILendingAgreements {
     /// @notice Where an agreement stands.
     enum Status {
@@ -46,12 +49,26 @@ interface ILendingAgreements {
         int256 collateral;
     }
 
+    /// @notice Why a party refuses a sealed version.
+    enum Refusal {
+        Unopenable,
+        NotCommitted
+    }
+
+    /// @notice A sealed version a party may refuse: of the terms, of the movements.
+    enum Payload {
+        Terms,
+        Movements
+    }
+
     /// @notice A version of the terms: its commitment, the first day it applies to, whether the
-    /// borrower acknowledged it.
+    /// borrower acknowledged it, the institution that proposed it, whether a party refused it.
     struct TermsVersion {
         bytes32 commitment;
         uint32 effectiveFrom;
         bool acknowledged;
+        bytes20 proposedBy;
+        bool refused;
     }
 
     /// @notice The terms, as sealed (the plaintext is their ABI encoding): with the agreement's
@@ -173,6 +190,23 @@ interface ILendingAgreements {
     /// @param lender The lender.
     /// @param agent The agent.
     error LendingAgreementsAgentNotMandated(bytes32 agreementId, bytes20 lender, bytes20 agent);
+    /// @notice The caller refuses a version its own institution sealed (it seals a new version
+    /// instead).
+    /// @param lei The caller's institution.
+    /// @param agreementId The agreement.
+    /// @param payload Terms or movements.
+    /// @param version The version.
+    error LendingAgreementsOwnPayload(bytes20 lei, bytes32 agreementId, Payload payload, uint32 version);
+    /// @notice A party refused this version of the terms: it is neither consented to nor
+    /// acknowledged (refused once only); the next version supersedes it.
+    /// @param agreementId The agreement.
+    /// @param version The version.
+    error LendingAgreementsTermsRefused(bytes32 agreementId, uint32 version);
+    /// @notice A party refused this version of the movements: it is not confirmed (refused once
+    /// only); the next version supersedes it.
+    /// @param agreementId The agreement.
+    /// @param version The version.
+    error LendingAgreementsMovementsRefused(bytes32 agreementId, uint32 version);
 
     /// @notice A version of an agreement's terms was proposed (version 1: the agreement).
     /// @param agreementId The agreement.
@@ -214,6 +248,16 @@ interface ILendingAgreements {
     /// @param borrower The borrower.
     /// @param movementsVersion The version.
     event MovementsConfirmed(bytes32 indexed agreementId, bytes20 indexed borrower, uint32 movementsVersion);
+    /// @notice A party refused a version of the terms or of the movements: it does not open for
+    /// it, or is not what was committed.
+    /// @param agreementId The agreement.
+    /// @param by The refusing institution.
+    /// @param payload Terms or movements.
+    /// @param version The version refused.
+    /// @param reason Why.
+    event PayloadRefused(
+        bytes32 indexed agreementId, bytes20 indexed by, Payload payload, uint32 version, Refusal reason
+    );
 
     /// @notice Propose an agreement (version 1 of its terms): the lender, or a lending agent for
     /// it. Its id is computed from the caller's institution and `referenceHash`; the proposal of a
@@ -272,10 +316,21 @@ interface ILendingAgreements {
     /// @param version The movements version confirmed (the latest one).
     function confirmMovements(bytes32 agreementId, uint32 version) external;
 
+    /// @notice Refuse, as a party other than the one that sealed it, the current version of the
+    /// terms before it is acknowledged, or the latest version of the movements before it is
+    /// confirmed, that the caller's institution cannot open or finds is not what was committed;
+    /// once a version. A refused version is neither consented to, acknowledged nor confirmed.
+    /// @param agreementId The agreement.
+    /// @param payload Terms or movements.
+    /// @param version The version refused (the current one).
+    /// @param reason Why.
+    function refusePayload(bytes32 agreementId, Payload payload, uint32 version, Refusal reason) external;
+
     /// @notice A version of an agreement's terms.
     /// @param agreementId The agreement's identifier.
     /// @param version The version (1 is the first).
-    /// @return The version's commitment, effective date and acknowledgement; reverts when unknown.
+    /// @return The version's commitment, effective date, acknowledgement, proposer and refusal;
+    /// reverts when unknown.
     function getTermsVersion(bytes32 agreementId, uint32 version) external view returns (TermsVersion memory);
 
     /// @notice An agreement.

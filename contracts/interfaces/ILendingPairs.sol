@@ -11,7 +11,15 @@ import {IConfidential} from "./IConfidential.sol";
 /// tolerance each amount may differ by and still match, and the pair secret that keys a
 /// per-security unit (the unit key is keccak256(pair secret || ISIN), so the chain never sees the
 /// security). One party proposes, the other accepts; the closer of a statement chooses none of it.
+/// A party that cannot open the sealed secrets of a proposal, or finds them not what was committed,
+/// refuses it ({refusePairSettings}): it is then not accepted, and the next proposal supersedes it.
 interface ILendingPairs {
+    /// @notice Why a party refuses a proposal's sealed secrets.
+    enum Refusal {
+        Unopenable,
+        NotCommitted
+    }
+
     /// @notice The unit of matching of a counterparty pair.
     enum Unit {
         Agreement,
@@ -92,6 +100,16 @@ interface ILendingPairs {
     /// @param version The version given.
     /// @param pending The pending version (zero when none is pending).
     error LendingPairsSettingsNotPending(bytes20 lender, bytes20 borrower, uint32 version, uint32 pending);
+    /// @notice The proposer refuses its own settings (it proposes new ones instead).
+    /// @param lei The caller's institution.
+    /// @param version The version.
+    error LendingPairsOwnProposal(bytes20 lei, uint32 version);
+    /// @notice A party refused the secrets of this proposal: it is not accepted (refused once
+    /// only); the next proposal supersedes it.
+    /// @param lender The pair's lender.
+    /// @param borrower The pair's borrower.
+    /// @param version The version refused.
+    error LendingPairsSettingsRefused(bytes20 lender, bytes20 borrower, uint32 version);
 
     /// @notice One party of a pair proposed its settings.
     /// @param lender The pair's lender.
@@ -107,6 +125,16 @@ interface ILendingPairs {
     /// @param version The version accepted.
     /// @param by The accepting institution.
     event PairSettingsAccepted(bytes20 indexed lender, bytes20 indexed borrower, uint32 version, bytes20 by);
+    /// @notice A party refused a proposal's sealed secrets: they do not open for it, or are not
+    /// what was committed.
+    /// @param lender The pair's lender.
+    /// @param borrower The pair's borrower.
+    /// @param version The version refused.
+    /// @param by The refusing institution.
+    /// @param reason Why.
+    event PairSettingsRefused(
+        bytes20 indexed lender, bytes20 indexed borrower, uint32 version, bytes20 by, Refusal reason
+    );
 
     /// @notice Propose the settings of a counterparty pair (the lender or the borrower); the other
     /// one accepts them. Statements committed after acceptance follow them.
@@ -132,11 +160,21 @@ interface ILendingPairs {
         IConfidential.Sealed calldata secrets
     ) external;
 
-    /// @notice Accept the pending settings of a pair (the party that did not propose them).
+    /// @notice Accept the pending settings of a pair (the party that did not propose them; not
+    /// settings a party refused).
     /// @param lender The lender's LEI.
     /// @param borrower The borrower's LEI.
     /// @param version The version accepted (the pending one).
     function acceptPairSettings(bytes20 lender, bytes20 borrower, uint32 version) external;
+
+    /// @notice Refuse the pending settings of a pair whose sealed secrets the caller's institution
+    /// cannot open, or finds are not what was committed (the lender, the borrower or the
+    /// proposal's agent, other than the proposer); once a proposal. It is then not accepted.
+    /// @param lender The lender's LEI.
+    /// @param borrower The borrower's LEI.
+    /// @param version The version refused (the pending one).
+    /// @param reason Why.
+    function refusePairSettings(bytes20 lender, bytes20 borrower, uint32 version, Refusal reason) external;
 
     /// @notice The settings in force for a pair (the defaults when none accepted).
     /// @param lender The lender's LEI.

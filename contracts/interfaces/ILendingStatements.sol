@@ -20,7 +20,10 @@ import {ILendingPairs} from "./ILendingPairs.sol";
 /// its settlement instructions are paid: the lender and the borrower each confirm the settlement
 /// with the same reference, and it is settled when both have (no single party, the payer
 /// included, can declare it settled). A party that cannot open what was sealed to it, or finds it
-/// is not what was committed, refuses the statement: nothing depending on it can proceed.
+/// is not what was committed, refuses the statement: nothing depending on it can proceed. It
+/// refuses a party's figures, or an adjusted resolution's amounts, the same way
+/// ({refusePayload}): no verdict accepts refused figures and no resolution settles on them until
+/// their submitter submits again; a refused resolution is not approved (a new one supersedes it).
 ///
 ///     Open -> Matched | Break | Refused;  Break -> Open | Matched (a disputing party confirms,
 ///     or every party's verdict accepts its figures);  Break -> Resolved (every party approves
@@ -59,10 +62,18 @@ interface ILendingStatements {
         Adjusted
     }
 
-    /// @notice Why a party refuses a statement.
+    /// @notice Why a party refuses a statement or a payload.
     enum Refusal {
         Unopenable,
         NotCommitted
+    }
+
+    /// @notice A sealed payload of a statement other than its opening that a party may refuse:
+    /// a party's submitted figures (`figures:<LEI>`), an adjusted resolution's amounts
+    /// (`resolution:<n>`).
+    enum Payload {
+        Figures,
+        Resolution
     }
 
     /// @notice What the closing party commits.
@@ -271,6 +282,29 @@ interface ILendingStatements {
     /// @param lei The caller's institution.
     /// @param statementId The statement.
     error LendingStatementsCloserRefused(bytes20 lei, bytes32 statementId);
+    /// @notice The caller refuses a payload its own institution sealed (it submits anew, or
+    /// proposes another resolution, instead).
+    /// @param lei The caller's institution.
+    /// @param statementId The statement.
+    /// @param payload The payload's kind.
+    /// @param index The submitter's role (Figures) or the resolution's number (Resolution).
+    error LendingStatementsOwnPayload(bytes20 lei, bytes32 statementId, Payload payload, uint32 index);
+    /// @notice The statement holds no such payload to refuse: no figures of that side, or the
+    /// resolution is not an adjusted one (it seals nothing).
+    /// @param statementId The statement.
+    /// @param payload The payload's kind.
+    /// @param index The submitter's role (Figures) or the resolution's number (Resolution).
+    error LendingStatementsNoPayload(bytes32 statementId, Payload payload, uint32 index);
+    /// @notice A party refused the submitter's latest figures: no verdict accepts them and no
+    /// resolution settles on them until the submitter submits again (refused once only).
+    /// @param statementId The statement.
+    /// @param submitter The side whose figures were refused.
+    error LendingStatementsFiguresRefused(bytes32 statementId, Role submitter);
+    /// @notice A party refused the resolution's adjusted amounts: it is not approved (refused
+    /// once only); a new resolution supersedes it.
+    /// @param statementId The statement.
+    /// @param resolution The resolution's number.
+    error LendingStatementsResolutionRefused(bytes32 statementId, uint32 resolution);
 
     /// @notice A party committed the platform's figures of a billing period.
     /// @param statementId The statement.
@@ -335,6 +369,17 @@ interface ILendingStatements {
     /// @param role Its side.
     /// @param reason Why.
     event StatementRefused(bytes32 indexed statementId, bytes20 indexed by, Role role, Refusal reason);
+    /// @notice A party refused a sealed payload of a statement: a side's figures or an adjusted
+    /// resolution's amounts do not open for it, or are not what was committed.
+    /// @param statementId The statement.
+    /// @param by The refusing institution.
+    /// @param role Its side.
+    /// @param payload The payload's kind.
+    /// @param index The submitter's role (Figures) or the resolution's number (Resolution).
+    /// @param reason Why.
+    event PayloadRefused(
+        bytes32 indexed statementId, bytes20 indexed by, Role role, Payload payload, uint32 index, Refusal reason
+    );
     /// @notice A party commented on a statement.
     /// @param statementId The statement.
     /// @param by The commenting institution.
@@ -411,7 +456,8 @@ interface ILendingStatements {
     /// @notice Record the parties' signed verdicts (EIP-712 `Verdict(bytes32 statementId,bytes32
     /// platform,bytes32 submitted,uint32 settingsVersion)` by an active operator of each) that a
     /// submitter's figures are within the pair's tolerance of the platform's (a party sends them;
-    /// Open or Break). With every party's verdict the submitter counts as agreeing.
+    /// Open or Break; not on figures a party refused). With every party's verdict the submitter
+    /// counts as agreeing.
     /// @param statementId The statement.
     /// @param submitter The side whose latest figures are judged.
     /// @param verdicts The signatures, one per party at most.
@@ -424,6 +470,18 @@ interface ILendingStatements {
     /// @param reason Why.
     function refuseStatement(bytes32 statementId, Refusal reason) external;
 
+    /// @notice Refuse a sealed payload the caller's institution cannot open, or that is not what
+    /// it commits to (a party other than the one that sealed it): a side's latest figures (Open
+    /// or Break; no verdict accepts them and no resolution settles on them until that side
+    /// submits again), or the current resolution's adjusted amounts (Break; it is then not
+    /// approved). Once a payload.
+    /// @param statementId The statement.
+    /// @param payload The payload's kind.
+    /// @param index The submitter's role (Figures) or the resolution's number (Resolution: the
+    /// current one).
+    /// @param reason Why.
+    function refusePayload(bytes32 statementId, Payload payload, uint32 index, Refusal reason) external;
+
     /// @notice Comment on a statement (a party; any status).
     /// @param statementId The statement.
     /// @param sealedComment The comment sealed to the parties.
@@ -432,7 +490,7 @@ interface ILendingStatements {
     /// @notice Propose a resolution of a break (a party); the proposer approves it.
     /// @param statementId The statement (Break).
     /// @param kind The platform's figures, a party's submitted figures, or adjusted ones.
-    /// @param party Whose submitted figures (kind Party).
+    /// @param party Whose submitted figures (kind Party; not figures a party refused).
     /// @param adjusted The commitment of the adjusted amounts under the statement's salt (kind
     /// Adjusted; zero otherwise).
     /// @param sealedAmounts The adjusted amounts sealed to the parties (kind Adjusted; an empty
@@ -446,7 +504,8 @@ interface ILendingStatements {
         IConfidential.Sealed calldata sealedAmounts
     ) external returns (uint32 resolution);
 
-    /// @notice Approve the current resolution (a party); when every party has, it is Resolved.
+    /// @notice Approve the current resolution (a party; not one a party refused); when every
+    /// party has, it is Resolved.
     /// @param statementId The statement (Break).
     /// @param resolution The resolution approved (the current one).
     function approveResolution(bytes32 statementId, uint32 resolution) external;

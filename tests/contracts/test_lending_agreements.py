@@ -2,7 +2,8 @@
 that the borrower acknowledges; an agent's version binds the lender only with its consent or its
 mandate; an agreement's id is the contract's hash of its proposer and reference hash; the
 movements follow as versions that the borrower confirms; the LendingCalculator takes only inputs
-that match the commitments."""
+that match the commitments; a party that cannot open a version refuses it, and the refused
+version is neither consented to, acknowledged nor confirmed."""
 
 from __future__ import annotations
 
@@ -449,10 +450,14 @@ def test_amendment__new_version_with_its_effective_date__acknowledged_anew(
         terms_commitment(AGREEMENT_TERMS),
         JUNE,
         True,
+        lender_lei,
+        False,
     )
     assert tuple(agreements.getTermsVersion(AGREEMENT, 2)) == (
         terms_commitment(amended),
         20260701,
+        False,
+        lender_lei,
         False,
     )
     for unknown in (0, 3):
@@ -564,3 +569,157 @@ def test_agent__proposes_for_the_lender_and_must_be_a_recipient(
         agreements.getAgreement(b"\x77" * 32)
     with reverts(agreements.LendingAgreementsUnknown):
         agreements.getTermsVersion(b"\x77" * 32, 1)
+
+
+# Refusal -------------------------------------------------------------------------------------
+
+TERMS_PAYLOAD, MOVEMENTS_PAYLOAD = 0, 1  # ILendingAgreements.Payload
+UNOPENABLE, NOT_COMMITTED = 0, 1  # ILendingAgreements.Refusal
+
+
+def agent_proposal(agreements: Any, parties: dict[str, Any]) -> tuple[bytes, ...]:
+    """The agent proposes AGENT_AGREEMENT, sealed to the three parties; their LEIs."""
+    leis = tuple(parties[name][1] for name in ("lender", "borrower", "agent"))
+    agreements.propose(
+        REFERENCE_HASH, *leis[:2], JUNE, sealed(b"\x01" * 32, *leis), sender=parties["agent"][0]
+    )
+    return leis
+
+
+def test_refuse_terms__a_party_that_cannot_open_them__no_consent_nor_acknowledgement_until_amended(
+    agreements: Any, parties: dict[str, Any]
+) -> None:
+    """The lender's client cannot open the terms its agent sealed: it refuses them on chain; the
+    lender cannot consent to them nor the borrower acknowledge them; the agent's next version
+    is consented to and acknowledged."""
+    lender, borrower, agent = (parties[name][0] for name in ("lender", "borrower", "agent"))
+    leis = agent_proposal(agreements, parties)
+    tx = agreements.refusePayload(AGENT_AGREEMENT, TERMS_PAYLOAD, 1, UNOPENABLE, sender=lender)
+    [event] = tx.events.filter(agreements.PayloadRefused)
+    assert (bytes(event.by), event.payload, event.version, event.reason) == (
+        leis[0],
+        TERMS_PAYLOAD,
+        1,
+        UNOPENABLE,
+    )
+    stored = agreements.getTermsVersion(AGENT_AGREEMENT, 1)
+    assert (bytes(stored.proposedBy), stored.refused) == (leis[2], True)
+    with reverts(agreements.LendingAgreementsTermsRefused, agreementId=AGENT_AGREEMENT, version=1):
+        agreements.consent(AGENT_AGREEMENT, 1, sender=lender)
+    with reverts(agreements.LendingAgreementsTermsRefused, agreementId=AGENT_AGREEMENT, version=1):
+        agreements.acknowledge(AGENT_AGREEMENT, 1, sender=borrower)
+    agreements.amend(AGENT_AGREEMENT, JUNE, sealed(b"\x02" * 32, *leis), sender=agent)
+    agreements.consent(AGENT_AGREEMENT, 2, sender=lender)
+    agreements.acknowledge(AGENT_AGREEMENT, 2, sender=borrower)
+    assert agreements.getAgreement(AGENT_AGREEMENT).acknowledgedVersion == 2
+
+
+def test_refuse_terms__own_outsider_suspended_stale_twice__each_its_error(
+    agreements: Any, parties: dict[str, Any], registry: Any, operator: Any, accounts: Any
+) -> None:
+    """The proposer refuses its own version, an institution of no party or an address of no
+    institution refuses it, a suspended party does; a version not proposed or not current; a
+    version refused already; an acknowledged one."""
+    outsider = accounts[9]  # no institution
+    lender, (borrower, borrower_lei) = parties["lender"][0], parties["borrower"]
+    agent, agent_lei = parties["agent"]
+    agent_proposal(agreements, parties)
+    refuse = agreements.refusePayload
+    with reverts(
+        agreements.LendingAgreementsOwnPayload, lei=agent_lei, payload=TERMS_PAYLOAD, version=1
+    ):
+        refuse(AGENT_AGREEMENT, TERMS_PAYLOAD, 1, UNOPENABLE, sender=agent)
+    other, other_lei = parties["other_agent"]
+    with reverts(agreements.LendingAgreementsNotParty, lei=other_lei):
+        refuse(AGENT_AGREEMENT, TERMS_PAYLOAD, 1, UNOPENABLE, sender=other)
+    with reverts(agreements.LendingAgreementsNotInstitution, account=outsider.address):
+        refuse(AGENT_AGREEMENT, TERMS_PAYLOAD, 1, UNOPENABLE, sender=outsider)
+    registry.suspendInstitution(borrower_lei, "review", sender=operator)
+    with reverts(agreements.LendingAgreementsNotInstitution, account=borrower.address):
+        refuse(AGENT_AGREEMENT, TERMS_PAYLOAD, 1, UNOPENABLE, sender=borrower)
+    registry.reinstateInstitution(borrower_lei, sender=operator)
+    for stale in (0, 2):
+        with reverts(agreements.LendingAgreementsStaleVersion, version=stale, current=1):
+            refuse(AGENT_AGREEMENT, TERMS_PAYLOAD, stale, UNOPENABLE, sender=borrower)
+    with reverts(agreements.LendingAgreementsUnknown):
+        refuse(b"\x77" * 32, TERMS_PAYLOAD, 1, UNOPENABLE, sender=borrower)
+    refuse(AGENT_AGREEMENT, TERMS_PAYLOAD, 1, NOT_COMMITTED, sender=borrower)
+    with reverts(agreements.LendingAgreementsTermsRefused, version=1):
+        refuse(AGENT_AGREEMENT, TERMS_PAYLOAD, 1, UNOPENABLE, sender=lender)
+    agree(agreements, parties)  # AGREEMENT: the lender's, acknowledged
+    with reverts(agreements.LendingAgreementsWrongState, status=ACKNOWLEDGED):
+        refuse(AGREEMENT, TERMS_PAYLOAD, 1, UNOPENABLE, sender=borrower)
+
+
+def record(agreements: Any, parties: dict[str, Any], commitment: bytes) -> None:
+    """The lender records a movements version of AGREEMENT."""
+    leis = (parties["lender"][1], parties["borrower"][1])
+    agreements.recordMovements(AGREEMENT, sealed(commitment, *leis), sender=parties["lender"][0])
+
+
+def test_refuse_movements__the_borrower_cannot_open_them__not_confirmed_until_recorded_anew(
+    agreements: Any, parties: dict[str, Any]
+) -> None:
+    """The borrower's client cannot open the movements the lender recorded: it refuses them on
+    chain and cannot confirm them; the lender's next version is confirmed."""
+    (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
+    leis = (lender_lei, borrower_lei)
+    agreements.propose(REFERENCE_HASH, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=lender)
+    agreements.acknowledge(AGREEMENT, 1, sender=borrower)
+    record(agreements, parties, movements_commitment(MOVEMENTS))
+    tx = agreements.refusePayload(AGREEMENT, MOVEMENTS_PAYLOAD, 1, NOT_COMMITTED, sender=borrower)
+    [event] = tx.events.filter(agreements.PayloadRefused)
+    assert (bytes(event.by), event.payload, event.version, event.reason) == (
+        borrower_lei,
+        MOVEMENTS_PAYLOAD,
+        1,
+        NOT_COMMITTED,
+    )
+    with reverts(agreements.LendingAgreementsMovementsRefused, agreementId=AGREEMENT, version=1):
+        agreements.confirmMovements(AGREEMENT, 1, sender=borrower)
+    record(agreements, parties, movements_commitment(MOVEMENTS))
+    agreements.confirmMovements(AGREEMENT, 2, sender=borrower)
+    assert agreements.getAgreement(AGREEMENT).confirmedMovementsVersion == 2
+
+
+def test_refuse_movements__own_outsider_suspended_stale_twice_confirmed__each_its_error(
+    agreements: Any, parties: dict[str, Any], registry: Any, operator: Any, accounts: Any
+) -> None:
+    """The recorder refuses its own version, an institution of no party or an address of no
+    institution refuses it, a suspended party does; a version not recorded or not the latest;
+    one refused already; a confirmed one."""
+    outsider = accounts[9]  # no institution
+    (lender, lender_lei), (borrower, borrower_lei) = parties["lender"], parties["borrower"]
+    leis = (lender_lei, borrower_lei)
+    agreements.propose(REFERENCE_HASH, *leis, JUNE, sealed(b"\x01" * 32, *leis), sender=lender)
+    agreements.acknowledge(AGREEMENT, 1, sender=borrower)
+    refuse = agreements.refusePayload
+    with reverts(agreements.LendingAgreementsStaleVersion, version=1, current=0):  # none yet
+        refuse(AGREEMENT, MOVEMENTS_PAYLOAD, 1, UNOPENABLE, sender=borrower)
+    record(agreements, parties, movements_commitment(MOVEMENTS))
+    with reverts(
+        agreements.LendingAgreementsOwnPayload,
+        lei=lender_lei,
+        payload=MOVEMENTS_PAYLOAD,
+        version=1,
+    ):
+        refuse(AGREEMENT, MOVEMENTS_PAYLOAD, 1, UNOPENABLE, sender=lender)
+    other, other_lei = parties["other_agent"]
+    with reverts(agreements.LendingAgreementsNotParty, lei=other_lei):
+        refuse(AGREEMENT, MOVEMENTS_PAYLOAD, 1, UNOPENABLE, sender=other)
+    with reverts(agreements.LendingAgreementsNotInstitution, account=outsider.address):
+        refuse(AGREEMENT, MOVEMENTS_PAYLOAD, 1, UNOPENABLE, sender=outsider)
+    registry.suspendInstitution(borrower_lei, "review", sender=operator)
+    with reverts(agreements.LendingAgreementsNotInstitution, account=borrower.address):
+        refuse(AGREEMENT, MOVEMENTS_PAYLOAD, 1, UNOPENABLE, sender=borrower)
+    registry.reinstateInstitution(borrower_lei, sender=operator)
+    for stale in (0, 2):
+        with reverts(agreements.LendingAgreementsStaleVersion, version=stale, current=1):
+            refuse(AGREEMENT, MOVEMENTS_PAYLOAD, stale, UNOPENABLE, sender=borrower)
+    refuse(AGREEMENT, MOVEMENTS_PAYLOAD, 1, UNOPENABLE, sender=borrower)
+    with reverts(agreements.LendingAgreementsMovementsRefused, version=1):
+        refuse(AGREEMENT, MOVEMENTS_PAYLOAD, 1, UNOPENABLE, sender=borrower)
+    record(agreements, parties, movements_commitment(MOVEMENTS))
+    agreements.confirmMovements(AGREEMENT, 2, sender=borrower)
+    with reverts(agreements.LendingAgreementsAlreadyConfirmed, version=2):
+        refuse(AGREEMENT, MOVEMENTS_PAYLOAD, 2, UNOPENABLE, sender=borrower)

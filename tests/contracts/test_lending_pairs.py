@@ -1,5 +1,6 @@
 """LendingPairs: a counterparty pair's settings proposed by one party and accepted by the other,
-the tolerance and pair secret sealed to the pair's parties; the defaults until then."""
+the tolerance and pair secret sealed to the pair's parties; the defaults until then; a proposal
+whose secrets a party cannot open refused, and not accepted."""
 
 from __future__ import annotations
 
@@ -154,3 +155,73 @@ def test_pair_settings__bad_fields__refused(
     sender = args.pop("sender")
     with reverts(error, **carried):
         pairs.proposePairSettings(*args.values(), sender=sender)
+
+
+# Refusal -------------------------------------------------------------------------------------
+
+UNOPENABLE, NOT_COMMITTED = 0, 1  # ILendingPairs.Refusal
+
+
+def propose(pairs: Any, pair_world: Any, sender: Any) -> tuple[bytes, bytes]:
+    """``sender`` proposes settings with the agent, sealed to the three; the pair."""
+    pair = (pair_world["lender"][1], pair_world["borrower"][1])
+    secrets = sealed(*pair, pair_world["agent"][1])
+    agent = pair_world["agent"][1]
+    pairs.proposePairSettings(*pair, SECURITY_UNIT, agent, b"XTKS", 10, 1, secrets, sender=sender)
+    return pair
+
+
+def test_refuse__a_party_that_cannot_open_the_secrets__not_accepted_until_proposed_anew(
+    pairs: Any, pair_world: Any
+) -> None:
+    """The borrower's client cannot open the secrets the lender sealed: it refuses them on chain
+    and cannot accept them; the lender's next proposal is accepted."""
+    (lender, lender_lei), (borrower, borrower_lei) = pair_world["lender"], pair_world["borrower"]
+    pair = propose(pairs, pair_world, lender)
+    tx = pairs.refusePairSettings(*pair, 1, UNOPENABLE, sender=borrower)
+    [event] = tx.events.filter(pairs.PairSettingsRefused)
+    assert (event.version, bytes(event.by), event.reason) == (1, borrower_lei, UNOPENABLE)
+    with reverts(
+        pairs.LendingPairsSettingsRefused, lender=lender_lei, borrower=borrower_lei, version=1
+    ):
+        pairs.acceptPairSettings(*pair, 1, sender=borrower)
+    assert pairs.pairSettings(*pair).version == 0, "the defaults still"
+    propose(pairs, pair_world, lender)
+    pairs.acceptPairSettings(*pair, 2, sender=borrower)
+    assert pairs.pairSettings(*pair).version == 2
+
+
+def test_refuse__own_outsider_suspended_not_pending_twice__each_its_error(
+    pairs: Any, pair_world: Any, registry: Any, operator: Any
+) -> None:
+    """The proposer refuses its own settings, an institution of no party or an address of no
+    institution refuses them, a suspended party does; a version not pending; settings refused
+    already (the agent, a recipient, may refuse too)."""
+    (lender, lender_lei), (borrower, borrower_lei) = pair_world["lender"], pair_world["borrower"]
+    agent = pair_world["agent"][0]
+    pair = (lender_lei, borrower_lei)
+    with reverts(pairs.LendingPairsSettingsNotPending, version=1, pending=0):  # none proposed
+        pairs.refusePairSettings(*pair, 1, UNOPENABLE, sender=borrower)
+    propose(pairs, pair_world, lender)
+    with reverts(pairs.LendingPairsOwnProposal, lei=lender_lei, version=1):
+        pairs.refusePairSettings(*pair, 1, UNOPENABLE, sender=lender)
+    rival, rival_lei = pair_world["rival"]
+    with reverts(pairs.LendingPairsNotPairParty, lei=rival_lei):
+        pairs.refusePairSettings(*pair, 1, UNOPENABLE, sender=rival)
+    outsider = pair_world["outsider"][0]
+    with reverts(pairs.LendingPairsNotInstitution, account=outsider.address):
+        pairs.refusePairSettings(*pair, 1, UNOPENABLE, sender=outsider)
+    registry.suspendInstitution(borrower_lei, "review", sender=operator)
+    with reverts(pairs.LendingPairsNotInstitution, account=borrower.address):
+        pairs.refusePairSettings(*pair, 1, UNOPENABLE, sender=borrower)
+    registry.reinstateInstitution(borrower_lei, sender=operator)
+    for stale in (0, 2):
+        with reverts(pairs.LendingPairsSettingsNotPending, version=stale, pending=1):
+            pairs.refusePairSettings(*pair, stale, UNOPENABLE, sender=borrower)
+    pairs.refusePairSettings(*pair, 1, NOT_COMMITTED, sender=agent)
+    with reverts(pairs.LendingPairsSettingsRefused, version=1):
+        pairs.refusePairSettings(*pair, 1, UNOPENABLE, sender=borrower)
+    propose(pairs, pair_world, lender)
+    pairs.acceptPairSettings(*pair, 2, sender=borrower)
+    with reverts(pairs.LendingPairsSettingsNotPending, version=2, pending=0):  # accepted
+        pairs.refusePairSettings(*pair, 2, UNOPENABLE, sender=borrower)

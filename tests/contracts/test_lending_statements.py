@@ -1,7 +1,8 @@
 """LendingStatements: statements committed by the closing party as commitments, confirmed or
 disputed with figures' commitments, matched when equal or by every party's signed verdict, broken
-otherwise, refused when their opening does not open; breaks resolved by a resolution every party
-approves, flagged when overdue; settled when paid. (Pair settings: test_lending_pairs.py.)"""
+otherwise, refused when their opening does not open (a side's figures and an adjusted
+resolution's amounts too); breaks resolved by a resolution every party approves, flagged when
+overdue; settled when paid. (Pair settings: test_lending_pairs.py.)"""
 
 from __future__ import annotations
 
@@ -848,6 +849,174 @@ def test_refuse__once_matched_or_broken__refused(statements: Any, world: World) 
     statement_id = reach(statements, world, BREAK)
     with reverts(statements.LendingStatementsWrongStatus, status=BREAK):
         statements.refuseStatement(statement_id, UNOPENABLE, sender=world.lender[0])
+
+
+FIGURES_PAYLOAD, RESOLUTION_PAYLOAD = 0, 1  # ILendingStatements.Payload
+
+
+def test_refuse_figures__by_another_party__blocks_verdicts_until_submitted_again(
+    chain: Any, statements: Any, pairs: Any, world: World
+) -> None:
+    """A party whose client cannot open a side's figures (or finds them not what was
+    committed) refuses them on chain: no verdict accepts them and no resolution settles on them;
+    the submitter's next submission clears the refusal and the verdicts count again."""
+    version = billing(pairs, world)
+    statement_id = broken(statements, world)  # the borrower disputes: fee two yen off
+    near = (FIGURES[0] + 2, *FIGURES[1:])
+    lender, borrower, agent = world.lender[0], world.borrower[0], world.agent[0]
+    tx = statements.refusePayload(statement_id, FIGURES_PAYLOAD, BORROWER, UNOPENABLE, sender=agent)
+    [event] = tx.events.filter(statements.PayloadRefused)
+    assert (bytes(event.by), event.role, event.payload, event.index, event.reason) == (
+        world.agent[1],
+        AGENT,
+        FIGURES_PAYLOAD,
+        BORROWER,
+        UNOPENABLE,
+    )
+    assert status_of(statements, statement_id) == BREAK
+    signed = [verdict(chain, statements, a, statement_id, c(near), version) for a in (lender,)]
+    with reverts(
+        statements.LendingStatementsFiguresRefused, statementId=statement_id, submitter=BORROWER
+    ):
+        statements.recordVerdicts(statement_id, BORROWER, signed, sender=borrower)
+    with reverts(statements.LendingStatementsFiguresRefused, submitter=BORROWER):
+        propose(statements, statement_id, PARTY, BORROWER, sender=lender)
+    submit(statements, world, statement_id, borrower, near)  # sealed anew: the refusal cleared
+    good = [
+        verdict(chain, statements, a, statement_id, c(near), version)
+        for a in (lender, borrower, agent)
+    ]
+    tx = statements.recordVerdicts(statement_id, BORROWER, good, sender=borrower)
+    assert tx.events.filter(statements.FiguresAccepted)[0].status == OPEN, "accepted"
+    statements.confirm(statement_id, sender=lender)
+    assert status_of(statements, statement_id) == MATCHED
+
+
+def test_refuse_figures__own_outsider_suspended_absent_twice__each_its_error(
+    statements: Any, world: World, registry: Any, operator: Any
+) -> None:
+    """The attacks and mistakes: the submitter refuses its own figures, a rival or an address
+    of no institution refuses them, a suspended party does; figures never submitted or a side
+    that does not exist; figures refused already; a statement no longer open to figures."""
+    statement_id = broken(statements, world)
+    refuse = statements.refusePayload
+    with reverts(
+        statements.LendingStatementsOwnPayload,
+        lei=world.borrower[1],
+        payload=FIGURES_PAYLOAD,
+        index=BORROWER,
+    ):
+        refuse(statement_id, FIGURES_PAYLOAD, BORROWER, UNOPENABLE, sender=world.borrower[0])
+    with reverts(statements.LendingStatementsNotParty, lei=world.rival[1]):
+        refuse(statement_id, FIGURES_PAYLOAD, BORROWER, UNOPENABLE, sender=world.rival[0])
+    with reverts(statements.LendingStatementsNotInstitution, account=world.outsider.address):
+        refuse(statement_id, FIGURES_PAYLOAD, BORROWER, UNOPENABLE, sender=world.outsider)
+    registry.suspendInstitution(world.lender[1], "review", sender=operator)
+    with reverts(statements.LendingStatementsNotInstitution, account=world.lender[0].address):
+        refuse(statement_id, FIGURES_PAYLOAD, BORROWER, UNOPENABLE, sender=world.lender[0])
+    registry.reinstateInstitution(world.lender[1], sender=operator)
+    for absent in (LENDER, 3):
+        with reverts(statements.LendingStatementsNoPayload, payload=FIGURES_PAYLOAD, index=absent):
+            refuse(statement_id, FIGURES_PAYLOAD, absent, UNOPENABLE, sender=world.agent[0])
+    with reverts(statements.LendingStatementsUnknown):
+        refuse(b"\x99" * 32, FIGURES_PAYLOAD, BORROWER, UNOPENABLE, sender=world.lender[0])
+    refuse(statement_id, FIGURES_PAYLOAD, BORROWER, NOT_COMMITTED, sender=world.lender[0])
+    for again in (world.lender[0], world.agent[0]):
+        with reverts(statements.LendingStatementsFiguresRefused, submitter=BORROWER):
+            refuse(statement_id, FIGURES_PAYLOAD, BORROWER, UNOPENABLE, sender=again)
+
+
+def test_refuse_figures__once_matched__refused(statements: Any, world: World) -> None:
+    statement_id, _ = commit(statements, world)
+    submit(statements, world, statement_id, world.borrower[0], FIGURES)
+    statements.confirm(statement_id, sender=world.lender[0])
+    assert status_of(statements, statement_id) == MATCHED
+    with reverts(statements.LendingStatementsWrongStatus, status=MATCHED):
+        statements.refusePayload(
+            statement_id, FIGURES_PAYLOAD, BORROWER, UNOPENABLE, sender=world.lender[0]
+        )
+
+
+def adjusted(statements: Any, w: World, statement_id: bytes, amounts: Any, sender: Any) -> Any:
+    """``sender`` proposes an adjusted resolution settling on ``amounts``, sealed to the parties."""
+    leis = (w.lender[1], w.borrower[1], w.agent[1])
+    return statements.proposeResolution(
+        statement_id, ADJUSTED, 0, c(amounts), sealed(*leis), sender=sender
+    )
+
+
+def test_refuse_resolution__adjusted_amounts__not_approved_until_superseded(
+    statements: Any, world: World
+) -> None:
+    """A party that cannot open an adjusted resolution's amounts refuses it: nobody approves it;
+    a new resolution supersedes it and is approved. Voided and committed anew, the statement's
+    first resolution is no longer refused."""
+    statement_id = broken(statements, world)
+    lender, borrower, agent = world.lender[0], world.borrower[0], world.agent[0]
+    adjusted(statements, world, statement_id, (FIGURES[0] + 1, *FIGURES[1:]), lender)
+    tx = statements.refusePayload(statement_id, RESOLUTION_PAYLOAD, 1, NOT_COMMITTED, sender=agent)
+    [event] = tx.events.filter(statements.PayloadRefused)
+    assert (bytes(event.by), event.role, event.payload, event.index, event.reason) == (
+        world.agent[1],
+        AGENT,
+        RESOLUTION_PAYLOAD,
+        1,
+        NOT_COMMITTED,
+    )
+    for approver in (borrower, agent):
+        with reverts(
+            statements.LendingStatementsResolutionRefused, statementId=statement_id, resolution=1
+        ):
+            statements.approveResolution(statement_id, 1, sender=approver)
+    adjusted(statements, world, statement_id, (FIGURES[0] + 1, *FIGURES[1:]), borrower)
+    statements.approveResolution(statement_id, 2, sender=lender)
+    statements.approveResolution(statement_id, 2, sender=agent)
+    assert status_of(statements, statement_id) == RESOLVED
+    for party in (lender, borrower, agent):
+        statements.approveVoid(statement_id, sender=party)
+    again = broken(statements, world)
+    assert again == statement_id
+    adjusted(statements, world, statement_id, FIGURES, lender)
+    statements.approveResolution(statement_id, 1, sender=borrower)
+    statements.approveResolution(statement_id, 1, sender=agent)
+    assert status_of(statements, statement_id) == RESOLVED, "the old refusal is gone"
+
+
+def test_refuse_resolution__own_outsider_suspended_absent_twice__each_its_error(
+    statements: Any, world: World, registry: Any, operator: Any
+) -> None:
+    """The proposer refuses its own resolution, a rival, an address of no institution or a
+    suspended party refuses it; a resolution not proposed, superseded, or sealing nothing (the
+    platform's figures); one refused already."""
+    statement_id = broken(statements, world)
+    lender, borrower, agent = world.lender[0], world.borrower[0], world.agent[0]
+    refuse = statements.refusePayload
+    propose(statements, statement_id, PLATFORM, sender=lender)  # resolution 1: nothing sealed
+    with reverts(statements.LendingStatementsNoPayload, payload=RESOLUTION_PAYLOAD, index=1):
+        refuse(statement_id, RESOLUTION_PAYLOAD, 1, UNOPENABLE, sender=borrower)
+    adjusted(statements, world, statement_id, FIGURES, lender)  # resolution 2
+    with reverts(
+        statements.LendingStatementsOwnPayload,
+        lei=world.lender[1],
+        payload=RESOLUTION_PAYLOAD,
+        index=2,
+    ):
+        refuse(statement_id, RESOLUTION_PAYLOAD, 2, UNOPENABLE, sender=lender)
+    with reverts(statements.LendingStatementsNotParty, lei=world.rival[1]):
+        refuse(statement_id, RESOLUTION_PAYLOAD, 2, UNOPENABLE, sender=world.rival[0])
+    with reverts(statements.LendingStatementsNotInstitution, account=world.outsider.address):
+        refuse(statement_id, RESOLUTION_PAYLOAD, 2, UNOPENABLE, sender=world.outsider)
+    registry.suspendInstitution(world.borrower[1], "review", sender=operator)
+    with reverts(statements.LendingStatementsNotInstitution, account=borrower.address):
+        refuse(statement_id, RESOLUTION_PAYLOAD, 2, UNOPENABLE, sender=borrower)
+    registry.reinstateInstitution(world.borrower[1], sender=operator)
+    for stale in (0, 1, 3):
+        with reverts(statements.LendingStatementsStaleResolution, resolution=stale, current=2):
+            refuse(statement_id, RESOLUTION_PAYLOAD, stale, UNOPENABLE, sender=borrower)
+    refuse(statement_id, RESOLUTION_PAYLOAD, 2, UNOPENABLE, sender=borrower)
+    for again in (borrower, agent):
+        with reverts(statements.LendingStatementsResolutionRefused, resolution=2):
+            refuse(statement_id, RESOLUTION_PAYLOAD, 2, UNOPENABLE, sender=again)
 
 
 # Settlement ----------------------------------------------------------------------------------

@@ -200,12 +200,13 @@ REFUSALS: dict[str, dict[str, Refused]] = {
             "consent",
             "recordMovements",
             "confirmMovements",
+            "refusePayload",
         )
     },
     "LendingCalculator": {},
     "LendingPairs": {
         name: _institution("LendingPairsNotInstitution")
-        for name in ("proposePairSettings", "acceptPairSettings")
+        for name in ("proposePairSettings", "acceptPairSettings", "refusePairSettings")
     },
     "LendingStatements": {
         name: _institution("LendingStatementsNotInstitution")
@@ -215,6 +216,7 @@ REFUSALS: dict[str, dict[str, Refused]] = {
             "submitFigures",
             "recordVerdicts",
             "refuseStatement",
+            "refusePayload",
             "comment",
             "proposeResolution",
             "approveResolution",

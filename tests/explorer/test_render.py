@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import fields
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bpost_client.explorer.domain.lending import StatementPage
+from bpost_client.explorer.domain.store import Row
 from bpost_client.explorer.names import NameBook, Registration
 from bpost_client.explorer.render import (
     address_link,
     bytes_text,
+    environment,
     lei_link,
     short,
     utc_time,
     value_html,
 )
+from bpost_client.lending.projection import statement_of
 from bpost_client.types import Role
 
 SAKURA = "3538000SAKURAAM00151"
@@ -117,3 +124,67 @@ def test_value__any_text__escaped(text: str) -> None:
     html = value_html({"k": text, text: [text]})
     assert "<script" not in html.replace("&lt;script", "")
     assert str(lei_link(text)).count("<a") <= 1
+
+
+def _row(block: int, event: str, **data: object) -> Row:
+    statement = "0x" + "ab" * 32
+    return Row(block, 0, 1_780_000_000, "0x" + f"{block:064x}", "statement", statement, None,
+               {"event": event, "statementId": statement, **data})  # fmt: skip
+
+
+def test_statement__payloads_refused__shown_by_whom_and_why_until_submitted_again() -> None:
+    """A statement whose borrower's figures and first resolution a party refused: the page
+    names the refusing institution and the reason of each; the borrower's next submission
+    takes its refusal off the page."""
+    import bpost_client.explorer.domain.pages  # noqa: F401  (the domain filters)
+
+    lender, borrower, agent = (hex_of(lei, 20) for lei in (SAKURA, "3538000BORROWER00011", ""))
+    empty = {"commitment": "0x" + "00" * 32, "ciphertext": "0x", "recipients": []}
+    given_ = {"unit": 2, "unitKey": "0x" + "00" * 32, "currency": hex_of("JPY", 3),
+              "start": 20260601, "end": 20260630, "settlementDate": 20260705,
+              "amounts": "0x" + "11" * 32, "detailCommitment": "0x" + "22" * 32}  # fmt: skip
+    submitted = {"by": borrower, "role": 1, "amounts": "0x" + "33" * 32, "equal": False,
+                 "status": 3, "figures": empty}  # fmt: skip
+    rows = [
+        _row(
+            1,
+            "StatementCommitted",
+            lender=lender,
+            borrower=borrower,
+            input=given_,
+            agent=agent,
+            closer=lender,
+            overdueAfter=20260720,
+            settingsVersion=0,
+            opening=empty,
+        ),
+        _row(2, "FiguresSubmitted", **submitted),
+        _row(3, "PayloadRefused", by=lender, role=0, payload=0, index=1, reason=0),
+        _row(
+            4,
+            "ResolutionProposed",
+            resolution=1,
+            adjusted=empty,
+            proposal={
+                "kind": 2,
+                "party": 0,
+                "amounts": "0x" + "44" * 32,
+                "proposedBy": borrower,
+                "approved": 2,
+            },
+        ),
+        _row(5, "PayloadRefused", by=lender, role=0, payload=1, index=1, reason=1),
+    ]
+    template = environment.get_template("domain/_statement.html")
+
+    def shown(records: list[Row]) -> str:
+        state = statement_of(records)
+        assert state is not None
+        page = StatementPage(**{f.name: getattr(state, f.name) for f in fields(state)})
+        return re.sub(r"<[^>]+>", "", template.render(statement=page, open_figures=set()))
+
+    text = re.sub(r"\s+", " ", shown(rows))
+    assert f"The borrower's figures refused by {SAKURA}: unopenable" in text, text
+    assert f"Resolution 1 refused by {SAKURA}: not committed; not approved" in text, text
+    again = [*rows, _row(6, "FiguresSubmitted", **submitted)]
+    assert "figures refused" not in shown(again), "a new submission clears the refusal"

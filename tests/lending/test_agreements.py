@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 from eth_abi.abi import decode, encode
 
+from bpost_client import exceptions
 from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError, ContractRevert
+from bpost_client.identifiers import bytes20_from_lei
 from bpost_client.lending import Agreement, DaysCounted, PriceBasis, Rounding
 from bpost_client.lending import agreements as lending
 from bpost_client.lending.movements import Movement, MovementKind
@@ -25,12 +27,13 @@ from bpost_client.lending.projection import PROJECTORS, terms_version
 from bpost_client.lending.terms import AGREEMENT_COLUMNS, agreements_frame
 from bpost_client.platform import mandates
 from bpost_client.platform.confidential import NotEntitledError, open_sealed, seal
+from bpost_client.platform.keys import recipient_keys
 from bpost_client.platform.participants import get_institution
 from bpost_client.platform.projection import records_of
 from bpost_client.platform.signers import dev_account
 from bpost_client.reference.prices import publish_closes, to_units
 from bpost_client.reference.securities import Security, register_securities
-from bpost_client.types import MandateScope
+from bpost_client.types import Lei, MandateScope
 from tests.conftest import Node
 
 DIVIDEND_COLUMNS = ["security", "record_date", "payment_date", "amount_per_share"]
@@ -56,6 +59,7 @@ MOVEMENTS = [
 PERIOD = (date(2026, 6, 1), date(2026, 6, 7))
 AGENT = "3538000NIHONLEND0172"
 MINATO_KEY = bytes(dev_account(3).key)
+FUJI_KEY = bytes(dev_account(2).key)
 
 
 @pytest.fixture
@@ -254,3 +258,53 @@ def _calculation(found: lending.AgreementRef, client: Client) -> tuple[object, .
     binding = lending.terms_binding(client, found.agreement_id, proposed.version)
     plain = open_sealed(proposed.terms, FUJI, bytes(dev_account(2).key), binding)
     return tuple(decode([lending.TERMS_TYPE], plain)[0][2])
+
+
+def test_refusal__terms_and_movements_sealed_with_a_wrong_binding__checked_and_refused(
+    trustee: Client, minato: Client
+) -> None:
+    """Fuji seals version 1 of its terms bound to version 2, so it opens for nobody: Minato's
+    check refuses it on chain and acknowledging it is refused with the contract's error until
+    Fuji amends; movements sealed bound to another version are refused the same way and are not
+    confirmed until recorded anew."""
+    salt = b"\x42" * 32
+    hashed = lending.reference_hash("SBL-T1", salt)
+    agreement_id = lending.agreement_id_of(FUJI, hashed)
+    keys = recipient_keys(trustee, [FUJI, MINATO])
+    wrong = lending.terms_binding(trustee, agreement_id, 2)
+    sealed = seal(b"what it holds does not matter: it opens for nobody", keys, wrong)
+    call = trustee.contract("LendingAgreements").functions.propose(
+        hashed, bytes20_from_lei(FUJI), bytes20_from_lei(MINATO), 20260601, sealed.to_abi()
+    )
+    trustee.sender.send(call, "terms sealed for another version")
+    [checked] = lending.check_payloads(minato, agreement_id, MINATO, MINATO_KEY)
+    assert (checked.payload, checked.version, checked.sealed_by) == (lending.Payload.TERMS, 1, FUJI)
+    assert (checked.reason, checked.refused) == (lending.Refusal.UNOPENABLE, True), checked
+    with pytest.raises(exceptions.LendingAgreementsTermsRefused) as refused:
+        lending.acknowledge(minato, agreement_id, 1)
+    assert refused.value.arguments["version"] == 1
+    assert lending.check_payloads(trustee, agreement_id, FUJI, FUJI_KEY) == [], "its own"
+    found = lending.AgreementRef(agreement_id, "SBL-T1", salt, Lei(FUJI))
+    lending.amend(trustee, found, TERMS, effective_from=date(2026, 6, 1))
+    [checked] = lending.check_payloads(minato, agreement_id, MINATO, MINATO_KEY)
+    assert (checked.version, checked.reason, checked.refused) == (2, None, False), "it opens"
+    lending.acknowledge(minato, agreement_id, 2)
+    plaintext = encode([lending.MOVEMENTS_TYPE], [lending.movements_tuple(MOVEMENTS)])
+    wrong = lending.movements_binding(trustee, agreement_id, 2)
+    call = trustee.contract("LendingAgreements").functions.recordMovements(
+        bytes.fromhex(agreement_id[2:]), seal(plaintext, keys, wrong).to_abi()
+    )
+    trustee.sender.send(call, "movements sealed for another version")
+    [checked] = lending.check_payloads(minato, agreement_id, MINATO, MINATO_KEY)
+    assert (checked.payload, checked.version, checked.reason, checked.refused) == (
+        lending.Payload.MOVEMENTS,
+        1,
+        lending.Refusal.UNOPENABLE,
+        True,
+    )
+    with pytest.raises(exceptions.LendingAgreementsMovementsRefused):
+        lending.confirm_movements(minato, agreement_id, 1)
+    lending.record_movements(trustee, found, MOVEMENTS)
+    [checked] = lending.check_payloads(minato, agreement_id, MINATO, MINATO_KEY)
+    assert (checked.version, checked.reason) == (2, None)
+    lending.confirm_movements(minato, agreement_id, 2)

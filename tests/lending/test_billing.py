@@ -12,6 +12,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 import xmlschema
+from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from bpost_client import exceptions
@@ -424,3 +425,61 @@ def test_refusal__an_opening_that_is_not_the_commitment__refused_on_chain(
     assert st.get_statement(agent, found).status is st.StatementStatus.REFUSED
     with pytest.raises(exceptions.LendingStatementsWrongStatus):
         st.confirm(fuji, found)
+
+
+def test_refusal__figures_and_a_resolution_sealed_with_a_wrong_binding__checked_and_refused(
+    parties: dict[str, Client],
+) -> None:
+    """Minato seals its figures bound to another field, so they open for nobody: Fuji's check
+    finds it and refuses them on chain (the agent's check sees them refused already); a verdict
+    on them is refused with the contract's error until Minato submits again. An adjusted
+    resolution Fuji seals bound to another number is refused by Minato's check and cannot be
+    approved."""
+    agent, fuji, minato = parties[AGENT], parties[FUJI], parties[MINATO]
+    onchain = {a.reference: a.agreement_id for a in _opened(parties, AGENT)}
+    statement = st.StatementInput(
+        FUJI, MINATO, MatchUnit.AGREEMENT, onchain["SBL-M"], "JPY", *PERIOD, SETTLEMENT,
+        st.Amounts(1, 0, 0),
+    )  # fmt: skip
+    found, _ = st.commit_statement(agent, statement, b"detail", [FUJI, MINATO, AGENT])
+    salt = st.open_statement(minato, found, MINATO, _key(MINATO)).salt
+    keys = recipient_keys(minato, [FUJI, MINATO, AGENT])
+    off = st.Amounts(2, 0, 0)
+    wrong = st.sealed_binding(minato, found, f"figures:{FUJI}")  # another side's field
+    sealed = seal(
+        encode(["int64", "int64", "int64", "bytes"], [*off.to_abi(), b"csv"]), keys, wrong
+    )
+    call = minato.contract("LendingStatements").functions.submitFigures(
+        bytes.fromhex(found[2:]), off.commitment(salt), sealed.to_abi()
+    )
+    minato.sender.send(call, "figures sealed for another field")
+    [checked] = st.check_payloads(fuji, found, FUJI, _key(FUJI))
+    assert (checked.payload, checked.index, checked.sealed_by) == (
+        st.Payload.FIGURES,
+        st.StatementRole.BORROWER,
+        MINATO,
+    )
+    assert (checked.reason, checked.refused) == (st.Refusal.UNOPENABLE, True), checked.problem
+    assert "fails its authentication" in checked.problem
+    [seen] = st.check_payloads(agent, found, AGENT, _key(AGENT))
+    assert (seen.reason, seen.refused) == (st.Refusal.UNOPENABLE, False), "refused already"
+    with pytest.raises(exceptions.LendingStatementsFiguresRefused) as refused:
+        st.record_verdicts(fuji, found, st.StatementRole.BORROWER, [b"\x01" * 65])
+    assert refused.value.arguments["statementId"] == bytes.fromhex(found[2:])
+    assert int(refused.value.arguments["submitter"]) == st.StatementRole.BORROWER
+    st.submit_figures(minato, found, off, b"csv", [FUJI, MINATO, AGENT], salt)
+    [checked] = st.check_payloads(fuji, found, FUJI, _key(FUJI))
+    assert (checked.reason, checked.refused) == (None, False), "sealed anew: it opens"
+    wrong = st.sealed_binding(fuji, found, "resolution:2")  # the next one's, not the first's
+    adjusted = seal(encode(["int64", "int64", "int64"], list(off.to_abi())), keys, wrong)
+    call = fuji.contract("LendingStatements").functions.proposeResolution(
+        bytes.fromhex(found[2:]), int(st.ResolutionKind.ADJUSTED), 0, off.commitment(salt),
+        adjusted.to_abi(),
+    )  # fmt: skip
+    fuji.sender.send(call, "a resolution sealed for another number")
+    [checked] = st.check_payloads(minato, found, MINATO, _key(MINATO))  # its own figures skipped
+    assert (checked.payload, checked.index, checked.sealed_by) == (st.Payload.RESOLUTION, 1, FUJI)
+    assert (checked.reason, checked.refused) == (st.Refusal.UNOPENABLE, True)
+    with pytest.raises(exceptions.LendingStatementsResolutionRefused) as refused:
+        st.approve_resolution(agent, found, 1)
+    assert refused.value.arguments["resolution"] == 1

@@ -74,6 +74,10 @@ ALLOWED_NAMES: Mapping[tuple[str, str], str] = {
         "keccak256(abi.encode(reference, salt)) with a random salt sealed in the terms: the id "
         "tells nothing of the agreement's reference"
     ),
+    ("index", "uint32"): (
+        "which of a statement's payloads a party refused: the submitter's role (figures) or the "
+        "resolution's serial number, no security index"
+    ),
     ("settlementReference", "bytes32"): (
         "keccak256 of the settlement instruction followed by the statements' sealed salts "
         "(lending/settlement.py): no candidate net hashes to it"
@@ -87,6 +91,10 @@ ENUMS: Mapping[str, str] = {
     "enum ILendingStatements.ResolutionKind": "whose figures a resolution settles on",
     "enum ILendingStatements.Refusal": "why a party refused: unopenable or not as committed",
     "enum ILendingPairs.Unit": "the pair's unit of matching (in clear: the contract enforces it)",
+    "enum ILendingStatements.Payload": "which sealed payload a party refused: figures or resolution",
+    "enum ILendingAgreements.Payload": "which sealed payload a party refused: terms or movements",
+    "enum ILendingAgreements.Refusal": "why a party refused: unopenable or not as committed",
+    "enum ILendingPairs.Refusal": "why a party refused a proposal's sealed secrets",
 }
 """Enums of workflow state that may go in clear."""
 
