@@ -91,7 +91,7 @@ ENUMS: Mapping[str, str] = {
     "enum ILendingStatements.ResolutionKind": "whose figures a resolution settles on",
     "enum ILendingStatements.Refusal": "why a party refused: unopenable or not as committed",
     "enum ILendingPairs.Unit": "the pair's unit of matching (in clear: the contract enforces it)",
-    "enum ILendingStatements.Payload": "which sealed payload a party refused: figures or resolution",
+    "enum ILendingStatements.Payload": "which sealed payload a party refused: figures, resolution",
     "enum ILendingAgreements.Payload": "which sealed payload a party refused: terms or movements",
     "enum ILendingAgreements.Refusal": "why a party refused: unopenable or not as committed",
     "enum ILendingPairs.Refusal": "why a party refused a proposal's sealed secrets",
