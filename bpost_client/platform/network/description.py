@@ -40,13 +40,17 @@ from bpost_client.platform.network.genesis import check_period
 from bpost_client.types import Address
 
 __all__ = [
+    "DEFAULT_BASE_PORT",
     "DESCRIPTION_FILE",
     "FORMAT_VERSION",
+    "MAX_NODES",
+    "PORT_STRIDE",
     "NetworkDescription",
     "NodeDescription",
     "NodeRole",
     "Ports",
     "description_path",
+    "node_ports",
     "parse_network",
     "read_network",
     "write_network",
@@ -57,6 +61,15 @@ DESCRIPTION_FILE = "network.yaml"
 
 FORMAT_VERSION = 1
 """The version of the description's layout; a reader refuses another."""
+
+DEFAULT_BASE_PORT = 8700
+"""The first node's HTTP port (the embedded chain takes 8545, the explorer 8600)."""
+
+PORT_STRIDE = 10
+"""Ports between one node's block and the next's."""
+
+MAX_NODES = 32
+"""Nodes one directory may hold (Clique keeps working with far fewer validators than this)."""
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 ENODE = re.compile(r"^enode://([0-9a-f]{128})@([^:@/\s]+):([0-9]{1,5})$")
@@ -156,6 +169,13 @@ class NetworkDescription:
         """
         wanted = {self.node(name).name for name in names}
         return tuple(n for n in self.nodes if not wanted or n.name in wanted)
+
+
+def node_ports(base_port: int, index: int) -> Ports:
+    """The loopback ports of node ``index`` (from 0) of a network whose first port is
+    ``base_port``."""
+    first = base_port + PORT_STRIDE * index
+    return Ports(http=first, ws=first + 1, authrpc=first + 2, p2p=first + 3)
 
 
 def description_path(location: Path) -> Path:
