@@ -18,6 +18,14 @@ from tests.e2e.conftest import run_process
 from tests.network.conftest import block_hash, ended, free_base_port, head, rpc, wait_until
 
 
+def one_validator(directory: Path, base_port: int | None = None) -> NetworkDescription:
+    """A network of one validator in ``directory``, initialised, not started."""
+    from bpost_client.platform.network.init import init_network
+
+    base = free_base_port(1) if base_port is None else base_port
+    return init_network(directory, 1, base_port=base, light_kdf=True)
+
+
 def test_validators__seal_in_turn__every_block_signed_by_a_validator(
     network: NetworkDescription,
 ) -> None:
@@ -102,10 +110,8 @@ def test_stop_and_start_one_node__cli__it_catches_up_and_the_rest_runs(
 def test_start__port_answering_for_another_process__refused(
     network: NetworkDescription, tmp_path: Path
 ) -> None:
-    from bpost_client.platform.network.init import init_network
-
     taken = network.nodes[0].ports.http  # the session network's first node answers there
-    other = init_network(tmp_path / "other", 1, base_port=taken, light_kdf=True)
+    other = one_validator(tmp_path / "other", taken)
     refused = run_process("bpost", "network", "start", str(other.directory))
     assert refused.code == 1 and "already answers and is not validator-1" in refused.err
     assert lifecycle.running_pid(other.nodes[0]) is None
@@ -161,3 +167,17 @@ def test_init__cli__keys_genesis_peers_and_roster_funded(tmp_path: Path) -> None
     )  # fmt: skip
     assert replaced.code == 0, replaced.err
     assert [n.name for n in read_network(directory).nodes] == ["validator-1"]
+
+
+def test_start__node_exits__refused_with_its_log_tail(tmp_path: Path) -> None:
+    import socket
+
+    other = one_validator(tmp_path / "busy")
+    node = other.nodes[0]
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", node.ports.p2p))
+        squatter.listen()
+        refused = run_process("bpost", "network", "start", "--timeout", "30", str(other.directory))
+    assert refused.code == 1, refused.out
+    assert "validator-1 exited:" in refused.err and "address already in use" in refused.err
+    assert lifecycle.running_pid(node) is None and not (node.data_dir / "geth.pid").exists()
