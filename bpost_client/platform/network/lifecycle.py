@@ -101,7 +101,9 @@ def _answers(url: str) -> bool:
     return False
 
 
-def _launch(executable: str, network: NetworkDescription, node: NodeDescription) -> int:
+def _launch(
+    executable: str, network: NetworkDescription, node: NodeDescription
+) -> subprocess.Popen[bytes]:
     if _answers(node.url):
         raise ChainError(f"{node.url} already answers and is not {node.name}: is a port taken?")
     with (node.data_dir / LOG_FILE).open("ab") as log:
@@ -111,7 +113,7 @@ def _launch(executable: str, network: NetworkDescription, node: NodeDescription)
         )  # fmt: skip
     record = {"pid": process.pid, "url": node.url}
     (node.data_dir / PID_FILE).write_text(json.dumps(record) + "\n", "utf-8")
-    return process.pid
+    return process
 
 
 def start(
@@ -126,7 +128,7 @@ def start(
     """
     nodes = network.select(names)
     executable = find_geth()
-    started: dict[str, int] = {}
+    started: dict[str, subprocess.Popen[bytes]] = {}
     for node in nodes:
         if running_pid(node) is None:
             started[node.name] = _launch(executable, network, node)
@@ -135,9 +137,8 @@ def start(
     failed: list[str] = []
     while waiting and time.monotonic() < deadline:
         for name, node in list(waiting.items()):
-            if running_pid(node) is None:
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(started[name], os.WNOHANG)
+            # the child's own exit status: /proc may not show the new command line at once
+            if started[name].poll() is not None:
                 (node.data_dir / PID_FILE).unlink(missing_ok=True)
                 failed.append(f"{name} exited:\n{log_tail(node)}")
                 del waiting[name]
@@ -145,7 +146,7 @@ def start(
                 del waiting[name]
         time.sleep(0.1)
     for name, node in waiting.items():
-        terminate(started[name])
+        terminate(started[name].pid)
         (node.data_dir / PID_FILE).unlink(missing_ok=True)
         failed.append(
             f"{name} did not answer at {node.url} within {timeout:.0f} s:\n{log_tail(node)}"
