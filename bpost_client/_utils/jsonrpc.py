@@ -1,16 +1,20 @@
 """Raw JSON-RPC requests to a node, for what runs before or beside a web3 connection (starting a
-chain, a network's status): one call, or a batch answered call by call."""
+chain, a network's status): one call, or a batch answered call by call, over HTTP; one call over
+a node's IPC socket (its administrative methods, which no HTTP port serves)."""
 
 from __future__ import annotations
 
+import json
+import socket
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import requests
 
 from bpost_client.exceptions import ChainError
 
-__all__ = ["batch", "call"]
+__all__ = ["batch", "call", "ipc_call"]
 
 
 def call(url: str, method: str, *params: Any, timeout: float = 2.0) -> Any:
@@ -53,3 +57,29 @@ def batch(
         else:
             results.append(ChainError(f"{method} failed at {url}: {answer.get('error')}"))
     return results
+
+
+def ipc_call(path: Path, method: str, *params: Any, timeout: float = 5.0) -> Any:
+    """The result of ``method`` over the node's IPC socket at ``path``.
+
+    Raises:
+        ChainError: no answer, or the node answered with an error.
+    """
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
+    received = b""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(timeout)
+            connection.connect(str(path))
+            connection.sendall(body.encode())
+            while not received.endswith(b"\n"):
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+        answer = json.loads(received)
+    except (OSError, ValueError) as exc:
+        raise ChainError(f"{method} over {path} had no answer: {exc}") from exc
+    if "result" not in answer:
+        raise ChainError(f"{method} failed over {path}: {answer.get('error')}")
+    return answer["result"]

@@ -26,12 +26,14 @@ __all__ = [
     "CONFIG_FILE",
     "GETH_DIR_ENV",
     "GETH_VERSION",
+    "IPC_FILE",
     "RPC_APIS",
     "TXPOOL_SLOTS",
     "config_toml",
     "find_geth",
     "geth_dir",
     "geth_version",
+    "ipc_path",
     "node_command",
 ]
 
@@ -131,10 +133,34 @@ def config_toml(node: NodeDescription, peers: Sequence[NodeDescription]) -> str:
     )
 
 
+IPC_FILE = "geth.ipc"
+"""The node's IPC socket in its data directory: the administrative methods (``miner_start``),
+reachable only by the user running the node."""
+
+IPC_PATH_MAX = 100
+"""The longest IPC socket path the system takes (108 bytes on Linux, less elsewhere)."""
+
+
+def ipc_path(node: NodeDescription) -> Path:
+    """The node's IPC socket.
+
+    Raises:
+        ChainError: its path is too long for a Unix socket (move the network's directory).
+    """
+    path = node.data_dir.absolute() / IPC_FILE
+    if len(str(path).encode()) > IPC_PATH_MAX:
+        raise ChainError(
+            f"{path} is longer than a Unix socket path may be ({IPC_PATH_MAX} bytes): put the "
+            "network in a directory with a shorter path"
+        )
+    return path
+
+
 def node_command(executable: str, network: NetworkDescription, node: NodeDescription) -> list[str]:
     """geth's command line for ``node``: full sync, JSON-RPC on loopback, the engine API on a port
-    of its own (1.13 always opens it), no IPC, no NAT probing, no discovery, no profiler; a
-    validator seals with its unlocked account."""
+    of its own (1.13 always opens it), IPC in the data directory, no NAT probing, no discovery,
+    no profiler. A validator's account is unlocked and named as the sealer, but it does not
+    seal until told over IPC (see ``lifecycle.start``)."""
     data_dir = str(node.data_dir.absolute())
     command = [
         executable,
@@ -142,7 +168,7 @@ def node_command(executable: str, network: NetworkDescription, node: NodeDescrip
         "--datadir", data_dir,
         "--networkid", str(network.chain_id),
         "--syncmode", "full",
-        "--nodiscover", "--nat", "none", "--ipcdisable",
+        "--nodiscover", "--nat", "none", "--ipcpath", str(ipc_path(node)),
         "--http", "--http.addr", node.host, "--http.port", str(node.ports.http),
         "--http.api", RPC_APIS,
         "--ws", "--ws.addr", node.host, "--ws.port", str(node.ports.ws), "--ws.api", RPC_APIS,
@@ -153,7 +179,7 @@ def node_command(executable: str, network: NetworkDescription, node: NodeDescrip
         command += [f"--txpool.{name}", str(value)]
     if node.is_validator:
         command += [
-            "--mine", "--miner.etherbase", node.address,
+            "--miner.etherbase", node.address,
             "--unlock", node.address, "--password", str(node.password_file.absolute()),
             "--allow-insecure-unlock",
         ]  # fmt: skip

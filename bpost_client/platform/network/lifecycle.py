@@ -4,7 +4,14 @@ Each node runs as a process of its own session, its output in ``<data_dir>/geth.
 process named in ``<data_dir>/geth.pid``, so that :func:`stop` ends exactly the node it started
 (a pid is taken as the node's only while its command line is geth's with that data directory).
 Stopping sends SIGTERM, on which geth writes its state and exits, and SIGKILL after a grace
-period. The status of a node is read over its JSON-RPC: the head, the peers, whether it seals
+period.
+
+A validator seals only once it is connected: :func:`start` waits (a bounded time) until each node
+it started has every running node as a peer, and only then turns sealing on (``miner_start`` over
+the node's IPC socket). Validators that seal apart from the start each build a chain of their own,
+and two such chains of equal difficulty, each signer having "signed recently" on its side, stall
+Clique for good (geth keeps its own blocks on a tie, and a node not yet synced drops the blocks
+it is sent). The status of a node is read over its JSON-RPC: the head, the peers, whether it seals
 and how far it is behind the highest head of the network.
 """
 
@@ -23,11 +30,11 @@ from typing import Any
 
 import requests
 
-from bpost_client._utils.jsonrpc import batch, call
+from bpost_client._utils.jsonrpc import batch, call, ipc_call
 from bpost_client._utils.processes import terminate
 from bpost_client.exceptions import ChainError
 from bpost_client.platform.network.description import NetworkDescription, NodeDescription
-from bpost_client.platform.network.geth import find_geth, node_command
+from bpost_client.platform.network.geth import find_geth, ipc_path, node_command
 
 __all__ = [
     "LOG_FILE",
@@ -116,11 +123,35 @@ def _launch(
     return process
 
 
+def _connect_then_seal(
+    network: NetworkDescription, nodes: Sequence[NodeDescription], timeout: float
+) -> None:
+    """Wait up to ``timeout`` seconds until each of ``nodes`` has every other running node as a
+    peer (a node down does not hold the others back longer), then turn its sealing on when it is
+    a validator."""
+    running = [n for n in network.nodes if running_pid(n) is not None]
+    deadline = time.monotonic() + timeout
+    waiting = list(nodes)
+    while waiting and time.monotonic() < deadline:
+        for node in list(waiting):
+            with contextlib.suppress(requests.RequestException, ChainError, ValueError):
+                if int(call(node.url, "net_peerCount"), 16) >= len(running) - 1:
+                    waiting.remove(node)
+        time.sleep(0.1)
+    for node in nodes:
+        if node.is_validator:
+            ipc_call(ipc_path(node), "miner_start")
+
+
 def start(
-    network: NetworkDescription, names: Iterable[str] = (), timeout: float = 60.0
+    network: NetworkDescription,
+    names: Iterable[str] = (),
+    timeout: float = 60.0,
+    peer_timeout: float = 10.0,
 ) -> list[NodeStatus]:
     """Start the nodes called ``names`` (every node when none), those not running yet, side by
-    side; wait until each answers over HTTP.
+    side; wait until each answers over HTTP, then until it is connected to the running nodes (at
+    most ``peer_timeout`` seconds), and turn the validators' sealing on.
 
     Raises:
         ChainError: a node's port answers for another process, or a node exited or did not
@@ -153,6 +184,7 @@ def start(
         )
     if failed:
         raise ChainError("\n".join(failed))
+    _connect_then_seal(network, nodes, peer_timeout)
     return status(network, names)
 
 
