@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
-from bpost_client._utils.jsonrpc import call
 from bpost_client.platform.network import lifecycle
 from bpost_client.platform.network.description import (
     PORT_STRIDE,
     NetworkDescription,
     NodeDescription,
 )
+from tests.conftest import rpc as raw_rpc
 
 VALIDATORS, MEMBERS = 4, 1
 
@@ -53,7 +53,7 @@ def free_base_port(nodes: int, start: int = 20_000) -> int:
 
 def rpc(node: NodeDescription, method: str, *params: Any) -> Any:
     """One JSON-RPC call to ``node``."""
-    return call(node.url, method, *params, timeout=10)
+    return raw_rpc(node.url, method, *params)
 
 
 def head(node: NodeDescription) -> int:
