@@ -18,18 +18,25 @@ SLITHER_INPUT := .build/slither/input.json
 # Ape keeps its data (packages, accounts) inside the project, so a clean clone is self-contained.
 export APE_DATA_FOLDER := $(CURDIR)/.bpost/ape
 
+# The pinned geth (the network's engine) is built once per machine, outside the clone, and reused:
+# the pin is GETH_VERSION in bpost_client/platform/network/geth.py, which finds it at the same place.
+GETH_VERSION := $(shell sed -n 's/^GETH_VERSION = "\(.*\)"$$/\1/p' bpost_client/platform/network/geth.py)
+BPOST_GETH_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/bpost/geth-$(GETH_VERSION)
+export BPOST_GETH_DIR
+
 CONTRACTS := $(shell find contracts -name '*.sol' -not -path 'contracts/.cache/*')
 BUILD := .build/__local__.json
 DEMO_NETWORK := ethereum:bpost:node
 DEMO_OBSERVER := 3538000KASUMIOBS0164
 
-.PHONY: help install build demo test test-contracts test-client lint typecheck slither abi spec bench \
-  lock lock-slither clean
+.PHONY: help install build geth demo test test-contracts test-client lint typecheck slither abi spec \
+  bench lock lock-slither clean
 
 help:
 	@echo "make demo   start the embedded chain, deploy, register the demo institutions"
 	@echo "make test   lint, type-check and run every test"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make geth   build the pinned geth once per machine (the consortium network's engine)"
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +54,10 @@ $(SOLC): tools/solc/install.sh tools/solc/solc.js node_modules/.installed $(BIN)
 	tools/solc/install.sh $(SOLC_VERSION) $(VENV)/solcx
 
 install: $(BIN)/.installed node_modules/.installed $(SOLC)
+
+# Cold: 5-10 minutes on 2 cores (Go fetches and compiles go-ethereum); then a second's check.
+geth:
+	@tools/geth/build.sh $(GETH_VERSION) $(BPOST_GETH_DIR)
 
 $(SLITHER_VENV)/.installed: tools/slither/requirements.lock
 	$(PYTHON) -m venv $(SLITHER_VENV)
@@ -105,8 +116,8 @@ slither: .build/slither/passed
 test-contracts: build
 	$(BIN)/ape test tests/contracts
 
-test-client: build $(SLITHER_VENV)/.installed
-	$(BIN)/pytest -p no:ape_test tests/toolchain tests/package tests/io tests/platform tests/registry tests/reference tests/distribution tests/lending tests/indexer tests/api tests/explorer tests/privacy tests/e2e
+test-client: build geth $(SLITHER_VENV)/.installed
+	$(BIN)/pytest -p no:ape_test tests/toolchain tests/package tests/io tests/platform tests/registry tests/reference tests/distribution tests/lending tests/indexer tests/api tests/explorer tests/privacy tests/network tests/e2e
 
 test: lint typecheck slither test-contracts test-client
 

@@ -100,6 +100,11 @@ COMMANDS: Mapping[str, tuple[str, str, str]] = {
         "mandates",
         "Mandates: an institution acting for another only under a mandate the other granted.",
     ),
+    "network": (
+        "platform.network",
+        "network",
+        "A consortium network: geth Clique validators and members' nodes, on loopback ports.",
+    ),
     "participants": (
         "platform.participants",
         "participants",

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import requests
 
+from bpost_client._utils.jsonrpc import call as _rpc
 from bpost_client._utils.processes import terminate
 from bpost_client.exceptions import ChainError, ConfigError
 
@@ -114,14 +115,6 @@ def find_anvil() -> str:
         if candidate.exists():
             return str(candidate)
     raise ChainError("anvil not found: run 'make install' or set BPOST_ANVIL")
-
-
-def _rpc(url: str, method: str, timeout: float = 2.0) -> object:
-    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": []}
-    answer = requests.post(url, json=body, timeout=timeout).json()
-    if "result" not in answer:
-        raise ChainError(f"{method} failed at {url}: {answer.get('error')}")
-    return answer["result"]
 
 
 def _alive(pid: int, state_file: Path) -> bool:

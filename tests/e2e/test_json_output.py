@@ -47,6 +47,8 @@ NOT_WALKED = {
     "explorer stop": "a process of its own: tests/explorer/test_service.py parses its --json",
     "explorer serve": "serves until stopped: tests/explorer/test_cli.py parses its --json line",
     "api serve": "serves until stopped: tests/api/test_cli.py parses its --json line",
+    "network start": "starts geth nodes: tests/network/test_network.py parses its --json",
+    "network stop": "stops geth nodes: tests/network/test_network.py parses its --json",
 }
 """The commands whose --json another test parses, run as processes: where, and why there."""
 
@@ -76,6 +78,8 @@ def walked(nav_funds: list[str], scratch: Path = ROOT) -> dict[str, list[list[st
         "status": [[]],
         "chain status": [["--data-dir", str(scratch / "chain")]],
         "explorer status": [["--data-dir", str(scratch / "explorer")]],
+        "network init": [["--validators", "1", "--light-kdf", str(scratch / "network")]],
+        "network status": [[str(scratch / "network")]],
         "participants list": [[]],
         "participants show": [[SAKURA]],
         "participants history": [[SAKURA], []],

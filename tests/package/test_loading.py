@@ -129,12 +129,17 @@ def test_help_of_every_command__loads_no_heavy_library() -> None:
 
 
 def test_commands_without_chain_or_table__load_no_heavy_library(tmp_path: Path) -> None:
-    """`bpost --version` and `bpost chain status` (no chain running) print without loading a
-    heavy library."""
+    """`bpost --version`, `bpost chain status` (no chain running) and `bpost network status`
+    (no node running) print without loading a heavy library."""
+    from bpost_client.platform.network.init import init_network
+
+    network = init_network(tmp_path / "network", 1, base_port=free_port(), light_kdf=True)
     for argv in (
         ["--version"],
         ["chain", "status", "--data-dir", str(tmp_path), "--port", str(free_port())],
         ["--json", "chain", "status", "--data-dir", str(tmp_path), "--port", str(free_port())],
+        ["network", "status", str(network.directory)],
+        ["--json", "network", "status", str(network.directory)],
     ):
         code = (
             "import contextlib, io\nfrom bpost_client.cli import main\n"

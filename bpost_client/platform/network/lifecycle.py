@@ -1,0 +1,258 @@
+"""`bpost network start|stop|status`: a network's nodes as background processes.
+
+Each node runs as a process of its own session, its output in ``<data_dir>/geth.log`` and its
+process named in ``<data_dir>/geth.pid``, so that :func:`stop` ends exactly the node it started
+(a pid is taken as the node's only while its command line is geth's with that data directory).
+Stopping sends SIGTERM, on which geth writes its state and exits, and SIGKILL after a grace
+period.
+
+A validator seals only once it is connected: :func:`start` waits (a bounded time) until each node
+it started has every running node as a peer, and only then turns sealing on (``miner_start`` over
+the node's IPC socket). Validators that seal apart from the start each build a chain of their own,
+and two such chains of equal difficulty, each signer having "signed recently" on its side, stall
+Clique for good (geth keeps its own blocks on a tie, and a node not yet synced drops the blocks
+it is sent). The status of a node is read over its JSON-RPC: the head, the peers, whether it seals
+and how far it is behind the highest head of the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bpost_client._utils.jsonrpc import batch, call, ipc_call
+from bpost_client._utils.processes import terminate
+from bpost_client.exceptions import ChainError
+from bpost_client.platform.network.description import NetworkDescription, NodeDescription
+from bpost_client.platform.network.geth import find_geth, ipc_path, node_command
+
+__all__ = [
+    "LOG_FILE",
+    "PID_FILE",
+    "NodeStatus",
+    "log_tail",
+    "running_pid",
+    "start",
+    "status",
+    "stop",
+]
+
+PID_FILE = "geth.pid"
+LOG_FILE = "geth.log"
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    """What is known of one node: whether it runs, and when it answers, its head, its peers,
+    whether it seals and how many blocks it is behind the highest head of the network."""
+
+    name: str
+    role: str
+    url: str
+    running: bool
+    pid: int | None = None
+    head: int | None = None
+    hash: str | None = None
+    peers: int | None = None
+    mining: bool | None = None
+    signer: bool | None = None
+    lag: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The status as JSON takes it."""
+        return asdict(self)
+
+
+def log_tail(node: NodeDescription, chars: int = 1500) -> str:
+    """The end of the node's log."""
+    try:
+        return (node.data_dir / LOG_FILE).read_text("utf-8", errors="replace")[-chars:]
+    except OSError:
+        return "(no log)"
+
+
+def _alive(pid: int, node: NodeDescription) -> bool:
+    """Whether ``pid`` is a geth process running ``node``'s data directory."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except (OSError, IndexError):
+        return False
+    data_dir = str(node.data_dir.absolute()).encode()
+    return state != "Z" and cmdline[0].endswith(b"geth") and data_dir in cmdline
+
+
+def running_pid(node: NodeDescription) -> int | None:
+    """The pid of the node's process when it runs, else None."""
+    try:
+        pid = int(json.loads((node.data_dir / PID_FILE).read_text("utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return pid if _alive(pid, node) else None
+
+
+def _answers(url: str) -> bool:
+    with contextlib.suppress(requests.RequestException, ChainError, ValueError):
+        call(url, "eth_blockNumber", timeout=0.5)
+        return True
+    return False
+
+
+def _launch(
+    executable: str, network: NetworkDescription, node: NodeDescription
+) -> subprocess.Popen[bytes]:
+    if _answers(node.url):
+        raise ChainError(f"{node.url} already answers and is not {node.name}: is a port taken?")
+    with (node.data_dir / LOG_FILE).open("ab") as log:
+        process = subprocess.Popen(
+            node_command(executable, network, node), stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    record = {"pid": process.pid, "url": node.url}
+    (node.data_dir / PID_FILE).write_text(json.dumps(record) + "\n", "utf-8")
+    return process
+
+
+def _connect_then_seal(
+    network: NetworkDescription, nodes: Sequence[NodeDescription], timeout: float
+) -> None:
+    """Wait up to ``timeout`` seconds until each of ``nodes`` has every other running node as a
+    peer (a node down does not hold the others back longer), then turn its sealing on when it is
+    a validator."""
+    running = [n for n in network.nodes if running_pid(n) is not None]
+    deadline = time.monotonic() + timeout
+    waiting = list(nodes)
+    while waiting and time.monotonic() < deadline:
+        for node in list(waiting):
+            with contextlib.suppress(requests.RequestException, ChainError, ValueError):
+                if int(call(node.url, "net_peerCount"), 16) >= len(running) - 1:
+                    waiting.remove(node)
+        time.sleep(0.1)
+    for node in nodes:
+        if node.is_validator:
+            ipc_call(ipc_path(node), "miner_start")
+
+
+def start(
+    network: NetworkDescription,
+    names: Iterable[str] = (),
+    timeout: float = 60.0,
+    peer_timeout: float = 10.0,
+) -> list[NodeStatus]:
+    """Start the nodes called ``names`` (every node when none), those not running yet, side by
+    side; wait until each answers over HTTP, then until it is connected to the running nodes (at
+    most ``peer_timeout`` seconds), and turn the validators' sealing on.
+
+    Raises:
+        ChainError: a node's port answers for another process, or a node exited or did not
+            answer within ``timeout`` seconds (it is stopped; the message has its log's tail).
+    """
+    nodes = network.select(names)
+    executable = find_geth()
+    started: dict[str, subprocess.Popen[bytes]] = {}
+    for node in nodes:
+        if running_pid(node) is None:
+            started[node.name] = _launch(executable, network, node)
+    waiting = {n.name: n for n in nodes if n.name in started}
+    deadline = time.monotonic() + timeout
+    failed: list[str] = []
+    while waiting and time.monotonic() < deadline:
+        for name, node in list(waiting.items()):
+            # the child's own exit status: /proc may not show the new command line at once
+            if started[name].poll() is not None:
+                (node.data_dir / PID_FILE).unlink(missing_ok=True)
+                failed.append(f"{name} exited:\n{log_tail(node)}")
+                del waiting[name]
+            elif _answers(node.url):
+                del waiting[name]
+        time.sleep(0.1)
+    for name, node in waiting.items():
+        terminate(started[name].pid)
+        (node.data_dir / PID_FILE).unlink(missing_ok=True)
+        failed.append(
+            f"{name} did not answer at {node.url} within {timeout:.0f} s:\n{log_tail(node)}"
+        )
+    if failed:
+        raise ChainError("\n".join(failed))
+    _connect_then_seal(network, nodes, peer_timeout)
+    return status(network, names)
+
+
+def stop(network: NetworkDescription, names: Iterable[str] = (), grace: float = 30.0) -> list[str]:
+    """Stop the nodes called ``names`` (every node when none) that this directory started: all
+    are sent SIGTERM at once, then each is waited for, and killed after ``grace`` seconds.
+
+    Returns:
+        The names of the nodes that were running and are stopped.
+    """
+    pids = {}
+    for node in network.select(names):
+        pid = running_pid(node)
+        if pid is not None:
+            pids[node.name] = pid
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        (node.data_dir / PID_FILE).unlink(missing_ok=True)
+    for pid in pids.values():
+        terminate(pid, grace)
+    return list(pids)
+
+
+HEAD_CALLS: Sequence[tuple[str, Sequence[Any]]] = (
+    ("eth_getBlockByNumber", ("latest", False)),
+    ("net_peerCount", ()),
+    ("eth_mining", ()),
+    ("clique_getSigners", ("latest",)),
+)
+
+
+def _read(node: NodeDescription, pid: int) -> NodeStatus:
+    base = NodeStatus(node.name, node.role.value, node.url, True, pid)
+    try:
+        block, peers, mining, signers = batch(node.url, HEAD_CALLS)
+    except (requests.RequestException, ChainError, ValueError):
+        return base
+    head = block if isinstance(block, dict) else {}
+    in_set = None
+    if isinstance(signers, list):
+        in_set = node.address.lower() in {str(s).lower() for s in signers}
+    return NodeStatus(
+        node.name, node.role.value, node.url, True, pid,
+        head=int(head["number"], 16) if "number" in head else None,
+        hash=head.get("hash"),
+        peers=int(peers, 16) if isinstance(peers, str) else None,
+        mining=mining if isinstance(mining, bool) else None,
+        signer=in_set,
+    )  # fmt: skip
+
+
+def status(network: NetworkDescription, names: Iterable[str] = ()) -> list[NodeStatus]:
+    """The status of the nodes called ``names`` (every node when none); a node's lag is counted
+    from the highest head any node of the network answers with."""
+    every = []
+    for node in network.nodes:
+        pid = running_pid(node)
+        if pid is None:
+            every.append(NodeStatus(node.name, node.role.value, node.url, False))
+        else:
+            every.append(_read(node, pid))
+    heads = [s.head for s in every if s.head is not None]
+    highest = max(heads, default=None)
+    wanted = {n.name for n in network.select(names)}
+    return [
+        NodeStatus(**{**s.as_dict(), "lag": highest - s.head})
+        if s.head is not None and highest is not None
+        else s
+        for s in every
+        if s.name in wanted
+    ]
