@@ -67,17 +67,36 @@ def block_hash(node: NodeDescription, number: int) -> str | None:
     return None if block is None else str(block["hash"])
 
 
-def wait_until(check: Callable[[], Any], timeout: float, what: str) -> Any:
+def wait_until(
+    check: Callable[[], Any],
+    timeout: float,
+    what: str,
+    network: NetworkDescription | None = None,
+) -> Any:
     """``check()``'s first truthy value, polled every 0.2 s; fails naming ``what`` after
-    ``timeout`` seconds."""
+    ``timeout`` seconds, with each node's head, peers and log's tail when ``network`` is given
+    (what a failed run in CI leaves to read)."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
+            raise AssertionError(f"not within {timeout:.0f} s: {what}{_state(network)}")
         time.sleep(0.2)
+
+
+def _state(network: NetworkDescription | None) -> str:
+    if network is None:
+        return ""
+    from bpost_client.platform.network import lifecycle
+
+    lines = [""]
+    for node in lifecycle.status(network):
+        lines.append(f"{node.as_dict()}")
+    for node in network.nodes:
+        lines.append(f"--- {node.name}'s log:\n{lifecycle.log_tail(node, 1200)}")
+    return "\n".join(lines)
 
 
 def ended(pid: int) -> bool:

@@ -30,7 +30,7 @@ def test_validators__seal_in_turn__every_block_signed_by_a_validator(
     network: NetworkDescription,
 ) -> None:
     first = network.validators[0]
-    wait_until(lambda: head(first) >= 8, 30, "8 blocks sealed")
+    wait_until(lambda: head(first) >= 8, 30, "8 blocks sealed", network)
     signers = [rpc(first, "clique_getSigner", hex(n)).lower() for n in range(1, 9)]
     validators = {v.address.lower() for v in network.validators}
     assert set(signers) <= validators, "a block signed by a node that is no validator"
@@ -42,14 +42,14 @@ def test_validators__seal_in_turn__every_block_signed_by_a_validator(
 def test_member__follows__same_head_hash_as_every_validator(network: NetworkDescription) -> None:
     member = network.node("member-1")
     # a node that starts behind syncs after geth's forced sync cycle (10 s with under 5 peers)
-    wait_until(lambda: head(member) >= 3, 40, "the member node synced")
+    wait_until(lambda: head(member) >= 3, 40, "the member node synced", network)
 
     def agreed() -> bool:
         number = head(member)
         ours = block_hash(member, number)
         return all(block_hash(v, number) == ours for v in network.validators)
 
-    wait_until(agreed, 10, "the member's head block is every validator's")
+    wait_until(agreed, 10, "the member's head block is every validator's", network)
     assert rpc(member, "eth_mining") is False
     assert member.address.lower() not in {s.lower() for s in rpc(member, "clique_getSigners")}
 
@@ -69,7 +69,7 @@ def test_genesis__dev_accounts_and_nodes_funded(network: NetworkDescription) -> 
 def test_status__json__head_peers_sealing_and_lag_of_each_node(
     network: NetworkDescription,
 ) -> None:
-    wait_until(lambda: head(network.node("member-1")) >= 3, 40, "the member node synced")
+    wait_until(lambda: head(network.node("member-1")) >= 3, 40, "the member node synced", network)
     shown = run_process("bpost", "--json", "network", "status", str(network.directory))
     assert shown.code == 0, shown.err
     rows = {row["name"]: row for row in shown.json()}
@@ -100,7 +100,7 @@ def test_stop_and_start_one_node__cli__it_catches_up_and_the_rest_runs(
     assert started.code == 0, started.err
     [row] = started.json()
     assert row["name"] == "member-1" and row["running"] is True and row["head"] is not None
-    wait_until(lambda: head(member) > before, 40, "the restarted member caught up")
+    wait_until(lambda: head(member) > before, 40, "the restarted member caught up", network)
     number = head(member)
     assert block_hash(member, number) == wait_until(
         lambda: block_hash(network.validators[0], number), 5, "validator-1 has the block"

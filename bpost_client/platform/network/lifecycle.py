@@ -8,11 +8,12 @@ period.
 
 A validator seals only once it is connected: :func:`start` waits (a bounded time) until each node
 it started has every running node as a peer, and only then turns sealing on (``miner_start`` over
-the node's IPC socket). Validators that seal apart from the start each build a chain of their own,
-and two such chains of equal difficulty, each signer having "signed recently" on its side, stall
-Clique for good (geth keeps its own blocks on a tie, and a node not yet synced drops the blocks
-it is sent). The status of a node is read over its JSON-RPC: the head, the peers, whether it seals
-and how far it is behind the highest head of the network.
+the node's IPC socket), one validator at a time (:func:`_connect_then_seal`). Validators that seal
+apart from the start each build a chain of their own, and two such chains of equal difficulty,
+each signer having "signed recently" on its side, stall Clique for good (geth keeps its own blocks
+on a tie, and a node not yet synced drops the blocks it is sent). The status of a node is read over
+its JSON-RPC: the head, the peers, whether it seals and how far it is behind the highest head of
+the network.
 """
 
 from __future__ import annotations
@@ -123,39 +124,78 @@ def _launch(
     return process
 
 
+def _head(node: NodeDescription) -> int | None:
+    with contextlib.suppress(requests.RequestException, ChainError, ValueError):
+        return int(call(node.url, "eth_blockNumber", timeout=1.0), 16)
+    return None
+
+
 def _connect_then_seal(
     network: NetworkDescription, nodes: Sequence[NodeDescription], timeout: float
 ) -> None:
     """Wait up to ``timeout`` seconds until each of ``nodes`` has every other running node as a
-    peer (a node down does not hold the others back longer), then turn its sealing on when it is
-    a validator."""
+    peer, then turn the validators' sealing on one at a time.
+
+    Sealing apart is what splits a Clique network for good, so a node that does not reach every
+    running node in time is an error, not a start. Turned on together from one head, the
+    validators also race for the first blocks, each out of turn after a random delay; on a busy
+    machine two of them can seal the same height apart, and two forks of equal difficulty, each
+    signer having "signed recently" on its side, never resolve. So each validator is turned on
+    only once the chain has moved past the head it was turned on at (or after two periods, when
+    the signers' rotation does not let it seal yet), and the chain is one from the first block.
+
+    Raises:
+        ChainError: a node did not connect to every running node within ``timeout`` seconds
+            (nothing seals; the message names each with its peer count).
+    """
     running = [n for n in network.nodes if running_pid(n) is not None]
     deadline = time.monotonic() + timeout
-    waiting = list(nodes)
-    while waiting and time.monotonic() < deadline:
-        for node in list(waiting):
+    peers: dict[str, int | None] = {n.name: None for n in nodes}
+    while time.monotonic() < deadline:
+        for node in nodes:
             with contextlib.suppress(requests.RequestException, ChainError, ValueError):
-                if int(call(node.url, "net_peerCount"), 16) >= len(running) - 1:
-                    waiting.remove(node)
+                peers[node.name] = int(call(node.url, "net_peerCount"), 16)
+        if all(count is not None and count >= len(running) - 1 for count in peers.values()):
+            break
         time.sleep(0.1)
+    else:
+        short = ", ".join(
+            f"{name} ({count if count is not None else 'no answer'} of {len(running) - 1} peers)"
+            for name, count in peers.items()
+            if count is None or count < len(running) - 1
+        )
+        raise ChainError(
+            f"not connected within {timeout:.0f} s, so not sealing: {short}; see each node's "
+            f"{LOG_FILE}"
+        )
     for node in nodes:
-        if node.is_validator:
-            ipc_call(ipc_path(node), "miner_start")
+        if not node.is_validator:
+            continue
+        before = _head(node)
+        ipc_call(ipc_path(node), "miner_start")
+        wait = time.monotonic() + 2 * network.period + 1
+        while time.monotonic() < wait:
+            now = _head(node)
+            if before is not None and now is not None and now > before:
+                break
+            time.sleep(0.1)
 
 
 def start(
     network: NetworkDescription,
     names: Iterable[str] = (),
     timeout: float = 60.0,
-    peer_timeout: float = 10.0,
+    peer_timeout: float = 30.0,
 ) -> list[NodeStatus]:
     """Start the nodes called ``names`` (every node when none), those not running yet, side by
     side; wait until each answers over HTTP, then until it is connected to the running nodes (at
-    most ``peer_timeout`` seconds), and turn the validators' sealing on.
+    most ``peer_timeout`` seconds), and turn the validators' sealing on one at a time.
 
     Raises:
-        ChainError: a node's port answers for another process, or a node exited or did not
-            answer within ``timeout`` seconds (it is stopped; the message has its log's tail).
+        ChainError: a node's port answers for another process, a node exited or did not
+            answer within ``timeout`` seconds (it is stopped; the message has its log's tail),
+            or the nodes did not connect within ``peer_timeout`` seconds (they run, nothing
+            seals).
     """
     nodes = network.select(names)
     executable = find_geth()
