@@ -73,6 +73,7 @@ DEPLOYED_CONTRACTS: tuple[str, ...] = (
     "LendingPairs",
     "LendingStatements",
     "KeyRewraps",
+    "ConsensusValidators",
     "PlatformTimelock",
     "ConsortiumApprovals",
 )

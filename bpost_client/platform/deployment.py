@@ -269,6 +269,7 @@ _LINKS: dict[str, tuple[str, ...]] = {
     "SsiRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "CorporateRegistry": ("PlatformAccess", "ParticipantRegistry"),
     "KeyRewraps": ("PlatformAccess", "ParticipantRegistry"),
+    "ConsensusValidators": ("PlatformAccess", "ParticipantRegistry"),
     "SecurityRegistry": ("PlatformAccess", "ParticipantRegistry", "CodeRegistry"),
     "PriceFeed": ("PlatformAccess", "ParticipantRegistry", "SecurityRegistry"),
     "DistributionRegistry": (

@@ -5,7 +5,9 @@ executor is ConsortiumApprovals. A member proposes calls (:func:`propose`), memb
 (:func:`approve`, or off chain with :func:`sign_approval_of` and :func:`approve_by_signature`), the
 approval that reaches the threshold schedules them on the timelock, and anyone executes them once
 the delay has passed (:func:`execute`). Guardians pause, suspend or cancel at once by their own
-quorum (:func:`propose_emergency`, :func:`approve_emergency`).
+quorum (:func:`propose_emergency`, :func:`approve_emergency`). The platform's record of the
+chain's validators (``ConsensusValidators``) is written by such proposals and read with
+:func:`validator_record`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ __all__ = [
     "APPROVALS",
     "MAX_CALLS",
     "TIMELOCK",
+    "VALIDATORS",
     "Proposal",
     "approvals_domain",
     "approve",
@@ -47,10 +50,12 @@ __all__ = [
     "propose_emergency",
     "sign_approval_of",
     "suspended_lei",
+    "validator_record",
 ]
 
 APPROVALS = "ConsortiumApprovals"
 TIMELOCK = "PlatformTimelock"
+VALIDATORS = "ConsensusValidators"
 MAX_CALLS = 64
 """ConsortiumApprovals.MAX_CALLS: the most calls one proposal makes."""
 MEMBER_ROLE = keccak(text="MEMBER_ROLE")
@@ -246,3 +251,13 @@ def consortium(client: Client) -> dict[str, Any]:
 def suspended_lei(raw: bytes) -> Lei | None:
     """The LEI an emergency action names (None for a pause or a cancellation)."""
     return None if bytes(raw) == bytes(20) else lei_from_bytes20(bytes(raw))
+
+
+def validator_record(client: Client) -> dict[Address, Lei]:
+    """The validators governance recorded (``ConsensusValidators``): each signer address with
+    the LEI of the member institution running its node, in address order."""
+    signers, leis = client.read(client.contract(VALIDATORS).functions.validators())
+    pairs = zip(signers, leis, strict=True)
+    return dict(
+        sorted((Address(check_address(s)), lei_from_bytes20(bytes(lei))) for s, lei in pairs)
+    )

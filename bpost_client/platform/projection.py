@@ -184,6 +184,11 @@ def _emergency(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> 
     yield Record("emergency", str(args["id"]), subject, with_event(args, event, sender))
 
 
+def _validator(event: str, args: Mapping[str, Any], sender: str, _call: Any) -> Iterator[Record]:
+    data = with_event(args, event, sender, leiText=hex_text(args["lei"]))
+    yield Record("validator", str(args["signer"]), data["leiText"] or None, data)
+
+
 PROJECTORS: dict[tuple[str, str], Projector] = {
     **{
         ("ParticipantRegistry", name): keyed_by("institution", "lei")
@@ -220,11 +225,14 @@ PROJECTORS: dict[tuple[str, str], Projector] = {
     ("CodeRegistry", "NamespaceLinkerSet"): _namespace,
     ("Mandates", "MandateGranted"): _mandate,
     ("Mandates", "MandateRevoked"): _mandate,
+    ("ConsensusValidators", "ValidatorAdded"): _validator,
+    ("ConsensusValidators", "ValidatorRemoved"): _validator,
 }
 """institution (by LEI), role (by account), code (by the code; ref: the record it points to),
 namespace (by its name: registered, and its linkers named or removed), mandate (by the
-principal's LEI; ref: the agent's), proposal (by its id) and emergency (by its id; ref: the LEI
-it suspends or the proposal it cancels)."""
+principal's LEI; ref: the agent's), proposal (by its id), emergency (by its id; ref: the LEI
+it suspends or the proposal it cancels) and validator (by its signer address; ref: the LEI of the
+member running its node)."""
 
 _CONTROL = "platform control: its transaction's page shows it; no record is about it"
 NOT_PROJECTED: dict[tuple[str, str], str] = {

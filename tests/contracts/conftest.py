@@ -203,6 +203,12 @@ def rewraps(project: Any, access: Any, registry: Any, admin: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
+def validators(project: Any, access: Any, registry: Any, admin: Any) -> Any:
+    """The platform's record of the chain's validators (written by OPERATOR_ROLE: the timelock)."""
+    return project.ConsensusValidators.deploy(access, registry, sender=admin)
+
+
+@pytest.fixture(scope="session")
 def calendar(project: Any, access: Any, admin: Any) -> Any:
     """The market calendar."""
     return project.MarketCalendar.deploy(access, sender=admin)

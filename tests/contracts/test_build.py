@@ -78,6 +78,7 @@ def test_deployed_size__under_24_kib(
     pairs: Any,
     statements: Any,
     rewraps: Any,
+    validators: Any,
     governance: tuple[Any, Any],
     name: str,
     chain: Any,
@@ -102,6 +103,7 @@ def test_deployed_size__under_24_kib(
         "LendingPairs": pairs,
         "LendingStatements": statements,
         "KeyRewraps": rewraps,
+        "ConsensusValidators": validators,
         "PlatformTimelock": governance[0],
         "ConsortiumApprovals": governance[1],
     }[name]

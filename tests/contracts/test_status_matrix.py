@@ -63,6 +63,7 @@ FIXTURES = {
     "LendingPairs": "pairs",
     "LendingStatements": "statements",
     "KeyRewraps": "rewraps",
+    "ConsensusValidators": "validators",
     "PlatformTimelock": "timelock",
     "ConsortiumApprovals": "approvals",
 }
@@ -227,6 +228,7 @@ REFUSALS: dict[str, dict[str, Refused]] = {
         )
     },
     "KeyRewraps": {"rewrap": _institution("KeyRewrapsNotInstitution")},
+    "ConsensusValidators": {"addValidator": ROLE, "removeValidator": ROLE},
 }
 
 _RECEIVER = "accepts a token sent to the timelock (OpenZeppelin's holder hooks): changes nothing"
@@ -340,6 +342,7 @@ def addresses(
     pairs: Any,
     statements: Any,
     rewraps: Any,
+    validators: Any,
     governance: tuple[Any, Any],
     admin: Any,
     operator: Any,

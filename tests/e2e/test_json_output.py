@@ -49,6 +49,9 @@ NOT_WALKED = {
     "api serve": "serves until stopped: tests/api/test_cli.py parses its --json line",
     "network start": "starts geth nodes: tests/network/test_network.py parses its --json",
     "network stop": "stops geth nodes: tests/network/test_network.py parses its --json",
+    "network propose-validator": (
+        "votes on running geth validators: tests/network/test_votes.py parses its --json"
+    ),
 }
 """The commands whose --json another test parses, run as processes: where, and why there."""
 

@@ -12,7 +12,7 @@ from bpost_client.indexer.domain import DOMAINS
 DOMAIN_OF = {
     "PlatformAccess": "platform", "ParticipantRegistry": "platform", "CodeRegistry": "platform",
     "Mandates": "platform", "PlatformTimelock": "platform", "ConsortiumApprovals": "platform",
-    "KeyRewraps": "platform",
+    "KeyRewraps": "platform", "ConsensusValidators": "platform",
     "FundRegistry": "registry", "SsiRegistry": "registry", "CorporateRegistry": "registry",
     "MarketCalendar": "reference", "SecurityRegistry": "reference", "PriceFeed": "reference",
     "DividendRegistry": "reference",

@@ -72,7 +72,7 @@ def test_status__json__head_peers_sealing_and_lag_of_each_node(
     wait_until(lambda: head(network.node("member-1")) >= 3, 40, "the member node synced", network)
     shown = run_process("bpost", "--json", "network", "status", str(network.directory))
     assert shown.code == 0, shown.err
-    rows = {row["name"]: row for row in shown.json()}
+    rows = {row["name"]: row for row in shown.json()["nodes"]}
     assert list(rows) == [n.name for n in network.nodes]
     for node in network.nodes:
         row = rows[node.name]

@@ -1,4 +1,5 @@
-"""`bpost network init|start|stop|status`: a consortium network of geth Clique nodes."""
+"""`bpost network init|start|stop|status|propose-validator`: a consortium network of geth Clique
+nodes, whose validators change by their own vote."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from bpost_client.platform.network.description import (
 from bpost_client.platform.network.genesis import MAX_PERIOD, MIN_PERIOD
 
 if TYPE_CHECKING:
+    from bpost_client.platform.network.description import NetworkDescription
     from bpost_client.platform.network.lifecycle import NodeStatus
+    from bpost_client.platform.network.votes import SignerComparison, VoteOutcome
 
 __all__ = ["network"]
 
@@ -171,13 +174,125 @@ def stop(ctx: Context, /, names: tuple[str, ...], grace: float, directory: Path)
     emit(ctx, {"stopped": stopped})
 
 
+def _comparison(
+    ctx: Context, network: NetworkDescription, statuses: list[NodeStatus], record_url: str | None
+) -> SignerComparison:
+    """The chain's signers beside the governance record, read through the deployment of the
+    chain at ``record_url`` (by default the first node that answers); a side that cannot be read
+    is not known, with the reason."""
+    from bpost_client.exceptions import BPostError
+    from bpost_client.platform.network.votes import chain_signers, compare_signers
+
+    try:
+        signers = chain_signers(network)
+    except BPostError as exc:
+        return compare_signers(None, None, f"the chain's signers are not known: {exc}")
+    url = record_url or next((s.url for s in statuses if s.head is not None), None)
+    if url is None:
+        return compare_signers(signers, None, "no node answers to read the governance record")
+    from bpost_client.client import connect  # web3: only once a node answers
+    from bpost_client.platform.governance import validator_record
+
+    try:
+        record = validator_record(connect(url, ctx.deployments))
+    except (BPostError, ValueError) as exc:  # no deployment, another ABI, no code ...
+        return compare_signers(signers, None, f"the governance record is not known: {exc}")
+    return compare_signers(signers, {str(k): str(v) for k, v in record.items()})
+
+
+def _show_comparison(comparison: SignerComparison) -> None:
+    if comparison.agreed is None:
+        click.echo(f"validators: {comparison.reason}")
+    elif comparison.agreed:
+        count = len(comparison.signers or [])
+        click.echo(f"validators: the chain's {count} signer(s) are the governance record's")
+    else:
+        click.echo("validators: the chain's signers and the governance record differ")
+        for signer in comparison.not_recorded:
+            click.echo(f"  signing, not recorded by governance: {signer}")
+        record = comparison.record or {}
+        for recorded in comparison.not_signing:
+            click.echo(f"  recorded by governance ({record[recorded]}), not signing: {recorded}")
+
+
 @network.command()
+@_nodes
+@click.option(
+    "--record-url",
+    metavar="URL",
+    help="Read the governance record of the validators from the deployment (--deployments) of "
+    "the chain at URL. By default, the network's first node that answers.",
+)
+@_directory
+@pass_context
+def status(
+    ctx: Context, /, names: tuple[str, ...], record_url: str | None, directory: Path
+) -> None:
+    """Each node: running, head, peers, sealing, in the signer set, and blocks behind the
+    highest head. Then the chain's signers (who seals) beside the validators governance recorded
+    (ConsensusValidators, the platform's side): where they differ, or that the record is not
+    known (no deployment)."""
+    from bpost_client.platform.network import lifecycle
+
+    network_ = read_network(directory)
+    statuses = lifecycle.status(network_, names)
+    comparison = _comparison(ctx, network_, statuses, record_url)
+    if ctx.as_json:
+        emit(ctx, {"nodes": [s.as_dict() for s in statuses], "validators": comparison.as_dict()})
+        return
+    _show(ctx, statuses)
+    _show_comparison(comparison)
+
+
+def _show_vote(ctx: Context, outcome: VoteOutcome) -> None:
+    if ctx.as_json:
+        emit(ctx, outcome.as_dict())
+        return
+    verb = {"add": "to add", "remove": "to remove", "discard": "withdrawn about"}[outcome.action]
+    cast = [v.node for v in outcome.votes if v.voted]
+    click.echo(f"votes {verb} {outcome.address}: {', '.join(cast)}")
+    for vote in outcome.votes:
+        if not vote.voted:
+            click.echo(f"  {vote.node}: not cast ({vote.error})")
+    if outcome.action != "discard":
+        click.echo(
+            f"the change takes effect once {outcome.needed} of the {len(outcome.signers)} "
+            "signers have sealed a block with the vote"
+        )
+    if outcome.role:
+        role = outcome.role
+        click.echo(f"{role['node']}: role {role['from']} -> {role['to']} in the description")
+    for name in outcome.restarted:
+        click.echo(f"{name}: restarted to seal with its account")
+    if outcome.warning:
+        click.echo(f"warning: {outcome.warning}", err=True)
+
+
+@network.command("propose-validator")
+@click.argument("address")
+@click.option("--add", "action", flag_value="add", help="Vote to add ADDRESS as a signer.")
+@click.option("--remove", "action", flag_value="remove", help="Vote to remove ADDRESS.")
+@click.option("--discard", "action", flag_value="discard", help="Withdraw the votes about ADDRESS.")
 @_nodes
 @_directory
 @pass_context
-def status(ctx: Context, /, names: tuple[str, ...], directory: Path) -> None:
-    """Each node: running, head, peers, sealing, in the signer set, and blocks behind the
-    highest head."""
-    from bpost_client.platform.network import lifecycle
+def propose_validator(
+    ctx: Context, /, address: str, action: str | None, names: tuple[str, ...], directory: Path
+) -> None:
+    """Vote (clique_propose over each node's IPC) to add or remove the signer ADDRESS, from
+    every validator of DIRECTORY that is a signer, or the ones named with --node. The change
+    takes effect once more than half of the signers sealed a block with the vote. A member node
+    of DIRECTORY whose account is added becomes a validator (written back, restarted to seal); a
+    validator removed becomes a member node at its next start. Record the same decision on the
+    platform's side by a governance proposal (ConsensusValidators addValidator/removeValidator)."""
+    from bpost_client.exceptions import ValidationError
+    from bpost_client.platform.network.votes import discard_proposal, propose_validator
 
-    _show(ctx, lifecycle.status(read_network(directory), names))
+    if action is None:
+        raise ValidationError("say what to vote for: --add, --remove or --discard")
+    network_ = read_network(directory)
+    if action == "discard":
+        outcome = discard_proposal(network_, address, names)
+    else:
+        outcome = propose_validator(network_, address, action == "add", names)
+    _show_vote(ctx, outcome)
