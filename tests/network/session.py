@@ -72,6 +72,7 @@ def network_node(network: NetworkDescription) -> Node:
     bpost_on(network, "roles", "apply", str(DEMO_ROSTER))
     member = serving_node(network)
     assert not member.is_validator, "the client talks to the member's node"
+    assert_replicated(network, 0, timeout=60)  # every node holds the deployment before tests
     return Node(member.url, network.directory, deployments_dir(network), member.ports.http, network)
 
 

@@ -149,10 +149,13 @@ def test_roster__new_member__topped_up_once_then_sends(
     assert operator_on.w3.eth.get_balance(first_key.address) < roster.TOP_UP_WEI
 
 
-def test_ape_run_deploy__network_url__deployed(network_node: Node, tmp_path: Path) -> None:
+def test_ape_run_deploy__network_url__deployed(
+    network: NetworkDescription, network_node: Node, tmp_path: Path
+) -> None:
     """`ape run deploy --network <node URL>` deploys on the network as on anvil (a second
-    deployment, in a directory of its own)."""
+    deployment, in a directory of its own), and every node holds it."""
     deployments = tmp_path / "deployments"
+    first = int(rpc(network.nodes[-1], "eth_blockNumber"), 16) + 1
     deployed = run_process(
         "ape", "run", "deploy", "--network", network_node.url, "--deployments", str(deployments),
         "--params", str(NETWORK_PARAMS), cwd=ROOT, timeout=300,
@@ -161,3 +164,4 @@ def test_ape_run_deploy__network_url__deployed(network_node: Node, tmp_path: Pat
     client = connect(network_node.url, deployments)
     assert client.manifest.chain_id == 20201030
     assert client.w3.eth.get_code(client.manifest.address("FundRegistry"))
+    assert assert_replicated(network, first) >= len(DEPLOYED_CONTRACTS)
