@@ -165,3 +165,37 @@ def test_ape_run_deploy__network_url__deployed(
     assert client.manifest.chain_id == 20201030
     assert client.w3.eth.get_code(client.manifest.address("FundRegistry"))
     assert assert_replicated(network, first) >= len(DEPLOYED_CONTRACTS)
+
+
+def test_serving_node__members_first__a_named_node__none_answering_refused(
+    network: NetworkDescription,
+) -> None:
+    from dataclasses import replace
+
+    from bpost_client.platform.network.description import Ports
+    from bpost_client.platform.network.serving import serving_node
+    from tests.conftest import free_port
+
+    assert serving_node(network).name == "member-1"
+    assert serving_node(network, ["validator-2"]).name == "validator-2"
+    silent = tuple(
+        replace(n, ports=Ports(free_port(), n.ports.ws, n.ports.authrpc, n.ports.p2p))
+        for n in network.nodes
+    )
+    with pytest.raises(exceptions.ChainError, match="bpost network start"):
+        serving_node(replace(network, nodes=silent))
+
+
+def test_cli_network__url_given__wins_over_the_network_s_node(
+    network: NetworkDescription, network_node: Node
+) -> None:
+    """`--network DIR` picks the member's node and DIR/deployments; a --url given wins (here a
+    validator's), the manifest still the network's."""
+    validator = network.validators[1]
+    status = bpost_on(network, "--url", validator.url, "status")
+    assert status["chain_id"] == 20201030
+    from tests.conftest import free_port
+
+    silent = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(AssertionError, match="no JSON-RPC node answers"):
+        bpost_on(network, "--url", silent, "status")
