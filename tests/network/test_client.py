@@ -17,10 +17,15 @@ from bpost_client.client import Client, connect
 from bpost_client.contracts import DEPLOYED_CONTRACTS
 from bpost_client.platform import roster
 from bpost_client.platform.network.description import NetworkDescription
-from bpost_client.platform.participants import encryption_key_of, get_institution
+from bpost_client.platform.participants import (
+    InstitutionSpec,
+    admission_of,
+    encryption_key_of,
+    get_institution,
+)
 from bpost_client.platform.roles import has_role
 from bpost_client.platform.signers import dev_account
-from bpost_client.types import Role
+from bpost_client.types import InstitutionType, Role
 from tests.conftest import DEMO_ROSTER, ROOT, Node
 from tests.e2e.conftest import run_process
 from tests.helpers import fresh_account, make_lei
@@ -165,6 +170,25 @@ def test_ape_run_deploy__network_url__deployed(
     assert client.manifest.chain_id == 20201030
     assert client.w3.eth.get_code(client.manifest.address("FundRegistry"))
     assert assert_replicated(network, first) >= len(DEPLOYED_CONTRACTS)
+
+    newcomer = fresh_account()  # admitted by `ape run roles`, with its signed admission
+    key = encryption_key_of(fresh_account())
+    spec = InstitutionSpec(make_lei(72), "Ape Custody", InstitutionType.CUSTODIAN, key,
+                           (newcomer.address,))  # fmt: skip
+    signature = admission_of(client, newcomer, spec).signature.hex()
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "lei,legal_name,type,encryption_key,address,roles,admission_signature\n"
+        f"{make_lei(72)},Ape Custody,custodian,0x{key.hex()},{newcomer.address},CUSTODIAN,"
+        f"0x{signature}\n"
+    )
+    applied = run_process(
+        "ape", "run", "roles", str(path), "--network", network_node.url,
+        "--deployments", str(deployments), cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert applied.code == 0, applied.out + applied.err
+    assert f"send: top up {newcomer.address} ({make_lei(72)})" in applied.out
+    assert client.w3.eth.get_balance(newcomer.address) == roster.TOP_UP_WEI
 
 
 def test_serving_node__members_first__a_named_node__none_answering_refused(
