@@ -25,6 +25,7 @@ __all__ = [
     "TransactionDropped",
     "TransactionError",
     "TransactionReplaced",
+    "TransactionTooLarge",
     "UnknownRevert",
     "ValidationError",
     "name_contract_values",
@@ -85,6 +86,10 @@ class TransactionDropped(TransactionError):
 
 class TransactionReplaced(TransactionError):
     """Another transaction took this one's nonce."""
+
+
+class TransactionTooLarge(TransactionError):
+    """A transaction over the 128 KiB a node's pool accepts: refused before it was sent."""
 
 
 class ContractRevert(BPostError, RuntimeError):

@@ -37,7 +37,9 @@ def cli(provider: Any, file: Path, account: Any, deployments: Path, dry_run: boo
         plan = plan_roster(client, roster, dev_accounts(client.chain_id))
         for note in plan.left_alone:
             click.echo(f"left alone: {note}")
-        if not plan.actions:
+        for top_up in plan.top_ups:  # on a chain that charges gas (a geth network)
+            click.echo(f"{'would send' if dry_run else 'send'}: {top_up.description}")
+        if not plan.actions and (dry_run or not plan.top_ups):
             click.echo(f"{file}: nothing to change")
             return
         for action in plan.actions:
@@ -47,6 +49,9 @@ def cli(provider: Any, file: Path, account: Any, deployments: Path, dry_run: boo
             for proposal in plan.proposals:
                 click.echo(f"proposed: 0x{proposal.hex()} (bpost governance approve it)")
             verb = "proposed" if plan.proposals else "sent"
-            click.echo(f"{file}: {len(plan.actions)} change(s) {verb}")
+            if plan.actions:
+                click.echo(f"{file}: {len(plan.actions)} change(s) {verb}")
+            else:
+                click.echo(f"{file}: nothing to change but {len(plan.top_ups)} top-up(s)")
     except BPostError as exc:
         raise click.ClickException(str(exc)) from exc

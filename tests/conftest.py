@@ -22,6 +22,14 @@ if TYPE_CHECKING:  # Playwright itself is imported by the browser fixture only
     from playwright.sync_api import Browser, Page
 
     from bpost_client.client import Client
+    from bpost_client.platform.network.description import NetworkDescription
+
+pytest_plugins = ("tests.network.session",)  # the session's geth network, for every test
+
+BACKENDS = ("anvil", "network")
+"""The chains a test marked ``both_backends`` runs on: the session's anvil (reverted after each
+test) and the session's geth network (tests/network/session.py), which keeps what each test
+wrote: a marked test must not count on a chain nobody else has written to."""
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / ".build" / "__local__.json"
@@ -47,12 +55,34 @@ def rpc(url: str, method: str, *params: Any) -> Any:
 
 @dataclass(frozen=True)
 class Node:
-    """The session's chain and its deployment."""
+    """The session's chain and its deployment: anvil's, or the geth network's (``network`` then
+    describes it)."""
 
     url: str
     data_dir: Path
     deployments: Path
     port: int
+    network: NetworkDescription | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_backends: run the test on anvil and on the session's geth Clique network "
+        "(the fixture isolated gives either; on the network the test's transactions are then "
+        "checked on every node)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("both_backends") is not None:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The chain of the test: ``anvil``, or ``network`` for the marked tests' second run."""
+    return str(getattr(request, "param", "anvil"))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -97,8 +127,21 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
 
 
 @pytest.fixture
-def isolated(node: Node) -> Iterator[Node]:
-    """The session chain, reverted to its seeded state after the test."""
+def isolated(request: pytest.FixtureRequest, backend: str) -> Iterator[Node]:
+    """The session chain, reverted to its seeded state after the test. For a test marked
+    ``both_backends``, on its ``network`` run: the session network's deployment, which keeps
+    what the test wrote; after the test, every node is checked to hold the same head and every
+    receipt of the test's blocks."""
+    if backend == "network":
+        from tests.network.session import assert_replicated
+
+        served: Node = request.getfixturevalue("network_node")
+        assert served.network is not None
+        first = int(rpc(served.url, "eth_blockNumber"), 16) + 1
+        yield served
+        assert_replicated(served.network, first)
+        return
+    node: Node = request.getfixturevalue("node")
     snapshot = rpc(node.url, "evm_snapshot")
     try:
         yield node

@@ -10,15 +10,16 @@ from web3.contract.contract import ContractFunction
 from web3.exceptions import Web3RPCError
 from web3.types import TxParams, TxReceipt
 
-from bpost_client._utils.sender import Sender
-from bpost_client.exceptions import TransactionError
+from bpost_client._utils.sender import MAX_TX_BYTES, Sender
+from bpost_client.exceptions import TransactionError, TransactionTooLarge
 
 __all__ = ["GAS_SHARE", "MAX_CALLDATA_BYTES", "Batch", "send_batched", "sized_batches"]
 
 T = TypeVar("T")
 
 MAX_CALLDATA_BYTES = 120 * 1024
-"""Calldata per transaction, kept under the 128 KiB that geth's pool accepts (room for the rest)."""
+"""Calldata per transaction, kept under the 128 KiB that geth's pool accepts
+(``sender.MAX_TX_BYTES``), with room for the rest of the signed transaction."""
 
 GAS_SHARE = 0.9
 """The share of the block gas limit one transaction's gas limit (estimate and margin) may take."""
@@ -62,6 +63,12 @@ def sized_batches(
             too_big = (len(str(params["data"])) - 2) // 2 > MAX_CALLDATA_BYTES
             gas = 0 if too_big else _estimate_or_zero(sender, params)
             if gas == 0 or gas > gas_cap:
+                if size == 1 and too_big:
+                    raise TransactionTooLarge(
+                        f"one record alone is {(len(str(params['data'])) - 2) // 2:,} bytes of "
+                        f"calldata, over the {MAX_CALLDATA_BYTES:,} bytes a transaction may carry "
+                        f"(a node's pool accepts {MAX_TX_BYTES:,} bytes, 128 KiB, signed)"
+                    )
                 if size == 1:
                     sender.estimate(params)  # raises the real error of the single record
                     raise TransactionError("one record alone is over the gas or calldata limit")

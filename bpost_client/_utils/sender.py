@@ -22,7 +22,7 @@ from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractFunction
-from web3.exceptions import TransactionNotFound, Web3RPCError
+from web3.exceptions import TransactionIndexingInProgress, TransactionNotFound, Web3RPCError
 from web3.types import TxParams, TxReceipt
 
 from bpost_client._utils.reverts import decode_revert, revert_data, translate
@@ -31,10 +31,16 @@ from bpost_client.exceptions import (
     TransactionDropped,
     TransactionError,
     TransactionReplaced,
+    TransactionTooLarge,
 )
 from bpost_client.platform.explorer_links import TRANSACTIONS_LOGGER, check_explorer_url, tx_link
 
-__all__ = ["Call", "FeeMode", "PendingTx", "Sender", "as_params"]
+__all__ = ["MAX_TX_BYTES", "Call", "FeeMode", "PendingTx", "Sender", "as_params", "charges_gas"]
+
+MAX_TX_BYTES = 128 * 1024
+"""The largest signed transaction geth's pool accepts (``txMaxSize``: 4 slots of 32 KiB); a node
+refuses a larger one with "oversized data", so the sender refuses it first, naming the limit.
+Uploads of many records stay under it by splitting (``_utils.batching``)."""
 
 FeeMode = Literal["auto", "legacy", "eip1559", "free"]
 """How fees are set: ``auto`` (EIP-1559 where blocks carry a base fee, else legacy), ``legacy``
@@ -42,6 +48,18 @@ FeeMode = Literal["auto", "legacy", "eip1559", "free"]
 accounts hold no ether, such as Besu with free gas)."""
 
 Call = ContractFunction | TxParams
+
+
+def charges_gas(w3: Web3, fees: FeeMode = "auto") -> bool:
+    """Whether sending costs ether on ``w3``'s chain with ``fees``: not with ``free``, nor where
+    blocks carry a base fee of 0 (the embedded chain); yes on a geth network, whose base fee
+    never falls below 7 wei and whose pool takes no gas price of 0."""
+    if fees == "free":
+        return False
+    base_fee = w3.eth.get_block("latest").get("baseFeePerGas")
+    if base_fee is None:
+        return int(w3.eth.gas_price) > 0
+    return int(base_fee) > 0
 
 
 def as_params(call: Call) -> TxParams:
@@ -57,6 +75,10 @@ def as_params(call: Call) -> TxParams:
 """A contract function bound to its arguments, or raw transaction fields (``to``, ``data``)."""
 
 _transactions_log = logging.getLogger(TRANSACTIONS_LOGGER)
+
+NOT_YET = (TransactionNotFound, TransactionIndexingInProgress)
+"""What a node answers for a receipt it has not got yet: none, or (geth, while it indexes the
+chain's transactions after a start) "transaction indexing is in progress"."""
 
 
 @dataclass
@@ -80,6 +102,11 @@ class Sender:
     ``bpost_client.transactions``, as ``<label>: <0x hash> <explorer link>``. A transaction sent
     again with the same signed bytes is not logged again; one signed again (a new hash) is.
 
+    A receipt is looked for every ``poll_interval`` seconds at first (anvil mines at once), then
+    less often, up to every ``max_poll_interval`` seconds (a Clique network seals every 1 to 5
+    seconds), for at most ``timeout`` seconds (120 s: 24 blocks of the slowest period). A call
+    whose signed transaction is over :data:`MAX_TX_BYTES` is refused before it is sent.
+
     Raises:
         ConfigError: ``explorer_url`` is not an http(s) base URL.
     """
@@ -94,6 +121,7 @@ class Sender:
         max_in_flight: int = 64,
         timeout: float = 120.0,
         poll_interval: float = 0.05,
+        max_poll_interval: float = 0.25,
         drop_check_after: float = 2.0,
         gas_margin: float = 1.25,
         explorer_url: str | None = None,
@@ -105,6 +133,7 @@ class Sender:
         self.max_in_flight = max_in_flight
         self.timeout = timeout
         self.poll_interval = poll_interval
+        self.max_poll_interval = max(max_poll_interval, poll_interval)
         self.drop_check_after = drop_check_after
         self.gas_margin = gas_margin
         self.explorer_url = None if explorer_url is None else check_explorer_url(explorer_url)
@@ -148,6 +177,10 @@ class Sender:
             priority = 0
         return {"maxFeePerGas": 2 * int(base_fee or 0) + priority, "maxPriorityFeePerGas": priority}
 
+    def charges_gas(self) -> bool:
+        """Whether sending costs the signer ether (see :func:`charges_gas`)."""
+        return charges_gas(self.w3, self.fees)
+
     def _as_params(self, call: Call) -> TxParams:
         return as_params(call)
 
@@ -173,6 +206,7 @@ class Sender:
             ContractRevert: the call would revert (found by gas estimation; nothing was sent).
         """
         params = self._as_params(call)
+        self._check_size(len(HexBytes(params.get("data", b""))), label, "its calldata")
         gas = int(params.get("gas") or self.estimate(params))
         if self._nonce is None:
             self.resync_nonce()
@@ -189,6 +223,7 @@ class Sender:
             }
             tx.setdefault("value", 0)
             signed = self.account.sign_transaction(tx)
+            self._check_size(len(signed.raw_transaction), label, "signed, it")
             try:
                 tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
             except Web3RPCError as exc:
@@ -197,8 +232,14 @@ class Sender:
                     self.resync_nonce()
                     self._fees_cache = None
                     continue
+                hint = ""
+                if self.fees == "free" and "underpriced" in text:
+                    hint = (
+                        " (this chain charges gas: its pool takes no gas price of 0; send with "
+                        "fees 'auto' from a funded account)"
+                    )
                 raise TransactionError(
-                    f"the node refused {label or 'a transaction'}: {exc}"
+                    f"the node refused {label or 'a transaction'}: {exc}{hint}"
                 ) from exc
             pending = PendingTx(
                 label=label,
@@ -212,6 +253,20 @@ class Sender:
             self._log_sent(pending)
             return pending
         raise TransactionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _check_size(size: int, label: str, what: str) -> None:
+        """Refuse a transaction of ``size`` bytes over the pool's limit.
+
+        Raises:
+            TransactionTooLarge: over :data:`MAX_TX_BYTES`.
+        """
+        if size > MAX_TX_BYTES:
+            raise TransactionTooLarge(
+                f"{label or 'a transaction'} is too large: {what} is {size:,} bytes, over the "
+                f"{MAX_TX_BYTES:,} bytes (128 KiB) a node's pool accepts for one transaction; "
+                "split the records over several calls"
+            )
 
     def _log_sent(self, pending: PendingTx) -> None:
         """Log the explorer link of a transaction just sent (nothing without an explorer URL)."""
@@ -230,10 +285,11 @@ class Sender:
             TransactionError: no receipt within the timeout.
         """
         deadline = time.monotonic() + self.timeout
+        interval = self.poll_interval
         while time.monotonic() < deadline:
             try:
                 receipt = self.w3.eth.get_transaction_receipt(pending.tx_hash)
-            except TransactionNotFound:
+            except NOT_YET:
                 receipt = None
             if receipt is not None:
                 return self._checked(receipt, pending)
@@ -241,7 +297,8 @@ class Sender:
                 recovered = self._recover(pending)
                 if recovered is not None:
                     return recovered
-            time.sleep(self.poll_interval)
+            time.sleep(interval)
+            interval = min(interval * 1.5, self.max_poll_interval)
         raise TransactionError(
             f"no receipt for {pending.label or 'transaction'} {pending.tx_hash.hex()} "
             f"(nonce {pending.nonce}) within {self.timeout:.0f} s"
@@ -251,6 +308,8 @@ class Sender:
         try:
             self.w3.eth.get_transaction(pending.tx_hash)
             return None  # still known to the node: keep waiting
+        except TransactionIndexingInProgress:
+            return None  # geth cannot tell yet: ask again later
         except TransactionNotFound:
             pass
         mined_count = self.w3.eth.get_transaction_count(self.account.address, "latest")

@@ -246,6 +246,16 @@ def _print_transaction_links(ctx: click.Context) -> None:
     help="Directory of deployment manifests, one per chain id.",
 )
 @click.option(
+    "--network",
+    "network_dir",
+    envvar="BPOST_NETWORK",
+    default=None,
+    type=click.Path(exists=True, path_type=Path),
+    help="A consortium network's directory (bpost network init): talk to its first node that "
+    "answers (members' nodes first) unless --url is given, and keep its manifest in "
+    "DIR/deployments unless --deployments is given.",
+)
+@click.option(
     "--keystore",
     envvar="BPOST_KEYSTORE",
     default=None,
@@ -292,6 +302,7 @@ def cli(
     ctx: click.Context,
     url: str,
     deployments: Path,
+    network_dir: Path | None,
     keystore: Path | None,
     dev_account_index: int | None,
     fees: str,
@@ -303,11 +314,32 @@ def cli(
     """B-POST: shared post-trade data and workflows on a permissioned EVM chain."""
     os.environ["BPOST_KEY_PINS"] = str(key_pins)  # the library's default pins (platform/keys.py)
     mode = cast("FeeMode", fees)
+    if network_dir is not None:
+        url, deployments = _on_network(ctx, network_dir, url, deployments)
     ctx.obj = Context(
         url, deployments, keystore, dev_account_index, as_json, debug, mode, explorer_url
     )
     if explorer_url is not None:
         _print_transaction_links(ctx)
+
+
+def _on_network(
+    ctx: click.Context, directory: Path, url: str, deployments: Path
+) -> tuple[str, Path]:
+    """The URL and manifest directory of ``--network DIR``: the options given on the command
+    line (or in the environment) win over the network's."""
+    from click.core import ParameterSource
+
+    from bpost_client.platform.network.description import read_network
+    from bpost_client.platform.network.serving import deployments_dir, serving_node
+
+    network = read_network(directory)
+    defaulted = (None, ParameterSource.DEFAULT)
+    if ctx.get_parameter_source("url") in defaulted:
+        url = serving_node(network).url
+    if ctx.get_parameter_source("deployments") in defaulted:
+        deployments = deployments_dir(network)
+    return url, deployments
 
 
 def _global_options() -> dict[str, click.Option]:

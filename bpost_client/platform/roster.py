@@ -26,12 +26,19 @@ roster, or, on a development chain, from a dev account's key the caller holds. F
 and later keys are the institution's own to bind and rotate, so a key that differs on chain is
 left alone, never overwritten. A caller without OPERATOR_ROLE who is a consortium member turns the
 plan into one governance proposal instead of sending it.
+
+On a chain that charges gas (a geth network: it cannot run free of gas), the roster's operator
+addresses also need ether to send. Applying it tops each one up from the caller's own funded
+account to :data:`TOP_UP_WEI` (or the target given) when it holds less, logging a line per
+address; one that holds the target is left alone, so a second run sends nothing for it. On a
+gas-free chain (the embedded chain, base fee 0) no ether is sent.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +46,9 @@ from typing import Any
 
 import yaml
 from eth_account.signers.local import LocalAccount
+from web3.types import TxParams, Wei
 
-from bpost_client._utils.sender import Call
+from bpost_client._utils.sender import Call, charges_gas
 from bpost_client.client import Client
 from bpost_client.exceptions import ContractRevert, RowError, ValidationError
 from bpost_client.identifiers import bytes20_from_lei, check_address, check_lei
@@ -60,6 +68,7 @@ from bpost_client.types import Address, InstitutionType, Role
 
 __all__ = [
     "CSV_COLUMNS",
+    "TOP_UP_WEI",
     "Action",
     "OperatorEntry",
     "Plan",
@@ -72,6 +81,12 @@ __all__ = [
 ]
 
 CSV_COLUMNS = ("lei", "legal_name", "type", "encryption_key", "address", "roles")
+
+TOP_UP_WEI = 10 * 10**18
+"""The balance an operator address is topped up to on a chain that charges gas: 10 ether, gas
+for months of daily uploads at geth's 1 gwei tip."""
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,9 @@ class Plan:
     actions: list[Action] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)
     proposals: list[bytes] = field(default_factory=list)
+    top_ups: list[Action] = field(default_factory=list)
+    """Ether the caller sends from its own account to operator addresses below the target
+    balance, on a chain that charges gas (sent directly, never proposed)."""
 
 
 POWERS = (Role.OPERATOR, Role.GUARDIAN)
@@ -309,12 +327,19 @@ def _unknown_institution(exc: ContractRevert) -> bool:
     return exc.error_name == "ParticipantRegistryUnknownInstitution"
 
 
-def plan_roster(client: Client, roster: Roster, local_keys: Iterable[LocalAccount] = ()) -> Plan:
+def plan_roster(
+    client: Client,
+    roster: Roster,
+    local_keys: Iterable[LocalAccount] = (),
+    *,
+    top_up_to: int = TOP_UP_WEI,
+) -> Plan:
     """Compare the roster with the chain: the transactions that would make the chain match it.
 
     ``local_keys`` are keys the caller holds (on a development chain, its dev accounts): a new
     institution whose roster entry carries no admission signature is admitted when its first
-    operator's key is among them.
+    operator's key is among them. On a chain that charges gas, each operator address holding
+    less than ``top_up_to`` wei is topped up to it (0: never).
 
     Raises:
         ValidationError: the roster contradicts the chain (an address bound to another
@@ -392,7 +417,33 @@ def plan_roster(client: Client, roster: Roster, local_keys: Iterable[LocalAccoun
                 plan.actions.append(Action(f"grant {role.name} to {op.address} ({spec.lei})", call))
     if errors:
         raise ValidationError("the roster contradicts the chain; nothing was sent", errors)
+    plan.top_ups = _top_ups(client, roster, top_up_to)
     return plan
+
+
+def _top_ups(client: Client, roster: Roster, target: int) -> list[Action]:
+    """Transfers bringing each operator address below ``target`` wei up to it, when the chain
+    charges gas (none on a gas-free chain)."""
+    if target <= 0 or not charges_gas(client.w3, client.fees):
+        return []
+    caller = "" if client.account is None else client.address.lower()
+    top_ups = []
+    for entry in roster.entries:
+        for op in entry.operators:
+            if op.address.lower() == caller:
+                continue
+            balance = int(client.w3.eth.get_balance(op.address))
+            if balance < target:
+                transfer: TxParams = {"to": op.address, "value": Wei(target - balance)}
+                transfer["gas"] = 21_000
+                top_ups.append(
+                    Action(
+                        f"top up {op.address} ({entry.spec.lei}) from {balance} to {target} wei "
+                        "for gas",
+                        transfer,
+                    )
+                )
+    return top_ups
 
 
 def _admission(
@@ -429,9 +480,16 @@ def apply_plan(client: Client, plan: Plan, on_done: Callable[[Any], None] | None
     OPERATOR_ROLE, submit them as governance proposals instead (their ids in
     ``plan.proposals``). Return how many changes were sent or proposed.
 
+    The plan's top-ups are sent first, from the signer's own account, either way (each logged
+    at INFO on this module's logger).
+
     Raises:
         ValidationError: the signer is neither an operator nor a member.
     """
+    if plan.top_ups:
+        for top_up in plan.top_ups:
+            _log.info("%s: this chain charges gas", top_up.description)
+        client.sender.send_all([(a.call, a.description) for a in plan.top_ups], on_done=on_done)
     if not plan.actions:
         return 0
     if has_role(client, Role.OPERATOR, client.address):

@@ -21,6 +21,7 @@ def records(codes: list[str], day: date, base: int = 10_000) -> list[navs.NavRec
     ]
 
 
+@pytest.mark.both_backends
 def test_publish__one_transaction__read_back_from_the_batch(
     asset_manager: Client, nav_funds: list[str]
 ) -> None:

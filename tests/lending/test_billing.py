@@ -146,6 +146,7 @@ def _opened(clients: dict[str, Client], lei: str) -> list[lending.OpenedAgreemen
     ]
 
 
+@pytest.mark.both_backends
 def test_period__matched_break_explained_resolved_settled(parties: dict[str, Client]) -> None:
     agent = parties[AGENT]
     opened = {lei: _opened(parties, lei) for lei in KEYS}

@@ -1,10 +1,7 @@
-"""The consortium network of the tests: 4 geth Clique validators and 1 member node, started once
-per test session on loopback ports nobody else uses, stopped at its end with no process left.
-
-Built by ``bpost_client.platform.network`` (the code ``bpost network init`` and ``start`` run),
-with a 1-second period. Later tests deploy on it and stop, kill and restart its nodes: each
-leaves the network running as it found it (every node up).
-"""
+"""Helpers of the network tests. The session's network itself, the fixture ``network`` (4 geth
+Clique validators and 1 member node, started once per test session), and its deployment,
+``network_node``, are in tests/network/session.py, a plugin of the whole suite, so that client
+tests elsewhere run on the network too (the marker ``both_backends``)."""
 
 from __future__ import annotations
 
@@ -12,13 +9,10 @@ import contextlib
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bpost_client.platform.network import lifecycle
 from bpost_client.platform.network.description import (
     PORT_STRIDE,
     NetworkDescription,
@@ -110,22 +104,3 @@ def ended(pid: int) -> bool:
             os.waitpid(pid, os.WNOHANG)
         return True
     return False
-
-
-@pytest.fixture(scope="session")
-def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NetworkDescription]:
-    """The session's network, running; every node is stopped at the end and none is left."""
-    from bpost_client.platform.network.init import init_network
-
-    directory = tmp_path_factory.mktemp("network")
-    described = init_network(
-        directory, VALIDATORS, MEMBERS, base_port=free_base_port(VALIDATORS + MEMBERS),
-        light_kdf=True,
-    )  # fmt: skip
-    try:
-        lifecycle.start(described)
-        yield described
-    finally:
-        lifecycle.stop(described, grace=20)
-        left = [n.name for n in described.nodes if lifecycle.running_pid(n) is not None]
-        assert not left, f"nodes still running after stop: {left}"

@@ -105,7 +105,9 @@ def test_apply__csv_roster__registers_then_is_idempotent(operator: Client, tmp_p
     ), encoding="utf-8-sig")  # fmt: skip
     parsed = roster.read_roster(path)
     plan = roster.plan_roster(operator, parsed, [first_key])
+    assert plan.top_ups == [], "the embedded chain (base fee 0) is gas-free: no ether sent"
     assert roster.apply_plan(operator, plan) == 4  # register, then three role grants
+    assert operator.w3.eth.get_balance(first) == 0
     assert [n for n in plan.left_alone if second in n] == [
         f"bind {second} to {make_lei(7)}: the institution's own operator does it, with the "
         "address's consent (bpost participants add-operator)"

@@ -62,15 +62,19 @@ def chain_bytes(client: Client, receipts: list[object]) -> bytes:
     return seen
 
 
+@pytest.mark.both_backends
 def test_ssi__entitled_read_the_account__others_cannot(
     trustee: Client, asset_manager: Client, minato: Client
 ) -> None:
     receipts = ssi.publish_ssis(trustee, [(TERMS, ACCOUNT)], [MANAGER, KANDA])
-    [found] = ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "JPY", date(2026, 5, 1))
+    on = date(2026, 5, 1)  # the network keeps other tests' SSIs of Fuji (securities lending's)
+    [found] = ssi.applicable_ssis(asset_manager, TRUSTEE, "XTKS", "JPY", on, security_type="EQUITY")
     assert found.terms == TERMS and found.account.entitled == (TRUSTEE, MANAGER, KANDA)
     assert ssi.read_account(asset_manager, found, MANAGER, bytes(dev_account(1).key)) == ACCOUNT
     assert ssi.read_account(asset_manager, found, TRUSTEE, bytes(dev_account(2).key)) == ACCOUNT
-    [seen_by_minato] = ssi.applicable_ssis(minato, TRUSTEE, "XTKS", "JPY", date(2026, 5, 1))
+    [seen_by_minato] = ssi.applicable_ssis(
+        minato, TRUSTEE, "XTKS", "JPY", on, security_type="EQUITY"
+    )
     with pytest.raises(NotEntitledError):
         ssi.read_account(minato, seen_by_minato, MINATO, bytes(dev_account(3).key))
     binding = ssi.account_binding(minato, seen_by_minato.key, seen_by_minato.version)

@@ -87,6 +87,7 @@ def test_register__bad_isin__refused_naming_the_error(asset_manager: Client) -> 
         funds.register_funds(asset_manager, [registration("BAD", ("ISIN", "JP90C000H1T2"))])
 
 
+@pytest.mark.both_backends
 def test_workflow__pending_list_then_definitive(
     asset_manager: Client, trustee: Client, distributor: Client
 ) -> None:

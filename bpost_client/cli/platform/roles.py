@@ -76,22 +76,36 @@ def list_(ctx: Context) -> None:
 @roles.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@click.option(
+    "--top-up",
+    "top_up",
+    type=click.FloatRange(0),
+    default=10.0,
+    show_default=True,
+    help="On a chain that charges gas (a geth network), top each operator address up to this "
+    "many ether from the signer's account when it holds less (0: never).",
+)
 @pass_context
-def apply(ctx: Context, file: Path, dry_run: bool) -> None:
+def apply(ctx: Context, file: Path, dry_run: bool, top_up: float) -> None:
     """Apply a roster FILE (YAML or CSV) of institutions, addresses and roles; idempotent."""
+    from decimal import Decimal
+
     from bpost_client.platform.roster import apply_plan, plan_roster, read_roster
     from bpost_client.platform.signers import dev_accounts
 
     roster = read_roster(file)
     client = ctx.client(signing=not dry_run)
-    plan = plan_roster(client, roster, dev_accounts(client.chain_id))
-    if not dry_run and plan.actions:
-        with progress(ctx, len(plan.actions), "roster") as advance:
+    target = int(Decimal(str(top_up)) * 10**18)
+    plan = plan_roster(client, roster, dev_accounts(client.chain_id), top_up_to=target)
+    if not dry_run and (plan.actions or plan.top_ups):
+        total = len(plan.actions) + len(plan.top_ups)
+        with progress(ctx, total, "roster") as advance:
             apply_plan(client, plan, on_done=advance)
     emit(ctx, {
         "file": str(file), "sent": 0 if dry_run else len(plan.actions),
         "planned": [a.description for a in plan.actions], "left_alone": plan.left_alone,
         "proposals": ["0x" + p.hex() for p in plan.proposals],
+        "top_ups": [a.description for a in plan.top_ups],
         "summary": "nothing to change" if not plan.actions else
         f"{len(plan.actions)} change(s) {'planned' if dry_run else 'sent'}",
     })  # fmt: skip

@@ -27,6 +27,7 @@ __all__ = [
     "GETH_DIR_ENV",
     "GETH_VERSION",
     "IPC_FILE",
+    "MIN_TIP_WEI",
     "RPC_APIS",
     "TXPOOL_SLOTS",
     "config_toml",
@@ -107,6 +108,13 @@ TXPOOL_SLOTS = {
 """The transaction pool's room, raised from geth's 16 executable transactions per account so that
 a pipelined sender's batch waits in the pool instead of being refused."""
 
+MIN_TIP_WEI = 10**9
+"""The least tip (priority fee per gas) any node of the network takes: 1 gwei, geth's default
+``--miner.gasprice``, below which a validator seals nothing. Every node's pool refuses less
+(``--txpool.pricelimit``), and takes no transaction sent to it over RPC as "local" (local ones
+skip the pool's price check, so a member's node would keep forever a transaction that no
+validator seals, and every later one of its sender behind it)."""
+
 CONFIG_FILE = "config.toml"
 """The node's TOML configuration in its data directory: its listener and its static peers."""
 
@@ -177,6 +185,10 @@ def node_command(executable: str, network: NetworkDescription, node: NodeDescrip
     ]  # fmt: skip
     for name, value in TXPOOL_SLOTS.items():
         command += [f"--txpool.{name}", str(value)]
+    command += [
+        "--txpool.nolocals", "--txpool.pricelimit", str(MIN_TIP_WEI),
+        "--miner.gasprice", str(MIN_TIP_WEI),
+    ]  # fmt: skip
     if node.is_validator:
         command += [
             "--miner.etherbase", node.address,
