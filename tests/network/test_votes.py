@@ -100,7 +100,7 @@ def test_propose__short_of_a_majority__signers_unchanged(voting: NetworkDescript
     assert voted["needed"] == 2 and voted["role"] is None
     start = head(voting.validators[0])
     # validator-1 seals at least one block in any 2 (3 signers): its vote is in the chain
-    wait_until(lambda: head(voting.validators[0]) >= start + 4, 20, "4 more blocks")
+    wait_until(lambda: head(voting.validators[0]) >= start + 4, 20, "4 more blocks", voting)
     proposals = rpc(voting.validators[0], "clique_proposals")
     assert {k.lower() for k in proposals} == {outsider}
     assert outsider not in signers(voting) and len(signers(voting)) == 3
@@ -122,7 +122,7 @@ def test_member__promoted_by_a_majority__seals_a_block(voting: NetworkDescriptio
     assert voted["role"] == {"node": "member-1", "from": "member", "to": "validator"}
     assert voted["restarted"] == ["member-1"]
     assert read_network(voting.directory).node("member-1").role is NodeRole.VALIDATOR
-    wait_until(lambda: member.address.lower() in signers(voting), 20, "member-1 voted in")
+    wait_until(lambda: member.address.lower() in signers(voting), 20, "member-1 voted in", voting)
     joined = head(voting.validators[0])
     wait_until(
         lambda: any(
@@ -140,9 +140,11 @@ def test_validator__removed_by_a_majority__seals_no_more(voting: NetworkDescript
                        str(voting.directory))  # fmt: skip
     assert voted["needed"] == 3 and voted["warning"] is None
     assert voted["role"] == {"node": "validator-3", "from": "validator", "to": "member"}
-    wait_until(lambda: gone.address.lower() not in signers(voting), 20, "validator-3 voted out")
+    wait_until(
+        lambda: gone.address.lower() not in signers(voting), 20, "validator-3 voted out", voting
+    )
     removed_at = head(voting.validators[0])
-    wait_until(lambda: head(voting.validators[0]) >= removed_at + 6, 20, "6 more blocks")
+    wait_until(lambda: head(voting.validators[0]) >= removed_at + 6, 20, "6 more blocks", voting)
     sealers = {sealer(voting, n) for n in range(removed_at + 1, removed_at + 7)}
     assert gone.address.lower() not in sealers and len(sealers) == 3, sealers
     refused = run_process("bpost", "network", "propose-validator", gone.address, "--remove",

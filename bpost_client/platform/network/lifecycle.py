@@ -8,12 +8,12 @@ period.
 
 A validator seals only once it is connected: :func:`start` waits (a bounded time) until each node
 it started has every running node as a peer, and only then turns sealing on (``miner_start`` over
-the node's IPC socket), one validator at a time (:func:`_connect_then_seal`). Validators that seal
-apart from the start each build a chain of their own, and two such chains of equal difficulty,
-each signer having "signed recently" on its side, stall Clique for good (geth keeps its own blocks
-on a tie, and a node not yet synced drops the blocks it is sent). The status of a node is read over
-its JSON-RPC: the head, the peers, whether it seals and how far it is behind the highest head of
-the network.
+the node's IPC socket), the validator in turn first (:func:`_connect_then_seal`). Validators that
+seal apart from the start each build a chain of their own, and two such chains of equal
+difficulty, each signer having "signed recently" on its side, stall Clique for good (geth keeps
+its own blocks on a tie, and a node not yet synced drops the blocks it is sent). The status
+of a node is read over its JSON-RPC: the head, the peers, whether it seals and how far it is
+behind the highest head of the network.
 """
 
 from __future__ import annotations
@@ -124,29 +124,24 @@ def _launch(
     return process
 
 
-def _head(node: NodeDescription) -> int | None:
-    with contextlib.suppress(requests.RequestException, ChainError, ValueError):
-        return int(call(node.url, "eth_blockNumber", timeout=1.0), 16)
-    return None
-
-
 def _connect_then_seal(
     network: NetworkDescription, nodes: Sequence[NodeDescription], timeout: float
 ) -> None:
     """Wait up to ``timeout`` seconds until each of ``nodes`` has every other running node as a
-    peer, then turn the validators' sealing on one at a time.
+    peer, then turn the validators' sealing on, the one in turn for the next block first.
 
     Sealing apart is what splits a Clique network for good, so a node that does not reach every
-    running node in time is an error, not a start. Turned on together from one head, the
-    validators also race for the first blocks, each out of turn after a random delay; on a busy
-    machine two of them can seal the same height apart, and two forks of equal difficulty, each
-    signer having "signed recently" on its side, never resolve. So each validator is turned on
-    only once the chain has moved past the head it was turned on at (or after two periods, when
-    the signers' rotation does not let it seal yet), and the chain is one from the first block.
+    running node in time is an error, not a start. On a new chain the validator in turn seals
+    block 1 alone and every node syncs it first (:func:`_first_block`): validators turned on
+    together race out of turn for the first blocks, and on a busy machine two forks of equal
+    difficulty, each signer having "signed recently" on its side, never resolve. Then each
+    validator is turned on once it holds the head (:func:`_wait_for_head`), the one in turn for
+    the next block first.
 
     Raises:
         ChainError: a node did not connect to every running node within ``timeout`` seconds
-            (nothing seals; the message names each with its peer count).
+            (nothing seals; the message names each with its peer count), or block 1 of a new
+            chain was not sealed or synced in time.
     """
     running = [n for n in network.nodes if running_pid(n) is not None]
     deadline = time.monotonic() + timeout
@@ -168,17 +163,84 @@ def _connect_then_seal(
             f"not connected within {timeout:.0f} s, so not sealing: {short}; see each node's "
             f"{LOG_FILE}"
         )
-    for node in nodes:
-        if not node.is_validator:
-            continue
-        before = _head(node)
+    validators = [n for n in nodes if n.is_validator]
+    if validators and all(_head(n) == 0 for n in running):
+        _first_block(validators, running, network.period)
+    others = [n for n in running if n.name not in {v.name for v in validators}]
+    for node in _in_turn_first(validators):
+        _wait_for_head(node, others)
         ipc_call(ipc_path(node), "miner_start")
-        wait = time.monotonic() + 2 * network.period + 1
-        while time.monotonic() < wait:
-            now = _head(node)
-            if before is not None and now is not None and now > before:
-                break
-            time.sleep(0.1)
+
+
+FIRST_BLOCK_FILE = "block-1.rlp"
+"""Where the first sealer exports block 1 for the other nodes to import."""
+SYNC_WAIT = 25.0
+"""How long a node may take to reach the others' head. A node takes blocks broadcast to it only
+once it has synced (or sealing was turned on in it); it syncs when a peer's total difficulty, as
+the handshake or the broadcast of a block's child tells it, is above its own, on geth's forced
+sync cycle (every 10 s while it has fewer than 5 peers)."""
+
+
+def _head(node: NodeDescription) -> int | None:
+    with contextlib.suppress(requests.RequestException, ChainError, ValueError):
+        return int(call(node.url, "eth_blockNumber", timeout=1.0), 16)
+    return None
+
+
+def _wait_for_head(node: NodeDescription, others: Sequence[NodeDescription]) -> None:
+    """Wait (at most :data:`SYNC_WAIT`) until ``node`` holds the highest head of ``others``: a
+    validator sealing behind the chain would seal a fork of its own."""
+    target = max((h for h in map(_head, others) if h is not None), default=0)
+    deadline = time.monotonic() + SYNC_WAIT
+    while time.monotonic() < deadline and (_head(node) or 0) < target:
+        time.sleep(0.1)
+
+
+def _in_turn_first(validators: Sequence[NodeDescription]) -> list[NodeDescription]:
+    """``validators`` with the one in turn for the next block first (Clique: the signer at the
+    block's number modulo their count, in address order), when the chain tells it."""
+    if not validators:
+        return []
+    with contextlib.suppress(requests.RequestException, ChainError, ValueError, TypeError):
+        head = int(call(validators[0].url, "eth_blockNumber"), 16)
+        signers = sorted(str(s).lower() for s in call(validators[0].url, "clique_getSigners"))
+        turn = signers[(head + 1) % len(signers)]
+        return sorted(validators, key=lambda n: n.address.lower() != turn)
+    return list(validators)
+
+
+def _first_block(
+    validators: Sequence[NodeDescription], running: Sequence[NodeDescription], period: int
+) -> None:
+    """Seal block 1 with the validator in turn alone, and have every running node import it
+    before any other validator seals.
+
+    The nodes of a new chain are not synced, so they drop the blocks broadcast to them; a
+    broadcast tells a peer's difficulty only up to the block's parent, so block 1 alone does not
+    make them sync either, and geth does not dial a peer again for 35 s after a disconnect. So
+    the sealer exports block 1 (``admin_exportChain``) and every other node imports it
+    (``admin_importChain``), both over IPC. Then the chain is one from its first block; a
+    validator is marked synced when its sealing is turned on, a member node on its first sync.
+
+    Raises:
+        ChainError: block 1 was not sealed, or a node did not import it.
+    """
+    [first, *_] = _in_turn_first(validators)
+    ipc_call(ipc_path(first), "miner_start")
+    deadline = time.monotonic() + 2 * period + 5
+    while (_head(first) or 0) < 1:
+        if time.monotonic() > deadline:
+            raise ChainError(f"{first.name} did not seal block 1; see its {LOG_FILE}")
+        time.sleep(0.1)
+    exported = first.data_dir / FIRST_BLOCK_FILE
+    ipc_call(ipc_path(first), "admin_exportChain", str(exported), 1, 1)
+    for node in running:
+        if node.name != first.name:
+            ipc_call(ipc_path(node), "admin_importChain", str(exported), timeout=SYNC_WAIT)
+            if (_head(node) or 0) < 1:
+                raise ChainError(
+                    f"{node.name} did not import block 1 of {first.name}; see its {LOG_FILE}"
+                )
 
 
 def start(
@@ -189,7 +251,7 @@ def start(
 ) -> list[NodeStatus]:
     """Start the nodes called ``names`` (every node when none), those not running yet, side by
     side; wait until each answers over HTTP, then until it is connected to the running nodes (at
-    most ``peer_timeout`` seconds), and turn the validators' sealing on one at a time.
+    most ``peer_timeout`` seconds), and turn the validators' sealing on, the one in turn first.
 
     Raises:
         ChainError: a node's port answers for another process, a node exited or did not
