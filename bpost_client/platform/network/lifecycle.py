@@ -166,19 +166,27 @@ def _connect_then_seal(
     validators = [n for n in nodes if n.is_validator]
     if validators and all(_head(n) == 0 for n in running):
         _first_block(validators, running, network.period)
-    others = [n for n in running if n.name not in {v.name for v in validators}]
+    # Each validator waits for the head of every node that already follows the chain: member
+    # nodes, validators sealing before (a restart), and those turned on before it here (a node
+    # that is not synced drops the blocks broadcast to it, so its head may lag theirs).
+    following = [n for n in running if n.name not in {v.name for v in validators}]
     for node in _in_turn_first(validators):
-        _wait_for_head(node, others)
+        _wait_for_head(node, following)
         ipc_call(ipc_path(node), "miner_start")
+        following.append(node)
 
 
 FIRST_BLOCK_FILE = "block-1.rlp"
 """Where the first sealer exports block 1 for the other nodes to import."""
+CATCH_UP_FILE = "catch-up.rlp"
+"""Where a node exports the blocks that a node behind it imports (:func:`_copy_blocks`)."""
+CATCH_UP_AFTER = 2.0
+"""How long a node behind waits for its own sync before it is given the missing blocks."""
 SYNC_WAIT = 25.0
-"""How long a node may take to reach the others' head. A node takes blocks broadcast to it only
-once it has synced (or sealing was turned on in it); it syncs when a peer's total difficulty, as
-the handshake or the broadcast of a block's child tells it, is above its own, on geth's forced
-sync cycle (every 10 s while it has fewer than 5 peers)."""
+"""How long a node behind the others' head may go without its head moving. A node takes blocks
+broadcast to it only once it has synced (or sealing was turned on in it); it syncs when a peer's
+total difficulty, as the handshake or the broadcast of a block's child tells it, is above its
+own, on geth's forced sync cycle (every 10 s while it has fewer than 5 peers)."""
 
 
 def _head(node: NodeDescription) -> int | None:
@@ -188,12 +196,51 @@ def _head(node: NodeDescription) -> int | None:
 
 
 def _wait_for_head(node: NodeDescription, others: Sequence[NodeDescription]) -> None:
-    """Wait (at most :data:`SYNC_WAIT`) until ``node`` holds the highest head of ``others``: a
-    validator sealing behind the chain would seal a fork of its own."""
-    target = max((h for h in map(_head, others) if h is not None), default=0)
-    deadline = time.monotonic() + SYNC_WAIT
-    while time.monotonic() < deadline and (_head(node) or 0) < target:
+    """Bring ``node`` to the highest head of ``others`` as it is now, not as it was when the
+    wait began: a validator sealing behind the chain seals a fork of its own (its block's
+    parent is old, so Clique lets it seal at once).
+
+    A node that is not synced drops the blocks broadcast to it and syncs only on geth's forced
+    cycle (10 s), so one that is behind for :data:`CATCH_UP_AFTER` seconds is given the missing
+    blocks directly: the node with the highest head exports them and it imports them, over IPC
+    (as for block 1, :func:`_first_block`).
+
+    Raises:
+        ChainError: the node's head did not move for :data:`SYNC_WAIT` seconds while behind.
+    """
+    last, moved_at = _head(node), time.monotonic()
+    while True:
+        heads = [(h, n) for n in others if (h := _head(n)) is not None]
+        target, source = max(heads, key=lambda pair: pair[0], default=(0, None))
+        current = _head(node) or 0
+        if current >= target:
+            return
+        now = time.monotonic()
+        if current != last:
+            last, moved_at = current, now
+        elif now - moved_at > SYNC_WAIT:
+            raise ChainError(
+                f"{node.name} is at block {current}, the network at {target}, and did not move "
+                f"for {SYNC_WAIT:.0f} s: it runs and follows, but does not seal; start it again "
+                f"('bpost network start --node {node.name}') once it has synced (see its "
+                f"{LOG_FILE})"
+            )
+        elif source is not None and now - moved_at > CATCH_UP_AFTER:
+            _copy_blocks(source, node, current + 1, target)
+            moved_at = time.monotonic()
         time.sleep(0.1)
+
+
+def _copy_blocks(source: NodeDescription, node: NodeDescription, first: int, last: int) -> None:
+    """Blocks ``first`` to ``last`` of ``source`` imported into ``node``: exported to a file in
+    the source's directory and imported, both over IPC. A block the node holds already is
+    skipped by it; one of another fork makes the heavier chain win, as a sync would."""
+    exported = source.data_dir / CATCH_UP_FILE
+    ipc_call(ipc_path(source), "admin_exportChain", str(exported), first, last, timeout=SYNC_WAIT)
+    try:
+        ipc_call(ipc_path(node), "admin_importChain", str(exported), timeout=SYNC_WAIT)
+    finally:
+        exported.unlink(missing_ok=True)
 
 
 def _in_turn_first(validators: Sequence[NodeDescription]) -> list[NodeDescription]:
