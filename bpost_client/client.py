@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -9,12 +10,13 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from requests.exceptions import RequestException
-from web3 import HTTPProvider, Web3
+from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.types import BlockIdentifier
 
+from bpost_client._utils.failover import FailoverProvider
 from bpost_client._utils.reverts import read_call
 from bpost_client._utils.sender import FeeMode, Sender
 from bpost_client.contracts import DEPLOYED_CONTRACTS, load_abi
@@ -25,18 +27,27 @@ from bpost_client.platform.explorer_links import check_explorer_url, explorer_ur
 __all__ = ["Client", "connect", "web3_for"]
 
 
-def web3_for(url: str, timeout: float = 30.0) -> Web3:
+def web3_for(url: str | Sequence[str], timeout: float = 30.0) -> Web3:
     """A Web3 over HTTP JSON-RPC that also reads proof-of-authority blocks (Clique, QBFT).
 
+    Given several URLs (nodes of one chain, in order of preference), it talks to the first and
+    moves to the next when the one in use is lost (``_utils.failover``).
+
     Raises:
-        ChainError: the node does not answer.
+        ChainError: no node answers now (each URL is tried once).
     """
-    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    urls = [url] if isinstance(url, str) else list(url)
+    provider = FailoverProvider(urls, timeout=timeout)
+    w3 = Web3(provider)
     w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
+    waited, provider.reconnect_timeout = provider.reconnect_timeout, 0.0
     try:
-        w3.eth.chain_id  # noqa: B018 - the first request proves the node answers
-    except (RequestException, OSError, ValueError) as exc:
-        raise ChainError(f"no JSON-RPC node answers at {url}: {exc}") from exc
+        w3.eth.chain_id  # noqa: B018 - the first request proves a node answers
+    except (ChainError, RequestException, OSError, ValueError) as exc:
+        raise ChainError(f"no JSON-RPC node answers at {', '.join(urls)}: {exc}") from exc
+    finally:
+        provider.reconnect_timeout = waited
+    provider.losses = 0  # a node down at connection time is no node lost under a sender
     return w3
 
 
@@ -144,7 +155,7 @@ def _resolve_manifest(manifest: Manifest | Path | str, chain_id: int) -> Manifes
 
 
 def connect(
-    url: str,
+    url: str | Sequence[str],
     manifest: Manifest | Path | str,
     account: LocalAccount | None = None,
     *,
@@ -155,7 +166,9 @@ def connect(
     """Connect to the node at ``url`` and bind the deployment that ``manifest`` describes.
 
     Args:
-        url: JSON-RPC URL of any EVM node (anvil, geth, Besu).
+        url: JSON-RPC URL of any EVM node (anvil, geth, Besu), or the URLs of several nodes of
+            one chain in order of preference: the client moves to the next when its node is
+            lost, and its sender sends again what that node held (see :class:`Sender`).
         manifest: a manifest, its file, or a ``deployments/`` directory (the file of the node's
             chain id is taken).
         account: the signer; None for a read-only client.
@@ -168,7 +181,7 @@ def connect(
 
     Raises:
         ConfigError: ``explorer_url`` (or ``$BPOST_EXPLORER_URL``) is not an http(s) base URL.
-        ChainError: the node does not answer.
+        ChainError: no node answers.
         ManifestError: no manifest for this chain, another chain id, another ABI, or no code.
     """
     explorer = explorer_url_from_env() if explorer_url is None else check_explorer_url(explorer_url)
@@ -177,7 +190,8 @@ def connect(
     bound = _resolve_manifest(manifest, chain_id)
     if bound.chain_id != chain_id:
         raise ManifestError(
-            f"the manifest is for chain {bound.chain_id}, the node at {url} is chain {chain_id}"
+            f"the manifest is for chain {bound.chain_id}, the node at "
+            f"{getattr(w3.provider, 'endpoint_uri', url)} is chain {chain_id}"
         )
     bound.check_abis()
     if check_code:

@@ -5,12 +5,22 @@ at a time); receipts are awaited afterwards. A transaction that leaves the pool 
 was signed; one whose nonce was taken by another transaction is looked up: if that transaction did
 the same call its receipt stands, otherwise the call is signed again with a fresh nonce. A mined
 transaction that reverted is replayed with ``eth_call`` at its block so that the custom error can
-be decoded. Given an explorer URL, the sender logs each transaction when it is sent, with the
+be decoded.
+
+A node lost under the sender (killed, restarted, or left for the next node of the client's list:
+``_utils.failover``) takes its pool with it. The sender keeps the signed bytes of every
+transaction it has in flight; after a loss it sends each of them again, byte for byte, to the
+node that answers now, before anything else. The same bytes carry the same nonce and the same
+call, so none can be mined twice, and those that the lost node never passed on are not lost.
+Before an upload plans, :meth:`Sender.settle` waits until every nonce the account used is mined
+or dropped, so that the plan sees what the chain holds and sends only what is missing. Given an
+explorer URL, the sender logs each transaction when it is sent, with the
 link to its page in the explorer (INFO, logger ``bpost_client.transactions``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import deque
@@ -25,8 +35,10 @@ from web3.contract.contract import ContractFunction
 from web3.exceptions import TransactionIndexingInProgress, TransactionNotFound, Web3RPCError
 from web3.types import TxParams, TxReceipt
 
+from bpost_client._utils.failover import node_losses
 from bpost_client._utils.reverts import decode_revert, revert_data, translate
 from bpost_client.exceptions import (
+    ChainError,
     ContractRevert,
     TransactionDropped,
     TransactionError,
@@ -139,6 +151,9 @@ class Sender:
         self.explorer_url = None if explorer_url is None else check_explorer_url(explorer_url)
         self._nonce: int | None = None
         self._fees_cache: tuple[float, dict[str, int], int] | None = None
+        self._in_flight: dict[int, PendingTx] = {}
+        """Sent and not yet settled, by nonce: what a lost node's pool may have taken with it."""
+        self._losses_seen = node_losses(w3.provider)
 
     FEE_CACHE_SECONDS = 1.0
     """How long fee fields and the head block number are reused across a batch."""
@@ -207,6 +222,7 @@ class Sender:
         """
         params = self._as_params(call)
         self._check_size(len(HexBytes(params.get("data", b""))), label, "its calldata")
+        self._after_node_loss()
         gas = int(params.get("gas") or self.estimate(params))
         if self._nonce is None:
             self.resync_nonce()
@@ -228,19 +244,24 @@ class Sender:
                 tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
             except Web3RPCError as exc:
                 text = str(exc).lower()
-                if attempt == 0 and ("nonce" in text or "already known" in text or "fee" in text):
+                if self._already_sent(signed.raw_transaction, text):
+                    # Sent before its node was lost and passed on, or mined since: these very
+                    # bytes are on their way; signing the call again would send it twice.
+                    tx_hash = Web3.keccak(signed.raw_transaction)
+                elif attempt == 0 and ("nonce" in text or "fee" in text):
                     self.resync_nonce()
                     self._fees_cache = None
                     continue
-                hint = ""
-                if self.fees == "free" and "underpriced" in text:
-                    hint = (
-                        " (this chain charges gas: its pool takes no gas price of 0; send with "
-                        "fees 'auto' from a funded account)"
-                    )
-                raise TransactionError(
-                    f"the node refused {label or 'a transaction'}: {exc}{hint}"
-                ) from exc
+                else:
+                    hint = ""
+                    if self.fees == "free" and "underpriced" in text:
+                        hint = (
+                            " (this chain charges gas: its pool takes no gas price of 0; send "
+                            "with fees 'auto' from a funded account)"
+                        )
+                    raise TransactionError(
+                        f"the node refused {label or 'a transaction'}: {exc}{hint}"
+                    ) from exc
             pending = PendingTx(
                 label=label,
                 call=params,
@@ -250,6 +271,7 @@ class Sender:
                 sent_block=head,
             )
             self._nonce += 1
+            self._in_flight[pending.nonce] = pending
             self._log_sent(pending)
             return pending
         raise TransactionError("unreachable")  # pragma: no cover
@@ -268,6 +290,79 @@ class Sender:
                 "split the records over several calls"
             )
 
+    def _already_sent(self, raw: bytes, refusal: str) -> bool:
+        """Whether a node's refusal of ``raw`` says that these very bytes were sent already: it
+        knows them, or their nonce is used and the transaction using it is theirs."""
+        if "already known" in refusal:
+            return True
+        if "nonce too low" not in refusal:
+            return False
+        try:
+            self.w3.eth.get_transaction(Web3.keccak(raw))
+        except (TransactionNotFound, TransactionIndexingInProgress):
+            return False
+        return True
+
+    def _after_node_loss(self) -> None:
+        """After the node was lost (see the module), send every transaction in flight again,
+        byte for byte and in nonce order, to the node that answers now.
+
+        A node answers "already known" for what it holds, "nonce too low" for what is mined:
+        both are settled by :meth:`wait`. A node refusing the bytes for another reason is left
+        to :meth:`wait` too, which finds the transaction dropped or its nonce taken."""
+        losses = node_losses(self.w3.provider)
+        if losses == self._losses_seen:
+            return
+        self._losses_seen = losses
+        self._fees_cache = None
+        for nonce in sorted(self._in_flight):
+            pending = self._in_flight[nonce]
+            with contextlib.suppress(Web3RPCError):
+                self.w3.eth.send_raw_transaction(pending.raw)
+            pending.sent_at = time.monotonic()
+        self._losses_seen = node_losses(self.w3.provider)  # a loss while sending: sent again
+
+    def settle(self, timeout: float | None = None) -> None:
+        """Wait until every nonce this account used is mined or dropped, then take the next
+        nonce from the node: what an upload does before it plans, so that it plans against
+        what the chain holds and sends only what is missing.
+
+        First every transaction this sender has in flight is awaited (after a node loss, sent
+        again first); a failure of one of them belongs to the send that made it and is not
+        raised here. Then the node's pool must hold no transaction of the account (its pending
+        count equal to its mined count): one sent by an earlier run, or another process, with
+        the same key.
+
+        Raises:
+            TransactionError: the account still has transactions in the pool after ``timeout``
+                seconds (the sender's timeout by default).
+            ChainError: no node answers.
+        """
+        for nonce in sorted(self._in_flight):
+            pending = self._in_flight.get(nonce)
+            if pending is None:
+                continue
+            try:
+                self.wait(pending)
+            except ChainError:
+                raise
+            except Exception:  # it failed for the send that made it, and was reported there
+                self._in_flight.pop(nonce, None)
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        address = self.account.address
+        while True:
+            mined = self.w3.eth.get_transaction_count(address, "latest")
+            pooled = self.w3.eth.get_transaction_count(address, "pending")
+            if pooled <= mined:
+                break
+            if time.monotonic() >= deadline:
+                raise TransactionError(
+                    f"{pooled - mined} transaction(s) of {address} are still in the node's pool "
+                    f"(nonces {mined} to {pooled - 1}); wait until they are mined, then try again"
+                )
+            time.sleep(self.max_poll_interval)
+        self._nonce = mined
+
     def _log_sent(self, pending: PendingTx) -> None:
         """Log the explorer link of a transaction just sent (nothing without an explorer URL)."""
         if self.explorer_url is None:
@@ -284,9 +379,24 @@ class Sender:
             TransactionDropped: it left the pool and could not be sent again.
             TransactionError: no receipt within the timeout.
         """
+        try:
+            receipt = self._wait(pending)
+        except (ContractRevert, TransactionDropped, TransactionReplaced):
+            self._settled(pending)
+            raise
+        self._settled(pending)
+        return receipt
+
+    def _settled(self, pending: PendingTx) -> None:
+        """``pending``'s nonce is mined (or it failed for good): no longer in flight."""
+        if self._in_flight.get(pending.nonce) is pending:
+            del self._in_flight[pending.nonce]
+
+    def _wait(self, pending: PendingTx) -> TxReceipt:
         deadline = time.monotonic() + self.timeout
         interval = self.poll_interval
         while time.monotonic() < deadline:
+            self._after_node_loss()
             try:
                 receipt = self.w3.eth.get_transaction_receipt(pending.tx_hash)
             except NOT_YET:
@@ -338,6 +448,7 @@ class Sender:
                 f"nonce {pending.nonce} of {pending.label or 'a transaction'} was used, "
                 "and the transaction that used it was not found"
             )
+        self._settled(pending)  # its nonce is another transaction's
         self.resync_nonce()
         replacement = self.submit(pending.call, pending.label)
         return self.wait(replacement)
@@ -396,6 +507,8 @@ class Sender:
             pending = window.popleft()
             try:
                 receipt = self.wait(pending)
+            except ChainError:
+                raise  # no node answers: the rest cannot be awaited either (see settle)
             except Exception as exc:
                 failure = failure or exc
                 return

@@ -314,32 +314,37 @@ def cli(
     """B-POST: shared post-trade data and workflows on a permissioned EVM chain."""
     os.environ["BPOST_KEY_PINS"] = str(key_pins)  # the library's default pins (platform/keys.py)
     mode = cast("FeeMode", fees)
+    fallback_urls: tuple[str, ...] = ()
     if network_dir is not None:
-        url, deployments = _on_network(ctx, network_dir, url, deployments)
+        url, deployments, fallback_urls = _on_network(ctx, network_dir, url, deployments)
     ctx.obj = Context(
-        url, deployments, keystore, dev_account_index, as_json, debug, mode, explorer_url
-    )
+        url, deployments, keystore, dev_account_index, as_json, debug, mode, explorer_url,
+        fallback_urls,
+    )  # fmt: skip
     if explorer_url is not None:
         _print_transaction_links(ctx)
 
 
 def _on_network(
     ctx: click.Context, directory: Path, url: str, deployments: Path
-) -> tuple[str, Path]:
-    """The URL and manifest directory of ``--network DIR``: the options given on the command
-    line (or in the environment) win over the network's."""
+) -> tuple[str, Path, tuple[str, ...]]:
+    """The URL, manifest directory and fallback URLs of ``--network DIR``: the options given on
+    the command line (or in the environment) win over the network's; without ``--url`` the
+    client moves to the network's other nodes when its node is lost."""
     from click.core import ParameterSource
 
     from bpost_client.platform.network.description import read_network
-    from bpost_client.platform.network.serving import deployments_dir, serving_node
+    from bpost_client.platform.network.serving import deployments_dir, fallback_urls, serving_node
 
     network = read_network(directory)
     defaulted = (None, ParameterSource.DEFAULT)
+    others: tuple[str, ...] = ()
     if ctx.get_parameter_source("url") in defaulted:
-        url = serving_node(network).url
+        serving = serving_node(network)
+        url, others = serving.url, fallback_urls(network, serving)
     if ctx.get_parameter_source("deployments") in defaulted:
         deployments = deployments_dir(network)
-    return url, deployments
+    return url, deployments, others
 
 
 def _global_options() -> dict[str, click.Option]:

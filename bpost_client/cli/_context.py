@@ -59,12 +59,19 @@ class Context:
     fees: FeeMode = "auto"
     explorer_url: str | None = None
     """Base URL of the explorer; the clients built here then log a link for each transaction."""
+    fallback_urls: tuple[str, ...] = ()
+    """Nodes of the same chain to move to when the node at ``url`` is lost (``--network``)."""
+
+    @property
+    def urls(self) -> list[str]:
+        """The node's URL, then the fallbacks'."""
+        return [self.url, *self.fallback_urls]
 
     def web3(self) -> Web3:
         """A connection to the node (no deployment needed)."""
         from bpost_client.client import web3_for
 
-        return web3_for(self.url)
+        return web3_for(self.urls)
 
     def signer(self, chain_id: int) -> LocalAccount | None:
         """The signer the options name; dev account 0 on the embedded chain when none is named."""
@@ -84,11 +91,11 @@ class Context:
         explorer URL of the options."""
         from bpost_client.client import connect
 
-        read_only = connect(self.url, self.deployments, explorer_url=self.explorer_url)
+        read_only = connect(self.urls, self.deployments, explorer_url=self.explorer_url)
         if not signing:
             return read_only
         return connect(
-            self.url,
+            self.urls,
             read_only.manifest,
             self.signer(read_only.chain_id),
             fees=self.fees,

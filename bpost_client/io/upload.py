@@ -11,10 +11,12 @@ runs through :func:`run_upload` with an :class:`Upload` that supplies its three 
   only the chain can show (a security not in the master, a counterparty not on the platform);
 - ``send``: the planned rows in batches; it returns the number of transactions.
 
-The whole file is validated and planned before anything is sent: with any bad row nothing is sent
-unless ``skip_invalid``, which sends the good rows and reports the bad ones. A dry run stops after
-the plan and reports what would be sent. The result is one :class:`UploadReport` for every
-upload.
+Before it plans, the signer's transactions still in flight (an earlier send, a node lost under
+it) are awaited until each nonce is mined or dropped (``Sender.settle``), so that the plan sees
+what the chain holds. The whole file is validated and planned before anything is sent: with any
+bad row nothing is sent unless ``skip_invalid``, which sends the good rows and reports the bad
+ones. A dry run stops after the plan and reports what would be sent. The result is one
+:class:`UploadReport` for every upload.
 """
 
 from __future__ import annotations
@@ -145,6 +147,8 @@ def run_upload(
     Raises:
         ValidationError: bad rows (and ``skip_invalid`` not set), each with row, column and
             reason; nothing was sent.
+        TransactionError: the signer still has transactions in the node's pool (nothing was
+            planned or sent).
     """
     frame = source if isinstance(source, pd.DataFrame) else read_table(source)
     rows, errors = upload.validate(frame)
@@ -152,6 +156,8 @@ def run_upload(
     report: UploadReport[Item] = UploadReport(
         name, {action: [] for action in upload.actions}, errors=list(errors), dry_run=dry_run
     )
+    if client.account is not None:
+        client.sender.settle()  # every nonce used mined or dropped: the plan sees the chain
     context = upload.plan(client, rows, report)
     report.errors.sort(key=lambda error: (error.row, error.column))
     if report.errors and not skip_invalid:

@@ -3,6 +3,7 @@ refuse with every bad row or send only the good ones, a dry run that sends nothi
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -58,7 +59,8 @@ def _frame(*rows: tuple[str, str]) -> pd.DataFrame:
 
 def _run(frame: pd.DataFrame, **options: Any) -> UploadReport[str]:
     SENT.clear()
-    return run_upload(UPLOAD, None, frame, **options)  # type: ignore[arg-type]
+    read_only = SimpleNamespace(account=None)  # the steps here never read the chain
+    return run_upload(UPLOAD, read_only, frame, **options)  # type: ignore[arg-type]
 
 
 def test_good_file__planned_rows_sent__report_by_action() -> None:

@@ -19,7 +19,7 @@ from bpost_client._utils.jsonrpc import call
 from bpost_client.exceptions import ChainError
 from bpost_client.platform.network.description import NetworkDescription, NodeDescription
 
-__all__ = ["DEPLOYMENTS_DIR", "deployments_dir", "serving_node"]
+__all__ = ["DEPLOYMENTS_DIR", "deployments_dir", "fallback_urls", "serving_node"]
 
 DEPLOYMENTS_DIR = "deployments"
 """The directory, in the network's, of its deployment manifests."""
@@ -46,3 +46,11 @@ def serving_node(network: NetworkDescription, names: Iterable[str] = ()) -> Node
     raise ChainError(
         f"no node of {network.path} answers: {tried}; start them with 'bpost network start'"
     )
+
+
+def fallback_urls(network: NetworkDescription, serving: NodeDescription) -> tuple[str, ...]:
+    """The URLs of the network's nodes other than ``serving``, members' nodes first: where a
+    client moves when its node is lost (``_utils.failover``). A member lists in its network
+    description the nodes it trusts to read from."""
+    others = sorted((n for n in network.nodes if n is not serving), key=lambda n: n.is_validator)
+    return tuple(n.url for n in others)
