@@ -314,20 +314,23 @@ def cli(
     """B-POST: shared post-trade data and workflows on a permissioned EVM chain."""
     os.environ["BPOST_KEY_PINS"] = str(key_pins)  # the library's default pins (platform/keys.py)
     mode = cast("FeeMode", fees)
+    refused = None
     if network_dir is not None:
-        url, deployments = _on_network(ctx, network_dir, url, deployments)
+        url, deployments, refused = _on_network(ctx, network_dir, url, deployments)
     ctx.obj = Context(
-        url, deployments, keystore, dev_account_index, as_json, debug, mode, explorer_url
-    )
+        url, deployments, keystore, dev_account_index, as_json, debug, mode, explorer_url,
+        dev_accounts_refused=refused,
+    )  # fmt: skip
     if explorer_url is not None:
         _print_transaction_links(ctx)
 
 
 def _on_network(
     ctx: click.Context, directory: Path, url: str, deployments: Path
-) -> tuple[str, Path]:
+) -> tuple[str, Path, str | None]:
     """The URL and manifest directory of ``--network DIR``: the options given on the command
-    line (or in the environment) win over the network's."""
+    line (or in the environment) win over the network's. Then why the dev accounts may not sign
+    there, when its description says it is no development network (None when it is)."""
     from click.core import ParameterSource
 
     from bpost_client.platform.network.description import read_network
@@ -339,7 +342,13 @@ def _on_network(
         url = serving_node(network).url
     if ctx.get_parameter_source("deployments") in defaulted:
         deployments = deployments_dir(network)
-    return url, deployments
+    refused = None
+    if not network.dev_accounts:
+        refused = (
+            f"the network {network.path} is not one for development (it has no 'dev_accounts: "
+            "true'): the dev accounts' keys are public, so they never sign on it"
+        )
+    return url, deployments, refused
 
 
 def _global_options() -> dict[str, click.Option]:

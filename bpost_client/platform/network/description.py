@@ -9,6 +9,7 @@ the file are relative to its directory, so a network's directory can be moved wh
     version: 1
     chain_id: 20201030
     period: 1                      # seconds between blocks
+    dev_accounts: true             # funds the public dev accounts: for development only
     geth: v1.13.15
     genesis: genesis.json
     nodes:
@@ -36,6 +37,7 @@ import yaml
 
 from bpost_client.exceptions import ConfigError
 from bpost_client.identifiers import check_address
+from bpost_client.platform.chain import DEV_CHAIN_IDS
 from bpost_client.platform.network.genesis import check_period
 from bpost_client.types import Address
 
@@ -43,6 +45,7 @@ __all__ = [
     "DEFAULT_BASE_PORT",
     "DESCRIPTION_FILE",
     "FORMAT_VERSION",
+    "MAX_CHAIN_ID",
     "MAX_NODES",
     "PORT_STRIDE",
     "NetworkDescription",
@@ -67,6 +70,9 @@ DEFAULT_BASE_PORT = 8700
 
 PORT_STRIDE = 10
 """Ports between one node's block and the next's."""
+
+MAX_CHAIN_ID = 2**63 - 1
+"""The largest chain id a description takes (a signed 64-bit integer)."""
 
 MAX_NODES = 32
 """Nodes one directory may hold (Clique keeps working with far fewer validators than this)."""
@@ -138,6 +144,10 @@ class NetworkDescription:
     geth: str
     genesis: Path
     nodes: tuple[NodeDescription, ...]
+    dev_accounts: bool
+    """Whether the network is for development: its genesis funds the embedded chain's dev
+    accounts, whose keys are public, and they may sign on it. False for a network of real
+    members (its genesis funds a roster's operators), where the client refuses them."""
 
     @property
     def directory(self) -> Path:
@@ -288,7 +298,7 @@ def parse_network(data: Any, path: Path) -> NetworkDescription:
             f"{path}: description version {version!r}, this client reads {FORMAT_VERSION}"
         )
     base = path.parent
-    chain_id = problems.integer("chain_id", data.get("chain_id"), 1, 2**63 - 1)
+    chain_id = problems.integer("chain_id", data.get("chain_id"), 1, MAX_CHAIN_ID)
     period = problems.integer("period", data.get("period"), 0, 2**31)
     if period is not None:
         try:
@@ -297,6 +307,7 @@ def parse_network(data: Any, path: Path) -> NetworkDescription:
             problems.add("period", str(exc))
     geth = problems.text("geth", data.get("geth"))
     genesis = problems.path("genesis", data.get("genesis"), base)
+    dev_accounts = _dev_accounts(problems, data.get("dev_accounts", False), chain_id)
     raw_nodes = data.get("nodes")
     nodes: list[NodeDescription] = []
     if not isinstance(raw_nodes, list) or not raw_nodes:
@@ -314,7 +325,24 @@ def parse_network(data: Any, path: Path) -> NetworkDescription:
         detail = "".join(f"\n  {p}" for p in problems.found)
         raise ConfigError(f"{path}: the network description is refused:{detail}")
     assert chain_id is not None and period is not None and geth and genesis
-    return NetworkDescription(path, chain_id, period, geth, genesis, tuple(nodes))
+    return NetworkDescription(path, chain_id, period, geth, genesis, tuple(nodes), dev_accounts)
+
+
+def _dev_accounts(problems: _Problems, raw: Any, chain_id: int | None) -> bool:
+    """The ``dev_accounts`` flag: false when missing (a description written before the field,
+    or by hand, is taken as a network of real members), true only on a chain where the dev
+    accounts may sign at all."""
+    if not isinstance(raw, bool):
+        problems.add("dev_accounts", f"{raw!r} is neither true nor false")
+        return False
+    flag: bool = raw
+    if flag and chain_id is not None and chain_id not in DEV_CHAIN_IDS:
+        problems.add(
+            "dev_accounts",
+            f"true on chain {chain_id}, where the dev accounts never sign (only on "
+            f"{', '.join(map(str, sorted(DEV_CHAIN_IDS)))})",
+        )
+    return flag
 
 
 def _check_distinct(problems: _Problems, nodes: list[NodeDescription]) -> None:
@@ -371,6 +399,7 @@ def write_network(network: NetworkDescription) -> Path:
         "period": network.period,
         "geth": network.geth,
         "genesis": _relative(network.genesis, base),
+        "dev_accounts": network.dev_accounts,
         "nodes": [
             {
                 "name": n.name,
