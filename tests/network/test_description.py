@@ -95,6 +95,29 @@ def test_dev_accounts__not_a_flag_or_on_a_chain_of_its_own__refused(tmp_path: Pa
     assert "dev_accounts: true on chain 4242, where the dev accounts never sign" in text
 
 
+def test_http_host__written_then_read__the_url_follows_it(tmp_path: Path) -> None:
+    bound = node(1) | {"http_host": "10.0.0.5"}
+    everywhere = node(2) | {"http_host": "::"}
+    v6 = node(3) | {"http_host": "fd00:0::5"}
+    network = nd.read_network(write(tmp_path, described(bound, everywhere, v6, node(4))))
+    first, second, third, fourth = network.nodes
+    assert (first.http_host, first.url, first.ws_url) == (
+        "10.0.0.5", "http://10.0.0.5:9010", "ws://10.0.0.5:9011",
+    )  # fmt: skip
+    assert (second.http_host, second.url) == ("::", "http://127.0.0.1:9020")
+    assert (third.http_host, third.url) == ("fd00::5", "http://[fd00::5]:9030")
+    assert fourth.http_host == "127.0.0.1", "missing: the node's host"
+    nd.write_network(network)
+    assert nd.read_network(tmp_path) == network
+
+
+def test_http_host__a_name__refused(tmp_path: Path) -> None:
+    text = refusal(tmp_path, described(node(1) | {"http_host": "node1.example.org"}))
+    assert "nodes[1].http_host: 'node1.example.org' is not an IP address" in text
+    text = refusal(tmp_path, described(node(1) | {"host": "localhost"}))
+    assert "nodes[1].http_host: missing, and the host: 'localhost' is not an IP address" in text
+
+
 def test_select__unknown_node__refused_with_the_names(tmp_path: Path) -> None:
     network = nd.read_network(write(tmp_path, described(node(1), node(2))))
     assert [n.name for n in network.select(["validator-2"])] == ["validator-2"]

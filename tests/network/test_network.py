@@ -240,3 +240,23 @@ def test_init__own_chain_id__in_the_genesis__needs_a_roster(tmp_path: Path) -> N
     with pytest.raises(ConfigError, match=r"chain 4242 takes no dev account .* give --roster"):
         one_validator(tmp_path / "dev", chain_id=4242)
     assert not (tmp_path / "dev").exists(), "refused before anything is written"
+
+
+def test_init__http_host__recorded_beyond_loopback_without_clique__a_name_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exposed = one_validator(tmp_path / "exposed", http_host="0.0.0.0")
+    [described] = read_network(exposed.directory).nodes
+    assert (described.host, described.http_host) == ("127.0.0.1", "0.0.0.0")
+    assert described.url == f"http://127.0.0.1:{described.ports.http}"
+    command = node_command("geth", exposed, described)
+    assert command[command.index("--http.api") + 1] == "eth,net,web3,txpool"
+    assert (
+        f'ListenAddr = "127.0.0.1:{described.ports.p2p}"'
+        in (described.data_dir / "config.toml").read_text()
+    ), "peer to peer stays on the node's host"
+
+    named = tmp_path / "named"
+    code = main(["network", "init", "--validators", "1", "--http-host", "node1", str(named)])
+    assert code == 1 and not named.exists()
+    assert "error: 'node1' is not an IP address" in capsys.readouterr().err

@@ -109,6 +109,15 @@ def network() -> None:
     "base+10i (HTTP), +1 (WebSocket), +2 (engine API), +3 (peer to peer).",
 )
 @click.option(
+    "--http-host",
+    metavar="ADDR",
+    default="127.0.0.1",
+    show_default=True,
+    help="The IP address each node's JSON-RPC over HTTP and WebSocket binds to (0.0.0.0: every "
+    "interface). Beyond loopback they serve no clique, admin, miner, personal or debug methods "
+    "(votes and sealing go over IPC): firewall the ports to the members' clients.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Replace the network DIRECTORY holds (its nodes' data is deleted).",
@@ -122,18 +131,20 @@ def network() -> None:
 @pass_context
 def init(
     ctx: Context, /, validators: int, members: int, roster: Path | None, chain_id: int,
-    period: int, base_port: int, force: bool, light_kdf: bool, directory: Path,
+    period: int, base_port: int, http_host: str, force: bool, light_kdf: bool, directory: Path,
 ) -> None:  # fmt: skip
     """Create a network in DIRECTORY (new or empty): genesis, keys and data directory per node."""
+    from bpost_client.platform.network.geth import RPC_APIS, rpc_apis
     from bpost_client.platform.network.init import init_network
 
     created = init_network(
         directory, validators, members, roster=roster, period=period, chain_id=chain_id,
-        base_port=base_port, force=force, light_kdf=light_kdf,
+        base_port=base_port, http_host=http_host, force=force, light_kdf=light_kdf,
     )  # fmt: skip
     nodes = [
         {"name": n.name, "role": n.role.value, "address": n.address, "url": n.url,
-         "ws_url": n.ws_url, "authrpc_port": n.ports.authrpc, "p2p_port": n.ports.p2p,
+         "ws_url": n.ws_url, "http_host": n.http_host, "rpc_apis": rpc_apis(n.http_host),
+         "authrpc_port": n.ports.authrpc, "p2p_port": n.ports.p2p,
          "enode": n.enode, "data_dir": str(n.data_dir)}
         for n in created.nodes
     ]  # fmt: skip
@@ -151,6 +162,12 @@ def init(
     )  # fmt: skip
     for n in nodes:
         click.echo(f"  {n['name']:<14} {n['role']:<9} {n['address']}  {n['url']}")
+    if any(n["rpc_apis"] != RPC_APIS for n in nodes):
+        click.echo(
+            f"JSON-RPC binds {http_host}, beyond loopback: it serves {nodes[0]['rpc_apis']} "
+            "only (clique, admin and miner over IPC); firewall its ports to the members' clients",
+            err=True,
+        )
     click.echo(f"start it with: bpost network start {directory}")
 
 

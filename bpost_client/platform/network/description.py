@@ -19,13 +19,15 @@ the file are relative to its directory, so a network's directory can be moved wh
         data_dir: validator-1      # geth's --datadir
         keystore: validator-1/keystore/UTC--...
         password_file: validator-1/password
-        host: 127.0.0.1
+        host: 127.0.0.1            # the p2p listener, the engine API and the enode's address
+        http_host: 127.0.0.1       # JSON-RPC over HTTP and WebSocket binds here (an IP address)
         ports: {http: 8600, ws: 8601, authrpc: 8602, p2p: 8603}
         enode: enode://<node public key>@127.0.0.1:8603
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,7 +54,9 @@ __all__ = [
     "NodeDescription",
     "NodeRole",
     "Ports",
+    "check_bind_host",
     "description_path",
+    "is_loopback",
     "node_ports",
     "parse_network",
     "read_network",
@@ -115,18 +119,31 @@ class NodeDescription:
     keystore: Path
     password_file: Path
     host: str
+    """The address of the node's peer-to-peer listener and engine API, and its enode's."""
+    http_host: str
+    """The IP address its JSON-RPC over HTTP and WebSocket binds to (``host`` unless told
+    otherwise); beyond loopback, the administrative namespaces are left off them
+    (``geth.rpc_apis``)."""
     ports: Ports
     enode: str
 
     @property
+    def _rpc_address(self) -> str:
+        """Where a client on this machine reaches the JSON-RPC listener: ``host`` when it binds
+        every address (``0.0.0.0``, ``::``), else the address it binds."""
+        bound = ipaddress.ip_address(self.http_host)
+        address = self.host if bound.is_unspecified else self.http_host
+        return f"[{address}]" if ":" in address else address
+
+    @property
     def url(self) -> str:
         """The node's JSON-RPC URL over HTTP."""
-        return f"http://{self.host}:{self.ports.http}"
+        return f"http://{self._rpc_address}:{self.ports.http}"
 
     @property
     def ws_url(self) -> str:
         """The node's JSON-RPC URL over WebSocket."""
-        return f"ws://{self.host}:{self.ports.ws}"
+        return f"ws://{self._rpc_address}:{self.ports.ws}"
 
     @property
     def is_validator(self) -> bool:
@@ -188,6 +205,32 @@ def node_ports(base_port: int, index: int) -> Ports:
     return Ports(http=first, ws=first + 1, authrpc=first + 2, p2p=first + 3)
 
 
+def check_bind_host(text: str) -> str:
+    """``text`` when it is an IP address (v4 or v6), as a node's listener binds to.
+
+    Raises:
+        ConfigError: a host name or anything else: a name resolves to whatever the resolver
+            says when geth starts, so what the node exposes would not be known here.
+    """
+    try:
+        return str(ipaddress.ip_address(str(text).strip()))
+    except ValueError:
+        raise ConfigError(
+            f"{text!r} is not an IP address: a node binds to an address literal "
+            "(127.0.0.1, 10.0.0.5, 0.0.0.0 for every interface), not a name"
+        ) from None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether the IP address ``host`` is a loopback one (127.0.0.0/8, ::1): reachable only
+    from this machine. The unspecified 0.0.0.0 and :: bind every interface, so are not.
+
+    Raises:
+        ConfigError: ``host`` is not an IP address.
+    """
+    return ipaddress.ip_address(check_bind_host(host)).is_loopback
+
+
 def description_path(location: Path) -> Path:
     """The description file of ``location``: the file itself, or ``network.yaml`` in a
     directory."""
@@ -240,6 +283,19 @@ def _ports(problems: _Problems, where: str, raw: Any) -> Ports | None:
     return Ports(http=http, ws=ws, authrpc=authrpc, p2p=p2p)
 
 
+def _http_host(problems: _Problems, where: str, raw: Any, host: str | None) -> str | None:
+    """The JSON-RPC listeners' address: ``http_host``, or when missing (a description written
+    before the field) the node's ``host``; an IP address either way."""
+    text = host if raw is None else problems.text(where, raw)
+    if text is None:
+        return None
+    try:
+        return check_bind_host(text)
+    except ConfigError as exc:
+        problems.add(where, str(exc) if raw is not None else f"missing, and the host: {exc}")
+        return None
+
+
 def _node(problems: _Problems, where: str, raw: Any, base: Path) -> NodeDescription | None:
     if not isinstance(raw, dict):
         problems.add(where, "a node is a mapping")
@@ -266,6 +322,7 @@ def _node(problems: _Problems, where: str, raw: Any, base: Path) -> NodeDescript
     keystore = problems.path(f"{where}.keystore", raw.get("keystore"), base)
     password_file = problems.path(f"{where}.password_file", raw.get("password_file"), base)
     host = problems.text(f"{where}.host", raw.get("host"))
+    http_host = _http_host(problems, f"{where}.http_host", raw.get("http_host"), host)
     ports = _ports(problems, f"{where}.ports", raw.get("ports"))
     enode = problems.text(f"{where}.enode", raw.get("enode"))
     if enode is not None:
@@ -277,9 +334,9 @@ def _node(problems: _Problems, where: str, raw: Any, base: Path) -> NodeDescript
     if len(problems.found) > before:
         return None
     assert name and role and address and data_dir and keystore and password_file
-    assert host and ports and enode
+    assert host and http_host and ports and enode
     return NodeDescription(
-        name, role, address, data_dir, keystore, password_file, host, ports, enode
+        name, role, address, data_dir, keystore, password_file, host, http_host, ports, enode
     )
 
 
@@ -409,6 +466,7 @@ def write_network(network: NetworkDescription) -> Path:
                 "keystore": _relative(n.keystore, base),
                 "password_file": _relative(n.password_file, base),
                 "host": n.host,
+                "http_host": n.http_host,
                 "ports": dict(zip(PORT_NAMES, n.ports.all(), strict=True)),
                 "enode": n.enode,
             }

@@ -34,6 +34,7 @@ from bpost_client.platform.network.description import (
     NodeDescription,
     NodeRole,
     Ports,
+    check_bind_host,
     description_path,
     node_ports,
     write_network,
@@ -82,9 +83,16 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _node(
-    directory: Path, name: str, role: NodeRole, ports: Ports, host: str, iterations: int | None
+    directory: Path,
+    name: str,
+    role: NodeRole,
+    ports: Ports,
+    hosts: tuple[str, str],
+    iterations: int | None,
 ) -> NodeDescription:
-    """A new node's keys on disk: its account's keystore and password, its node key."""
+    """A new node's keys on disk: its account's keystore and password, its node key. ``hosts``:
+    its address (p2p, engine API, enode) and its JSON-RPC listeners' address."""
+    host, http_host = hosts
     data_dir = directory / name
     account = Account.create()
     password = secrets.token_urlsafe(24)
@@ -101,7 +109,7 @@ def _node(
     enode = f"enode://{public}@{host}:{ports.p2p}"
     address = Address(account.address)
     return NodeDescription(
-        name, role, address, data_dir, keystore, password_file, host, ports, enode
+        name, role, address, data_dir, keystore, password_file, host, http_host, ports, enode
     )
 
 
@@ -160,6 +168,7 @@ def init_network(
     chain_id: int = CHAIN_ID,
     base_port: int = DEFAULT_BASE_PORT,
     host: str = "127.0.0.1",
+    http_host: str | None = None,
     force: bool = False,
     light_kdf: bool = False,
 ) -> NetworkDescription:
@@ -179,11 +188,15 @@ def init_network(
             DEV_CHAIN_IDS`), and needs a ``roster``.
         base_port: the first node's HTTP port; see :func:`node_ports`.
         host: the address every node listens on (loopback unless told otherwise).
+        http_host: the IP address every node's JSON-RPC over HTTP and WebSocket binds to,
+            ``host`` by default; beyond loopback, they serve no ``clique``, ``admin``,
+            ``miner``, ``personal`` or ``debug`` (``geth.rpc_apis``): those go over IPC only.
         force: replace the network ``directory`` holds (its nodes' data is deleted).
         light_kdf: encrypt the keystores cheaply (tests, demos).
 
     Raises:
-        ConfigError: bad counts, period, chain id or ports, a directory that is not empty, or
+        ConfigError: bad counts, period, chain id or ports, an ``http_host`` that is not an IP
+            address, a directory that is not empty, or
             no roster on a chain where the dev accounts never sign.
         ChainError: no pinned geth, or ``geth init`` refused the genesis.
         ValidationError: a roster with bad rows.
@@ -191,6 +204,7 @@ def init_network(
     check_period(period)
     if isinstance(chain_id, bool) or not 1 <= chain_id <= MAX_CHAIN_ID:
         raise ConfigError(f"a chain id is 1 to {MAX_CHAIN_ID}, not {chain_id}")
+    hosts = (host, check_bind_host(host if http_host is None else http_host))
     if validators < 1:
         raise ConfigError(f"a network needs at least one validator, not {validators}")
     if members < 0 or validators + members > MAX_NODES:
@@ -209,7 +223,7 @@ def init_network(
     names = [(f"validator-{n}", NodeRole.VALIDATOR) for n in range(1, validators + 1)]
     names += [(f"member-{n}", NodeRole.MEMBER) for n in range(1, members + 1)]
     nodes = tuple(
-        _node(directory, name, role, node_ports(base_port, i), host, iterations)
+        _node(directory, name, role, node_ports(base_port, i), hosts, iterations)
         for i, (name, role) in enumerate(names)
     )
     funded = list(dict.fromkeys(a.lower() for a in [*(n.address for n in nodes), *funded_others]))
