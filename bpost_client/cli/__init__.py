@@ -315,11 +315,12 @@ def cli(
     os.environ["BPOST_KEY_PINS"] = str(key_pins)  # the library's default pins (platform/keys.py)
     mode = cast("FeeMode", fees)
     fallback_urls: tuple[str, ...] = ()
+    refused = None
     if network_dir is not None:
-        url, deployments, fallback_urls = _on_network(ctx, network_dir, url, deployments)
+        url, deployments, fallback_urls, refused = _on_network(ctx, network_dir, url, deployments)
     ctx.obj = Context(
         url, deployments, keystore, dev_account_index, as_json, debug, mode, explorer_url,
-        fallback_urls,
+        fallback_urls, refused,
     )  # fmt: skip
     if explorer_url is not None:
         _print_transaction_links(ctx)
@@ -327,10 +328,12 @@ def cli(
 
 def _on_network(
     ctx: click.Context, directory: Path, url: str, deployments: Path
-) -> tuple[str, Path, tuple[str, ...]]:
+) -> tuple[str, Path, tuple[str, ...], str | None]:
     """The URL, manifest directory and fallback URLs of ``--network DIR``: the options given on
     the command line (or in the environment) win over the network's; without ``--url`` the
-    client moves to the network's other nodes when its node is lost."""
+    client moves to the network's other nodes when its node is lost. Then why the dev accounts
+    may not sign there, when its description says it is no development network (None when it
+    is)."""
     from click.core import ParameterSource
 
     from bpost_client.platform.network.description import read_network
@@ -344,7 +347,13 @@ def _on_network(
         url, others = serving.url, fallback_urls(network, serving)
     if ctx.get_parameter_source("deployments") in defaulted:
         deployments = deployments_dir(network)
-    return url, deployments, others
+    refused = None
+    if not network.dev_accounts:
+        refused = (
+            f"the network {network.path} is not one for development (it has no 'dev_accounts: "
+            "true'): the dev accounts' keys are public, so they never sign on it"
+        )
+    return url, deployments, others, refused
 
 
 def _global_options() -> dict[str, click.Option]:

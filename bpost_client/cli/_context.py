@@ -61,6 +61,9 @@ class Context:
     """Base URL of the explorer; the clients built here then log a link for each transaction."""
     fallback_urls: tuple[str, ...] = ()
     """Nodes of the same chain to move to when the node at ``url`` is lost (``--network``)."""
+    dev_accounts_refused: str | None = None
+    """Why the dev accounts may not sign here, whatever the chain id: the ``--network``'s
+    description says it is no development network (``dev_accounts: false``); None elsewhere."""
 
     @property
     def urls(self) -> list[str]:
@@ -73,17 +76,49 @@ class Context:
 
         return web3_for(self.urls)
 
+    def dev_account(self, index: int, chain_id: int) -> LocalAccount:
+        """Dev account ``index``, where the dev accounts may sign.
+
+        Raises:
+            SignerError: not on this network (:attr:`dev_accounts_refused`), or not on chain
+                ``chain_id`` (:data:`~bpost_client.platform.signers.DEV_CHAIN_IDS`).
+        """
+        from bpost_client.exceptions import SignerError
+        from bpost_client.platform.signers import dev_account
+
+        if self.dev_accounts_refused is not None:
+            raise SignerError(f"dev account {index} refused: {self.dev_accounts_refused}")
+        return dev_account(index, chain_id)
+
+    def dev_accounts(self, chain_id: int) -> list[LocalAccount]:
+        """The funded dev accounts where they may sign (every participant's key there); none on
+        any other chain or network."""
+        from bpost_client.platform.signers import dev_accounts
+
+        return [] if self.dev_accounts_refused is not None else dev_accounts(chain_id)
+
     def signer(self, chain_id: int) -> LocalAccount | None:
-        """The signer the options name; dev account 0 on the embedded chain when none is named."""
+        """The signer the options name; dev account 0 on the embedded chain when none is named.
+
+        Raises:
+            SignerError: a dev account named, or none named on the embedded chain's id, where
+                the dev accounts may not sign (see :meth:`dev_account`).
+        """
+        from bpost_client.exceptions import SignerError
         from bpost_client.platform.chain import CHAIN_ID
-        from bpost_client.platform.signers import dev_account, from_keystore
+        from bpost_client.platform.signers import from_keystore
 
         if self.keystore is not None:
             return from_keystore(self.keystore)
         if self.dev_account_index is not None:
-            return dev_account(self.dev_account_index, chain_id)
+            return self.dev_account(self.dev_account_index, chain_id)
         if chain_id == CHAIN_ID:
-            return dev_account(0, chain_id)
+            if self.dev_accounts_refused is not None:
+                raise SignerError(
+                    f"name the signer with --keystore: dev account 0, the default on chain "
+                    f"{chain_id}, is refused: {self.dev_accounts_refused}"
+                )
+            return self.dev_account(0, chain_id)
         return None
 
     def client(self, signing: bool = False) -> Client:

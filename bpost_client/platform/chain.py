@@ -26,6 +26,7 @@ from bpost_client.exceptions import ChainError, ConfigError
 
 __all__ = [
     "CHAIN_ID",
+    "DEV_CHAIN_IDS",
     "DEV_MNEMONIC",
     "HARDFORK",
     "ChainConfig",
@@ -38,6 +39,10 @@ __all__ = [
 
 CHAIN_ID = 20201030
 """Chain id of B-POST's embedded chain (the date of the 2020 pilot report, 30 Oct 2020)."""
+
+DEV_CHAIN_IDS = frozenset({CHAIN_ID, 31337})
+"""Chains on which the well-known dev accounts may sign: the embedded chain and Ape's test chain
+(``signers`` guards with it; kept here, free of eth-account, for the network's description)."""
 
 HARDFORK = "paris"
 """The EVM rules of the chain and of the compiler: no PUSH0, MCOPY or transient storage."""

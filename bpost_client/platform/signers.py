@@ -14,7 +14,7 @@ from eth_account.signers.local import LocalAccount
 
 from bpost_client._utils import files
 from bpost_client.exceptions import SignerError
-from bpost_client.platform.chain import CHAIN_ID, DEV_MNEMONIC
+from bpost_client.platform.chain import CHAIN_ID, DEV_CHAIN_IDS, DEV_MNEMONIC
 
 __all__ = [
     "DEV_ACCOUNTS_SHOWN",
@@ -30,9 +30,6 @@ __all__ = [
 
 PASSPHRASE_ENV = "BPOST_KEYSTORE_PASSPHRASE"
 """The environment variable a keystore's passphrase is read from before prompting."""
-
-DEV_CHAIN_IDS = frozenset({CHAIN_ID, 31337})
-"""Chains on which the well-known dev accounts may sign: the embedded chain and Ape's test chain."""
 
 Account.enable_unaudited_hdwallet_features()
 

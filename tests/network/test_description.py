@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,50 @@ def test_write_then_read__same_network__paths_follow_a_moved_directory(tmp_path:
     assert [(n.name, n.enode, n.ports) for n in moved.nodes] == [
         (n.name, n.enode, n.ports) for n in network.nodes
     ]
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_dev_accounts__written_then_read__same_flag(tmp_path: Path, flag: bool) -> None:
+    network = nd.read_network(write(tmp_path, described(node(1), dev_accounts=flag)))
+    assert network.dev_accounts is flag
+    nd.write_network(dataclasses.replace(network, dev_accounts=not flag))
+    assert f"dev_accounts: {str(not flag).lower()}" in network.path.read_text()
+    assert nd.read_network(tmp_path).dev_accounts is (not flag)
+
+
+def test_dev_accounts__missing__read_as_a_network_of_real_members(tmp_path: Path) -> None:
+    assert "dev_accounts" not in described(node(1))
+    assert nd.read_network(write(tmp_path, described(node(1)))).dev_accounts is False
+
+
+def test_dev_accounts__not_a_flag_or_on_a_chain_of_its_own__refused(tmp_path: Path) -> None:
+    text = refusal(tmp_path, described(node(1), dev_accounts="yes"))
+    assert "dev_accounts: 'yes' is neither true nor false" in text
+    text = refusal(tmp_path, described(node(1), dev_accounts=True, chain_id=4242))
+    assert "dev_accounts: true on chain 4242, where the dev accounts never sign" in text
+
+
+def test_http_host__written_then_read__the_url_follows_it(tmp_path: Path) -> None:
+    bound = node(1) | {"http_host": "10.0.0.5"}
+    everywhere = node(2) | {"http_host": "::"}
+    v6 = node(3) | {"http_host": "fd00:0::5"}
+    network = nd.read_network(write(tmp_path, described(bound, everywhere, v6, node(4))))
+    first, second, third, fourth = network.nodes
+    assert (first.http_host, first.url, first.ws_url) == (
+        "10.0.0.5", "http://10.0.0.5:9010", "ws://10.0.0.5:9011",
+    )  # fmt: skip
+    assert (second.http_host, second.url) == ("::", "http://127.0.0.1:9020")
+    assert (third.http_host, third.url) == ("fd00::5", "http://[fd00::5]:9030")
+    assert fourth.http_host == "127.0.0.1", "missing: the node's host"
+    nd.write_network(network)
+    assert nd.read_network(tmp_path) == network
+
+
+def test_http_host__a_name__refused(tmp_path: Path) -> None:
+    text = refusal(tmp_path, described(node(1) | {"http_host": "node1.example.org"}))
+    assert "nodes[1].http_host: 'node1.example.org' is not an IP address" in text
+    text = refusal(tmp_path, described(node(1) | {"host": "localhost"}))
+    assert "nodes[1].http_host: missing, and the host: 'localhost' is not an IP address" in text
 
 
 def test_select__unknown_node__refused_with_the_names(tmp_path: Path) -> None:

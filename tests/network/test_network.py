@@ -6,24 +6,32 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
+import pytest
 from eth_keys.datatypes import PrivateKey
 
+from bpost_client.cli import main
+from bpost_client.exceptions import ConfigError
 from bpost_client.platform.network import lifecycle
 from bpost_client.platform.network.description import NetworkDescription, read_network
 from bpost_client.platform.network.genesis import DEFAULT_BALANCE, signers_of_extra
+from bpost_client.platform.network.geth import node_command
 from bpost_client.platform.signers import DEV_ACCOUNTS_SHOWN, dev_account, from_keystore
-from tests.conftest import DEMO_ROSTER
+from tests.conftest import DEMO_ROSTER, Node
 from tests.e2e.conftest import run_process
 from tests.network.conftest import block_hash, ended, free_base_port, head, rpc, wait_until
 
 
-def one_validator(directory: Path, base_port: int | None = None) -> NetworkDescription:
-    """A network of one validator in ``directory``, initialised, not started."""
+def one_validator(
+    directory: Path, base_port: int | None = None, **options: Any
+) -> NetworkDescription:
+    """A network of one validator in ``directory``, initialised (with init_network's
+    ``options``), not started."""
     from bpost_client.platform.network.init import init_network
 
     base = free_base_port(1) if base_port is None else base_port
-    return init_network(directory, 1, base_port=base, light_kdf=True)
+    return init_network(directory, 1, base_port=base, light_kdf=True, **options)
 
 
 def test_validators__seal_in_turn__every_block_signed_by_a_validator(
@@ -124,10 +132,11 @@ def test_init__cli__keys_genesis_peers_and_roster_funded(tmp_path: Path) -> None
     created = run_process(
         "bpost", "--json", "network", "init", "--validators", "2", "--members", "1",
         "--roster", str(DEMO_ROSTER), "--period", "2", "--base-port", str(base), "--light-kdf",
-        str(directory),
+        "--chain-id", "4243", str(directory),
     )  # fmt: skip
     assert created.code == 0, created.err
     shown = created.json()
+    assert shown["chain_id"] == 4243 and shown["dev_accounts"] is False
     assert [n["url"] for n in shown["nodes"]] == [
         f"http://127.0.0.1:{base + 10 * i}" for i in range(3)
     ]
@@ -182,3 +191,72 @@ def test_start__node_exits__refused_with_its_log_tail(tmp_path: Path) -> None:
     assert refused.code == 1, refused.out
     assert "validator-1 exited:" in refused.err and "address already in use" in refused.err
     assert lifecycle.running_pid(node) is None and not (node.data_dir / "geth.pid").exists()
+
+
+def _sign_on(
+    network: NetworkDescription, node: Node, capsys: pytest.CaptureFixture[str], *signer: str
+) -> tuple[int, str, str]:
+    """``bpost --network DIR --url <anvil> [signer] explorer sign``, in-process: the description
+    of ``network`` decides, on the embedded chain's id (where the chain-id guard lets the dev
+    accounts sign) at the anvil ``node``."""
+    code = main([
+        "--network", str(network.directory), "--url", node.url, *signer,
+        "explorer", "sign", "--nonce", "n",
+    ])  # fmt: skip
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_roster_network__cli__dev_accounts_refused_on_the_dev_chain_id(
+    node: Node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members = one_validator(tmp_path / "members", roster=DEMO_ROSTER)
+    assert members.chain_id == 20201030 and members.dev_accounts is False
+    assert "dev_accounts: false" in members.path.read_text()
+
+    code, out, err = _sign_on(members, node, capsys, "--dev-account", "1")
+    assert code == 1 and out == "", out
+    assert "error: dev account 1 refused: the network" in err
+    assert "is not one for development" in err and "never sign on it" in err
+    code, out, err = _sign_on(members, node, capsys)  # the implicit dev account 0
+    assert code == 1 and out == "", out
+    assert "error: name the signer with --keystore: dev account 0" in err
+    assert "is refused: the network" in err
+
+    development = one_validator(tmp_path / "dev")
+    assert development.dev_accounts is True
+    code, out, err = _sign_on(development, node, capsys, "--dev-account", "1")
+    assert code == 0 and f"signed by {dev_account(1).address}" in err, err
+    code, out, err = _sign_on(development, node, capsys)
+    assert code == 0 and f"signed by {dev_account(0).address}" in err, err
+
+
+def test_init__own_chain_id__in_the_genesis__needs_a_roster(tmp_path: Path) -> None:
+    own = one_validator(tmp_path / "own", chain_id=4242, roster=DEMO_ROSTER)
+    assert json.loads(own.genesis.read_text())["config"]["chainId"] == 4242
+    assert read_network(own.directory).chain_id == 4242 and not own.dev_accounts
+    command = node_command("geth", own, own.nodes[0])
+    assert command[command.index("--networkid") + 1] == "4242"
+    with pytest.raises(ConfigError, match=r"chain 4242 takes no dev account .* give --roster"):
+        one_validator(tmp_path / "dev", chain_id=4242)
+    assert not (tmp_path / "dev").exists(), "refused before anything is written"
+
+
+def test_init__http_host__recorded_beyond_loopback_without_clique__a_name_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exposed = one_validator(tmp_path / "exposed", http_host="0.0.0.0")
+    [described] = read_network(exposed.directory).nodes
+    assert (described.host, described.http_host) == ("127.0.0.1", "0.0.0.0")
+    assert described.url == f"http://127.0.0.1:{described.ports.http}"
+    command = node_command("geth", exposed, described)
+    assert command[command.index("--http.api") + 1] == "eth,net,web3,txpool"
+    assert (
+        f'ListenAddr = "127.0.0.1:{described.ports.p2p}"'
+        in (described.data_dir / "config.toml").read_text()
+    ), "peer to peer stays on the node's host"
+
+    named = tmp_path / "named"
+    code = main(["network", "init", "--validators", "1", "--http-host", "node1", str(named)])
+    assert code == 1 and not named.exists()
+    assert "error: 'node1' is not an IP address" in capsys.readouterr().err

@@ -63,16 +63,18 @@ def accept(ctx: Context, lei: str) -> None:
     emit(ctx, {**shown, "pinned": shown["encryption_key"]})
 
 
-def _key(keystore: Path | None, dev_index: int | None, chain_id: int, which: str) -> bytes | None:
+def _key(
+    ctx: Context, keystore: Path | None, dev_index: int | None, chain_id: int, which: str
+) -> bytes | None:
     """The private key ``--{which}-keystore`` or ``--{which}-dev-account`` names, if one does."""
-    from bpost_client.platform.signers import dev_account, from_keystore
+    from bpost_client.platform.signers import from_keystore
 
     if keystore is not None and dev_index is not None:
         raise ValidationError(f"give --{which}-keystore or --{which}-dev-account, not both")
     if keystore is not None:
         return bytes(from_keystore(keystore).key)
     if dev_index is not None:
-        return bytes(dev_account(dev_index, chain_id).key)
+        return bytes(ctx.dev_account(dev_index, chain_id).key)
     return None
 
 
@@ -112,11 +114,12 @@ def rewrap(
 
     client = ctx.client(signing=True)
     assert client.account is not None  # signing=True
-    old = _key(old_keystore, old_dev_account, client.chain_id, "old")
+    old = _key(ctx, old_keystore, old_dev_account, client.chain_id, "old")
     if old is None:
         raise ValidationError("give the key held before the rotation: --old-keystore or "
                               "--old-dev-account")  # fmt: skip
-    new = _key(new_keystore, new_dev_account, client.chain_id, "new") or bytes(client.account.key)
+    new = _key(ctx, new_keystore, new_dev_account, client.chain_id, "new")
+    new = new or bytes(client.account.key)
     report = rewraps.rewrap_data_keys(client, check_lei(lei), old, new, from_block)
     emit(ctx, {**asdict(report), "unopenable": list(report.unopenable),
                "transactions": list(report.transactions)})  # fmt: skip

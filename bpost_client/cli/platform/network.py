@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.platform.chain import CHAIN_ID
 from bpost_client.platform.network.description import (
     DEFAULT_BASE_PORT,
+    MAX_CHAIN_ID,
     MAX_NODES,
     read_network,
 )
@@ -79,8 +81,17 @@ def network() -> None:
 @click.option(
     "--roster",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Fund the operator addresses of this roster (YAML or CSV) in the genesis; "
-    "without it, the embedded chain's dev accounts (public keys: local use only).",
+    help="Fund the operator addresses of this roster (YAML or CSV) in the genesis: a network "
+    "for real members, where the dev accounts never sign. Without it, the embedded chain's dev "
+    "accounts (public keys: local use only).",
+)
+@click.option(
+    "--chain-id",
+    type=click.IntRange(1, MAX_CHAIN_ID),
+    default=CHAIN_ID,
+    show_default=True,
+    help="The chain id. A consortium's own id (with --roster) keeps the dev accounts off its "
+    "chain for good.",
 )
 @click.option(
     "--period",
@@ -98,6 +109,15 @@ def network() -> None:
     "base+10i (HTTP), +1 (WebSocket), +2 (engine API), +3 (peer to peer).",
 )
 @click.option(
+    "--http-host",
+    metavar="ADDR",
+    default="127.0.0.1",
+    show_default=True,
+    help="The IP address each node's JSON-RPC over HTTP and WebSocket binds to (0.0.0.0: every "
+    "interface). Beyond loopback they serve no clique, admin, miner, personal or debug methods "
+    "(votes and sealing go over IPC): firewall the ports to the members' clients.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Replace the network DIRECTORY holds (its nodes' data is deleted).",
@@ -110,30 +130,44 @@ def network() -> None:
 @_directory
 @pass_context
 def init(
-    ctx: Context, /, validators: int, members: int, roster: Path | None, period: int,
-    base_port: int, force: bool, light_kdf: bool, directory: Path,
+    ctx: Context, /, validators: int, members: int, roster: Path | None, chain_id: int,
+    period: int, base_port: int, http_host: str, force: bool, light_kdf: bool, directory: Path,
 ) -> None:  # fmt: skip
     """Create a network in DIRECTORY (new or empty): genesis, keys and data directory per node."""
+    from bpost_client.platform.network.geth import RPC_APIS, rpc_apis
     from bpost_client.platform.network.init import init_network
 
     created = init_network(
-        directory, validators, members, roster=roster, period=period, base_port=base_port,
-        force=force, light_kdf=light_kdf,
+        directory, validators, members, roster=roster, period=period, chain_id=chain_id,
+        base_port=base_port, http_host=http_host, force=force, light_kdf=light_kdf,
     )  # fmt: skip
     nodes = [
         {"name": n.name, "role": n.role.value, "address": n.address, "url": n.url,
-         "ws_url": n.ws_url, "authrpc_port": n.ports.authrpc, "p2p_port": n.ports.p2p,
+         "ws_url": n.ws_url, "http_host": n.http_host, "rpc_apis": rpc_apis(n.http_host),
+         "authrpc_port": n.ports.authrpc, "p2p_port": n.ports.p2p,
          "enode": n.enode, "data_dir": str(n.data_dir)}
         for n in created.nodes
     ]  # fmt: skip
     if ctx.as_json:
         summary = {"description": str(created.path), "genesis": str(created.genesis),
-                   "chain_id": created.chain_id, "period": created.period}  # fmt: skip
+                   "chain_id": created.chain_id, "period": created.period,
+                   "dev_accounts": created.dev_accounts}  # fmt: skip
         emit(ctx, {**summary, "nodes": nodes})
         return
     click.echo(f"network of {validators} validator(s) and {members} member node(s): {created.path}")
+    click.echo(
+        f"chain {created.chain_id}; "
+        + ("for development: the dev accounts (public keys) are funded and sign"
+           if created.dev_accounts else "the roster's operators are funded; dev accounts refused")
+    )  # fmt: skip
     for n in nodes:
         click.echo(f"  {n['name']:<14} {n['role']:<9} {n['address']}  {n['url']}")
+    if any(n["rpc_apis"] != RPC_APIS for n in nodes):
+        click.echo(
+            f"JSON-RPC binds {http_host}, beyond loopback: it serves {nodes[0]['rpc_apis']} "
+            "only (clique, admin and miner over IPC); firewall its ports to the members' clients",
+            err=True,
+        )
     click.echo(f"start it with: bpost network start {directory}")
 
 

@@ -81,7 +81,6 @@ def add(
     consortium's timelock, so on a consortium chain use --propose)."""
     from bpost_client.platform import governance
     from bpost_client.platform import participants as registry
-    from bpost_client.platform.signers import dev_accounts
 
     spec = _spec(lei, legal_name, kind, encryption_key, operator)
     client = ctx.client(signing=True)
@@ -89,7 +88,7 @@ def add(
     if admission_signature is not None:
         admission = registry.Admission(first, _signature(admission_signature))
     else:
-        held = {a.address: a for a in dev_accounts(client.chain_id)}
+        held = {a.address: a for a in ctx.dev_accounts(client.chain_id)}
         if first not in held:
             raise ValidationError(
                 f"{first} must sign the admission: run 'bpost participants sign-admission' with "
@@ -196,7 +195,7 @@ def list_(ctx: Context) -> None:
 
     client = ctx.client()
     frame = registry.institutions_frame(client)
-    if client.chain_id in DEV_CHAIN_IDS:
+    if client.chain_id in DEV_CHAIN_IDS and ctx.dev_accounts_refused is None:
         numbers = [
             next((n for a in ops if (n := dev_account_index(a)) is not None), None)
             for ops in frame["operators"]

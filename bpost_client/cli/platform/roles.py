@@ -91,12 +91,11 @@ def apply(ctx: Context, file: Path, dry_run: bool, top_up: float) -> None:
     from decimal import Decimal
 
     from bpost_client.platform.roster import apply_plan, plan_roster, read_roster
-    from bpost_client.platform.signers import dev_accounts
 
     roster = read_roster(file)
     client = ctx.client(signing=not dry_run)
     target = int(Decimal(str(top_up)) * 10**18)
-    plan = plan_roster(client, roster, dev_accounts(client.chain_id), top_up_to=target)
+    plan = plan_roster(client, roster, ctx.dev_accounts(client.chain_id), top_up_to=target)
     if not dry_run and (plan.actions or plan.top_ups):
         total = len(plan.actions) + len(plan.top_ups)
         with progress(ctx, total, "roster") as advance:

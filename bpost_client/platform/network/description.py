@@ -9,6 +9,7 @@ the file are relative to its directory, so a network's directory can be moved wh
     version: 1
     chain_id: 20201030
     period: 1                      # seconds between blocks
+    dev_accounts: true             # funds the public dev accounts: for development only
     geth: v1.13.15
     genesis: genesis.json
     nodes:
@@ -18,13 +19,15 @@ the file are relative to its directory, so a network's directory can be moved wh
         data_dir: validator-1      # geth's --datadir
         keystore: validator-1/keystore/UTC--...
         password_file: validator-1/password
-        host: 127.0.0.1
+        host: 127.0.0.1            # the p2p listener, the engine API and the enode's address
+        http_host: 127.0.0.1       # JSON-RPC over HTTP and WebSocket binds here (an IP address)
         ports: {http: 8600, ws: 8601, authrpc: 8602, p2p: 8603}
         enode: enode://<node public key>@127.0.0.1:8603
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +39,7 @@ import yaml
 
 from bpost_client.exceptions import ConfigError
 from bpost_client.identifiers import check_address
+from bpost_client.platform.chain import DEV_CHAIN_IDS
 from bpost_client.platform.network.genesis import check_period
 from bpost_client.types import Address
 
@@ -43,13 +47,16 @@ __all__ = [
     "DEFAULT_BASE_PORT",
     "DESCRIPTION_FILE",
     "FORMAT_VERSION",
+    "MAX_CHAIN_ID",
     "MAX_NODES",
     "PORT_STRIDE",
     "NetworkDescription",
     "NodeDescription",
     "NodeRole",
     "Ports",
+    "check_bind_host",
     "description_path",
+    "is_loopback",
     "node_ports",
     "parse_network",
     "read_network",
@@ -67,6 +74,9 @@ DEFAULT_BASE_PORT = 8700
 
 PORT_STRIDE = 10
 """Ports between one node's block and the next's."""
+
+MAX_CHAIN_ID = 2**63 - 1
+"""The largest chain id a description takes (a signed 64-bit integer)."""
 
 MAX_NODES = 32
 """Nodes one directory may hold (Clique keeps working with far fewer validators than this)."""
@@ -109,18 +119,31 @@ class NodeDescription:
     keystore: Path
     password_file: Path
     host: str
+    """The address of the node's peer-to-peer listener and engine API, and its enode's."""
+    http_host: str
+    """The IP address its JSON-RPC over HTTP and WebSocket binds to (``host`` unless told
+    otherwise); beyond loopback, the administrative namespaces are left off them
+    (``geth.rpc_apis``)."""
     ports: Ports
     enode: str
 
     @property
+    def _rpc_address(self) -> str:
+        """Where a client on this machine reaches the JSON-RPC listener: ``host`` when it binds
+        every address (``0.0.0.0``, ``::``), else the address it binds."""
+        bound = ipaddress.ip_address(self.http_host)
+        address = self.host if bound.is_unspecified else self.http_host
+        return f"[{address}]" if ":" in address else address
+
+    @property
     def url(self) -> str:
         """The node's JSON-RPC URL over HTTP."""
-        return f"http://{self.host}:{self.ports.http}"
+        return f"http://{self._rpc_address}:{self.ports.http}"
 
     @property
     def ws_url(self) -> str:
         """The node's JSON-RPC URL over WebSocket."""
-        return f"ws://{self.host}:{self.ports.ws}"
+        return f"ws://{self._rpc_address}:{self.ports.ws}"
 
     @property
     def is_validator(self) -> bool:
@@ -138,6 +161,10 @@ class NetworkDescription:
     geth: str
     genesis: Path
     nodes: tuple[NodeDescription, ...]
+    dev_accounts: bool
+    """Whether the network is for development: its genesis funds the embedded chain's dev
+    accounts, whose keys are public, and they may sign on it. False for a network of real
+    members (its genesis funds a roster's operators), where the client refuses them."""
 
     @property
     def directory(self) -> Path:
@@ -176,6 +203,32 @@ def node_ports(base_port: int, index: int) -> Ports:
     ``base_port``."""
     first = base_port + PORT_STRIDE * index
     return Ports(http=first, ws=first + 1, authrpc=first + 2, p2p=first + 3)
+
+
+def check_bind_host(text: str) -> str:
+    """``text`` when it is an IP address (v4 or v6), as a node's listener binds to.
+
+    Raises:
+        ConfigError: a host name or anything else: a name resolves to whatever the resolver
+            says when geth starts, so what the node exposes would not be known here.
+    """
+    try:
+        return str(ipaddress.ip_address(str(text).strip()))
+    except ValueError:
+        raise ConfigError(
+            f"{text!r} is not an IP address: a node binds to an address literal "
+            "(127.0.0.1, 10.0.0.5, 0.0.0.0 for every interface), not a name"
+        ) from None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether the IP address ``host`` is a loopback one (127.0.0.0/8, ::1): reachable only
+    from this machine. The unspecified 0.0.0.0 and :: bind every interface, so are not.
+
+    Raises:
+        ConfigError: ``host`` is not an IP address.
+    """
+    return ipaddress.ip_address(check_bind_host(host)).is_loopback
 
 
 def description_path(location: Path) -> Path:
@@ -230,6 +283,19 @@ def _ports(problems: _Problems, where: str, raw: Any) -> Ports | None:
     return Ports(http=http, ws=ws, authrpc=authrpc, p2p=p2p)
 
 
+def _http_host(problems: _Problems, where: str, raw: Any, host: str | None) -> str | None:
+    """The JSON-RPC listeners' address: ``http_host``, or when missing (a description written
+    before the field) the node's ``host``; an IP address either way."""
+    text = host if raw is None else problems.text(where, raw)
+    if text is None:
+        return None
+    try:
+        return check_bind_host(text)
+    except ConfigError as exc:
+        problems.add(where, str(exc) if raw is not None else f"missing, and the host: {exc}")
+        return None
+
+
 def _node(problems: _Problems, where: str, raw: Any, base: Path) -> NodeDescription | None:
     if not isinstance(raw, dict):
         problems.add(where, "a node is a mapping")
@@ -256,6 +322,7 @@ def _node(problems: _Problems, where: str, raw: Any, base: Path) -> NodeDescript
     keystore = problems.path(f"{where}.keystore", raw.get("keystore"), base)
     password_file = problems.path(f"{where}.password_file", raw.get("password_file"), base)
     host = problems.text(f"{where}.host", raw.get("host"))
+    http_host = _http_host(problems, f"{where}.http_host", raw.get("http_host"), host)
     ports = _ports(problems, f"{where}.ports", raw.get("ports"))
     enode = problems.text(f"{where}.enode", raw.get("enode"))
     if enode is not None:
@@ -267,9 +334,9 @@ def _node(problems: _Problems, where: str, raw: Any, base: Path) -> NodeDescript
     if len(problems.found) > before:
         return None
     assert name and role and address and data_dir and keystore and password_file
-    assert host and ports and enode
+    assert host and http_host and ports and enode
     return NodeDescription(
-        name, role, address, data_dir, keystore, password_file, host, ports, enode
+        name, role, address, data_dir, keystore, password_file, host, http_host, ports, enode
     )
 
 
@@ -288,7 +355,7 @@ def parse_network(data: Any, path: Path) -> NetworkDescription:
             f"{path}: description version {version!r}, this client reads {FORMAT_VERSION}"
         )
     base = path.parent
-    chain_id = problems.integer("chain_id", data.get("chain_id"), 1, 2**63 - 1)
+    chain_id = problems.integer("chain_id", data.get("chain_id"), 1, MAX_CHAIN_ID)
     period = problems.integer("period", data.get("period"), 0, 2**31)
     if period is not None:
         try:
@@ -297,6 +364,7 @@ def parse_network(data: Any, path: Path) -> NetworkDescription:
             problems.add("period", str(exc))
     geth = problems.text("geth", data.get("geth"))
     genesis = problems.path("genesis", data.get("genesis"), base)
+    dev_accounts = _dev_accounts(problems, data.get("dev_accounts", False), chain_id)
     raw_nodes = data.get("nodes")
     nodes: list[NodeDescription] = []
     if not isinstance(raw_nodes, list) or not raw_nodes:
@@ -314,7 +382,24 @@ def parse_network(data: Any, path: Path) -> NetworkDescription:
         detail = "".join(f"\n  {p}" for p in problems.found)
         raise ConfigError(f"{path}: the network description is refused:{detail}")
     assert chain_id is not None and period is not None and geth and genesis
-    return NetworkDescription(path, chain_id, period, geth, genesis, tuple(nodes))
+    return NetworkDescription(path, chain_id, period, geth, genesis, tuple(nodes), dev_accounts)
+
+
+def _dev_accounts(problems: _Problems, raw: Any, chain_id: int | None) -> bool:
+    """The ``dev_accounts`` flag: false when missing (a description written before the field,
+    or by hand, is taken as a network of real members), true only on a chain where the dev
+    accounts may sign at all."""
+    if not isinstance(raw, bool):
+        problems.add("dev_accounts", f"{raw!r} is neither true nor false")
+        return False
+    flag: bool = raw
+    if flag and chain_id is not None and chain_id not in DEV_CHAIN_IDS:
+        problems.add(
+            "dev_accounts",
+            f"true on chain {chain_id}, where the dev accounts never sign (only on "
+            f"{', '.join(map(str, sorted(DEV_CHAIN_IDS)))})",
+        )
+    return flag
 
 
 def _check_distinct(problems: _Problems, nodes: list[NodeDescription]) -> None:
@@ -371,6 +456,7 @@ def write_network(network: NetworkDescription) -> Path:
         "period": network.period,
         "geth": network.geth,
         "genesis": _relative(network.genesis, base),
+        "dev_accounts": network.dev_accounts,
         "nodes": [
             {
                 "name": n.name,
@@ -380,6 +466,7 @@ def write_network(network: NetworkDescription) -> Path:
                 "keystore": _relative(n.keystore, base),
                 "password_file": _relative(n.password_file, base),
                 "host": n.host,
+                "http_host": n.http_host,
                 "ports": dict(zip(PORT_NAMES, n.ports.all(), strict=True)),
                 "enode": n.enode,
             }

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bpost_client.exceptions import ChainError
+from bpost_client.platform.network.description import is_loopback
 from bpost_client.platform.network.genesis import GAS_LIMIT
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ __all__ = [
     "GETH_VERSION",
     "IPC_FILE",
     "MIN_TIP_WEI",
+    "OPERATOR_APIS",
     "RPC_APIS",
     "TXPOOL_SLOTS",
     "config_toml",
@@ -36,6 +38,7 @@ __all__ = [
     "geth_version",
     "ipc_path",
     "node_command",
+    "rpc_apis",
 ]
 
 GETH_VERSION = "v1.13.15"
@@ -96,8 +99,28 @@ def find_geth() -> str:
 
 
 RPC_APIS = "eth,net,web3,clique,txpool"
-"""The JSON-RPC namespaces a node serves (HTTP and WebSocket, loopback only): no admin, personal,
-debug or miner."""
+"""The JSON-RPC namespaces a node serves over HTTP and WebSocket on loopback: no admin, personal,
+debug or miner (:func:`rpc_apis` leaves ``clique`` off too beyond loopback)."""
+
+OPERATOR_APIS = frozenset({"admin", "clique", "debug", "miner", "personal"})
+"""The namespaces only the node's operator may call: ``clique_propose`` votes for the validator,
+``miner_`` starts and stops sealing, ``admin_`` adds peers and exports the chain. geth cannot
+serve part of a namespace, so ``clique_getSigners`` goes with ``clique_propose``."""
+
+
+def rpc_apis(bind_host: str) -> str:
+    """The namespaces a node's HTTP and WebSocket listeners bound to ``bind_host`` serve:
+    :data:`RPC_APIS` on loopback, where only this machine's users reach them; beyond it, those
+    without :data:`OPERATOR_APIS`, which are then served over the node's IPC socket alone (the
+    votes, ``miner_start`` and the signer set, read there by ``bpost network``).
+
+    Raises:
+        ConfigError: ``bind_host`` is not an IP address.
+    """
+    if is_loopback(bind_host):
+        return RPC_APIS
+    return ",".join(n for n in RPC_APIS.split(",") if n not in OPERATOR_APIS)
+
 
 TXPOOL_SLOTS = {
     "accountslots": 1024,
@@ -165,11 +188,13 @@ def ipc_path(node: NodeDescription) -> Path:
 
 
 def node_command(executable: str, network: NetworkDescription, node: NodeDescription) -> list[str]:
-    """geth's command line for ``node``: full sync, JSON-RPC on loopback, the engine API on a port
-    of its own (1.13 always opens it), IPC in the data directory, no NAT probing, no discovery,
-    no profiler. A validator's account is unlocked and named as the sealer, but it does not
-    seal until told over IPC (see ``lifecycle.start``)."""
+    """geth's command line for ``node``: full sync, JSON-RPC on its ``http_host`` (loopback
+    unless told otherwise, and without the operator's namespaces beyond it: :func:`rpc_apis`),
+    the engine API on a port of its own (1.13 always opens it), IPC in the data directory, no NAT
+    probing, no discovery, no profiler. A validator's account is unlocked and named as the
+    sealer, but it does not seal until told over IPC (see ``lifecycle.start``)."""
     data_dir = str(node.data_dir.absolute())
+    apis = rpc_apis(node.http_host)
     command = [
         executable,
         "--config", str(node.data_dir.absolute() / CONFIG_FILE),
@@ -177,9 +202,9 @@ def node_command(executable: str, network: NetworkDescription, node: NodeDescrip
         "--networkid", str(network.chain_id),
         "--syncmode", "full",
         "--nodiscover", "--nat", "none", "--ipcpath", str(ipc_path(node)),
-        "--http", "--http.addr", node.host, "--http.port", str(node.ports.http),
-        "--http.api", RPC_APIS,
-        "--ws", "--ws.addr", node.host, "--ws.port", str(node.ports.ws), "--ws.api", RPC_APIS,
+        "--http", "--http.addr", node.http_host, "--http.port", str(node.ports.http),
+        "--http.api", apis,
+        "--ws", "--ws.addr", node.http_host, "--ws.port", str(node.ports.ws), "--ws.api", apis,
         "--authrpc.addr", node.host, "--authrpc.port", str(node.ports.authrpc),
         "--miner.gaslimit", str(GAS_LIMIT),
     ]  # fmt: skip

@@ -24,15 +24,17 @@ from eth_account import Account
 from eth_keys.datatypes import PrivateKey
 
 from bpost_client.exceptions import ChainError, ConfigError
-from bpost_client.platform.chain import CHAIN_ID
+from bpost_client.platform.chain import CHAIN_ID, DEV_CHAIN_IDS
 from bpost_client.platform.network.description import (
     DEFAULT_BASE_PORT,
     DESCRIPTION_FILE,
+    MAX_CHAIN_ID,
     MAX_NODES,
     NetworkDescription,
     NodeDescription,
     NodeRole,
     Ports,
+    check_bind_host,
     description_path,
     node_ports,
     write_network,
@@ -81,9 +83,16 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _node(
-    directory: Path, name: str, role: NodeRole, ports: Ports, host: str, iterations: int | None
+    directory: Path,
+    name: str,
+    role: NodeRole,
+    ports: Ports,
+    hosts: tuple[str, str],
+    iterations: int | None,
 ) -> NodeDescription:
-    """A new node's keys on disk: its account's keystore and password, its node key."""
+    """A new node's keys on disk: its account's keystore and password, its node key. ``hosts``:
+    its address (p2p, engine API, enode) and its JSON-RPC listeners' address."""
+    host, http_host = hosts
     data_dir = directory / name
     account = Account.create()
     password = secrets.token_urlsafe(24)
@@ -100,13 +109,23 @@ def _node(
     enode = f"enode://{public}@{host}:{ports.p2p}"
     address = Address(account.address)
     return NodeDescription(
-        name, role, address, data_dir, keystore, password_file, host, ports, enode
+        name, role, address, data_dir, keystore, password_file, host, http_host, ports, enode
     )
 
 
-def _funded(roster: Path | None) -> list[str]:
+def _funded(roster: Path | None, chain_id: int) -> list[str]:
     """The accounts the genesis funds beside the nodes': the roster's operator addresses, or
-    without a roster the embedded chain's dev accounts (public keys: a development network)."""
+    without a roster the embedded chain's dev accounts (public keys: a development network).
+
+    Raises:
+        ConfigError: no roster on a chain where the dev accounts never sign.
+    """
+    if roster is None and chain_id not in DEV_CHAIN_IDS:
+        raise ConfigError(
+            f"chain {chain_id} takes no dev account (they sign only on "
+            f"{', '.join(map(str, sorted(DEV_CHAIN_IDS)))}): give --roster, whose operators "
+            "the genesis funds"
+        )
     if roster is not None:
         from bpost_client.platform.roster import read_roster
 
@@ -146,8 +165,10 @@ def init_network(
     *,
     roster: Path | None = None,
     period: int = 1,
+    chain_id: int = CHAIN_ID,
     base_port: int = DEFAULT_BASE_PORT,
     host: str = "127.0.0.1",
+    http_host: str | None = None,
     force: bool = False,
     light_kdf: bool = False,
 ) -> NetworkDescription:
@@ -158,19 +179,32 @@ def init_network(
         directory: a new or empty directory (or, with ``force``, one holding a network).
         validators: the sealing nodes, 1 or more.
         members: the nodes that follow without sealing (an institution's own node).
-        roster: a roster file whose operator addresses the genesis funds (else the dev accounts).
+        roster: a roster file whose operator addresses the genesis funds; without it, the dev
+            accounts, and the description marks the network as for development
+            (``dev_accounts: true``), the only kind on which the client lets them sign.
         period: seconds between blocks, 1 to 5.
+        chain_id: the chain id (the embedded chain's by default); a consortium's own id keeps
+            the dev accounts off its chain for good (:data:`~bpost_client.platform.signers.
+            DEV_CHAIN_IDS`), and needs a ``roster``.
         base_port: the first node's HTTP port; see :func:`node_ports`.
         host: the address every node listens on (loopback unless told otherwise).
+        http_host: the IP address every node's JSON-RPC over HTTP and WebSocket binds to,
+            ``host`` by default; beyond loopback, they serve no ``clique``, ``admin``,
+            ``miner``, ``personal`` or ``debug`` (``geth.rpc_apis``): those go over IPC only.
         force: replace the network ``directory`` holds (its nodes' data is deleted).
         light_kdf: encrypt the keystores cheaply (tests, demos).
 
     Raises:
-        ConfigError: bad counts, period or ports, or a directory that is not empty.
+        ConfigError: bad counts, period, chain id or ports, an ``http_host`` that is not an IP
+            address, a directory that is not empty, or
+            no roster on a chain where the dev accounts never sign.
         ChainError: no pinned geth, or ``geth init`` refused the genesis.
         ValidationError: a roster with bad rows.
     """
     check_period(period)
+    if isinstance(chain_id, bool) or not 1 <= chain_id <= MAX_CHAIN_ID:
+        raise ConfigError(f"a chain id is 1 to {MAX_CHAIN_ID}, not {chain_id}")
+    hosts = (host, check_bind_host(host if http_host is None else http_host))
     if validators < 1:
         raise ConfigError(f"a network needs at least one validator, not {validators}")
     if members < 0 or validators + members > MAX_NODES:
@@ -182,19 +216,19 @@ def init_network(
             "at most 65535"
         )
     executable = find_geth()
-    funded_others = _funded(roster)
+    funded_others = _funded(roster, chain_id)
     directory = Path(directory).absolute()
     _prepare(directory, force)
     iterations = LIGHT_KDF_ITERATIONS if light_kdf else None
     names = [(f"validator-{n}", NodeRole.VALIDATOR) for n in range(1, validators + 1)]
     names += [(f"member-{n}", NodeRole.MEMBER) for n in range(1, members + 1)]
     nodes = tuple(
-        _node(directory, name, role, node_ports(base_port, i), host, iterations)
+        _node(directory, name, role, node_ports(base_port, i), hosts, iterations)
         for i, (name, role) in enumerate(names)
     )
     funded = list(dict.fromkeys(a.lower() for a in [*(n.address for n in nodes), *funded_others]))
     genesis = clique_genesis(
-        [n.address for n in nodes if n.is_validator], funded, period=period, chain_id=CHAIN_ID
+        [n.address for n in nodes if n.is_validator], funded, period=period, chain_id=chain_id
     )
     genesis_file = directory / GENESIS_FILE
     genesis_file.write_text(json.dumps(genesis, indent=2) + "\n", "utf-8")
@@ -202,7 +236,8 @@ def init_network(
         (node.data_dir / CONFIG_FILE).write_text(config_toml(node, nodes), "utf-8")
     _geth_init(executable, genesis_file, nodes)
     network = NetworkDescription(
-        directory / DESCRIPTION_FILE, CHAIN_ID, period, GETH_VERSION, genesis_file, nodes
-    )
+        directory / DESCRIPTION_FILE, chain_id, period, GETH_VERSION, genesis_file, nodes,
+        dev_accounts=roster is None,
+    )  # fmt: skip
     write_network(network)
     return network

@@ -35,13 +35,14 @@ from bpost_client._utils.jsonrpc import batch, call, ipc_call
 from bpost_client._utils.processes import terminate
 from bpost_client.exceptions import ChainError
 from bpost_client.platform.network.description import NetworkDescription, NodeDescription
-from bpost_client.platform.network.geth import find_geth, ipc_path, node_command
+from bpost_client.platform.network.geth import find_geth, ipc_path, node_command, rpc_apis
 
 __all__ = [
     "LOG_FILE",
     "PID_FILE",
     "NodeStatus",
     "log_tail",
+    "node_call",
     "running_pid",
     "start",
     "status",
@@ -100,6 +101,20 @@ def running_pid(node: NodeDescription) -> int | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return pid if _alive(pid, node) else None
+
+
+def node_call(node: NodeDescription, method: str, *params: Any, timeout: float = 2.0) -> Any:
+    """The result of ``method`` at ``node``: over HTTP when its listener serves the method's
+    namespace, else over its IPC socket (a node bound beyond loopback serves no ``clique_`` over
+    HTTP: :func:`~bpost_client.platform.network.geth.rpc_apis`).
+
+    Raises:
+        ChainError: the node answered with an error, or no answer over IPC.
+        requests.RequestException: no answer over HTTP.
+    """
+    if method.split("_")[0] in rpc_apis(node.http_host).split(","):
+        return call(node.url, method, *params, timeout=timeout)
+    return ipc_call(ipc_path(node), method, *params, timeout=timeout)
 
 
 def _answers(url: str) -> bool:
@@ -250,7 +265,7 @@ def _in_turn_first(validators: Sequence[NodeDescription]) -> list[NodeDescriptio
         return []
     with contextlib.suppress(requests.RequestException, ChainError, ValueError, TypeError):
         head = int(call(validators[0].url, "eth_blockNumber"), 16)
-        signers = sorted(str(s).lower() for s in call(validators[0].url, "clique_getSigners"))
+        signers = sorted(str(s).lower() for s in node_call(validators[0], "clique_getSigners"))
         turn = signers[(head + 1) % len(signers)]
         return sorted(validators, key=lambda n: n.address.lower() != turn)
     return list(validators)
@@ -371,6 +386,9 @@ def _read(node: NodeDescription, pid: int) -> NodeStatus:
         block, peers, mining, signers = batch(node.url, HEAD_CALLS)
     except (requests.RequestException, ChainError, ValueError):
         return base
+    if isinstance(signers, ChainError):  # no clique_ over HTTP beyond loopback: over IPC
+        with contextlib.suppress(ChainError, requests.RequestException):
+            signers = node_call(node, "clique_getSigners", "latest")
     head = block if isinstance(block, dict) else {}
     in_set = None
     if isinstance(signers, list):

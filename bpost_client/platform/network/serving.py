@@ -2,8 +2,8 @@
 
 The client and the deployer read the network's description: ``bpost --network DIR`` connects to
 the first node that answers, a member's node before a validator (a member's own node serves its
-client; validators seal), and keeps the deployment's manifest in ``DIR/deployments``. The network
-has the embedded chain's chain id, so its manifest must not share the embedded chain's
+client; validators seal), and keeps the deployment's manifest in ``DIR/deployments``. A network
+has the embedded chain's chain id by default, so its manifest must not share the embedded chain's
 ``deployments/<chain id>.json``.
 """
 

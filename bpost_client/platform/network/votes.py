@@ -29,7 +29,7 @@ from typing import Any
 
 import requests
 
-from bpost_client._utils.jsonrpc import call, ipc_call
+from bpost_client._utils.jsonrpc import ipc_call
 from bpost_client.exceptions import ChainError, ValidationError
 from bpost_client.identifiers import check_address
 from bpost_client.platform.network import lifecycle
@@ -123,7 +123,8 @@ def chain_signers(network: NetworkDescription) -> list[Address]:
         if lifecycle.running_pid(node) is None:
             continue
         with contextlib.suppress(requests.RequestException, ChainError, ValueError):
-            return [check_address(s) for s in call(node.url, "clique_getSigners", "latest")]
+            signers = lifecycle.node_call(node, "clique_getSigners", "latest")
+            return [check_address(s) for s in signers]
     raise ChainError(f"no node of {network.path} answers: start the network first")
 
 
