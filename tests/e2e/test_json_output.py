@@ -47,6 +47,9 @@ NOT_WALKED = {
     "explorer stop": "a process of its own: tests/explorer/test_service.py parses its --json",
     "explorer serve": "serves until stopped: tests/explorer/test_cli.py parses its --json line",
     "api serve": "serves until stopped: tests/api/test_cli.py parses its --json line",
+    "network add-member": (
+        "adds a node to a network: tests/network/test_node_loss.py parses its --json"
+    ),
     "network start": "starts geth nodes: tests/network/test_network.py parses its --json",
     "network stop": "stops geth nodes: tests/network/test_network.py parses its --json",
     "network propose-validator": (

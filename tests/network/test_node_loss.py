@@ -1,21 +1,30 @@
 """Losing a node loses nothing: a validator killed (``kill -9``) under an upload that sends
 through it, the upload going on through another node and writing every record exactly once;
 blocks sealed by the other validators meanwhile; the killed node restarted and back on the same
-head hash."""
+head hash. The indexer follows a node through its kill and restart; a member's node that joins
+late syncs the whole chain with every event; and the chain's records are the same read from
+every node."""
 
 from __future__ import annotations
 
 import os
 import secrets
 import signal
+import threading
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from bpost_client.client import connect
+from bpost_client.indexer import Indexer, open_engine
+from bpost_client.indexer.schema import blocks, events, records, transactions
 from bpost_client.platform.network import lifecycle
-from bpost_client.platform.network.description import NetworkDescription
+from bpost_client.platform.network.description import NetworkDescription, read_network
 from bpost_client.platform.signers import dev_account
 from bpost_client.registry import fund_files, funds
 from tests.conftest import Node
+from tests.e2e.conftest import run_process
 from tests.network.conftest import block_hash, ended, head, rpc, wait_until
 from tests.registry.test_fund_files import frame, fund_count, row
 
@@ -78,3 +87,105 @@ def test_kill_9_under_an_upload__goes_on_through_another_node__each_fund_once(
         },
         30, "a block sealed by validator-3 again", network,
     )  # fmt: skip
+
+
+def indexed(urls: str | list[str], deployments: Path, database: Path, to_block: int) -> Any:
+    """Every block, transaction, event and platform record of the deployment up to
+    ``to_block``, indexed from the node at ``urls`` into a new SQLite file, as sorted rows."""
+    engine = open_engine(f"sqlite:///{database}")
+    Indexer(connect(urls, deployments), engine).sync(to_block)
+    return contents(engine)
+
+
+def contents(engine: Any) -> dict[str, list[tuple[str, ...]]]:
+    with engine.connect() as conn:
+        return {
+            table.name: sorted(tuple(map(str, row)) for row in conn.execute(select(table)))
+            for table in (blocks, transactions, events, records)
+        }
+
+
+def register(through: str, deployments: Path, funds_count: int) -> None:
+    """``funds_count`` funds registered by Sakura (dev account 1), sent through ``through``."""
+    manager = connect(through, deployments, dev_account(1))
+    tag = secrets.token_hex(3).upper()
+    fund_files.upload_funds(manager, frame(*[row(f"IDX{tag}-{i}") for i in range(funds_count)]))
+
+
+def test_indexer__follows_a_node_through_kill_9_and_restart__nothing_lost_or_doubled(
+    network: NetworkDescription, network_node: Node, tmp_path: Path
+) -> None:
+    member, validator = network.node("member-1"), network.node("validator-1")
+    engine = open_engine(f"sqlite:///{tmp_path / 'followed.db'}")
+    indexer = Indexer(connect(member.url, network_node.deployments), engine)
+    stop, failures = threading.Event(), []
+
+    def follow() -> None:
+        try:
+            indexer.follow(poll_seconds=0.3, stop=stop)
+        except Exception as exc:  # the test fails on it below
+            failures.append(exc)
+
+    follower = threading.Thread(target=follow, daemon=True)
+    follower.start()
+    try:
+        register(validator.url, network_node.deployments, 3)
+        pid = lifecycle.running_pid(member)
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: ended(pid), 10, "member-1 gone")
+        register(validator.url, network_node.deployments, 3)  # written while it is down
+        lifecycle.start(network, ["member-1"])
+        target = head(validator)
+        wait_until(lambda: head(member) >= target, 60, "member-1 caught up", network)
+        wait_until(
+            lambda: (indexer.status().block_number or 0) >= target or failures,
+            60, f"the index at block {target}",
+        )  # fmt: skip
+    finally:
+        stop.set()
+        follower.join(30)
+    assert not failures, failures
+    position = indexer.status().block_number
+    assert position is not None
+    followed = contents(engine)
+    fresh = indexed(validator.url, network_node.deployments, tmp_path / "fresh.db", position)
+    assert followed == fresh, "the followed index differs from one read afresh from a validator"
+
+
+def test_late_member__syncs_the_whole_chain__every_event__records_same_from_every_node(
+    network: NetworkDescription, network_node: Node, tmp_path: Path
+) -> None:
+    directory = str(network.directory)
+    added = run_process("bpost", "--json", "network", "add-member", "--light-kdf", directory)
+    assert added.code == 0, added.err
+    name = added.json()["name"]
+    grown = read_network(network.directory)
+    late = grown.node(name)
+    assert [n.name for n in grown.nodes] == [*(n.name for n in network.nodes), name]
+    try:
+        lifecycle.start(grown, [name])
+        member = network.node("member-1")
+        target = head(member)
+        wait_until(lambda: head(late) >= target, 90, f"{name} synced", grown)
+        assert block_hash(late, target) == block_hash(member, target)
+        assert rpc(late, "eth_mining") is False
+
+        def logs(node: Any) -> list[Any]:
+            found = rpc(node, "eth_getLogs", {"fromBlock": "0x0", "toBlock": hex(target)})
+            return [(g["blockHash"], g["transactionHash"], g["logIndex"], g["address"],
+                     g["topics"], g["data"]) for g in found]  # fmt: skip
+
+        every_event = logs(member)
+        assert len(every_event) > 100, "the session's chain holds the tests' records"
+        assert logs(late) == every_event
+
+        deployments = network_node.deployments
+        read = {node.name: indexed(node.url, deployments, tmp_path / f"{node.name}.db", target)
+                for node in grown.nodes}  # fmt: skip
+        assert read[name]["records"], "platform records were indexed"
+        different = [node for node, found in read.items() if found != read["member-1"]]
+        assert not different, f"records read from {different} differ from member-1's"
+    finally:
+        lifecycle.stop(grown, [name])
+    assert lifecycle.running_pid(late) is None

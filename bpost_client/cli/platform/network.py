@@ -171,6 +171,32 @@ def init(
     click.echo(f"start it with: bpost network start {directory}")
 
 
+@network.command("add-member")
+@click.option(
+    "--light-kdf",
+    is_flag=True,
+    help="Encrypt the node's keystore cheaply (throwaway networks: tests, demos).",
+)
+@_directory
+@pass_context
+def add_member(ctx: Context, /, light_kdf: bool, directory: Path) -> None:
+    """Add a member's node to the network in DIRECTORY: keys, genesis, every node its peer.
+
+    Start it with 'bpost network start --node NAME': it syncs the whole chain from its peers."""
+    from bpost_client.platform.network.description import read_network
+    from bpost_client.platform.network.init import add_member_node
+
+    node = add_member_node(read_network(directory), light_kdf=light_kdf)
+    shown = {"name": node.name, "role": node.role.value, "address": node.address,
+             "url": node.url, "p2p_port": node.ports.p2p, "enode": node.enode,
+             "data_dir": str(node.data_dir)}  # fmt: skip
+    if ctx.as_json:
+        emit(ctx, shown)
+        return
+    click.echo(f"{node.name} added: {node.url}, enode {node.enode}")
+    click.echo(f"start it with: bpost network start --node {node.name} {directory}")
+
+
 @network.command()
 @_nodes
 @click.option(

@@ -11,6 +11,7 @@ loopback listener and the other nodes as static peers) and the genesis block, wr
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import secrets
@@ -43,7 +44,7 @@ from bpost_client.platform.network.genesis import check_period, clique_genesis
 from bpost_client.platform.network.geth import CONFIG_FILE, GETH_VERSION, config_toml, find_geth
 from bpost_client.types import Address
 
-__all__ = ["GENESIS_FILE", "LIGHT_KDF_ITERATIONS", "init_network"]
+__all__ = ["GENESIS_FILE", "LIGHT_KDF_ITERATIONS", "add_member_node", "init_network"]
 
 GENESIS_FILE = "genesis.json"
 
@@ -241,3 +242,41 @@ def init_network(
     )  # fmt: skip
     write_network(network)
     return network
+
+
+def add_member_node(network: NetworkDescription, *, light_kdf: bool = False) -> NodeDescription:
+    """Add a member's node to ``network``: the next ``member-N``, on the next block of ports,
+    with its own keys, the network's genesis (``geth init``) and every node as its static peer.
+    The description is written with it; every other node's ``config.toml`` lists it too, which
+    a running node reads at its next start (the new node dials the running ones itself). It
+    syncs the whole chain from its peers when started (``bpost network start --node NAME``).
+
+    Raises:
+        ConfigError: the network has :data:`MAX_NODES` nodes, or the ports run past 65535.
+        ChainError: no pinned geth, or ``geth init`` refused the genesis.
+    """
+    if len(network.nodes) >= MAX_NODES:
+        raise ConfigError(f"a network has at most {MAX_NODES} nodes; {network.path} has them")
+    first = network.nodes[0]
+    ports = node_ports(first.ports.http, len(network.nodes))
+    if ports.p2p > 65535:
+        raise ConfigError(f"the next node's ports ({ports.http} to {ports.p2p}) pass 65535")
+    taken = {int(n.name.removeprefix("member-")) for n in network.nodes
+             if n.name.removeprefix("member-").isdigit()}  # fmt: skip
+    name = f"member-{max(taken, default=0) + 1}"
+    executable = find_geth()
+    iterations = LIGHT_KDF_ITERATIONS if light_kdf else None
+    node = _node(
+        network.directory, name, NodeRole.MEMBER, ports, (first.host, first.http_host), iterations
+    )
+    nodes = (*network.nodes, node)
+    try:
+        (node.data_dir / CONFIG_FILE).write_text(config_toml(node, nodes), "utf-8")
+        _geth_init(executable, network.genesis, [node])
+    except (ChainError, OSError):
+        shutil.rmtree(node.data_dir, ignore_errors=True)  # nothing half-written is left
+        raise
+    write_network(dataclasses.replace(network, nodes=nodes))
+    for each in network.nodes:
+        (each.data_dir / CONFIG_FILE).write_text(config_toml(each, nodes), "utf-8")
+    return node
