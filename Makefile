@@ -28,12 +28,15 @@ CONTRACTS := $(shell find contracts -name '*.sol' -not -path 'contracts/.cache/*
 BUILD := .build/__local__.json
 DEMO_NETWORK := ethereum:bpost:node
 DEMO_OBSERVER := 3538000KASUMIOBS0164
+# make demo-network: the consortium network's directory (bpost network demo's default).
+NETWORK_DIR ?= .bpost/network
 
-.PHONY: help install build geth demo test test-contracts test-client lint typecheck slither abi spec \
+.PHONY: help install build geth demo demo-network test test-contracts test-client lint typecheck slither abi spec \
   bench lock lock-slither clean
 
 help:
 	@echo "make demo   start the embedded chain, deploy, register the demo institutions"
+	@echo "make demo-network  the same demo on a 4-validator geth network in $(NETWORK_DIR)"
 	@echo "make test   lint, type-check and run every test"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make geth   build the pinned geth once per machine (the consortium network's engine)"
@@ -90,6 +93,11 @@ demo: build
 	$(BIN)/bpost explorer start --token-for $(DEMO_OBSERVER)
 	@echo "The chain and the explorer keep running: 'bpost explorer stop' and 'bpost chain stop'"
 	@echo "end them (the chain's state is kept in .bpost/chain, the index in .bpost/index)."
+
+# make demo's steps on a geth Clique network (4 validators, 1 member node whose node the client
+# uses, 1-second blocks), initialised in NETWORK_DIR unless it holds one; a rerun sends nothing new.
+demo-network: build geth
+	$(BIN)/bpost network demo $(NETWORK_DIR)
 
 lint: install
 	$(BIN)/ruff check bpost_client scripts tests bench

@@ -198,7 +198,10 @@ def _distribution_walk_through(clients: dict[str, Client]) -> None:
             f"  {name}: {len(plan.new_navs)} NAVs, {len(plan.new_notices)} other records "
             f"published, {plan.unchanged} already on chain"
         )
-    subscriptions.subscribe(kanda, [c for c in codes.values() if c])
+    subscribed = subscriptions.subscribed_funds(kanda, DISTRIBUTOR)
+    missing = [c for c in codes.values() if c and c not in subscribed]
+    if missing:  # a second run subscribes nothing again
+        subscriptions.subscribe(kanda, missing)
     click.echo(f"Kanda Bank's deliveries ({INBOX}):")
     _watch(kanda)
     jeq = codes["SAKURA-JEQ"]

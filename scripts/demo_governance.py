@@ -4,8 +4,9 @@ The platform's powers sit in the timelock; three founding members (Sakura Asset 
 Fuji Trust Bank and Minato Securities: dev accounts 1-3) approve its proposals two of three.
 Shibuya Custody signs its own admission with its first operator's key (dev account 8); Sakura
 proposes the admission, Fuji approves it (the second approval schedules it), the proposal waits
-the embedded chain's delay (5 seconds) in public, and anyone executes it. A second run finds
-Shibuya admitted and sends nothing.
+the timelock's delay in public (5 seconds on the embedded chain, 3 on a geth network, where it
+passes in wall-clock time: see :func:`_wait_for_delay`), and anyone executes it. A second run
+finds Shibuya admitted and sends nothing.
 """
 
 from __future__ import annotations
@@ -16,13 +17,38 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand
 
-from bpost_client.client import connect
+from bpost_client.client import Client, connect
 from bpost_client.exceptions import BPostError
 from bpost_client.platform import governance, participants
 from bpost_client.platform.signers import dev_account
 from bpost_client.types import InstitutionType
 
 SHIBUYA = "3538000SHIBUYACU0198"
+
+
+DELAY_MARGIN = 30
+"""Seconds a sealing chain may take, past the delay, to seal a block as late as it ends."""
+
+
+def _wait_for_delay(reader: Client, ready_at: int) -> None:
+    """Wait until the proposal's delay has passed in the chain's time.
+
+    The embedded chain mines a block when a transaction comes, at the wall clock's time: the
+    delay's seconds of wall time are enough. A geth network seals a block every period whatever
+    comes, and a call is estimated against its latest blocks: the delay has passed only once a
+    block that late is sealed (geth's clock cannot be moved, as anvil's is in the tests).
+    """
+    latest = reader.w3.eth.get_block("latest")
+    wait = max(0, ready_at - int(latest["timestamp"]))
+    click.echo(f"the timelock holds it for {wait} s")
+    time.sleep(wait + 1)
+    if reader.w3.eth.block_number == int(latest["number"]):
+        return  # no block sealed meanwhile: a chain that mines on demand
+    deadline = time.monotonic() + DELAY_MARGIN
+    while int(reader.w3.eth.get_block("latest")["timestamp"]) < ready_at:
+        if time.monotonic() > deadline:
+            raise BPostError(f"no block sealed at or after {ready_at} within {DELAY_MARGIN} s")
+        time.sleep(0.2)
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -48,9 +74,7 @@ def cli(provider: Any, deployments: str) -> None:
         governance.approve(fuji, proposal)
         record = governance.get_proposal(reader, proposal)
         click.echo(f"Fuji approves: {record.approvals} of 2, {record.status.name.lower()}")
-        wait = max(0, record.ready_at - int(reader.w3.eth.get_block("latest")["timestamp"]))
-        click.echo(f"the timelock holds it for {wait} s")
-        time.sleep(wait + 1)
+        _wait_for_delay(reader, record.ready_at)
         governance.execute(fuji, proposal)
         admitted = participants.get_institution(reader, SHIBUYA)
         operators = ", ".join(admitted.operators)

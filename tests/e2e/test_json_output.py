@@ -55,6 +55,10 @@ NOT_WALKED = {
     "network propose-validator": (
         "votes on running geth validators: tests/network/test_votes.py parses its --json"
     ),
+    "network demo": (
+        "runs the demo on a geth network (minutes): tests/network/test_demo.py runs it and "
+        "parses its JSON answer"
+    ),
 }
 """The commands whose --json another test parses, run as processes: where, and why there."""
 

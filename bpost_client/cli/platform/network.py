@@ -1,5 +1,5 @@
-"""`bpost network init|start|stop|status|propose-validator`: a consortium network of geth Clique
-nodes, whose validators change by their own vote."""
+"""`bpost network init|start|stop|status|propose-validator|demo`: a consortium network of geth
+Clique nodes, whose validators change by their own vote, and make demo run on one."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from bpost_client.cli._context import Context, emit, pass_context
+from bpost_client.cli.platform import network_demo as demo_defaults
 from bpost_client.platform.chain import CHAIN_ID
 from bpost_client.platform.network.description import (
     DEFAULT_BASE_PORT,
@@ -356,3 +357,70 @@ def propose_validator(
     else:
         outcome = propose_validator(network_, address, action == "add", names)
     _show_vote(ctx, outcome)
+
+
+@network.command()
+@click.option(
+    "--validators",
+    type=click.IntRange(1, MAX_NODES - 1),
+    default=demo_defaults.VALIDATORS,
+    show_default=True,
+    help="Validators of a network initialised here.",
+)
+@click.option(
+    "--members",
+    type=click.IntRange(1, MAX_NODES - 1),
+    default=demo_defaults.MEMBERS,
+    show_default=True,
+    help="Members' nodes of a network initialised here (the client uses the first).",
+)
+@click.option(
+    "--base-port",
+    type=click.IntRange(1024, 65535),
+    default=None,
+    help="The first node's HTTP port of a network initialised here "
+    f"[default: {DEFAULT_BASE_PORT}].",
+)
+@click.option(
+    "--explorer-port",
+    type=click.IntRange(1, 65535),
+    default=demo_defaults.EXPLORER_PORT,
+    show_default=True,
+    help="The explorer's port (make demo's explorer takes 8600).",
+)
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Stop the network in DIRECTORY and its explorer, and initialise it anew.",
+)
+@click.argument(
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=demo_defaults.DEFAULT_DIRECTORY,
+    required=False,
+)
+@pass_context
+def demo(
+    ctx: Context, /, validators: int, members: int, base_port: int | None, explorer_port: int,
+    fresh: bool, directory: Path,
+) -> None:  # fmt: skip
+    """Run make demo on a network: initialise one in DIRECTORY (by default .bpost/network in
+    the clone) unless it holds one, start it (1-second blocks), deploy the platform with
+    config/deploy/network.yaml, apply the demo roster, run the demo of the three use cases
+    (governance, calendars, reference data, scripts/demo.py, scripts/demo_lending.py, the lending
+    calculation) against the member's node, and serve the explorer following that node. Run it
+    in the clone (make demo-network). A second run on the same network sends nothing new; the
+    network and the explorer keep running (the end says how to stop them). With --json the steps
+    print on stderr and the answer is JSON on stdout."""
+    import sys
+
+    from bpost_client.cli.platform.network_demo import run_demo, show
+
+    outcome = run_demo(
+        directory, validators=validators, members=members, base_port=base_port,
+        explorer_port=explorer_port, fresh=fresh, out=sys.stderr if ctx.as_json else None,
+    )  # fmt: skip
+    if ctx.as_json:
+        emit(ctx, outcome.as_dict())
+    else:
+        show(outcome)
