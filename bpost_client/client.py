@@ -42,7 +42,7 @@ def web3_for(url: str | Sequence[str], timeout: float = 30.0) -> Web3:
     w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
     waited, provider.reconnect_timeout = provider.reconnect_timeout, 0.0
     try:
-        w3.eth.chain_id  # noqa: B018 - the first request proves a node answers
+        provider.chain_id = int(w3.eth.chain_id)  # the first answer proves a node answers
     except (ChainError, RequestException, OSError, ValueError) as exc:
         raise ChainError(f"no JSON-RPC node answers at {', '.join(urls)}: {exc}") from exc
     finally:

@@ -1,0 +1,89 @@
+"""A client over several nodes: it connects through the first that answers, moves to the next
+when its node is lost (counting the loss), never to a node of another chain, and gives up with
+the URLs it tried; the sender sends its in-flight transactions again to the node moved to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from bpost_client._utils.failover import FailoverProvider, node_losses
+from bpost_client.client import web3_for
+from bpost_client.exceptions import ChainError
+from bpost_client.platform import chain
+from bpost_client.platform.chain import CHAIN_ID
+from bpost_client.platform.signers import dev_account
+from tests.conftest import Node, free_port, rpc
+from tests.helpers import fresh_account
+
+
+@contextmanager
+def anvil(directory: Path, chain_id: int = CHAIN_ID) -> Iterator[chain.ChainConfig]:
+    """An anvil of its own on a free port (stopped at the end, if still running)."""
+    config = chain.ChainConfig(data_dir=directory, port=free_port(), chain_id=chain_id)
+    chain.start(config)
+    try:
+        yield config
+    finally:
+        chain.stop(config)
+
+
+def test_connect__first_node_down__the_next_answers(node: Node) -> None:
+    w3 = web3_for([f"http://127.0.0.1:{free_port()}", node.url])
+    assert w3.eth.chain_id == CHAIN_ID
+    assert isinstance(w3.provider, FailoverProvider) and w3.provider.url == node.url
+    assert node_losses(w3.provider) == 0, "a node down at connection is no node lost under it"
+
+
+def test_node_lost__moves_to_the_next__counts_the_loss(node: Node, tmp_path: Path) -> None:
+    with anvil(tmp_path / "lost") as lost:
+        w3 = web3_for([lost.url, node.url])
+        assert w3.eth.block_number == 0, "the first node's own chain"
+        chain.stop(lost)
+        assert w3.eth.block_number == int(w3.eth.get_block("latest")["number"]) > 0
+    assert node_losses(w3.provider) == 1
+    assert w3.provider.endpoint_uri == node.url  # type: ignore[attr-defined]
+
+
+def test_node_lost__next_is_another_chain__skipped_then_none_answers(
+    node: Node, tmp_path: Path
+) -> None:
+    with anvil(tmp_path / "lost") as lost, anvil(tmp_path / "other", chain_id=31337) as other:
+        w3 = web3_for([lost.url, other.url])
+        provider = w3.provider
+        assert isinstance(provider, FailoverProvider)
+        provider.reconnect_timeout = 1.0
+        chain.stop(lost)
+        with pytest.raises(ChainError, match=r"no node answers \(for 1 s\)") as refused:
+            w3.eth.block_number  # noqa: B018
+        assert f"{lost.url}: connection refused or lost" in str(refused.value)
+        assert f"{other.url}: chain 31337, not {CHAIN_ID}: skipped" in str(refused.value)
+
+
+def test_sender__node_lost_with_transactions_in_flight__sent_again_mined_once(
+    isolated: Node, tmp_path: Path
+) -> None:
+    """Transactions sent to a node that is then lost with its pool are sent again, byte for
+    byte, to the next node: each mined there once."""
+    from bpost_client._utils.sender import Sender
+
+    with anvil(tmp_path / "lost") as lost:
+        rpc(lost.url, "evm_setAutomine", False)
+        w3 = web3_for([lost.url, isolated.url])
+        account = fresh_account()  # nonce 0 on both chains
+        for url in (lost.url, isolated.url):
+            rpc(url, "anvil_setBalance", account.address, hex(10**18))
+        sender = Sender(w3, account, CHAIN_ID, timeout=15.0, drop_check_after=60.0)
+        sender.resync_nonce()
+        first = w3.eth.get_transaction_count(account.address)
+        pending = [sender.submit({"to": dev_account(18).address, "value": 1, "gas": 21_000})
+                   for _ in range(3)]  # fmt: skip
+        assert node_losses(w3.provider) == 0
+        chain.stop(lost)  # never mined there: its pool is lost with it
+        receipts = [sender.wait(p) for p in pending]
+    assert [r["status"] for r in receipts] == [1, 1, 1]
+    assert w3.eth.get_transaction_count(account.address) == first + 3, "each mined once"
+    assert [bytes(r["transactionHash"]) for r in receipts] == [bytes(p.tx_hash) for p in pending]
