@@ -216,5 +216,14 @@ def stop(config: ChainConfig) -> bool:
         config.pid_file.unlink(missing_ok=True)
         return False
     terminate(pid)
+    # The pid is the npm launcher's; the anvil it runs may answer a moment longer, so a chain
+    # started at once on the same port would find it taken.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            _rpc(config.url, "eth_chainId", timeout=0.5)
+        except (requests.RequestException, ChainError, ValueError):
+            break
+        time.sleep(0.05)
     config.pid_file.unlink(missing_ok=True)
     return True

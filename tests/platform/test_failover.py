@@ -31,6 +31,28 @@ def anvil(directory: Path, chain_id: int = CHAIN_ID) -> Iterator[chain.ChainConf
         chain.stop(config)
 
 
+def kill(config: chain.ChainConfig) -> None:
+    """``kill -9`` the anvil of ``config`` and wait until it is gone."""
+    import json
+    import os
+    import signal
+    import time
+
+    import requests
+
+    pid = int(json.loads(config.pid_file.read_text())["pid"])
+    os.killpg(pid, signal.SIGKILL)  # the npm launcher and the anvil it runs, one process group
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            requests.post(config.url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"},
+                          timeout=0.5)  # fmt: skip
+        except requests.RequestException:
+            return
+        assert time.monotonic() < deadline, "anvil still answers after SIGKILL"
+        time.sleep(0.05)
+
+
 def test_connect__first_node_down__the_next_answers(node: Node) -> None:
     w3 = web3_for([f"http://127.0.0.1:{free_port()}", node.url])
     assert w3.eth.chain_id == CHAIN_ID
@@ -42,7 +64,7 @@ def test_node_lost__moves_to_the_next__counts_the_loss(node: Node, tmp_path: Pat
     with anvil(tmp_path / "lost") as lost:
         w3 = web3_for([lost.url, node.url])
         assert w3.eth.block_number == 0, "the first node's own chain"
-        chain.stop(lost)
+        kill(lost)
         assert w3.eth.block_number == int(w3.eth.get_block("latest")["number"]) > 0
     assert node_losses(w3.provider) == 1
     assert w3.provider.endpoint_uri == node.url  # type: ignore[attr-defined]
@@ -56,7 +78,7 @@ def test_node_lost__next_is_another_chain__skipped_then_none_answers(
         provider = w3.provider
         assert isinstance(provider, FailoverProvider)
         provider.reconnect_timeout = 1.0
-        chain.stop(lost)
+        kill(lost)
         with pytest.raises(ChainError, match=r"no node answers \(for 1 s\)") as refused:
             w3.eth.block_number  # noqa: B018
         assert f"{lost.url}: connection refused or lost" in str(refused.value)
@@ -82,7 +104,7 @@ def test_sender__node_lost_with_transactions_in_flight__sent_again_mined_once(
         pending = [sender.submit({"to": dev_account(18).address, "value": 1, "gas": 21_000})
                    for _ in range(3)]  # fmt: skip
         assert node_losses(w3.provider) == 0
-        chain.stop(lost)  # never mined there: its pool is lost with it
+        kill(lost)  # never mined there: its pool is lost with it
         receipts = [sender.wait(p) for p in pending]
     assert [r["status"] for r in receipts] == [1, 1, 1]
     assert w3.eth.get_transaction_count(account.address) == first + 3, "each mined once"
