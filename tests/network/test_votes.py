@@ -3,9 +3,10 @@ for this module, since votes change it): a proposal short of a majority changes 
 member node voted in by a majority seals; a validator voted out seals no more; and status holds
 the chain's signers against the governance record (``ConsensusValidators``).
 
-The governance record is read from a deployment on the embedded chain (anvil, the ``node``
-fixture): deploying onto geth is the next slice's (the client over geth). Both chains have chain
-id 20201030, so ``status --record-url`` reads the record there as it would on the network."""
+Here the governance record is read from a deployment on the embedded chain (anvil, the ``node``
+fixture), whose operator writes it at once: both chains have chain id 20201030, so ``status
+--record-url`` reads the record there as it would on the network. The record on the network's
+own deployment, written through governance, is read in tests/network/test_record.py."""
 
 from __future__ import annotations
 

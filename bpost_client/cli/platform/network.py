@@ -238,9 +238,10 @@ def stop(ctx: Context, /, names: tuple[str, ...], grace: float, directory: Path)
 def _comparison(
     ctx: Context, network: NetworkDescription, statuses: list[NodeStatus], record_url: str | None
 ) -> SignerComparison:
-    """The chain's signers beside the governance record, read through the deployment of the
-    chain at ``record_url`` (by default the first node that answers); a side that cannot be read
-    is not known, with the reason."""
+    """The chain's signers beside the governance record, read through the deployment
+    (``--deployments``) of the chain at ``record_url``, by default through the network's own
+    deployment (``DIRECTORY/deployments``, where ``bpost --network DIR deploy`` writes it) and
+    its first node that answers; a side that cannot be read is not known, with the reason."""
     from bpost_client.exceptions import BPostError
     from bpost_client.platform.network.votes import chain_signers, compare_signers
 
@@ -253,9 +254,11 @@ def _comparison(
         return compare_signers(signers, None, "no node answers to read the governance record")
     from bpost_client.client import connect  # web3: only once a node answers
     from bpost_client.platform.governance import validator_record
+    from bpost_client.platform.network.serving import deployments_dir
 
+    deployments = ctx.deployments if record_url is not None else deployments_dir(network)
     try:
-        record = validator_record(connect(url, ctx.deployments))
+        record = validator_record(connect(url, deployments))
     except (BPostError, ValueError) as exc:  # no deployment, another ABI, no code ...
         return compare_signers(signers, None, f"the governance record is not known: {exc}")
     return compare_signers(signers, {str(k): str(v) for k, v in record.items()})
@@ -282,7 +285,8 @@ def _show_comparison(comparison: SignerComparison) -> None:
     "--record-url",
     metavar="URL",
     help="Read the governance record of the validators from the deployment (--deployments) of "
-    "the chain at URL. By default, the network's first node that answers.",
+    "the chain at URL. By default, the network's own deployment (DIRECTORY/deployments) through "
+    "its first node that answers.",
 )
 @_directory
 @pass_context
