@@ -10,12 +10,16 @@ from pathlib import Path
 from eth_keys.datatypes import PrivateKey
 
 from bpost_client.platform.network import lifecycle
-from bpost_client.platform.network.description import NetworkDescription, read_network
+from bpost_client.platform.network.description import (
+    NetworkDescription,
+    free_base_port,
+    read_network,
+)
 from bpost_client.platform.network.genesis import DEFAULT_BALANCE, signers_of_extra
 from bpost_client.platform.signers import DEV_ACCOUNTS_SHOWN, dev_account, from_keystore
 from tests.conftest import DEMO_ROSTER
 from tests.e2e.conftest import run_process
-from tests.network.conftest import block_hash, ended, free_base_port, head, rpc, wait_until
+from tests.network.conftest import block_hash, ended, head, rpc, wait_until
 
 
 def one_validator(directory: Path, base_port: int | None = None) -> NetworkDescription:
