@@ -135,7 +135,7 @@ abi: build
 spec: install
 	$(BIN)/python -m bpost_client.api.openapi docs/spec/openapi.json
 
-bench: build
+bench: build geth
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 lock:

@@ -17,46 +17,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-from fresh_chain import ROOT, deployed_chain, gas_parts, report
+from fresh_chain import deployed_chain, gas_parts, report
+from workloads import TRUSTEE, apply_demo_roster, fund_table, institution_clients
 
 from bpost_client.client import Client
-from bpost_client.identifiers import isin_is_valid
-from bpost_client.platform import roster, signers
-from bpost_client.platform.participants import list_institutions
+from bpost_client.platform import signers
 from bpost_client.registry import fund_files, funds, ssi
-from bpost_client.registry.fund_table import FUND_COLUMNS
 
 FUNDS = 2_000
 NAIVE_FUNDS = 200
-TRUSTEE, KANDA, MINATO = "3538000FUJITRUST0138", "3538000KANDABANK0193", "3538000MINATOSEC0159"
-
-
-def _isin(serial: int) -> str:
-    prefix = f"JP90B{serial:06d}"
-    return next(prefix + str(d) for d in range(10) if isin_is_valid(prefix + str(d)))
-
-
-def fund_table(start: int, count: int, tag: str) -> pd.DataFrame:
-    rows = [
-        {
-            "manager_code": f"{tag}-{i:05d}",
-            "name_ja": f"ベンチファンド{i}",
-            "name_en": f"Bench Fund {i}",
-            "trustee_lei": TRUSTEE,
-            "fund_type": "equity",
-            "currency": "JPY",
-            "establishment_date": "2026-04-01",
-            "redemption_date": "",
-            "isin": _isin(i),
-            "ita_code": f"B{i:07d}",
-            "other_codes": "",
-            "distributors": KANDA,
-            "custodians": MINATO,
-        }
-        for i in range(start, start + count)
-    ]
-    return pd.DataFrame(rows, columns=list(FUND_COLUMNS))
 
 
 def _terms(tag: str) -> ssi.SsiTerms:
@@ -71,11 +40,6 @@ def _terms(tag: str) -> ssi.SsiTerms:
     )
 
 
-def _institution_clients(reader: Client) -> list[Client]:
-    accounts = {signers.dev_account(i).address: signers.dev_account(i) for i in range(8)}
-    return [reader.with_account(accounts[i.operators[0]]) for i in list_institutions(reader)]
-
-
 def main() -> None:
     with deployed_chain() as operator, tempfile.TemporaryDirectory() as tmp:
         result = _run(operator, Path(tmp))
@@ -83,16 +47,9 @@ def main() -> None:
 
 
 def _run(operator: Client, tmp: Path) -> dict[str, Any]:
-    roster.apply_plan(
-        operator,
-        roster.plan_roster(
-            operator,
-            roster.read_roster(ROOT / "config" / "demo-participants.yaml"),
-            signers.dev_accounts(operator.chain_id),
-        ),
-    )
+    apply_demo_roster(operator)
     manager = operator.with_account(signers.dev_account(1))
-    institutions = _institution_clients(operator)
+    institutions = institution_clients(operator)
     csv = tmp / "funds.csv"
     fund_table(0, FUNDS, "BENCH").to_csv(csv, index=False)
 

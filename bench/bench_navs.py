@@ -12,7 +12,7 @@ gas of the first estimate (setup, not timed but reported). Then:
   from the batches' events (every record exactly) and the funds' rule slots;
 - naive: one ``publishNavs`` per NAV on the next NAV day (2026-11-24; the 23rd is a Tokyo
   holiday) for a sample of 300 funds, pipelined (under automine, a block per transaction, whose
-  time on anvil grows with the state: see ``_pipelined``);
+  time on anvil grows with the state: see ``workloads.pipelined``);
 - catch-up: 20 more NAV days of every fund (the XTKS calendar's next business days), then a
   subscriber connects cold and reads every NAV batch since deployment with ``navs.nav_batches``:
   the 20 days, the batched day and the naive sample.
@@ -24,22 +24,18 @@ from __future__ import annotations
 
 import platform
 import random
-import sys
 import time
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from fresh_chain import ROOT, deployed_chain, gas_parts, report
+from fresh_chain import deployed_chain, gas_parts, report
+from workloads import apply_demo_roster, log, nav_day, publish_tokyo_2026, set_up_nav_funds
 
 from bpost_client import dates
 from bpost_client.client import Client, connect
 from bpost_client.distribution import navs
-from bpost_client.identifiers import bytes32_from_ascii
-from bpost_client.platform import roster, signers
+from bpost_client.platform import signers
 from bpost_client.reference import calendars
-from bpost_client.registry import funds
-from bpost_client.types import FundStatus, FundType, RequestKind
 
 FUNDS_TARGET = 6_000
 FUNDS = 6_000
@@ -48,141 +44,17 @@ NAIVE_SAMPLE = 300
 CATCH_UP_DAYS = 20
 BATCHED_DAY = date(2026, 11, 20)
 NAIVE_DAY = date(2026, 11, 24)
-ESTABLISHED, DUE = date(2026, 4, 1), date(2026, 3, 25)
-TRUSTEE = "3538000FUJITRUST0138"
-PROFILE = navs.Profile(closing_months=(6, 12), closing_day=20)
-DAILY_MOVE = 0.02
-"""Largest daily NAV move drawn, well inside the 10 % default threshold."""
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _attributes(i: int) -> funds.FundAttributes:
-    return funds.FundAttributes(
-        name_ja=f"ベンチ投信{i}",
-        name_en=f"Bench Fund {i}",
-        trustee=TRUSTEE,
-        fund_type=FundType.EQUITY,
-        currency="JPY",
-        establishment_date=ESTABLISHED,
-    )
-
-
-def _rpc(client: Client, method: str, *params: Any) -> None:
-    answer = client.w3.provider.make_request(method, list(params))  # type: ignore[arg-type]
-    if "error" in answer:
-        raise RuntimeError(f"{method}: {answer['error']}")
-
-
-def _pipelined(client: Client, calls: Sequence[tuple[Any, str]]) -> list[Any]:
-    """Per-fund calls of one kind, all in flight at once, each with the gas limit of the first
-    call's estimate (with the sender's margin): one estimate instead of one per transaction.
-
-    anvil's automine makes a block per transaction, and its time per block grows with the state
-    (~4 ms on a fresh chain, ~36 ms with 6,000 funds registered, 100-150 ms once set up),
-    so these are mined once a second instead, as many a block as its gas limit takes; automine
-    is back on when they are all in (the naive sample runs under automine, at the full state).
-    """
-    first = calls[0][0]
-    gas = client.sender.estimate({"to": first.address, "data": first._encode_transaction_data()})
-    params = [
-        ({"to": call.address, "data": call._encode_transaction_data(), "gas": gas}, label)
-        for call, label in calls
-    ]
-    in_flight = client.sender.max_in_flight
-    _rpc(client, "evm_setAutomine", False)
-    _rpc(client, "evm_setIntervalMining", 1)
-    client.sender.max_in_flight = len(params)
-    try:
-        return client.sender.send_all(params)
-    finally:
-        client.sender.max_in_flight = in_flight
-        _rpc(client, "evm_setIntervalMining", 0)
-        _rpc(client, "evm_setAutomine", True)
 
 
 def _setup(operator: Client, manager: Client, trustee: Client) -> tuple[list[str], dict[str, Any]]:
     """The demo roster, the 2026 Tokyo calendar and FUNDS active funds with a profile; returns
     their codes and the seconds of each step."""
-    steps: dict[str, Any] = {}
     start = time.perf_counter()
-    demo = roster.read_roster(ROOT / "config" / "demo-participants.yaml")
-    roster.apply_plan(
-        operator, roster.plan_roster(operator, demo, signers.dev_accounts(operator.chain_id))
-    )
-    tokyo = calendars.sessions_from_exchange_calendars("XTKS", [2026])
-    calendars.publish_years(operator, [calendars.year_map("XTKS", 2026, tokyo)])
-    steps["roster_and_calendar"] = time.perf_counter() - start
-
-    mark = time.perf_counter()
-    regs = [funds.FundRegistration(f"NAV-{i:05d}", _attributes(i)) for i in range(FUNDS)]
-    codes = funds.register_funds(manager, regs)
-    assert len(codes) == FUNDS, f"{len(codes)} funds registered"
-    steps["register"] = time.perf_counter() - mark
-    _log(f"setup: registered {len(codes)} funds in {steps['register']:.1f} s")
-
-    registry = manager.contract("FundRegistry")
-    mark = time.perf_counter()
-    first_request = int(registry.functions.requestCount().call()) + 1
-    proposals = [
-        (
-            registry.functions.propose(
-                bytes32_from_ascii(code),
-                int(RequestKind.ESTABLISH),
-                _attributes(i).to_abi(),
-                dates.int_from_date(ESTABLISHED),
-                dates.int_from_date(DUE),
-            ),
-            f"propose establishment of {code}",
-        )
-        for i, code in enumerate(codes)
-    ]
-    _pipelined(manager, proposals)
-    assert int(registry.functions.requestCount().call()) == first_request + FUNDS - 1
-    steps["propose"] = time.perf_counter() - mark
-    _log(f"setup: proposed in {steps['propose']:.1f} s")
-
-    mark = time.perf_counter()
-    acks = [
-        (trustee.contract("FundRegistry").functions.acknowledge(first_request + i), "ack")
-        for i in range(FUNDS)
-    ]
-    _pipelined(trustee, acks)
-    steps["acknowledge"] = time.perf_counter() - mark
-    _log(f"setup: acknowledged in {steps['acknowledge']:.1f} s")
-
-    mark = time.perf_counter()
-    activations = [
-        (registry.functions.setStatus(bytes32_from_ascii(c), int(FundStatus.ACTIVE)), "activate")
-        for c in codes
-    ]
-    _pipelined(manager, activations)
-    steps["activate"] = time.perf_counter() - mark
-    _log(f"setup: activated in {steps['activate']:.1f} s")
-
-    mark = time.perf_counter()
-    navs.set_profiles(manager, codes, PROFILE)
-    steps["profiles"] = time.perf_counter() - mark
-    _log(f"setup: profiles set in {steps['profiles']:.1f} s")
-    for code in (codes[0], codes[-1]):
-        state = navs.fund_state(manager, code)
-        assert (state.status, state.calendar_id) == (int(FundStatus.ACTIVE), 1), state
-    return codes, steps
-
-
-def _day_records(
-    codes: Sequence[str], day: date, last: dict[str, int], rng: random.Random
-) -> list[navs.NavRecord]:
-    """A NAV per fund on ``day``, each moved at most DAILY_MOVE from ``last`` (updated)."""
-    records = []
-    for code in codes:
-        nav = round(last[code] * (1 + rng.uniform(-DAILY_MOVE, DAILY_MOVE)))
-        last[code] = nav
-        units = rng.randrange(10**8, 10**11)
-        records.append(navs.NavRecord(code, day, nav, nav * units // 10_000, units))
-    return records
+    apply_demo_roster(operator)
+    publish_tokyo_2026(operator)
+    steps: dict[str, Any] = {"roster_and_calendar": time.perf_counter() - start}
+    codes, fund_steps = set_up_nav_funds(manager, trustee, FUNDS)
+    return codes, {**steps, **fund_steps}
 
 
 def _run(operator: Client) -> dict[str, Any]:
@@ -191,12 +63,12 @@ def _run(operator: Client) -> dict[str, Any]:
     start = time.perf_counter()
     codes, steps = _setup(operator, manager, trustee)
     setup_seconds = time.perf_counter() - start
-    _log(f"setup: {FUNDS} funds ready in {setup_seconds:.1f} s")
+    log(f"setup: {FUNDS} funds ready in {setup_seconds:.1f} s")
 
     rng = random.Random(2)
     last = {code: rng.randrange(5_000, 40_000) for code in codes}
 
-    day = _day_records(codes, BATCHED_DAY, last, rng)
+    day = nav_day(codes, BATCHED_DAY, last, rng)
     start = time.perf_counter()
     receipts = navs.publish_navs(manager, day)
     seconds = time.perf_counter() - start
@@ -207,9 +79,9 @@ def _run(operator: Client) -> dict[str, Any]:
         state = navs.fund_state(manager, record.fund)
         assert (state.last_nav_date, state.last_nav) == (BATCHED_DAY, record.nav), state
     gas = gas_parts(manager, receipts, len(day))
-    _log(f"batched: {len(day)} NAVs in {len(receipts)} transactions, {seconds:.2f} s")
+    log(f"batched: {len(day)} NAVs in {len(receipts)} transactions, {seconds:.2f} s")
 
-    sample = _day_records(codes[:NAIVE_SAMPLE], NAIVE_DAY, last, rng)
+    sample = nav_day(codes[:NAIVE_SAMPLE], NAIVE_DAY, last, rng)
     registry = manager.contract("DistributionRegistry")
     when = dates.int_from_date(NAIVE_DAY)
     calls = [
@@ -222,7 +94,7 @@ def _run(operator: Client) -> dict[str, Any]:
     naive_batches = navs.nav_batches(manager, from_block=naive_receipts[0]["blockNumber"])
     assert [r for b in naive_batches for r in b.records] == sample
     naive_gas = gas_parts(manager, naive_receipts, len(sample))
-    _log(f"naive: {len(sample)} NAVs in {naive_seconds:.2f} s")
+    log(f"naive: {len(sample)} NAVs in {naive_seconds:.2f} s")
 
     tokyo = calendars.load_calendar(manager, "XTKS")
     days = [tokyo.add_business_days(NAIVE_DAY, n) for n in range(1, CATCH_UP_DAYS + 1)]
@@ -230,12 +102,12 @@ def _run(operator: Client) -> dict[str, Any]:
     catch_up_receipts: list[Any] = []
     start = time.perf_counter()
     for when_day in days:
-        records = _day_records(codes, when_day, last, rng)
+        records = nav_day(codes, when_day, last, rng)
         catch_up_receipts += navs.publish_navs(manager, records)
         published += records
     publish_seconds = time.perf_counter() - start
     catch_up_gas = sum(r["gasUsed"] for r in catch_up_receipts)
-    _log(f"catch-up: {len(published)} NAVs of {len(days)} days in {publish_seconds:.1f} s")
+    log(f"catch-up: {len(published)} NAVs of {len(days)} days in {publish_seconds:.1f} s")
 
     url = str(getattr(operator.w3.provider, "endpoint_uri", ""))
     start = time.perf_counter()

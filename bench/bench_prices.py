@@ -16,72 +16,23 @@ writes ``bench/results/prices.json``.
 from __future__ import annotations
 
 import platform
-import random
 import time
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-import coincurve
 from fresh_chain import deployed_chain, report
+from workloads import make_data_provider, set_up_securities
 
 from bpost_client.client import Client
-from bpost_client.identifiers import check_lei, isin_with_check_digit
-from bpost_client.platform.participants import (
-    InstitutionSpec,
-    admission_of,
-    register_institution,
-)
 from bpost_client.reference import prices
-from bpost_client.reference.securities import Security, list_securities, register_securities
-from bpost_client.types import Address, InstitutionType, Role
 
 SECURITIES = 4_000
 NAIVE_SAMPLE = 400
 BATCHED_DAY = date(2026, 11, 20)
 NAIVE_DAY = date(2026, 11, 19)
 TX_BASE_GAS = 21_000
-PROVIDER_LEI = "3538000KABUTODATA165"
 NEW_SLOT_GAS = 22_100
 """SSTORE of a non-zero value into a zero slot, cold (20,000 + 2,100 for the cold access)."""
-
-
-def _securities() -> list[Security]:
-    return [
-        Security(
-            isin=isin_with_check_digit(f"JP9{i:08d}"),
-            name=f"Bench Security {i}",
-            market="XTKS",
-            currency="JPY",
-            local_code=f"{1300 + i}",
-        )
-        for i in range(1, SECURITIES + 1)
-    ]
-
-
-def _setup(client: Client) -> dict[int, int]:
-    """Bind the deployer to a data-provider institution, grant it DATA_PROVIDER, register the
-    securities, and return a close for each security index, in units."""
-    assert client.account is not None
-    key = coincurve.PrivateKey(bytes(client.account.key)).public_key.format(compressed=True)
-    spec = InstitutionSpec(
-        check_lei(PROVIDER_LEI),
-        "Bench Market Data",
-        InstitutionType.DATA_PROVIDER,
-        key,
-        (Address(client.sender.address),),
-    )
-    register_institution(client, spec, admission_of(client, client.account, spec))
-    access = client.contract("PlatformAccess")
-    grant = access.functions.grantRole(Role.DATA_PROVIDER.id, client.sender.address)
-    client.sender.send_all([(grant, "grant DATA_PROVIDER to the deployer")])
-    wanted = _securities()
-    register_securities(client, wanted)
-    isins = {s.isin for s in wanted}
-    indexes = sorted(s.index for s in list_securities(client) if s.isin in isins)
-    assert len(indexes) == SECURITIES, f"{len(indexes)} securities registered"
-    rng = random.Random(11)
-    return {i: prices.to_units(Decimal(rng.randrange(1_000, 10_000_000)) / 10) for i in indexes}
 
 
 def _calldata_bytes(client: Client, receipts: list[Any]) -> int:
@@ -103,7 +54,8 @@ def _naive_calls(client: Client, closes: dict[int, int]) -> list[tuple[Any, str]
 
 
 def _run(client: Client) -> dict[str, Any]:
-    closes = _setup(client)
+    make_data_provider(client)
+    closes = set_up_securities(client, SECURITIES)
 
     start = time.perf_counter()
     receipts = prices.publish_closes(client, BATCHED_DAY, closes)

@@ -1,9 +1,9 @@
 """Benchmark: pipelined transaction sending against send-and-wait, on the embedded chain.
 
 Grants a role to N fresh addresses twice on a fresh anvil: once through ``Sender.send_all``
-(signed locally, up to 64 in flight) and once the naive way (send one, wait for its receipt, send
-the next). Prints records per second, gas per record and the ratio, and writes
-``bench/results/sender.json``.
+(signed locally, up to ``MAX_IN_FLIGHT`` in flight, here all N) and once the naive way (send one,
+wait for its receipt, send the next). Prints records per second, gas per record and the ratio,
+and writes ``bench/results/sender.json``.
 """
 
 from __future__ import annotations

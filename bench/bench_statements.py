@@ -16,80 +16,45 @@ from __future__ import annotations
 
 import platform
 import time
-from datetime import date
 from pathlib import Path
 
 from fresh_chain import ROOT, deployed_chain, gas_parts, report
+from workloads import (
+    AGENT,
+    LENDING_PARTIES,
+    MINATO,
+    TRUSTEE,
+    apply_demo_roster,
+    lending_statements,
+    pair_secret,
+    publish_tokyo_2026,
+    set_up_lending,
+)
 
 from bpost_client.client import Client
-from bpost_client.lending import pairs
 from bpost_client.lending import statements as st
-from bpost_client.lending.matching import MatchUnit
-from bpost_client.platform import roster, signers
-from bpost_client.platform.mandates import grant_mandate
-from bpost_client.platform.signers import dev_account
-from bpost_client.reference import calendars
-from bpost_client.types import MandateScope
 
 N = 500
 NAIVE = 50
-FUJI, MINATO, AGENT = "3538000FUJITRUST0138", "3538000MINATOSEC0159", "3538000NIHONLEND0172"
-PARTIES = [FUJI, MINATO, AGENT]
-START, END, SETTLEMENT = date(2026, 9, 1), date(2026, 9, 30), date(2026, 10, 9)
-
-
-def _statements(prefix: str, count: int, secret: bytes) -> list[tuple[st.StatementInput, bytes]]:
-    return [
-        (
-            st.StatementInput(
-                FUJI,
-                MINATO,
-                MatchUnit.SECURITY,
-                f"{prefix}{i:06d}",
-                "JPY",
-                START,
-                END,
-                SETTLEMENT,
-                st.Amounts(10_000 + i, 30 + i % 7, 0 if i % 4 else 45_000),
-                secret,
-            ),
-            f"detail of {prefix}{i}".encode(),
-        )
-        for i in range(count)
-    ]
 
 
 def _set_up(operator: Client) -> dict[str, Client]:
-    demo = roster.read_roster(ROOT / "config/demo-participants.yaml")
-    plan = roster.plan_roster(operator, demo, signers.dev_accounts(operator.chain_id))
-    roster.apply_plan(operator, plan)
-    sessions = calendars.sessions_from_exchange_calendars("XTKS", [2026])
-    calendars.publish_years(operator, [calendars.year_map("XTKS", 2026, sessions)])
-    clients = {
-        lei: operator.with_account(dev_account(i))
-        for lei, i in ((FUJI, 2), (MINATO, 3), (AGENT, 5))
-    }
-    grant_mandate(clients[FUJI], AGENT, MandateScope.LENDING_AGENT, MINATO)
-    pairs.propose_pair_settings(clients[FUJI], FUJI, MINATO, MatchUnit.SECURITY, agent=AGENT)
-    pairs.accept_pair_settings(clients[MINATO], FUJI, MINATO, 1, MINATO, _key(3))
-    return clients
-
-
-def _key(index: int) -> bytes:
-    return bytes(dev_account(index).key)
+    apply_demo_roster(operator)
+    publish_tokyo_2026(operator)
+    return set_up_lending(operator)
 
 
 def main() -> None:
     with deployed_chain() as operator:
         clients = _set_up(operator)
-        agent, fuji, minato = clients[AGENT], clients[FUJI], clients[MINATO]
+        agent, fuji, minato = clients[AGENT], clients[TRUSTEE], clients[MINATO]
         statements = agent.contract("LendingStatements").functions
-        secret = pairs.pair_secrets(agent, FUJI, MINATO, AGENT, _key(5)).secret
+        secret = pair_secret(agent)
 
         commits: list = []  # type: ignore[type-arg]
         start = time.perf_counter()
         ids = st.commit_statements(
-            agent, _statements("SEC", N, secret), PARTIES, on_done=commits.append
+            agent, lending_statements("SEC", N, secret), LENDING_PARTIES, on_done=commits.append
         )
         lender = fuji.sender.send_all([statements.confirm(bytes.fromhex(i[2:])) for i in ids])
         borrower = minato.sender.send_all([statements.confirm(bytes.fromhex(i[2:])) for i in ids])
@@ -97,8 +62,8 @@ def main() -> None:
         matched = sum(st.get_statement(agent, i).status is st.StatementStatus.MATCHED for i in ids)
 
         start = time.perf_counter()
-        for statement, detail in _statements("NAIVE", NAIVE, secret):
-            found, _ = st.commit_statement(agent, statement, detail, PARTIES)
+        for statement, detail in lending_statements("NAIVE", NAIVE, secret):
+            found, _ = st.commit_statement(agent, statement, detail, LENDING_PARTIES)
             fuji.sender.send(statements.confirm(bytes.fromhex(found[2:])))
             minato.sender.send(statements.confirm(bytes.fromhex(found[2:])))
         naive = time.perf_counter() - start

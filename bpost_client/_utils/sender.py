@@ -47,12 +47,28 @@ from bpost_client.exceptions import (
 )
 from bpost_client.platform.explorer_links import TRANSACTIONS_LOGGER, check_explorer_url, tx_link
 
-__all__ = ["MAX_TX_BYTES", "Call", "FeeMode", "PendingTx", "Sender", "as_params", "charges_gas"]
+__all__ = [
+    "MAX_IN_FLIGHT",
+    "MAX_TX_BYTES",
+    "Call",
+    "FeeMode",
+    "PendingTx",
+    "Sender",
+    "as_params",
+    "charges_gas",
+]
 
 MAX_TX_BYTES = 128 * 1024
 """The largest signed transaction geth's pool accepts (``txMaxSize``: 4 slots of 32 KiB); a node
 refuses a larger one with "oversized data", so the sender refuses it first, naming the limit.
 Uploads of many records stay under it by splitting (``_utils.batching``)."""
+
+MAX_IN_FLIGHT = 1024
+"""Transactions sent before the oldest one's receipt is awaited: as many as a network node's
+pool keeps executable per account (``--txpool.accountslots`` in ``platform.network.geth``). On a
+Clique chain a receipt comes a block or two after the send, so a smaller window stalls the
+sender: with 64, a month's 500 lending statements (64 of them fill a block) were sent 64 at a
+time, each window waiting one to two periods for its first receipt (bench/bench_network.py)."""
 
 FeeMode = Literal["auto", "legacy", "eip1559", "free"]
 """How fees are set: ``auto`` (EIP-1559 where blocks carry a base fee, else legacy), ``legacy``
@@ -130,7 +146,7 @@ class Sender:
         chain_id: int,
         *,
         fees: FeeMode = "auto",
-        max_in_flight: int = 64,
+        max_in_flight: int = MAX_IN_FLIGHT,
         timeout: float = 120.0,
         poll_interval: float = 0.05,
         max_poll_interval: float = 0.25,

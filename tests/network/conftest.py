@@ -7,42 +7,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bpost_client.platform.network.description import (
-    PORT_STRIDE,
     NetworkDescription,
     NodeDescription,
 )
 from tests.conftest import rpc as raw_rpc
 
 VALIDATORS, MEMBERS = 4, 1
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def free_base_port(nodes: int, start: int = 20_000) -> int:
-    """A base port whose whole block for ``nodes`` nodes is free now (a fresh random start each
-    session, so two test runs side by side seldom meet)."""
-    import random
-
-    span = PORT_STRIDE * nodes
-    for _ in range(200):
-        base = random.randrange(start, 60_000 - span, PORT_STRIDE)
-        if all(_free(base + offset) for offset in range(span)):
-            return base
-    raise RuntimeError(f"no free block of {span} ports")
 
 
 def rpc(node: NodeDescription, method: str, *params: Any) -> Any:

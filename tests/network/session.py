@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from bpost_client.platform.network import lifecycle
-from bpost_client.platform.network.description import NetworkDescription
+from bpost_client.platform.network.description import NetworkDescription, free_base_port
 from tests.conftest import DEMO_ROSTER, ROOT, Node
-from tests.network.conftest import MEMBERS, VALIDATORS, free_base_port, rpc, wait_until
+from tests.network.conftest import MEMBERS, VALIDATORS, rpc, wait_until
 
 NETWORK_PARAMS = ROOT / "config" / "deploy" / "network.yaml"
 

@@ -34,13 +34,17 @@ from bpost_client.client import connect
 from bpost_client.exceptions import BPostError, ConfigError
 from bpost_client.lending import statements as st
 from bpost_client.platform.network import lifecycle
-from bpost_client.platform.network.description import NetworkDescription, read_network
+from bpost_client.platform.network.description import (
+    NetworkDescription,
+    free_base_port,
+    read_network,
+)
 from bpost_client.platform.network.init import init_network
 from bpost_client.platform.network.serving import deployments_dir
 from bpost_client.platform.participants import get_institution
 from tests.conftest import ROOT, free_port
 from tests.helpers import strict_json
-from tests.network.conftest import ended, free_base_port, head, rpc
+from tests.network.conftest import ended, head, rpc
 from tests.network.session import assert_replicated
 
 SHIBUYA = "3538000SHIBUYACU0198"

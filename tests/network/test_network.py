@@ -14,13 +14,17 @@ from eth_keys.datatypes import PrivateKey
 from bpost_client.cli import main
 from bpost_client.exceptions import ConfigError
 from bpost_client.platform.network import lifecycle
-from bpost_client.platform.network.description import NetworkDescription, read_network
+from bpost_client.platform.network.description import (
+    NetworkDescription,
+    free_base_port,
+    read_network,
+)
 from bpost_client.platform.network.genesis import DEFAULT_BALANCE, signers_of_extra
 from bpost_client.platform.network.geth import node_command
 from bpost_client.platform.signers import DEV_ACCOUNTS_SHOWN, dev_account, from_keystore
 from tests.conftest import DEMO_ROSTER, Node
 from tests.e2e.conftest import run_process
-from tests.network.conftest import block_hash, ended, free_base_port, head, rpc, wait_until
+from tests.network.conftest import block_hash, ended, head, rpc, wait_until
 
 
 def one_validator(

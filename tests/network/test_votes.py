@@ -19,10 +19,15 @@ from eth_utils.address import to_checksum_address
 from bpost_client.client import Client
 from bpost_client.identifiers import bytes20_from_lei
 from bpost_client.platform.network import lifecycle
-from bpost_client.platform.network.description import NetworkDescription, NodeRole, read_network
+from bpost_client.platform.network.description import (
+    NetworkDescription,
+    NodeRole,
+    free_base_port,
+    read_network,
+)
 from tests.conftest import Node
 from tests.e2e.conftest import run_process
-from tests.network.conftest import free_base_port, head, rpc, wait_until
+from tests.network.conftest import head, rpc, wait_until
 
 SAKURA = "3538000SAKURAAM00151"  # an institution of the demo roster, running the validators
 

@@ -129,7 +129,8 @@ TXPOOL_SLOTS = {
     "globalqueue": 4096,
 }
 """The transaction pool's room, raised from geth's 16 executable transactions per account so that
-a pipelined sender's batch waits in the pool instead of being refused."""
+a pipelined sender's batch waits in the pool instead of being refused: as many per account as the
+sender keeps in flight (``_utils.sender.MAX_IN_FLIGHT``, the same 1,024)."""
 
 MIN_TIP_WEI = 10**9
 """The least tip (priority fee per gas) any node of the network takes: 1 gwei, geth's default
