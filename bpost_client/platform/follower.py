@@ -7,9 +7,7 @@ its position. Each step the follower
 
 1. compares the position's hash with the chain's block of that number. On a difference it finds
    the newest block of the trail that is still the chain's and tells the reader to roll back to
-   it (:class:`Rollback`): to drop what it took in after that block. A node whose head is below
-   the position (restarted, or syncing after a restart) is waited for: that is no
-   reorganisation, and nothing is dropped or read until it has caught up. It looks no further back
+   it (:class:`Rollback`): to drop what it took in after that block. It looks no further back
    than ``reorg_depth`` blocks below the position, and raises :class:`ReorgTooDeepError` when
    the chain replaced more (a deep reorganisation is a fault to look into, not to follow);
 2. otherwise offers the next range (:class:`Span`): from the block after the position up to the
@@ -179,8 +177,6 @@ class Follower:
         if not trail or self._kept(trail[0]):
             return None
         position = trail[0]
-        if position.number > int(self.w3.eth.block_number):
-            return None  # the node is behind the reader (restarted, syncing): no reorg seen yet
         floor = position.number - self.reorg_depth
         for older in trail[1:]:
             if self._kept(older):
