@@ -24,7 +24,7 @@ from bpost_client.exceptions import ChainError, ManifestError, SignerError
 from bpost_client.manifest import Manifest, manifest_path
 from bpost_client.platform.explorer_links import check_explorer_url, explorer_url_from_env
 
-__all__ = ["Client", "connect", "web3_for"]
+__all__ = ["Client", "FailoverProvider", "connect", "web3_for"]
 
 
 def web3_for(url: str | Sequence[str], timeout: float = 30.0) -> Web3:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bpost_client._utils.failover import FailoverProvider, node_losses
-from bpost_client.client import web3_for
+from bpost_client.client import FailoverProvider, connect, web3_for
 from bpost_client.exceptions import ChainError
 from bpost_client.platform import chain
 from bpost_client.platform.chain import CHAIN_ID
@@ -57,7 +56,7 @@ def test_connect__first_node_down__the_next_answers(node: Node) -> None:
     w3 = web3_for([f"http://127.0.0.1:{free_port()}", node.url])
     assert w3.eth.chain_id == CHAIN_ID
     assert isinstance(w3.provider, FailoverProvider) and w3.provider.url == node.url
-    assert node_losses(w3.provider) == 0, "a node down at connection is no node lost under it"
+    assert w3.provider.losses == 0, "a node down at connection is no node lost under it"
 
 
 def test_node_lost__moves_to_the_next__counts_the_loss(node: Node, tmp_path: Path) -> None:
@@ -66,8 +65,8 @@ def test_node_lost__moves_to_the_next__counts_the_loss(node: Node, tmp_path: Pat
         assert w3.eth.block_number == 0, "the first node's own chain"
         kill(lost)
         assert w3.eth.block_number == int(w3.eth.get_block("latest")["number"]) > 0
-    assert node_losses(w3.provider) == 1
-    assert w3.provider.endpoint_uri == node.url  # type: ignore[attr-defined]
+    assert isinstance(w3.provider, FailoverProvider)
+    assert w3.provider.losses == 1 and w3.provider.url == node.url
 
 
 def test_node_lost__next_is_another_chain__skipped_then_none_answers(
@@ -90,20 +89,18 @@ def test_sender__node_lost_with_transactions_in_flight__sent_again_mined_once(
 ) -> None:
     """Transactions sent to a node that is then lost with its pool are sent again, byte for
     byte, to the next node: each mined there once."""
-    from bpost_client._utils.sender import Sender
-
     with anvil(tmp_path / "lost") as lost:
         rpc(lost.url, "evm_setAutomine", False)
-        w3 = web3_for([lost.url, isolated.url])
         account = fresh_account()  # nonce 0 on both chains
         for url in (lost.url, isolated.url):
             rpc(url, "anvil_setBalance", account.address, hex(10**18))
-        sender = Sender(w3, account, CHAIN_ID, timeout=15.0, drop_check_after=60.0)
-        sender.resync_nonce()
+        client = connect([lost.url, isolated.url], isolated.deployments, account, check_code=False)
+        w3, sender = client.w3, client.sender
+        sender.timeout, sender.drop_check_after = 15.0, 60.0  # no drop check: only the resend
         first = w3.eth.get_transaction_count(account.address)
         pending = [sender.submit({"to": dev_account(18).address, "value": 1, "gas": 21_000})
                    for _ in range(3)]  # fmt: skip
-        assert node_losses(w3.provider) == 0
+        assert isinstance(w3.provider, FailoverProvider) and w3.provider.losses == 0
         kill(lost)  # never mined there: its pool is lost with it
         receipts = [sender.wait(p) for p in pending]
     assert [r["status"] for r in receipts] == [1, 1, 1]
