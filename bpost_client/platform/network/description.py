@@ -210,16 +210,28 @@ def _free(port: int, host: str) -> bool:
     return True
 
 
+def _ephemeral_start() -> int:
+    """The first port the kernel hands out to outgoing connections (Linux: 32768 by default)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768
+
+
 def free_base_port(nodes: int, start: int = 20_000, host: str = "127.0.0.1") -> int:
     """A base port whose whole block of ports for ``nodes`` nodes is free on ``host`` now, from
-    a random start, so that networks started side by side (tests, benchmarks) seldom meet.
+    a random start, so that networks started side by side (tests, benchmarks) seldom meet. The
+    block lies below the ports the kernel gives outgoing connections: a node's port free when
+    checked could otherwise be taken by a connection's before the node binds it (geth then
+    exits at start).
 
     Raises:
         ConfigError: no free block found in 200 tries.
     """
     span = PORT_STRIDE * nodes
+    end = max(_ephemeral_start(), start + 100 * span)
     for _ in range(200):
-        base = random.randrange(start, 60_000 - span, PORT_STRIDE)
+        base = random.randrange(start, end - span, PORT_STRIDE)
         if all(_free(base + offset, host) for offset in range(span)):
             return base
     raise ConfigError(f"no free block of {span} ports on {host}")

@@ -174,9 +174,10 @@ def _connect_then_seal(
             for name, count in peers.items()
             if count is None or count < len(running) - 1
         )
+        exited = [f"{n.name} exited:\n{log_tail(n)}" for n in nodes if running_pid(n) is None]
         raise ChainError(
             f"not connected within {timeout:.0f} s, so not sealing: {short}; see each node's "
-            f"{LOG_FILE}"
+            f"{LOG_FILE}" + "".join(f"\n{line}" for line in exited)
         )
     validators = [n for n in nodes if n.is_validator]
     if validators and all(_head(n) == 0 for n in running):
